@@ -1,0 +1,296 @@
+"""The command line: argument parsing, messages and exit codes; the work is in ``stages``.
+
+Exit codes: 0 success; 1 finished, but some input files were skipped (listed on standard error and
+in the output's ``errors``); 2 usage, config, input, corpus or model error (one line on standard
+error, nothing written); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import PipelineError
+
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+log = logging.getLogger("pipeline")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line and exit code 2, like every other error
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
+    if config:
+        p.add_argument("--config", "-c", type=Path, metavar="FILE",
+                       help="YAML config (default: configs/default.yaml if present)")
+    p.add_argument("--verbose", "-v", action="store_true", help="log what each stage decides")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars or summaries")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline", description=(
+        "Segment Chinese documents into paragraphs and label each body paragraph with its theme "
+        "(leadership, grassroots, medical, public_participation)."))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_Parser)
+
+    p = sub.add_parser("run", help="train on the corpus, then label its documents",
+                       description="The whole pipeline on the corpus the config names: train the "
+                       "model, save it, label every document and write the labelled output.")
+    _common(p)
+
+    p = sub.add_parser("segment", help="split documents into paragraphs (JSON)",
+                       description="Read, decode and segment documents; print their paragraphs "
+                       "with kinds, offsets, articles and headings.")
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
+    p.add_argument("--format", choices=["json", "jsonl"], default="json")
+    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _common(p)
+
+    p = sub.add_parser("train", help="train the model and save its bundle",
+                       description="Fit the configured classifier on the labelled corpus and save "
+                       "the bundle (model.joblib + model.json) to model.dir/model.name.")
+    p.add_argument("--no-metrics", action="store_true",
+                   help="skip cross-validation (faster; model.json then has no figures)")
+    _common(p)
+
+    p = sub.add_parser("classify", help="label documents with a trained model",
+                       description="Label every body paragraph of the given documents. A folder "
+                       "means every .txt file under it; - reads standard input.")
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    p.add_argument("--model", "-m", type=Path, metavar="DIR",
+                   help="model bundle (default: the config's model.dir/model.name)")
+    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
+    p.add_argument("--format", choices=["json", "jsonl"], help="default: the config's")
+    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: all cores)")
+    p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    _common(p)
+
+    p = sub.add_parser("evaluate", help="grouped cross-validated figures",
+                       description="Cross-validate grouped by article (no article on both sides), "
+                       "with and without the written paragraphs; score the held-out documents; "
+                       "measure script-flip agreement.")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    _common(p)
+
+    p = sub.add_parser("review", help="list the paragraphs most worth a person's look",
+                       description="From a labelled JSON output, list the body paragraphs flagged "
+                       "for review, lowest margin first, as JSON lines a person can label (fill "
+                       "in 'theme') and add to corpus.labels for the next 'pipeline train'.")
+    p.add_argument("labelled", type=Path, metavar="LABELLED.json")
+    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
+    p.add_argument("--limit", "-n", type=int, default=50, metavar="N",
+                   help="at most N paragraphs (0: all)")
+    p.add_argument("--all", action="store_true", help="rank every body paragraph, not only flagged")
+    _common(p, config=False)
+    return parser
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("pipeline").setLevel(level)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def _report_skipped(skipped: Sequence[Any]) -> int:
+    for item in skipped:
+        print(f"pipeline: skipped {item.source}: {item.error}", file=sys.stderr)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+# ----------------------------------------------------------------------------- commands
+def cmd_segment(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.output import atomic_write
+    from pipeline.reading import find_documents
+    from pipeline.stages import Skipped, segment_file
+
+    config = load_config(args.config)
+    skipped: list[Skipped] = []
+    with atomic_write(args.out) as fh:
+        if args.format == "json":
+            fh.write('{"documents":[\n')
+        first = True
+        for path in find_documents(args.inputs):
+            try:
+                doc = segment_file(path, config, args.encoding).to_dict()
+            except PipelineError as exc:
+                if args.strict:
+                    raise
+                skipped.append(Skipped(str(path), str(exc).removeprefix(f"{path}: ")))
+                continue
+            if args.format == "json":
+                fh.write(("" if first else ",\n") + json.dumps(doc, ensure_ascii=False))
+            else:
+                head = {"document": doc["id"], "source": doc["source"],
+                        "encoding": doc["encoding"]}
+                for p in doc["paragraphs"]:
+                    fh.write(json.dumps({**head, **p}, ensure_ascii=False) + "\n")
+            first = False
+        if args.format == "json":
+            errors = json.dumps([s.to_dict() for s in skipped], ensure_ascii=False)
+            fh.write(f'\n],"errors":{errors}}}\n')
+    return _report_skipped(skipped)
+
+
+def _print_metrics(title: str, m: dict[str, Any]) -> None:
+    print(f"\n{title}: {m['paragraphs']} paragraphs"
+          + (f", {m['folds']} folds over {m['groups']} articles" if "folds" in m else ""))
+    print(f"  {'theme':<22}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}")
+    for theme, t in m["per_theme"].items():
+        print(f"  {theme:<22}{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}"
+              f"{t['support']:>6}")
+    print(f"  macro-F1 {m['macro_f1']:.3f}   accuracy {m['accuracy']:.3f}   "
+          f"log loss {m['log_loss']:.3f}   ECE {m['ece']:.3f}")
+    labels = [t[:6] for t in m["confusion_labels"]]
+    print("  confusion (rows: truth, columns: predicted)")
+    print("  " + " " * 22 + "".join(f"{t:>8}" for t in labels))
+    for theme, row in zip(m["confusion_labels"], m["confusion"], strict=True):
+        print(f"  {theme:<22}" + "".join(f"{v:>8}" for v in row))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.model import read_meta
+    from pipeline.stages import train
+
+    config = load_config(args.config)
+    path = train(config, with_metrics=not args.no_metrics)
+    meta = read_meta(path)
+    data = meta["training_data"]
+    _say(args, f"model saved to {path} ({data['real_paragraphs']} real + "
+               f"{data['written_paragraphs']} written paragraphs, {config.model.classifier})")
+    cv = meta.get("metrics", {}).get("cross_validation")
+    if cv and not args.quiet:
+        print(f"grouped cross-validated macro-F1 {cv['macro_f1']:.3f}, log loss "
+              f"{cv['log_loss']:.3f}, ECE {cv['ece']:.3f} (pipeline evaluate for more)",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _model_dir(args: argparse.Namespace, config: Any) -> Path:
+    return args.model if args.model is not None else config.bundle_dir
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.stages import classify
+
+    config = load_config(args.config)
+    if args.backend or args.scheduler:
+        update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
+        if args.scheduler:
+            update["scheduler"] = args.scheduler
+        config = config.model_copy(
+            update={"classify": config.classify.model_copy(update=update)})
+    result = classify(args.inputs, _model_dir(args, config), args.out, config, fmt=args.format,
+                      encoding=args.encoding, strict=args.strict, jobs=args.jobs)
+    _say(args, f"labelled {result.body} body paragraphs in {result.documents} documents"
+               + (f" -> {args.out}" if args.out != "-" else ""))
+    return _report_skipped(result.skipped)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.output import atomic_write
+    from pipeline.stages import evaluate
+
+    config = load_config(args.config)
+    report = evaluate(config)
+    data = report["training_data"]
+    print(f"corpus: {data['real_paragraphs']} hand-labelled paragraphs in {data['articles']} "
+          f"articles, {data['written_paragraphs']} written for training "
+          f"(figures are measured on real paragraphs only)")
+    _print_metrics("grouped CV, real paragraphs only", report["cv_without_written"])
+    if "cv_with_written" in report:
+        _print_metrics("grouped CV, written paragraphs added to each training side",
+                       report["cv_with_written"])
+    if "heldout" in report:
+        _print_metrics("held-out documents (model trained on the whole corpus)", report["heldout"])
+    flips = report["script_flip"]
+    if flips:
+        print("\nscript-flip agreement (same label after OpenCC conversion): "
+              + ", ".join(f"{k} {v:.1%}" for k, v in flips.items()))
+    if args.json:
+        with atomic_write(args.json) as fh:
+            json.dump(report, fh, ensure_ascii=False, indent=2)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.stages import run
+
+    config = load_config(args.config)
+    bundle_dir, result = run(config)
+    _say(args, f"model: {bundle_dir}\nlabelled {result.body} body paragraphs in "
+               f"{result.documents} documents -> {config.output.path}")
+    return _report_skipped(result.skipped)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.output import atomic_write
+    from pipeline.review import review_items
+
+    items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all)
+    with atomic_write(args.out) as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    _say(args, f"{len(items)} paragraphs to review" + (f" -> {args.out}" if args.out != "-"
+                                                         else ""))
+    return EXIT_OK
+
+
+class _Terminated(BaseException):
+    """Raised on SIGTERM so that temporary files are removed on the way out."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "segment": cmd_segment,
+    "train": cmd_train,
+    "classify": cmd_classify,
+    "evaluate": cmd_evaluate,
+    "review": cmd_review,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``pipeline`` command; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return COMMANDS[args.command](args)
+    except PipelineError as exc:
+        print(f"pipeline: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (KeyboardInterrupt, _Terminated):
+        print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+

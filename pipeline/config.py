@@ -1,0 +1,350 @@
+"""The typed pipeline config: loaded from YAML, validated before any work starts.
+
+Every section of the YAML file maps to one model below. Unknown keys, wrong types, values out of
+range, unknown classifiers and input paths that do not exist are all reported with the key path
+(``vectorize.words.ngram_range``) and what is allowed, as one :class:`~pipeline.errors.ConfigError`.
+
+Relative paths in a config file are resolved against the folder that holds the file, so a config
+works the same from any working directory.
+
+Example
+-------
+>>> from pipeline.config import Config
+>>> cfg = Config.model_validate({"model": {"classifier": "complement_nb"}})
+>>> cfg.model.classifier
+'complement_nb'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.errors import ConfigError
+
+THEMES: tuple[str, ...] = ("leadership", "grassroots", "medical", "public_participation")
+DEFAULT_CONFIG = Path("configs/default.yaml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CorpusConfig(_Section):
+    """Where the labelled corpus lives. Documents are files or folders of ``.txt`` files."""
+
+    documents: list[Path] = Field(default_factory=list)
+    labels: list[Path] = Field(default_factory=list)
+    written: list[Path] = Field(default_factory=list, description="paragraphs written for training")
+    use_written: bool = True
+    heldout_documents: list[Path] = Field(default_factory=list)
+    heldout_labels: list[Path] = Field(default_factory=list)
+
+
+class ReadingConfig(_Section):
+    """How bytes become text. ``auto`` detects the encoding of each file."""
+
+    encoding: str = "auto"
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError as exc:
+                raise ValueError(f"unknown encoding {value!r}; use 'auto' or a codec name") from exc
+        return value
+
+
+class SegmentConfig(_Section):
+    """Paragraph segmentation: what counts as a heading, how long a paragraph may be."""
+
+    max_heading_chars: int = Field(40, ge=4, le=200)
+    max_paragraph_chars: int = Field(2000, ge=100, le=1_000_000)
+    boilerplate_patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("boilerplate_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        import re
+
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
+        return patterns
+
+
+class TokenizeConfig(_Section):
+    """jieba tokenization of the script-normalized text."""
+
+    backend: Literal["jieba", "rjieba"] = "rjieba"
+    conversion: Literal["tw2sp", "t2s", "hk2s", "none"] = "tw2sp"
+    hmm: bool = True
+    fold_numbers: bool = True
+    user_dict: Path | None = None
+    stop_words: Path | None = None
+
+
+class WordsConfig(_Section):
+    """TF-IDF over jieba tokens."""
+
+    ngram_range: tuple[int, int] = (1, 2)
+    min_df: int = Field(1, ge=1)
+    max_df: float = Field(1.0, gt=0.0, le=1.0)
+    sublinear_tf: bool = True
+    max_features: int | None = Field(None, ge=1)
+
+    @field_validator("ngram_range")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 4:
+            raise ValueError("must be [low, high] with 1 <= low <= high <= 4")
+        return value
+
+
+class CharsConfig(WordsConfig):
+    """TF-IDF over character n-grams of the normalized text (robust to tokenizer errors)."""
+
+    enabled: bool = False
+    ngram_range: tuple[int, int] = (1, 3)
+
+    @field_validator("ngram_range")
+    @classmethod
+    def _ordered(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 1 <= value[0] <= value[1] <= 6:
+            raise ValueError("must be [low, high] with 1 <= low <= high <= 6")
+        return value
+
+
+class ContextConfig(_Section):
+    """The section heading and article title as extra features, each with its weight."""
+
+    heading_weight: float = Field(0.5, ge=0.0, le=10.0)
+    title_weight: float = Field(0.0, ge=0.0, le=10.0)
+
+
+class LexiconConfig(_Section):
+    """A theme lexicon (terms per theme) used as prior-knowledge features and for evidence."""
+
+    path: Path | None = None
+    weight: float = Field(1.0, ge=0.0, le=10.0)
+
+
+class VectorizeConfig(_Section):
+    words: WordsConfig = WordsConfig()
+    chars: CharsConfig = CharsConfig()
+    context: ContextConfig = ContextConfig()
+    lexicon: LexiconConfig = LexiconConfig()
+
+
+class ModelConfig(_Section):
+    """The classifier and where its bundle goes (``dir/name``)."""
+
+    name: str = Field("default", pattern=r"^[A-Za-z0-9_.-]+$")
+    dir: Path = Path("models")
+    classifier: str = "logistic_regression"
+    params: dict[str, Any] = Field(default_factory=dict)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _known_classifier(self) -> ModelConfig:
+        from pipeline.model import validate_classifier
+
+        validate_classifier(self.classifier, self.params)
+        return self
+
+
+class LabelConfig(_Section):
+    """Turning scores into a label: when to flag a paragraph for review, how much evidence."""
+
+    review_below: float = Field(0.5, ge=0.0, le=1.0, description="top score under this: review")
+    review_margin: float = Field(0.15, ge=0.0, le=1.0, description="top minus second under this")
+    evidence_terms: int = Field(5, ge=0, le=50)
+
+
+class EvaluateConfig(_Section):
+    folds: int = Field(5, ge=2, le=50)
+    bins: int = Field(10, ge=2, le=100, description="bins for expected calibration error")
+
+
+class OutputConfig(_Section):
+    path: Path = Path("output/labelled.json")
+    format: Literal["json", "jsonl"] = "json"
+
+
+class ClassifyConfig(_Section):
+    jobs: int = Field(0, ge=0, le=512, description="worker processes; 0 means all cores")
+    batch_size: int = Field(64, ge=1, le=100_000, description="documents per batch")
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+
+
+class Config(_Section):
+    """The whole pipeline config. Every section has defaults; a YAML file overrides them."""
+
+    themes: tuple[str, ...] = THEMES
+    corpus: CorpusConfig = CorpusConfig()
+    reading: ReadingConfig = ReadingConfig()
+    segment: SegmentConfig = SegmentConfig()
+    tokenize: TokenizeConfig = TokenizeConfig()
+    vectorize: VectorizeConfig = VectorizeConfig()
+    model: ModelConfig = ModelConfig()
+    label: LabelConfig = LabelConfig()
+    evaluate: EvaluateConfig = EvaluateConfig()
+    output: OutputConfig = OutputConfig()
+    classify: ClassifyConfig = ClassifyConfig()
+
+    @field_validator("themes")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) < 2 or len(set(value)) != len(value):
+            raise ValueError("must list at least two distinct theme ids")
+        return value
+
+    @property
+    def bundle_dir(self) -> Path:
+        return self.model.dir / self.model.name
+
+    def section(self, *names: str) -> dict[str, Any]:
+        """The named sections as plain JSON-able data (for hashing a stage's part of the config)."""
+        data = self.model_dump(mode="json")
+        return {name: data[name] for name in names}
+
+
+# Keys whose values are paths that must exist before any work starts.
+_INPUT_PATHS = (
+    ("corpus", "documents"),
+    ("corpus", "labels"),
+    ("corpus", "written"),
+    ("corpus", "heldout_documents"),
+    ("corpus", "heldout_labels"),
+    ("tokenize", "user_dict"),
+    ("tokenize", "stop_words"),
+    ("vectorize", "lexicon", "path"),
+)
+_OUTPUT_PATHS = (("model", "dir"), ("output", "path"))
+
+
+def _resolve(data: dict[str, Any], base: Path) -> None:
+    """Make the config's relative paths relative to ``base`` (the config file's folder)."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str) and not Path(value).is_absolute():
+            return os.path.normpath(base / value)
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    for path in (*_INPUT_PATHS, *_OUTPUT_PATHS):
+        node = data
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                break
+        else:
+            if path[-1] in node and node[path[-1]] is not None:
+                node[path[-1]] = fix(node[path[-1]])
+
+
+def _check_inputs_exist(config: Config, source: str) -> None:
+    data = config.model_dump()
+    for path in _INPUT_PATHS:
+        value: Any = data
+        for key in path:
+            value = value[key]
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and not Path(item).exists():
+                raise ConfigError(f"{source}: {'.'.join(path)}: path does not exist: {item}")
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind, msg = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return f"{loc}: unknown key"
+    if kind in {"literal_error", "enum"}:
+        return f"{loc}: {msg.replace('Input should be', 'must be')}, not {error['input']!r}"
+    msg = msg.removeprefix("Value error, ")
+    return f"{loc}: {msg} (got {error['input']!r})"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = field.annotation
+    return list(getattr(model, "model_fields", {}))
+
+
+def parse_config(data: Any, source: str = "config", base: Path | None = None) -> Config:
+    """Validate plain data (as loaded from YAML) into a :class:`Config`.
+
+    Raises :class:`ConfigError` naming ``source`` and the first bad key path.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections, not {data!r}")
+    data = json.loads(json.dumps(data, default=str))  # a deep copy we may edit
+    if base is not None:
+        _resolve(data, base)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        text = _describe(error)
+        if error["type"] == "extra_forbidden":
+            allowed = _allowed_keys(tuple(error["loc"]))
+            if allowed:
+                text += f"; allowed: {', '.join(allowed)}"
+        more = len(exc.errors()) - 1
+        raise ConfigError(f"{source}: {text}" + (f" (and {more} more)" if more else "")) from None
+    except ConfigError as exc:  # raised inside a validator (unknown classifier)
+        raise ConfigError(f"{source}: {exc}") from None
+    _check_inputs_exist(config, source)
+    return config
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load and validate a YAML config; ``None`` means ``configs/default.yaml`` if present.
+
+    Without any file the built-in defaults are used.
+    """
+    if path is None:
+        if not DEFAULT_CONFIG.exists():
+            return Config()
+        path = DEFAULT_CONFIG
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+    return parse_config(data, source=str(path), base=path.resolve().parent)
+
+
+def config_hash(data: Any) -> str:
+    """A short, stable hash of JSON-able data (used to tell whether a stage's inputs changed)."""
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]

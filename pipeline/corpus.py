@@ -1,0 +1,142 @@
+"""The labelled corpus: documents with hand labels, and paragraphs written for training.
+
+Hand labels are JSON lines, one per paragraph::
+
+    {"document": "000_10fc11496dbb7410", "sha1": "1f0c2d3e4a5b", "kind": "body", "theme": "medical"}
+
+``document`` is the file name without ``.txt``; the paragraph is named by ``sha1`` (the first 12 hex
+digits of the SHA-1 of its UTF-8 text, which survives re-segmentation) or by ``index`` (its
+position among the document's paragraphs). Lines without a ``theme`` (headings, boilerplate) are
+ignored for training. To add your own documents: put the ``.txt`` files in a folder the config's
+``corpus.documents`` names and their labels in a file ``corpus.labels`` names.
+
+Paragraphs written for training are JSON lines with ``id``, ``text`` and ``theme`` (and optional
+``script``, ``register`` ...); they have no heading or title, and each is its own group in
+cross-validation. They are only ever used on the training side, never to measure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import CorpusError
+from pipeline.segment import Paragraph
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled paragraph ready for the model."""
+
+    id: str
+    text: str
+    heading: str | None
+    title: str | None
+    theme: str
+    group: str
+    written: bool
+
+    def record(self) -> dict[str, Any]:
+        return {"text": self.text, "heading": self.heading, "title": self.title}
+
+
+def text_sha1(text: str) -> str:
+    """The key hand labels use for a paragraph: SHA-1 of its text, first 12 hex digits."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def paragraph_record(p: Paragraph) -> dict[str, Any]:
+    """The model's input for one paragraph: its text and context."""
+    return {"text": p.text, "heading": p.heading, "title": p.article_title}
+
+
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{path}:{number}: not JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise CorpusError(f"{path}:{number}: each line must be a JSON object")
+        yield number, obj
+
+
+def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        files.extend(sorted(path.rglob("*.jsonl")) if path.is_dir() else [path])
+    return files
+
+
+def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}."""
+    labels: dict[str, dict[str, str]] = {}
+    for path in _jsonl_files(paths):
+        for number, obj in _read_jsonl(path):
+            theme = obj.get("theme")
+            if theme is None:
+                continue
+            if theme not in themes:
+                raise CorpusError(
+                    f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
+                )
+            if "document" not in obj or ("sha1" not in obj and "index" not in obj):
+                raise CorpusError(f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'")
+            key = f"sha1:{obj['sha1']}" if "sha1" in obj else f"index:{int(obj['index'])}"
+            labels.setdefault(str(obj["document"]), {})[key] = theme
+    return labels
+
+
+def labelled_examples(
+    doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str]
+) -> tuple[list[Example], int]:
+    """The labelled body paragraphs of one document, and how many labels matched nothing."""
+    examples: list[Example] = []
+    used: set[str] = set()
+    for p in paragraphs:
+        if p.kind != "body":
+            continue
+        for key in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}"):
+            if key in labels:
+                used.add(key)
+                examples.append(
+                    Example(p.id, p.text, p.heading, p.article_title, labels[key],
+                            f"{doc_id}:{p.article}", written=False)
+                )
+                break
+    return examples, len(set(labels) - used)
+
+
+def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
+    """Paragraphs written for training (each one its own cross-validation group)."""
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for path in _jsonl_files(paths):
+        for number, obj in _read_jsonl(path):
+            text, theme = obj.get("text"), obj.get("theme")
+            if not isinstance(text, str) or not text.strip():
+                raise CorpusError(f"{path}:{number}: 'text' must be a non-empty string")
+            if theme not in themes:
+                raise CorpusError(
+                    f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
+                )
+            ident = str(obj.get("id") or f"{path.stem}:{number}")
+            if ident in seen:
+                raise CorpusError(f"{path}:{number}: duplicate id {ident!r}")
+            seen.add(ident)
+            examples.append(
+                Example(ident, text.strip(), obj.get("heading"), obj.get("title"), theme,
+                        f"written:{ident}", written=True)
+            )
+    return examples

@@ -1,0 +1,30 @@
+"""Errors the command line turns into one-line messages and exit code 2.
+
+Every error a user can cause (a bad config, an unreadable file, a damaged model) is raised as a
+subclass of :class:`PipelineError`, whose message already names the file or key at fault. Anything
+else escaping the CLI is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """An error caused by the user's input, config or model; its text is shown as is."""
+
+    exit_code = 2
+
+
+class ConfigError(PipelineError):
+    """The config file is missing, not YAML, or has a key with a wrong value."""
+
+
+class InputError(PipelineError):
+    """An input document cannot be read as text."""
+
+
+class ModelError(PipelineError):
+    """A model bundle is missing, damaged, or made for something else."""
+
+
+class CorpusError(PipelineError):
+    """The labelled corpus is inconsistent (unknown theme, a label matching no paragraph)."""

@@ -1,0 +1,280 @@
+"""Paragraphs to numbers: normalize, tokenize, TF-IDF, context and lexicon features.
+
+Everything here is a picklable scikit-learn transformer or a plain function, so the fitted
+feature extraction is saved inside the model bundle and train, evaluate and classify share one
+code path.
+
+- :class:`Normalizer` folds width (NFKC), converts the script to Simplified with OpenCC (``tw2sp``
+  also maps Taiwan vocabulary such as 社群→社区, 資訊→信息), and folds digit runs to ``0``; the
+  same paragraph in either script then gives the same tokens. The original text is never changed:
+  normalization is for features only.
+- :class:`Tokenizer` cuts normalized text with jieba (the reference) or rjieba (the same dictionary
+  and algorithm in Rust, many times faster), with a user dictionary and stop words.
+- :class:`Prepare` turns paragraph records into the strings the vectorizers read.
+- :class:`LexiconFeatures` counts each theme's lexicon terms in a paragraph.
+
+Example
+-------
+>>> tok = Tokenizer(backend="jieba")
+>>> tok("社群網格員入戶排查") == tok("社区网格员入户排查")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+_DIGITS = re.compile(r"\d+")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+@lru_cache(maxsize=8)
+def _opencc(conversion: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(conversion)
+
+
+class Normalizer:
+    """Fold width, convert script, fold numbers: ``text -> normalized text`` (picklable).
+
+    Parameters
+    ----------
+    conversion : OpenCC conversion to Simplified (``tw2sp``, ``t2s``, ``hk2s``) or ``none``.
+    fold_numbers : replace every run of digits by ``0`` (dates and counts carry no theme).
+    """
+
+    def __init__(self, conversion: str = "tw2sp", fold_numbers: bool = True) -> None:
+        self.conversion = conversion
+        self.fold_numbers = fold_numbers
+
+    def __call__(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        if self.conversion != "none":
+            text = _opencc(self.conversion).convert(text)
+        if self.fold_numbers:
+            text = _DIGITS.sub("0", text)
+        return text.lower()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Normalizer) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((self.conversion, self.fold_numbers))
+
+
+def read_word_list(path: Path | str | None) -> tuple[str, ...]:
+    """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
+    if path is None:
+        return ()
+    words = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.append(line)
+    return tuple(words)
+
+
+@lru_cache(maxsize=8)
+def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
+    """A jieba or rjieba instance with the user words added (built once per process)."""
+    if backend == "rjieba":
+        import rjieba
+
+        seg = rjieba.Jieba()
+        for entry in user_words:
+            word, *rest = entry.split()
+            freq = int(rest[0]) if rest and rest[0].isdigit() else None
+            seg.add_word(word, freq if freq is not None else seg.suggest_freq(word), None)
+        return seg
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    seg = jieba.Tokenizer()
+    seg.initialize()
+    for entry in user_words:
+        word, *rest = entry.split()
+        freq = int(rest[0]) if rest and rest[0].isdigit() else None
+        seg.add_word(word, freq if freq is not None else seg.suggest_freq(word, tune=False))
+    return seg
+
+
+class Tokenizer:
+    """Normalize then cut text into words with jieba or rjieba (picklable, built lazily).
+
+    Parameters
+    ----------
+    backend : ``"jieba"`` (the reference) or ``"rjieba"`` (same tokens, much faster).
+    hmm : let jieba guess words missing from its dictionary (on in both backends by default).
+    user_words : extra dictionary entries, ``"word"`` or ``"word freq"``.
+    stop_words : tokens to drop (compared after normalization).
+    normalizer : the :class:`Normalizer` applied before cutting.
+    """
+
+    def __init__(
+        self,
+        backend: str = "rjieba",
+        hmm: bool = True,
+        user_words: Sequence[str] = (),
+        stop_words: Iterable[str] = (),
+        normalizer: Normalizer | None = None,
+    ) -> None:
+        self.backend = backend
+        self.hmm = hmm
+        self.user_words = tuple(user_words)
+        self.normalizer = normalizer or Normalizer()
+        self.stop_words = frozenset(self.normalizer(w) for w in stop_words)
+
+    def cut(self, normalized: str) -> list[str]:
+        """Cut already-normalized text; keep word-like tokens that are not stop words."""
+        seg = _segmenter(self.backend, self.user_words)
+        if self.backend == "rjieba":
+            tokens = seg.cut(normalized, self.hmm)
+        else:
+            tokens = seg.lcut(normalized, HMM=self.hmm)
+        stop = self.stop_words
+        return [t for t in tokens if t not in stop and not t.isspace() and _WORDLIKE.search(t)]
+
+    def __call__(self, text: str) -> list[str]:
+        return self.cut(self.normalizer(text))
+
+
+def tokenize(text: str, backend: str = "jieba") -> list[str]:
+    """Tokens of ``text`` with the default normalizer and no user words (module-level, picklable).
+
+    >>> tokenize("醫護人員馳援武漢") == tokenize("医护人员驰援武汉")
+    True
+    """
+    return Tokenizer(backend=backend)(text)
+
+
+class Prepare(BaseEstimator, TransformerMixin):
+    """Paragraph records to the strings the vectorizers read.
+
+    A record is a mapping with ``text`` and optionally ``heading`` and ``title`` (the section
+    heading above the paragraph and its article's title). The output is one dict per record:
+    ``words`` (space-joined tokens), ``chars`` (normalized text), ``heading`` and ``title``
+    (space-joined tokens, empty when missing).
+    """
+
+    def __init__(self, tokenizer: Tokenizer | None = None) -> None:
+        self.tokenizer = tokenizer
+
+    def fit(self, X: Sequence[Mapping[str, Any]], y: Any = None) -> Prepare:
+        return self
+
+    def transform(self, X: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+        tok = self.tokenizer or Tokenizer()
+        context_cache: dict[str, str] = {}
+
+        def context(value: str | None) -> str:
+            if not value:
+                return ""
+            if value not in context_cache:
+                context_cache[value] = " ".join(tok(value))
+            return context_cache[value]
+
+        out = []
+        for record in X:
+            normalized = tok.normalizer(record["text"])
+            out.append(
+                {
+                    "words": " ".join(tok.cut(normalized)),
+                    "chars": normalized,
+                    "heading": context(record.get("heading")),
+                    "title": context(record.get("title")),
+                }
+            )
+        return out
+
+
+def select_field(X: Sequence[Mapping[str, str]], field: str) -> list[str]:
+    """Pick one field of :class:`Prepare`'s output (used in a FunctionTransformer)."""
+    return [x[field] for x in X]
+
+
+def split_space(text: str) -> list[str]:
+    """The tokens of a space-joined string (a named function, so vectorizers stay picklable)."""
+    return text.split()
+
+
+class LexiconFeatures(BaseEstimator, TransformerMixin):
+    """Count each theme's lexicon terms in the normalized text: one column per theme.
+
+    Parameters
+    ----------
+    lexicon : theme id -> terms (either script; they are normalized like the text).
+    normalizer : the same :class:`Normalizer` the text goes through.
+
+    The value is ``log1p(matches)``, so a paragraph that names five hospitals is not five times as
+    medical as one that names one.
+    """
+
+    def __init__(
+        self, lexicon: Mapping[str, Sequence[str]] | None = None,
+        normalizer: Normalizer | None = None,
+    ) -> None:
+        self.lexicon = lexicon
+        self.normalizer = normalizer
+
+    def fit(self, X: Sequence[Mapping[str, str]], y: Any = None) -> LexiconFeatures:
+        norm = self.normalizer or Normalizer()
+        self.themes_ = list(self.lexicon or {})
+        self.term_theme_: dict[str, int] = {}
+        for i, theme in enumerate(self.themes_):
+            for term in (self.lexicon or {})[theme]:
+                self.term_theme_.setdefault(norm(term), i)
+        terms = sorted(self.term_theme_, key=len, reverse=True)
+        self.pattern_ = re.compile("|".join(map(re.escape, terms))) if terms else None
+        return self
+
+    def matches(self, normalized: str) -> list[str]:
+        """The lexicon terms found in a normalized text, longest match first, in text order."""
+        return self.pattern_.findall(normalized) if self.pattern_ is not None else []
+
+    def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
+        counts = np.zeros((len(X), len(self.themes_)), dtype=np.float64)
+        for row, x in enumerate(X):
+            for term in self.matches(x["chars"]):
+                counts[row, self.term_theme_[term]] += 1
+        return sp.csr_matrix(np.log1p(counts))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([f"lexicon:{t}" for t in self.themes_], dtype=object)
+
+
+def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, list[str]]:
+    """Read a lexicon YAML file (theme -> list of terms); every theme must be a known one."""
+    if path is None:
+        return {}
+    import yaml
+
+    from pipeline.errors import ConfigError
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read lexicon: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a lexicon maps each theme to a list of terms")
+    unknown = sorted(set(data) - set(themes))
+    if unknown:
+        raise ConfigError(f"{path}: unknown themes {unknown}; allowed: {', '.join(themes)}")
+    lexicon: dict[str, list[str]] = {}
+    for theme in themes:
+        terms = data.get(theme) or []
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ConfigError(f"{path}: {theme}: must be a list of terms")
+        lexicon[theme] = terms
+    return lexicon

@@ -1,0 +1,384 @@
+"""The estimator: a registry of classifiers, the full feature+classifier Pipeline, the bundle.
+
+Classifiers are registered by name with a small pydantic model of their parameters, so a config
+names one (``model.classifier: linear_svm``) and its parameters are checked before any work starts.
+:func:`build_pipeline` assembles one scikit-learn ``Pipeline`` (prepare → features → classifier)
+from a validated config; the same object is trained, cross-validated, saved and used to classify.
+
+A bundle is a folder ``models/<name>/`` with ``model.joblib`` (the fitted Pipeline) and a readable
+``model.json`` (label set, config, training-data hash, library versions, date, metrics, and the
+SHA-256 of ``model.joblib``). The joblib file is a pickle and can run code when loaded, so its hash
+is checked against ``model.json`` before it is unpickled; load models only from trusted places.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sklearn.base import ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
+
+from pipeline.errors import ConfigError, ModelError
+
+BUNDLE_FORMAT = 1
+MODEL_FILE = "model.joblib"
+META_FILE = "model.json"
+
+
+# ----------------------------------------------------------------------------- registry
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LogisticRegressionParams(_Params):
+    C: float = Field(4.0, gt=0)
+    class_weight: str | None = "balanced"
+    max_iter: int = Field(2000, ge=10)
+
+
+class LinearSVMParams(_Params):
+    C: float = Field(0.5, gt=0)
+    class_weight: str | None = "balanced"
+    calibration: str = Field("sigmoid", pattern="^(sigmoid|isotonic)$")
+    calibration_folds: int = Field(3, ge=2, le=10)
+
+
+class ComplementNBParams(_Params):
+    alpha: float = Field(0.3, gt=0)
+    norm: bool = False
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    params: type[_Params]
+    build: Callable[[Any, int], ClassifierMixin]
+
+
+CLASSIFIERS: dict[str, ClassifierSpec] = {}
+
+
+def register_classifier(name: str, params: type[_Params]) -> Callable[..., Any]:
+    """Register a classifier factory ``build(params, seed) -> estimator`` under ``name``."""
+
+    def wrap(build: Callable[[Any, int], ClassifierMixin]) -> Callable[[Any, int], ClassifierMixin]:
+        CLASSIFIERS[name] = ClassifierSpec(params, build)
+        return build
+
+    return wrap
+
+
+@register_classifier("logistic_regression", LogisticRegressionParams)
+def _logistic_regression(p: LogisticRegressionParams, seed: int) -> ClassifierMixin:
+    return LogisticRegression(
+        C=p.C, class_weight=p.class_weight, max_iter=p.max_iter, random_state=seed
+    )
+
+
+@register_classifier("linear_svm", LinearSVMParams)
+def _linear_svm(p: LinearSVMParams, seed: int) -> ClassifierMixin:
+    svm = LinearSVC(C=p.C, class_weight=p.class_weight, random_state=seed)
+    return CalibratedClassifierCV(svm, method=p.calibration, cv=p.calibration_folds)
+
+
+@register_classifier("complement_nb", ComplementNBParams)
+def _complement_nb(p: ComplementNBParams, seed: int) -> ClassifierMixin:
+    return ComplementNB(alpha=p.alpha, norm=p.norm)
+
+
+def validate_classifier(name: str, params: Mapping[str, Any]) -> _Params:
+    """Check a classifier name and its parameters; errors name ``model.params.<key>``."""
+    if name not in CLASSIFIERS:
+        raise ConfigError(
+            f"model.classifier: unknown classifier {name!r}; allowed: {', '.join(CLASSIFIERS)}"
+        )
+    try:
+        return CLASSIFIERS[name].params.model_validate(dict(params))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        allowed = ", ".join(CLASSIFIERS[name].params.model_fields)
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown parameter for {name}; allowed: {allowed}"
+        else:
+            msg = f"{err['msg']} (got {err.get('input')!r})"
+        raise ConfigError(f"model.params.{loc}: {msg}") from None
+
+
+# ----------------------------------------------------------------------------- the estimator
+def _tfidf(field: str, cfg: Any, analyzer: str, tokenizer: Any = None) -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.features import select_field
+
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer,
+        tokenizer=tokenizer,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=tuple(cfg.ngram_range),
+        min_df=cfg.min_df,
+        max_df=cfg.max_df,
+        sublinear_tf=cfg.sublinear_tf,
+        max_features=cfg.max_features,
+        dtype=np.float32,
+    )
+    return Pipeline(
+        [
+            ("select", FunctionTransformer(select_field, kw_args={"field": field})),
+            ("tfidf", vectorizer),
+        ]
+    )
+
+
+def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = None) -> Pipeline:
+    """The unfitted feature+classifier Pipeline that ``config`` describes.
+
+    Example
+    -------
+    >>> from pipeline.config import Config
+    >>> pipe = build_pipeline(Config())
+    >>> [name for name, _ in pipe.steps]
+    ['prepare', 'features', 'classifier']
+    """
+    from pipeline.features import (
+        LexiconFeatures,
+        Normalizer,
+        Prepare,
+        Tokenizer,
+        read_word_list,
+        split_space,
+    )
+
+    t = config.tokenize
+    normalizer = Normalizer(conversion=t.conversion, fold_numbers=t.fold_numbers)
+    tokenizer = Tokenizer(
+        backend=t.backend,
+        hmm=t.hmm,
+        user_words=read_word_list(t.user_dict),
+        stop_words=read_word_list(t.stop_words),
+        normalizer=normalizer,
+    )
+    v = config.vectorize
+    parts: list[tuple[str, Any]] = [("words", _tfidf("words", v.words, "word", split_space))]
+    weights: dict[str, float] = {"words": 1.0}
+    if v.chars.enabled:
+        parts.append(("chars", _tfidf("chars", v.chars, "char")))
+        weights["chars"] = 1.0
+    context = v.context
+    for field, weight in (("heading", context.heading_weight), ("title", context.title_weight)):
+        if weight > 0:
+            parts.append((field, _tfidf(field, v.words, "word", split_space)))
+            weights[field] = weight
+    if lexicon and v.lexicon.weight > 0:
+        parts.append(("lexicon", LexiconFeatures(lexicon=dict(lexicon), normalizer=normalizer)))
+        weights["lexicon"] = v.lexicon.weight
+    m = config.model
+    params = validate_classifier(m.classifier, m.params)
+    classifier = CLASSIFIERS[m.classifier].build(params, m.seed)
+    return Pipeline(
+        [
+            ("prepare", Prepare(tokenizer)),
+            ("features", FeatureUnion(parts, transformer_weights=weights)),
+            ("classifier", classifier),
+        ]
+    )
+
+
+def linear_weights(classifier: Any) -> np.ndarray:
+    """Per-class feature weights of a fitted linear classifier (classes × features), centred.
+
+    Used for evidence: a paragraph's contribution to class k is ``x * W[k]``.
+    """
+    if isinstance(classifier, CalibratedClassifierCV):
+        coefs = [c.estimator.coef_ for c in classifier.calibrated_classifiers_]
+        weights = np.mean(coefs, axis=0)
+    elif hasattr(classifier, "coef_"):
+        weights = np.asarray(classifier.coef_)
+    elif hasattr(classifier, "feature_log_prob_"):
+        weights = np.asarray(classifier.feature_log_prob_)
+    else:
+        raise TypeError(f"{type(classifier).__name__} has no linear weights")
+    if weights.shape[0] == 1:  # binary problems store one row
+        weights = np.vstack([-weights[0], weights[0]])
+    return weights - weights.mean(axis=0, keepdims=True)
+
+
+# ----------------------------------------------------------------------------- the bundle
+@dataclass
+class Bundle:
+    """A loaded model: the fitted Pipeline and its ``model.json`` metadata."""
+
+    pipeline: Pipeline
+    meta: dict[str, Any]
+    path: Path
+
+    @property
+    def themes(self) -> list[str]:
+        return list(self.meta["themes"])
+
+    @property
+    def hash(self) -> str:
+        return str(self.meta["files"][MODEL_FILE]["sha256"])
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for dist in ("paragraph-themes", "scikit-learn", "numpy", "scipy", "jieba", "rjieba",
+                 "opencc", "joblib"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_bundle(pipeline: Pipeline, meta: dict[str, Any], bundle_dir: Path) -> Path:
+    """Write a bundle and swap it in whole; returns the bundle path.
+
+    The files are written into a fresh hidden folder beside the target; then ``bundle_dir`` (a
+    symbolic link) is pointed at it with one atomic rename. A reader or a second writer sees the old
+    bundle or the new one, never a mix; a run killed before the rename leaves the old one in place.
+    """
+    import joblib
+
+    bundle_dir = Path(bundle_dir)
+    parent = bundle_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    version_dir = Path(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.", dir=parent))
+    try:
+        model_path = version_dir / MODEL_FILE
+        joblib.dump(pipeline, model_path, compress=3)
+        meta = {
+            **meta,
+            "format": BUNDLE_FORMAT,
+            "files": {MODEL_FILE: {"sha256": _sha256(model_path),
+                                   "bytes": model_path.stat().st_size}},
+        }
+        (version_dir / META_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+        )
+        for f in version_dir.iterdir():
+            with f.open("rb") as fh:
+                os.fsync(fh.fileno())
+        version_dir.chmod(0o755)
+        _swap_in(version_dir, bundle_dir)
+    except BaseException:
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise
+    return bundle_dir
+
+
+def _swap_in(version_dir: Path, bundle_dir: Path) -> None:
+    parent = bundle_dir.parent
+    if bundle_dir.exists() and not bundle_dir.is_symlink():
+        # A plain folder (made by hand or by an older version): move it aside first.
+        aside = Path(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.old.", dir=parent))
+        aside.rmdir()
+        bundle_dir.rename(aside)
+    previous = bundle_dir.resolve() if bundle_dir.is_symlink() else None
+    link = parent / f".{bundle_dir.name}.link.{os.getpid()}.{time.monotonic_ns()}"
+    link.symlink_to(version_dir.name)
+    os.replace(link, bundle_dir)
+    _prune(bundle_dir, keep={version_dir.resolve(), *([previous] if previous else [])})
+
+
+def _prune(bundle_dir: Path, keep: set[Path]) -> None:
+    """Remove old versions of this bundle, keeping the current and the previous one."""
+    current = bundle_dir.resolve()
+    versions = sorted(
+        (p for p in bundle_dir.parent.glob(f".{bundle_dir.name}.*") if p.is_dir()
+         and not p.is_symlink() and ".link." not in p.name),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for version in versions[:-2]:
+        if version.resolve() not in keep and version.resolve() != current:
+            shutil.rmtree(version, ignore_errors=True)
+
+
+def read_meta(bundle_dir: Path) -> dict[str, Any]:
+    """Read and check a bundle's ``model.json``."""
+    bundle_dir = Path(bundle_dir)
+    meta_path = bundle_dir / META_FILE
+    if not bundle_dir.exists():
+        raise ModelError(
+            f"{bundle_dir}: no model bundle here; build one with 'pipeline train' "
+            "(or 'pipeline run')"
+        )
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{bundle_dir}: not a model bundle: {META_FILE} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{meta_path}: damaged: {exc}") from None
+    if not isinstance(meta, dict) or meta.get("format") != BUNDLE_FORMAT:
+        raise ModelError(f"{meta_path}: not a bundle of format {BUNDLE_FORMAT}")
+    try:
+        meta["files"][MODEL_FILE]["sha256"]
+        list(meta["themes"])
+    except (KeyError, TypeError):
+        raise ModelError(f"{meta_path}: damaged: files or themes are missing") from None
+    return meta
+
+
+def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> Bundle:
+    """Load a bundle after checking it: metadata, file hash, label set, library version."""
+    import joblib
+    import sklearn
+
+    bundle_dir = Path(bundle_dir)
+    meta = read_meta(bundle_dir)
+    if themes is not None and list(themes) != list(meta["themes"]):
+        raise ModelError(
+            f"{bundle_dir}: made for themes {meta['themes']}, but the config names {list(themes)}"
+        )
+    trained_with = meta.get("versions", {}).get("scikit-learn", "")
+    if trained_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise ModelError(
+            f"{bundle_dir}: trained with scikit-learn {trained_with}, this is "
+            f"{sklearn.__version__}; retrain it with 'pipeline train'"
+        )
+    model_path = bundle_dir / MODEL_FILE
+    expected = meta["files"][MODEL_FILE]
+    try:
+        actual = _sha256(model_path)
+    except FileNotFoundError:
+        raise ModelError(f"{model_path}: missing from the bundle") from None
+    if actual != expected["sha256"]:
+        raise ModelError(
+            f"{model_path}: does not match the hash in {META_FILE} (changed or damaged); "
+            "not loading it"
+        )
+    try:
+        pipeline = joblib.load(model_path)
+    except Exception as exc:  # a damaged pickle can raise almost anything
+        raise ModelError(f"{model_path}: cannot load: {type(exc).__name__}: {exc}") from None
+    if not isinstance(pipeline, Pipeline):
+        raise ModelError(f"{model_path}: does not hold a scikit-learn Pipeline")
+    return Bundle(pipeline=pipeline, meta=meta, path=bundle_dir)

@@ -1,0 +1,135 @@
+"""The labelled-output contract: its JSON Schema, and writing it atomically and incrementally.
+
+Two formats, both described by ``pipeline/schema/labelled.schema.json``:
+
+- ``json``: one object ``{schema_version, created, model, documents: [...], errors: [...]}``;
+- ``jsonl``: one object per paragraph (schema ``$defs/line``), each with its document's ``document``
+  id, ``source`` and ``encoding`` and the ``model_hash`` beside the paragraph fields. Skipped files
+  are reported on standard error and in the exit code only.
+
+Writers stream: each document is written as soon as it is labelled, so memory does not grow with the
+input. Everything goes to a temporary file in the destination folder that is renamed into place
+only when complete, so a killed or failed run leaves any previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+SCHEMA_VERSION = "1.0"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of the labelled output (shipped inside the package)."""
+    text = resources.files("pipeline").joinpath("schema/labelled.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validator(kind: str = "document") -> Any:
+    """A ``jsonschema`` validator for the whole output (``document``) or one jsonl ``line``."""
+    import jsonschema
+
+    schema = load_schema()
+    if kind == "line":
+        schema = {**schema, "$ref": "#/$defs/line"}
+        for key in ("type", "required", "properties", "additionalProperties"):
+            schema.pop(key, None)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@contextmanager
+def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    ``path`` ``-`` writes to standard output instead (nothing to protect there).
+    """
+    if str(path) == "-":
+        import sys
+
+        stream = sys.stdout if "b" not in mode else sys.stdout.buffer
+        yield stream
+        stream.flush()
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def model_header(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``model`` object of the output, from a bundle's ``model.json``."""
+    return {
+        "name": meta["name"],
+        "themes": list(meta["themes"]),
+        "hash": meta["files"]["model.joblib"]["sha256"],
+        "classifier": meta.get("classifier", ""),
+        "tokenizer": meta.get("tokenizer", {}).get("backend", ""),
+        "trained_at": meta.get("trained_at", ""),
+    }
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+class LabelledWriter:
+    """Write labelled documents one by one into ``fh`` in the ``json`` or ``jsonl`` format.
+
+    Example
+    -------
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> w = LabelledWriter(buf, "json", {"name": "m", "themes": ["a", "b"], "hash": "0" * 64,
+    ...     "classifier": "x", "tokenizer": "jieba", "trained_at": ""}, created="2020-01-01")
+    >>> w.close([])
+    >>> json.loads(buf.getvalue())["documents"]
+    []
+    """
+
+    def __init__(self, fh: IO[str], fmt: str, model: Mapping[str, Any],
+                 created: str | None = None) -> None:
+        self.fh = fh
+        self.format = fmt
+        self.model = dict(model)
+        self.count = 0
+        created = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if fmt == "json":
+            fh.write(f'{{"schema_version":"{SCHEMA_VERSION}","created":{_dumps(created)},'
+                     f'"model":{_dumps(self.model)},"documents":[\n')
+
+    def write(self, document: Mapping[str, Any]) -> None:
+        """Write one document: ``{id, source, encoding, paragraphs}``."""
+        if self.format == "json":
+            self.fh.write(("" if self.count == 0 else ",\n") + _dumps(document))
+        else:
+            head = {
+                "schema_version": SCHEMA_VERSION,
+                "document": document["id"],
+                "source": document["source"],
+                "encoding": document["encoding"],
+                "model_hash": self.model["hash"],
+            }
+            for paragraph in document["paragraphs"]:
+                self.fh.write(_dumps({**head, **paragraph}) + "\n")
+        self.count += 1
+
+    def close(self, errors: list[Mapping[str, str]]) -> None:
+        """Finish the output with the list of skipped files."""
+        if self.format == "json":
+            self.fh.write(f'\n],"errors":{_dumps(list(errors))}}}\n')

@@ -1,0 +1,181 @@
+"""Where classify runs: in this process, on local worker processes, or on a Dask cluster.
+
+All three give the same labelled documents in the same order. Work is cut into batches of
+``classify.batch_size`` documents; at most a few batches per worker are in flight at once, so
+memory stays flat however large the input is, and results are written in input order as they come.
+
+- local (``--jobs N``): a process pool; the model is handed to each worker once, at start-up.
+- dask (``--backend dask --scheduler ADDRESS``): the file bytes are read here and sent with each
+  batch (the workers need no shared file system); the model is scattered to every worker once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Config
+from pipeline.errors import InputError, PipelineError
+from pipeline.model import Bundle
+from pipeline.reading import Document, read_document
+from pipeline.stages import Skipped, label_sources
+
+Item = dict[str, Any] | Skipped
+
+# Per-worker state, set once by the pool initializer (each worker process has its own).
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(bundle: Bundle, config: Config, encoding: str | None) -> None:
+    from pipeline.label import Explainer
+
+    _WORKER.update(bundle=bundle, config=config, encoding=encoding,
+                   explainer=Explainer.from_pipeline(bundle.pipeline))
+
+
+def _label_batch(sources: Sequence[str]) -> list[Item]:
+    w = _WORKER
+    return list(label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
+                              explainer=w["explainer"]))
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _check_strict(items: Iterable[Item], strict: bool) -> Iterator[Item]:
+    for item in items:
+        if strict and isinstance(item, Skipped):
+            raise InputError(f"{item.source}: {item.error}")
+        yield item
+
+
+def resolve_jobs(jobs: int) -> int:
+    """``0`` means every core this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def labelled_stream(
+    bundle: Bundle,
+    sources: Sequence[Path | str],
+    config: Config,
+    *,
+    encoding: str | None = None,
+    strict: bool = False,
+    jobs: int = 0,
+) -> Iterator[Item]:
+    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the configured backend."""
+    if config.classify.backend == "dask":
+        yield from _check_strict(_dask_stream(bundle, sources, config, encoding), strict)
+        return
+    # Standard input can only be read here; read it first so workers get a Document.
+    prepared: list[Path | str | Document] = []
+    for source in sources:
+        if str(source) == "-":
+            prepared.append(read_document("-", encoding or config.reading.encoding))
+        else:
+            prepared.append(source)
+    workers = min(resolve_jobs(jobs), max(1, len(prepared)))
+    if workers == 1 or any(isinstance(p, Document) for p in prepared):
+        yield from label_sources(bundle, prepared, config, encoding=encoding, strict=strict)
+        return
+    yield from _check_strict(
+        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers), strict
+    )
+
+
+def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
+                 workers: int) -> Iterator[Item]:
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    # Small batches when there are few documents, so every worker gets a share.
+    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 4))))
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
+                             initializer=_init_worker,
+                             initargs=(bundle, config, encoding)) as pool:
+        pending: deque[Future[list[Item]]] = deque()
+        for batch in _batches(sources, size):
+            pending.append(pool.submit(_label_batch, batch))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+# ----------------------------------------------------------------------------- dask
+def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
+                      batch: list[tuple[str, bytes | str]]) -> list[Item]:
+    """Label a batch of (source, bytes) on a Dask worker; a read error travels as a string."""
+    from pipeline.reading import decode_bytes
+
+    docs: list[Document | Skipped] = []
+    for source, data in batch:
+        if isinstance(data, str):
+            docs.append(Skipped(source, data))
+            continue
+        try:
+            docs.append(decode_bytes(data, source, encoding or config.reading.encoding))
+        except PipelineError as exc:
+            text = str(exc)
+            docs.append(Skipped(source, text.removeprefix(f"{source}: ")))
+    good = [d for d in docs if isinstance(d, Document)]
+    labelled = iter(label_sources(bundle, good, config))
+    return [d if isinstance(d, Skipped) else next(labelled) for d in docs]
+
+
+def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
+    try:
+        if str(source) == "-":
+            import sys
+
+            return "-", sys.stdin.buffer.read()
+        return str(source), Path(source).read_bytes()
+    except OSError as exc:
+        return str(source), f"cannot read: {exc.strerror or exc}"
+
+
+def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
+                 encoding: str | None) -> Iterator[Item]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise PipelineError(
+            "the dask backend needs the optional extra: pip install 'paragraph-themes[dask]'"
+        ) from None
+    address = config.classify.scheduler
+    if not address:
+        raise PipelineError("the dask backend needs a scheduler address: --scheduler ADDRESS "
+                            "(or classify.scheduler in the config)")
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise PipelineError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    with client:
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        shipped = client.scatter(bundle, broadcast=True)
+        pending: deque[Any] = deque()
+        reads = (_read_bytes(s) for s in sources)
+        for batch in _batches(reads, config.classify.batch_size):
+            pending.append(client.submit(_dask_label_batch, shipped, config, encoding, batch,
+                                         pure=False))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()

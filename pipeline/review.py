@@ -1,0 +1,71 @@
+"""The paragraphs most worth a person's look, as a file a person can label.
+
+:func:`review_items` reads a labelled output (``json`` or ``jsonl``) and ranks body paragraphs by
+the margin between their top two scores, smallest first. Each item is a hand-label line with an
+empty ``theme``: fill it in, add the file to ``corpus.labels`` in the config, and ``pipeline
+train`` learns from it (lines whose ``theme`` is still empty are ignored).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline.corpus import text_sha1
+from pipeline.errors import InputError
+
+
+def _paragraphs(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text)
+        lines = None
+    except json.JSONDecodeError:
+        data, lines = None, text.splitlines()
+    if isinstance(data, dict) and "documents" in data:
+        for doc in data["documents"]:
+            for p in doc["paragraphs"]:
+                yield doc["id"], p
+        return
+    if lines is None:
+        lines = [text]
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            p = json.loads(line)
+        except json.JSONDecodeError:
+            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
+        if not isinstance(p, dict) or "document" not in p:
+            raise InputError(f"{path}:{number}: not labelled output (no 'document')")
+        yield p["document"], p
+
+
+def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list[dict[str, Any]]:
+    """Body paragraphs ranked by the margin between their two best themes (smallest first)."""
+    items = []
+    for doc_id, p in _paragraphs(Path(path)):
+        if p.get("kind") != "body" or "scores" not in p:
+            continue
+        if flagged_only and not p.get("needs_review"):
+            continue
+        ranked = sorted(p["scores"].values(), reverse=True)
+        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+        items.append({
+            "document": doc_id,
+            "sha1": text_sha1(p["text"]),
+            "index": p["index"],
+            "theme": None,
+            "suggested": p["label"],
+            "margin": round(margin, 6),
+            "scores": p["scores"],
+            "heading": p.get("heading"),
+            "text": p["text"],
+        })
+    items.sort(key=lambda item: (item["margin"], item["document"], item["index"]))
+    return items[:limit] if limit > 0 else items

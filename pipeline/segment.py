@@ -1,0 +1,194 @@
+"""Text to paragraphs: offsets, kinds, articles and headings.
+
+A paragraph is a run of text between line breaks (``\\n``, ``\\r\\n``, ``\\r`` and the other Unicode
+line separators), or after a full-width indentation (``\\u3000\\u3000``) that follows the end of a
+sentence inside a line, with surrounding white space (including full-width and non-breaking
+spaces) left out. Blank lines, single newlines and indentation all separate paragraphs the same way.
+A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end before the limit
+(or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs.
+
+Each paragraph gets a ``kind``:
+
+- ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source and editor lines, article
+  numbers (``01``), short unpunctuated lines repeated in the document, lines without letters;
+- ``heading``: article titles, subtitles, numbered section headings (``一、…``) and short lines
+  without final punctuation;
+- ``body``: everything else. Only body paragraphs are labelled with a theme.
+
+Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
+document without them the whole document is one article, ``"1"``. Each paragraph carries the
+nearest section heading above it within its article.
+
+Example
+-------
+>>> paras = segment_text("d", "一、組織領導\\n\\n市委召開會議。\\n")
+>>> [(p.kind, p.text, p.heading) for p in paras]
+[('heading', '一、組織領導', None), ('body', '市委召開會議。', '一、組織領導')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+KINDS = ("body", "heading", "boilerplate")
+
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_SENTENCE_END = "。！？!?；;….．"
+_CLOSERS = "”’」』）)】》〉\"'"
+# Indentation inside a line after a sentence end starts a new paragraph.
+_INDENT = re.compile(r"(?<=[。！？!?；;…”」』])[ \t\xa0]*\u3000{2,}[ \t\xa0\u3000]*")
+_STRIP = " \t\xa0\u3000\u200b\ufeff\u2002\u2003\u2009\u202f\u205f"
+_ARTICLE_NUMBER = re.compile(r"^(\d{1,3}|第[一二三四五六七八九十百\d]+篇)$")
+_NUMBERED_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部章節节條条])"
+)
+_SUBTITLE = re.compile(r"^(--|——|─)")
+DEFAULT_BOILERPLATE = (
+    r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
+    r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
+    r"^(來源|来源|責任編輯|责任编辑|編輯|编辑|作者|記者|记者|發佈時間|发布时间|發布時間|"
+    r"發布日期|发布日期|時間|时间|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号)\s*[:：]",
+    r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
+    r"分享到|版權所有|版权所有|Copyright|©)",
+    r"^\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户)$",
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a document; ``text == document_text[start:end]``."""
+
+    id: str
+    index: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    article: str | None
+    article_title: str | None
+    heading: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start] in _STRIP or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _STRIP or text[end - 1].isspace()):
+        end -= 1
+    return start, end
+
+
+def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut [start, end) into pieces of at most ``limit`` characters, at sentence ends if possible."""
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(ch) for ch in _SENTENCE_END)
+        if cut < limit // 4:  # no sentence end in most of the window: try a comma, then give up
+            cut = max(window.rfind(ch) for ch in "，,、 ")
+        cut = start + (cut + 1 if cut >= limit // 4 else limit)
+        # Keep closing quotes with the sentence they close.
+        while cut < end and cut - start < limit and text[cut] in _CLOSERS:
+            cut += 1
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def split_spans(text: str, max_paragraph_chars: int = 2000) -> Iterator[tuple[int, int]]:
+    """Yield the (start, end) offsets of the paragraphs of ``text``, in order, never empty."""
+    for line in _LINE.finditer(text):
+        pieces: list[tuple[int, int]] = []
+        pos = line.start()
+        for indent in _INDENT.finditer(text, line.start(), line.end()):
+            pieces.append((pos, indent.start()))
+            pos = indent.end()
+        pieces.append((pos, line.end()))
+        for piece_start, piece_end in pieces:
+            start, end = _strip_span(text, piece_start, piece_end)
+            if start == end:
+                continue
+            for a, b in _cut_long(text, start, end, max_paragraph_chars):
+                a, b = _strip_span(text, a, b)
+                if a < b:
+                    yield a, b
+
+
+def _has_letters(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:，,、"
+
+
+def _line_kind(text: str, max_heading: int, boilerplate: Sequence[re.Pattern[str]]) -> str:
+    if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
+        return "boilerplate"
+    if any(p.search(text) for p in boilerplate):
+        return "boilerplate"
+    if len(text) <= max_heading and not _ends_sentence(text):
+        return "heading"
+    if len(text) <= max_heading and _NUMBERED_HEADING.match(text) and text.count("。") <= 1:
+        return "heading"
+    return "body"
+
+
+def segment_text(
+    doc_id: str,
+    text: str,
+    *,
+    max_heading_chars: int = 40,
+    max_paragraph_chars: int = 2000,
+    boilerplate_patterns: Sequence[str] = (),
+) -> list[Paragraph]:
+    """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings."""
+    patterns = [re.compile(p) for p in (*DEFAULT_BOILERPLATE, *boilerplate_patterns)]
+    spans = list(split_spans(text, max_paragraph_chars))
+    pieces = [text[a:b] for a, b in spans]
+    kinds = [_line_kind(p, max_heading_chars, patterns) for p in pieces]
+
+    # Short unpunctuated lines seen more than once are repeated titles or page furniture.
+    def key(piece: str) -> str:
+        return "".join(piece.split())
+
+    repeats = Counter(key(p) for p, k in zip(pieces, kinds, strict=True) if k == "heading")
+    has_markers = any(_ARTICLE_NUMBER.match(p) for p in pieces)
+
+    paragraphs: list[Paragraph] = []
+    article: str | None = None if has_markers else "1"
+    title: str | None = None
+    heading: str | None = None
+    expect_title = not has_markers
+    seen_title_keys: set[str] = set()
+    for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
+        if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
+            article, title, heading, expect_title = piece, None, None, True
+        elif kind == "heading":
+            repeated = repeats[key(piece)] > 1
+            if expect_title and not (repeated and key(piece) in seen_title_keys):
+                title, expect_title = piece, False
+                seen_title_keys.add(key(piece))
+            elif repeated:
+                kind = "boilerplate"
+            elif _SUBTITLE.match(piece) and title is not None and heading is None:
+                title = f"{title} {piece}"
+            else:
+                paragraphs.append(
+                    Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title,
+                              heading)
+                )
+                heading = piece
+                continue
+        elif kind == "body":
+            expect_title = False
+        paragraphs.append(
+            Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title, heading)
+        )
+    return paragraphs

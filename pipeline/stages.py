@@ -1,0 +1,374 @@
+"""The stages, each a plain function from inputs to outputs, and ``run`` composing them.
+
+- :func:`segment_file` — a path → a :class:`SegmentedDocument` (read, decode, segment);
+- :func:`load_training_set` — the config's corpus → labelled examples;
+- :func:`train` — examples → a saved model bundle (with its cross-validated figures);
+- :func:`label_document` — a bundle + a segmented document → the labelled document (plain dict);
+- :func:`classify` — paths → labelled output written atomically, skipped files listed;
+- :func:`evaluate` — the config's corpus → the full evaluation report;
+- :func:`run` — train, then classify the corpus's documents.
+
+No stage keeps global state: what it needs comes in as arguments, what it makes goes out as return
+values (or the files it is asked to write), so each can be run, tested and cached alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import Config, config_hash
+from pipeline.corpus import (
+    Example,
+    labelled_examples,
+    load_labels,
+    load_written,
+    paragraph_record,
+)
+from pipeline.errors import CorpusError, PipelineError
+from pipeline.features import load_lexicon
+from pipeline.label import Explainer, annotate, predict
+from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
+from pipeline.reading import Document, decode_bytes, find_documents, read_document
+from pipeline.segment import Paragraph, segment_text
+
+log = logging.getLogger("pipeline")
+
+
+# ----------------------------------------------------------------------------- segment
+@dataclass(frozen=True)
+class SegmentedDocument:
+    """A decoded document and its paragraphs."""
+
+    document: Document
+    paragraphs: list[Paragraph]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.document
+        return {"id": d.id, "source": d.source, "encoding": d.encoding,
+                "paragraphs": [p.to_dict() for p in self.paragraphs]}
+
+
+def segment_document(document: Document, config: Config) -> SegmentedDocument:
+    """Segment an already-decoded document."""
+    s = config.segment
+    paragraphs = segment_text(
+        document.id, document.text,
+        max_heading_chars=s.max_heading_chars,
+        max_paragraph_chars=s.max_paragraph_chars,
+        boilerplate_patterns=s.boilerplate_patterns,
+    )
+    return SegmentedDocument(document, paragraphs)
+
+
+def segment_file(path: Path | str, config: Config, encoding: str | None = None) -> SegmentedDocument:
+    """Read, decode and segment one file (``-`` is standard input)."""
+    document = read_document(path, encoding or config.reading.encoding)
+    segmented = segment_document(document, config)
+    kinds = [p.kind for p in segmented.paragraphs]
+    log.info("%s: %s, %d paragraphs (%d body, %d heading, %d boilerplate)", document.source,
+             document.encoding, len(kinds), kinds.count("body"), kinds.count("heading"),
+             kinds.count("boilerplate"))
+    return segmented
+
+
+# ----------------------------------------------------------------------------- training data
+@dataclass
+class TrainingSet:
+    """The labelled examples a config names, split into real and written ones."""
+
+    real: list[Example]
+    written: list[Example]
+    unmatched_labels: int = 0
+    documents: list[str] = field(default_factory=list)
+
+    @property
+    def examples(self) -> list[Example]:
+        return self.real + self.written
+
+    def fingerprint(self) -> str:
+        """A hash of every example's text, context and theme (changes when the data does)."""
+        return config_hash([(e.id, e.text, e.heading, e.title, e.theme) for e in self.examples])
+
+    def summary(self) -> dict[str, Any]:
+        def count(examples: Sequence[Example]) -> dict[str, int]:
+            out: dict[str, int] = {}
+            for e in examples:
+                out[e.theme] = out.get(e.theme, 0) + 1
+            return dict(sorted(out.items()))
+
+        return {
+            "hash": self.fingerprint(),
+            "real_paragraphs": len(self.real),
+            "written_paragraphs": len(self.written),
+            "real_by_theme": count(self.real),
+            "written_by_theme": count(self.written),
+            "documents": self.documents,
+            "articles": len({e.group for e in self.real}),
+            "unmatched_labels": self.unmatched_labels,
+        }
+
+
+def labelled_documents(
+    document_paths: Sequence[Path], label_paths: Sequence[Path], config: Config
+) -> tuple[list[Example], int, list[str]]:
+    """Hand-labelled body paragraphs of the named documents; (examples, unmatched, doc ids)."""
+    labels = load_labels(label_paths, config.themes)
+    examples: list[Example] = []
+    unmatched = 0
+    ids: list[str] = []
+    for path in find_documents(list(document_paths)):
+        segmented = segment_file(path, config)
+        doc_id = segmented.document.id
+        if doc_id in ids:
+            raise CorpusError(f"{path}: a second document with the id {doc_id!r}")
+        ids.append(doc_id)
+        found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
+        if missing:
+            log.warning("%s: %d labels match no body paragraph", path, missing)
+        examples.extend(found)
+        unmatched += missing
+    return examples, unmatched, ids
+
+
+def load_training_set(config: Config, use_written: bool | None = None) -> TrainingSet:
+    """The labelled corpus the config names (written paragraphs per ``corpus.use_written``)."""
+    c = config.corpus
+    real, unmatched, ids = labelled_documents(c.documents, c.labels, config)
+    use = c.use_written if use_written is None else use_written
+    written = load_written(c.written, config.themes) if use else []
+    if not real and not written:
+        raise CorpusError("the corpus has no labelled paragraphs: check corpus.documents and "
+                          "corpus.labels in the config")
+    return TrainingSet(real=real, written=written, unmatched_labels=unmatched, documents=ids)
+
+
+def load_heldout(config: Config) -> list[Example]:
+    """The held-out documents' labelled paragraphs (never used for training or tuning)."""
+    c = config.corpus
+    if not c.heldout_documents:
+        return []
+    examples, _, _ = labelled_documents(c.heldout_documents, c.heldout_labels, config)
+    return examples
+
+
+# ----------------------------------------------------------------------------- train
+def _pipeline_for(config: Config) -> Any:
+    lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
+    return build_pipeline(config, lexicon)
+
+
+def cross_validate(config: Config, training: TrainingSet, progress: Any = None) -> dict[str, Any]:
+    """Grouped cross-validated figures on the real paragraphs, as the config trains."""
+    from pipeline.evaluate import grouped_cv
+
+    return grouped_cv(
+        _pipeline_for(config), training.real, training.written,
+        folds=config.evaluate.folds, seed=config.model.seed, bins=config.evaluate.bins,
+        progress=progress,
+    )
+
+
+def train(config: Config, training: TrainingSet | None = None,
+          with_metrics: bool = True, progress: Callable[[int], Any] | None = None) -> Path:
+    """Fit the configured Pipeline on the labelled corpus and save the bundle; returns its path.
+
+    ``model.json`` records the label set, the config, a hash of the training data, library
+    versions, the date, and (``with_metrics``) the grouped cross-validated figures and the figures
+    on held-out documents.
+    """
+    from pipeline.evaluate import metrics as score
+
+    training = training or load_training_set(config)
+    pipeline = _pipeline_for(config)
+    examples = training.examples
+    classes = sorted({e.theme for e in examples})
+    if len(classes) < 2:
+        raise CorpusError("the corpus has labelled paragraphs of only one theme; need two or more")
+    log.info("training %s on %d paragraphs (%d real, %d written)", config.model.classifier,
+             len(examples), len(training.real), len(training.written))
+    pipeline.fit([e.record() for e in examples], [e.theme for e in examples])
+    meta: dict[str, Any] = {
+        "name": config.model.name,
+        "themes": [t for t in config.themes if t in classes],
+        "classifier": config.model.classifier,
+        "tokenizer": config.tokenize.model_dump(mode="json"),
+        "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "training_data": training.summary(),
+        "config": config.model_dump(mode="json"),
+        "versions": library_versions(),
+    }
+    if with_metrics:
+        figures: dict[str, Any] = {}
+        if len({e.group for e in training.real}) >= 2:
+            figures["cross_validation"] = cross_validate(config, training)
+        heldout = load_heldout(config)
+        if heldout:
+            proba = pipeline.predict_proba([e.record() for e in heldout])
+            figures["heldout"] = score([e.theme for e in heldout], proba,
+                                       list(pipeline.classes_), config.evaluate.bins)
+        meta["metrics"] = figures
+    return save_bundle(pipeline, meta, config.bundle_dir)
+
+
+# ----------------------------------------------------------------------------- classify
+def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config,
+                   explainer: Explainer | None = None) -> dict[str, Any]:
+    """The labelled form of one document: every paragraph, body ones with label fields."""
+    out = segmented.to_dict()
+    body = [i for i, p in enumerate(segmented.paragraphs) if p.kind == "body"]
+    if body:
+        prediction = predict(bundle, [paragraph_record(segmented.paragraphs[i]) for i in body])
+        fields = annotate(
+            bundle, prediction,
+            review_below=config.label.review_below, review_margin=config.label.review_margin,
+            evidence_terms=config.label.evidence_terms, explainer=explainer,
+        )
+        for i, extra in zip(body, fields, strict=True):
+            out["paragraphs"][i].update(extra)
+    return out
+
+
+@dataclass
+class Skipped:
+    """A file that could not be labelled, and why (one line)."""
+
+    source: str
+    error: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "error": self.error}
+
+
+def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], config: Config,
+                  encoding: str | None = None, strict: bool = False,
+                  explainer: Explainer | None = None) -> Iterator[dict[str, Any] | Skipped]:
+    """Read, segment and label each source in order; a bad file gives a :class:`Skipped`.
+
+    With ``strict`` the first bad file raises its error instead.
+    """
+    explainer = explainer or Explainer.from_pipeline(bundle.pipeline)
+    for source in sources:
+        try:
+            if isinstance(source, Document):
+                segmented = segment_document(source, config)
+            else:
+                segmented = segment_file(source, config, encoding)
+        except PipelineError as exc:
+            if strict:
+                raise
+            yield Skipped(str(getattr(source, "source", source)), _error_text(exc, source))
+            continue
+        yield label_document(bundle, segmented, config, explainer)
+
+
+def _error_text(exc: Exception, source: Any) -> str:
+    """The error without the file name in front (the ``source`` field names it)."""
+    text = str(exc)
+    prefix = f"{getattr(source, 'source', source)}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+@dataclass
+class ClassifyResult:
+    """What a classify run did."""
+
+    documents: int = 0
+    paragraphs: int = 0
+    body: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    output: str = ""
+
+
+def classify(
+    inputs: Sequence[Path | str],
+    bundle_dir: Path,
+    out: Path | str,
+    config: Config,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    on_document: Callable[[dict[str, Any] | Skipped], Any] | None = None,
+) -> ClassifyResult:
+    """Label every body paragraph of ``inputs`` (files, folders, ``-``) and write ``out``.
+
+    The output is written incrementally to a temporary file and renamed into place at the end;
+    if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
+    """
+    from pipeline.output import LabelledWriter, atomic_write, model_header
+    from pipeline.parallel import labelled_stream
+
+    bundle = load_bundle(bundle_dir, themes=config.themes)
+    sources = find_documents(list(inputs))
+    if not sources:
+        raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
+    fmt = fmt or config.output.format
+    result = ClassifyResult(output=str(out))
+    with atomic_write(out) as fh:
+        writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
+        for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
+                                    jobs=jobs if jobs is not None else config.classify.jobs):
+            if isinstance(item, Skipped):
+                result.skipped.append(item)
+            else:
+                writer.write(item)
+                result.documents += 1
+                result.paragraphs += len(item["paragraphs"])
+                result.body += sum(1 for p in item["paragraphs"] if p["kind"] == "body")
+            if on_document is not None:
+                on_document(item)
+        writer.close([s.to_dict() for s in result.skipped])
+    return result
+
+
+# ----------------------------------------------------------------------------- evaluate
+def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
+    """The full evaluation report for the config's corpus.
+
+    - grouped cross-validation on real paragraphs without and with the written paragraphs;
+    - the model trained on everything, scored on the held-out documents;
+    - script-flip agreement: real and held-out paragraphs converted with OpenCC and classified
+      again by the model trained on everything.
+    """
+    from pipeline.evaluate import grouped_cv, metrics, script_flip_agreement
+
+    full = load_training_set(config, use_written=True)
+    pipeline = _pipeline_for(config)
+    common = {"folds": config.evaluate.folds, "seed": config.model.seed,
+              "bins": config.evaluate.bins, "progress": progress}
+    report: dict[str, Any] = {"training_data": full.summary()}
+    report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
+    if full.written:
+        report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common)
+    examples = full.real + (full.written if config.corpus.use_written else [])
+    fitted = _pipeline_for(config).fit([e.record() for e in examples], [e.theme for e in examples])
+    heldout = load_heldout(config)
+    if heldout:
+        proba = fitted.predict_proba([e.record() for e in heldout])
+        report["heldout"] = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
+                                    config.evaluate.bins)
+    flip_records = [e.record() for e in full.real + heldout]
+    report["script_flip"] = script_flip_agreement(fitted, flip_records)
+    report["trained_with_written"] = bool(config.corpus.use_written and full.written)
+    return report
+
+
+# ----------------------------------------------------------------------------- run
+def run(config: Config, progress: Any = None) -> tuple[Path, ClassifyResult]:
+    """The whole pipeline: train on the corpus, then label the corpus's documents."""
+    bundle_dir = train(config)
+    result = classify(list(config.corpus.documents), bundle_dir, config.output.path, config,
+                      on_document=progress)
+    return bundle_dir, result
+
+
+def read_text_input(data: bytes, source: str, config: Config,
+                    encoding: str | None = None) -> Document:
+    """Decode bytes given directly (standard input) into a Document."""
+    return decode_bytes(data, source=source, encoding=encoding or config.reading.encoding)
