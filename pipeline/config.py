@@ -18,8 +18,8 @@ Example
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,7 +89,8 @@ class TokenizeConfig(_Section):
     """jieba tokenization of the script-normalized text."""
 
     backend: Literal["jieba", "rjieba"] = "rjieba"
-    conversion: Literal["tw2sp", "t2s", "hk2s", "none"] = "tw2sp"
+    conversion: Literal["t2s", "tw2sp", "hk2s", "none"] = "t2s"
+    fold_vocabulary: bool = True
     hmm: bool = True
     fold_numbers: bool = True
     user_dict: Path | None = None

@@ -92,7 +92,9 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[
                     f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
                 )
             if "document" not in obj or ("sha1" not in obj and "index" not in obj):
-                raise CorpusError(f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'")
+                raise CorpusError(
+                    f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
+                )
             key = f"sha1:{obj['sha1']}" if "sha1" in obj else f"index:{int(obj['index'])}"
             labels.setdefault(str(obj["document"]), {})[key] = theme
     return labels

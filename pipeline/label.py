@@ -43,7 +43,7 @@ class Explainer:
                 continue
             vocab = transformer.named_steps["tfidf"].get_feature_names_out()
             prefix = "" if part in {"words", "chars"} else f"{part}:"
-            names.extend(prefix + str(term).replace(" ", "") for term in vocab)
+            names.extend(prefix + str(term) for term in vocab)
         weights = linear_weights(pipeline.named_steps["classifier"])
         return cls(names=names, weights=weights, lexicon_columns=lexicon_columns)
 

@@ -174,6 +174,7 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         user_words=read_word_list(t.user_dict),
         stop_words=read_word_list(t.stop_words),
         normalizer=normalizer,
+        fold_vocabulary=t.fold_vocabulary,
     )
     v = config.vectorize
     parts: list[tuple[str, Any]] = [("words", _tfidf("words", v.words, "word", split_space))]

@@ -80,7 +80,7 @@ def labelled_stream(
     strict: bool = False,
     jobs: int = 0,
 ) -> Iterator[Item]:
-    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the configured backend."""
+    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend."""
     if config.classify.backend == "dask":
         yield from _check_strict(_dask_stream(bundle, sources, config, encoding), strict)
         return

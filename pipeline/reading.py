@@ -110,14 +110,17 @@ def decode_bytes(
             encoding, text = _detect(data)
         else:
             text = data.decode(encoding)
-            if encoding.replace("_", "-").lower() in {"utf-8", "utf8"} and text.startswith("\ufeff"):
-                text = text[1:]
+            text = text.removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: cannot decode as {encoding}: {exc.reason} at byte {exc.start}")
+        raise InputError(
+            f"{source}: cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
+        ) from None
     except (ValueError, LookupError) as exc:
         raise InputError(f"{source}: {exc}") from None
     if _junk_share(text) > _MAX_JUNK:
-        raise InputError(f"{source}: not text: decoded as {encoding} it is mostly control characters")
+        raise InputError(
+            f"{source}: not text: decoded as {encoding} it is mostly control characters"
+        )
     if doc_id is None:
         doc_id = Path(source).stem if source != "-" else "stdin"
     return Document(id=doc_id, source=source, encoding=encoding, text=text)
@@ -142,7 +145,7 @@ def read_document(path: Path | str, encoding: str = "auto") -> Document:
 
 
 def find_documents(paths: list[Path | str]) -> list[Path | str]:
-    """Expand folders into their ``.txt`` files (sorted, recursive); keep files and ``-`` as given."""
+    """Expand folders into their ``.txt`` files (sorted, recursive); keep files and ``-``."""
     found: list[Path | str] = []
     for path in paths:
         if str(path) == "-":

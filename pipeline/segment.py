@@ -10,9 +10,11 @@ A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end 
 Each paragraph gets a ``kind``:
 
 - ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source and editor lines, article
-  numbers (``01``), short unpunctuated lines repeated in the document, lines without letters;
-- ``heading``: article titles, subtitles, numbered section headings (``一、…``) and short lines
-  without final punctuation;
+  numbers (``01``), bylines, date lines, short unpunctuated lines repeated in the document (a
+  repeated title still gives its article its title), lines without letters;
+- ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
+  punctuation, above some body text (below the last body paragraph they are signatures:
+  boilerplate);
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -43,18 +45,19 @@ _CLOSERS = "”’」』）)】》〉\"'"
 _INDENT = re.compile(r"(?<=[。！？!?；;…”」』])[ \t\xa0]*\u3000{2,}[ \t\xa0\u3000]*")
 _STRIP = " \t\xa0\u3000\u200b\ufeff\u2002\u2003\u2009\u202f\u205f"
 _ARTICLE_NUMBER = re.compile(r"^(\d{1,3}|第[一二三四五六七八九十百\d]+篇)$")
-_NUMBERED_HEADING = re.compile(
-    r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部章節节條条])"
-)
+_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 DEFAULT_BOILERPLATE = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
-    r"^(來源|来源|責任編輯|责任编辑|編輯|编辑|作者|記者|记者|發佈時間|发布时间|發布時間|"
-    r"發布日期|发布日期|時間|时间|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号)\s*[:：]",
+    r"^(來源|来源|責任編輯|责任编辑|編輯|编辑|作者|記者|记者|通訊員|通讯员|字號|字号)\s*[:：]",
+    r"(發佈|發布|发布|釋出|更新)(時間|时间|日期)\s*[:：]",
+    r"(瀏覽|浏览|點擊|点击|閱讀|阅读)(次數|次数|量|數|数)?\s*[:：]\s*\d",
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
     r"分享到|版權所有|版权所有|Copyright|©)",
-    r"^\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户)$",
+    r"^\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
+    _DATE_LINE.pattern,
+    r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
 )
 
 
@@ -85,7 +88,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
-    """Cut [start, end) into pieces of at most ``limit`` characters, at sentence ends if possible."""
+    """Cut [start, end) into pieces of at most ``limit`` characters, at sentence ends."""
     while end - start > limit:
         window = text[start : start + limit]
         cut = max(window.rfind(ch) for ch in _SENTENCE_END)
@@ -135,8 +138,6 @@ def _line_kind(text: str, max_heading: int, boilerplate: Sequence[re.Pattern[str
         return "boilerplate"
     if len(text) <= max_heading and not _ends_sentence(text):
         return "heading"
-    if len(text) <= max_heading and _NUMBERED_HEADING.match(text) and text.count("。") <= 1:
-        return "heading"
     return "body"
 
 
@@ -167,14 +168,24 @@ def segment_text(
     heading: str | None = None
     expect_title = not has_markers
     seen_title_keys: set[str] = set()
+    # Heading-like lines after the last body paragraph, or just above a date line, are
+    # signatures, not headings.
+    last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
     for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
         if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
             article, title, heading, expect_title = piece, None, None, True
+        elif kind == "heading" and (
+            index > last_body
+            or (index + 1 < len(pieces) and _DATE_LINE.match(pieces[index + 1]))
+        ):
+            kind = "boilerplate"
         elif kind == "heading":
             repeated = repeats[key(piece)] > 1
-            if expect_title and not (repeated and key(piece) in seen_title_keys):
+            if expect_title and key(piece) not in seen_title_keys:
                 title, expect_title = piece, False
                 seen_title_keys.add(key(piece))
+                if repeated:
+                    kind = "boilerplate"
             elif repeated:
                 kind = "boilerplate"
             elif _SUBTITLE.match(piece) and title is not None and heading is None:

@@ -65,7 +65,9 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
     return SegmentedDocument(document, paragraphs)
 
 
-def segment_file(path: Path | str, config: Config, encoding: str | None = None) -> SegmentedDocument:
+def segment_file(
+    path: Path | str, config: Config, encoding: str | None = None
+) -> SegmentedDocument:
     """Read, decode and segment one file (``-`` is standard input)."""
     document = read_document(path, encoding or config.reading.encoding)
     segmented = segment_document(document, config)

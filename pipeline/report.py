@@ -1,0 +1,659 @@
+"""A self-contained HTML report of a labelled output, for people to look at rather than read.
+
+:func:`render_report` turns a labelled output (the ``json`` format's object, see
+``pipeline/schema/labelled.schema.json``) and, optionally, the labelling model's ``model.json`` into
+one HTML page:
+
+- the model and the totals;
+- a contents chart: theme shares of the body paragraphs per document and per article;
+- the model's figures (grouped cross-validation and held-out documents), when ``model.json`` is
+  given: per-theme precision/recall/F1, macro-F1, log loss, ECE and the confusion matrix;
+- the paragraphs flagged for review, smallest margin between the two best scores first;
+- the files that were skipped;
+- every document's paragraphs in order, coloured by theme, with confidence, scores and evidence.
+
+:func:`write_report` reads a ``json`` or ``jsonl`` output file and writes the page atomically.
+
+The page opens without a network: the styles are inline, the charts are CSS bars and there is no
+script. Every string taken from the data is HTML-escaped. The same input always gives the same
+bytes (no clock, no randomness), so reports can be compared and cached.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InputError
+from pipeline.output import atomic_write, model_header
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
+# the eighth reuse the colours in order.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#7F7F7F")
+FONTS = '"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", sans-serif'
+HASH_PREFIX = 12
+# Fields a jsonl line carries beside the paragraph's own (see ``output.LabelledWriter``).
+LINE_FIELDS = ("schema_version", "document", "source", "encoding", "model_hash")
+EVALUATIONS = {
+    "cross_validation": "Grouped cross-validation",
+    "heldout": "Held-out documents",
+}
+# Confusion cells: correct predictions in blue, mistakes in vermillion, darker for more.
+DIAGONAL_RGB, OFF_DIAGONAL_RGB = (0, 114, 178), (213, 94, 0)
+
+CSS = "*{box-sizing:border-box}\nbody{margin:0;background:#f3f5f8;color:#1d2430;font:15px/1.6 " \
+    + FONTS + "}" + """
+a{color:#0b5cad}
+[id]{scroll-margin-top:3.6rem}
+nav.top{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:.3rem 1.3rem;
+  align-items:center;padding:.55rem 1.5rem;background:#1d2430;color:#fff;font-size:.9rem}
+nav.top b{margin-right:.6rem}
+nav.top a{color:#cdd6e1;text-decoration:none}
+nav.top a:hover{color:#fff;text-decoration:underline}
+main{max-width:1140px;margin:0 auto;padding:1.4rem 1.5rem 3rem}
+main>header,main>section,article.doc{background:#fff;border:1px solid #dfe3e9;border-radius:10px;
+  padding:1.2rem 1.5rem;margin-bottom:1.2rem}
+h1{font-size:1.6rem;margin:0 0 .2rem}
+h2{font-size:1.25rem;margin:0 0 .6rem}
+.n{display:inline-block;min-width:1.6rem;padding:0 .45rem;border-radius:999px;background:#e8ecf1;
+  color:#3b4756;font-size:.8rem;text-align:center;vertical-align:.15em}
+.hint{color:#5b6676;font-size:.86rem;margin:-.3rem 0 .8rem}
+.model{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1.2rem;margin:.8rem 0;
+  font-size:.92rem}
+.model dt{color:#5b6676}
+.model dd{margin:0}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88em;background:#eef1f5;
+  padding:0 .3em;border-radius:4px}
+.tiles{display:flex;flex-wrap:wrap;gap:.6rem;margin:.8rem 0}
+.tile{border:1px solid #dfe3e9;border-radius:8px;padding:.4rem .85rem;min-width:7rem;
+  background:#fafbfc}
+.tile b{display:block;font-size:1.35rem;line-height:1.25;font-variant-numeric:tabular-nums}
+.tile span{color:#5b6676;font-size:.8rem}
+.tile.alert{border-color:#d9c900;background:#fffbe0}
+.warn{border-left:4px solid #D55E00;background:#fff1e8;padding:.5rem .8rem;
+  border-radius:0 6px 6px 0}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;font-size:.88rem;margin:.4rem 0 .7rem}
+.sw{display:inline-block;width:.85em;height:.85em;border-radius:3px;background:var(--c);
+  vertical-align:-.08em;margin-right:.35em}
+.bar{display:flex;height:1.3rem;border-radius:4px;overflow:hidden;background:#e9edf2}
+.bar.big{height:1.8rem}
+.bar.thin{height:.8rem}
+.seg{background:var(--c);color:var(--on);font-size:.72rem;line-height:1.3rem;text-align:center;
+  white-space:nowrap;overflow:hidden}
+.bar.big .seg{line-height:1.8rem;font-size:.8rem;font-weight:600}
+.chart{display:grid;grid-template-columns:minmax(9rem,19rem) 1fr max-content;gap:.35rem 1rem;
+  align-items:center}
+.chart .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}
+.chart .name.art{padding-left:1.3rem;font-weight:400;font-size:.85rem;color:#3b4756;
+  text-decoration:none}
+.chart .name.art:hover{text-decoration:underline}
+.chart .count{color:#5b6676;font-size:.8rem;white-space:nowrap;font-variant-numeric:tabular-nums}
+.empty{color:#8a94a3;font-size:.8rem;font-style:italic}
+.card+.card{margin-top:1rem}
+.card{border:1px solid #dfe3e9;border-radius:8px;padding:.9rem 1rem}
+.card h3{margin:0;font-size:1.08rem}
+.card .what{color:#5b6676;font-size:.84rem;margin:.2rem 0 .6rem}
+.card .tiles{margin:.5rem 0}
+.card .tile{min-width:6.5rem}
+.tables{display:flex;flex-wrap:wrap;gap:0 2rem;align-items:flex-start}
+.tables table{flex:1 1 26rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem;font-variant-numeric:tabular-nums;
+  margin:.6rem 0}
+caption{text-align:left;font-weight:600;font-size:.85rem;padding-bottom:.3rem}
+th,td{padding:.28rem .5rem;border-bottom:1px solid #e6e9ee;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}
+thead th{color:#5b6676;font-weight:600}
+tfoot td{font-weight:600;border-bottom:none}
+.f1{display:inline-block;height:.55rem;background:var(--c);border-radius:2px;margin-right:.4rem;
+  vertical-align:middle}
+.confusion td{text-align:center;border:2px solid #fff;width:5.4rem}
+.confusion th{font-size:.78rem;white-space:normal}
+.confusion thead th{text-align:center}
+.confusion .corner{color:#8a94a3;font-weight:400}
+.confusion .sum{color:#5b6676}
+.review td{vertical-align:top;text-align:left}
+.review th{text-align:left}
+.review td.text{white-space:normal;width:100%}
+.review td.text a{text-decoration:none;color:#1d2430}
+.review td.text a:hover{text-decoration:underline}
+.review .where{color:#8a94a3;font-size:.78rem}
+.badge{display:inline-block;background:var(--c);color:var(--on);border-radius:999px;
+  padding:0 .55rem;font-weight:600;font-size:.76rem;line-height:1.45rem;white-space:nowrap}
+.badge.soft{background:var(--tint);color:#1d2430;box-shadow:inset 0 0 0 1px var(--c)}
+.flag{display:inline-block;background:#F0E442;color:#1d2430;border:1px solid #b3a800;
+  border-radius:4px;padding:0 .4rem;font-weight:700;font-size:.68rem;letter-spacing:.05em;
+  text-transform:uppercase;line-height:1.3rem}
+.skipped li{margin:.2rem 0}
+article.doc>header{border-bottom:1px solid #e6e9ee;padding-bottom:.7rem;margin-bottom:.6rem}
+article.doc>header h2{margin:0;overflow-wrap:anywhere}
+article.doc>header p{margin:.1rem 0 .5rem;color:#5b6676;font-size:.84rem}
+.art-mark{margin:1.6rem 0 .2rem;padding-top:.3rem;border-top:1px dashed #cfd5dd;color:#8a94a3;
+  font-size:.72rem;letter-spacing:.08em;text-transform:uppercase}
+h3.h-article{font-size:1.2rem;margin:.4rem 0 .4rem}
+h4.h-section{font-size:1.02rem;margin:1.1rem 0 .3rem;color:#2e3a48}
+.boiler{color:#98a1ae;font-size:.76rem;margin:.25rem 0}
+.para{border-left:5px solid var(--c);background:var(--tint);border-radius:0 6px 6px 0;
+  padding:.5rem .9rem .6rem;margin:.55rem 0}
+.para.flagged{box-shadow:inset 0 0 0 1px #b3a800}
+.meta{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .6rem;font-size:.8rem;
+  color:#5b6676}
+.conf{font-weight:700;color:#1d2430;font-variant-numeric:tabular-nums}
+.scores{display:inline-flex;width:8rem;height:.6rem;border-radius:3px;overflow:hidden;
+  background:#dde2e8}
+.scores span{background:var(--c)}
+.pnum{margin-left:auto;color:#8a94a3}
+.text{margin:.35rem 0 .25rem;font-size:1rem;line-height:1.85}
+.chips{display:flex;flex-wrap:wrap;gap:.3rem}
+.chip{background:#fff;border:1px solid #d5dbe3;border-radius:999px;padding:0 .55rem;
+  font-size:.76rem;line-height:1.4rem}
+.chip i{font-style:normal;color:#8a94a3;margin-right:.25rem}
+.para:target,.boiler:target,h3:target,h4:target{outline:3px solid #1d2430;outline-offset:3px}
+.totop{margin:.8rem 0 0;font-size:.82rem}
+"""
+
+
+def _esc(value: object) -> str:
+    """Text from the data, safe inside HTML elements and quoted attributes."""
+    return html.escape(str(value), quote=True)
+
+
+def _breakable(name: str) -> str:
+    """An escaped theme name that may wrap after its underscores (narrow table headers)."""
+    return _esc(name).replace("_", "_<wbr>")
+
+
+def _pct(share: float, digits: int = 1) -> str:
+    return f"{100 * share:.{digits}f}%"
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever contrasts more with ``colour`` (WCAG relative luminance)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
+
+
+def _margin(paragraph: Mapping[str, Any]) -> float:
+    """The gap between the two best scores, as ``pipeline review`` ranks paragraphs."""
+    ranked = sorted(paragraph["scores"].values(), reverse=True)
+    return round(ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), 6)
+
+
+def _body(paragraphs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [p for p in paragraphs if p["kind"] == "body"]
+
+
+class _Themes:
+    """Theme order and colours: the model's themes first, then any other label met in the data."""
+
+    def __init__(self, model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> None:
+        names = [str(t) for t in model.get("themes", [])]
+        for doc in documents:
+            for p in _body(doc["paragraphs"]):
+                names.extend([p["label"], *p["scores"]])
+        self.names = list(dict.fromkeys(names))
+        self.index = {name: i for i, name in enumerate(self.names)}
+
+    def cls(self, theme: str) -> str:
+        """The CSS class that sets ``--c`` (colour), ``--on`` (ink on it) and ``--tint``."""
+        return f"t{self.index[theme]}"
+
+    def css(self) -> str:
+        rules = []
+        for i in range(len(self.names)):
+            colour = PALETTE[i % len(PALETTE)]
+            rules.append(f".t{i}{{--c:{colour};--on:{_ink(colour)};--tint:{colour}17}}")
+        return "\n".join(rules)
+
+    def counts(self, paragraphs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        out = dict.fromkeys(self.names, 0)
+        for p in _body(paragraphs):
+            out[p["label"]] += 1
+        return out
+
+    def legend(self, counts: Mapping[str, int] | None = None) -> str:
+        total = sum(counts.values()) if counts else 0
+        items = []
+        for name in self.names:
+            extra = ""
+            if counts is not None:
+                share = f" ({_pct(counts[name] / total)})" if total else ""
+                extra = f" <span class=\"n\">{counts[name]}{share}</span>"
+            items.append(f'<span class="{self.cls(name)}"><span class="sw"></span>'
+                         f"{_esc(name)}{extra}</span>")
+        return f'<div class="legend">{"".join(items)}</div>'
+
+    def bar(self, counts: Mapping[str, int], size: str = "", what: str = "body paragraphs") -> str:
+        """A stacked bar of ``counts``; each part names its theme and numbers on hover."""
+        total = sum(counts.values())
+        if total == 0:
+            return f'<span class="empty">no {_esc(what)}</span>'
+        parts = []
+        for name in self.names:
+            n = counts.get(name, 0)
+            if n == 0:
+                continue
+            share = n / total
+            text = _pct(share, 0) if share >= 0.08 and size != "thin" else ""
+            parts.append(
+                f'<span class="seg {self.cls(name)}" style="width:{100 * share:.3f}%" '
+                f'title="{_esc(name)}: {n} of {total} {_esc(what)} ({_pct(share)})">{text}</span>'
+            )
+        return f'<div class="bar {size}">{"".join(parts)}</div>'
+
+
+def _model_info(labelled: Mapping[str, Any], meta: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The labelling model's header: the output's own, gaps filled from ``model.json``.
+
+    A ``jsonl`` output carries only the model's hash; ``model.json`` supplies the rest.
+    """
+    info = dict(model_header(meta)) if meta else {}
+    info.update({k: v for k, v in (labelled.get("model") or {}).items() if v})
+    return info
+
+
+def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[Any]]]:
+    """The document's articles in order: (number, title, paragraphs); none before the first."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for p in paragraphs:
+        if p["article"] is not None:
+            groups.setdefault(str(p["article"]), []).append(p)
+    out = []
+    for number, members in groups.items():
+        title = next((str(p["article_title"]) for p in members if p["article_title"]), "")
+        out.append((number, title, members))
+    return out
+
+
+class _Anchors:
+    """Stable ids for documents, articles and paragraphs, independent of the data's characters."""
+
+    @staticmethod
+    def doc(d: int) -> str:
+        return f"doc-{d + 1}"
+
+    @staticmethod
+    def article(d: int, a: int) -> str:
+        return f"doc-{d + 1}-a{a + 1}"
+
+    @staticmethod
+    def para(d: int, paragraph: Mapping[str, Any]) -> str:
+        return f"doc-{d + 1}-p{paragraph['index']}"
+
+
+# ----------------------------------------------------------------------------- sections
+def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
+              errors: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
+    """The model, the totals and the theme shares over all documents."""
+    paragraphs = [p for doc in documents for p in doc["paragraphs"]]
+    kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
+             for kind in ("body", "heading", "boilerplate")}
+    flagged = sum(1 for p in paragraphs if p.get("needs_review"))
+    full_hash = str(model.get("hash", ""))
+    rows = [
+        ("Model", _esc(model.get("name") or "—")),
+        ("Classifier", _esc(model.get("classifier") or "—")),
+        ("Tokenizer", _esc(model.get("tokenizer") or "—")),
+        ("Model hash", f'<code title="SHA-256 of model.joblib: {_esc(full_hash)}">'
+                       f"{_esc(full_hash[:HASH_PREFIX]) or '—'}</code>"),
+        ("Trained at", _esc(model.get("trained_at") or "—")),
+    ]
+    tiles = [
+        ("documents", len(documents), ""), ("paragraphs", len(paragraphs), ""),
+        ("body", kinds["body"], ""), ("headings", kinds["heading"], ""),
+        ("boilerplate", kinds["boilerplate"], ""),
+        ("flagged for review", flagged, " alert" if flagged else ""),
+        ("files skipped", len(errors), " alert" if errors else ""),
+    ]
+    counts = themes.counts(paragraphs)
+    return (
+        '<header id="overview"><h1>Paragraph themes</h1>'
+        '<p class="hint">Theme of every body paragraph, as the model labelled it.</p>'
+        '<dl class="model">'
+        + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+        + '</dl><div class="tiles">'
+        + "".join(f'<div class="tile{cls}"><b>{n}</b><span>{label}</span></div>'
+                  for label, n, cls in tiles)
+        + "</div><h2>Theme shares, all documents</h2>"
+        + themes.legend(counts) + themes.bar(counts, "big") + "</header>"
+    )
+
+
+def _contents(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
+    """Contents and chart at once: a bar per document and per article, names linking down."""
+    cells = []
+    for d, doc in enumerate(documents):
+        body = _body(doc["paragraphs"])
+        flagged = sum(1 for p in body if p.get("needs_review"))
+        note = f" · {flagged} to review" if flagged else ""
+        cells.append(
+            f'<a class="name" href="#{_Anchors.doc(d)}" title="{_esc(doc["source"])}">'
+            f'{_esc(doc["id"])}</a>{themes.bar(themes.counts(body))}'
+            f'<span class="count">{len(body)} body{note}</span>'
+        )
+        articles = _articles(doc["paragraphs"])
+        if len(articles) < 2:
+            continue
+        for a, (number, title, members) in enumerate(articles):
+            label = f"{number} · {title}" if title else number
+            cells.append(
+                f'<a class="name art" href="#{_Anchors.article(d, a)}" title="{_esc(label)}">'
+                f"{_esc(label)}</a>{themes.bar(themes.counts(members), 'thin')}"
+                f'<span class="count">{len(_body(members))} body</span>'
+            )
+    chart = f'<div class="chart">{"".join(cells)}</div>' if cells else "<p>No documents.</p>"
+    return (
+        '<section id="contents"><h2>Contents and theme shares</h2>'
+        '<p class="hint">Share of each document\'s body paragraphs by predicted theme; indented '
+        "rows are its articles. Hover over a bar for the numbers; click a name to open the "
+        "document.</p>" + themes.legend() + chart + "</section>"
+    )
+
+
+def _figure_table(figures: Mapping[str, Any], themes: _Themes) -> str:
+    """Per-theme precision, recall, F1 (with a bar) and support; macro-F1 in the footer."""
+    per_theme = figures.get("per_theme", {})
+    order = [t for t in themes.names if t in per_theme] + [t for t in per_theme
+                                                           if t not in themes.index]
+    rows = []
+    for name in order:
+        f = per_theme[name]
+        cls = themes.cls(name) if name in themes.index else ""
+        rows.append(
+            f'<tr class="{cls}"><td><span class="sw"></span>{_esc(name)}</td>'
+            f'<td>{f["precision"]:.3f}</td><td>{f["recall"]:.3f}</td>'
+            f'<td><span class="f1" style="width:{4 * f["f1"]:.2f}rem"></span>{f["f1"]:.3f}</td>'
+            f'<td>{int(f["support"])}</td></tr>'
+        )
+    return (
+        "<table><thead><tr><th>theme</th><th>precision</th><th>recall</th><th>F1</th>"
+        f"<th>support</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+        f'<tfoot><tr><td>macro average</td><td></td><td></td><td>{figures["macro_f1"]:.3f}</td>'
+        f"<td>{int(figures.get('paragraphs', 0))}</td></tr></tfoot></table>"
+    )
+
+
+def _confusion(figures: Mapping[str, Any], key: str, themes: _Themes) -> str:
+    """The confusion matrix in the report's theme order, cells shaded by count."""
+    labels = [str(x) for x in figures["confusion_labels"]]
+    matrix = figures["confusion"]
+    order = [t for t in themes.names if t in labels] + [t for t in labels if t not in themes.index]
+    at = {name: labels.index(name) for name in order}
+    peak = max((n for row in matrix for n in row), default=0) or 1
+    head = "".join(f"<th>{_breakable(name)}</th>" for name in order)
+    rows = []
+    for truth in order:
+        cells = []
+        for predicted in order:
+            n = int(matrix[at[truth]][at[predicted]])
+            rgb = DIAGONAL_RGB if truth == predicted else OFF_DIAGONAL_RGB
+            alpha = 0.1 + 0.8 * n / peak if n else 0.0
+            ink = "#fff" if alpha > 0.5 else ("#1d2430" if n else "#b4bcc7")
+            cells.append(
+                f'<td style="background:rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha:.3f});'
+                f'color:{ink}" title="hand label {_esc(truth)}, predicted {_esc(predicted)}: '
+                f'{n}">{n}</td>'
+            )
+        total = sum(int(n) for n in matrix[at[truth]])
+        rows.append(f"<tr><th>{_breakable(truth)}</th>{''.join(cells)}"
+                    f'<td class="sum">{total}</td></tr>')
+    return (
+        f'<table class="confusion" id="confusion-{_esc(key)}"><caption>Confusion matrix '
+        "(rows: hand label, columns: predicted)</caption>"
+        f'<thead><tr><th class="corner">hand ↓<br>predicted →</th>{head}<th>total</th></tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> str:
+    """One set of figures, saying how it was measured."""
+    n = int(figures.get("paragraphs", 0))
+    if key == "cross_validation":
+        what = (f"{figures.get('folds', '?')} folds grouped by article "
+                f"({figures.get('groups', '?')} articles): each of the {n} hand-labelled "
+                "paragraphs is scored by a model that never saw its article.")
+        if figures.get("written_in_training"):
+            what += (f" The {int(figures['written_in_training'])} written paragraphs are only "
+                     "added to the training side.")
+    elif key == "heldout":
+        what = (f"{n} hand-labelled paragraphs of whole documents kept out of training, scored "
+                "by the final model.")
+    else:
+        what = f"{n} paragraphs."
+    tiles = [
+        ("macro-F1", f"{figures['macro_f1']:.3f}"),
+        ("accuracy", _pct(figures["accuracy"])),
+        ("log loss", f"{figures['log_loss']:.3f}"),
+        ("ECE", f"{figures['ece']:.3f}"),
+    ]
+    return (
+        f'<div class="card" id="eval-{_esc(key)}"><h3>{_esc(EVALUATIONS.get(key, key))}</h3>'
+        f'<p class="what">{_esc(what)}</p><div class="tiles">'
+        + "".join(f'<div class="tile"><b>{v}</b><span>{k}</span></div>' for k, v in tiles)
+        + '</div><div class="tables">' + _figure_table(figures, themes)
+        + _confusion(figures, key, themes) + "</div></div>"
+    )
+
+
+def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
+                themes: _Themes) -> str:
+    """The model's figures from ``model.json``, or a note saying there are none."""
+    metrics = (model_meta or {}).get("metrics") or {}
+    cards = [_evaluation_card(key, metrics[key], themes) for key in EVALUATIONS if key in metrics]
+    parts = ['<section id="evaluation"><h2>Model evaluation</h2>']
+    if not cards:
+        parts.append('<p class="hint">No figures: give the model\'s model.json (trained with '
+                     "metrics) to see them here.</p></section>")
+        return "".join(parts)
+    meta_hash = str(model_meta.get("files", {}).get("model.joblib", {}).get("sha256", ""))
+    if labelled_hash and meta_hash and meta_hash != labelled_hash:
+        parts.append(
+            f'<p class="warn">These figures belong to model <code>{_esc(meta_hash[:HASH_PREFIX])}'
+            f"</code>, not to <code>{_esc(labelled_hash[:HASH_PREFIX])}</code>, which labelled "
+            "the paragraphs below.</p>"
+        )
+    parts.append(
+        '<p class="hint">Two different measurements from model.json. Grouped cross-validation '
+        "scores the training corpus's own hand labels, article by article; held-out documents "
+        "score whole documents the model never trained on. Log loss and ECE (calibration error: "
+        "the gap between confidence and accuracy) are better when lower.</p>"
+    )
+    parts.append("".join(cards) + "</section>")
+    return "".join(parts)
+
+
+def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
+    """Flagged paragraphs, smallest margin first (ties in document order), linking down."""
+    items = []
+    for d, doc in enumerate(documents):
+        for p in _body(doc["paragraphs"]):
+            if p.get("needs_review"):
+                items.append((_margin(p), d, p["index"], p))
+    items.sort(key=lambda item: item[:3])
+    rows = []
+    for margin, d, _, p in items:
+        ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
+        runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_esc(ranked[1][0])} '
+                  f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
+        excerpt = p["text"] if len(p["text"]) <= 120 else p["text"][:120] + "…"
+        rows.append(
+            f"<tr><td>{margin:.3f}</td>"
+            f'<td><span class="badge {themes.cls(p["label"])}">{_esc(p["label"])} '
+            f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
+            f'<td class="text"><a href="#{_Anchors.para(d, p)}" lang="zh">{_esc(excerpt)}</a>'
+            f'<div class="where">{_esc(documents[d]["id"])} ¶{int(p["index"])}</div></td></tr>'
+        )
+    if rows:
+        body = ("<table class=\"review\"><thead><tr><th>margin</th><th>predicted</th>"
+                "<th>runner-up</th><th>paragraph</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+    else:
+        body = "<p>No paragraph is flagged for review.</p>"
+    return (
+        f'<section id="review"><h2>Flagged for review <span class="n">{len(rows)}</span></h2>'
+        '<p class="hint">Body paragraphs marked needs_review (low confidence, or two themes '
+        "close together), the smallest margin between the two best scores first. Click a "
+        "paragraph to see it in its document.</p>" + body + "</section>"
+    )
+
+
+def _skipped(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The input files that could not be labelled, and why."""
+    if errors:
+        items = "".join(f"<li><code>{_esc(e['source'])}</code>: {_esc(e['error'])}</li>"
+                        for e in errors)
+        body = f'<ul class="skipped">{items}</ul>'
+    else:
+        body = "<p>No files were skipped.</p>"
+    return (f'<section id="skipped"><h2>Skipped files <span class="n">{len(errors)}</span></h2>'
+            + body + "</section>")
+
+
+def _paragraph(d: int, p: Mapping[str, Any], themes: _Themes) -> str:
+    """One paragraph in place: heading, dimmed boilerplate, or a coloured body block."""
+    anchor, pid, text = _Anchors.para(d, p), _esc(p["id"]), _esc(p["text"])
+    if p["kind"] == "heading":
+        tag, cls = ("h3", "h-article") if p["text"] == p["article_title"] else ("h4", "h-section")
+        return f'<{tag} class="{cls}" id="{anchor}" data-pid="{pid}" lang="zh">{text}</{tag}>'
+    if p["kind"] != "body":
+        return (f'<p class="boiler" id="{anchor}" data-pid="{pid}" title="{_esc(p["kind"])}" '
+                f'lang="zh">{text}</p>')
+    label = str(p["label"])
+    scores = "".join(
+        f'<span class="{themes.cls(name)}" style="width:{100 * score:.3f}%" '
+        f'title="{_esc(name)} {_pct(score)}"></span>'
+        for name, score in p["scores"].items()
+    )
+    summary = " · ".join(f"{name} {_pct(score)}" for name, score in p["scores"].items())
+    flagged = bool(p.get("needs_review"))
+    flag = (f'<span class="flag">review</span><span>margin {_margin(p):.3f}</span>'
+            if flagged else "")
+    chips = "".join(_chip(term) for term in p.get("evidence", []))
+    return (
+        f'<div class="para {themes.cls(label)}{" flagged" if flagged else ""}" id="{anchor}" '
+        f'data-pid="{pid}" data-label="{_esc(label)}"><div class="meta">'
+        f'<span class="badge {themes.cls(label)}">{_esc(label)}</span>'
+        f'<span class="conf" title="confidence">{_pct(p["confidence"])}</span>'
+        f'<span class="scores" title="{_esc(summary)}">{scores}</span>{flag}'
+        f'<span class="pnum">¶{int(p["index"])}</span></div>'
+        f'<p class="text" lang="zh">{text}</p>'
+        + (f'<div class="chips" title="evidence">{chips}</div>' if chips else "")
+        + "</div>"
+    )
+
+
+def _chip(term: str) -> str:
+    """An evidence term; a ``lexicon:``, ``heading:`` or ``title:`` source is shown apart."""
+    source, sep, rest = str(term).partition(":")
+    if sep and source in {"lexicon", "heading", "title"}:
+        return f'<span class="chip"><i>{_esc(source)}</i>{_esc(rest)}</span>'
+    return f'<span class="chip">{_esc(term)}</span>'
+
+
+def _document(d: int, doc: Mapping[str, Any], themes: _Themes) -> str:
+    """A document's header with its own bar, then all its paragraphs in order."""
+    paragraphs = doc["paragraphs"]
+    kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
+             for kind in ("body", "heading", "boilerplate")}
+    flagged = sum(1 for p in paragraphs if p.get("needs_review"))
+    articles = _articles(paragraphs)
+    first_of = {}
+    if len(articles) > 1:
+        first_of = {members[0]["index"]: (a, number)
+                    for a, (number, _, members) in enumerate(articles)}
+    out = [
+        f'<article class="doc" id="{_Anchors.doc(d)}"><header><h2>{_esc(doc["id"])}</h2>'
+        f'<p><code>{_esc(doc["source"])}</code> · {_esc(doc["encoding"])} · {len(paragraphs)} '
+        f'paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
+        f'{kinds["boilerplate"]} boilerplate · {flagged} flagged for review</p>'
+        f"{themes.bar(themes.counts(paragraphs))}</header>"
+    ]
+    for p in paragraphs:
+        if p["index"] in first_of:
+            a, number = first_of[p["index"]]
+            out.append(f'<div class="art-mark" id="{_Anchors.article(d, a)}">article '
+                       f"{_esc(number)}</div>")
+        out.append(_paragraph(d, p, themes))
+    out.append('<p class="totop"><a href="#contents">↑ contents</a></p></article>')
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- entry points
+def render_report(labelled: dict, model_meta: dict | None = None) -> str:
+    """The HTML page for a labelled output (``json`` form) and, optionally, its ``model.json``."""
+    documents = labelled.get("documents", [])
+    errors = labelled.get("errors", [])
+    model = _model_info(labelled, model_meta)
+    themes = _Themes(model, documents)
+    flagged = sum(1 for doc in documents for p in doc["paragraphs"] if p.get("needs_review"))
+    title = f"Paragraph themes · {model.get('name') or 'model'} · {len(documents)} documents"
+    nav = [("overview", "Overview"), ("contents", "Contents"), ("evaluation", "Evaluation"),
+           ("review", f"Review ({flagged})"), ("skipped", f"Skipped ({len(errors)})"),
+           ("documents", f"Documents ({len(documents)})")]
+    labelled_hash = str((labelled.get("model") or {}).get("hash", ""))
+    return "".join([
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_esc(title)}</title>\n<style>{CSS}{themes.css()}\n"
+        "</style>\n</head>\n<body>\n",
+        '<nav class="top"><b>Paragraph themes</b>'
+        + "".join(f'<a href="#{key}">{text}</a>' for key, text in nav) + "</nav>\n<main>\n",
+        _overview(model, documents, errors, themes), "\n",
+        _contents(documents, themes), "\n",
+        _evaluation(model_meta, labelled_hash, themes), "\n",
+        _review(documents, themes), "\n",
+        _skipped(errors), "\n",
+        '<div id="documents">',
+        "\n".join(_document(d, doc, themes) for d, doc in enumerate(documents)),
+        "</div>\n</main>\n</body>\n</html>\n",
+    ])
+
+
+def read_labelled(path: Path) -> dict[str, Any]:
+    """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form.
+
+    A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
+    model header beyond the hash and no list of skipped files.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and "documents" in data:
+        return data
+    documents: dict[str, dict[str, Any]] = {}
+    model_hash = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
+        if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
+            raise InputError(f"{path}:{number}: not labelled output (no document, source or "
+                             "encoding)")
+        doc = documents.setdefault(record["document"], {
+            "id": record["document"], "source": record["source"],
+            "encoding": record["encoding"], "paragraphs": [],
+        })
+        model_hash = model_hash or str(record.get("model_hash", ""))
+        doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
+    return {"model": {"hash": model_hash} if model_hash else {},
+            "documents": list(documents.values()), "errors": []}
+
+
+def write_report(labelled_path: Path, out: Path, model_meta: dict | None = None) -> None:
+    """Read a labelled output (``json`` or ``jsonl``) and write its HTML report atomically."""
+    page = render_report(read_labelled(labelled_path), model_meta)
+    with atomic_write(out) as fh:
+        fh.write(page)

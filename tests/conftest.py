@@ -1,0 +1,55 @@
+"""Shared fixtures: the real seed document, its hand labels, and a small real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, parse_config
+from pipeline.stages import train
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "documents" / "000_10fc11496dbb7410.txt"
+HELDOUT = ROOT / "corpus" / "heldout"
+
+
+def corpus_config(tmp: Path, **sections: dict) -> Config:
+    """A config over the shipped corpus that writes its model and output under ``tmp``."""
+    data: dict = {
+        "corpus": {
+            "documents": [str(ROOT / "corpus/documents")],
+            "labels": [str(ROOT / "corpus/labels")],
+            "written": [str(ROOT / "corpus/written")],
+        },
+        "tokenize": {
+            "user_dict": str(ROOT / "configs/userdict.txt"),
+            "stop_words": str(ROOT / "configs/stopwords.txt"),
+        },
+        "vectorize": {"lexicon": {"path": str(ROOT / "configs/lexicon.yaml")}},
+        "model": {"dir": str(tmp / "models")},
+        "output": {"path": str(tmp / "out" / "labelled.json")},
+    }
+    for name, values in sections.items():
+        data[name] = {**data.get(name, {}), **values}
+    return parse_config(data)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_labels() -> list[dict]:
+    path = ROOT / "corpus" / "labels" / "seed.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, Path]:
+    """A real model trained on the shipped corpus (no cross-validation, to keep it quick)."""
+    tmp = tmp_path_factory.mktemp("trained")
+    config = corpus_config(tmp)
+    return config, train(config, with_metrics=False)

@@ -1,0 +1,182 @@
+"""The command line as a user runs it: real processes, exit codes, messages, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+
+from pipeline.cli import COMMANDS
+from pipeline.output import validator
+
+
+def pipeline(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+             timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], input=stdin,
+                          capture_output=True, cwd=cwd or ROOT, env=env, timeout=timeout)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("command", [*sorted(COMMANDS), None])
+def test_help_on_every_command(command: str | None) -> None:
+    result = pipeline(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert b"usage: pipeline" in result.stdout
+
+
+def test_python_m_and_console_script_agree() -> None:
+    import shutil
+
+    script = shutil.which("pipeline")
+    if script is None:
+        pytest.skip("the package is not installed (no console script on PATH)")
+    result = subprocess.run([script, "--help"], capture_output=True)
+    assert result.returncode == 0
+    assert result.stdout == pipeline("--help").stdout
+
+
+def test_usage_error_is_one_line_exit_2() -> None:
+    assert_one_line_error(pipeline("classify"), "the following arguments are required")
+    assert_one_line_error(pipeline("frobnicate"), "invalid choice")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A config writing under a temporary folder, and the model it trains (via the CLI)."""
+    tmp = tmp_path_factory.mktemp("cli")
+    config = tmp / "config.yaml"
+    config.write_text(
+        f"""
+corpus:
+  documents: [{ROOT / 'corpus/documents'}]
+  labels: [{ROOT / 'corpus/labels'}]
+  written: [{ROOT / 'corpus/written'}]
+tokenize:
+  user_dict: {ROOT / 'configs/userdict.txt'}
+  stop_words: {ROOT / 'configs/stopwords.txt'}
+vectorize: {{lexicon: {{path: {ROOT / 'configs/lexicon.yaml'}}}}}
+model: {{dir: models, name: cli}}
+output: {{path: out/labelled.json}}
+""", encoding="utf-8")
+    result = pipeline("train", "--config", str(config), "--no-metrics")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"model saved to" in result.stderr
+    return config, tmp / "models" / "cli"
+
+
+def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, bundle = model_dir
+    out = tmp_path / "labelled.json"
+    result = pipeline("classify", str(SEED), "--config", str(config), "--out", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(out.read_text("utf-8"))
+    validator().validate(data)
+    assert data["errors"] == []
+    (doc,) = data["documents"]
+    assert doc["source"] == str(SEED) and doc["encoding"] == "utf-8"
+    text = SEED.read_text("utf-8")
+    assert all(text[p["start"] : p["end"]] == p["text"] for p in doc["paragraphs"])
+    assert sum(p["kind"] == "body" for p in doc["paragraphs"]) == 102
+    meta = json.loads((bundle / "model.json").read_text("utf-8"))
+    assert data["model"]["hash"] == meta["files"]["model.joblib"]["sha256"]
+
+
+def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> None:
+    config, _ = model_dir
+    result = pipeline("classify", str(SEED), "--config", str(config), "--format", "jsonl")
+    assert result.returncode == 0
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    check = validator("line")
+    for line in lines:
+        check.validate(line)
+    assert len(lines) == 137
+    assert {line["document"] for line in lines} == {SEED.stem}
+
+
+def test_stdin_to_stdout(model_dir: tuple[Path, Path]) -> None:
+    config, _ = model_dir
+    text = "市委書記主持召開常委會會議,研究部署疫情防控工作。\n\n社區網格員挨家挨戶摸排返鄉人員。\n"
+    result = pipeline("classify", "-", "--config", str(config), stdin=text.encode("big5"))
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    (doc,) = data["documents"]
+    assert doc["source"] == "-" and doc["encoding"] in {"big5", "cp950", "big5hkscs"}
+    assert [p["label"] for p in doc["paragraphs"]] == ["leadership", "grassroots"]
+
+
+def test_a_folder_means_every_txt_under_it(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = model_dir
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("醫院醫生救治患者。", "utf-8")
+    (tmp_path / "sub" / "b.txt").write_text("市民捐贈口罩。", "utf-8")
+    (tmp_path / "notes.md").write_text("not a document", "utf-8")
+    result = pipeline("classify", str(tmp_path), "--config", str(config), "--jobs", "2")
+    assert result.returncode == 0, result.stderr.decode()
+    ids = [d["id"] for d in json.loads(result.stdout)["documents"]]
+    assert ids == ["a", "b"]
+
+
+def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:
+    result = pipeline("classify", str(SEED), "--model", str(tmp_path / "none"))
+    assert_one_line_error(result, str(tmp_path / "none"), "pipeline train")
+
+
+def test_bad_files_are_skipped_and_listed(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = model_dir
+    good = tmp_path / "good.txt"
+    good.write_text("市委召開會議部署防控工作。", "utf-8")
+    png = tmp_path / "picture.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    out = tmp_path / "out.json"
+    result = pipeline("classify", str(good), str(png), "--config", str(config), "-o", str(out))
+    assert result.returncode == 1
+    assert f"skipped {png}: not a text file: it is a PNG image" in result.stderr.decode()
+    data = json.loads(out.read_text("utf-8"))
+    validator().validate(data)
+    assert [d["id"] for d in data["documents"]] == ["good"]
+    assert data["errors"] == [{"source": str(png), "error": "not a text file: it is a PNG image"}]
+
+
+def test_strict_fails_on_the_first_bad_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = model_dir
+    out = tmp_path / "out.json"
+    out.write_text("previous output", "utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    result = pipeline("classify", str(SEED), str(bad), "--strict", "--config", str(config),
+                      "-o", str(out))
+    assert_one_line_error(result, str(bad), "NUL bytes")
+    assert out.read_text("utf-8") == "previous output"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_bad_config_fails_before_any_work(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("vectorize:\n  words:\n    ngram_range: [3, 1]\n", "utf-8")
+    assert_one_line_error(pipeline("train", "--config", str(config)),
+                          str(config), "vectorize.words.ngram_range")
+
+
+def test_segment_prints_paragraphs(tmp_path: Path) -> None:
+    result = pipeline("segment", str(SEED))
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    (doc,) = data["documents"]
+    assert len(doc["paragraphs"]) == 137
+    assert {p["kind"] for p in doc["paragraphs"]} == {"body", "heading", "boilerplate"}
+    assert all("label" not in p for p in doc["paragraphs"])

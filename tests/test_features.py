@@ -1,0 +1,78 @@
+"""Normalization and tokenization: both scripts give the same tokens; rjieba equals jieba."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import opencc
+import pytest
+from conftest import ROOT
+
+from pipeline.features import Normalizer, Tokenizer, read_word_list, tokenize
+from pipeline.segment import segment_text
+
+
+@pytest.fixture(scope="module")
+def seed_body(seed_text: str) -> list[str]:
+    return [p.text for p in segment_text("seed", seed_text) if p.kind == "body"]
+
+
+@pytest.fixture(scope="module")
+def user_words() -> tuple[str, ...]:
+    return read_word_list(ROOT / "configs" / "userdict.txt")
+
+
+@pytest.mark.parametrize("conversion", ["t2s", "s2twp"])
+def test_both_scripts_give_the_same_tokens(seed_body: list[str], conversion: str,
+                                           user_words: tuple[str, ...]) -> None:
+    tok = Tokenizer(backend="rjieba", user_words=user_words)
+    convert = opencc.OpenCC(conversion).convert
+    same = sum(tok(text) == tok(convert(text)) for text in seed_body)
+    assert same / len(seed_body) >= 0.95, f"{same} of {len(seed_body)}"
+
+
+def test_taiwan_vocabulary_maps_back() -> None:
+    tok = Tokenizer(backend="jieba")
+    assert tok("社群網格員入戶排查,及時上報資訊") == tok("社区网格员入户排查,及时上报信息")
+    assert "社区" in tok("社群網格員入戶排查")
+
+
+def test_rjieba_gives_jieba_tokens_on_the_corpus(seed_body: list[str],
+                                                 user_words: tuple[str, ...]) -> None:
+    written = []
+    for path in sorted((ROOT / "corpus" / "written").glob("*.jsonl")):
+        written += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
+    texts = seed_body + written
+    for words in ((), user_words):
+        reference = Tokenizer(backend="jieba", user_words=words)
+        fast = Tokenizer(backend="rjieba", user_words=words)
+        differ = [t for t in texts if reference(t) != fast(t)]
+        assert differ == [], differ[:3]
+
+
+def test_normalizer_folds_width_script_and_numbers() -> None:
+    norm = Normalizer()
+    assert norm("１月２８日，醫院收治３名患者") == norm("1月28日,医院收治3名患者")
+    assert norm("2020年1月28日") == "0年0月0日"
+    assert Normalizer(fold_numbers=False)("2020年") == "2020年"
+
+
+def test_stop_words_and_punctuation_are_dropped() -> None:
+    tok = Tokenizer(backend="jieba", stop_words=["的"])
+    tokens = tok("市委的部署,“堅決”打贏!")
+    assert "的" not in tokens
+    assert not any(t in {",", "“", "”", "!"} for t in tokens)
+
+
+def test_tokenizer_is_picklable_and_keeps_its_words(user_words: tuple[str, ...]) -> None:
+    tok = Tokenizer(backend="rjieba", user_words=user_words, stop_words=["的"])
+    clone = pickle.loads(pickle.dumps(tok))
+    text = "網格員開展網格化管理的摸排工作"
+    assert clone(text) == tok(text)
+    assert pickle.loads(pickle.dumps(tokenize))("醫護人員") == tokenize("醫護人員")
+
+
+def test_module_level_tokenize_is_script_blind() -> None:
+    expected = ["医护人员", "驰援", "武汉"]
+    assert tokenize("醫護人員馳援武漢") == tokenize("医护人员驰援武汉") == expected

@@ -1,0 +1,149 @@
+"""Training, the bundle round trip, the classifiers of the registry, labels and evidence."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SEED, corpus_config
+
+from pipeline.config import Config
+from pipeline.errors import ModelError
+from pipeline.label import predict
+from pipeline.model import CLASSIFIERS, load_bundle
+from pipeline.reading import read_document
+from pipeline.stages import label_document, load_training_set, segment_document
+
+
+def _seed_records(config: Config) -> list[dict]:
+    from pipeline.corpus import paragraph_record
+
+    doc = segment_document(read_document(SEED), config)
+    return [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
+
+
+def test_bundle_round_trip_gives_identical_scores(trained: tuple[Config, Path]) -> None:
+    config, bundle_dir = trained
+    meta = json.loads((bundle_dir / "model.json").read_text("utf-8"))
+    assert meta["themes"] == list(config.themes)
+    assert meta["tokenizer"]["backend"] == "rjieba"
+    assert meta["training_data"]["real_paragraphs"] == 102
+    assert len(meta["training_data"]["hash"]) == 16
+    assert meta["versions"]["scikit-learn"]
+    records = _seed_records(config)
+    first = predict(load_bundle(bundle_dir), records).proba
+    second = predict(load_bundle(bundle_dir), records).proba
+    assert first.shape == (102, 4)
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(first.sum(axis=1), 1.0, atol=1e-9)
+
+
+def test_training_is_reproducible(trained: tuple[Config, Path], tmp_path: Path) -> None:
+    from pipeline.stages import train
+
+    config, bundle_dir = trained
+    again = train(corpus_config(tmp_path), with_metrics=False)
+    first, second = load_bundle(bundle_dir), load_bundle(again)
+    assert first.meta["training_data"]["hash"] == second.meta["training_data"]["hash"]
+    assert first.hash == second.hash  # the same bytes: the same model
+    records = _seed_records(config)
+    np.testing.assert_array_equal(predict(load_bundle(bundle_dir), records).proba,
+                                  predict(load_bundle(again), records).proba)
+
+
+def test_labelled_paragraphs_carry_label_scores_evidence(trained: tuple[Config, Path]) -> None:
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    doc = label_document(bundle, segment_document(read_document(SEED), config), config)
+    body = [p for p in doc["paragraphs"] if p["kind"] == "body"]
+    others = [p for p in doc["paragraphs"] if p["kind"] != "body"]
+    assert len(body) == 102 and others
+    assert all("label" not in p for p in others)
+    for p in body:
+        assert p["label"] in config.themes
+        assert set(p["scores"]) == set(config.themes)
+        assert abs(sum(p["scores"].values()) - 1) < 1e-4
+        assert p["confidence"] == max(p["scores"].values())
+        assert p["scores"][p["label"]] == p["confidence"]
+        assert 1 <= len(p["evidence"]) <= config.label.evidence_terms
+        ranked = sorted(p["scores"].values(), reverse=True)
+        flagged = ranked[0] < config.label.review_below or (
+            ranked[0] - ranked[1] < config.label.review_margin)
+        assert p["needs_review"] == flagged
+    # Evidence is in the paragraph: its tokens, its heading's tokens, or matched lexicon terms.
+    prepared = bundle.pipeline.named_steps["prepare"].transform(
+        [{"text": p["text"], "heading": p["heading"]} for p in body])
+    for p, prep in zip(body, prepared, strict=True):
+        for term in p["evidence"]:
+            kind, _, word = term.rpartition(":")
+            if kind == "lexicon":
+                assert word in prep["chars"], term
+            else:
+                tokens = prep["heading" if kind == "heading" else "words"].split()
+                assert all(part in tokens for part in word.split()), (term, p["text"][:30])
+
+
+def test_a_clearly_medical_paragraph_is_medical(trained: tuple[Config, Path]) -> None:
+    config, bundle_dir = trained
+    text = "市人民醫院發熱門診的醫生護士連續奮戰,救治新冠肺炎患者,疾控中心連夜檢測樣本。"
+    records = [{"text": text, "heading": None, "title": None}]
+    prediction = predict(load_bundle(bundle_dir), records)
+    assert config.themes[int(prediction.proba[0].argmax())] == "medical"
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_every_registered_classifier_trains(classifier: str, tmp_path: Path) -> None:
+    from pipeline.stages import train
+
+    config = corpus_config(tmp_path, model={"classifier": classifier, "name": classifier})
+    training = load_training_set(config)
+    bundle = load_bundle(train(config, training, with_metrics=False))
+    assert bundle.meta["classifier"] == classifier
+    proba = predict(bundle, _seed_records(config)).proba
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    assert len(set(proba.argmax(axis=1))) >= 3  # not a constant classifier
+
+
+def _copy(bundle_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(bundle_dir.resolve(), target)
+    return target
+
+
+def test_a_changed_model_file_is_refused_before_unpickling(trained, tmp_path: Path) -> None:
+    target = _copy(trained[1], tmp_path)
+    data = bytearray((target / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (target / "model.joblib").write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match the hash"):
+        load_bundle(target)
+
+
+def test_a_truncated_model_file_is_refused(trained, tmp_path: Path) -> None:
+    target = _copy(trained[1], tmp_path)
+    data = (target / "model.joblib").read_bytes()
+    (target / "model.joblib").write_bytes(data[: len(data) // 3])
+    with pytest.raises(ModelError, match="does not match the hash"):
+        load_bundle(target)
+
+
+def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="pipeline train"):
+        load_bundle(tmp_path / "nothing")
+    target = _copy(trained[1], tmp_path)
+    meta = json.loads((target / "model.json").read_text("utf-8"))
+    with pytest.raises(ModelError, match=r"made for themes"):
+        load_bundle(target, themes=["a", "b"])
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    (target / "model.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2"):
+        load_bundle(target)
+    (target / "model.json").write_text("{not json", "utf-8")
+    with pytest.raises(ModelError, match="damaged"):
+        load_bundle(target)
+    (target / "model.json").unlink()
+    with pytest.raises(ModelError, match=r"model\.json is missing"):
+        load_bundle(target)

@@ -1,0 +1,429 @@
+"""Tests of the HTML report, on a labelled output of a small model trained here on the real corpus.
+
+The page is checked the way a person uses it: every paragraph is there with its label, the review
+list is in margin order and its links land, the evaluation tables carry model.json's numbers, and
+the page needs no network. A headless Chromium, when installed, renders it for real.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+from pipeline.config import parse_config
+from pipeline.errors import InputError
+from pipeline.report import PALETTE, read_labelled, render_report, write_report
+from pipeline.stages import classify, train
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = [ROOT / "corpus/documents", ROOT / "corpus/heldout"]
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Train a real model in a temporary folder and label the corpus with it (json and jsonl),
+    plus a run with an unreadable file so the output has skipped files."""
+    tmp_path = tmp_path_factory.mktemp("report")
+    cfg = parse_config({
+        "corpus": {"documents": [str(ROOT / "corpus/documents")],
+                   "labels": [str(ROOT / "corpus/labels")],
+                   "written": [str(ROOT / "corpus/written")]},
+        "model": {"dir": str(tmp_path / "models")},
+        "tokenize": {"user_dict": str(ROOT / "configs/userdict.txt"),
+                     "stop_words": str(ROOT / "configs/stopwords.txt")},
+        "vectorize": {"lexicon": {"path": str(ROOT / "configs/lexicon.yaml")}},
+    })
+    bundle = train(cfg)
+    classify(INPUTS, bundle, tmp_path / "out.json", cfg)
+    classify(INPUTS, bundle, tmp_path / "out.jsonl", cfg, fmt="jsonl")
+    broken = tmp_path / "broken" / "broken.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x00\x01\x02\x03 not text \x00" * 20)
+    classify([ROOT / "corpus/documents", broken], bundle, tmp_path / "skipped.json", cfg)
+    meta = json.loads((bundle / "model.json").read_text(encoding="utf-8"))
+    labelled = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    write_report(tmp_path / "out.json", tmp_path / "report.html", meta)
+    return {
+        "dir": tmp_path, "meta": meta, "labelled": labelled,
+        "html": (tmp_path / "report.html").read_text(encoding="utf-8"),
+    }
+
+
+class Dom(HTMLParser):
+    """The elements of a page (tag, attributes, text, parent): enough to query what is shown."""
+
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                                "source", "track", "wbr"}
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict[str, Any]] = []
+        self._open: list[int] = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        parent = self._open[-1] if self._open else None
+        self.elements.append({"tag": tag, "attrs": dict(attrs), "text": [], "parent": parent,
+                              "index": len(self.elements)})
+        if tag not in self.VOID:
+            self._open.append(len(self.elements) - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        for pos in range(len(self._open) - 1, -1, -1):
+            if self.elements[self._open[pos]]["tag"] == tag:
+                del self._open[pos:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for i in self._open:
+            self.elements[i]["text"].append(data)
+
+    @staticmethod
+    def text(element: dict[str, Any]) -> str:
+        return "".join(element["text"])
+
+    def by_id(self, ident: str) -> dict[str, Any]:
+        found = [e for e in self.elements if e["attrs"].get("id") == ident]
+        assert len(found) == 1, f"{len(found)} elements with id {ident!r}"
+        return found[0]
+
+    def inside(self, element: dict[str, Any], ancestor: dict[str, Any]) -> bool:
+        parent = element["parent"]
+        while parent is not None:
+            if parent == ancestor["index"]:
+                return True
+            parent = self.elements[parent]["parent"]
+        return False
+
+    def find(self, tag: str | None = None, cls: str | None = None,
+             within: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.elements
+                if (tag is None or e["tag"] == tag)
+                and (cls is None or cls in (e["attrs"].get("class") or "").split())
+                and (within is None or self.inside(e, within))]
+
+    def by_pid(self) -> dict[str, dict[str, Any]]:
+        return {e["attrs"]["data-pid"]: e for e in self.elements if "data-pid" in e["attrs"]}
+
+
+def paragraphs(labelled: dict[str, Any], kind: str | None = None) -> list[dict[str, Any]]:
+    return [p for doc in labelled["documents"] for p in doc["paragraphs"]
+            if kind is None or p["kind"] == kind]
+
+
+def overview_tiles(dom: Dom) -> dict[str, int]:
+    """The totals at the top of the page, by their caption."""
+    return {dom.text(dom.find("span", within=t)[0]): int(dom.text(dom.find("b", within=t)[0]))
+            for t in dom.find(cls="tile", within=dom.by_id("overview"))}
+
+
+def chip_text(term: str) -> str:
+    """What an evidence chip reads: the source (lexicon, heading, title) then the term."""
+    source, sep, rest = term.partition(":")
+    return source + rest if sep and source in {"lexicon", "heading", "title"} else term
+
+
+def margin(p: dict[str, Any]) -> float:
+    ranked = sorted(p["scores"].values(), reverse=True)
+    return round(ranked[0] - ranked[1], 6)
+
+
+# ----------------------------------------------------------------------------- the page
+def test_every_body_paragraph_is_shown_with_its_label(run: dict[str, Any]) -> None:
+    dom, labelled = Dom(run["html"]), run["labelled"]
+    shown = dom.by_pid()
+    body = paragraphs(labelled, "body")
+    assert len(body) > 200
+    for p in body:
+        element = shown[p["id"]]
+        text = dom.text(element)
+        assert element["attrs"]["data-label"] == p["label"]
+        assert p["text"] in text
+        assert p["label"] in dom.text(dom.find(cls="badge", within=element)[0])
+        assert f"{100 * p['confidence']:.1f}%" in text
+        chips = [dom.text(c) for c in dom.find(cls="chip", within=element)]
+        assert chips == [chip_text(term) for term in p["evidence"]]
+        assert ("flagged" in element["attrs"]["class"].split()) == p["needs_review"]
+        assert bool(dom.find(cls="flag", within=element)) == p["needs_review"]
+
+
+def test_documents_keep_paragraph_order_headings_and_boilerplate(run: dict[str, Any]) -> None:
+    dom, labelled = Dom(run["html"]), run["labelled"]
+    shown = dom.by_pid()
+    for doc in labelled["documents"]:
+        assert [p["id"] for p in doc["paragraphs"]] == [
+            e["attrs"]["data-pid"] for e in dom.elements
+            if e["attrs"].get("data-pid", "").startswith(doc["id"] + ":")
+        ]
+    headings = paragraphs(labelled, "heading")
+    assert headings
+    for p in headings:
+        element = shown[p["id"]]
+        assert element["tag"] in {"h3", "h4"}
+        assert dom.text(element) == p["text"]
+    for p in paragraphs(labelled, "boilerplate"):
+        assert shown[p["id"]]["attrs"]["class"] == "boiler"
+        assert dom.text(shown[p["id"]]) == p["text"]
+
+
+def test_contents_links_every_document_and_every_link_lands(run: dict[str, Any]) -> None:
+    dom, labelled = Dom(run["html"]), run["labelled"]
+    contents = dom.by_id("contents")
+    names = [dom.text(a) for a in dom.find("a", "name", contents)
+             if "art" not in a["attrs"]["class"].split()]
+    assert names == [doc["id"] for doc in labelled["documents"]]
+    ids = {e["attrs"]["id"] for e in dom.elements if "id" in e["attrs"]}
+    links = [e["attrs"]["href"] for e in dom.find("a") if e["attrs"].get("href", "")[:1] == "#"]
+    assert links and all(link[1:] in ids for link in links)
+
+
+def test_review_list_is_ordered_by_margin_and_links_to_the_paragraph(run: dict[str, Any]) -> None:
+    dom, labelled = Dom(run["html"]), run["labelled"]
+    order = {doc["id"]: d for d, doc in enumerate(labelled["documents"])}
+    flagged = [(doc["id"], p) for doc in labelled["documents"] for p in doc["paragraphs"]
+               if p.get("needs_review")]
+    assert flagged, "the real corpus has paragraphs flagged for review"
+    flagged.sort(key=lambda item: (margin(item[1]), order[item[0]], item[1]["index"]))
+    review = dom.by_id("review")
+    targets = [dom.by_id(a["attrs"]["href"][1:])["attrs"]["data-pid"]
+               for a in dom.find("a", within=review)]
+    assert targets == [p["id"] for _, p in flagged]
+    shown_margins = [float(dom.text(row["children"][0])) for row in _rows(dom, review)]
+    assert shown_margins == sorted(shown_margins)
+    assert shown_margins == [float(f"{margin(p):.3f}") for _, p in flagged]
+
+
+def _rows(dom: Dom, table_holder: dict[str, Any]) -> list[dict[str, Any]]:
+    """Body rows of the table inside ``table_holder``, each with its cells as ``children``."""
+    rows = []
+    for row in dom.find("tr", within=table_holder):
+        cells = [e for e in dom.elements
+                 if e["parent"] == row["index"] and e["tag"] in {"td", "th"}]
+        if dom.elements[row["parent"]]["tag"] == "tbody":
+            rows.append({**row, "children": cells})
+    return rows
+
+
+def test_evaluation_shows_model_json_figures(run: dict[str, Any]) -> None:
+    dom, metrics = Dom(run["html"]), run["meta"]["metrics"]
+    assert set(metrics) == {"cross_validation", "heldout"}
+    titles = {"cross_validation": "Grouped cross-validation", "heldout": "Held-out documents"}
+    for key, figures in metrics.items():
+        card = dom.by_id(f"eval-{key}")
+        text = dom.text(card)
+        assert titles[key] in text
+        for value in (f"{figures['macro_f1']:.3f}", f"{100 * figures['accuracy']:.1f}%",
+                      f"{figures['log_loss']:.3f}", f"{figures['ece']:.3f}"):
+            assert value in text
+        for theme, f in figures["per_theme"].items():
+            assert f"{f['precision']:.3f}" in text and f"{f['f1']:.3f}" in text
+            assert theme in text
+        labels = figures["confusion_labels"]
+        table = dom.by_id(f"confusion-{key}")
+        predicted = [dom.text(h) for h in dom.find("th", within=dom.find("thead", within=table)[0])]
+        assert predicted[0].startswith("hand") and predicted[-1] == "total"
+        shown = {}
+        for row in _rows(dom, table):
+            truth, *cells, total = [dom.text(c) for c in row["children"]]
+            for name, value in zip(predicted[1:-1], cells, strict=True):
+                shown[(truth, name)] = int(value)
+            assert int(total) == sum(int(v) for v in cells)
+        expected = {(t, p): figures["confusion"][i][j]
+                    for i, t in enumerate(labels) for j, p in enumerate(labels)}
+        assert shown == expected
+    assert "cross-validation" in dom.text(dom.by_id("evaluation"))
+
+
+def test_header_names_the_model_and_the_totals(run: dict[str, Any]) -> None:
+    dom, labelled = Dom(run["html"]), run["labelled"]
+    header = dom.text(dom.by_id("overview"))
+    model = labelled["model"]
+    for value in (model["name"], model["classifier"], model["hash"][:12], model["trained_at"]):
+        assert value in header
+    tiles = overview_tiles(dom)
+    assert tiles["documents"] == len(labelled["documents"])
+    assert tiles["paragraphs"] == len(paragraphs(labelled))
+    assert tiles["body"] == len(paragraphs(labelled, "body"))
+    assert tiles["flagged for review"] == sum(p.get("needs_review", False)
+                                              for p in paragraphs(labelled))
+
+
+def test_page_is_self_contained_and_renders_chinese(run: dict[str, Any]) -> None:
+    page = run["html"]
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"@import|url\(|https?://", page, re.I)
+    assert "<link" not in page and "<script" not in page
+    assert '<meta charset="utf-8">' in page
+    assert ('"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", '
+            "sans-serif") in page
+    assert paragraphs(run["labelled"], "body")[0]["text"] in page
+
+
+def test_text_from_the_data_is_escaped(run: dict[str, Any]) -> None:
+    labelled = copy.deepcopy(run["labelled"])
+    evil = "<script>alert('x')</script> & <b>粗体</b>"
+    doc = labelled["documents"][0]
+    doc["id"] = "<i>doc</i>"
+    body = next(p for p in doc["paragraphs"] if p["kind"] == "body")
+    body["text"] = evil
+    body["evidence"] = ['<img src="x" onerror="alert(1)">']
+    labelled["errors"] = [{"source": "<u>bad.txt</u>", "error": "not text: <svg onload=x>"}]
+    page = render_report(labelled, run["meta"])
+    assert "<script" not in page and "<img" not in page and "<svg" not in page
+    assert "<b>粗体" not in page and "<i>doc" not in page and "<u>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;粗体&lt;/b&gt;" in page
+    dom = Dom(page)
+    assert evil in dom.text(dom.by_pid()[body["id"]])
+
+
+def test_skipped_files_are_listed(run: dict[str, Any]) -> None:
+    labelled = read_labelled(run["dir"] / "skipped.json")
+    assert labelled["errors"], "the broken file was skipped"
+    dom = Dom(render_report(labelled, run["meta"]))
+    skipped = dom.text(dom.by_id("skipped"))
+    for error in labelled["errors"]:
+        assert error["source"] in skipped and error["error"] in skipped
+    assert overview_tiles(dom)["files skipped"] == len(labelled["errors"])
+
+
+def test_jsonl_gives_the_same_report_as_json(run: dict[str, Any]) -> None:
+    out = run["dir"]
+    write_report(out / "out.jsonl", out / "from_jsonl.html", run["meta"])
+    assert (out / "from_jsonl.html").read_bytes() == (out / "report.html").read_bytes()
+    assert read_labelled(out / "out.jsonl")["documents"] == run["labelled"]["documents"]
+
+
+def test_report_is_deterministic(run: dict[str, Any]) -> None:
+    out = run["dir"]
+    write_report(out / "out.json", out / "again.html", run["meta"])
+    assert (out / "again.html").read_bytes() == (out / "report.html").read_bytes()
+    assert render_report(run["labelled"], run["meta"]) == run["html"]
+
+
+def test_without_model_json_the_report_says_there_are_no_figures(run: dict[str, Any]) -> None:
+    dom = Dom(render_report(run["labelled"]))
+    assert "No figures" in dom.text(dom.by_id("evaluation"))
+    assert not dom.find("table", "confusion")
+    assert run["labelled"]["model"]["hash"][:12] in dom.text(dom.by_id("overview"))
+
+
+def test_figures_of_another_model_are_flagged(run: dict[str, Any]) -> None:
+    meta = copy.deepcopy(run["meta"])
+    meta["files"]["model.joblib"]["sha256"] = "0" * 64
+    dom = Dom(render_report(run["labelled"], meta))
+    warning = dom.find("p", "warn", dom.by_id("evaluation"))
+    assert warning and "000000000000" in dom.text(warning[0])
+
+
+def test_unreadable_input_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("this is not labelled output\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not labelled output"):
+        write_report(bad, tmp_path / "report.html")
+    assert not (tmp_path / "report.html").exists()
+
+
+# ----------------------------------------------------------------------------- a real browser
+def _chromium() -> str | None:
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def _decode_png(path: Path) -> np.ndarray:
+    """Pixels of an 8-bit RGB or RGBA PNG (what Chromium writes), as rows × columns × channels."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, []
+    while pos < len(data):
+        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6) and body[12] == 0  # no interlace
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    raw = zlib.decompress(b"".join(chunks))
+    bpp = 3 if colour == 2 else 4
+    stride = width * bpp
+    image = np.zeros((height, stride), dtype=np.uint8)
+    previous = np.zeros(stride, dtype=np.uint8)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = np.frombuffer(raw, np.uint8, stride, y * (stride + 1) + 1)
+        if kind == 0:
+            row = line.copy()
+        elif kind == 1:
+            row = np.cumsum(line.reshape(width, bpp), axis=0, dtype=np.uint8).reshape(-1)
+        elif kind == 2:
+            row = line + previous
+        else:  # average (3) and Paeth (4) depend on the pixel to the left: byte by byte
+            out, up = bytearray(line.tobytes()), previous.tobytes()
+            for i in range(stride):
+                a = out[i - bpp] if i >= bpp else 0
+                b = up[i]
+                if kind == 3:
+                    out[i] = (out[i] + ((a + b) >> 1)) & 255
+                    continue
+                c = up[i - bpp] if i >= bpp else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                out[i] = (out[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+            row = np.frombuffer(bytes(out), np.uint8)
+        image[y] = row
+        previous = row
+    return image.reshape(height, width, bpp)
+
+
+@pytest.mark.slow
+def test_headless_chromium_renders_the_report(run: dict[str, Any], tmp_path: Path) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium binary (/usr/bin/chromium or chromium on PATH)")
+    page = run["dir"] / "report.html"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    png = tmp_path / "report.png"
+    shot = subprocess.run(
+        [chromium, *flags, f"--user-data-dir={tmp_path / 'profile-shot'}",
+         "--window-size=1280,2000", f"--screenshot={png}", page.as_uri()],
+        capture_output=True, timeout=180, check=False,
+    )
+    assert shot.returncode == 0, shot.stderr.decode(errors="replace")[-2000:]
+    assert png.exists() and png.stat().st_size > 20_000
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    assert (width, height) == (1280, 2000)
+    pixels = _decode_png(png)[:, :, :3]
+    colours = {tuple(int(c) for c in rgb) for rgb in pixels[::4, ::4].reshape(-1, 3)}
+    assert len(colours) > 100, "the screenshot is (nearly) blank"
+    themes = run["labelled"]["model"]["themes"]
+    for colour in PALETTE[:len(themes)]:  # the theme bars at the top are drawn in their colours
+        rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(pixels.astype(int) - rgb).max(axis=2) <= 2).sum() > 500, colour
+
+    dump = subprocess.run(
+        [chromium, *flags, f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom",
+         page.as_uri()],
+        capture_output=True, timeout=180, check=False,
+    )
+    assert dump.returncode == 0, dump.stderr.decode(errors="replace")[-2000:]
+    dom = Dom(dump.stdout.decode("utf-8"))
+    shown = dom.by_pid()
+    for p in paragraphs(run["labelled"], "body"):
+        assert shown[p["id"]]["attrs"]["data-label"] == p["label"]
+        assert p["label"] in dom.text(shown[p["id"]])
+        assert p["text"] in dom.text(shown[p["id"]])  # decoded as UTF-8 by the browser

@@ -1,0 +1,133 @@
+"""Segmentation on the real seed and on held-out documents in other formats."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from conftest import HELDOUT
+
+from pipeline.corpus import text_sha1
+from pipeline.reading import read_document
+from pipeline.segment import segment_text
+
+
+def test_offsets_slice_back_to_text(seed_text: str) -> None:
+    paragraphs = segment_text("seed", seed_text)
+    assert paragraphs
+    for p in paragraphs:
+        assert seed_text[p.start : p.end] == p.text
+        assert p.text == p.text.strip()
+    ends = [(p.start, p.end) for p in paragraphs]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends))
+    assert [p.index for p in paragraphs] == list(range(len(paragraphs)))
+    assert all(p.id == f"seed:{p.index}" for p in paragraphs)
+
+
+def test_every_article_of_the_seed_with_its_title(seed_text: str) -> None:
+    paragraphs = segment_text("seed", seed_text)
+    titles = {}
+    for p in paragraphs:
+        if p.kind == "body":
+            titles.setdefault(p.article, p.article_title)
+    assert list(titles) == ["01", "02", "03", "04", "06", "07"]
+    assert titles["02"] == "湘潭市:戰“疫”,我們萬眾一心"
+    assert titles["04"] == "益陽市:一場眾志成城的鬥爭"
+    assert titles["07"].startswith("高擎鮮紅黨旗 匯聚磅礴力量")
+    assert "--台州市" in titles["07"]  # the subtitle joins the title
+    front = [p for p in paragraphs if p.article is None]
+    assert [p.kind for p in front] == ["boilerplate"] * len(front)
+
+
+def test_kinds_match_the_hand_labels(seed_text: str, seed_labels: list[dict]) -> None:
+    expected = {label["sha1"]: label["kind"] for label in seed_labels}
+    paragraphs = segment_text("seed", seed_text)
+    got = {text_sha1(p.text): p.kind for p in paragraphs}
+    assert got == expected
+    body = [p for p in paragraphs if p.kind == "body"]
+    assert len(body) == sum(1 for label in seed_labels if label["kind"] == "body")
+
+
+def test_headings_are_context_for_the_paragraphs_under_them(seed_text: str) -> None:
+    paragraphs = segment_text("seed", seed_text)
+    under = [p for p in paragraphs if p.heading == "三、充分發揮基層黨組織戰鬥堡壘作用"]
+    assert [p.kind for p in under] == ["body", "heading"]  # the next heading starts a section
+    assert under[0].text.startswith("全市各級基層黨組織")
+    assert under[1].text == "四、充分發揮廣大黨員先鋒模範作用"
+    # A new article resets the section heading.
+    first_of_02 = next(p for p in paragraphs if p.article == "02" and p.kind == "body")
+    assert first_of_02.heading is None
+
+
+def test_boilerplate_of_the_seed(seed_text: str) -> None:
+    kinds = {p.text: p.kind for p in segment_text("seed", seed_text)}
+    assert kinds["可可簡歷網"] == "boilerplate"
+    assert kinds["位置:首頁\xa0>\xa0熱點\xa0>\xa0工作經歷"] == "boilerplate"
+    assert kinds["(7篇)疫情防控經驗材料、綜述"] == "boilerplate"
+    assert kinds["01"] == "boilerplate"
+    assert kinds["……"] == "boilerplate"
+    assert kinds["南充抗疫一線,黨旗高高飄揚。"] == "body"
+    assert kinds["“我是黨員,應該衝到第一線。”"] == "body"
+
+
+def _body_texts(text: str) -> list[str]:
+    return [p.text for p in segment_text("d", text) if p.kind == "body"]
+
+
+def test_every_paragraph_separator_gives_the_same_paragraphs(seed_text: str) -> None:
+    reference = _body_texts(seed_text)
+    lines = [line.strip() for line in seed_text.splitlines() if line.strip()]
+    variants = {
+        "single newlines": "\n".join(lines),
+        "crlf blank lines": "\r\n\r\n".join(lines),
+        "full-width indentation": "\n".join("\u3000\u3000" + line for line in lines),
+        "nbsp around": "\n".join("\xa0" + line + "\xa0\xa0" for line in lines),
+        "carriage returns": "\r".join(lines),
+    }
+    for name, text in variants.items():
+        assert _body_texts(text) == reference, name
+
+
+def test_indentation_inside_a_line_starts_a_paragraph() -> None:
+    text = "\u3000\u3000第一段講市委部署。\u3000\u3000第二段講社區排查。\u3000\u3000第三段。"
+    paragraphs = segment_text("d", text)
+    assert [p.text for p in paragraphs] == ["第一段講市委部署。", "第二段講社區排查。", "第三段。"]
+    assert all(text[p.start : p.end] == p.text for p in paragraphs)
+
+
+def test_a_very_long_line_is_cut_at_sentence_ends(seed_text: str) -> None:
+    body = "".join(_body_texts(seed_text)) * 3
+    paragraphs = segment_text("d", body, max_paragraph_chars=500)
+    assert len(paragraphs) > len(body) // 500
+    assert all(len(p.text) <= 500 for p in paragraphs)
+    assert all(body[p.start : p.end] == p.text for p in paragraphs)
+    ends = sum(p.text.endswith(("。", "!", "?", "”", ";")) for p in paragraphs)
+    assert ends >= 0.9 * len(paragraphs)
+
+
+def test_heldout_documents_in_other_formats() -> None:
+    """Eight documents with single newlines, CRLF, indentation, NBSP, bylines, repeated titles."""
+    labels: dict[str, dict[str, str]] = {}
+    for line in (HELDOUT / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        labels.setdefault(label["document"], {})[label["sha1"]] = label["kind"]
+    files = sorted(HELDOUT.glob("*.txt"))
+    assert len(files) == 8
+    for path in files:
+        document = read_document(path)
+        got = {text_sha1(p.text): p.kind for p in segment_text(document.id, document.text)}
+        assert got == labels[document.id], path.name
+
+
+def test_empty_and_blank_text() -> None:
+    assert segment_text("d", "") == []
+    assert segment_text("d", " \n\u3000\u3000\n\xa0\r\n") == []
+
+
+def test_config_patterns_add_boilerplate() -> None:
+    text = "市委召開會議,部署疫情防控工作。\n\n本文轉自某公眾號,侵刪。"
+    plain = segment_text("d", text)
+    assert [p.kind for p in plain] == ["body", "body"]
+    custom = segment_text("d", text, boilerplate_patterns=[r"侵刪"])
+    assert [p.kind for p in custom] == ["body", "boilerplate"]
+
