@@ -39,7 +39,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cfg = parse_config({
         "corpus": {"documents": [str(ROOT / "corpus/documents")],
                    "labels": [str(ROOT / "corpus/labels")],
-                   "written": [str(ROOT / "corpus/written")]},
+                   "written": [str(ROOT / "corpus/written")],
+                   "heldout_documents": [str(ROOT / "corpus/heldout")],
+                   "heldout_labels": [str(ROOT / "corpus/heldout/labels.jsonl")]},
         "model": {"dir": str(tmp_path / "models")},
         "tokenize": {"user_dict": str(ROOT / "configs/userdict.txt"),
                      "stop_words": str(ROOT / "configs/stopwords.txt")},
@@ -64,8 +66,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 class Dom(HTMLParser):
     """The elements of a page (tag, attributes, text, parent): enough to query what is shown."""
 
-    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                                "source", "track", "wbr"}
+    VOID: ClassVar[set[str]] = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+                                "link", "meta", "source", "track", "wbr"}
 
     def __init__(self, page: str) -> None:
         super().__init__(convert_charrefs=True)
