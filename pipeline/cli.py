@@ -97,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="at most N paragraphs (0: all)")
     p.add_argument("--all", action="store_true", help="rank every body paragraph, not only flagged")
     _common(p, config=False)
+
+    p = sub.add_parser("report", help="a self-contained HTML report of a labelled output",
+                       description="Write one HTML file (no network needed to open it): each "
+                       "document's paragraphs coloured by theme with confidence and evidence, "
+                       "theme shares per document and article, the model's evaluation from its "
+                       "model.json, and the paragraphs flagged for review.")
+    p.add_argument("labelled", type=Path, metavar="LABELLED.json", help="json or jsonl output")
+    p.add_argument("--out", "-o", type=Path, default=Path("report.html"), metavar="FILE",
+                   help="the HTML file (default: report.html)")
+    p.add_argument("--model", "-m", type=Path, metavar="DIR",
+                   help="the bundle whose model.json gives the figures (default: the config's; "
+                   "left out when there is none)")
+    _common(p)
     return parser
 
 
@@ -268,6 +281,23 @@ def _terminate(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.model import read_meta
+    from pipeline.report import write_report
+
+    meta = None
+    if args.model is not None:
+        meta = read_meta(args.model)
+    else:
+        default = load_config(args.config).bundle_dir
+        if default.exists():
+            meta = read_meta(default)
+    write_report(args.labelled, args.out, meta)
+    _say(args, f"report written to {args.out}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "run": cmd_run,
     "segment": cmd_segment,
@@ -275,6 +305,7 @@ COMMANDS = {
     "classify": cmd_classify,
     "evaluate": cmd_evaluate,
     "review": cmd_review,
+    "report": cmd_report,
 }
 
 

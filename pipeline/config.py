@@ -119,6 +119,7 @@ class CharsConfig(WordsConfig):
 
     enabled: bool = False
     ngram_range: tuple[int, int] = (1, 3)
+    weight: float = Field(1.0, gt=0.0, le=10.0)
 
     @field_validator("ngram_range")
     @classmethod
@@ -129,7 +130,7 @@ class CharsConfig(WordsConfig):
 
 
 class ContextConfig(_Section):
-    """The section heading and article title as extra features, each with its weight."""
+    """The section heading's and article title's words, added to the paragraph's with a weight."""
 
     heading_weight: float = Field(0.5, ge=0.0, le=10.0)
     title_weight: float = Field(0.0, ge=0.0, le=10.0)

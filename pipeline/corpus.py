@@ -10,9 +10,10 @@ position among the document's paragraphs). Lines without a ``theme`` (headings, 
 ignored for training. To add your own documents: put the ``.txt`` files in a folder the config's
 ``corpus.documents`` names and their labels in a file ``corpus.labels`` names.
 
-Paragraphs written for training are JSON lines with ``id``, ``text`` and ``theme`` (and optional
-``script``, ``register`` ...); they have no heading or title, and each is its own group in
-cross-validation. They are only ever used on the training side, never to measure.
+Paragraphs written for training are JSON lines with ``id``, ``text`` and ``theme``, optionally the
+``heading`` and ``title`` they sit under and the ``report`` they belong to (its paragraphs are kept
+together in cross-validation; without it each paragraph is its own group), plus free fields such as
+``script`` and ``register``. They are only ever used on the training side, never to measure.
 """
 
 from __future__ import annotations
@@ -137,8 +138,9 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
             if ident in seen:
                 raise CorpusError(f"{path}:{number}: duplicate id {ident!r}")
             seen.add(ident)
+            group = f"written:{obj.get('report') or ident}"
             examples.append(
-                Example(ident, text.strip(), obj.get("heading"), obj.get("title"), theme,
-                        f"written:{ident}", written=True)
+                Example(ident, text.strip(), obj.get("heading"), obj.get("title"), theme, group,
+                        written=True)
             )
     return examples

@@ -44,10 +44,24 @@ def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, classes
     return float(ece)
 
 
+def _log_loss(y_true: Sequence[str], proba: np.ndarray, classes: list[str]) -> float:
+    """Log loss; scikit-learn wants the columns in sorted label order."""
+    ordered = sorted(classes)
+    columns = [classes.index(c) for c in ordered]
+    return float(log_loss(y_true, proba[:, columns], labels=ordered))
+
+
 def metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
-            bins: int = 10) -> dict[str, Any]:
-    """Per-theme precision/recall/F1, macro-F1, accuracy, log loss, ECE and confusion matrix."""
+            bins: int = 10, order: Sequence[str] = ()) -> dict[str, Any]:
+    """Per-theme precision/recall/F1, macro-F1, accuracy, log loss, ECE and confusion matrix.
+
+    ``classes`` names the columns of ``proba``; ``order`` (default: ``classes``) is the order of
+    the themes in the report.
+    """
     classes = list(classes)
+    if order:
+        columns = [classes.index(t) for t in order if t in classes]
+        proba, classes = proba[:, columns], [classes[i] for i in columns]
     y_pred = [classes[i] for i in proba.argmax(axis=1)]
     p, r, f, s = precision_recall_fscore_support(
         y_true, y_pred, labels=classes, zero_division=0
@@ -63,7 +77,7 @@ def metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
         },
         "macro_f1": float(np.mean(f)),
         "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred, strict=True)])),
-        "log_loss": float(log_loss(y_true, clipped, labels=classes)),
+        "log_loss": _log_loss(y_true, clipped, classes),
         "ece": expected_calibration_error(y_true, proba, classes, bins),
         "confusion": confusion_matrix(y_true, y_pred, labels=classes).tolist(),
         "confusion_labels": classes,
@@ -85,6 +99,7 @@ def grouped_cv(
     folds: int = 5,
     seed: int = 0,
     bins: int = 10,
+    themes: Sequence[str] = (),
     progress: Any = None,
 ) -> dict[str, Any]:
     """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains.
@@ -92,7 +107,8 @@ def grouped_cv(
     Tokenization runs once for all paragraphs; each fold refits the vectorizers and classifier
     on its own training side, so nothing of a test article leaks into its features.
     """
-    classes = sorted({e.theme for e in real} | {e.theme for e in written})
+    present = {e.theme for e in real} | {e.theme for e in written}
+    classes = [t for t in themes if t in present] if themes else sorted(present)
     groups = [e.group for e in real]
     n_splits = min(folds, len(set(groups)))
     if n_splits < 2:

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 _DIGITS = re.compile(r"\d+")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
@@ -231,6 +232,43 @@ def select_field(X: Sequence[Mapping[str, str]], field: str) -> list[str]:
 def split_space(text: str) -> list[str]:
     """The tokens of a space-joined string (a named function, so vectorizers stay picklable)."""
     return text.split()
+
+
+class WordsWithContext(BaseEstimator, TransformerMixin):
+    """TF-IDF of a paragraph's words plus its heading's and title's words, in one vocabulary.
+
+    The heading and title are weighted and added into the same columns as the paragraph's own
+    words, so what the model learns about a word from any paragraph also applies when the word
+    stands in a heading above a short paragraph (a quotation under 积极请战 最美逆行者).
+
+    Parameters
+    ----------
+    vectorizer : the TF-IDF vectorizer (fitted on the paragraphs' words only).
+    heading_weight, title_weight : how much of the context's vector is added.
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer | None = None, heading_weight: float = 0.5,
+                 title_weight: float = 0.0) -> None:
+        self.vectorizer = vectorizer
+        self.heading_weight = heading_weight
+        self.title_weight = title_weight
+
+    def fit(self, X: Sequence[Mapping[str, str]], y: Any = None) -> WordsWithContext:
+        from sklearn.base import clone
+
+        base = self.vectorizer if self.vectorizer is not None else TfidfVectorizer()
+        self.vectorizer_ = clone(base).fit([x["words"] for x in X])
+        return self
+
+    def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
+        matrix = self.vectorizer_.transform([x["words"] for x in X])
+        for field, weight in (("heading", self.heading_weight), ("title", self.title_weight)):
+            if weight > 0:
+                matrix = matrix + weight * self.vectorizer_.transform([x[field] for x in X])
+        return sp.csr_matrix(matrix)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return self.vectorizer_.get_feature_names_out()
 
 
 class LexiconFeatures(BaseEstimator, TransformerMixin):

@@ -41,8 +41,11 @@ class Explainer:
                     lexicon_columns[len(names)] = i
                     names.append(str(name))
                 continue
-            vocab = transformer.named_steps["tfidf"].get_feature_names_out()
-            prefix = "" if part in {"words", "chars"} else f"{part}:"
+            if part == "words":
+                vocab = transformer.get_feature_names_out()
+            else:
+                vocab = transformer.named_steps["tfidf"].get_feature_names_out()
+            prefix = "" if part == "words" else f"{part}:"
             names.extend(prefix + str(term) for term in vocab)
         weights = linear_weights(pipeline.named_steps["classifier"])
         return cls(names=names, weights=weights, lexicon_columns=lexicon_columns)

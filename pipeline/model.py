@@ -122,12 +122,10 @@ def validate_classifier(name: str, params: Mapping[str, Any]) -> _Params:
 
 
 # ----------------------------------------------------------------------------- the estimator
-def _tfidf(field: str, cfg: Any, analyzer: str, tokenizer: Any = None) -> Pipeline:
+def _vectorizer(cfg: Any, analyzer: str, tokenizer: Any = None) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from pipeline.features import select_field
-
-    vectorizer = TfidfVectorizer(
+    return TfidfVectorizer(
         analyzer=analyzer,
         tokenizer=tokenizer,
         token_pattern=None,
@@ -138,12 +136,6 @@ def _tfidf(field: str, cfg: Any, analyzer: str, tokenizer: Any = None) -> Pipeli
         sublinear_tf=cfg.sublinear_tf,
         max_features=cfg.max_features,
         dtype=np.float32,
-    )
-    return Pipeline(
-        [
-            ("select", FunctionTransformer(select_field, kw_args={"field": field})),
-            ("tfidf", vectorizer),
-        ]
     )
 
 
@@ -162,7 +154,9 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         Normalizer,
         Prepare,
         Tokenizer,
+        WordsWithContext,
         read_word_list,
+        select_field,
         split_space,
     )
 
@@ -177,16 +171,18 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         fold_vocabulary=t.fold_vocabulary,
     )
     v = config.vectorize
-    parts: list[tuple[str, Any]] = [("words", _tfidf("words", v.words, "word", split_space))]
+    words = WordsWithContext(
+        _vectorizer(v.words, "word", split_space),
+        heading_weight=v.context.heading_weight,
+        title_weight=v.context.title_weight,
+    )
+    parts: list[tuple[str, Any]] = [("words", words)]
     weights: dict[str, float] = {"words": 1.0}
     if v.chars.enabled:
-        parts.append(("chars", _tfidf("chars", v.chars, "char")))
-        weights["chars"] = 1.0
-    context = v.context
-    for field, weight in (("heading", context.heading_weight), ("title", context.title_weight)):
-        if weight > 0:
-            parts.append((field, _tfidf(field, v.words, "word", split_space)))
-            weights[field] = weight
+        select = FunctionTransformer(select_field, kw_args={"field": "chars"})
+        parts.append(("chars", Pipeline([("select", select),
+                                         ("tfidf", _vectorizer(v.chars, "char"))])))
+        weights["chars"] = v.chars.weight
     if lexicon and v.lexicon.weight > 0:
         parts.append(("lexicon", LexiconFeatures(lexicon=dict(lexicon), normalizer=normalizer)))
         weights["lexicon"] = v.lexicon.weight

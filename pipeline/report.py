@@ -166,6 +166,7 @@ def _breakable(name: str) -> str:
 
 
 def _pct(share: float, digits: int = 1) -> str:
+    """A share as a percentage, for people (``0.256`` -> ``25.6%``)."""
     return f"{100 * share:.{digits}f}%"
 
 
@@ -184,14 +185,25 @@ def _margin(paragraph: Mapping[str, Any]) -> float:
 
 
 def _body(paragraphs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The body paragraphs: the only ones with a label, scores and evidence."""
     return [p for p in paragraphs if p["kind"] == "body"]
 
 
 class _Themes:
-    """Theme order and colours: the model's themes first, then any other label met in the data."""
+    """Theme order and colours, one colour per theme across the whole page.
 
-    def __init__(self, model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]]) -> None:
+    The labelling model's themes come first, then those of ``model.json`` and its figures, then
+    any other label met in the data, so every theme shown has a colour even if they disagree.
+    """
+
+    def __init__(self, model: Mapping[str, Any], model_meta: Mapping[str, Any] | None,
+                 documents: Sequence[Mapping[str, Any]]) -> None:
         names = [str(t) for t in model.get("themes", [])]
+        meta = model_meta or {}
+        names.extend(str(t) for t in meta.get("themes", []))
+        for figures in (meta.get("metrics") or {}).values():
+            names.extend(str(t) for t in figures.get("confusion_labels", []))
+            names.extend(str(t) for t in figures.get("per_theme", {}))
         for doc in documents:
             for p in _body(doc["paragraphs"]):
                 names.extend([p["label"], *p["scores"]])
@@ -203,6 +215,7 @@ class _Themes:
         return f"t{self.index[theme]}"
 
     def css(self) -> str:
+        """One rule per theme class; colours repeat after the palette's eighth."""
         rules = []
         for i in range(len(self.names)):
             colour = PALETTE[i % len(PALETTE)]
@@ -210,12 +223,14 @@ class _Themes:
         return "\n".join(rules)
 
     def counts(self, paragraphs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+        """Body paragraphs per predicted theme, every theme present (zero included)."""
         out = dict.fromkeys(self.names, 0)
         for p in _body(paragraphs):
             out[p["label"]] += 1
         return out
 
     def legend(self, counts: Mapping[str, int] | None = None) -> str:
+        """Swatch and name of every theme, with its count and share when ``counts`` is given."""
         total = sum(counts.values()) if counts else 0
         items = []
         for name in self.names:
@@ -227,11 +242,12 @@ class _Themes:
                          f"{_esc(name)}{extra}</span>")
         return f'<div class="legend">{"".join(items)}</div>'
 
-    def bar(self, counts: Mapping[str, int], size: str = "", what: str = "body paragraphs") -> str:
-        """A stacked bar of ``counts``; each part names its theme and numbers on hover."""
+    def bar(self, counts: Mapping[str, int], size: str = "") -> str:
+        """A stacked bar of body-paragraph ``counts``; each part names its theme and numbers on
+        hover, and says its share in place when there is room (not in ``thin`` bars)."""
         total = sum(counts.values())
         if total == 0:
-            return f'<span class="empty">no {_esc(what)}</span>'
+            return '<span class="empty">no body paragraphs</span>'
         parts = []
         for name in self.names:
             n = counts.get(name, 0)
@@ -241,9 +257,10 @@ class _Themes:
             text = _pct(share, 0) if share >= 0.08 and size != "thin" else ""
             parts.append(
                 f'<span class="seg {self.cls(name)}" style="width:{100 * share:.3f}%" '
-                f'title="{_esc(name)}: {n} of {total} {_esc(what)} ({_pct(share)})">{text}</span>'
+                f'title="{_esc(name)}: {n} of {total} body paragraphs ({_pct(share)})">'
+                f"{text}</span>"
             )
-        return f'<div class="bar {size}">{"".join(parts)}</div>'
+        return f'<div class="{" ".join(["bar", size]).strip()}">{"".join(parts)}</div>'
 
 
 def _model_info(labelled: Mapping[str, Any], meta: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -357,14 +374,11 @@ def _contents(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
 def _figure_table(figures: Mapping[str, Any], themes: _Themes) -> str:
     """Per-theme precision, recall, F1 (with a bar) and support; macro-F1 in the footer."""
     per_theme = figures.get("per_theme", {})
-    order = [t for t in themes.names if t in per_theme] + [t for t in per_theme
-                                                           if t not in themes.index]
     rows = []
-    for name in order:
+    for name in (t for t in themes.names if t in per_theme):
         f = per_theme[name]
-        cls = themes.cls(name) if name in themes.index else ""
         rows.append(
-            f'<tr class="{cls}"><td><span class="sw"></span>{_esc(name)}</td>'
+            f'<tr class="{themes.cls(name)}"><td><span class="sw"></span>{_esc(name)}</td>'
             f'<td>{f["precision"]:.3f}</td><td>{f["recall"]:.3f}</td>'
             f'<td><span class="f1" style="width:{4 * f["f1"]:.2f}rem"></span>{f["f1"]:.3f}</td>'
             f'<td>{int(f["support"])}</td></tr>'
@@ -381,7 +395,7 @@ def _confusion(figures: Mapping[str, Any], key: str, themes: _Themes) -> str:
     """The confusion matrix in the report's theme order, cells shaded by count."""
     labels = [str(x) for x in figures["confusion_labels"]]
     matrix = figures["confusion"]
-    order = [t for t in themes.names if t in labels] + [t for t in labels if t not in themes.index]
+    order = [t for t in themes.names if t in labels]
     at = {name: labels.index(name) for name in order}
     peak = max((n for row in matrix for n in row), default=0) or 1
     head = "".join(f"<th>{_breakable(name)}</th>" for name in order)
@@ -419,11 +433,9 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
         if figures.get("written_in_training"):
             what += (f" The {int(figures['written_in_training'])} written paragraphs are only "
                      "added to the training side.")
-    elif key == "heldout":
+    else:
         what = (f"{n} hand-labelled paragraphs of whole documents kept out of training, scored "
                 "by the final model.")
-    else:
-        what = f"{n} paragraphs."
     tiles = [
         ("macro-F1", f"{figures['macro_f1']:.3f}"),
         ("accuracy", _pct(figures["accuracy"])),
@@ -431,7 +443,7 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
         ("ECE", f"{figures['ece']:.3f}"),
     ]
     return (
-        f'<div class="card" id="eval-{_esc(key)}"><h3>{_esc(EVALUATIONS.get(key, key))}</h3>'
+        f'<div class="card" id="eval-{_esc(key)}"><h3>{EVALUATIONS[key]}</h3>'
         f'<p class="what">{_esc(what)}</p><div class="tiles">'
         + "".join(f'<div class="tile"><b>{v}</b><span>{k}</span></div>' for k, v in tiles)
         + '</div><div class="tables">' + _figure_table(figures, themes)
@@ -584,11 +596,15 @@ def _document(d: int, doc: Mapping[str, Any], themes: _Themes) -> str:
 
 # ----------------------------------------------------------------------------- entry points
 def render_report(labelled: dict, model_meta: dict | None = None) -> str:
-    """The HTML page for a labelled output (``json`` form) and, optionally, its ``model.json``."""
+    """The HTML page for a labelled output (``json`` form) and, optionally, its ``model.json``.
+
+    Only the content is shown, not the output's ``created`` time, so the page depends on nothing
+    but the labels: the ``json`` and ``jsonl`` forms of one run give the same page.
+    """
     documents = labelled.get("documents", [])
     errors = labelled.get("errors", [])
     model = _model_info(labelled, model_meta)
-    themes = _Themes(model, documents)
+    themes = _Themes(model, model_meta, documents)
     flagged = sum(1 for doc in documents for p in doc["paragraphs"] if p.get("needs_review"))
     title = f"Paragraph themes · {model.get('name') or 'model'} · {len(documents)} documents"
     nav = [("overview", "Overview"), ("contents", "Contents"), ("evaluation", "Evaluation"),

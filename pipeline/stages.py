@@ -171,7 +171,7 @@ def cross_validate(config: Config, training: TrainingSet, progress: Any = None) 
     return grouped_cv(
         _pipeline_for(config), training.real, training.written,
         folds=config.evaluate.folds, seed=config.model.seed, bins=config.evaluate.bins,
-        progress=progress,
+        themes=config.themes, progress=progress,
     )
 
 
@@ -212,7 +212,8 @@ def train(config: Config, training: TrainingSet | None = None,
         if heldout:
             proba = pipeline.predict_proba([e.record() for e in heldout])
             figures["heldout"] = score([e.theme for e in heldout], proba,
-                                       list(pipeline.classes_), config.evaluate.bins)
+                                       list(pipeline.classes_), config.evaluate.bins,
+                                       order=config.themes)
         meta["metrics"] = figures
     return save_bundle(pipeline, meta, config.bundle_dir)
 
@@ -343,7 +344,7 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     full = load_training_set(config, use_written=True)
     pipeline = _pipeline_for(config)
     common = {"folds": config.evaluate.folds, "seed": config.model.seed,
-              "bins": config.evaluate.bins, "progress": progress}
+              "bins": config.evaluate.bins, "themes": config.themes, "progress": progress}
     report: dict[str, Any] = {"training_data": full.summary()}
     report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
     if full.written:
@@ -354,7 +355,7 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     if heldout:
         proba = fitted.predict_proba([e.record() for e in heldout])
         report["heldout"] = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
-                                    config.evaluate.bins)
+                                    config.evaluate.bins, order=config.themes)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
     report["trained_with_written"] = bool(config.corpus.use_written and full.written)

@@ -112,10 +112,18 @@ class Dom(HTMLParser):
 
     def find(self, tag: str | None = None, cls: str | None = None,
              within: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return [e for e in self.elements
+        """Elements by tag and class, optionally only those inside ``within``."""
+        if within is None:
+            candidates = self.elements
+        else:  # elements are in document order: the descendants follow their ancestor
+            candidates = []
+            for e in self.elements[within["index"] + 1:]:
+                if not self.inside(e, within):
+                    break
+                candidates.append(e)
+        return [e for e in candidates
                 if (tag is None or e["tag"] == tag)
-                and (cls is None or cls in (e["attrs"].get("class") or "").split())
-                and (within is None or self.inside(e, within))]
+                and (cls is None or cls in (e["attrs"].get("class") or "").split())]
 
     def by_pid(self) -> dict[str, dict[str, Any]]:
         return {e["attrs"]["data-pid"]: e for e in self.elements if "data-pid" in e["attrs"]}
@@ -265,9 +273,13 @@ def test_header_names_the_model_and_the_totals(run: dict[str, Any]) -> None:
 
 def test_page_is_self_contained_and_renders_chinese(run: dict[str, Any]) -> None:
     page = run["html"]
+    dom = Dom(page)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
-    assert not re.search(r"@import|url\(|https?://", page, re.I)
-    assert "<link" not in page and "<script" not in page
+    assert all(e["attrs"]["href"].startswith("#") for e in dom.elements if "href" in e["attrs"])
+    assert not [e for e in dom.elements if "src" in e["attrs"]]
+    assert not dom.find("link") and not dom.find("script") and not dom.find("iframe")
+    styles = "".join(dom.text(e) for e in dom.find("style"))
+    assert styles and not re.search(r"@import|url\(|https?:", styles, re.I)
     assert '<meta charset="utf-8">' in page
     assert ('"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", '
             "sans-serif") in page
