@@ -118,7 +118,11 @@ def annotate(
                 "scores": scores,
                 "evidence": _evidence(explainer, lexicon, prediction.features[i],
                                       prediction.prepared[i], label, evidence_terms),
-                "needs_review": bool(top < review_below or top - second < review_margin),
+                "needs_review": bool(
+                    top < review_below
+                    or top - second < review_margin
+                    or prediction.features[i].nnz == 0  # nothing in it the model knows
+                ),
             }
         )
     return out

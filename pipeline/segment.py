@@ -128,6 +128,8 @@ def _has_letters(text: str) -> bool:
 
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS)
+    while stripped and unicodedata.category(stripped[-1]) in {"So", "Sk", "Mn", "Cf"}:
+        stripped = stripped[:-1].rstrip(_CLOSERS)  # emoji and their modifiers after the stop
     return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:，,、"
 
 

@@ -1,0 +1,193 @@
+"""Bad and unusual input: encodings, binary files, edge cases, bad configs (issue: bad input)."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import SEED, corpus_config
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError, InputError
+from pipeline.model import load_bundle
+from pipeline.reading import decode_bytes, read_document
+from pipeline.stages import label_document, segment_document, segment_file
+
+
+def png_bytes() -> bytes:
+    """A real 8×8 RGB PNG image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    raw = b"".join(b"\x00" + bytes((x * 30, y * 30, 128) * 1)[:3] * 1 for y in range(8)
+                   for x in range(1))
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 30, y * 30, 128)) for x in range(8))
+                   for y in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def zip_bytes(names: tuple[str, ...] = ("a.txt",)) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in names:
+            z.writestr(name, "市委召開會議。")
+    return buf.getvalue()
+
+
+# Encodings that cannot hold a non-breaking space get an ordinary one in its place.
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "big5hkscs"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_seed_in_every_encoding_gives_the_same_result(
+    encoding: str, trained, tmp_path: Path, seed_text: str
+) -> None:
+    config, bundle_dir = trained
+    text = seed_text if encoding.startswith("utf") else seed_text.replace("\xa0", " ")
+    path = tmp_path / f"{SEED.stem}.txt"
+    path.write_bytes(text.encode(encoding))
+    reference_doc = decode_bytes(text.encode("utf-8"), str(path))
+    doc = read_document(path)
+    assert doc.text == text
+    assert doc.encoding.replace("_", "-").lower() in {
+        encoding, "gb18030" if encoding == "gbk" else encoding, "utf-16"}
+    bundle = load_bundle(bundle_dir)
+    got = label_document(bundle, segment_document(doc, config), config)
+    want = label_document(bundle, segment_document(reference_doc, config), config)
+    assert got["paragraphs"] == want["paragraphs"]
+    assert len([p for p in got["paragraphs"] if p["kind"] == "body"]) == 102
+
+
+def test_forced_encoding_overrides_detection(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("社區網格員入戶排查。".encode("big5"))
+    assert read_document(path, "big5").text == "社區網格員入戶排查。"
+    with pytest.raises(InputError, match=r"a\.txt: cannot decode as utf-8"):
+        read_document(path, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "why"),
+    [
+        ("image.txt", png_bytes(), "PNG image"),
+        ("archive.txt", zip_bytes(), "zip archive"),
+        ("report.docx", zip_bytes(("[Content_Types].xml", "word/document.xml")), "zip archive"),
+        ("noise.bin", random.Random(1).randbytes(4096), "NUL bytes"),
+        ("noise2.bin", bytes(b or 1 for b in random.Random(2).randbytes(4096)),
+         "not text in any known encoding"),
+        ("nul.txt", "市委召開會議。".encode() + b"\x00\x00" + "部署工作。".encode(), "NUL bytes"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old Office file"),
+        ("doc.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    ],
+)
+def test_binary_files_are_rejected_with_the_reason(tmp_path: Path, name: str, data: bytes,
+                                                   why: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_document(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and why in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "body"),
+    [
+        ("empty", "", 0),
+        ("blank", " \n\n\u3000\u3000\r\n\xa0\t\n", 0),
+        ("english", "The city committee met on Monday.\n\nVolunteers delivered food to homes.", 2),
+        ("japanese", "市役所は対策本部を設置しました。\n\n病院の医師が患者を治療しています。", 2),
+        ("emoji", "社區志願者😷💪為居民送菜上門。🙏\n\n🎉🎉🎉", 1),
+        ("rare", "𠀀𠀁𪚥𫝀𬺰醫院醫生救治患者。\n\n社區公告裡有\U00030000\U00031350兩個新字。", 2),
+    ],
+)
+def test_unusual_text_gets_a_sensible_result(trained, tmp_path: Path, name: str, text: str,
+                                             body: int) -> None:
+    config, bundle_dir = trained
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, "utf-8")
+    doc = label_document(load_bundle(bundle_dir), segment_file(path, config), config)
+    body_paragraphs = [p for p in doc["paragraphs"] if p["kind"] == "body"]
+    assert len(body_paragraphs) == body
+    for p in doc["paragraphs"]:
+        assert text[p["start"] : p["end"]] == p["text"]
+    for p in body_paragraphs:
+        assert abs(sum(p["scores"].values()) - 1) < 1e-4
+    if name == "english":  # nothing the model knows: low confidence, flagged for review
+        assert all(p["needs_review"] for p in body_paragraphs)
+
+
+def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_path: Path,
+                                                                seed_text: str) -> None:
+    config, bundle_dir = trained
+    body = "".join(line.strip() for line in seed_text.splitlines() if len(line) > 60)
+    line = (body * (5_000_000 // len(body.encode()) + 1))
+    path = tmp_path / "one_line.txt"
+    path.write_text(line, "utf-8")
+    segmented = segment_file(path, config)
+    limit = config.segment.max_paragraph_chars
+    assert len(segmented.paragraphs) >= len(line) // limit
+    assert all(len(p.text) <= limit for p in segmented.paragraphs)
+    assert all(line[p.start : p.end] == p.text for p in segmented.paragraphs[:200])
+    doc = label_document(load_bundle(bundle_dir), segmented, config)
+    assert all("label" in p for p in doc["paragraphs"] if p["kind"] == "body")
+
+
+# ----------------------------------------------------------------------------- configs
+@pytest.mark.parametrize(
+    ("yaml_text", "fragments"),
+    [
+        ("vectorize:\n  wordz: {}\n", ["vectorize.wordz: unknown key", "allowed: words, chars"]),
+        ("segment:\n  max_heading_chars: many\n", ["segment.max_heading_chars", "integer"]),
+        ("label:\n  review_below: 1.5\n", ["label.review_below", "less than or equal to 1"]),
+        ("vectorize:\n  words:\n    ngram_range: [1, 9]\n", ["vectorize.words.ngram_range"]),
+        ("model:\n  classifier: random_forest\n",
+         ["model.classifier: unknown classifier 'random_forest'", "logistic_regression"]),
+        ("model:\n  params: {C: -1}\n", ["model.params.C", "greater than 0"]),
+        ("model:\n  params: {gamma: 2}\n", ["model.params.gamma", "allowed: C"]),
+        ("corpus:\n  documents: [no/such/folder]\n",
+         ["corpus.documents: path does not exist", "no/such/folder"]),
+        ("tokenize:\n  backend: spacy\n", ["tokenize.backend", "'jieba' or 'rjieba'"]),
+        ("reading:\n  encoding: klingon\n", ["reading.encoding", "unknown encoding"]),
+        ("model:\n  classifier: x\n    params: 1\n", ["invalid YAML at line 3", "not allowed"]),
+        ("- just\n- a list\n", ["top level must be a mapping"]),
+    ],
+)
+def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text: str,
+                                                      fragments: list[str]) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml_text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_the_shipped_config_is_valid() -> None:
+    from conftest import ROOT
+
+    config = load_config(ROOT / "configs" / "default.yaml")
+    assert config.corpus.documents[0].is_dir()
+    assert config.model.dir == ROOT / "models"
+
+
+def test_paths_in_a_config_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "c.yaml"
+    path.write_text("corpus:\n  documents: [../docs]\n", "utf-8")
+    assert load_config(path).corpus.documents == [tmp_path / "docs"]
+
+
+def test_corpus_config_helper_builds_valid_configs(tmp_path: Path) -> None:
+    assert corpus_config(tmp_path).model.dir == tmp_path / "models"
