@@ -66,14 +66,14 @@ def _junk_share(text: str) -> float:
     sample = text[:200_000]
     if not sample:
         return 0.0
-    # Controls, surrogates and replacement characters are junk; so are unassigned code points,
-    # except in the CJK planes 2 and 3, where new extensions arrive before Python knows them.
+    # Controls, surrogates and replacement characters are what a wrong decoding produces.
+    # Unassigned code points are not counted: new scripts and CJK extensions reach files before
+    # Python's Unicode tables know them.
     junk = sum(
         1
         for ch in sample
         if ch == "\ufffd"
         or (unicodedata.category(ch) in {"Cc", "Cs"} and ch not in _ALLOWED_CONTROLS)
-        or (unicodedata.category(ch) == "Cn" and not 0x20000 <= ord(ch) < 0x40000)
     )
     return junk / len(sample)
 

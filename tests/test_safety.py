@@ -1,0 +1,138 @@
+"""Nothing is lost: atomic outputs, killed runs, concurrent training, reproducible output."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED
+
+from pipeline.model import load_bundle, read_meta
+
+
+def start(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def big_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("big")
+    data = SEED.read_bytes()
+    for i in range(150):
+        (folder / f"doc{i:03d}.txt").write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_classify_leaves_the_previous_output(trained, big_input: Path, tmp_path: Path,
+                                                      sig: signal.Signals) -> None:
+    _, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    out.write_text("the previous output", "utf-8")
+    proc = start("classify", str(big_input), "--model", str(bundle_dir), "-o", str(out),
+                 "--jobs", "1")
+
+    def writing() -> bool:
+        temps = list(tmp_path.glob(".labelled.json.*.tmp"))
+        return bool(temps) and temps[0].stat().st_size > 100_000
+
+    wait_for(writing)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert out.read_text("utf-8") == "the previous output"
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        assert proc.returncode == 130, err.decode()
+        assert b"interrupted" in err and b"Traceback" not in err
+        assert list(tmp_path.glob(".*.tmp")) == []  # the partial file was removed
+
+
+def _snapshot(bundle: Path) -> dict[str, bytes]:
+    target = bundle.resolve()
+    return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
+
+
+def _config(tmp: Path, name: str, c: float) -> Path:
+    path = tmp / f"{name}-{c}.yaml"
+    path.write_text(f"""
+corpus:
+  documents: [{ROOT / 'corpus/documents'}]
+  labels: [{ROOT / 'corpus/labels'}]
+  written: [{ROOT / 'corpus/written'}]
+tokenize:
+  user_dict: {ROOT / 'configs/userdict.txt'}
+  stop_words: {ROOT / 'configs/stopwords.txt'}
+model: {{dir: {tmp / 'models'}, name: {name}, params: {{C: {c}}}}}
+""", "utf-8")
+    return path
+
+
+def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
+    first = start("train", "--config", str(_config(tmp_path, "m", 1.0)), "--no-metrics")
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    bundle = tmp_path / "models" / "m"
+    before = _snapshot(bundle)
+    proc = start("train", "--config", str(_config(tmp_path, "m", 2.0)), "--no-metrics")
+    time.sleep(2.0)  # well inside training (reading, tokenizing or fitting)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert _snapshot(bundle) == before
+    assert load_bundle(bundle).meta["config"]["model"]["params"]["C"] == 1.0
+
+
+def test_concurrent_trainings_never_mix_a_bundle(tmp_path: Path) -> None:
+    procs = [start("train", "--config", str(_config(tmp_path, "shared", c)), "--no-metrics")
+             for c in (1.0, 3.0)]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    bundle = load_bundle(tmp_path / "models" / "shared")  # the hash check passes: not mixed
+    c = bundle.meta["config"]["model"]["params"]["C"]
+    assert c in (1.0, 3.0)
+    assert c == bundle.pipeline.named_steps["classifier"].C
+    leftovers = [p.name for p in (tmp_path / "models").iterdir() if ".link." in p.name]
+    assert leftovers == []
+
+
+def test_the_same_input_gives_byte_identical_output(trained, tmp_path: Path) -> None:
+    _, bundle_dir = trained
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"out{i}.json"
+        proc = start("classify", str(SEED), str(ROOT / "corpus" / "heldout"), "--model",
+                     str(bundle_dir), "-o", str(out))
+        assert proc.wait(timeout=300) == 0
+        outputs.append(out.read_bytes())
+    assert len(json.loads(outputs[0])["documents"]) == 9
+    created = re.compile(rb'"created":"[^"]*"')
+    assert created.sub(b"", outputs[0]) == created.sub(b"", outputs[1])
+
+
+def test_retraining_swaps_the_bundle_and_keeps_one_previous(tmp_path: Path) -> None:
+    for c in (1.0, 2.0, 3.0):
+        proc = start("train", "--config", str(_config(tmp_path, "v", c)), "--no-metrics")
+        assert proc.wait(timeout=300) == 0
+    models = tmp_path / "models"
+    assert (models / "v").is_symlink()
+    versions = [p for p in models.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(versions) == 2  # the current one and the one before
+    assert read_meta(models / "v")["config"]["model"]["params"]["C"] == 3.0
+    shutil.rmtree(models)
