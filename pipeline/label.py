@@ -70,17 +70,18 @@ def predict(bundle: Bundle, records: Sequence[Mapping[str, Any]]) -> Prediction:
                       prepared=prepared)
 
 
-def _evidence(explainer: Explainer, lexicon: Any, row: sp.csr_matrix, prepared: dict[str, str],
-              label: int, n: int) -> list[str]:
-    if n == 0 or row.nnz == 0:
+def _evidence(explainer: Explainer, lexicon: Any, indices: np.ndarray, values: np.ndarray,
+              prepared: dict[str, str], label: int, n: int) -> list[str]:
+    """The ``n`` features of one paragraph that pushed it most toward ``label``."""
+    if n == 0 or len(indices) == 0:
         return []
-    contrib = row.data * explainer.weights[label, row.indices]
-    order = np.argsort(-contrib, kind="stable")
+    contrib = values * explainer.weights[label, indices]
+    order = np.argsort(-contrib, kind="stable")[: n + 1]
     out: list[str] = []
     for pos in order:
         if contrib[pos] <= 0 or len(out) >= n:
             break
-        column = int(row.indices[pos])
+        column = int(indices[pos])
         if column in explainer.lexicon_columns and lexicon is not None:
             theme = lexicon.themes_[explainer.lexicon_columns[column]]
             terms = [t for t in dict.fromkeys(lexicon.matches(prepared["chars"]))
@@ -105,6 +106,8 @@ def annotate(
     themes = [t for t in bundle.themes if t in classes]
     explainer = explainer or Explainer.from_pipeline(bundle.pipeline)
     lexicon = dict(bundle.pipeline.named_steps["features"].transformer_list).get("lexicon")
+    features = prediction.features
+    indptr, indices, values = features.indptr, features.indices, features.data
     out = []
     for i, proba in enumerate(prediction.proba):
         order = np.argsort(-proba, kind="stable")
@@ -116,12 +119,13 @@ def annotate(
                 "label": str(classes[label]),
                 "confidence": round(top, 6),
                 "scores": scores,
-                "evidence": _evidence(explainer, lexicon, prediction.features[i],
-                                      prediction.prepared[i], label, evidence_terms),
+                "evidence": _evidence(explainer, lexicon, indices[indptr[i] : indptr[i + 1]],
+                                      values[indptr[i] : indptr[i + 1]], prediction.prepared[i],
+                                      label, evidence_terms),
                 "needs_review": bool(
                     top < review_below
                     or top - second < review_margin
-                    or prediction.features[i].nnz == 0  # nothing in it the model knows
+                    or indptr[i] == indptr[i + 1]  # nothing in it the model knows
                 ),
             }
         )

@@ -84,7 +84,7 @@ def model_header(meta: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": meta["name"],
         "themes": list(meta["themes"]),
-        "hash": meta["files"]["model.joblib"]["sha256"],
+        "hash": meta["files"]["model.pkl"]["sha256"],
         "classifier": meta.get("classifier", ""),
         "tokenizer": meta.get("tokenizer", {}).get("backend", ""),
         "trained_at": meta.get("trained_at", ""),

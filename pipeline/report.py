@@ -315,7 +315,7 @@ def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
         ("Model", _esc(model.get("name") or "—")),
         ("Classifier", _esc(model.get("classifier") or "—")),
         ("Tokenizer", _esc(model.get("tokenizer") or "—")),
-        ("Model hash", f'<code title="SHA-256 of model.joblib: {_esc(full_hash)}">'
+        ("Model hash", f'<code title="SHA-256 of model.pkl: {_esc(full_hash)}">'
                        f"{_esc(full_hash[:HASH_PREFIX]) or '—'}</code>"),
         ("Trained at", _esc(model.get("trained_at") or "—")),
     ]
@@ -461,7 +461,7 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
         parts.append('<p class="hint">No figures: give the model\'s model.json (trained with '
                      "metrics) to see them here.</p></section>")
         return "".join(parts)
-    meta_hash = str(model_meta.get("files", {}).get("model.joblib", {}).get("sha256", ""))
+    meta_hash = str(model_meta.get("files", {}).get("model.pkl", {}).get("sha256", ""))
     if labelled_hash and meta_hash and meta_hash != labelled_hash:
         parts.append(
             f'<p class="warn">These figures belong to model <code>{_esc(meta_hash[:HASH_PREFIX])}'

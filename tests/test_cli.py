@@ -93,7 +93,7 @@ def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_pat
     assert all(text[p["start"] : p["end"]] == p["text"] for p in doc["paragraphs"])
     assert sum(p["kind"] == "body" for p in doc["paragraphs"]) == 102
     meta = json.loads((bundle / "model.json").read_text("utf-8"))
-    assert data["model"]["hash"] == meta["files"]["model.joblib"]["sha256"]
+    assert data["model"]["hash"] == meta["files"]["model.pkl"]["sha256"]
 
 
 def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> None:

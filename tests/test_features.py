@@ -76,3 +76,19 @@ def test_tokenizer_is_picklable_and_keeps_its_words(user_words: tuple[str, ...])
 def test_module_level_tokenize_is_script_blind() -> None:
     expected = ["医护人员", "驰援", "武汉"]
     assert tokenize("醫護人員馳援武漢") == tokenize("医护人员驰援武汉") == expected
+
+
+def test_fast_counts_equal_scikit_learn_counts(seed_body: list[str],
+                                               user_words: tuple[str, ...]) -> None:
+    from pipeline.features import Prepare, WordsWithContext
+
+    prepared = Prepare(Tokenizer(user_words=user_words)).transform(
+        [{"text": t} for t in seed_body])
+    half = len(prepared) // 2
+    words = WordsWithContext(ngram_range=(1, 3), min_df=1).fit(prepared[:half])
+    docs = [p["words"] for p in prepared]  # the second half has unseen n-grams
+    fast = words.counts(docs)
+    reference = words.counter_.transform(docs)
+    assert fast.shape == reference.shape
+    assert (fast != reference).nnz == 0
+    assert fast.nnz > 0

@@ -115,17 +115,17 @@ def _copy(bundle_dir: Path, tmp_path: Path) -> Path:
 
 def test_a_changed_model_file_is_refused_before_unpickling(trained, tmp_path: Path) -> None:
     target = _copy(trained[1], tmp_path)
-    data = bytearray((target / "model.joblib").read_bytes())
+    data = bytearray((target / "model.pkl").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (target / "model.joblib").write_bytes(bytes(data))
+    (target / "model.pkl").write_bytes(bytes(data))
     with pytest.raises(ModelError, match="does not match the hash"):
         load_bundle(target)
 
 
 def test_a_truncated_model_file_is_refused(trained, tmp_path: Path) -> None:
     target = _copy(trained[1], tmp_path)
-    data = (target / "model.joblib").read_bytes()
-    (target / "model.joblib").write_bytes(data[: len(data) // 3])
+    data = (target / "model.pkl").read_bytes()
+    (target / "model.pkl").write_bytes(data[: len(data) // 3])
     with pytest.raises(ModelError, match="does not match the hash"):
         load_bundle(target)
 

@@ -336,7 +336,7 @@ def test_without_model_json_the_report_says_there_are_no_figures(run: dict[str, 
 
 def test_figures_of_another_model_are_flagged(run: dict[str, Any]) -> None:
     meta = copy.deepcopy(run["meta"])
-    meta["files"]["model.joblib"]["sha256"] = "0" * 64
+    meta["files"]["model.pkl"]["sha256"] = "0" * 64
     dom = Dom(render_report(run["labelled"], meta))
     warning = dom.find("p", "warn", dom.by_id("evaluation"))
     assert warning and "000000000000" in dom.text(warning[0])
