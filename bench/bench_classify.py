@@ -62,7 +62,8 @@ def build_corpus(folder: Path, megabytes: float, paragraphs: list[str], seed: in
             # A number makes every paragraph distinct without changing its theme.
             body = convert(f"（{doc}-{n}）" + "。".join(sentences) + "。")
             if n % 12 == 0:
-                parts += [convert(f"{'一二三四五六七八九十'[n // 12 % 10]}、第{n // 12 + 1}部分"), ""]
+                number = "一二三四五六七八九十"[n // 12 % 10]
+                parts += [convert(f"{number}、第{n // 12 + 1}部分"), ""]
             parts += [body, ""]
             size += len(body.encode("utf-8"))
             n += 1
@@ -89,7 +90,8 @@ def corpus_paragraphs(folder: Path) -> list[str]:
 
     out: list[str] = []
     for path in sorted(folder.glob("*.txt")):
-        out += [p.text for p in segment_text(path.stem, path.read_text("utf-8")) if p.kind == "body"]
+        paragraphs = segment_text(path.stem, path.read_text("utf-8"))
+        out += [p.text for p in paragraphs if p.kind == "body"]
     return out
 
 
