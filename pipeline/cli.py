@@ -43,9 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=_Parser)
 
-    p = sub.add_parser("run", help="train on the corpus, then label its documents",
-                       description="The whole pipeline on the corpus the config names: train the "
-                       "model, save it, label every document and write the labelled output.")
+    p = sub.add_parser("run", help="segment, train and label the corpus (only what changed)",
+                       description="The whole pipeline on the corpus the config names: segment "
+                       "the documents, train and save the model, label every document and write "
+                       "the labelled output. A stage whose inputs (file contents, word lists, its "
+                       "part of the config) are unchanged since the last run is skipped.")
+    p.add_argument("--force", nargs="?", const="all", metavar="STAGE",
+                   choices=["all", "segment", "train", "classify"],
+                   help="redo every stage, or only STAGE (segment, train or classify)")
+    _common(p)
+
+    p = sub.add_parser("status", help="which stages of 'run' are up to date, and why not",
+                       description="Compare the corpus files and the config with the record of "
+                       "the last 'pipeline run' and say which stages it would redo.")
     _common(p)
 
     p = sub.add_parser("segment", help="split documents into paragraphs (JSON)",
@@ -215,8 +225,13 @@ def cmd_classify(args: argparse.Namespace) -> int:
             update["scheduler"] = args.scheduler
         config = config.model_copy(
             update={"classify": config.classify.model_copy(update=update)})
-    result = classify(args.inputs, _model_dir(args, config), args.out, config, fmt=args.format,
-                      encoding=args.encoding, strict=args.strict, jobs=args.jobs)
+    from pipeline.reading import find_documents
+
+    total = len(find_documents(args.inputs))
+    with _progress(args, total, "doc", "classify") as bar:
+        result = classify(args.inputs, _model_dir(args, config), args.out, config,
+                          fmt=args.format, encoding=args.encoding, strict=args.strict,
+                          jobs=args.jobs, on_document=lambda _: bar.update(1))
     _say(args, f"labelled {result.body} body paragraphs in {result.documents} documents"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return _report_skipped(result.skipped)
@@ -228,7 +243,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.stages import evaluate
 
     config = load_config(args.config)
-    report = evaluate(config)
+    with _progress(args, None, "fold", "cross-validation") as bar:
+        report = evaluate(config, progress=bar)
     data = report["training_data"]
     print(f"corpus: {data['real_paragraphs']} hand-labelled paragraphs in {data['articles']} "
           f"articles, {data['written_paragraphs']} written for training "
@@ -243,21 +259,48 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if flips:
         print("\nscript-flip agreement (same label after OpenCC conversion): "
               + ", ".join(f"{k} {v:.1%}" for k, v in flips.items()))
+    weak = report.get("lexicon_weak_labels")
+    if weak:
+        print(f"\ntheme lexicon alone as a weak labeller, on {weak['paragraphs']} hand-labelled "
+              f"paragraphs (seed and held-out): "
+              f"coverage {weak['coverage']:.1%}, conflicts {weak['conflict']:.1%}, "
+              f"accuracy where decided {weak['accuracy']:.1%}")
     if args.json:
         with atomic_write(args.json) as fh:
             json.dump(report, fh, ensure_ascii=False, indent=2)
     return EXIT_OK
 
 
+def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str) -> Any:
+    """A progress bar on standard error, shown only to a person at a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc, leave=False, file=sys.stderr,
+                disable=args.quiet or not sys.stderr.isatty())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
+    from pipeline.reading import find_documents
     from pipeline.stages import run
 
     config = load_config(args.config)
-    bundle_dir, result = run(config)
-    _say(args, f"model: {bundle_dir}\nlabelled {result.body} body paragraphs in "
-               f"{result.documents} documents -> {config.output.path}")
+    force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
+    total = len(find_documents(list(config.corpus.documents)))
+    with _progress(args, total, "doc", "classify") as bar:
+        result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
+    _say(args, f"model: {result.bundle}\nlabelled {result.body} body paragraphs in "
+               f"{result.documents} documents -> {result.output}")
     return _report_skipped(result.skipped)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.stages import status
+
+    for stage, ok, why in status(load_config(args.config)):
+        print(f"{stage}: up to date" if ok else f"{stage}: to do ({why})")
+    return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -300,6 +343,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "run": cmd_run,
+    "status": cmd_status,
     "segment": cmd_segment,
     "train": cmd_train,
     "classify": cmd_classify,

@@ -13,7 +13,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -136,6 +136,43 @@ def grouped_cv(
     result["groups"] = len(set(groups))
     result["written_in_training"] = len(written)
     return result
+
+
+def lexicon_weak_labels(
+    lexicon: Mapping[str, Sequence[str]], examples: Sequence[Example], normalizer: Any
+) -> dict[str, Any]:
+    """How well the theme lexicon alone labels paragraphs (a weak labeller, as a baseline).
+
+    A paragraph's weak label is the theme with the most lexicon matches. ``coverage`` is the share
+    of paragraphs with any match, ``conflict`` the share of covered ones where two themes tie for
+    the most, and ``accuracy`` the agreement with the hand labels where there is a single winner.
+    """
+    from pipeline.features import LexiconFeatures
+
+    if not lexicon or not examples:
+        return {}
+    lex = LexiconFeatures(lexicon=dict(lexicon), normalizer=normalizer).fit([])
+    covered = conflicts = right = decided = 0
+    for e in examples:
+        counts: dict[str, int] = {}
+        for term in lex.matches(normalizer(e.text)):
+            theme = lex.themes_[lex.term_theme_[term]]
+            counts[theme] = counts.get(theme, 0) + 1
+        if not counts:
+            continue
+        covered += 1
+        ranked = sorted(counts.values(), reverse=True)
+        if len(ranked) > 1 and ranked[0] == ranked[1]:
+            conflicts += 1
+            continue
+        decided += 1
+        right += max(counts, key=counts.__getitem__) == e.theme
+    return {
+        "paragraphs": len(examples),
+        "coverage": covered / len(examples),
+        "conflict": conflicts / covered if covered else 0.0,
+        "accuracy": right / decided if decided else 0.0,
+    }
 
 
 def script_flip_agreement(

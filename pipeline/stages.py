@@ -6,7 +6,8 @@
 - :func:`label_document` — a bundle + a segmented document → the labelled document (plain dict);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
 - :func:`evaluate` — the config's corpus → the full evaluation report;
-- :func:`run` — train, then classify the corpus's documents.
+- :func:`run` — segment, train and classify the config's corpus, redoing only what changed;
+  :func:`status` says which stages are up to date.
 
 No stage keeps global state: what it needs comes in as arguments, what it makes goes out as return
 values (or the files it is asked to write), so each can be run, tested and cached alone.
@@ -33,7 +34,7 @@ from pipeline.errors import CorpusError, PipelineError
 from pipeline.features import load_lexicon
 from pipeline.label import Explainer, annotate, predict
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
-from pipeline.reading import Document, decode_bytes, find_documents, read_document
+from pipeline.reading import Document, find_documents, read_document
 from pipeline.segment import Paragraph, segment_text
 
 log = logging.getLogger("pipeline")
@@ -339,7 +340,12 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     - script-flip agreement: real and held-out paragraphs converted with OpenCC and classified
       again by the model trained on everything.
     """
-    from pipeline.evaluate import grouped_cv, metrics, script_flip_agreement
+    from pipeline.evaluate import (
+        grouped_cv,
+        lexicon_weak_labels,
+        metrics,
+        script_flip_agreement,
+    )
 
     full = load_training_set(config, use_written=True)
     pipeline = _pipeline_for(config)
@@ -358,20 +364,175 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                                     config.evaluate.bins, order=config.themes)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
+    lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
+    normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
+    report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout, normalizer)
     report["trained_with_written"] = bool(config.corpus.use_written and full.written)
     return report
 
 
 # ----------------------------------------------------------------------------- run
-def run(config: Config, progress: Any = None) -> tuple[Path, ClassifyResult]:
-    """The whole pipeline: train on the corpus, then label the corpus's documents."""
-    bundle_dir = train(config)
-    result = classify(list(config.corpus.documents), bundle_dir, config.output.path, config,
-                      on_document=progress)
-    return bundle_dir, result
+@dataclass
+class RunResult:
+    """What ``run`` did: the bundle, the output, and one line per stage."""
+
+    bundle: Path
+    output: Path
+    documents: int = 0
+    body: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
 
 
-def read_text_input(data: bytes, source: str, config: Config,
-                    encoding: str | None = None) -> Document:
-    """Decode bytes given directly (standard input) into a Document."""
-    return decode_bytes(data, source=source, encoding=encoding or config.reading.encoding)
+def _from_dict(doc: dict[str, Any]) -> SegmentedDocument:
+    """A segmented document back from its cached form (the text itself is not kept)."""
+    document = Document(id=doc["id"], source=doc["source"], encoding=doc["encoding"], text="")
+    return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
+
+
+def _model_hash(bundle_dir: Path) -> str | None:
+    from pipeline.model import MODEL_FILE, read_meta
+
+    try:
+        return str(read_meta(bundle_dir)["files"][MODEL_FILE]["sha256"])
+    except PipelineError:
+        return None
+
+
+def _stale(record: dict[str, Any], parts: dict[str, str]) -> list[str]:
+    old = record.get("parts") or {}
+    return [name for name, value in parts.items() if old.get(name) != value]
+
+
+def run(config: Config, force: Iterable[str] = (),
+        say: Callable[[str], Any] = lambda message: None,
+        progress: Callable[[int], Any] | None = None) -> RunResult:
+    """The whole pipeline on the config's corpus, redoing only what changed since the last run.
+
+    ``force`` names stages to redo anyway (``segment``, ``train``, ``classify``). ``say`` gets one
+    line per stage (``segment: up to date``); ``progress`` is called once per document labelled.
+    """
+    from pipeline.cache import RunState, file_hash, label_key, segment_key, train_parts
+    from pipeline.output import LabelledWriter, atomic_write, model_header
+
+    force = set(force)
+    state = RunState(config.output.path)
+    result = RunResult(bundle=config.bundle_dir, output=config.output.path)
+
+    # segment: one cached file per document, keyed by its bytes and the settings.
+    segmented: dict[str, tuple[str, dict[str, Any]]] = {}
+    sources = find_documents(list(config.corpus.documents))
+    done = 0
+    for source in sources:
+        try:
+            key = segment_key(file_hash(source), config)
+        except OSError as exc:
+            result.skipped.append(Skipped(str(source), f"cannot read: {exc.strerror or exc}"))
+            continue
+        doc = None if "segment" in force else state.load("segments", key)
+        if doc is None:
+            try:
+                doc = segment_file(source, config).to_dict()
+            except PipelineError as exc:
+                result.skipped.append(Skipped(str(source), _error_text(exc, source)))
+                continue
+            state.store("segments", key, doc)
+            done += 1
+        segmented[str(source)] = (key, doc)
+    state.put("segment", {"documents": {s: k for s, (k, _) in segmented.items()}})
+    result.steps.append("segment: up to date" if done == 0 else
+                        f"segment: {done} of {len(sources)} documents segmented")
+    say(result.steps[-1])
+
+    # train: when the corpus files, word lists or the training config changed.
+    parts = train_parts(config)
+    record = state.get("train")
+    stale = _stale(record, parts)
+    current = _model_hash(config.bundle_dir)
+    if "train" not in force and not stale and current and current == record.get("model_hash"):
+        result.steps.append("train: up to date")
+    else:
+        why = ("forced" if "train" in force else "never run" if not record else
+               f"{', '.join(stale)} changed" if stale else "the model was replaced")
+        train(config)
+        current = _model_hash(config.bundle_dir)
+        state.put("train", {"parts": parts, "model_hash": current,
+                            "bundle": str(config.bundle_dir)})
+        result.steps.append(f"train: trained ({why})")
+    say(result.steps[-1])
+
+    # classify: one cached labelled document per (paragraphs, model, label settings).
+    bundle = load_bundle(config.bundle_dir, themes=config.themes)
+    explainer = Explainer.from_pipeline(bundle.pipeline)
+    keys: dict[str, str] = {}
+    labelled: list[dict[str, Any]] = []
+    done = 0
+    for source, (skey, doc) in segmented.items():
+        key = keys[source] = label_key(skey, bundle.hash, config)
+        out = None if "classify" in force else state.load("labelled", key)
+        if out is None:
+            out = label_document(bundle, _from_dict(doc), config, explainer)
+            state.store("labelled", key, out)
+            done += 1
+        labelled.append(out)
+        if progress is not None:
+            progress(1)
+    output_key = config_hash([list(keys.values()), config.output.format,
+                              [s.to_dict() for s in result.skipped]])
+    record = state.get("classify")
+    out_path = Path(config.output.path)
+    unchanged = (out_path.exists() and record.get("key") == output_key
+                 and record.get("output_hash") == file_hash(out_path))
+    if "classify" not in force and done == 0 and unchanged:
+        result.steps.append("classify: up to date")
+    else:
+        with atomic_write(out_path) as fh:
+            writer = LabelledWriter(fh, config.output.format, model_header(bundle.meta))
+            for doc in labelled:
+                writer.write(doc)
+            writer.close([s.to_dict() for s in result.skipped])
+        state.put("classify", {"key": output_key, "output_hash": file_hash(out_path),
+                               "documents": keys})
+        result.steps.append(f"classify: {done} of {len(labelled)} documents labelled")
+    say(result.steps[-1])
+    state.prune("segments", {k for k, _ in segmented.values()})
+    state.prune("labelled", set(keys.values()))
+    result.documents = len(labelled)
+    result.body = sum(p["kind"] == "body" for d in labelled for p in d["paragraphs"])
+    return result
+
+
+def status(config: Config) -> list[tuple[str, bool, str]]:
+    """For each stage of ``run``: (stage, up to date?, why not)."""
+    from pipeline.cache import RunState, file_hash, label_key, segment_key, train_parts
+
+    state = RunState(config.output.path)
+    sources = find_documents(list(config.corpus.documents))
+    keys = {}
+    for source in sources:
+        try:
+            keys[str(source)] = segment_key(file_hash(source), config)
+        except OSError:
+            continue
+    changed = [s for s, k in keys.items() if not state.cached("segments", k).exists()]
+    rows = [("segment", not changed,
+             f"{len(changed)} of {len(sources)} documents new or changed" if changed else "")]
+    record = state.get("train")
+    stale = _stale(record, train_parts(config))
+    current = _model_hash(config.bundle_dir)
+    train_ok = bool(record) and not stale and current == record.get("model_hash")
+    why = ("never run" if not record else f"{', '.join(stale)} changed" if stale else
+           "the model is missing or was replaced" if current != record.get("model_hash") else "")
+    rows.append(("train", train_ok, why))
+    if not train_ok:
+        rows.append(("classify", False, "the model will change"))
+        return rows
+    missing = [s for s, k in keys.items()
+               if not state.cached("labelled", label_key(k, str(current), config)).exists()]
+    out_path = Path(config.output.path)
+    ok = (not missing and out_path.exists()
+          and state.get("classify").get("output_hash") == file_hash(out_path))
+    why = (f"{len(missing)} of {len(keys)} documents to label" if missing else
+           "" if ok else "the output is missing or was changed")
+    rows.append(("classify", ok, why))
+    return rows
