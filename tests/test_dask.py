@@ -1,0 +1,69 @@
+"""classify on a Dask cluster gives the same output as a local run, paragraph for paragraph."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import HELDOUT, SEED
+
+from pipeline.stages import classify
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as local:
+        yield local
+
+
+def _without_created(path: Path) -> bytes:
+    return re.sub(rb'"created":"[^"]*"', b"", path.read_bytes())
+
+
+def test_dask_output_equals_local_output(trained, cluster, tmp_path: Path) -> None:
+    config, bundle_dir = trained
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    inputs = [SEED, HELDOUT, bad]
+    local = classify(inputs, bundle_dir, tmp_path / "local.json", config, jobs=1)
+    dask_config = config.model_copy(update={"classify": config.classify.model_copy(
+        update={"backend": "dask", "scheduler": cluster.scheduler_address, "batch_size": 2})})
+    remote = classify(inputs, bundle_dir, tmp_path / "dask.json", dask_config)
+    assert _without_created(tmp_path / "local.json") == _without_created(tmp_path / "dask.json")
+    assert remote.documents == local.documents == 9
+    assert [s.source for s in remote.skipped] == [str(bad)]
+    data = json.loads((tmp_path / "dask.json").read_text("utf-8"))
+    assert data["errors"][0]["error"] == "not a text file: it is a PNG image"
+
+
+def test_dask_from_the_command_line(trained, cluster, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _, bundle_dir = trained
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
+         "--backend", "dask", "--scheduler", cluster.scheduler_address, "--format", "jsonl",
+         "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text("utf-8").splitlines()) == 137
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(trained, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _, bundle_dir = trained
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
+         "--scheduler", "tcp://127.0.0.1:9", "-o", str(tmp_path / "x.json")],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
