@@ -180,3 +180,31 @@ def test_segment_prints_paragraphs(tmp_path: Path) -> None:
     assert len(doc["paragraphs"]) == 137
     assert {p["kind"] for p in doc["paragraphs"]} == {"body", "heading", "boilerplate"}
     assert all("label" not in p for p in doc["paragraphs"])
+
+
+def test_evaluate_prints_honest_figures(tmp_path: Path) -> None:
+    config = tmp_path / "eval.yaml"
+    config.write_text(f"""
+corpus:
+  documents: [{ROOT / 'corpus/documents'}]
+  labels: [{ROOT / 'corpus/labels'}]
+  written: [{ROOT / 'corpus/written'}]
+  heldout_documents: [{ROOT / 'corpus/heldout'}]
+  heldout_labels: [{ROOT / 'corpus/heldout/labels.jsonl'}]
+model: {{classifier: complement_nb, dir: {tmp_path / 'models'}}}
+evaluate: {{folds: 3}}
+""", encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = pipeline("evaluate", "--config", str(config), "--json", str(report))
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    for fragment in ("grouped CV, real paragraphs only", "written paragraphs added",
+                     "held-out documents", "macro-F1", "log loss", "ECE", "confusion",
+                     "script-flip agreement"):
+        assert fragment in out
+    data = json.loads(report.read_text("utf-8"))
+    cv = data["cv_with_written"]
+    assert cv["folds"] == 3 and cv["paragraphs"] == 102
+    assert sum(map(sum, cv["confusion"])) == 102
+    assert data["heldout"]["paragraphs"] == 155
+    assert 0 <= cv["ece"] <= 1 and cv["log_loss"] > 0

@@ -147,3 +147,19 @@ def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
     (target / "model.json").unlink()
     with pytest.raises(ModelError, match=r"model\.json is missing"):
         load_bundle(target)
+
+
+def test_the_same_paragraph_in_either_script_gets_the_same_label(trained) -> None:
+    from conftest import HELDOUT
+
+    from pipeline.evaluate import script_flip_agreement
+    from pipeline.stages import labelled_documents
+
+    config, bundle_dir = trained
+    examples, _, _ = labelled_documents([SEED.parent, HELDOUT], [HELDOUT / "labels.jsonl",
+                                        SEED.parent.parent / "labels"], config)
+    assert len(examples) == 102 + 155
+    agreement = script_flip_agreement(load_bundle(bundle_dir).pipeline,
+                                      [e.record() for e in examples])
+    assert set(agreement) == {"t2s", "s2t", "s2twp", "tw2sp"}
+    assert min(agreement.values()) >= 0.99, agreement
