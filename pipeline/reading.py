@@ -16,7 +16,7 @@ Example
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Above this share of control or unassigned characters, a decoding is not text.
 _MAX_JUNK = 0.05
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
 
 
 @dataclass(frozen=True)
@@ -62,20 +61,17 @@ class Document:
     text: str
 
 
+# Controls (but tab, newlines, form feed), surrogates and replacement characters are what a
+# wrong decoding produces. Unassigned code points are not counted: new scripts and CJK extensions
+# reach files before Python's Unicode tables know them.
+_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+
+
 def _junk_share(text: str) -> float:
     sample = text[:200_000]
     if not sample:
         return 0.0
-    # Controls, surrogates and replacement characters are what a wrong decoding produces.
-    # Unassigned code points are not counted: new scripts and CJK extensions reach files before
-    # Python's Unicode tables know them.
-    junk = sum(
-        1
-        for ch in sample
-        if ch == "\ufffd"
-        or (unicodedata.category(ch) in {"Cc", "Cs"} and ch not in _ALLOWED_CONTROLS)
-    )
-    return junk / len(sample)
+    return len(_JUNK.findall(sample)) / len(sample)
 
 
 def _detect(data: bytes) -> tuple[str, str]:

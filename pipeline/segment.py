@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 KINDS = ("body", "heading", "boilerplate")
 
@@ -76,7 +76,9 @@ class Paragraph:
     heading: str | None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {"id": self.id, "index": self.index, "kind": self.kind, "start": self.start,
+                "end": self.end, "text": self.text, "article": self.article,
+                "article_title": self.article_title, "heading": self.heading}
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,48 @@
+"""pipeline review: the paragraphs most worth a look, in a file that feeds back into training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import SEED, corpus_config
+
+from pipeline.corpus import load_labels, text_sha1
+from pipeline.review import review_items
+from pipeline.stages import classify, load_training_set
+
+
+def test_review_ranks_by_margin_and_feeds_back(trained, tmp_path: Path) -> None:
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, out, config)
+    everything = review_items(out, limit=0, flagged_only=False)
+    assert len(everything) == 102
+    margins = [item["margin"] for item in everything]
+    assert margins == sorted(margins)
+    flagged = review_items(out, limit=0)
+    data = json.loads(out.read_text("utf-8"))
+    body = [p for p in data["documents"][0]["paragraphs"] if p["kind"] == "body"]
+    assert len(flagged) == sum(p["needs_review"] for p in body)
+    assert len(review_items(out, limit=3, flagged_only=False)) == 3
+    top = everything[0]
+    assert top["theme"] is None and top["suggested"] in config.themes
+    assert top["sha1"] == text_sha1(top["text"])
+
+    # A person fills in the theme of a few and adds the file to the labels: train picks it up.
+    reviewed = tmp_path / "reviewed.jsonl"
+    lines = [{**item, "theme": "medical"} for item in everything[:3]]
+    lines += everything[3:6]  # left empty: ignored
+    reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    labels = load_labels([reviewed], config.themes)
+    assert len(labels[SEED.stem]) == 3
+    fed = corpus_config(tmp_path, corpus={"labels": [str(reviewed)], "written": []})
+    training = load_training_set(fed)
+    assert len(training.real) == 3 and {e.theme for e in training.real} == {"medical"}
+
+
+def test_review_reads_jsonl_output(trained, tmp_path: Path) -> None:
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.jsonl"
+    classify([SEED], bundle_dir, out, config, fmt="jsonl")
+    assert len(review_items(out, limit=0, flagged_only=False)) == 102
