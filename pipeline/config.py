@@ -10,9 +10,9 @@ works the same from any working directory.
 Example
 -------
 >>> from pipeline.config import Config
->>> cfg = Config.model_validate({"model": {"classifier": "complement_nb"}})
+>>> cfg = Config.model_validate({"model": {"classifier": "linear_svm"}})
 >>> cfg.model.classifier
-'complement_nb'
+'linear_svm'
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class LexiconConfig(_Section):
     """A theme lexicon (terms per theme) used as prior-knowledge features and for evidence."""
 
     path: Path | None = None
-    weight: float = Field(1.0, ge=0.0, le=10.0)
+    weight: float = Field(0.0, ge=0.0, le=10.0)
 
 
 class VectorizeConfig(_Section):
@@ -155,7 +155,7 @@ class ModelConfig(_Section):
 
     name: str = Field("default", pattern=r"^[A-Za-z0-9_.-]+$")
     dir: Path = Path("models")
-    classifier: str = "logistic_regression"
+    classifier: str = "complement_nb"
     params: dict[str, Any] = Field(default_factory=dict)
     seed: int = 0
 

@@ -8,9 +8,12 @@ binary (images, archives, office files) or decode to mostly control characters a
 
 Example
 -------
->>> doc = decode_bytes("週報\\n\\n正文。".encode("big5"), source="a.txt")
->>> doc.text, doc.encoding
-('週報\\n\\n正文。', 'big5')
+>>> text = "南充市委書記主持召開會議,研究部署疫情防控工作。\\n\\n社區網格員入戶排查。"
+>>> doc = decode_bytes(text.encode("big5"), source="a.txt")
+>>> doc.text == text, doc.encoding
+(True, 'big5')
+
+A few characters are too little to tell GB18030 from Big5 for sure: ``encoding=`` forces it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Above this share of control or unassigned characters, a decoding is not text.
 _MAX_JUNK = 0.05
+# Real UTF-16/32 files carry a byte-order mark; without one, short CJK text in a legacy encoding
+# can look like UTF-16 to a detector.
+_NEED_BOM = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def _detect(data: bytes) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
     if best is None:
         raise ValueError("not text in any known encoding")
     encoding = best.encoding

@@ -23,9 +23,9 @@ nearest section heading above it within its article.
 
 Example
 -------
->>> paras = segment_text("d", "一、組織領導\\n\\n市委召開會議。\\n")
->>> [(p.kind, p.text, p.heading) for p in paras]
-[('heading', '一、組織領導', None), ('body', '市委召開會議。', '一、組織領導')]
+>>> paras = segment_text("d", "抗疫綜述\\n\\n一、組織領導\\n\\n市委召開會議。\\n")
+>>> [(p.kind, p.text, p.article_title, p.heading) for p in paras][-1]
+('body', '市委召開會議。', '抗疫綜述', '一、組織領導')
 """
 
 from __future__ import annotations

@@ -163,3 +163,17 @@ def test_the_same_paragraph_in_either_script_gets_the_same_label(trained) -> Non
                                       [e.record() for e in examples])
     assert set(agreement) == {"t2s", "s2t", "s2twp", "tw2sp"}
     assert min(agreement.values()) >= 0.99, agreement
+
+
+def test_lexicon_features_give_lexicon_evidence(tmp_path: Path) -> None:
+    from pipeline.stages import train
+
+    config = corpus_config(tmp_path, vectorize={"lexicon": {
+        "path": str(SEED.parent.parent.parent / "configs" / "lexicon.yaml"), "weight": 1.0}})
+    bundle = load_bundle(train(config, with_metrics=False))
+    assert "lexicon" in dict(bundle.pipeline.named_steps["features"].transformer_list)
+    doc = label_document(bundle, segment_document(read_document(SEED), config), config)
+    evidence = [t for p in doc["paragraphs"] for t in p.get("evidence", [])]
+    lexicon_terms = [t for t in evidence if t.startswith("lexicon:")]
+    assert lexicon_terms
+    assert all(t.removeprefix("lexicon:") for t in lexicon_terms)
