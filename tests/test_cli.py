@@ -208,3 +208,18 @@ evaluate: {{folds: 3}}
     assert sum(map(sum, cv["confusion"])) == 102
     assert data["heldout"]["paragraphs"] == 155
     assert 0 <= cv["ece"] <= 1 and cv["log_loss"] > 0
+
+
+def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, bundle = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--config", str(config), "-o",
+                    str(labelled)).returncode == 0
+    html = tmp_path / "report.html"
+    result = pipeline("report", str(labelled), "--model", str(bundle), "-o", str(html))
+    assert result.returncode == 0, result.stderr.decode()
+    page = html.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.startswith("<!doctype html>")
+    assert "湘潭市" in page and "leadership" in page
+    missing = pipeline("report", str(tmp_path / "none.json"), "-o", str(html))
+    assert_one_line_error(missing, "none.json")
