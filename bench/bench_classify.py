@@ -74,15 +74,25 @@ def build_corpus(folder: Path, megabytes: float, paragraphs: list[str], seed: in
     return written
 
 
+# A child's peak RSS counts the moment it is forked, before it runs the command; so commands are
+# started from this small launcher, never from the benchmark process itself (which grows).
+_LAUNCHER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, code)
+"""
+
+
 def run_measured(args: list[str]) -> tuple[float, int, int]:
-    """Run a command; return (seconds, peak RSS in MB of the largest process, exit code)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if status != 0:
-        sys.stderr.write(proc.stderr.read().decode() if proc.stderr else "")
-    return seconds, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    """Run a command; return (seconds, peak RSS in MB of its largest process, exit code)."""
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    seconds, rss, code = out.stdout.split()
+    if int(code) != 0:
+        sys.stderr.write(out.stderr)
+    return float(seconds), int(rss), int(code)
 
 
 def corpus_paragraphs(folder: Path) -> list[str]:
