@@ -103,7 +103,7 @@ def test_every_registered_classifier_trains(classifier: str, tmp_path: Path) -> 
     bundle = load_bundle(train(config, training, with_metrics=False))
     assert bundle.meta["classifier"] == classifier
     proba = predict(bundle, _seed_records(config)).proba
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)  # float32 features
     assert len(set(proba.argmax(axis=1))) >= 3  # not a constant classifier
 
 

@@ -81,7 +81,7 @@ corpus:
 tokenize:
   user_dict: {ROOT / 'configs/userdict.txt'}
   stop_words: {ROOT / 'configs/stopwords.txt'}
-model: {{dir: {tmp / 'models'}, name: {name}, params: {{C: {c}}}}}
+model: {{dir: {tmp / 'models'}, name: {name}, params: {{alpha: {c}}}}}
 """, "utf-8")
     return path
 
@@ -96,7 +96,7 @@ def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     assert _snapshot(bundle) == before
-    assert load_bundle(bundle).meta["config"]["model"]["params"]["C"] == 1.0
+    assert load_bundle(bundle).meta["config"]["model"]["params"]["alpha"] == 1.0
 
 
 def test_concurrent_trainings_never_mix_a_bundle(tmp_path: Path) -> None:
@@ -105,9 +105,9 @@ def test_concurrent_trainings_never_mix_a_bundle(tmp_path: Path) -> None:
     for proc in procs:
         assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
     bundle = load_bundle(tmp_path / "models" / "shared")  # the hash check passes: not mixed
-    c = bundle.meta["config"]["model"]["params"]["C"]
+    c = bundle.meta["config"]["model"]["params"]["alpha"]
     assert c in (1.0, 3.0)
-    assert c == bundle.pipeline.named_steps["classifier"].C
+    assert c == bundle.pipeline.named_steps["classifier"].alpha
     leftovers = [p.name for p in (tmp_path / "models").iterdir() if ".link." in p.name]
     assert leftovers == []
 
@@ -134,5 +134,5 @@ def test_retraining_swaps_the_bundle_and_keeps_one_previous(tmp_path: Path) -> N
     assert (models / "v").is_symlink()
     versions = [p for p in models.iterdir() if p.is_dir() and not p.is_symlink()]
     assert len(versions) == 2  # the current one and the one before
-    assert read_meta(models / "v")["config"]["model"]["params"]["C"] == 3.0
+    assert read_meta(models / "v")["config"]["model"]["params"]["alpha"] == 3.0
     shutil.rmtree(models)
