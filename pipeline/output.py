@@ -7,6 +7,8 @@ Two formats, both described by ``pipeline/schema/labelled.schema.json``:
   id, ``source`` and ``encoding`` and the ``model_hash`` beside the paragraph fields. Skipped files
   are reported on standard error and in the exit code only.
 
+:func:`read_labelled` reads either format back into the ``json`` form.
+
 Writers stream: each document is written as soon as it is labelled, so memory does not grow with the
 input. Everything goes to a temporary file in the destination folder that is renamed into place
 only when complete, so a killed or failed run leaves any previous output exactly as it was.
@@ -24,7 +26,11 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.errors import InputError
+
 SCHEMA_VERSION = "1.0"
+# The fields a jsonl line carries beside the paragraph's own.
+LINE_FIELDS = ("schema_version", "document", "source", "encoding", "model_hash")
 
 
 def load_schema() -> dict[str, Any]:
@@ -140,3 +146,42 @@ class LabelledWriter:
         """Finish the output with the list of skipped files."""
         if self.format == "json":
             self.fh.write(f'\n],"errors":{_dumps(list(errors))}}}\n')
+
+
+def read_labelled(path: Path) -> dict[str, Any]:
+    """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form.
+
+    A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
+    model header beyond the hash and no list of skipped files.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and "documents" in data:
+        return data
+    documents: dict[str, dict[str, Any]] = {}
+    model_hash = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
+        if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
+            raise InputError(f"{path}:{number}: not labelled output (no document, source or "
+                             "encoding)")
+        doc = documents.setdefault(record["document"], {
+            "id": record["document"], "source": record["source"],
+            "encoding": record["encoding"], "paragraphs": [],
+        })
+        model_hash = model_hash or str(record.get("model_hash", ""))
+        doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
+    return {"model": {"hash": model_hash} if model_hash else {},
+            "documents": list(documents.values()), "errors": []}

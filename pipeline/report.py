@@ -22,13 +22,11 @@ bytes (no clock, no randomness), so reports can be compared and cached.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import InputError
-from pipeline.output import atomic_write, model_header
+from pipeline.output import atomic_write, model_header, read_labelled
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -36,7 +34,6 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F
 FONTS = '"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HASH_PREFIX = 12
 # Fields a jsonl line carries beside the paragraph's own (see ``output.LabelledWriter``).
-LINE_FIELDS = ("schema_version", "document", "source", "encoding", "model_hash")
 EVALUATIONS = {
     "cross_validation": "Grouped cross-validation",
     "heldout": "Held-out documents",
@@ -627,45 +624,6 @@ def render_report(labelled: dict, model_meta: dict | None = None) -> str:
         "\n".join(_document(d, doc, themes) for d, doc in enumerate(documents)),
         "</div>\n</main>\n</body>\n</html>\n",
     ])
-
-
-def read_labelled(path: Path) -> dict[str, Any]:
-    """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form.
-
-    A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
-    model header beyond the hash and no list of skipped files.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        data = None
-    if isinstance(data, dict) and "documents" in data:
-        return data
-    documents: dict[str, dict[str, Any]] = {}
-    model_hash = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
-        if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
-            raise InputError(f"{path}:{number}: not labelled output (no document, source or "
-                             "encoding)")
-        doc = documents.setdefault(record["document"], {
-            "id": record["document"], "source": record["source"],
-            "encoding": record["encoding"], "paragraphs": [],
-        })
-        model_hash = model_hash or str(record.get("model_hash", ""))
-        doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
-    return {"model": {"hash": model_hash} if model_hash else {},
-            "documents": list(documents.values()), "errors": []}
 
 
 def write_report(labelled_path: Path, out: Path, model_meta: dict | None = None) -> None:

@@ -8,42 +8,18 @@ train`` learns from it (lines whose ``theme`` is still empty are ignored).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import text_sha1
-from pipeline.errors import InputError
+from pipeline.output import read_labelled
 
 
 def _paragraphs(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = json.loads(text)
-        lines = None
-    except json.JSONDecodeError:
-        data, lines = None, text.splitlines()
-    if isinstance(data, dict) and "documents" in data:
-        for doc in data["documents"]:
-            for p in doc["paragraphs"]:
-                yield doc["id"], p
-        return
-    if lines is None:
-        lines = [text]
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            p = json.loads(line)
-        except json.JSONDecodeError:
-            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
-        if not isinstance(p, dict) or "document" not in p:
-            raise InputError(f"{path}:{number}: not labelled output (no 'document')")
-        yield p["document"], p
+    for doc in read_labelled(path)["documents"]:
+        for p in doc["paragraphs"]:
+            yield doc["id"], p
 
 
 def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list[dict[str, Any]]:
