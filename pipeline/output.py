@@ -21,6 +21,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -101,6 +102,33 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A labelled document already serialized for one format (done where it was labelled, so
+    that with several workers the process writing the output only copies text)."""
+
+    text: str
+    paragraphs: int
+    body: int
+
+
+def render(document: Mapping[str, Any], fmt: str, model_hash: str) -> Rendered:
+    """Serialize one labelled document for the ``json`` or ``jsonl`` format."""
+    paragraphs = document["paragraphs"]
+    if fmt == "json":
+        text = _dumps(document)
+    else:
+        head = {
+            "schema_version": SCHEMA_VERSION,
+            "document": document["id"],
+            "source": document["source"],
+            "encoding": document["encoding"],
+            "model_hash": model_hash,
+        }
+        text = "".join(_dumps({**head, **p}) + "\n" for p in paragraphs)
+    return Rendered(text, len(paragraphs), sum(p["kind"] == "body" for p in paragraphs))
+
+
 class LabelledWriter:
     """Write labelled documents one by one into ``fh`` in the ``json`` or ``jsonl`` format.
 
@@ -126,20 +154,13 @@ class LabelledWriter:
             fh.write(f'{{"schema_version":"{SCHEMA_VERSION}","created":{_dumps(created)},'
                      f'"model":{_dumps(self.model)},"documents":[\n')
 
-    def write(self, document: Mapping[str, Any]) -> None:
-        """Write one document: ``{id, source, encoding, paragraphs}``."""
-        if self.format == "json":
-            self.fh.write(("" if self.count == 0 else ",\n") + _dumps(document))
-        else:
-            head = {
-                "schema_version": SCHEMA_VERSION,
-                "document": document["id"],
-                "source": document["source"],
-                "encoding": document["encoding"],
-                "model_hash": self.model["hash"],
-            }
-            for paragraph in document["paragraphs"]:
-                self.fh.write(_dumps({**head, **paragraph}) + "\n")
+    def write(self, document: Mapping[str, Any] | Rendered) -> None:
+        """Write one document: ``{id, source, encoding, paragraphs}``, or one already rendered."""
+        if not isinstance(document, Rendered):
+            document = render(document, self.format, self.model["hash"])
+        if self.format == "json" and self.count:
+            self.fh.write(",\n")
+        self.fh.write(document.text)
         self.count += 1
 
     def close(self, errors: list[Mapping[str, str]]) -> None:

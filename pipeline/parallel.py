@@ -21,26 +21,32 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
+from pipeline.output import Rendered, render
 from pipeline.reading import Document, read_document
 from pipeline.stages import Skipped, label_sources
 
-Item = dict[str, Any] | Skipped
+Item = dict[str, Any] | Rendered | Skipped
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(bundle: Bundle, config: Config, encoding: str | None) -> None:
+def _init_worker(bundle: Bundle, config: Config, encoding: str | None, fmt: str) -> None:
     from pipeline.label import Explainer
 
-    _WORKER.update(bundle=bundle, config=config, encoding=encoding,
+    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt,
                    explainer=Explainer.from_pipeline(bundle.pipeline))
 
 
-def _label_batch(sources: Sequence[str]) -> list[Item]:
+def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
+    """Label and serialize a batch in a worker: the main process then only writes text."""
     w = _WORKER
-    return list(label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
-                              explainer=w["explainer"]))
+    out: list[Rendered | Skipped] = []
+    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
+                              explainer=w["explainer"]):
+        out.append(item if isinstance(item, Skipped) else
+                   render(item, w["fmt"], w["bundle"].hash))
+    return out
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -79,8 +85,12 @@ def labelled_stream(
     encoding: str | None = None,
     strict: bool = False,
     jobs: int = 0,
+    fmt: str = "json",
 ) -> Iterator[Item]:
-    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend."""
+    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend.
+
+    From worker processes they come already rendered for ``fmt`` (:class:`Rendered`).
+    """
     if config.classify.backend == "dask":
         yield from _check_strict(_dask_stream(bundle, sources, config, encoding), strict)
         return
@@ -96,12 +106,12 @@ def labelled_stream(
         yield from label_sources(bundle, prepared, config, encoding=encoding, strict=strict)
         return
     yield from _check_strict(
-        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers), strict
+        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers, fmt), strict
     )
 
 
 def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
-                 workers: int) -> Iterator[Item]:
+                 workers: int, fmt: str) -> Iterator[Item]:
     import multiprocessing as mp
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
@@ -109,7 +119,7 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
     size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 4))))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker,
-                             initargs=(bundle, config, encoding)) as pool:
+                             initargs=(bundle, config, encoding, fmt)) as pool:
         pending: deque[Future[list[Item]]] = deque()
         for batch in _batches(sources, size):
             pending.append(pool.submit(_label_batch, batch))

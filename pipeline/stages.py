@@ -298,14 +298,14 @@ def classify(
     encoding: str | None = None,
     strict: bool = False,
     jobs: int | None = None,
-    on_document: Callable[[dict[str, Any] | Skipped], Any] | None = None,
+    on_document: Callable[[Any], Any] | None = None,
 ) -> ClassifyResult:
     """Label every body paragraph of ``inputs`` (files, folders, ``-``) and write ``out``.
 
     The output is written incrementally to a temporary file and renamed into place at the end;
     if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
     """
-    from pipeline.output import LabelledWriter, atomic_write, model_header
+    from pipeline.output import LabelledWriter, Rendered, atomic_write, model_header, render
     from pipeline.parallel import labelled_stream
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
@@ -317,14 +317,17 @@ def classify(
     with atomic_write(out) as fh:
         writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
         for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
-                                    jobs=jobs if jobs is not None else config.classify.jobs):
+                                    jobs=jobs if jobs is not None else config.classify.jobs,
+                                    fmt=fmt):
             if isinstance(item, Skipped):
                 result.skipped.append(item)
             else:
-                writer.write(item)
+                rendered = item if isinstance(item, Rendered) else render(
+                    item, fmt, bundle.hash)
+                writer.write(rendered)
                 result.documents += 1
-                result.paragraphs += len(item["paragraphs"])
-                result.body += sum(1 for p in item["paragraphs"] if p["kind"] == "body")
+                result.paragraphs += rendered.paragraphs
+                result.body += rendered.body
             if on_document is not None:
                 on_document(item)
         writer.close([s.to_dict() for s in result.skipped])

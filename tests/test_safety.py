@@ -136,3 +136,17 @@ def test_retraining_swaps_the_bundle_and_keeps_one_previous(tmp_path: Path) -> N
     assert len(versions) == 2  # the current one and the one before
     assert read_meta(models / "v")["config"]["model"]["params"]["alpha"] == 3.0
     shutil.rmtree(models)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_worker_processes_give_the_same_output_as_one(trained, tmp_path: Path, fmt: str) -> None:
+    from pipeline.stages import classify
+
+    config, bundle_dir = trained
+    inputs = [SEED, ROOT / "corpus" / "heldout"]
+    one = classify(inputs, bundle_dir, tmp_path / "one", config, fmt=fmt, jobs=1)
+    two = classify(inputs, bundle_dir, tmp_path / "two", config, fmt=fmt, jobs=2)
+    assert (one.documents, one.paragraphs, one.body) == (two.documents, two.paragraphs, two.body)
+    created = re.compile(rb'"created":"[^"]*"')
+    assert (created.sub(b"", (tmp_path / "one").read_bytes())
+            == created.sub(b"", (tmp_path / "two").read_bytes()))
