@@ -36,6 +36,21 @@ def corpus_config(tmp: Path, **sections: dict) -> Config:
     return parse_config(data)
 
 
+def write_corpus_config(path: Path, *extra: str) -> Path:
+    """A YAML config over the shipped corpus, with ``extra`` lines (e.g. ``model: {...}``)."""
+    path.write_text("\n".join([
+        "corpus:",
+        f"  documents: [{ROOT / 'corpus/documents'}]",
+        f"  labels: [{ROOT / 'corpus/labels'}]",
+        f"  written: [{ROOT / 'corpus/written'}]",
+        "tokenize:",
+        f"  user_dict: {ROOT / 'configs/userdict.txt'}",
+        f"  stop_words: {ROOT / 'configs/stopwords.txt'}",
+        *extra, "",
+    ]), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, write_corpus_config
 
 from pipeline.cli import COMMANDS
 from pipeline.output import validator
@@ -59,20 +59,12 @@ def test_usage_error_is_one_line_exit_2() -> None:
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A config writing under a temporary folder, and the model it trains (via the CLI)."""
     tmp = tmp_path_factory.mktemp("cli")
-    config = tmp / "config.yaml"
-    config.write_text(
-        f"""
-corpus:
-  documents: [{ROOT / 'corpus/documents'}]
-  labels: [{ROOT / 'corpus/labels'}]
-  written: [{ROOT / 'corpus/written'}]
-tokenize:
-  user_dict: {ROOT / 'configs/userdict.txt'}
-  stop_words: {ROOT / 'configs/stopwords.txt'}
-vectorize: {{lexicon: {{path: {ROOT / 'configs/lexicon.yaml'}}}}}
-model: {{dir: models, name: cli}}
-output: {{path: out/labelled.json}}
-""", encoding="utf-8")
+    config = write_corpus_config(
+        tmp / "config.yaml",
+        f"vectorize: {{lexicon: {{path: {ROOT / 'configs/lexicon.yaml'}}}}}",
+        "model: {dir: models, name: cli}",
+        "output: {path: out/labelled.json}",
+    )
     result = pipeline("train", "--config", str(config), "--no-metrics")
     assert result.returncode == 0, result.stderr.decode()
     assert b"model saved to" in result.stderr

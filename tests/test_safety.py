@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, write_corpus_config
 
 from pipeline.model import load_bundle, read_meta
 
@@ -72,18 +72,10 @@ def _snapshot(bundle: Path) -> dict[str, bytes]:
 
 
 def _config(tmp: Path, name: str, c: float) -> Path:
-    path = tmp / f"{name}-{c}.yaml"
-    path.write_text(f"""
-corpus:
-  documents: [{ROOT / 'corpus/documents'}]
-  labels: [{ROOT / 'corpus/labels'}]
-  written: [{ROOT / 'corpus/written'}]
-tokenize:
-  user_dict: {ROOT / 'configs/userdict.txt'}
-  stop_words: {ROOT / 'configs/stopwords.txt'}
-model: {{dir: {tmp / 'models'}, name: {name}, params: {{alpha: {c}}}}}
-""", "utf-8")
-    return path
+    return write_corpus_config(
+        tmp / f"{name}-{c}.yaml",
+        f"model: {{dir: {tmp / 'models'}, name: {name}, params: {{alpha: {c}}}}}",
+    )
 
 
 def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
