@@ -159,7 +159,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
             except PipelineError as exc:
                 if args.strict:
                     raise
-                skipped.append(Skipped(str(path), str(exc).removeprefix(f"{path}: ")))
+                skipped.append(Skipped.of(path, exc))
                 continue
             if args.format == "json":
                 fh.write(("" if first else ",\n") + json.dumps(doc, ensure_ascii=False))
@@ -225,11 +225,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
             update["scheduler"] = args.scheduler
         config = config.model_copy(
             update={"classify": config.classify.model_copy(update=update)})
-    from pipeline.reading import find_documents
+    from pipeline.stages import input_files
 
-    total = len(find_documents(args.inputs))
-    with _progress(args, total, "doc", "classify") as bar:
-        result = classify(args.inputs, _model_dir(args, config), args.out, config,
+    sources = input_files(args.inputs)  # the folders are walked once, here
+    with _progress(args, len(sources), "doc", "classify") as bar:
+        result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=args.format, encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
     _say(args, f"labelled {result.body} body paragraphs in {result.documents} documents"

@@ -84,6 +84,20 @@ def metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
     }
 
 
+def prepare_examples(pipeline: Pipeline, examples: Sequence[Example]) -> dict[str, Any]:
+    """Run the Pipeline's ``prepare`` step (normalize, tokenize) once: example id -> record."""
+    records = pipeline.named_steps["prepare"].transform([e.record() for e in examples])
+    return {e.id: r for e, r in zip(examples, records, strict=True)}
+
+
+def fit_prepared(pipeline: Pipeline, examples: Sequence[Example],
+                 prepared: Mapping[str, Any]) -> Pipeline:
+    """Fit ``pipeline`` in place on already-prepared examples (``prepare`` learns nothing)."""
+    Pipeline(pipeline.steps[1:]).fit([prepared[e.id] for e in examples],
+                                     [e.theme for e in examples])
+    return pipeline
+
+
 def _fit_rest(pipeline: Pipeline, prepared: list[Any], y: list[str]) -> Pipeline:
     """Fit everything after the ``prepare`` step on already-prepared records."""
     rest = clone(Pipeline(pipeline.steps[1:]))
@@ -101,11 +115,13 @@ def grouped_cv(
     bins: int = 10,
     themes: Sequence[str] = (),
     progress: Any = None,
+    prepared: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains.
 
-    Tokenization runs once for all paragraphs; each fold refits the vectorizers and classifier
-    on its own training side, so nothing of a test article leaks into its features.
+    Tokenization runs once for all paragraphs (or not at all when ``prepared`` already maps
+    each example's id to its prepared record); each fold refits the vectorizers and classifier on
+    its own training side, so nothing of a test article leaks into its features.
     """
     present = {e.theme for e in real} | {e.theme for e in written}
     classes = [t for t in themes if t in present] if themes else sorted(present)
@@ -113,9 +129,10 @@ def grouped_cv(
     n_splits = min(folds, len(set(groups)))
     if n_splits < 2:
         raise ValueError("cross-validation needs labelled paragraphs from at least two articles")
-    prepare = pipeline.named_steps["prepare"]
-    prepared_real = prepare.transform([e.record() for e in real])
-    prepared_written = prepare.transform([e.record() for e in written]) if written else []
+    if prepared is None:
+        prepared = prepare_examples(pipeline, [*real, *written])
+    prepared_real = [prepared[e.id] for e in real]
+    prepared_written = [prepared[e.id] for e in written]
     y_real = [e.theme for e in real]
     y_written = [e.theme for e in written]
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)

@@ -143,8 +143,7 @@ def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
         try:
             docs.append(decode_bytes(data, source, encoding or config.reading.encoding))
         except PipelineError as exc:
-            text = str(exc)
-            docs.append(Skipped(source, text.removeprefix(f"{source}: ")))
+            docs.append(Skipped.of(source, exc))
     good = [d for d in docs if isinstance(d, Document)]
     labelled = iter(label_sources(bundle, good, config))
     return [d if isinstance(d, Skipped) else next(labelled) for d in docs]

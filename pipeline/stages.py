@@ -165,14 +165,15 @@ def _pipeline_for(config: Config) -> Any:
     return build_pipeline(config, lexicon)
 
 
-def cross_validate(config: Config, training: TrainingSet, progress: Any = None) -> dict[str, Any]:
+def cross_validate(config: Config, training: TrainingSet, progress: Any = None,
+                   prepared: dict[str, Any] | None = None) -> dict[str, Any]:
     """Grouped cross-validated figures on the real paragraphs, as the config trains."""
     from pipeline.evaluate import grouped_cv
 
     return grouped_cv(
         _pipeline_for(config), training.real, training.written,
         folds=config.evaluate.folds, seed=config.model.seed, bins=config.evaluate.bins,
-        themes=config.themes, progress=progress,
+        themes=config.themes, progress=progress, prepared=prepared,
     )
 
 
@@ -184,6 +185,7 @@ def train(config: Config, training: TrainingSet | None = None,
     versions, the date, and (``with_metrics``) the grouped cross-validated figures and the figures
     on held-out documents.
     """
+    from pipeline.evaluate import fit_prepared, prepare_examples
     from pipeline.evaluate import metrics as score
 
     training = training or load_training_set(config)
@@ -194,7 +196,9 @@ def train(config: Config, training: TrainingSet | None = None,
         raise CorpusError("the corpus has labelled paragraphs of only one theme; need two or more")
     log.info("training %s on %d paragraphs (%d real, %d written)", config.model.classifier,
              len(examples), len(training.real), len(training.written))
-    pipeline.fit([e.record() for e in examples], [e.theme for e in examples])
+    # Tokenized once, for the model and for the cross-validation folds alike.
+    prepared = prepare_examples(pipeline, examples)
+    fit_prepared(pipeline, examples, prepared)
     meta: dict[str, Any] = {
         "name": config.model.name,
         "themes": [t for t in config.themes if t in classes],
@@ -208,7 +212,7 @@ def train(config: Config, training: TrainingSet | None = None,
     if with_metrics:
         figures: dict[str, Any] = {}
         if len({e.group for e in training.real}) >= 2:
-            figures["cross_validation"] = cross_validate(config, training)
+            figures["cross_validation"] = cross_validate(config, training, prepared=prepared)
         heldout = load_heldout(config)
         if heldout:
             proba = pipeline.predict_proba([e.record() for e in heldout])
@@ -244,6 +248,12 @@ class Skipped:
     source: str
     error: str
 
+    @classmethod
+    def of(cls, source: Any, exc: Exception) -> Skipped:
+        """The error of ``source`` without the file name in front (``source`` names it)."""
+        name = str(getattr(source, "source", source))
+        return cls(name, str(exc).removeprefix(f"{name}: "))
+
     def to_dict(self) -> dict[str, str]:
         return {"source": self.source, "error": self.error}
 
@@ -265,16 +275,20 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
         except PipelineError as exc:
             if strict:
                 raise
-            yield Skipped(str(getattr(source, "source", source)), _error_text(exc, source))
+            yield Skipped.of(source, exc)
             continue
         yield label_document(bundle, segmented, config, explainer)
 
 
-def _error_text(exc: Exception, source: Any) -> str:
-    """The error without the file name in front (the ``source`` field names it)."""
-    text = str(exc)
-    prefix = f"{getattr(source, 'source', source)}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
+def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
+    """Files, folders and ``-`` expanded to the files to label; an error when there are none.
+
+    Expanding an already-expanded list gives it back unchanged.
+    """
+    sources = find_documents(list(inputs))
+    if not sources:
+        raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
+    return sources
 
 
 @dataclass
@@ -309,9 +323,7 @@ def classify(
     from pipeline.parallel import labelled_stream
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
-    sources = find_documents(list(inputs))
-    if not sources:
-        raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
+    sources = input_files(inputs)
     fmt = fmt or config.output.format
     result = ClassifyResult(output=str(out))
     with atomic_write(out) as fh:
@@ -344,22 +356,26 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
       again by the model trained on everything.
     """
     from pipeline.evaluate import (
+        fit_prepared,
         grouped_cv,
         lexicon_weak_labels,
         metrics,
+        prepare_examples,
         script_flip_agreement,
     )
 
     full = load_training_set(config, use_written=True)
     pipeline = _pipeline_for(config)
+    prepared = prepare_examples(pipeline, full.examples)  # tokenized once for every fit below
     common = {"folds": config.evaluate.folds, "seed": config.model.seed,
-              "bins": config.evaluate.bins, "themes": config.themes, "progress": progress}
+              "bins": config.evaluate.bins, "themes": config.themes, "progress": progress,
+              "prepared": prepared}
     report: dict[str, Any] = {"training_data": full.summary()}
     report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
     if full.written:
         report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common)
     examples = full.real + (full.written if config.corpus.use_written else [])
-    fitted = _pipeline_for(config).fit([e.record() for e in examples], [e.theme for e in examples])
+    fitted = fit_prepared(_pipeline_for(config), examples, prepared)
     heldout = load_heldout(config)
     if heldout:
         proba = fitted.predict_proba([e.record() for e in heldout])
@@ -437,7 +453,7 @@ def run(config: Config, force: Iterable[str] = (),
             try:
                 doc = segment_file(source, config).to_dict()
             except PipelineError as exc:
-                result.skipped.append(Skipped(str(source), _error_text(exc, source)))
+                result.skipped.append(Skipped.of(source, exc))
                 continue
             state.store("segments", key, doc)
             done += 1
