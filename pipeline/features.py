@@ -1,32 +1,21 @@
-"""Paragraphs to numbers: normalize, tokenize, TF-IDF, context and lexicon features.
+"""Paragraphs to numbers: the scikit-learn side of features, fitted in training.
 
 Everything here is a picklable scikit-learn transformer or a plain function, so the fitted
-feature extraction is saved inside the model bundle and train, evaluate and classify share one
-code path.
+feature extraction is saved inside the model bundle's ``model.pkl``. Classifying uses the same
+fitted values through :class:`pipeline.scorer.Scorer`, which needs no scikit-learn.
 
-- :class:`Normalizer` folds full-width ASCII to half-width, converts the script to Simplified with
-  OpenCC (``t2s``), and folds digit runs to ``0``. The original text is never changed:
-  normalization is for features only.
-- :class:`Tokenizer` cuts normalized text with jieba (the reference) or rjieba (the same dictionary
-  and algorithm in Rust, many times faster), folds Taiwan vocabulary to mainland words (社群→社区,
-  资讯→信息; a table built from OpenCC's phrase dictionaries), and drops stop words. The same
-  paragraph in either script and either vocabulary then gives the same tokens.
-- :class:`Prepare` turns paragraph records into the strings the vectorizers read.
+- :class:`Prepare` turns paragraph records into the strings the vectorizers read, with the
+  :class:`pipeline.text.Tokenizer`.
+- :class:`WordsWithContext` is the TF-IDF of word n-grams, with the heading's and title's words
+  added into the same columns.
 - :class:`LexiconFeatures` counts each theme's lexicon terms in a paragraph.
-
-Example
--------
->>> tok = Tokenizer(backend="jieba")
->>> tok("社群網格員入戶排查") == tok("社区网格员入户排查")
-True
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,173 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-_DIGITS = re.compile(r"\d+")
-_WORDLIKE = re.compile(r"\w", re.UNICODE)
-# Full-width ASCII (！ to ～) and the ideographic space fold to their half-width forms.
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-@lru_cache(maxsize=8)
-def _opencc(conversion: str) -> Any:
-    import opencc
-
-    return opencc.OpenCC(conversion)
-
-
-@lru_cache(maxsize=1)
-def vocabulary_fold() -> dict[str, str]:
-    """Taiwan words in Simplified script -> mainland words (资讯 -> 信息, 社群 -> 社区).
-
-    Built from OpenCC's own Taiwan phrase tables by ``scripts/build_vocabulary_fold.py``.
-    """
-    from importlib import resources
-
-    text = resources.files("pipeline").joinpath("data/vocabulary_fold.tsv").read_text("utf-8")
-    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {taiwan: mainland for taiwan, mainland in pairs}
-
-
-class Normalizer:
-    """Fold width, convert script, fold numbers: ``text -> normalized text`` (picklable).
-
-    Parameters
-    ----------
-    conversion : OpenCC conversion to Simplified: ``t2s`` (characters only; fast, and the default
-        since Taiwan vocabulary is folded per token by :class:`Tokenizer`), ``tw2sp`` (characters
-        and Taiwan phrases, 2.5 times slower), ``hk2s``, or ``none``.
-    fold_numbers : replace every run of digits by ``0`` (dates and counts carry no theme).
-    """
-
-    def __init__(self, conversion: str = "t2s", fold_numbers: bool = True) -> None:
-        self.conversion = conversion
-        self.fold_numbers = fold_numbers
-
-    def __call__(self, text: str) -> str:
-        text = text.translate(_WIDTH)
-        if self.conversion != "none":
-            text = _opencc(self.conversion).convert(text)
-        if self.fold_numbers:
-            text = _DIGITS.sub("0", text)
-        return text.lower()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Normalizer) and vars(self) == vars(other)
-
-    def __hash__(self) -> int:
-        return hash((self.conversion, self.fold_numbers))
-
-
-def read_word_list(path: Path | str | None) -> tuple[str, ...]:
-    """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
-    if path is None:
-        return ()
-    words = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words.append(line)
-    return tuple(words)
-
-
-@lru_cache(maxsize=8)
-def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
-    """A jieba or rjieba instance with the user words added (built once per process)."""
-    if backend == "rjieba":
-        import rjieba
-
-        seg = rjieba.Jieba()
-        for entry in user_words:
-            word, *rest = entry.split()
-            freq = int(rest[0]) if rest and rest[0].isdigit() else None
-            seg.add_word(word, freq if freq is not None else seg.suggest_freq(word), None)
-        return seg
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    seg = jieba.Tokenizer()
-    seg.initialize()
-    for entry in user_words:
-        word, *rest = entry.split()
-        freq = int(rest[0]) if rest and rest[0].isdigit() else None
-        seg.add_word(word, freq if freq is not None else seg.suggest_freq(word, tune=False))
-    return seg
-
-
-class Tokenizer:
-    """Normalize then cut text into words with jieba or rjieba (picklable, built lazily).
-
-    Parameters
-    ----------
-    backend : ``"jieba"`` (the reference) or ``"rjieba"`` (same tokens, much faster).
-    hmm : let jieba guess words missing from its dictionary (on in both backends by default).
-    user_words : extra dictionary entries, ``"word"`` or ``"word freq"``.
-    stop_words : tokens to drop (compared after normalization).
-    normalizer : the :class:`Normalizer` applied before cutting.
-    fold_vocabulary : map Taiwan words to mainland ones after cutting (资讯 -> 信息), so both
-        vocabularies give the same tokens.
-    """
-
-    def __init__(
-        self,
-        backend: str = "rjieba",
-        hmm: bool = True,
-        user_words: Sequence[str] = (),
-        stop_words: Iterable[str] = (),
-        normalizer: Normalizer | None = None,
-        fold_vocabulary: bool = True,
-    ) -> None:
-        self.backend = backend
-        self.hmm = hmm
-        self.user_words = tuple(user_words)
-        self.normalizer = normalizer or Normalizer()
-        self.fold_vocabulary = fold_vocabulary
-        self.stop_words = frozenset(self.normalizer(w) for w in stop_words)
-
-    def _map_token(self, token: str) -> str:
-        """The token after the vocabulary fold, or ``""`` when it is dropped."""
-        if self.fold_vocabulary:
-            token = vocabulary_fold().get(token, token)
-        if token in self.stop_words or not _WORDLIKE.search(token):
-            return ""
-        return token
-
-    def cut(self, normalized: str) -> list[str]:
-        """Cut already-normalized text; keep word-like tokens that are not stop words."""
-        seg = _segmenter(self.backend, self.user_words)
-        if self.backend == "rjieba":
-            tokens = seg.cut(normalized, self.hmm)
-        else:
-            tokens = seg.lcut(normalized, HMM=self.hmm)
-        # What becomes of each distinct token is worked out once and remembered: a corpus has
-        # far fewer distinct tokens than tokens.
-        memo = self.__dict__.setdefault("_memo", {})
-        if len(memo) > 1_000_000:  # bounded, for endless streams of new tokens
-            memo.clear()
-        out = []
-        for token in tokens:
-            mapped = memo.get(token)
-            if mapped is None:
-                mapped = memo[token] = self._map_token(token)
-            if mapped:
-                out.append(mapped)
-        return out
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
-
-    def __call__(self, text: str) -> list[str]:
-        return self.cut(self.normalizer(text))
-
-
-def tokenize(text: str, backend: str = "jieba") -> list[str]:
-    """Tokens of ``text`` with the default normalizer and no user words (module-level, picklable).
-
-    >>> tokenize("醫護人員馳援武漢") == tokenize("医护人员驰援武汉")
-    True
-    """
-    return Tokenizer(backend=backend)(text)
+from pipeline.text import Normalizer, Tokenizer
 
 
 class Prepare(BaseEstimator, TransformerMixin):
@@ -304,7 +127,7 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
 
         self.counter_ = CountVectorizer(
             analyzer=self._analyze, min_df=self.min_df, max_df=self.max_df,
-            max_features=self.max_features, dtype=np.float32,
+            max_features=self.max_features, dtype=np.float64,
         )
         counts = self.counter_.fit_transform([x["words"] for x in X])
         self.vocabulary_: dict[str, int] = self.counter_.vocabulary_
@@ -319,7 +142,7 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         for doc in docs:
             indices.extend([i for i in map(lookup, self._analyze(doc)) if i is not None])
             indptr.append(len(indices))
-        data = np.ones(len(indices), dtype=np.float32)
+        data = np.ones(len(indices), dtype=np.float64)
         matrix = sp.csr_matrix((data, np.asarray(indices, dtype=np.int32), indptr),
                                shape=(len(docs), len(self.vocabulary_)))
         matrix.sum_duplicates()  # also sorts the indices

@@ -1,132 +1,87 @@
 """Scores to labels: the theme, its confidence, the evidence and the review flag.
 
-:func:`predict` computes, for paragraph records, one probability per theme with the bundle's
-fitted Pipeline, without touching the paragraphs; :func:`annotate` turns those into the
-``label``, ``confidence``, ``scores``, ``evidence`` and ``needs_review`` fields of the output.
+:func:`annotate` turns a batch's :class:`~pipeline.scorer.Scores` into the ``label``,
+``confidence``, ``scores``, ``evidence`` and ``needs_review`` fields of the output.
 
 Evidence is the few features that pushed a paragraph toward its label: the paragraph's feature
 values times the classifier's (centred) weights for that label, highest first. Terms are shown in
-their normalized (Simplified) form; context features are prefixed ``heading:`` or ``title:``, and a
-lexicon feature is shown as the lexicon terms it matched.
+their normalized (Simplified) form; character n-grams are prefixed ``chars:``, and a lexicon feature
+is shown as the lexicon terms it matched (``lexicon:医院``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from pipeline.model import Bundle, linear_weights
-
-
-@dataclass
-class Explainer:
-    """What evidence needs from a fitted Pipeline, computed once per bundle."""
-
-    names: list[str]
-    weights: np.ndarray  # classes × features, centred
-    lexicon_columns: dict[int, int]  # feature column -> lexicon theme index
-
-    @classmethod
-    def from_pipeline(cls, pipeline: Any) -> Explainer:
-        union = pipeline.named_steps["features"]
-        names: list[str] = []
-        lexicon_columns: dict[int, int] = {}
-        for part, transformer in union.transformer_list:
-            if part == "lexicon":
-                for i, name in enumerate(transformer.get_feature_names_out()):
-                    lexicon_columns[len(names)] = i
-                    names.append(str(name))
-                continue
-            if part == "words":
-                vocab = transformer.get_feature_names_out()
-            else:
-                vocab = transformer.named_steps["tfidf"].get_feature_names_out()
-            prefix = "" if part == "words" else f"{part}:"
-            names.extend(prefix + str(term) for term in vocab)
-        weights = linear_weights(pipeline.named_steps["classifier"])
-        return cls(names=names, weights=weights, lexicon_columns=lexicon_columns)
+from pipeline.scorer import Scorer, Scores
 
 
-@dataclass
-class Prediction:
-    """Scores of a batch of paragraphs, with what evidence needs."""
-
-    proba: np.ndarray  # paragraphs × themes
-    features: sp.csr_matrix
-    prepared: list[dict[str, str]]
-
-
-def predict(bundle: Bundle, records: Sequence[Mapping[str, Any]]) -> Prediction:
-    """Theme probabilities for paragraph records (``text``, ``heading``, ``title``)."""
-    pipe = bundle.pipeline
-    prepared = pipe.named_steps["prepare"].transform(records)
-    features = sp.csr_matrix(pipe.named_steps["features"].transform(prepared))
-    proba = pipe.named_steps["classifier"].predict_proba(features)
-    return Prediction(proba=np.asarray(proba, dtype=np.float64), features=features,
-                      prepared=prepared)
-
-
-def _evidence(explainer: Explainer, lexicon: Any, indices: np.ndarray, values: np.ndarray,
-              prepared: dict[str, str], label: int, n: int) -> list[str]:
-    """The ``n`` features of one paragraph that pushed it most toward ``label``."""
-    if n == 0 or len(indices) == 0:
-        return []
-    contrib = values * explainer.weights[label, indices]
-    order = np.argsort(-contrib, kind="stable")[: n + 1]
-    out: list[str] = []
-    for pos in order:
-        if contrib[pos] <= 0 or len(out) >= n:
-            break
-        column = int(indices[pos])
-        if column in explainer.lexicon_columns and lexicon is not None:
-            theme = lexicon.themes_[explainer.lexicon_columns[column]]
-            terms = [t for t in dict.fromkeys(lexicon.matches(prepared["chars"]))
-                     if lexicon.themes_[lexicon.term_theme_[t]] == theme]
-            out.extend(f"lexicon:{t}" for t in terms[: n - len(out)] if f"lexicon:{t}" not in out)
-        elif explainer.names[column] not in out:
-            out.append(explainer.names[column])
-    return out[:n]
+def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> list[list[str]]:
+    """The ``n`` features of each paragraph that pushed it most toward its label."""
+    f = scores.features
+    out: list[list[str]] = [[] for _ in range(f.n_rows)]
+    if n == 0 or not len(f.cols):
+        return out
+    contrib = f.values * scorer.explain_weights[labels[f.rows], f.cols]
+    positive = np.flatnonzero(contrib > 0)
+    order = positive[np.lexsort((-contrib[positive], f.rows[positive]))]  # strongest first
+    rows, cols = f.rows[order], f.cols[order]
+    starts = np.searchsorted(rows, np.arange(f.n_rows))
+    pick = np.arange(len(order)) - starts[rows] < n
+    names = scorer.feature_names
+    lexicon = scorer.lexicon
+    first = next((start for part, start, _ in scorer.parts if part == "lexicon"), None)
+    for row, col in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True):
+        terms = out[row]
+        if len(terms) >= n:
+            continue
+        if first is not None and lexicon is not None and col >= first and scores.normalized:
+            theme = col - first
+            matched = dict.fromkeys(lexicon.matches(scores.normalized[row]))
+            terms.extend(f"lexicon:{t}" for t in matched
+                         if lexicon.term_theme[t] == theme and f"lexicon:{t}" not in terms)
+            del terms[n:]
+        else:
+            terms.append(names[col])
+    return out
 
 
 def annotate(
-    bundle: Bundle,
-    prediction: Prediction,
+    scorer: Scorer,
+    themes: Sequence[str],
+    scores: Scores,
     *,
     review_below: float = 0.5,
     review_margin: float = 0.15,
     evidence_terms: int = 5,
-    explainer: Explainer | None = None,
 ) -> list[dict[str, Any]]:
-    """The label fields of each paragraph of a :class:`Prediction`, in order."""
-    classes = [str(c) for c in bundle.pipeline.named_steps["classifier"].classes_]
-    themes = [t for t in bundle.themes if t in classes]
-    explainer = explainer or Explainer.from_pipeline(bundle.pipeline)
-    lexicon = dict(bundle.pipeline.named_steps["features"].transformer_list).get("lexicon")
-    features = prediction.features
-    indptr, indices, values = features.indptr, features.indices, features.data
-    out = []
-    for i, proba in enumerate(prediction.proba):
-        order = np.argsort(-proba, kind="stable")
-        top, second = float(proba[order[0]]), float(proba[order[1]]) if len(order) > 1 else 0.0
-        label = int(order[0])
-        scores = {theme: round(float(proba[classes.index(theme)]), 6) for theme in themes}
-        out.append(
-            {
-                "label": str(classes[label]),
-                "confidence": round(top, 6),
-                "scores": scores,
-                "evidence": _evidence(explainer, lexicon, indices[indptr[i] : indptr[i + 1]],
-                                      values[indptr[i] : indptr[i + 1]], prediction.prepared[i],
-                                      label, evidence_terms),
-                "needs_review": bool(
-                    top < review_below
-                    or top - second < review_margin
-                    or indptr[i] == indptr[i + 1]  # nothing in it the model knows
-                ),
-            }
-        )
-    return out
+    """The label fields of each paragraph of a scored batch, in order.
+
+    ``scores`` lists ``themes`` (the model's label set) in that order.
+    """
+    proba = scores.proba
+    classes = scorer.classes
+    themes = [t for t in themes if t in classes]
+    labels = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.int64)
+    top2 = -np.sort(-proba, axis=1)[:, :2] if len(classes) > 1 else np.c_[proba, proba * 0]
+    indptr = scores.features.indptr()
+    empty = (indptr[1:] == indptr[:-1]).tolist()  # nothing in it the model knows
+    review = ((top2[:, 0] < review_below) | (top2[:, 0] - top2[:, 1] < review_margin)).tolist()
+    rounded = np.round(proba, 6)
+    shown = rounded[:, [classes.index(t) for t in themes]].tolist()
+    confidence = rounded[np.arange(len(proba)), labels].tolist()
+    evidence = _evidence(scorer, scores, labels, evidence_terms)
+    return [
+        {
+            "label": classes[label],
+            "confidence": conf,
+            "scores": dict(zip(themes, row, strict=True)),
+            "evidence": terms,
+            "needs_review": flag or blank,
+        }
+        for label, conf, row, terms, flag, blank in zip(
+            labels.tolist(), confidence, shown, evidence, review, empty, strict=True)
+    ]

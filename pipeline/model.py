@@ -5,12 +5,14 @@ names one (``model.classifier: linear_svm``) and its parameters are checked befo
 :func:`build_pipeline` assembles one scikit-learn ``Pipeline`` (prepare → features → classifier)
 from a validated config; the same object is trained, cross-validated, saved and used to classify.
 
-A bundle is a folder ``models/<name>/`` with ``model.pkl`` (the fitted Pipeline) and a readable
-``model.json`` (label set, config, training-data hash, library versions, date, metrics, and the
-SHA-256 of ``model.pkl``). The Pipeline is stored with the standard pickle module rather than
-joblib: joblib reads with a pure-Python unpickler, 0.5 s for the vocabulary against 0.04 s, and
-start-up matters for a command-line tool. A pickle can run code when loaded, so its hash is checked
-against ``model.json`` before it is unpickled; load models only from trusted places.
+A bundle is a folder ``models/<name>/`` with ``model.pkl`` (the fitted Pipeline), ``scorer.pkl``
+(the same model as plain arrays for classifying, :class:`pipeline.scorer.Scorer`, checked equal to
+the Pipeline before saving) and a readable ``model.json`` (label set, config, training-data hash,
+library versions, date, metrics, and the SHA-256 of both files). Classifying loads only the scorer:
+no scikit-learn import, which took most of the start-up. Both are stored with the standard pickle
+module rather than joblib, whose pure-Python unpickler took 0.5 s for the vocabulary against
+0.04 s. A pickle can run code when loaded, so its hash is checked against ``model.json`` before it
+is unpickled; load models only from trusted places.
 """
 
 from __future__ import annotations
@@ -25,20 +27,25 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import ConfigError, ModelError
 
+if TYPE_CHECKING:
+    from pipeline.scorer import Scorer
+
 # scikit-learn is imported where it is used: importing it takes about a second, and validating a
 # config or reading model.json should not pay for that.
 ClassifierMixin = Pipeline = Any
 
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 MODEL_FILE = "model.pkl"
+SCORER_FILE = "scorer.pkl"
 META_FILE = "model.json"
 
 
@@ -140,7 +147,7 @@ def _char_vectorizer(cfg: Any) -> Any:
         max_df=cfg.max_df,
         sublinear_tf=cfg.sublinear_tf,
         max_features=cfg.max_features,
-        dtype=np.float32,
+        dtype=np.float64,
     )
 
 
@@ -157,15 +164,8 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from pipeline.features import (
-        LexiconFeatures,
-        Normalizer,
-        Prepare,
-        Tokenizer,
-        WordsWithContext,
-        read_word_list,
-        select_field,
-    )
+    from pipeline.features import LexiconFeatures, Prepare, WordsWithContext, select_field
+    from pipeline.text import Normalizer, Tokenizer, read_word_list
 
     t = config.tokenize
     normalizer = Normalizer(conversion=t.conversion, fold_numbers=t.fold_numbers)
@@ -232,9 +232,9 @@ def linear_weights(classifier: Any) -> np.ndarray:
 # ----------------------------------------------------------------------------- the bundle
 @dataclass
 class Bundle:
-    """A loaded model: the fitted Pipeline and its ``model.json`` metadata."""
+    """A loaded model: its scorer and ``model.json``; the fitted Pipeline is read on demand."""
 
-    pipeline: Pipeline
+    scorer: Scorer
     meta: dict[str, Any]
     path: Path
 
@@ -245,6 +245,11 @@ class Bundle:
     @property
     def hash(self) -> str:
         return str(self.meta["files"][MODEL_FILE]["sha256"])
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        """The fitted scikit-learn Pipeline of ``model.pkl`` (imports scikit-learn)."""
+        return load_pipeline(self.path, self.meta)
 
 
 def library_versions() -> dict[str, str]:
@@ -268,27 +273,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_bundle(pipeline: Pipeline, meta: dict[str, Any], bundle_dir: Path) -> Path:
+def save_bundle(pipeline: Pipeline, meta: dict[str, Any], bundle_dir: Path,
+                scorer: Scorer | None = None) -> Path:
     """Write a bundle and swap it in whole; returns the bundle path.
 
     The files are written into a fresh hidden folder beside the target; then ``bundle_dir`` (a
     symbolic link) is pointed at it with one atomic rename. A reader or a second writer sees the old
     bundle or the new one, never a mix; a run killed before the rename leaves the old one in place.
+    ``scorer`` defaults to the one made from ``pipeline``.
     """
+    from pipeline.scorer import Scorer
+
+    scorer = scorer or Scorer.from_pipeline(pipeline)
     bundle_dir = Path(bundle_dir)
     parent = bundle_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     version_dir = Path(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.", dir=parent))
     try:
-        model_path = version_dir / MODEL_FILE
-        with model_path.open("wb") as fh:
-            pickle.dump(pipeline, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        meta = {
-            **meta,
-            "format": BUNDLE_FORMAT,
-            "files": {MODEL_FILE: {"sha256": _sha256(model_path),
-                                   "bytes": model_path.stat().st_size}},
-        }
+        files = {}
+        for name, obj in ((MODEL_FILE, pipeline), (SCORER_FILE, scorer)):
+            path = version_dir / name
+            with path.open("wb") as fh:
+                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            files[name] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+        meta = {**meta, "format": BUNDLE_FORMAT, "files": files}
         (version_dir / META_FILE).write_text(
             json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
         )
@@ -345,19 +353,41 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
         raise ModelError(f"{bundle_dir}: not a model bundle: {META_FILE} is missing") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{meta_path}: damaged: {exc}") from None
-    if not isinstance(meta, dict) or meta.get("format") != BUNDLE_FORMAT:
-        raise ModelError(f"{meta_path}: not a bundle of format {BUNDLE_FORMAT}")
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_path}: damaged: not a JSON object")
+    if meta.get("format") != BUNDLE_FORMAT:
+        raise ModelError(f"{meta_path}: a bundle of format {meta.get('format')!r}, this version "
+                         f"reads format {BUNDLE_FORMAT}; retrain it with 'pipeline train'")
     try:
-        meta["files"][MODEL_FILE]["sha256"]
+        for name in (MODEL_FILE, SCORER_FILE):
+            meta["files"][name]["sha256"]
         list(meta["themes"])
     except (KeyError, TypeError):
         raise ModelError(f"{meta_path}: damaged: files or themes are missing") from None
     return meta
 
 
+def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
+    """Unpickle one file of a bundle after checking its hash against ``model.json``."""
+    path = bundle_dir / name
+    try:
+        actual = _sha256(path)
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing from the bundle") from None
+    if actual != meta["files"][name]["sha256"]:
+        raise ModelError(
+            f"{path}: does not match the hash in {META_FILE} (changed or damaged); not loading it"
+        )
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception as exc:  # a damaged pickle can raise almost anything
+        raise ModelError(f"{path}: cannot load: {type(exc).__name__}: {exc}") from None
+
+
 def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> Bundle:
-    """Load a bundle after checking it: metadata, file hash, label set, library version."""
-    import sklearn
+    """Load a bundle's scorer after checking it: metadata, file hash, label set."""
+    from pipeline.scorer import Scorer
 
     bundle_dir = Path(bundle_dir)
     meta = read_meta(bundle_dir)
@@ -365,30 +395,24 @@ def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> 
         raise ModelError(
             f"{bundle_dir}: made for themes {meta['themes']}, but the config names {list(themes)}"
         )
+    scorer = _unpickle(bundle_dir, meta, SCORER_FILE)
+    if not isinstance(scorer, Scorer):
+        raise ModelError(f"{bundle_dir / SCORER_FILE}: does not hold a scorer")
+    return Bundle(scorer=scorer, meta=meta, path=bundle_dir)
+
+
+def load_pipeline(bundle_dir: Path, meta: dict[str, Any]) -> Pipeline:
+    """Load a bundle's fitted scikit-learn Pipeline, if this scikit-learn can read it."""
+    import sklearn
+    from sklearn.pipeline import Pipeline
+
     trained_with = meta.get("versions", {}).get("scikit-learn", "")
     if trained_with.split(".")[:2] != sklearn.__version__.split(".")[:2]:
         raise ModelError(
             f"{bundle_dir}: trained with scikit-learn {trained_with}, this is "
             f"{sklearn.__version__}; retrain it with 'pipeline train'"
         )
-    model_path = bundle_dir / MODEL_FILE
-    expected = meta["files"][MODEL_FILE]
-    try:
-        actual = _sha256(model_path)
-    except FileNotFoundError:
-        raise ModelError(f"{model_path}: missing from the bundle") from None
-    if actual != expected["sha256"]:
-        raise ModelError(
-            f"{model_path}: does not match the hash in {META_FILE} (changed or damaged); "
-            "not loading it"
-        )
-    from sklearn.pipeline import Pipeline
-
-    try:
-        with model_path.open("rb") as fh:
-            pipeline = pickle.load(fh)
-    except Exception as exc:  # a damaged pickle can raise almost anything
-        raise ModelError(f"{model_path}: cannot load: {type(exc).__name__}: {exc}") from None
+    pipeline = _unpickle(bundle_dir, meta, MODEL_FILE)
     if not isinstance(pipeline, Pipeline):
-        raise ModelError(f"{model_path}: does not hold a scikit-learn Pipeline")
-    return Bundle(pipeline=pipeline, meta=meta, path=bundle_dir)
+        raise ModelError(f"{bundle_dir / MODEL_FILE}: does not hold a scikit-learn Pipeline")
+    return pipeline

@@ -27,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from pipeline.errors import InputError
 
 SCHEMA_VERSION = "1.0"
@@ -99,7 +101,8 @@ def model_header(meta: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 text as is (orjson: a third of the time of the json module)."""
+    return orjson.dumps(obj).decode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(bundle: Bundle, config: Config, encoding: str | None, fmt: str) -> None:
-    from pipeline.label import Explainer
-
-    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt,
-                   explainer=Explainer.from_pipeline(bundle.pipeline))
+    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt)
 
 
 def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
     """Label and serialize a batch in a worker: the main process then only writes text."""
     w = _WORKER
     out: list[Rendered | Skipped] = []
-    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
-                              explainer=w["explainer"]):
+    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"]):
         out.append(item if isinstance(item, Skipped) else
                    render(item, w["fmt"], w["bundle"].hash))
     return out

@@ -31,10 +31,10 @@ from pipeline.corpus import (
     paragraph_record,
 )
 from pipeline.errors import CorpusError, PipelineError
-from pipeline.features import load_lexicon
-from pipeline.label import Explainer, annotate, predict
+from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.reading import Document, find_documents, read_document
+from pipeline.scorer import Scorer
 from pipeline.segment import Paragraph, segment_text
 
 log = logging.getLogger("pipeline")
@@ -161,6 +161,8 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
+    from pipeline.features import load_lexicon
+
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     return build_pipeline(config, lexicon)
 
@@ -220,21 +222,23 @@ def train(config: Config, training: TrainingSet | None = None,
                                        list(pipeline.classes_), config.evaluate.bins,
                                        order=config.themes)
         meta["metrics"] = figures
-    return save_bundle(pipeline, meta, config.bundle_dir)
+    # The scorer classifies; it must give the Pipeline's probabilities (checked on a sample).
+    scorer = Scorer.from_pipeline(pipeline)
+    scorer.check(pipeline, [e.record() for e in examples[:: max(1, len(examples) // 2000)]])
+    return save_bundle(pipeline, meta, config.bundle_dir, scorer)
 
 
 # ----------------------------------------------------------------------------- classify
-def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config,
-                   explainer: Explainer | None = None) -> dict[str, Any]:
+def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:
     """The labelled form of one document: every paragraph, body ones with label fields."""
     out = segmented.to_dict()
     body = [i for i, p in enumerate(segmented.paragraphs) if p.kind == "body"]
     if body:
-        prediction = predict(bundle, [paragraph_record(segmented.paragraphs[i]) for i in body])
+        scores = bundle.scorer.score([paragraph_record(segmented.paragraphs[i]) for i in body])
         fields = annotate(
-            bundle, prediction,
+            bundle.scorer, bundle.themes, scores,
             review_below=config.label.review_below, review_margin=config.label.review_margin,
-            evidence_terms=config.label.evidence_terms, explainer=explainer,
+            evidence_terms=config.label.evidence_terms,
         )
         for i, extra in zip(body, fields, strict=True):
             out["paragraphs"][i].update(extra)
@@ -259,13 +263,12 @@ class Skipped:
 
 
 def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], config: Config,
-                  encoding: str | None = None, strict: bool = False,
-                  explainer: Explainer | None = None) -> Iterator[dict[str, Any] | Skipped]:
+                  encoding: str | None = None,
+                  strict: bool = False) -> Iterator[dict[str, Any] | Skipped]:
     """Read, segment and label each source in order; a bad file gives a :class:`Skipped`.
 
     With ``strict`` the first bad file raises its error instead.
     """
-    explainer = explainer or Explainer.from_pipeline(bundle.pipeline)
     for source in sources:
         try:
             if isinstance(source, Document):
@@ -277,7 +280,7 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
                 raise
             yield Skipped.of(source, exc)
             continue
-        yield label_document(bundle, segmented, config, explainer)
+        yield label_document(bundle, segmented, config)
 
 
 def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
@@ -383,6 +386,8 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                                     config.evaluate.bins, order=config.themes)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
+    from pipeline.features import load_lexicon
+
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
     report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout, normalizer)
@@ -482,7 +487,6 @@ def run(config: Config, force: Iterable[str] = (),
 
     # classify: one cached labelled document per (paragraphs, model, label settings).
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
-    explainer = Explainer.from_pipeline(bundle.pipeline)
     keys: dict[str, str] = {}
     labelled: list[dict[str, Any]] = []
     done = 0
@@ -490,7 +494,7 @@ def run(config: Config, force: Iterable[str] = (),
         key = keys[source] = label_key(skey, bundle.hash, config)
         out = None if "classify" in force else state.load("labelled", key)
         if out is None:
-            out = label_document(bundle, _from_dict(doc), config, explainer)
+            out = label_document(bundle, _from_dict(doc), config)
             state.store("labelled", key, out)
             done += 1
         labelled.append(out)

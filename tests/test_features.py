@@ -9,8 +9,8 @@ import opencc
 import pytest
 from conftest import ROOT
 
-from pipeline.features import Normalizer, Tokenizer, read_word_list, tokenize
 from pipeline.segment import segment_text
+from pipeline.text import Normalizer, Tokenizer, read_word_list, tokenize
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from conftest import SEED, corpus_config
 
 from pipeline.config import Config
 from pipeline.errors import ModelError
-from pipeline.label import predict
 from pipeline.model import CLASSIFIERS, load_bundle
 from pipeline.reading import read_document
 from pipeline.stages import label_document, load_training_set, segment_document
@@ -34,8 +33,8 @@ def test_bundle_round_trip_gives_identical_scores(trained: tuple[Config, Path]) 
     assert len(meta["training_data"]["hash"]) == 16
     assert meta["versions"]["scikit-learn"]
     records = _seed_records(config)
-    first = predict(load_bundle(bundle_dir), records).proba
-    second = predict(load_bundle(bundle_dir), records).proba
+    first = load_bundle(bundle_dir).scorer.score(records).proba
+    second = load_bundle(bundle_dir).scorer.score(records).proba
     assert first.shape == (102, 4)
     np.testing.assert_array_equal(first, second)
     np.testing.assert_allclose(first.sum(axis=1), 1.0, atol=1e-9)
@@ -50,8 +49,8 @@ def test_training_is_reproducible(trained: tuple[Config, Path], tmp_path: Path) 
     assert first.meta["training_data"]["hash"] == second.meta["training_data"]["hash"]
     assert first.hash == second.hash  # the same bytes: the same model
     records = _seed_records(config)
-    np.testing.assert_array_equal(predict(load_bundle(bundle_dir), records).proba,
-                                  predict(load_bundle(again), records).proba)
+    np.testing.assert_array_equal(load_bundle(bundle_dir).scorer.score(records).proba,
+                                  load_bundle(again).scorer.score(records).proba)
 
 
 def test_labelled_paragraphs_carry_label_scores_evidence(trained: tuple[Config, Path]) -> None:
@@ -87,11 +86,11 @@ def test_labelled_paragraphs_carry_label_scores_evidence(trained: tuple[Config, 
 
 
 def test_a_clearly_medical_paragraph_is_medical(trained: tuple[Config, Path]) -> None:
-    config, bundle_dir = trained
+    _, bundle_dir = trained
     text = "市人民醫院發熱門診的醫生護士連續奮戰,救治新冠肺炎患者,疾控中心連夜檢測樣本。"
     records = [{"text": text, "heading": None, "title": None}]
-    prediction = predict(load_bundle(bundle_dir), records)
-    assert config.themes[int(prediction.proba[0].argmax())] == "medical"
+    scorer = load_bundle(bundle_dir).scorer
+    assert scorer.classes[int(scorer.score(records).proba[0].argmax())] == "medical"
 
 
 @pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
@@ -102,8 +101,11 @@ def test_every_registered_classifier_trains(classifier: str, tmp_path: Path) -> 
     training = load_training_set(config)
     bundle = load_bundle(train(config, training, with_metrics=False))
     assert bundle.meta["classifier"] == classifier
-    proba = predict(bundle, _seed_records(config)).proba
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)  # float32 features
+    records = _seed_records(config)
+    proba = bundle.scorer.score(records).proba
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    # The scorer that classifies gives the saved Pipeline's probabilities.
+    np.testing.assert_allclose(proba, bundle.pipeline.predict_proba(records), rtol=0, atol=1e-9)
     assert len(set(proba.argmax(axis=1))) >= 3  # not a constant classifier
 
 
@@ -113,19 +115,21 @@ def _copy(bundle_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_a_changed_model_file_is_refused_before_unpickling(trained, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["model.pkl", "scorer.pkl"])
+def test_a_changed_model_file_is_refused_before_unpickling(trained, tmp_path: Path,
+                                                           name: str) -> None:
     target = _copy(trained[1], tmp_path)
-    data = bytearray((target / "model.pkl").read_bytes())
+    data = bytearray((target / name).read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (target / "model.pkl").write_bytes(bytes(data))
-    with pytest.raises(ModelError, match="does not match the hash"):
-        load_bundle(target)
+    (target / name).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=f"{name}: does not match the hash"):
+        _ = load_bundle(target).pipeline
 
 
 def test_a_truncated_model_file_is_refused(trained, tmp_path: Path) -> None:
     target = _copy(trained[1], tmp_path)
-    data = (target / "model.pkl").read_bytes()
-    (target / "model.pkl").write_bytes(data[: len(data) // 3])
+    data = (target / "scorer.pkl").read_bytes()
+    (target / "scorer.pkl").write_bytes(data[: len(data) // 3])
     with pytest.raises(ModelError, match="does not match the hash"):
         load_bundle(target)
 
@@ -139,7 +143,11 @@ def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
         load_bundle(target, themes=["a", "b"])
     meta["versions"]["scikit-learn"] = "0.24.2"
     (target / "model.json").write_text(json.dumps(meta), "utf-8")
+    bundle = load_bundle(target)  # classifying needs no scikit-learn: the scorer still loads
     with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2"):
+        _ = bundle.pipeline
+    (target / "model.json").write_text(json.dumps({**meta, "format": 1}), "utf-8")
+    with pytest.raises(ModelError, match=r"format 1.*pipeline train"):
         load_bundle(target)
     (target / "model.json").write_text("{not json", "utf-8")
     with pytest.raises(ModelError, match="damaged"):
