@@ -40,11 +40,11 @@ def fold_width(text: str) -> str:
     >>> fold_width("ＣＯＶＩＤ－１９，　疫情")
     'COVID-19, 疫情'
     """
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     wide = (points >= 0xFF01) & (points <= 0xFF5E)
     points[wide] -= 0xFEE0
     points[points == 0x3000] = 0x20
-    return points.tobytes().decode("utf-32-le")
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,132 @@
+"""The NumPy scorer that classifies: the same tokens and probabilities as the fitted Pipeline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import opencc
+import pytest
+from conftest import ROOT, SEED, corpus_config
+
+from pipeline.corpus import paragraph_record
+from pipeline.errors import ModelError
+from pipeline.label import annotate
+from pipeline.model import build_pipeline, load_bundle
+from pipeline.reading import read_document
+from pipeline.scorer import Scorer
+from pipeline.stages import _pipeline_for, segment_document
+from pipeline.text import Tokenizer, fold_width, read_word_list
+
+
+def _written(n: int, batches: str = "batch_e") -> list[dict]:
+    lines = [line for path in sorted((ROOT / "corpus/written").glob(f"{batches}.jsonl"))
+             for line in path.read_text("utf-8").splitlines()]
+    return [json.loads(line) for line in lines[:n]]
+
+
+def _seed_records(config) -> list[dict]:
+    doc = segment_document(read_document(SEED), config)
+    return [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_a_batch_gives_each_text_the_tokens_it_gets_alone(backend: str) -> None:
+    tok = Tokenizer(backend=backend, user_words=read_word_list(ROOT / "configs/userdict.txt"),
+                    stop_words=read_word_list(ROOT / "configs/stopwords.txt"))
+    # Every written paragraph with rjieba; jieba, the slow reference, gets a sample.
+    written = _written(10_000 if backend == "rjieba" else 150, batches="batch_*")
+    texts = [r["text"] for r in written] + SEED.read_text("utf-8").splitlines()
+    texts += ["", "  ", "醫院\r\n救治", "社區\n網格", "\r", "COVID-19患者"]
+    for conversion in ("t2s", "s2twp"):
+        convert = opencc.OpenCC(conversion).convert
+        converted = [convert(t) for t in texts]
+        raw = tok.cut_many_raw(converted)
+        kept = [t for t in map(tok.map_token, raw) if t]
+        batches = " ".join(kept).split("\n")
+        assert len(batches) == len(converted)
+        for text, batch in zip(converted, batches, strict=True):
+            assert batch.split() == tok(text), text
+
+
+def test_fold_width_folds_exactly_full_width_ascii_and_the_ideographic_space() -> None:
+    every = "".join(map(chr, range(0x20, 0x10000)))
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+    assert fold_width(every) == every.translate(table)
+    assert fold_width("") == ""
+
+
+VARIANTS = {
+    "complement_nb": {},
+    "logistic_regression": {"model": {"classifier": "logistic_regression"}},
+    "svm_isotonic": {"model": {"classifier": "linear_svm", "params": {"calibration": "isotonic"}}},
+    "chars_lexicon_title": {
+        "vectorize": {"chars": {"enabled": True}, "context": {"title_weight": 0.3},
+                      "lexicon": {"path": str(ROOT / "configs/lexicon.yaml"), "weight": 0.5}},
+        "model": {"classifier": "logistic_regression"},
+    },
+    "trigrams_binary": {"vectorize": {"words": {"ngram_range": [1, 3]}}},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_the_scorer_gives_the_pipelines_probabilities(variant: str, tmp_path: Path) -> None:
+    config = corpus_config(tmp_path, **VARIANTS[variant])
+    train = _written(400)
+    if variant == "trigrams_binary":
+        train = [r for r in train if r["theme"] in ("medical", "grassroots")]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    scorer = Scorer.from_pipeline(pipe)
+    records = [
+        *_seed_records(config),
+        {"text": "", "heading": None, "title": None},
+        {"text": "abc xyz", "heading": "", "title": "無關"},
+        {"text": "社區網格員\r\n入戶排查。", "heading": "一、基層", "title": None},
+    ]
+    expected = pipe.predict_proba(records)
+    got = scorer.score(records).proba
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    assert scorer.classes == [str(c) for c in pipe.classes_]
+    scorer.check(pipe, records)  # and the check agrees
+
+
+def test_the_check_refuses_a_scorer_of_another_model(tmp_path: Path) -> None:
+    config = corpus_config(tmp_path)
+    train = _written(300)
+    first = build_pipeline(config).fit(train, [r["theme"] for r in train])
+    other = build_pipeline(config).fit(train[:150], [r["theme"] for r in train[:150]])
+    with pytest.raises(ModelError, match="differs from the fitted Pipeline"):
+        Scorer.from_pipeline(other).check(first, train[:50])
+
+
+def test_paragraphs_without_known_words_are_flagged_with_no_evidence(trained) -> None:
+    _, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    records = [{"text": "ZZZQQQ"}, {"text": "醫院發熱門診救治患者。"}, {"text": ""}]
+    fields = annotate(bundle.scorer, bundle.themes, bundle.scorer.score(records),
+                      evidence_terms=3)
+    assert [f["needs_review"] for f in fields] == [True, fields[1]["needs_review"], True]
+    assert fields[0]["evidence"] == [] and fields[2]["evidence"] == []
+    assert fields[1]["label"] == "medical" and 1 <= len(fields[1]["evidence"]) <= 3
+    assert list(fields[1]["scores"]) == bundle.themes
+
+
+def test_classifying_imports_neither_scikit_learn_nor_scipy(trained, tmp_path: Path) -> None:
+    _, bundle_dir = trained
+    out = tmp_path / "out.json"
+    code = (
+        "import sys\n"
+        "from pipeline.cli import main\n"
+        f"code = main(['classify', {str(SEED)!r}, '--model', {str(bundle_dir)!r}, "
+        f"'--out', {str(out)!r}, '--quiet', '--jobs', '1'])\n"
+        "heavy = sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)\n"
+        "print(code, heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.strip() == "0 []", result.stdout + result.stderr
+    labelled = json.loads(out.read_text("utf-8"))
+    assert sum(p["kind"] == "body" for d in labelled["documents"] for p in d["paragraphs"]) == 102
