@@ -12,6 +12,7 @@ is shown as the lexicon terms it matched (``lexicon:医院``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -29,23 +30,28 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     positive = np.flatnonzero(contrib > 0)
     order = positive[np.lexsort((-contrib[positive], f.rows[positive]))]  # strongest first
     rows, cols = f.rows[order], f.cols[order]
-    starts = np.searchsorted(rows, np.arange(f.n_rows))
+    starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n
-    names = scorer.feature_names
+    rows, cols = rows[pick], cols[pick]
     lexicon = scorer.lexicon
     first = next((start for part, start, _ in scorer.parts if part == "lexicon"), None)
-    for row, col in zip(rows[pick].tolist(), cols[pick].tolist(), strict=True):
+    if lexicon is None or first is None or scores.normalized is None:
+        every = scorer.feature_names
+        names = [every[c] for c in cols.tolist()]
+        bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
+        return [names[a:b] for a, b in pairwise(bounds)]
+    # A lexicon feature is shown as the lexicon terms of its theme that the paragraph has.
+    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
         terms = out[row]
         if len(terms) >= n:
             continue
-        if first is not None and lexicon is not None and col >= first and scores.normalized:
-            theme = col - first
+        if col >= first:
             matched = dict.fromkeys(lexicon.matches(scores.normalized[row]))
             terms.extend(f"lexicon:{t}" for t in matched
-                         if lexicon.term_theme[t] == theme and f"lexicon:{t}" not in terms)
+                         if lexicon.term_theme[t] == col - first and f"lexicon:{t}" not in terms)
             del terms[n:]
         else:
-            terms.append(names[col])
+            terms.append(scorer.feature_names[col])
     return out
 
 

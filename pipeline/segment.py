@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 KINDS = ("body", "heading", "boilerplate")
@@ -138,20 +138,11 @@ def _ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:，,、"
 
 
-def _boilerplate_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
-    """Whether any of ``patterns`` is found in a line: one regular-expression search for all."""
-    try:
-        joined = re.compile("|".join(f"(?:{p})" for p in patterns))
-        return lambda text: joined.search(text) is not None
-    except re.error:  # a pattern with global flags ("(?i)…") cannot be joined to others
-        compiled = [re.compile(p) for p in patterns]
-        return lambda text: any(p.search(text) for p in compiled)
-
-
-def _line_kind(text: str, max_heading: int, boilerplate: Callable[[str], bool]) -> str:
+def _line_kind(text: str, max_heading: int, boilerplate: Sequence[re.Pattern[str]]) -> str:
     if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
         return "boilerplate"
-    if boilerplate(text):
+    # One search per pattern: joined into one alternation they were four times slower.
+    if any(p.search(text) for p in boilerplate):
         return "boilerplate"
     if len(text) <= max_heading and not _ends_sentence(text):
         return "heading"
@@ -167,7 +158,7 @@ def segment_text(
     boilerplate_patterns: Sequence[str] = (),
 ) -> list[Paragraph]:
     """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings."""
-    patterns = _boilerplate_matcher((*DEFAULT_BOILERPLATE, *boilerplate_patterns))
+    patterns = [re.compile(p) for p in (*DEFAULT_BOILERPLATE, *boilerplate_patterns)]
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
     kinds = [_line_kind(p, max_heading_chars, patterns) for p in pieces]
