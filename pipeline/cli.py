@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train the model and save its bundle",
                        description="Fit the configured classifier on the labelled corpus and save "
-                       "the bundle (model.pkl + model.json) to model.dir/model.name.")
+                       "the bundle (model.pkl, scorer.pkl, model.json) to model.dir/model.name.")
     p.add_argument("--no-metrics", action="store_true",
                    help="skip cross-validation (faster; model.json then has no figures)")
     _common(p)

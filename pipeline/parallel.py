@@ -112,7 +112,7 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     # Small batches when there are few documents, so every worker gets a share.
-    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 4))))
+    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 16))))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker,
                              initargs=(bundle, config, encoding, fmt)) as pool:
