@@ -26,9 +26,18 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     out: list[list[str]] = [[] for _ in range(f.n_rows)]
     if n == 0 or not len(f.cols):
         return out
-    contrib = f.values * scorer.explain_weights[labels[f.rows], f.cols]
+    weights = scorer.explain_weights
+    contrib = f.values * weights.ravel().take(labels.take(f.rows) * weights.shape[1] + f.cols)
     positive = np.flatnonzero(contrib > 0)
-    order = positive[np.lexsort((-contrib[positive], f.rows[positive]))]  # strongest first
+    # Sort by paragraph, then strongest first, with one integer key: the paragraph number in the
+    # high bits and the contribution's IEEE bits (ordered like the numbers, for positive ones)
+    # below, inverted. The lowest bits of the contribution are dropped to make room, so values
+    # equal to about 1e-12 (relative) keep column order, as exact ties do.
+    row_bits = max(1, int(f.n_rows).bit_length())
+    low = 63 - row_bits
+    key = (f.rows[positive] << low) | ((1 << low) - 1 - (contrib[positive].view(np.int64)
+                                                          >> row_bits))
+    order = positive[np.argsort(key, kind="stable")]
     rows, cols = f.rows[order], f.cols[order]
     starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n

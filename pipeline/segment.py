@@ -108,6 +108,11 @@ def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int
 def split_spans(text: str, max_paragraph_chars: int = 2000) -> Iterator[tuple[int, int]]:
     """Yield the (start, end) offsets of the paragraphs of ``text``, in order, never empty."""
     for line in _LINE.finditer(text):
+        if line.end() - line.start() <= max_paragraph_chars and "\u3000\u3000" not in line[0]:
+            start, end = _strip_span(text, line.start(), line.end())  # the common case
+            if start < end:
+                yield start, end
+            continue
         pieces: list[tuple[int, int]] = []
         pos = line.start()
         for indent in _INDENT.finditer(text, line.start(), line.end()):
