@@ -130,3 +130,19 @@ def test_classifying_imports_neither_scikit_learn_nor_scipy(trained, tmp_path: P
     assert result.stdout.strip() == "0 []", result.stdout + result.stderr
     labelled = json.loads(out.read_text("utf-8"))
     assert sum(p["kind"] == "body" for d in labelled["documents"] for p in d["paragraphs"]) == 102
+
+
+def test_evidence_is_each_paragraphs_strongest_features_in_order(trained) -> None:
+    config, bundle_dir = trained
+    scorer = load_bundle(bundle_dir).scorer
+    records = _seed_records(config)
+    scores = scorer.score(records)
+    fields = annotate(scorer, scorer.classes, scores, evidence_terms=5)
+    f = scores.features
+    indptr = f.indptr()
+    for i, field in enumerate(fields):
+        label = scorer.classes.index(field["label"])
+        cols, values = f.cols[indptr[i]:indptr[i + 1]], f.values[indptr[i]:indptr[i + 1]]
+        contrib = values * scorer.explain_weights[label, cols]
+        ranked = sorted((c, col) for c, col in zip(-contrib, cols, strict=True) if c < 0)
+        assert field["evidence"] == [scorer.feature_names[col] for _, col in ranked[:5]]
