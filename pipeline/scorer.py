@@ -8,8 +8,9 @@ It needs neither scikit-learn nor SciPy, whose imports took most of the start-up
 on a whole batch of paragraphs at once: one normalization and one tokenizer call for the batch, then
 array arithmetic instead of a Python loop per paragraph.
 
-:meth:`Scorer.check` compares its probabilities with the Pipeline's; the bundle is only saved when
-they agree (to 1e-9) on every training paragraph.
+:meth:`Scorer.check` compares its probabilities with the Pipeline's; training saves the bundle only
+when they agree to 1e-9 on the training paragraphs (every one, or about 2,000 spread
+over them).
 
 Example
 -------
