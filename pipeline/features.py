@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -210,29 +209,3 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray([f"lexicon:{t}" for t in self.themes_], dtype=object)
-
-
-def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, list[str]]:
-    """Read a lexicon YAML file (theme -> list of terms); every theme must be a known one."""
-    if path is None:
-        return {}
-    import yaml
-
-    from pipeline.errors import ConfigError
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read lexicon: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a lexicon maps each theme to a list of terms")
-    unknown = sorted(set(data) - set(themes))
-    if unknown:
-        raise ConfigError(f"{path}: unknown themes {unknown}; allowed: {', '.join(themes)}")
-    lexicon: dict[str, list[str]] = {}
-    for theme in themes:
-        terms = data.get(theme) or []
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-            raise ConfigError(f"{path}: {theme}: must be a list of terms")
-        lexicon[theme] = terms
-    return lexicon

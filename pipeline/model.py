@@ -273,8 +273,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_bundle(pipeline: Pipeline, meta: dict[str, Any], bundle_dir: Path,
-                scorer: Scorer | None = None) -> Path:
+def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
+                bundle_dir: Path) -> Path:
     """Write a bundle and swap it in whole; returns the bundle path.
 
     The files are written into a fresh hidden folder beside the target; then ``bundle_dir`` (a

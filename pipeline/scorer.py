@@ -35,29 +35,12 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.text import Tokenizer
+from pipeline.text import Tokenizer, TokenMemo
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these to one space
 
 
 SEPARATOR, UNKNOWN, DROPPED = -2, -1, -3  # codes of tokens that are not vocabulary words
-
-
-class _Codes(dict[str, int]):
-    """Token -> word code, worked out on first sight (a corpus has far fewer distinct tokens than
-    tokens, and a hit stays inside the dictionary's C code)."""
-
-    def __init__(self, tokenizer: Tokenizer, word_id: dict[str, int]) -> None:
-        super().__init__()
-        self.tokenizer = tokenizer
-        self.word_id = word_id
-
-    def __missing__(self, token: str) -> int:
-        mapped = self.tokenizer.map_token(token)
-        code = (SEPARATOR if mapped == "\n" else DROPPED if not mapped
-                else self.word_id.get(mapped, UNKNOWN))
-        self[token] = code
-        return code
 
 
 def _tfidf(rows: np.ndarray, ids: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray,
@@ -95,17 +78,7 @@ class WordNgrams:
     child_codes: np.ndarray
     child_ids: np.ndarray
     column: np.ndarray
-    word_id: dict[str, int] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.word_id = {word: i for i, word in enumerate(self.words)}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "word_id"}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.__post_init__()
+    word_id: dict[str, int] = field(repr=False)  # word -> its place in ``words``
 
     @classmethod
     def build(cls, terms: Sequence[str], idf: np.ndarray, ngram_range: Sequence[int],
@@ -130,7 +103,7 @@ class WordNgrams:
         ids = np.array([children[c] for c in codes.tolist()], dtype=np.int64)
         return cls([str(t) for t in terms], np.asarray(idf, dtype=np.float64),
                    (int(ngram_range[0]), int(ngram_range[1])), bool(sublinear_tf), words, codes,
-                   ids, column)
+                   ids, column, word_id)
 
     def tfidf(self, codes: np.ndarray) -> Sparse:
         """TF-IDF of texts given as word codes (ids, :data:`UNKNOWN`), one text after each
@@ -174,17 +147,7 @@ class CharNgrams:
     idf: np.ndarray
     ngram_range: tuple[int, int]
     sublinear_tf: bool
-    lookup: dict[str, int] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.lookup = {term: i for i, term in enumerate(self.terms)}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "lookup"}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.__post_init__()
+    lookup: dict[str, int] = field(repr=False)  # term -> its column
 
     def tfidf(self, texts: Sequence[str]) -> Sparse:
         get = self.lookup.get
@@ -337,9 +300,10 @@ class Scorer:
                 names += words.terms
             elif name == "chars":
                 tfidf = step.named_steps["tfidf"]
-                chars = CharNgrams([str(t) for t in tfidf.get_feature_names_out()],
-                                   np.asarray(tfidf.idf_, dtype=np.float64),
-                                   tuple(tfidf.ngram_range), bool(tfidf.sublinear_tf))
+                terms = [str(t) for t in tfidf.get_feature_names_out()]
+                chars = CharNgrams(terms, np.asarray(tfidf.idf_, dtype=np.float64),
+                                   tuple(tfidf.ngram_range), bool(tfidf.sublinear_tf),
+                                   {t: i for i, t in enumerate(terms)})
                 names += [f"chars:{t}" for t in chars.terms]
             elif name == "lexicon":
                 lexicon = Lexicon(list(step.themes_), dict(step.term_theme_), step.pattern_)
@@ -373,6 +337,12 @@ class Scorer:
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "_codes"}
 
+    def _code(self, token: str) -> int:
+        if token == "\n":
+            return SEPARATOR
+        mapped = self.tokenizer.map_token(token)
+        return self.words.word_id.get(mapped, UNKNOWN) if mapped else DROPPED
+
     def word_codes(self, texts: Sequence[str]) -> np.ndarray:
         """The texts' tokens as word ids (or :data:`UNKNOWN`), a :data:`SEPARATOR` between texts.
 
@@ -380,8 +350,8 @@ class Scorer:
         """
         tokens = self.tokenizer.cut_many_raw(texts)
         codes = self.__dict__.get("_codes")
-        if codes is None or len(codes) > 1_000_000:  # bounded, for endless streams of new tokens
-            codes = self.__dict__["_codes"] = _Codes(self.tokenizer, self.words.word_id)
+        if codes is None:
+            codes = self.__dict__["_codes"] = TokenMemo(self._code)
         found = np.fromiter(map(codes.__getitem__, tokens), np.int64, len(tokens))
         return found[found != DROPPED]
 

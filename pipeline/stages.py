@@ -36,6 +36,7 @@ from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle
 from pipeline.reading import Document, find_documents, read_document
 from pipeline.scorer import Scorer
 from pipeline.segment import Paragraph, segment_text
+from pipeline.text import load_lexicon
 
 log = logging.getLogger("pipeline")
 
@@ -161,8 +162,6 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
-    from pipeline.features import load_lexicon
-
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     return build_pipeline(config, lexicon)
 
@@ -225,7 +224,7 @@ def train(config: Config, training: TrainingSet | None = None,
     # The scorer classifies; it must give the Pipeline's probabilities (checked on a sample).
     scorer = Scorer.from_pipeline(pipeline)
     scorer.check(pipeline, [e.record() for e in examples[:: max(1, len(examples) // 2000)]])
-    return save_bundle(pipeline, meta, config.bundle_dir, scorer)
+    return save_bundle(pipeline, scorer, meta, config.bundle_dir)
 
 
 # ----------------------------------------------------------------------------- classify
@@ -386,8 +385,6 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                                     config.evaluate.bins, order=config.themes)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
-    from pipeline.features import load_lexicon
-
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
     report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout, normalizer)

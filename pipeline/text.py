@@ -7,6 +7,7 @@
   and algorithm in Rust, many times faster), folds Taiwan vocabulary to mainland words (社群→社区,
   资讯→信息; a table built from OpenCC's phrase dictionaries), and drops stop words. The same
   paragraph in either script and either vocabulary then gives the same tokens.
+- :func:`read_word_list` and :func:`load_lexicon` read the user dictionary, stop words and lexicon.
 
 Nothing here imports scikit-learn or SciPy, so classifying starts quickly.
 
@@ -20,12 +21,14 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from pipeline.errors import ConfigError
 
 _DIGITS = re.compile(r"\d+")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
@@ -135,6 +138,26 @@ def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
     return seg
 
 
+class TokenMemo(dict[str, Any]):
+    """``token -> compute(token)``, worked out on first sight and remembered.
+
+    A corpus has far fewer distinct tokens than tokens, and a remembered one is looked up inside
+    the dictionary's C code (``map(memo.__getitem__, tokens)``). Bounded: it starts afresh past
+    ``limit`` entries, for endless streams of new tokens.
+    """
+
+    def __init__(self, compute: Callable[[str], Any], limit: int = 1_000_000) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, token: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[token] = self.compute(token)
+        return value
+
+
 class Tokenizer:
     """Normalize then cut text into words with jieba or rjieba (picklable, built lazily).
 
@@ -166,10 +189,7 @@ class Tokenizer:
         self.stop_words = frozenset(self.normalizer(w) for w in stop_words)
 
     def map_token(self, token: str) -> str:
-        """The token after the vocabulary fold, or ``""`` when it is dropped (a line break, the
-        separator of :meth:`cut_many_raw`, is kept)."""
-        if token == "\n":
-            return token
+        """The token after the vocabulary fold, or ``""`` when it is dropped."""
         if self.fold_vocabulary:
             token = vocabulary_fold().get(token, token)
         if token in self.stop_words or not _WORDLIKE.search(token):
@@ -185,15 +205,10 @@ class Tokenizer:
 
     def cut(self, normalized: str) -> list[str]:
         """Cut already-normalized text; keep word-like tokens that are not stop words."""
-        tokens = self.cut_raw(normalized.replace("\n", " "))
-        # What becomes of each distinct token is worked out once and remembered (a corpus has far
-        # fewer distinct tokens than tokens); the per-token work then runs inside map and filter.
-        memo = self.__dict__.setdefault("_memo", {})
-        if len(memo) > 1_000_000:  # bounded, for endless streams of new tokens
-            memo.clear()
-        for token in set(tokens).difference(memo):
-            memo[token] = self.map_token(token)
-        return list(filter(None, map(memo.__getitem__, tokens)))
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = TokenMemo(self.map_token)
+        return list(filter(None, map(memo.__getitem__, self.cut_raw(normalized))))
 
     def cut_many_raw(self, texts: Sequence[str]) -> list[str]:
         """Normalize and cut many texts at once: every token, with a ``"\\n"`` between texts.
@@ -219,3 +234,27 @@ def tokenize(text: str, backend: str = "jieba") -> list[str]:
     True
     """
     return Tokenizer(backend=backend)(text)
+
+
+def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, list[str]]:
+    """Read a lexicon YAML file (theme -> list of terms); every theme must be a known one."""
+    if path is None:
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read lexicon: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a lexicon maps each theme to a list of terms")
+    unknown = sorted(set(data) - set(themes))
+    if unknown:
+        raise ConfigError(f"{path}: unknown themes {unknown}; allowed: {', '.join(themes)}")
+    lexicon: dict[str, list[str]] = {}
+    for theme in themes:
+        terms = data.get(theme) or []
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ConfigError(f"{path}: {theme}: must be a list of terms")
+        lexicon[theme] = terms
+    return lexicon
