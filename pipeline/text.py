@@ -221,7 +221,13 @@ class Tokenizer:
         return self.cut_raw(self.normalizer(joined))
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+        # Stop words sorted: a set pickles in hash order, which changes from process to process,
+        # and the same training must give the same bundle bytes.
+        state = {k: v for k, v in self.__dict__.items() if k != "_memo"}
+        return {**state, "stop_words": tuple(sorted(self.stop_words))}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, stop_words=frozenset(state["stop_words"]))
 
     def __call__(self, text: str) -> list[str]:
         return self.cut(self.normalizer(text))

@@ -16,8 +16,9 @@ from pipeline.output import validator
 
 
 def pipeline(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
-             timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+             timeout: float = 300,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "pipeline", *args], input=stdin,
                           capture_output=True, cwd=cwd or ROOT, env=env, timeout=timeout)
 
@@ -69,6 +70,21 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert result.returncode == 0, result.stderr.decode()
     assert b"model saved to" in result.stderr
     return config, tmp / "models" / "cli"
+
+
+def test_training_in_two_processes_gives_the_same_bundle_bytes(tmp_path: Path) -> None:
+    # Different hash seeds: nothing set-ordered may leak into the pickles.
+    hashes = []
+    for seed in ("1", "2"):
+        config = write_corpus_config(tmp_path / f"config{seed}.yaml",
+                                     f"model: {{dir: models{seed}, name: m}}")
+        result = pipeline("train", "--config", str(config), "--no-metrics",
+                          env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr.decode()
+        meta = json.loads((tmp_path / f"models{seed}" / "m" / "model.json").read_text("utf-8"))
+        hashes.append({name: f["sha256"] for name, f in meta["files"].items()})
+    assert hashes[0] == hashes[1]
+    assert set(hashes[0]) == {"model.pkl", "scorer.pkl"}
 
 
 def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
