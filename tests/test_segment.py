@@ -131,3 +131,38 @@ def test_config_patterns_add_boilerplate() -> None:
     custom = segment_text("d", text, boilerplate_patterns=[r"侵刪"])
     assert [p.kind for p in custom] == ["body", "boilerplate"]
 
+
+
+def test_config_patterns_apply_to_long_prose_lines() -> None:
+    notice = "本文由某某公眾號授權轉載,內容僅供參考,不代表本站觀點,如有侵權請與本站聯繫刪除。" * 3
+    custom = segment_text("d", f"市委召開會議,部署疫情防控工作。\n{notice}",
+                          boilerplate_patterns=[r"侵權請"])
+    assert [p.kind for p in custom] == ["body", "boilerplate"]
+
+
+def test_news_page_furniture() -> None:
+    """Publication stamps, bylines, photo captions and a notice's addressees carry no theme; a
+    chronology's dated entries are body text even without a final stop."""
+    lines = {
+        "县里防疫工作再加力": "heading",
+        "2020-02-03 10:15:20 来源：某某融媒体中心 作者：张三": "boilerplate",
+        "本报记者 李四 通讯员 王五": "boilerplate",
+        "新華社記者 陳某 林某": "boilerplate",
+        "地方中心/王某某報導": "boilerplate",
+        "▲社区工作人员在卡点登记返乡人员信息。": "boilerplate",
+        "村民们把自家种的蔬菜装上货车,送往县城隔离点。（记者赵六摄）": "boilerplate",
+        "志願者為居民配送物資。(圖/某某提供)": "boilerplate",
+        "张三（左）": "boilerplate",
+        "时 间：2020-02-03 10:15": "boilerplate",
+        "2020/2/5 09:30（2/5 10:00 更新）": "boilerplate",
+        "各乡镇人民政府，县直各单位：": "boilerplate",
+        "2月3日,县委召开常委会议,研究部署疫情防控工作,要求各级干部取消休假、全员在岗。": "body",
+        "各乡镇、各部门要切实做好以下工作：": "body",
+        "1/25 县指挥部发布第2号通告,关闭全县农贸市场": "body",
+        "1月26日 全县启动一级响应,各村设立防控卡点": "body",
+        "县指挥部 2020年2月5日": "boilerplate",
+    }
+    paragraphs = segment_text("d", "\n".join(lines))
+    assert {p.text: p.kind for p in paragraphs} == lines
+    assert {p.article_title for p in paragraphs if p.kind == "body"} == {"县里防疫工作再加力"}
+    assert {p.heading for p in paragraphs if p.kind == "body"} == {None}  # no caption as heading
