@@ -69,7 +69,7 @@ def train_parts(config: Config) -> dict[str, str]:
     documents = [p for p in find_documents(list(c.documents)) if Path(p).stem in labelled]
     files = files_hash([*documents, *c.labels, *(c.written if c.use_written else []),
                         *c.heldout_documents, *c.heldout_labels, t.user_dict, t.stop_words,
-                        config.vectorize.lexicon.path])
+                        config.vectorize.lexicon.path, config.vectorize.actors.path])
     parts = {"training data": config_hash(files)}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}

@@ -143,11 +143,19 @@ class LexiconConfig(_Section):
     weight: float = Field(0.0, ge=0.0, le=10.0)
 
 
+class ActorsConfig(_Section):
+    """Actor words per theme: each theme's share of the sentences that one of its actors leads."""
+
+    path: Path | None = None
+    weight: float = Field(0.0, ge=0.0, le=10.0)
+
+
 class VectorizeConfig(_Section):
     words: WordsConfig = WordsConfig()
     chars: CharsConfig = CharsConfig()
     context: ContextConfig = ContextConfig()
     lexicon: LexiconConfig = LexiconConfig()
+    actors: ActorsConfig = ActorsConfig()
 
 
 class ModelConfig(_Section):
@@ -234,6 +242,7 @@ _INPUT_PATHS = (
     ("tokenize", "user_dict"),
     ("tokenize", "stop_words"),
     ("vectorize", "lexicon", "path"),
+    ("vectorize", "actors", "path"),
 )
 _OUTPUT_PATHS = (("model", "dir"), ("output", "path"))
 

@@ -9,6 +9,7 @@ fitted values through :class:`pipeline.scorer.Scorer`, which needs no scikit-lea
 - :class:`WordsWithContext` is the TF-IDF of word n-grams, with the heading's and title's words
   added into the same columns.
 - :class:`LexiconFeatures` counts each theme's lexicon terms in a paragraph.
+- :class:`SentenceActors` gives each theme's share of the sentences that one of its actors leads.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from pipeline.text import Normalizer, Tokenizer
+from pipeline.text import Normalizer, Tokenizer, sentences
 
 
 class Prepare(BaseEstimator, TransformerMixin):
@@ -166,6 +167,19 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         return self.counter_.get_feature_names_out()
 
 
+def term_pattern(lexicon: Mapping[str, Sequence[str]] | None, normalizer: Normalizer | None
+                 ) -> tuple[list[str], dict[str, int], re.Pattern[str] | None]:
+    """(themes, normalized term -> theme index, one pattern of all terms, longest first)."""
+    norm = normalizer or Normalizer()
+    themes = list(lexicon or {})
+    term_theme: dict[str, int] = {}
+    for i, theme in enumerate(themes):
+        for term in (lexicon or {})[theme]:
+            term_theme.setdefault(norm(term), i)
+    terms = sorted(term_theme, key=len, reverse=True)
+    return themes, term_theme, re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
 class LexiconFeatures(BaseEstimator, TransformerMixin):
     """Count each theme's lexicon terms in the normalized text: one column per theme.
 
@@ -186,14 +200,8 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
         self.normalizer = normalizer
 
     def fit(self, X: Sequence[Mapping[str, str]], y: Any = None) -> LexiconFeatures:
-        norm = self.normalizer or Normalizer()
-        self.themes_ = list(self.lexicon or {})
-        self.term_theme_: dict[str, int] = {}
-        for i, theme in enumerate(self.themes_):
-            for term in (self.lexicon or {})[theme]:
-                self.term_theme_.setdefault(norm(term), i)
-        terms = sorted(self.term_theme_, key=len, reverse=True)
-        self.pattern_ = re.compile("|".join(map(re.escape, terms))) if terms else None
+        self.themes_, self.term_theme_, self.pattern_ = term_pattern(self.lexicon,
+                                                                     self.normalizer)
         return self
 
     def matches(self, normalized: str) -> list[str]:
@@ -209,3 +217,50 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray([f"lexicon:{t}" for t in self.themes_], dtype=object)
+
+
+class SentenceActors(BaseEstimator, TransformerMixin):
+    """Whose action a paragraph is about: per theme, the share of its sentences whose first actor
+    word is one of that theme's (the guide's rule: count the sentences).
+
+    Parameters
+    ----------
+    actors : theme id -> actor words (either script; normalized like the text).
+    normalizer : the same :class:`Normalizer` the text goes through.
+
+    Example
+    -------
+    >>> actors = {"leadership": ["市委"], "medical": ["医院"]}
+    >>> X = [{"chars": "市委召开会议。医院收治患者。医院开设发热门诊。"}]
+    >>> SentenceActors(actors).fit(X).transform(X).toarray().round(3).tolist()
+    [[0.333, 0.667]]
+    """
+
+    def __init__(self, actors: Mapping[str, Sequence[str]] | None = None,
+                 normalizer: Normalizer | None = None) -> None:
+        self.actors = actors
+        self.normalizer = normalizer
+
+    def fit(self, X: Sequence[Mapping[str, str]], y: Any = None) -> SentenceActors:
+        self.themes_, self.term_theme_, self.pattern_ = term_pattern(self.actors, self.normalizer)
+        return self
+
+    def leading(self, normalized: str) -> list[str | None]:
+        """Each sentence's first actor word (``None`` for a sentence without one)."""
+        search = self.pattern_.search if self.pattern_ is not None else (lambda s: None)
+        found = [search(s) for s in sentences(normalized)]
+        return [m.group(0) if m else None for m in found]
+
+    def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
+        shares = np.zeros((len(X), len(self.themes_)), dtype=np.float64)
+        for row, x in enumerate(X):
+            lead = self.leading(x["chars"])
+            for term in lead:
+                if term is not None:
+                    shares[row, self.term_theme_[term]] += 1
+            if lead:
+                shares[row] /= len(lead)
+        return sp.csr_matrix(shares)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([f"actors:{t}" for t in self.themes_], dtype=object)

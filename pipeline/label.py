@@ -5,8 +5,9 @@
 
 Evidence is the few features that pushed a paragraph toward its label: the paragraph's feature
 values times the classifier's (centred) weights for that label, highest first. Terms are shown in
-their normalized (Simplified) form; character n-grams are prefixed ``chars:``, and a lexicon feature
-is shown as the lexicon terms it matched (``lexicon:医院``).
+their normalized (Simplified) form; character n-grams are prefixed ``chars:``, a lexicon feature
+is shown as the lexicon terms it matched (``lexicon:医院``), and a sentence-actor feature as the
+actor words that lead the paragraph's sentences (``actor:医院``).
 """
 
 from __future__ import annotations
@@ -42,26 +43,44 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n
     rows, cols = rows[pick], cols[pick]
-    lexicon = scorer.lexicon
-    first = next((start for part, start, _ in scorer.parts if part == "lexicon"), None)
-    if lexicon is None or first is None or scores.normalized is None:
+    # A lexicon or actors feature is shown as the paragraph's own terms behind it.
+    spans = {part: (first, first + width) for part, first, width in _part_spans(scorer)}
+    explain = {name: spans[name] for name in ("lexicon", "actors")
+               if name in spans and getattr(scorer, name) is not None}
+    if not explain or scores.normalized is None:
         every = scorer.feature_names
         names = [every[c] for c in cols.tolist()]
         bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
         return [names[a:b] for a, b in pairwise(bounds)]
-    # A lexicon feature is shown as the lexicon terms of its theme that the paragraph has.
     for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
         terms = out[row]
         if len(terms) >= n:
             continue
-        if col >= first:
-            matched = dict.fromkeys(lexicon.matches(scores.normalized[row]))
-            terms.extend(f"lexicon:{t}" for t in matched
-                         if lexicon.term_theme[t] == col - first and f"lexicon:{t}" not in terms)
-            del terms[n:]
-        else:
+        source = next((name for name, (a, b) in explain.items() if a <= col < b), None)
+        if source is None:
             terms.append(scorer.feature_names[col])
+            continue
+        theme = col - explain[source][0]
+        if source == "lexicon":
+            lexicon = scorer.lexicon
+            found = lexicon.matches(scores.normalized[row]) if lexicon else []
+            shown = [f"lexicon:{t}" for t in dict.fromkeys(found)
+                     if lexicon and lexicon.term_theme[t] == theme]
+        else:
+            actors = scorer.actors
+            found = actors.leading(scores.normalized[row]) if actors else []
+            shown = [f"actor:{t}" for t in dict.fromkeys(found)
+                     if t is not None and actors and actors.term_theme[t] == theme]
+        terms.extend(t for t in shown if t not in terms)
+        del terms[n:]
     return out
+
+
+def _part_spans(scorer: Scorer) -> list[tuple[str, int, int]]:
+    """(part, first column, number of columns) of each feature part, in column order."""
+    starts = [(name, first) for name, first, _ in scorer.parts]
+    ends = [first for _, first in starts[1:]] + [scorer.n_features]
+    return [(name, first, end - first) for (name, first), end in zip(starts, ends, strict=True)]
 
 
 def annotate(

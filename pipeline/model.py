@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # config or reading model.json should not pay for that.
 ClassifierMixin = Pipeline = Any
 
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3  # 3: the scorer has sentence actors
 MODEL_FILE = "model.pkl"
 SCORER_FILE = "scorer.pkl"
 META_FILE = "model.json"
@@ -151,8 +151,10 @@ def _char_vectorizer(cfg: Any) -> Any:
     )
 
 
-def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = None) -> Pipeline:
-    """The unfitted feature+classifier Pipeline that ``config`` describes.
+def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = None,
+                   actors: Mapping[str, Sequence[str]] | None = None) -> Pipeline:
+    """The unfitted feature+classifier Pipeline that ``config`` describes (``lexicon`` and
+    ``actors`` are the contents of the files it names).
 
     Example
     -------
@@ -164,7 +166,13 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    from pipeline.features import LexiconFeatures, Prepare, WordsWithContext, select_field
+    from pipeline.features import (
+        LexiconFeatures,
+        Prepare,
+        SentenceActors,
+        WordsWithContext,
+        select_field,
+    )
     from pipeline.text import Normalizer, Tokenizer, read_word_list
 
     t = config.tokenize
@@ -194,6 +202,9 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     if lexicon and v.lexicon.weight > 0:
         parts.append(("lexicon", LexiconFeatures(lexicon=dict(lexicon), normalizer=normalizer)))
         weights["lexicon"] = v.lexicon.weight
+    if actors and v.actors.weight > 0:
+        parts.append(("actors", SentenceActors(actors=dict(actors), normalizer=normalizer)))
+        weights["actors"] = v.actors.weight
     m = config.model
     params = validate_classifier(m.classifier, m.params)
     classifier = CLASSIFIERS[m.classifier].build(params, m.seed)

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.text import Tokenizer, TokenMemo
+from pipeline.text import Tokenizer, TokenMemo, sentences
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these to one space
 
@@ -226,6 +226,34 @@ class Lexicon:
 
 
 @dataclass
+class Actors:
+    """Sentence actors: per theme, the share of sentences whose first actor word is the theme's."""
+
+    themes: list[str]
+    term_theme: dict[str, int]
+    pattern: re.Pattern[str] | None
+
+    def leading(self, normalized: str) -> list[str | None]:
+        """Each sentence's first actor word (``None`` for a sentence without one)."""
+        if self.pattern is None:
+            return [None for _ in sentences(normalized)]
+        found = [self.pattern.search(s) for s in sentences(normalized)]
+        return [m.group(0) if m else None for m in found]
+
+    def features(self, normalized: Sequence[str]) -> Sparse:
+        shares = np.zeros((len(normalized), len(self.themes)))
+        for row, text in enumerate(normalized):
+            lead = self.leading(text)
+            for term in lead:
+                if term is not None:
+                    shares[row, self.term_theme[term]] += 1
+            if lead:
+                shares[row] /= len(lead)
+        rows, cols = np.nonzero(shares)
+        return Sparse(rows, cols, shares[rows, cols], len(normalized))
+
+
+@dataclass
 class Calibrated:
     """One of a calibrated classifier's members: a linear model and one calibrator per class."""
 
@@ -257,7 +285,7 @@ class Scores:
 
     proba: np.ndarray  # paragraphs × classes
     features: Sparse
-    normalized: list[str] | None  # each paragraph's normalized text, when the lexicon needs it
+    normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
 
 
 @dataclass
@@ -268,9 +296,10 @@ class Scorer:
     tokenizer: Tokenizer
     words: WordNgrams
     context: dict[str, float]  # heading / title -> weight added into the words' columns
-    parts: list[tuple[str, int, float]]  # (words|chars|lexicon, first column, union weight)
+    parts: list[tuple[str, int, float]]  # (words|chars|lexicon|actors, first column, weight)
     chars: CharNgrams | None
     lexicon: Lexicon | None
+    actors: Actors | None
     n_features: int
     weights: np.ndarray | None  # classes × features; probabilities: softmax(x·Wᵀ + intercept)
     intercept: np.ndarray | None
@@ -287,7 +316,7 @@ class Scorer:
         prepare = pipeline.named_steps["prepare"]
         union = pipeline.named_steps["features"]
         weights = union.transformer_weights or {}
-        words = chars = lexicon = None
+        words = chars = lexicon = actors = None
         context: dict[str, float] = {}
         parts, names = [], []
         for name, step in union.transformer_list:
@@ -308,6 +337,9 @@ class Scorer:
             elif name == "lexicon":
                 lexicon = Lexicon(list(step.themes_), dict(step.term_theme_), step.pattern_)
                 names += [f"lexicon:{t}" for t in lexicon.themes]
+            elif name == "actors":
+                actors = Actors(list(step.themes_), dict(step.term_theme_), step.pattern_)
+                names += [f"actors:{t}" for t in actors.themes]
             else:
                 raise ModelError(f"no scorer for the feature part {name!r}")
         if words is None:
@@ -316,7 +348,7 @@ class Scorer:
         weights, intercept, calibrated = _link(classifier)
         return cls(
             classes=[str(c) for c in classifier.classes_], tokenizer=prepare.tokenizer,
-            words=words, context=context, parts=parts, chars=chars, lexicon=lexicon,
+            words=words, context=context, parts=parts, chars=chars, lexicon=lexicon, actors=actors,
             n_features=len(names), weights=weights, intercept=intercept, calibrated=calibrated,
             explain_weights=linear_weights(classifier), feature_names=names,
         )
@@ -372,13 +404,15 @@ class Scorer:
             which = np.fromiter(map(position.__getitem__, values), np.int64, n)
             words = words.add_rows(context, which, weight, len(self.words.terms))
         normalized = None
-        if self.chars is not None or self.lexicon is not None:
+        if self.chars is not None or self.lexicon is not None or self.actors is not None:
             normalized = [tok.normalizer(r["text"]) for r in records]
         made = {"words": words}
         if self.chars is not None and normalized is not None:
             made["chars"] = self.chars.tfidf(normalized)
         if self.lexicon is not None and normalized is not None:
             made["lexicon"] = self.lexicon.features(normalized)
+        if self.actors is not None and normalized is not None:
+            made["actors"] = self.actors.features(normalized)
         blocks = [(made[name], first, weight) for name, first, weight in self.parts]
         if len(blocks) == 1 and blocks[0][1] == 0 and blocks[0][2] == 1.0:
             return words, normalized

@@ -162,8 +162,9 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
-    lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
-    return build_pipeline(config, lexicon)
+    v = config.vectorize
+    return build_pipeline(config, load_lexicon(v.lexicon.path, config.themes),
+                          load_lexicon(v.actors.path, config.themes))
 
 
 def cross_validate(config: Config, training: TrainingSet, progress: Any = None,

@@ -100,6 +100,18 @@ class Normalizer:
         return hash((self.conversion, self.fold_numbers))
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;]")  # after normalization ！？； are half-width
+
+
+def sentences(normalized: str) -> list[str]:
+    """The non-blank sentences of a normalized paragraph.
+
+    >>> sentences("市委召开会议。医院收治患者!  ")
+    ['市委召开会议', '医院收治患者']
+    """
+    return [s for s in _SENTENCE_END.split(normalized) if s.strip()]
+
+
 def read_word_list(path: Path | str | None) -> tuple[str, ...]:
     """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
     if path is None:
@@ -243,7 +255,8 @@ def tokenize(text: str, backend: str = "jieba") -> list[str]:
 
 
 def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, list[str]]:
-    """Read a lexicon YAML file (theme -> list of terms); every theme must be a known one."""
+    """Read a theme -> terms YAML file (the lexicon, the actor words); every theme must be a
+    known one."""
     if path is None:
         return {}
     import yaml
@@ -251,9 +264,9 @@ def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, li
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read lexicon: {exc}") from None
+        raise ConfigError(f"{path}: cannot read it: {exc}") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a lexicon maps each theme to a list of terms")
+        raise ConfigError(f"{path}: must map each theme to a list of terms")
     unknown = sorted(set(data) - set(themes))
     if unknown:
         raise ConfigError(f"{path}: unknown themes {unknown}; allowed: {', '.join(themes)}")

@@ -27,7 +27,8 @@ def corpus_config(tmp: Path, **sections: dict) -> Config:
             "user_dict": str(ROOT / "configs/userdict.txt"),
             "stop_words": str(ROOT / "configs/stopwords.txt"),
         },
-        "vectorize": {"lexicon": {"path": str(ROOT / "configs/lexicon.yaml")}},
+        "vectorize": {"lexicon": {"path": str(ROOT / "configs/lexicon.yaml")},
+                      "actors": {"path": str(ROOT / "configs/actors.yaml"), "weight": 1.0}},
         "model": {"dir": str(tmp / "models")},
         "output": {"path": str(tmp / "out" / "labelled.json")},
     }

@@ -9,8 +9,9 @@ import opencc
 import pytest
 from conftest import ROOT
 
+from pipeline.features import SentenceActors
 from pipeline.segment import segment_text
-from pipeline.text import Normalizer, Tokenizer, read_word_list, tokenize
+from pipeline.text import Normalizer, Tokenizer, load_lexicon, read_word_list, tokenize
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,37 @@ def test_fast_counts_equal_scikit_learn_counts(seed_body: list[str],
     assert fast.shape == reference.shape
     assert (fast != reference).nnz == 0
     assert fast.nnz > 0
+
+
+@pytest.fixture(scope="module")
+def actors() -> SentenceActors:
+    themes = ["leadership", "grassroots", "medical", "public_participation"]
+    words = load_lexicon(ROOT / "configs" / "actors.yaml", themes)
+    return SentenceActors(words, Normalizer()).fit([])
+
+
+def _shares(actors: SentenceActors, text: str) -> dict[str, float]:
+    row = actors.transform([{"chars": Normalizer()(text)}]).toarray()[0]
+    return {t: round(float(v), 3) for t, v in zip(actors.themes_, row, strict=True) if v}
+
+
+def test_sentence_actors_count_whose_sentences_they_are(actors: SentenceActors) -> None:
+    # Two of three sentences are led by a hospital, one by the city committee; the words inside
+    # a sentence (患者 after 医院) do not count.
+    text = "市委召开常委会议，研究部署救治工作。医院收治患者12人。医院开设发热门诊！"
+    assert _shares(actors, text) == {"leadership": 0.333, "medical": 0.667}
+    # A sentence without any actor still counts in the share.
+    assert _shares(actors, "社区网格员入户排查。天气很冷。") == {"grassroots": 0.5}
+    assert _shares(actors, "天气很冷。") == {}
+    assert _shares(actors, "") == {}
+
+
+def test_sentence_actors_take_the_longest_word_and_either_script(actors: SentenceActors) -> None:
+    # 村民 (villagers: the public) is longer than 村 (the village: grassroots).
+    assert _shares(actors, "村民自发捐款两万元。") == {"public_participation": 1.0}
+    assert _shares(actors, "村干部在卡点值守。") == {"grassroots": 1.0}
+    simplified = "县卫生健康局派出医疗队。企业捐赠口罩；志愿者送菜上门。"
+    traditional = opencc.OpenCC("s2twp").convert(simplified)
+    assert _shares(actors, simplified) == _shares(actors, traditional)
+    assert actors.get_feature_names_out().tolist() == [
+        "actors:leadership", "actors:grassroots", "actors:medical", "actors:public_participation"]

@@ -12,9 +12,11 @@ from conftest import SEED, corpus_config
 
 from pipeline.config import Config
 from pipeline.errors import ModelError
+from pipeline.label import annotate
 from pipeline.model import CLASSIFIERS, load_bundle
 from pipeline.reading import read_document
 from pipeline.stages import label_document, load_training_set, segment_document
+from pipeline.text import sentences
 
 
 def _seed_records(config: Config) -> list[dict]:
@@ -72,7 +74,8 @@ def test_labelled_paragraphs_carry_label_scores_evidence(trained: tuple[Config, 
         flagged = ranked[0] < config.label.review_below or (
             ranked[0] - ranked[1] < config.label.review_margin)
         assert p["needs_review"] == flagged
-    # Evidence is in the paragraph: its words, its heading's words, or matched lexicon terms.
+    # Evidence is in the paragraph: its words, its heading's words, matched lexicon terms or
+    # the actor words that lead its sentences.
     prepared = bundle.pipeline.named_steps["prepare"].transform(
         [{"text": p["text"], "heading": p["heading"]} for p in body])
     for p, prep in zip(body, prepared, strict=True):
@@ -80,6 +83,8 @@ def test_labelled_paragraphs_carry_label_scores_evidence(trained: tuple[Config, 
             kind, _, word = term.rpartition(":")
             if kind == "lexicon":
                 assert word in prep["chars"], term
+            elif kind == "actor":
+                assert any(word in s for s in sentences(prep["chars"])), term
             else:  # a word (or word pair) of the paragraph or of its heading
                 pairs = [prep["words"], prep["heading"]]
                 assert any(f" {word} " in f" {s} " for s in pairs), (term, p["text"][:30])
@@ -185,3 +190,18 @@ def test_lexicon_features_give_lexicon_evidence(tmp_path: Path) -> None:
     lexicon_terms = [t for t in evidence if t.startswith("lexicon:")]
     assert lexicon_terms
     assert all(t.removeprefix("lexicon:") for t in lexicon_terms)
+
+
+def test_sentence_actors_give_actor_evidence(trained) -> None:
+    _, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    assert "actors" in dict(bundle.pipeline.named_steps["features"].transformer_list)
+    records = [{"text": "医院派出医护人员驰援武汉。医院开设发热门诊。"},
+               {"text": "社区网格员逐户排查返乡人员。村干部在卡点值守。"}]
+    fields = annotate(bundle.scorer, bundle.themes, bundle.scorer.score(records),
+                      evidence_terms=10)
+    assert [f["label"] for f in fields] == ["medical", "grassroots"]
+    # An actor term is shown only for the label's theme and only if it leads a sentence.
+    assert "actor:医院" in fields[0]["evidence"] and "actor:医护" not in fields[0]["evidence"]
+    assert {t for t in fields[1]["evidence"] if t.startswith("actor:")} <= {"actor:社区",
+                                                                            "actor:村干部"}

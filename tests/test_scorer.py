@@ -69,6 +69,12 @@ VARIANTS = {
         "model": {"classifier": "logistic_regression"},
     },
     "trigrams_binary": {"vectorize": {"words": {"ngram_range": [1, 3]}}},
+    "actors_lexicon_title_svm": {
+        "vectorize": {"actors": {"path": str(ROOT / "configs/actors.yaml"), "weight": 2.0},
+                      "lexicon": {"path": str(ROOT / "configs/lexicon.yaml"), "weight": 0.5},
+                      "context": {"title_weight": 0.5}},
+        "model": {"classifier": "linear_svm"},
+    },
 }
 
 
@@ -145,4 +151,18 @@ def test_evidence_is_each_paragraphs_strongest_features_in_order(trained) -> Non
         cols, values = f.cols[indptr[i]:indptr[i + 1]], f.values[indptr[i]:indptr[i + 1]]
         contrib = values * scorer.explain_weights[label, cols]
         ranked = sorted((c, col) for c, col in zip(-contrib, cols, strict=True) if c < 0)
-        assert field["evidence"] == [scorer.feature_names[col] for _, col in ranked[:5]]
+        # A sentence-actor feature is shown as the actor words of its theme that lead sentences.
+        expected: list[str] = []
+        for _, col in ranked:
+            name = scorer.feature_names[col]
+            if name.startswith("actors:") and scorer.actors is not None:
+                theme = scorer.actors.themes.index(name.removeprefix("actors:"))
+                leading = scorer.actors.leading(scores.normalized[i])
+                expected += [f"actor:{t}" for t in dict.fromkeys(leading) if t is not None
+                             and scorer.actors.term_theme[t] == theme
+                             and f"actor:{t}" not in expected]
+            else:
+                expected.append(name)
+            if len(expected) >= 5:
+                break
+        assert field["evidence"] == expected[:5]
