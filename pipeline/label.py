@@ -43,37 +43,53 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n
     rows, cols = rows[pick], cols[pick]
+    every = scorer.feature_names
+    names = [every[c] for c in cols.tolist()]
+    bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
+    out = [names[a:b] for a, b in pairwise(bounds)]
     # A lexicon or actors feature is shown as the paragraph's own terms behind it.
     spans = {part: (first, first + width) for part, first, width in _part_spans(scorer)}
-    explain = {name: spans[name] for name in ("lexicon", "actors")
-               if name in spans and getattr(scorer, name) is not None}
-    if not explain or scores.normalized is None:
-        every = scorer.feature_names
-        names = [every[c] for c in cols.tolist()]
-        bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
-        return [names[a:b] for a, b in pairwise(bounds)]
-    for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
-        terms = out[row]
-        if len(terms) >= n:
-            continue
-        source = next((name for name, (a, b) in explain.items() if a <= col < b), None)
-        if source is None:
-            terms.append(scorer.feature_names[col])
-            continue
-        theme = col - explain[source][0]
-        if source == "lexicon":
-            lexicon = scorer.lexicon
-            found = lexicon.matches(scores.normalized[row]) if lexicon else []
-            shown = [f"lexicon:{t}" for t in dict.fromkeys(found)
-                     if lexicon and lexicon.term_theme[t] == theme]
-        else:
-            actors = scorer.actors
-            found = actors.leading(scores.normalized[row]) if actors else []
-            shown = [f"actor:{t}" for t in dict.fromkeys(found)
-                     if t is not None and actors and actors.term_theme[t] == theme]
-        terms.extend(t for t in shown if t not in terms)
-        del terms[n:]
+    special = np.zeros(len(cols), dtype=bool)
+    for name in ("lexicon", "actors"):
+        if name in spans and getattr(scorer, name) is not None:
+            special |= (cols >= spans[name][0]) & (cols < spans[name][1])
+    if not special.any() or scores.normalized is None:
+        return out
+    is_special, col_list = special.tolist(), cols.tolist()
+    for row in np.unique(rows[special]).tolist():
+        terms: list[str] = []
+        for k in range(bounds[row], bounds[row + 1]):
+            if len(terms) >= n:
+                break
+            if is_special[k]:
+                explained = _explained(scorer, scores, spans, row, col_list[k])
+                terms.extend(t for t in explained if t not in terms)
+            else:
+                terms.append(names[k])
+        out[row] = terms[:n]
     return out
+
+
+def _explained(scorer: Scorer, scores: Scores, spans: dict[str, tuple[int, int]], row: int,
+               col: int) -> list[str]:
+    """A feature as evidence: its name, or the paragraph's lexicon terms or sentence-leading
+    actor words of its theme."""
+    for name in ("lexicon", "actors"):
+        first, end = spans.get(name, (0, 0))
+        if not first <= col < end:
+            continue
+        theme = col - first
+        if name == "lexicon" and scorer.lexicon is not None and scores.normalized is not None:
+            lexicon = scorer.lexicon
+            return [f"lexicon:{t}" for t in dict.fromkeys(lexicon.matches(scores.normalized[row]))
+                    if lexicon.term_theme[t] == theme]
+        if name == "actors" and scorer.actors is not None and scores.normalized is not None:
+            actors = scorer.actors
+            leaders = (scores.leaders[row] if scores.leaders is not None
+                       else actors.leading(scores.normalized[row]))
+            return [f"actor:{t}" for t in dict.fromkeys(leaders)
+                    if t is not None and actors.term_theme[t] == theme]
+    return [scorer.feature_names[col]]
 
 
 def _part_spans(scorer: Scorer) -> list[tuple[str, int, int]]:

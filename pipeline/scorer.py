@@ -41,6 +41,7 @@ _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these
 
 
 SEPARATOR, UNKNOWN, DROPPED = -2, -1, -3  # codes of tokens that are not vocabulary words
+Leaders = list[list[str | None]]  # per paragraph, each sentence's first actor word (or None)
 
 
 def _tfidf(rows: np.ndarray, ids: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray,
@@ -240,17 +241,18 @@ class Actors:
         found = [self.pattern.search(s) for s in sentences(normalized)]
         return [m.group(0) if m else None for m in found]
 
-    def features(self, normalized: Sequence[str]) -> Sparse:
+    def features(self, normalized: Sequence[str]) -> tuple[Sparse, Leaders]:
+        """The shares, and each paragraph's sentence leaders (kept for evidence)."""
         shares = np.zeros((len(normalized), len(self.themes)))
-        for row, text in enumerate(normalized):
-            lead = self.leading(text)
+        leaders = [self.leading(text) for text in normalized]
+        for row, lead in enumerate(leaders):
             for term in lead:
                 if term is not None:
                     shares[row, self.term_theme[term]] += 1
             if lead:
                 shares[row] /= len(lead)
         rows, cols = np.nonzero(shares)
-        return Sparse(rows, cols, shares[rows, cols], len(normalized))
+        return Sparse(rows, cols, shares[rows, cols], len(normalized)), leaders
 
 
 @dataclass
@@ -286,6 +288,7 @@ class Scores:
     proba: np.ndarray  # paragraphs × classes
     features: Sparse
     normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
+    leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
 
 
 @dataclass
@@ -376,24 +379,32 @@ class Scorer:
         return self.words.word_id.get(mapped, UNKNOWN) if mapped else DROPPED
 
     def word_codes(self, texts: Sequence[str]) -> np.ndarray:
-        """The texts' tokens as word ids (or :data:`UNKNOWN`), a :data:`SEPARATOR` between texts.
+        """The texts' tokens as word ids (or :data:`UNKNOWN`), a :data:`SEPARATOR` between texts."""
+        return self.token_codes(self.tokenizer.cut_many_raw(texts))
+
+    def token_codes(self, tokens: Sequence[str]) -> np.ndarray:
+        """Raw tokens (as :meth:`Tokenizer.cut_raw` gives them) as word ids.
 
         Each distinct token is folded, filtered and looked up once, and remembered.
         """
-        tokens = self.tokenizer.cut_many_raw(texts)
         codes = self.__dict__.get("_codes")
         if codes is None:
             codes = self.__dict__["_codes"] = TokenMemo(self._code)
         found = np.fromiter(map(codes.__getitem__, tokens), np.int64, len(tokens))
         return found[found != DROPPED]
 
-    def features(self, records: Sequence[Mapping[str, Any]]) -> tuple[Sparse, list[str] | None]:
-        """The feature matrix of paragraph records, as the Pipeline's feature union makes it."""
+    def features(self, records: Sequence[Mapping[str, Any]]) -> tuple[Sparse, list[str] | None,
+                                                                        Leaders | None]:
+        """The feature matrix of paragraph records, as the Pipeline's feature union makes it;
+        with each paragraph's normalized text and sentence leaders when a part needed them."""
         n = len(records)
         tok = self.tokenizer
         if n == 0:
-            return Sparse(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)), 0), []
-        words = self.words.tfidf(self.word_codes([r["text"] for r in records]))
+            none = Sparse(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)), 0)
+            return none, [], []
+        need_each = any(part is not None for part in (self.chars, self.lexicon, self.actors))
+        joined, normalized = tok.normalize_many([r["text"] for r in records], each=need_each)
+        words = self.words.tfidf(self.token_codes(tok.cut_raw(joined)))
         for name, weight in self.context.items():
             if weight <= 0:
                 continue
@@ -403,24 +414,22 @@ class Scorer:
             context = self.words.tfidf(self.word_codes(distinct))
             which = np.fromiter(map(position.__getitem__, values), np.int64, n)
             words = words.add_rows(context, which, weight, len(self.words.terms))
-        normalized = None
-        if self.chars is not None or self.lexicon is not None or self.actors is not None:
-            normalized = [tok.normalizer(r["text"]) for r in records]
         made = {"words": words}
         if self.chars is not None and normalized is not None:
             made["chars"] = self.chars.tfidf(normalized)
         if self.lexicon is not None and normalized is not None:
             made["lexicon"] = self.lexicon.features(normalized)
+        leaders = None
         if self.actors is not None and normalized is not None:
-            made["actors"] = self.actors.features(normalized)
+            made["actors"], leaders = self.actors.features(normalized)
         blocks = [(made[name], first, weight) for name, first, weight in self.parts]
         if len(blocks) == 1 and blocks[0][1] == 0 and blocks[0][2] == 1.0:
-            return words, normalized
+            return words, normalized, leaders
         rows = np.concatenate([b.rows for b, _, _ in blocks])
         cols = np.concatenate([b.cols + first for b, first, _ in blocks])
         values = np.concatenate([b.values * weight for b, _, weight in blocks])
         order = np.argsort(rows * self.n_features + cols, kind="stable")
-        return Sparse(rows[order], cols[order], values[order], n), normalized
+        return Sparse(rows[order], cols[order], values[order], n), normalized, leaders
 
     def decision(self, features: Sparse, weights: np.ndarray) -> np.ndarray:
         """``features · weightsᵀ`` (paragraphs × outputs)."""
@@ -433,7 +442,7 @@ class Scorer:
     def score(self, records: Sequence[Mapping[str, Any]]) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading`` and ``title``)."""
-        features, normalized = self.features(records)
+        features, normalized, leaders = self.features(records)
         if self.weights is not None and self.intercept is not None:
             jll = self.decision(features, self.weights) + self.intercept
             jll -= jll.max(axis=1, keepdims=True)
@@ -445,7 +454,7 @@ class Scorer:
                 decision = self.decision(features, member.weights) + member.intercept
                 proba += member.proba(decision, len(self.classes))
             proba /= len(self.calibrated)
-        return Scores(proba, features, normalized)
+        return Scores(proba, features, normalized, leaders)
 
 
 def _weights(coef: Any) -> np.ndarray:

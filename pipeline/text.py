@@ -222,6 +222,25 @@ class Tokenizer:
             memo = self.__dict__["_memo"] = TokenMemo(self.map_token)
         return list(filter(None, map(memo.__getitem__, self.cut_raw(normalized))))
 
+    def normalize_many(self, texts: Sequence[str], each: bool = False
+                       ) -> tuple[str, list[str] | None]:
+        """Normalize many texts with one call: ``(joined, per_text)``.
+
+        ``joined`` is the texts joined by line breaks (a line break inside a text made a space),
+        normalized; ``per_text`` (when ``each``) is every text's own normalized form, equal to
+        ``[normalizer(t) for t in texts]``: cut out of ``joined``, since a line break is a boundary
+        for the normalizer, unless a text has line breaks of its own.
+        """
+        clean = not any("\n" in t or "\r" in t for t in texts)
+        joined = self.normalizer("\n".join(
+            texts if clean else [t.replace("\r", " ").replace("\n", " ") for t in texts]))
+        if not each:
+            return joined, None
+        parts = joined.split("\n") if clean else []
+        if len(parts) != len(texts):
+            parts = [self.normalizer(t) for t in texts]
+        return joined, parts
+
     def cut_many_raw(self, texts: Sequence[str]) -> list[str]:
         """Normalize and cut many texts at once: every token, with a ``"\\n"`` between texts.
 
@@ -229,8 +248,7 @@ class Tokenizer:
         for OpenCC, jieba and rjieba alike, so each text gets the tokens it gets alone
         (``tests/test_scorer.py`` checks this on the corpus).
         """
-        joined = "\n".join(t.replace("\r", " ").replace("\n", " ") for t in texts)
-        return self.cut_raw(self.normalizer(joined))
+        return self.cut_raw(self.normalize_many(texts)[0])
 
     def __getstate__(self) -> dict[str, Any]:
         # Stop words sorted: a set pickles in hash order, which changes from process to process,
