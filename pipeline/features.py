@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from pipeline.text import Normalizer, Tokenizer, sentences
+from pipeline.text import Normalizer, Tokenizer, sentence_leaders
 
 
 class Prepare(BaseEstimator, TransformerMixin):
@@ -247,9 +247,7 @@ class SentenceActors(BaseEstimator, TransformerMixin):
 
     def leading(self, normalized: str) -> list[str | None]:
         """Each sentence's first actor word (``None`` for a sentence without one)."""
-        search = self.pattern_.search if self.pattern_ is not None else (lambda s: None)
-        found = [search(s) for s in sentences(normalized)]
-        return [m.group(0) if m else None for m in found]
+        return sentence_leaders(normalized, self.pattern_)
 
     def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
         shares = np.zeros((len(X), len(self.themes_)), dtype=np.float64)

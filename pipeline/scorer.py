@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.text import Tokenizer, TokenMemo, sentences
+from pipeline.text import Tokenizer, TokenMemo, sentence_leaders
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these to one space
 
@@ -236,10 +236,7 @@ class Actors:
 
     def leading(self, normalized: str) -> list[str | None]:
         """Each sentence's first actor word (``None`` for a sentence without one)."""
-        if self.pattern is None:
-            return [None for _ in sentences(normalized)]
-        found = [self.pattern.search(s) for s in sentences(normalized)]
-        return [m.group(0) if m else None for m in found]
+        return sentence_leaders(normalized, self.pattern)
 
     def features(self, normalized: Sequence[str]) -> tuple[Sparse, Leaders]:
         """The shares, and each paragraph's sentence leaders (kept for evidence)."""

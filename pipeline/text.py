@@ -112,6 +112,18 @@ def sentences(normalized: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(normalized) if s.strip()]
 
 
+def sentence_leaders(normalized: str, pattern: re.Pattern[str] | None) -> list[str | None]:
+    """Each sentence's first match of ``pattern`` (``None`` for a sentence without one).
+
+    >>> sentence_leaders("市委召开会议。天气冷。医院收治患者", re.compile("医院|市委|患者"))
+    ['市委', None, '医院']
+    """
+    if pattern is None:
+        return [None for _ in sentences(normalized)]
+    found = [pattern.search(s) for s in sentences(normalized)]
+    return [m.group(0) if m else None for m in found]
+
+
 def read_word_list(path: Path | str | None) -> tuple[str, ...]:
     """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
     if path is None:
