@@ -136,13 +136,43 @@ def read_word_list(path: Path | str | None) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _rjieba_class() -> Any:
+    """rjieba's ``Jieba`` class, loaded without running ``import rjieba``.
+
+    The package builds a default dictionary on import (0.15 s of every start) that is never used
+    here: the segmenter is a second instance, with the user words. So the compiled module is
+    loaded on its own and registered under its own name (a later ``import rjieba`` then finds it);
+    if that fails, as it might with another rjieba layout, the plain import is used.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if "rjieba" not in sys.modules and "rjieba.rjieba" not in sys.modules:
+        try:
+            spec = importlib.util.find_spec("rjieba")
+            folders = list(spec.submodule_search_locations or []) if spec else []
+            binary = next(Path(folders[0]).glob("rjieba*.so"))
+            loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(binary))
+            module = importlib.util.module_from_spec(
+                importlib.util.spec_from_file_location("rjieba.rjieba", binary, loader=loader))
+            loader.exec_module(module)
+            sys.modules["rjieba.rjieba"] = module
+            return module.Jieba
+        except (ImportError, AttributeError, IndexError, StopIteration, TypeError, OSError):
+            pass
+    if "rjieba.rjieba" in sys.modules:
+        return sys.modules["rjieba.rjieba"].Jieba
+    import rjieba
+
+    return rjieba.Jieba
+
+
 @lru_cache(maxsize=8)
 def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
     """A jieba or rjieba instance with the user words added (built once per process)."""
     if backend == "rjieba":
-        import rjieba
-
-        seg = rjieba.Jieba()
+        seg = _rjieba_class()()
         for entry in user_words:
             word, *rest = entry.split()
             freq = int(rest[0]) if rest and rest[0].isdigit() else None

@@ -127,3 +127,24 @@ def test_sentence_actors_take_the_longest_word_and_either_script(actors: Sentenc
     assert _shares(actors, simplified) == _shares(actors, traditional)
     assert actors.get_feature_names_out().tolist() == [
         "actors:leadership", "actors:grassroots", "actors:medical", "actors:public_participation"]
+
+
+def test_rjieba_loads_without_its_default_dictionary() -> None:
+    """The segmenter loads rjieba's compiled module alone (its package builds an unused default
+    dictionary on import); a later ``import rjieba`` still works and cuts the same."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pipeline.text import Tokenizer\n"
+        "tokens = Tokenizer(backend='rjieba')('社區網格員入戶排查')\n"
+        "print('rjieba' in sys.modules, tokens)\n"
+        "import rjieba\n"
+        "print(rjieba.cut('社区网格员入户排查') == Tokenizer(backend='rjieba').cut_raw("
+        "'社区网格员入户排查'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout.split("\n")
+    assert out[0] == "False " + str(tokenize("社區網格員入戶排查", backend="jieba"))
+    assert out[1] == "True"
