@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from pipeline.text import Normalizer, Tokenizer, sentence_leaders
+from pipeline.text import Normalizer, Tokenizer, actor_shares, sentence_leaders
 
 
 class Prepare(BaseEstimator, TransformerMixin):
@@ -250,15 +250,8 @@ class SentenceActors(BaseEstimator, TransformerMixin):
         return sentence_leaders(normalized, self.pattern_)
 
     def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
-        shares = np.zeros((len(X), len(self.themes_)), dtype=np.float64)
-        for row, x in enumerate(X):
-            lead = self.leading(x["chars"])
-            for term in lead:
-                if term is not None:
-                    shares[row, self.term_theme_[term]] += 1
-            if lead:
-                shares[row] /= len(lead)
-        return sp.csr_matrix(shares)
+        leaders = [self.leading(x["chars"]) for x in X]
+        return sp.csr_matrix(actor_shares(leaders, self.term_theme_, len(self.themes_)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray([f"actors:{t}" for t in self.themes_], dtype=object)

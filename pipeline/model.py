@@ -291,11 +291,7 @@ def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
     The files are written into a fresh hidden folder beside the target; then ``bundle_dir`` (a
     symbolic link) is pointed at it with one atomic rename. A reader or a second writer sees the old
     bundle or the new one, never a mix; a run killed before the rename leaves the old one in place.
-    ``scorer`` defaults to the one made from ``pipeline``.
     """
-    from pipeline.scorer import Scorer
-
-    scorer = scorer or Scorer.from_pipeline(pipeline)
     bundle_dir = Path(bundle_dir)
     parent = bundle_dir.parent
     parent.mkdir(parents=True, exist_ok=True)

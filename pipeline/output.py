@@ -157,14 +157,16 @@ class LabelledWriter:
             fh.write(f'{{"schema_version":"{SCHEMA_VERSION}","created":{_dumps(created)},'
                      f'"model":{_dumps(self.model)},"documents":[\n')
 
-    def write(self, document: Mapping[str, Any] | Rendered) -> None:
-        """Write one document: ``{id, source, encoding, paragraphs}``, or one already rendered."""
+    def write(self, document: Mapping[str, Any] | Rendered) -> Rendered:
+        """Write one document: ``{id, source, encoding, paragraphs}``, or one already rendered;
+        returns what was written."""
         if not isinstance(document, Rendered):
             document = render(document, self.format, self.model["hash"])
         if self.format == "json" and self.count:
             self.fh.write(",\n")
         self.fh.write(document.text)
         self.count += 1
+        return document
 
     def close(self, errors: list[Mapping[str, str]]) -> None:
         """Finish the output with the list of skipped files."""

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ModelError
-from pipeline.text import Tokenizer, TokenMemo, sentence_leaders
+from pipeline.text import Tokenizer, TokenMemo, actor_shares, sentence_leaders
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these to one space
 
@@ -240,14 +240,8 @@ class Actors:
 
     def features(self, normalized: Sequence[str]) -> tuple[Sparse, Leaders]:
         """The shares, and each paragraph's sentence leaders (kept for evidence)."""
-        shares = np.zeros((len(normalized), len(self.themes)))
         leaders = [self.leading(text) for text in normalized]
-        for row, lead in enumerate(leaders):
-            for term in lead:
-                if term is not None:
-                    shares[row, self.term_theme[term]] += 1
-            if lead:
-                shares[row] /= len(lead)
+        shares = actor_shares(leaders, self.term_theme, len(self.themes))
         rows, cols = np.nonzero(shares)
         return Sparse(rows, cols, shares[rows, cols], len(normalized)), leaders
 

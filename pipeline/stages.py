@@ -322,7 +322,7 @@ def classify(
     The output is written incrementally to a temporary file and renamed into place at the end;
     if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
     """
-    from pipeline.output import LabelledWriter, Rendered, atomic_write, model_header, render
+    from pipeline.output import LabelledWriter, atomic_write, model_header
     from pipeline.parallel import labelled_stream
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
@@ -337,9 +337,7 @@ def classify(
             if isinstance(item, Skipped):
                 result.skipped.append(item)
             else:
-                rendered = item if isinstance(item, Rendered) else render(
-                    item, fmt, bundle.hash)
-                writer.write(rendered)
+                rendered = writer.write(item)
                 result.documents += 1
                 result.paragraphs += rendered.paragraphs
                 result.body += rendered.body

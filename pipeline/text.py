@@ -21,7 +21,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,23 @@ def sentence_leaders(normalized: str, pattern: re.Pattern[str] | None) -> list[s
     return [m.group(0) if m else None for m in found]
 
 
+def actor_shares(leaders: Sequence[Sequence[str | None]], term_theme: Mapping[str, int],
+                 n_themes: int) -> np.ndarray:
+    """Per text and theme, the share of its sentences that an actor word of the theme leads.
+
+    >>> actor_shares([["市委", None, "医院", "医院"]], {"市委": 0, "医院": 1}, 2).tolist()
+    [[0.25, 0.5]]
+    """
+    shares = np.zeros((len(leaders), n_themes), dtype=np.float64)
+    for row, lead in enumerate(leaders):
+        for term in lead:
+            if term is not None:
+                shares[row, term_theme[term]] += 1
+        if lead:
+            shares[row] /= len(lead)
+    return shares
+
+
 def read_word_list(path: Path | str | None) -> tuple[str, ...]:
     """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
     if path is None:
@@ -168,14 +185,19 @@ def _rjieba_class() -> Any:
     return rjieba.Jieba
 
 
+def _user_entries(user_words: Sequence[str]) -> Iterator[tuple[str, int | None]]:
+    """``(word, frequency or None)`` of each user-dictionary entry ``"word"`` or ``"word freq"``."""
+    for entry in user_words:
+        word, *rest = entry.split()
+        yield word, int(rest[0]) if rest and rest[0].isdigit() else None
+
+
 @lru_cache(maxsize=8)
 def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
     """A jieba or rjieba instance with the user words added (built once per process)."""
     if backend == "rjieba":
         seg = _rjieba_class()()
-        for entry in user_words:
-            word, *rest = entry.split()
-            freq = int(rest[0]) if rest and rest[0].isdigit() else None
+        for word, freq in _user_entries(user_words):
             seg.add_word(word, freq if freq is not None else seg.suggest_freq(word), None)
         return seg
     import logging
@@ -185,9 +207,7 @@ def _segmenter(backend: str, user_words: tuple[str, ...]) -> Any:
     jieba.setLogLevel(logging.WARNING)
     seg = jieba.Tokenizer()
     seg.initialize()
-    for entry in user_words:
-        word, *rest = entry.split()
-        freq = int(rest[0]) if rest and rest[0].isdigit() else None
+    for word, freq in _user_entries(user_words):
         seg.add_word(word, freq if freq is not None else seg.suggest_freq(word, tune=False))
     return seg
 
