@@ -130,10 +130,12 @@ class CharsConfig(WordsConfig):
 
 
 class ContextConfig(_Section):
-    """The section heading's and article title's words, added to the paragraph's with a weight."""
+    """The section heading's and article title's words, and the rest of the paragraph's section (the
+    other paragraphs under its heading in its article), added to the paragraph's with a weight."""
 
     heading_weight: float = Field(0.5, ge=0.0, le=10.0)
     title_weight: float = Field(0.0, ge=0.0, le=10.0)
+    section_weight: float = Field(0.0, ge=0.0, le=10.0)
 
 
 class LexiconConfig(_Section):

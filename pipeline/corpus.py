@@ -40,9 +40,27 @@ class Example:
     theme: str
     group: str
     written: bool
+    modeled_on: str | None = None  # a written paragraph's model: a real paragraph's id
+
+    @property
+    def document(self) -> str:
+        """The document a real paragraph comes from, or the one a written one was modeled on
+        (empty when it has none)."""
+        source = self.modeled_on if self.written else self.id
+        return source.rsplit(":", 1)[0] if source else ""
 
     def record(self) -> dict[str, Any]:
-        return {"text": self.text, "heading": self.heading, "title": self.title}
+        """The model's input: text and context (a section is a group's paragraphs under one
+        heading)."""
+        return {"text": self.text, "heading": self.heading, "title": self.title,
+                "section": f"{self.group}:{self.heading or ''}"}
+
+
+def modeled_on_none_of(written: Sequence[Example], real: Sequence[Example]) -> list[Example]:
+    """The written paragraphs not modeled on any document of ``real``: what may train a model
+    that is measured on ``real``."""
+    documents = {e.document for e in real}
+    return [e for e in written if not e.modeled_on or e.document not in documents]
 
 
 def text_sha1(text: str) -> str:
@@ -52,7 +70,9 @@ def text_sha1(text: str) -> str:
 
 def paragraph_record(p: Paragraph) -> dict[str, Any]:
     """The model's input for one paragraph: its text and context."""
-    return {"text": p.text, "heading": p.heading, "title": p.article_title}
+    document = p.id.rsplit(":", 1)[0]
+    return {"text": p.text, "heading": p.heading, "title": p.article_title,
+            "section": f"{document}:{p.article}:{p.heading or ''}"}
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -122,7 +142,7 @@ def labelled_examples(
 
 
 def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
-    """Paragraphs written for training (each one its own cross-validation group)."""
+    """Paragraphs written for training (a ``report`` is one cross-validation group)."""
     examples: list[Example] = []
     seen: set[str] = set()
     for path in _jsonl_files(paths):
@@ -139,8 +159,12 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
                 raise CorpusError(f"{path}:{number}: duplicate id {ident!r}")
             seen.add(ident)
             group = f"written:{obj.get('report') or ident}"
+            modeled_on = obj.get("modeled_on")
+            if modeled_on is not None and not isinstance(modeled_on, str):
+                raise CorpusError(f"{path}:{number}: 'modeled_on' must be a paragraph id "
+                                  "('document:index')")
             examples.append(
                 Example(ident, text.strip(), obj.get("heading"), obj.get("title"), theme, group,
-                        written=True)
+                        written=True, modeled_on=modeled_on)
             )
     return examples

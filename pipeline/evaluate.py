@@ -22,7 +22,7 @@ from sklearn.metrics import confusion_matrix, log_loss, precision_recall_fscore_
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
-from pipeline.corpus import Example
+from pipeline.corpus import Example, modeled_on_none_of
 
 
 def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
@@ -117,7 +117,8 @@ def grouped_cv(
     progress: Any = None,
     prepared: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains.
+    """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains,
+    and never in a fold that tests a document it was modeled on.
 
     Tokenization runs once for all paragraphs (or not at all when ``prepared`` already maps
     each example's id to its prepared record); each fold refits the vectorizers and classifier on
@@ -132,15 +133,14 @@ def grouped_cv(
     if prepared is None:
         prepared = prepare_examples(pipeline, [*real, *written])
     prepared_real = [prepared[e.id] for e in real]
-    prepared_written = [prepared[e.id] for e in written]
     y_real = [e.theme for e in real]
-    y_written = [e.theme for e in written]
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     proba = np.zeros((len(real), len(classes)))
     fold_of = np.zeros(len(real), dtype=int)
     for fold, (train_idx, test_idx) in enumerate(splitter.split(real, y_real, groups)):
-        train_x = [prepared_real[i] for i in train_idx] + prepared_written
-        train_y = [y_real[i] for i in train_idx] + y_written
+        allowed = modeled_on_none_of(written, [real[i] for i in test_idx])
+        train_x = [prepared_real[i] for i in train_idx] + [prepared[e.id] for e in allowed]
+        train_y = [y_real[i] for i in train_idx] + [e.theme for e in allowed]
         model = _fit_rest(pipeline, train_x, train_y)
         fold_proba = model.predict_proba([prepared_real[i] for i in test_idx])
         for j, c in enumerate(model.classes_):

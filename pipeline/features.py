@@ -7,7 +7,7 @@ fitted values through :class:`pipeline.scorer.Scorer`, which needs no scikit-lea
 - :class:`Prepare` turns paragraph records into the strings the vectorizers read, with the
   :class:`pipeline.text.Tokenizer`.
 - :class:`WordsWithContext` is the TF-IDF of word n-grams, with the heading's and title's words
-  added into the same columns.
+  and the rest of the paragraph's section added into the same columns.
 - :class:`LexiconFeatures` counts each theme's lexicon terms in a paragraph.
 - :class:`SentenceActors` gives each theme's share of the sentences that one of its actors leads.
 """
@@ -30,9 +30,11 @@ class Prepare(BaseEstimator, TransformerMixin):
     """Paragraph records to the strings the vectorizers read.
 
     A record is a mapping with ``text`` and optionally ``heading`` and ``title`` (the section
-    heading above the paragraph and its article's title). The output is one dict per record:
-    ``words`` (space-joined tokens), ``chars`` (normalized text), and the ``context`` fields
-    (space-joined tokens, empty when missing or not asked for).
+    heading above the paragraph and its article's title) and ``section`` (a key shared by the
+    paragraphs under one heading of one article). The output is one dict per record: ``words``
+    (space-joined tokens), ``chars`` (normalized text), the ``heading`` and ``title`` fields
+    (space-joined tokens, empty when missing or not asked for) and ``section`` (the key, or
+    ``None``).
     """
 
     def __init__(self, tokenizer: Tokenizer | None = None,
@@ -55,6 +57,7 @@ class Prepare(BaseEstimator, TransformerMixin):
             return context_cache[value]
 
         heading, title = "heading" in self.context, "title" in self.context
+        section = "section" in self.context
         out = []
         for record in X:
             normalized = tok.normalizer(record["text"])
@@ -64,6 +67,7 @@ class Prepare(BaseEstimator, TransformerMixin):
                     "chars": normalized,
                     "heading": context(record.get("heading")) if heading else "",
                     "title": context(record.get("title")) if title else "",
+                    "section": record.get("section") if section else None,
                 }
             )
         return out
@@ -85,12 +89,41 @@ def word_ngrams(tokens: Sequence[str], low: int = 1, high: int = 2) -> list[str]
     return out
 
 
+def sibling_counts(counts: sp.csr_matrix, groups: Sequence[str | None]) -> sp.csr_matrix:
+    """Each row's group's counts without its own: the rest of the group as one text.
+
+    Rows with the same ``groups`` key are one group; a row whose key is ``None`` is alone.
+
+    Example
+    -------
+    >>> counts = sp.csr_matrix(np.array([[1.0, 0.0], [2.0, 1.0], [0.0, 3.0]]))
+    >>> sibling_counts(counts, ["a", "a", None]).toarray().tolist()
+    [[2.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
+    """
+    keys: dict[str, int] = {}
+    group = np.array([keys.setdefault(a, len(keys)) if a is not None else -1 for a in groups],
+                     dtype=np.int64)
+    alone = group < 0
+    group[alone] = len(keys) + np.arange(int(alone.sum()))
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    members = sp.csr_matrix((np.ones(len(group)), (group, np.arange(len(group)))),
+                            shape=(n_groups, len(group)))
+    others = sp.csr_matrix((members @ counts)[group] - counts)
+    others.eliminate_zeros()
+    return others
+
+
 class WordsWithContext(BaseEstimator, TransformerMixin):
-    """TF-IDF of a paragraph's word n-grams plus its heading's and title's, in one vocabulary.
+    """TF-IDF of a paragraph's word n-grams plus its heading's, title's and section's, in one
+    vocabulary.
 
     The heading and title are weighted and added into the same columns as the paragraph's own
     words, so what the model learns about a word from any paragraph also applies when the word
-    stands in a heading above a short paragraph (a quotation under 积极请战 最美逆行者).
+    stands in a heading above a short paragraph (a quotation under 积极请战 最美逆行者). The
+    section is the rest of the paragraph's section (the other paragraphs under the same heading of
+    the same article, or of the whole article when it has no headings; their n-grams counted as one
+    text, see :func:`sibling_counts`): a short quotation in a village party branch's report
+    leans to what the report is about.
 
     The vocabulary and IDF are learned with scikit-learn's ``CountVectorizer`` and
     ``TfidfTransformer``; transforming counts n-grams with plain dictionary look-ups (scikit-learn
@@ -99,7 +132,7 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
     Parameters
     ----------
     ngram_range, min_df, max_df, max_features, sublinear_tf : as in ``TfidfVectorizer``.
-    heading_weight, title_weight : how much of the context's vector is added.
+    heading_weight, title_weight, section_weight : how much of the context's vector is added.
 
     Example
     -------
@@ -110,7 +143,8 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1,
                  max_df: float = 1.0, max_features: int | None = None, sublinear_tf: bool = True,
-                 heading_weight: float = 0.5, title_weight: float = 0.0) -> None:
+                 heading_weight: float = 0.5, title_weight: float = 0.0,
+                 section_weight: float = 0.0) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_df = max_df
@@ -118,6 +152,7 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         self.sublinear_tf = sublinear_tf
         self.heading_weight = heading_weight
         self.title_weight = title_weight
+        self.section_weight = section_weight
 
     def _analyze(self, doc: str) -> list[str]:
         return word_ngrams(doc.split(), *self.ngram_range)
@@ -152,7 +187,11 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         return self.tfidf_.transform(self.counts(docs))
 
     def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
-        matrix = self._tfidf([x["words"] for x in X])
+        counts = self.counts([x["words"] for x in X])
+        matrix = self.tfidf_.transform(counts)
+        if self.section_weight > 0:
+            others = sibling_counts(counts, [x.get("section") for x in X])
+            matrix = matrix + self.section_weight * self.tfidf_.transform(others)
         for field, weight in (("heading", self.heading_weight), ("title", self.title_weight)):
             if weight > 0:
                 # Many paragraphs share a heading: vectorize each distinct one once.

@@ -6,8 +6,9 @@
 Evidence is the few features that pushed a paragraph toward its label: the paragraph's feature
 values times the classifier's (centred) weights for that label, highest first. Terms are shown in
 their normalized (Simplified) form; character n-grams are prefixed ``chars:``, a lexicon feature
-is shown as the lexicon terms it matched (``lexicon:医院``), and a sentence-actor feature as the
-actor words that lead the paragraph's sentences (``actor:医院``).
+is shown as the lexicon terms it matched (``lexicon:医院``), a sentence-actor feature as the
+actor words that lead the paragraph's sentences (``actor:医院``), and the rest of the paragraph's
+section, when it is a feature and pushed toward the label, as ``context:section``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from pipeline.scorer import Scorer, Scores
+
+SECTION = "context:section"  # evidence: the rest of the paragraph's section
 
 
 def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> list[list[str]]:
@@ -42,26 +45,38 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     rows, cols = f.rows[order], f.cols[order]
     starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n
-    rows, cols = rows[pick], cols[pick]
+    rows, cols, strengths = rows[pick], cols[pick], contrib[order][pick]
     every = scorer.feature_names
     names = [every[c] for c in cols.tolist()]
     bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
     out = [names[a:b] for a, b in pairwise(bounds)]
-    # A lexicon or actors feature is shown as the paragraph's own terms behind it.
+    # A lexicon or actors feature is shown as the paragraph's own terms behind it, and the rest of
+    # the section, where it pushed toward the label, as SECTION in its place by strength.
     spans = {part: (first, first + width) for part, first, width in _part_spans(scorer)}
     special = np.zeros(len(cols), dtype=bool)
     for name in ("lexicon", "actors"):
         if name in spans and getattr(scorer, name) is not None:
             special |= (cols >= spans[name][0]) & (cols < spans[name][1])
-    if not special.any() or scores.normalized is None:
+    section: dict[int, int] = {}  # row -> where the section goes among its features
+    if scores.section is not None:
+        strength = scores.section[np.arange(f.n_rows), labels]
+        for row in np.flatnonzero(strength > 0).tolist():
+            a, b = bounds[row], bounds[row + 1]
+            section[row] = int((strengths[a:b] > strength[row]).sum())
+    rework = set(section)
+    if special.any() and scores.normalized is not None:
+        rework.update(np.unique(rows[special]).tolist())
+    if not rework:
         return out
     is_special, col_list = special.tolist(), cols.tolist()
-    for row in np.unique(rows[special]).tolist():
+    for row in sorted(rework):
         terms: list[str] = []
-        for k in range(bounds[row], bounds[row + 1]):
-            if len(terms) >= n:
+        for k in range(bounds[row], bounds[row + 1] + 1):
+            if section.get(row) == k - bounds[row] and SECTION not in terms:
+                terms.append(SECTION)
+            if len(terms) >= n or k == bounds[row + 1]:
                 break
-            if is_special[k]:
+            if is_special[k] and scores.normalized is not None:
                 explained = _explained(scorer, scores, spans, row, col_list[k])
                 terms.extend(t for t in explained if t not in terms)
             else:

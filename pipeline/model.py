@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # config or reading model.json should not pay for that.
 ClassifierMixin = Pipeline = Any
 
-BUNDLE_FORMAT = 3  # 3: the scorer has sentence actors
+BUNDLE_FORMAT = 4  # 4: the scorer has the rest of the section
 MODEL_FILE = "model.pkl"
 SCORER_FILE = "scorer.pkl"
 META_FILE = "model.json"
@@ -191,6 +191,7 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         ngram_range=tuple(v.words.ngram_range), min_df=v.words.min_df, max_df=v.words.max_df,
         max_features=v.words.max_features, sublinear_tf=v.words.sublinear_tf,
         heading_weight=context.heading_weight, title_weight=context.title_weight,
+        section_weight=context.section_weight,
     )
     parts: list[tuple[str, Any]] = [("words", words)]
     weights: dict[str, float] = {"words": 1.0}
@@ -212,7 +213,8 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         [
             ("prepare", Prepare(tokenizer, context=tuple(
                 field for field, weight in (("heading", context.heading_weight),
-                                            ("title", context.title_weight)) if weight > 0))),
+                                            ("title", context.title_weight),
+                                            ("section", context.section_weight)) if weight > 0))),
             ("features", FeatureUnion(parts, transformer_weights=weights)),
             ("classifier", classifier),
         ]

@@ -44,21 +44,37 @@ SEPARATOR, UNKNOWN, DROPPED = -2, -1, -3  # codes of tokens that are not vocabul
 Leaders = list[list[str | None]]  # per paragraph, each sentence's first actor word (or None)
 
 
-def _tfidf(rows: np.ndarray, ids: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray,
-           sublinear_tf: bool) -> Sparse:
-    """L2-normalized TF-IDF from the (row, column) pair of every n-gram occurrence, computed as
-    scikit-learn's ``TfidfTransformer`` does (same operations in the same order)."""
-    codes, counts = np.unique(rows * n_cols + ids, return_counts=True)
+def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (row, column) codes (``row * n_cols + column``, sorted) and how often each
+    occurs."""
+    return np.unique(rows * n_cols + ids, return_counts=True)
+
+
+def _tf(counts: np.ndarray, sublinear_tf: bool) -> np.ndarray:
+    """Term frequencies as scikit-learn's ``TfidfTransformer`` weighs them (0 stays 0)."""
     tf = counts.astype(np.float64)
     if sublinear_tf:
-        np.log(tf, out=tf)
-        tf += 1
+        positive = tf > 0
+        tf[positive] = np.log(tf[positive]) + 1
+    return tf
+
+
+def _weigh(codes: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray,
+           sublinear_tf: bool) -> Sparse:
+    """L2-normalized TF-IDF of counted codes, computed as scikit-learn's ``TfidfTransformer``
+    does (same operations in the same order)."""
     cols = codes % n_cols
-    values = tf * idf[cols]
+    values = _tf(counts, sublinear_tf) * idf[cols]
     out_rows = codes // n_cols
     norms = np.sqrt(np.bincount(out_rows, weights=values * values, minlength=n_rows))
     values /= norms[out_rows]
     return Sparse(out_rows, cols, values, n_rows)
+
+
+def _tfidf(rows: np.ndarray, ids: np.ndarray, n_rows: int, n_cols: int, idf: np.ndarray,
+           sublinear_tf: bool) -> Sparse:
+    """L2-normalized TF-IDF from the (row, column) pair of every n-gram occurrence."""
+    return _weigh(*_count(rows, ids, n_cols), n_rows, n_cols, idf, sublinear_tf)
 
 
 @dataclass
@@ -109,6 +125,12 @@ class WordNgrams:
     def tfidf(self, codes: np.ndarray) -> Sparse:
         """TF-IDF of texts given as word codes (ids, :data:`UNKNOWN`), one text after each
         :data:`SEPARATOR`."""
+        rows, cols, n_rows = self.occurrences(codes)
+        return _tfidf(rows, cols, n_rows, len(self.terms), self.idf, self.sublinear_tf)
+
+    def occurrences(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """(text, column) of every vocabulary n-gram in texts given as word codes, and the number
+        of texts."""
         separators = codes == SEPARATOR
         rows = np.cumsum(separators)
         n_rows = int(rows[-1]) + 1 if len(codes) else 1
@@ -136,8 +158,7 @@ class WordNgrams:
                 keep = cols >= 0
                 all_rows.append(rows[: len(prefix)][keep])
                 all_cols.append(cols[keep])
-        return _tfidf(_concat(all_rows), _concat(all_cols), n_rows, len(self.terms), self.idf,
-                      self.sublinear_tf)
+        return _concat(all_rows), _concat(all_cols), n_rows
 
 
 @dataclass
@@ -204,6 +225,64 @@ class Sparse:
 
     def indptr(self) -> np.ndarray:
         return np.searchsorted(self.rows, np.arange(self.n_rows + 1))
+
+
+@dataclass
+class Siblings:
+    """The rest of each paragraph's section as TF-IDF (as :func:`pipeline.features.sibling_counts`
+    and the fitted ``TfidfTransformer`` make it), kept as each section's vector and each
+    paragraph's change to it, so that a product with weights costs time linear in the text
+    however long the section is (written out, the rows would grow with the section's square).
+    """
+
+    group: np.ndarray  # paragraph -> its section
+    group_rows: np.ndarray  # the sections' TF-IDF before normalization: (section, column, value)
+    group_cols: np.ndarray
+    group_values: np.ndarray
+    own_rows: np.ndarray  # (paragraph, column, change) where the paragraph's own words are taken
+    own_cols: np.ndarray
+    own_change: np.ndarray
+    norms: np.ndarray  # per paragraph: the norm of the rest (0: nothing else in the section)
+
+    @classmethod
+    def build(cls, codes: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int,
+              sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool) -> Siblings:
+        """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys."""
+        keys: dict[Any, int] = {}
+        group = np.array([keys.setdefault(a, len(keys)) if a is not None else -1
+                          for a in sections], dtype=np.int64)
+        alone = group < 0
+        group[alone] = len(keys) + np.arange(int(alone.sum()))
+        n_groups = int(group.max()) + 1 if n_rows else 0
+        rows, cols = codes // n_cols, codes % n_cols
+        group_codes, where = np.unique(group[rows] * n_cols + cols, return_inverse=True)
+        group_counts = np.bincount(where, weights=counts).astype(np.int64)
+        group_rows, group_cols = group_codes // n_cols, group_codes % n_cols
+        group_values = _tf(group_counts, sublinear_tf) * idf[group_cols]
+        rest = group_counts[where] - counts
+        new, old = _tf(rest, sublinear_tf) * idf[cols], group_values[where]
+        squares = (np.bincount(group_rows, weights=group_values ** 2, minlength=n_groups)[group]
+                   + np.bincount(rows, weights=new ** 2 - old ** 2, minlength=n_rows))
+        # Count the rest's columns instead of trusting a difference of squares to reach 0.
+        columns = (np.bincount(group_rows, minlength=n_groups)[group]
+                   - np.bincount(rows, weights=rest == 0, minlength=n_rows))
+        norms = np.where(columns > 0, np.sqrt(np.maximum(squares, 0.0)), 0.0)
+        return cls(group, group_rows, group_cols, group_values, rows, cols, new - old, norms)
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """``rest · weightsᵀ`` (paragraphs × outputs), the rest L2-normalized."""
+        n = len(self.group)
+        n_groups = int(self.group.max()) + 1 if n else 0
+        out = np.zeros((n, weights.shape[0]))
+        for k, row in enumerate(weights):
+            per_group = np.bincount(self.group_rows, minlength=n_groups,
+                                    weights=self.group_values * row[self.group_cols])
+            out[:, k] = per_group[self.group] + np.bincount(
+                self.own_rows, minlength=n, weights=self.own_change * row[self.own_cols])
+        known = self.norms > 0
+        out[known] /= self.norms[known, None]
+        out[~known] = 0.0
+        return out
 
 
 @dataclass
@@ -280,6 +359,8 @@ class Scores:
     features: Sparse
     normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
     leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
+    section: np.ndarray | None = None  # paragraphs × classes: the rest of the section's part of
+    # the centred weights' score (for evidence), when the section is a feature
 
 
 @dataclass
@@ -300,6 +381,7 @@ class Scorer:
     calibrated: list[Calibrated]  # or the mean of these members' probabilities
     explain_weights: np.ndarray  # classes × features, centred over classes (for evidence)
     feature_names: list[str] = field(default_factory=list)
+    section_weight: float = 0.0  # the rest of the section, added into the words' columns
 
     # ------------------------------------------------------------------ from scikit-learn
     @classmethod
@@ -312,6 +394,7 @@ class Scorer:
         weights = union.transformer_weights or {}
         words = chars = lexicon = actors = None
         context: dict[str, float] = {}
+        section_weight = 0.0
         parts, names = [], []
         for name, step in union.transformer_list:
             parts.append((name, len(names), float(weights.get(name, 1.0))))
@@ -320,6 +403,8 @@ class Scorer:
                                          step.ngram_range, step.sublinear_tf)
                 context = {f: float(getattr(step, f"{f}_weight"))
                            for f in ("heading", "title") if f in prepare.context}
+                if "section" in prepare.context:
+                    section_weight = float(step.section_weight)
                 names += words.terms
             elif name == "chars":
                 tfidf = step.named_steps["tfidf"]
@@ -345,6 +430,7 @@ class Scorer:
             words=words, context=context, parts=parts, chars=chars, lexicon=lexicon, actors=actors,
             n_features=len(names), weights=weights, intercept=intercept, calibrated=calibrated,
             explain_weights=linear_weights(classifier), feature_names=names,
+            section_weight=section_weight,
         )
 
     def check(self, pipeline: Any, records: Sequence[Mapping[str, Any]],
@@ -384,18 +470,26 @@ class Scorer:
         found = np.fromiter(map(codes.__getitem__, tokens), np.int64, len(tokens))
         return found[found != DROPPED]
 
-    def features(self, records: Sequence[Mapping[str, Any]]) -> tuple[Sparse, list[str] | None,
-                                                                        Leaders | None]:
-        """The feature matrix of paragraph records, as the Pipeline's feature union makes it;
-        with each paragraph's normalized text and sentence leaders when a part needed them."""
+    def features(self, records: Sequence[Mapping[str, Any]]
+                 ) -> tuple[Sparse, list[str] | None, Leaders | None, Siblings | None]:
+        """The feature matrix of paragraph records, as the Pipeline's feature union makes it,
+        without the rest of each section (kept apart as :class:`Siblings`); with each paragraph's
+        normalized text and sentence leaders when a part needed them."""
         n = len(records)
         tok = self.tokenizer
         if n == 0:
             none = Sparse(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)), 0)
-            return none, [], []
+            return none, [], [], None
         need_each = any(part is not None for part in (self.chars, self.lexicon, self.actors))
         joined, normalized = tok.normalize_many([r["text"] for r in records], each=need_each)
-        words = self.words.tfidf(self.token_codes(tok.cut_raw(joined)))
+        rows, cols, _ = self.words.occurrences(self.token_codes(tok.cut_raw(joined)))
+        size = len(self.words.terms)
+        codes, counts = _count(rows, cols, size)
+        words = _weigh(codes, counts, n, size, self.words.idf, self.words.sublinear_tf)
+        siblings = None
+        if self.section_weight > 0:
+            siblings = Siblings.build(codes, counts, n, size, [r.get("section") for r in records],
+                                      self.words.idf, self.words.sublinear_tf)
         for name, weight in self.context.items():
             if weight <= 0:
                 continue
@@ -415,12 +509,20 @@ class Scorer:
             made["actors"], leaders = self.actors.features(normalized)
         blocks = [(made[name], first, weight) for name, first, weight in self.parts]
         if len(blocks) == 1 and blocks[0][1] == 0 and blocks[0][2] == 1.0:
-            return words, normalized, leaders
+            return words, normalized, leaders, siblings
         rows = np.concatenate([b.rows for b, _, _ in blocks])
         cols = np.concatenate([b.cols + first for b, first, _ in blocks])
         values = np.concatenate([b.values * weight for b, _, weight in blocks])
         order = np.argsort(rows * self.n_features + cols, kind="stable")
-        return Sparse(rows[order], cols[order], values[order], n), normalized, leaders
+        return Sparse(rows[order], cols[order], values[order], n), normalized, leaders, siblings
+
+    def _section(self, siblings: Siblings | None, weights: np.ndarray) -> np.ndarray | float:
+        """The rest of the section's part of ``features · weightsᵀ`` (0 without it)."""
+        if siblings is None:
+            return 0.0
+        _, first, weight = next(part for part in self.parts if part[0] == "words")
+        columns = weights[:, first : first + len(self.words.terms)]
+        return weight * self.section_weight * siblings.dot(columns)
 
     def decision(self, features: Sparse, weights: np.ndarray) -> np.ndarray:
         """``features · weightsᵀ`` (paragraphs × outputs)."""
@@ -433,19 +535,24 @@ class Scorer:
     def score(self, records: Sequence[Mapping[str, Any]]) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading`` and ``title``)."""
-        features, normalized, leaders = self.features(records)
+        features, normalized, leaders, siblings = self.features(records)
         if self.weights is not None and self.intercept is not None:
-            jll = self.decision(features, self.weights) + self.intercept
+            jll = (self.decision(features, self.weights) + self._section(siblings, self.weights)
+                   + self.intercept)
             jll -= jll.max(axis=1, keepdims=True)
             proba = np.exp(jll)
             proba /= proba.sum(axis=1, keepdims=True)
         else:
             proba = np.zeros((features.n_rows, len(self.classes)))
             for member in self.calibrated:
-                decision = self.decision(features, member.weights) + member.intercept
+                decision = (self.decision(features, member.weights)
+                            + self._section(siblings, member.weights) + member.intercept)
                 proba += member.proba(decision, len(self.classes))
             proba /= len(self.calibrated)
-        return Scores(proba, features, normalized, leaders)
+        section = None
+        if siblings is not None:
+            section = self._section(siblings, self.explain_weights)
+        return Scores(proba, features, normalized, leaders, section)
 
 
 def _weights(coef: Any) -> np.ndarray:

@@ -28,6 +28,7 @@ from pipeline.corpus import (
     labelled_examples,
     load_labels,
     load_written,
+    modeled_on_none_of,
     paragraph_record,
 )
 from pipeline.errors import CorpusError, PipelineError
@@ -217,7 +218,8 @@ def train(config: Config, training: TrainingSet | None = None,
             figures["cross_validation"] = cross_validate(config, training, prepared=prepared)
         heldout = load_heldout(config)
         if heldout:
-            proba = pipeline.predict_proba([e.record() for e in heldout])
+            measured = _model_for_heldout(config, pipeline, examples, heldout, prepared)
+            proba = measured.predict_proba([e.record() for e in heldout])
             figures["heldout"] = score([e.theme for e in heldout], proba,
                                        list(pipeline.classes_), config.evaluate.bins,
                                        order=config.themes)
@@ -226,6 +228,22 @@ def train(config: Config, training: TrainingSet | None = None,
     scorer = Scorer.from_pipeline(pipeline)
     scorer.check(pipeline, [e.record() for e in examples[:: max(1, len(examples) // 2000)]])
     return save_bundle(pipeline, scorer, meta, config.bundle_dir)
+
+
+def _model_for_heldout(config: Config, fitted: Any, examples: Sequence[Example],
+                       heldout: Sequence[Example], prepared: Any) -> Any:
+    """The model to measure on ``heldout``: ``fitted``, or, when some written paragraphs were
+    modeled on held-out documents, the same model refitted without them."""
+    from pipeline.evaluate import fit_prepared
+
+    written = [e for e in examples if e.written]
+    allowed = modeled_on_none_of(written, heldout)
+    if len(allowed) == len(written):
+        return fitted
+    log.info("measuring held-out documents without the %d written paragraphs modeled on them",
+             len(written) - len(allowed))
+    kept = [e for e in examples if not e.written] + allowed
+    return fit_prepared(_pipeline_for(config), kept, prepared)
 
 
 # ----------------------------------------------------------------------------- classify
@@ -379,7 +397,8 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     fitted = fit_prepared(_pipeline_for(config), examples, prepared)
     heldout = load_heldout(config)
     if heldout:
-        proba = fitted.predict_proba([e.record() for e in heldout])
+        measured = _model_for_heldout(config, fitted, examples, heldout, prepared)
+        proba = measured.predict_proba([e.record() for e in heldout])
         report["heldout"] = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
                                     config.evaluate.bins, order=config.themes)
     flip_records = [e.record() for e in full.real + heldout]

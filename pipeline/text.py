@@ -30,7 +30,14 @@ import numpy as np
 
 from pipeline.errors import ConfigError
 
-_DIGITS = re.compile(r"\d+")
+# Runs of digits, and runs joined by hyphens (phone numbers 05-5348810, dates 2020-02-10, ranges
+# 1-2): jieba cuts 05-5348810 into three tokens where rjieba keeps one; folded, both give 0.
+_DIGITS = re.compile(r"\d+(?:-\d+)*")
+# rjieba keeps a run of letters, digits and +#&._%- as one token (www.ias.gov.mo, 0-ncov); jieba
+# splits it as its HMM segmenter's pattern does. _JOINED finds a text that has such a run.
+_JOINED = re.compile(r"[a-z0-9][+#&._%-]+[a-z0-9%]")
+_ASCII_RUN = re.compile(r"[a-z0-9+#&._%-]+")
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 
 
@@ -78,7 +85,8 @@ class Normalizer:
     conversion : OpenCC conversion to Simplified: ``t2s`` (characters only; fast, and the default
         since Taiwan vocabulary is folded per token by :class:`Tokenizer`), ``tw2sp`` (characters
         and Taiwan phrases, 2.5 times slower), ``hk2s``, or ``none``.
-    fold_numbers : replace every run of digits by ``0`` (dates and counts carry no theme).
+    fold_numbers : replace every run of digits (and of digits joined by hyphens, as in phone
+        numbers) by ``0``: dates, counts and phone numbers carry no theme.
     """
 
     def __init__(self, conversion: str = "t2s", fold_numbers: bool = True) -> None:
@@ -273,9 +281,18 @@ class Tokenizer:
     def cut_raw(self, normalized: str) -> list[str]:
         """Every token the segmenter gives, white space and stop words included."""
         seg = _segmenter(self.backend, self.user_words)
-        if self.backend == "rjieba":
-            return seg.cut(normalized, self.hmm)
-        return seg.lcut(normalized, HMM=self.hmm)
+        if self.backend != "rjieba":
+            return seg.lcut(normalized, HMM=self.hmm)
+        tokens = seg.cut(normalized, self.hmm)
+        if not _JOINED.search(normalized):
+            return tokens
+        out: list[str] = []
+        for token in tokens:
+            if len(token) > 1 and not token.isalnum() and _ASCII_RUN.fullmatch(token):
+                out.extend(piece for piece in _JIEBA_SKIP.split(token) if piece)
+            else:
+                out.append(token)
+        return out
 
     def cut(self, normalized: str) -> list[str]:
         """Cut already-normalized text; keep word-like tokens that are not stop words."""

@@ -205,3 +205,47 @@ def test_sentence_actors_give_actor_evidence(trained) -> None:
     assert "actor:医院" in fields[0]["evidence"] and "actor:医护" not in fields[0]["evidence"]
     assert {t for t in fields[1]["evidence"] if t.startswith("actor:")} <= {"actor:社区",
                                                                             "actor:村干部"}
+
+
+def test_written_paragraphs_never_train_a_fold_that_tests_their_model(tmp_path: Path) -> None:
+    """Copies of the real paragraphs with the wrong theme, marked as modeled on their document,
+    must not reach a fold that tests that document; unmarked, the same copies change the figures."""
+    from pipeline.corpus import load_written
+    from pipeline.evaluate import grouped_cv
+    from pipeline.stages import _pipeline_for
+
+    config = corpus_config(tmp_path)
+    real = load_training_set(config, use_written=False).real
+    wrong = {"leadership": "medical", "medical": "grassroots", "grassroots":
+             "public_participation", "public_participation": "leadership"}
+    lines = []
+    for i, e in enumerate(real):
+        for copy in range(3):
+            line = {"id": f"w{i}-{copy}", "text": e.text, "theme": wrong[e.theme],
+                    "report": f"copy{i}"}
+            lines.append(line)
+    modeled = [{**line, "modeled_on": e.id} for line, e in zip(lines, [e for e in real
+                                                                  for _ in range(3)], strict=True)]
+    for name, rows in (("plain", lines), ("modeled", modeled)):
+        (tmp_path / f"{name}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    plain = load_written([tmp_path / "plain.jsonl"], config.themes)
+    marked = load_written([tmp_path / "modeled.jsonl"], config.themes)
+    assert {e.document for e in marked} == {e.document for e in real}
+    args = {"themes": config.themes, "seed": 0}
+    alone = grouped_cv(_pipeline_for(config), real, (), **args)
+    with_marked = grouped_cv(_pipeline_for(config), real, marked, **args)
+    with_plain = grouped_cv(_pipeline_for(config), real, plain, **args)
+    assert with_marked["macro_f1"] == alone["macro_f1"]
+    assert with_marked["confusion"] == alone["confusion"]
+    assert with_plain["macro_f1"] < alone["macro_f1"] - 0.2  # the leak the marking prevents
+
+
+def test_a_modeled_on_that_is_not_a_paragraph_id_is_refused(tmp_path: Path) -> None:
+    from pipeline.corpus import load_written
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "w.jsonl"
+    path.write_text('{"text": "醫院救治患者。", "theme": "medical", "modeled_on": 7}\n', "utf-8")
+    with pytest.raises(CorpusError, match=r"w.jsonl:1: 'modeled_on' must be a paragraph id"):
+        load_written([path], ["medical", "grassroots"])

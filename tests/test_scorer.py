@@ -75,13 +75,21 @@ VARIANTS = {
                       "context": {"title_weight": 0.5}},
         "model": {"classifier": "linear_svm"},
     },
+    "section_actors_title": {
+        "vectorize": {"actors": {"path": str(ROOT / "configs/actors.yaml"), "weight": 1.0},
+                      "context": {"title_weight": 0.5, "section_weight": 0.7}},
+    },
+    "section_svm_sigmoid": {
+        "vectorize": {"context": {"section_weight": 1.5}},
+        "model": {"classifier": "linear_svm", "params": {"calibration": "sigmoid"}},
+    },
 }
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_scorer_gives_the_pipelines_probabilities(variant: str, tmp_path: Path) -> None:
     config = corpus_config(tmp_path, **VARIANTS[variant])
-    train = _written(400)
+    train = [{**r, "section": r.get("report")} for r in _written(400)]
     if variant == "trigrams_binary":
         train = [r for r in train if r["theme"] in ("medical", "grassroots")]
     pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
@@ -91,12 +99,38 @@ def test_the_scorer_gives_the_pipelines_probabilities(variant: str, tmp_path: Pa
         {"text": "", "heading": None, "title": None},
         {"text": "abc xyz", "heading": "", "title": "無關"},
         {"text": "社區網格員\r\n入戶排查。", "heading": "一、基層", "title": None},
+        # Sections: alone, of two (one without known words), long, and none.
+        {"text": "醫院救治患者。", "section": "a"},
+        {"text": "醫院開設發熱門診。", "section": "b"}, {"text": "xyz", "section": "b"},
+        *({"text": f"村黨支部第{i}次入戶排查，志願者捐贈口罩。", "section": "c"}
+          for i in range(30)),
+        {"text": "市委書記部署防控工作。", "section": None},
     ]
     expected = pipe.predict_proba(records)
     got = scorer.score(records).proba
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     assert scorer.classes == [str(c) for c in pipe.classes_]
     scorer.check(pipe, records)  # and the check agrees
+
+
+def test_the_rest_of_the_section_moves_a_paragraph_and_shows_in_its_evidence(
+        tmp_path: Path) -> None:
+    config = corpus_config(tmp_path, vectorize={"context": {"section_weight": 1.0}})
+    train = [{**r, "section": r.get("report")} for r in _written(400, batches="batch_*")]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    scorer = Scorer.from_pipeline(pipe)
+    quote = "「我們一定守住。」"  # a short quotation, nothing in it says whose
+    hospital = ["醫院開設發熱門診，醫護人員救治患者。", "護士在隔離病房連續工作，檢測樣本。"]
+    village = ["村黨支部組織黨員入戶排查返鄉人員。", "網格員在社區卡點值守，登記車輛。"]
+    records = [{"text": t, "section": "h"} for t in [quote, *hospital]]
+    records += [{"text": t, "section": "v"} for t in [quote, *village]]
+    records += [{"text": quote, "section": None}]
+    scores = scorer.score(records)
+    labels = annotate(scorer, config.themes, scores)
+    assert labels[0]["label"] == "medical" and labels[3]["label"] == "grassroots"
+    assert labels[0]["evidence"][0] == labels[3]["evidence"][0] == "context:section"
+    assert "context:section" not in labels[6]["evidence"]  # alone: no section to lean on
+    np.testing.assert_allclose(scores.proba, pipe.predict_proba(records), rtol=0, atol=1e-9)
 
 
 def test_the_check_refuses_a_scorer_of_another_model(tmp_path: Path) -> None:
