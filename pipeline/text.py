@@ -35,9 +35,14 @@ from pipeline.errors import ConfigError
 _DIGITS = re.compile(r"\d+(?:-\d+)*")
 # rjieba keeps a run of letters, digits and +#&._%- as one token (www.ias.gov.mo, 0-ncov); jieba
 # splits it as its HMM segmenter's pattern does. _JOINED finds a text that has such a run.
-_JOINED = re.compile(r"[a-z0-9][+#&._%-]+[a-z0-9%]")
+_JOINED = re.compile(r"[a-z0-9+#&._%-]*[a-z0-9][+#&._%-]+[a-z0-9%][a-z0-9+#&._%-]*")
 _ASCII_RUN = re.compile(r"[a-z0-9+#&._%-]+")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
+def _jieba_pieces(run: str) -> list[str]:
+    """How jieba's HMM segmenter cuts a run of letters, digits and +#&._%-."""
+    return [piece for piece in _JIEBA_SKIP.split(run) if piece]
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 
 
@@ -284,12 +289,19 @@ class Tokenizer:
         if self.backend != "rjieba":
             return seg.lcut(normalized, HMM=self.hmm)
         tokens = seg.cut(normalized, self.hmm)
-        if not _JOINED.search(normalized):
+        # Most joined runs are decimals (0.0, 0.0%), which both keep whole: only a run that jieba
+        # would split needs the pass over the tokens.
+        if all(_jieba_pieces(run) == [run] for run in set(_JOINED.findall(normalized))):
+            return tokens
+        split = {t: _jieba_pieces(t) for t in set(tokens)
+                 if len(t) > 1 and not t.isalnum() and _ASCII_RUN.fullmatch(t)}
+        split = {t: pieces for t, pieces in split.items() if pieces != [t]}
+        if not split:
             return tokens
         out: list[str] = []
         for token in tokens:
-            if len(token) > 1 and not token.isalnum() and _ASCII_RUN.fullmatch(token):
-                out.extend(piece for piece in _JIEBA_SKIP.split(token) if piece)
+            if token in split:
+                out.extend(split[token])
             else:
                 out.append(token)
         return out
