@@ -556,10 +556,10 @@ def _paragraph(d: int, p: Mapping[str, Any], themes: _Themes) -> str:
 
 
 def _chip(term: str) -> str:
-    """An evidence term; a ``lexicon:``, ``actor:``, ``heading:`` or ``title:`` source is shown
-    apart."""
+    """An evidence term; a ``lexicon:``, ``actor:``, ``context:``, ``heading:`` or ``title:``
+    source is shown apart."""
     source, sep, rest = str(term).partition(":")
-    if sep and source in {"lexicon", "actor", "heading", "title"}:
+    if sep and source in {"lexicon", "actor", "context", "heading", "title"}:
         return f'<span class="chip"><i>{_esc(source)}</i>{_esc(rest)}</span>'
     return f'<span class="chip">{_esc(term)}</span>'
 

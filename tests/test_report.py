@@ -141,9 +141,11 @@ def overview_tiles(dom: Dom) -> dict[str, int]:
 
 
 def chip_text(term: str) -> str:
-    """What an evidence chip reads: the source (lexicon, actor, heading, title) then the term."""
+    """What an evidence chip reads: the source (lexicon, actor, context, heading, title), then
+    the term."""
     source, sep, rest = term.partition(":")
-    return source + rest if sep and source in {"lexicon", "actor", "heading", "title"} else term
+    shown_apart = {"lexicon", "actor", "context", "heading", "title"}
+    return source + rest if sep and source in shown_apart else term
 
 
 def margin(p: dict[str, Any]) -> float:
