@@ -50,10 +50,15 @@ class Example:
         return source.rsplit(":", 1)[0] if source else ""
 
     def record(self) -> dict[str, Any]:
-        """The model's input: text and context (a section is a group's paragraphs under one
-        heading)."""
+        """The model's input: text and context (its group is its article)."""
         return {"text": self.text, "heading": self.heading, "title": self.title,
-                "section": f"{self.group}:{self.heading or ''}"}
+                "section": section_key(self.group, self.heading)}
+
+
+def section_key(article: str, heading: str | None) -> str:
+    """The key shared by the paragraphs of one section: an article's paragraphs under one heading
+    (``article`` is ``document:article``, as a real paragraph's cross-validation group)."""
+    return f"{article}:{heading or ''}"
 
 
 def modeled_on_none_of(written: Sequence[Example], real: Sequence[Example]) -> list[Example]:
@@ -72,7 +77,7 @@ def paragraph_record(p: Paragraph) -> dict[str, Any]:
     """The model's input for one paragraph: its text and context."""
     document = p.id.rsplit(":", 1)[0]
     return {"text": p.text, "heading": p.heading, "title": p.article_title,
-            "section": f"{document}:{p.article}:{p.heading or ''}"}
+            "section": section_key(f"{document}:{p.article}", p.heading)}
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from pipeline.scorer import group_ids
 from pipeline.text import Normalizer, Tokenizer, actor_shares, sentence_leaders
 
 
@@ -100,11 +101,7 @@ def sibling_counts(counts: sp.csr_matrix, groups: Sequence[str | None]) -> sp.cs
     >>> sibling_counts(counts, ["a", "a", None]).toarray().tolist()
     [[2.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
     """
-    keys: dict[str, int] = {}
-    group = np.array([keys.setdefault(a, len(keys)) if a is not None else -1 for a in groups],
-                     dtype=np.int64)
-    alone = group < 0
-    group[alone] = len(keys) + np.arange(int(alone.sum()))
+    group = group_ids(groups)
     n_groups = int(group.max()) + 1 if len(group) else 0
     members = sp.csr_matrix((np.ones(len(group)), (group, np.arange(len(group)))),
                             shape=(n_groups, len(group)))

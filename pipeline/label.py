@@ -58,14 +58,13 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
         if name in spans and getattr(scorer, name) is not None:
             special |= (cols >= spans[name][0]) & (cols < spans[name][1])
     section: dict[int, int] = {}  # row -> where the section goes among its features
-    if scores.section is not None:
-        strength = scores.section[np.arange(f.n_rows), labels]
+    if scores.siblings is not None:
+        part = scorer.section_part(scores.siblings, scorer.explain_weights)
+        strength = part[np.arange(f.n_rows), labels]
         for row in np.flatnonzero(strength > 0).tolist():
             a, b = bounds[row], bounds[row + 1]
             section[row] = int((strengths[a:b] > strength[row]).sum())
-    rework = set(section)
-    if special.any() and scores.normalized is not None:
-        rework.update(np.unique(rows[special]).tolist())
+    rework = set(section) | set(np.unique(rows[special]).tolist())
     if not rework:
         return out
     is_special, col_list = special.tolist(), cols.tolist()
@@ -76,7 +75,7 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
                 terms.append(SECTION)
             if len(terms) >= n or k == bounds[row + 1]:
                 break
-            if is_special[k] and scores.normalized is not None:
+            if is_special[k]:
                 explained = _explained(scorer, scores, spans, row, col_list[k])
                 terms.extend(t for t in explained if t not in terms)
             else:

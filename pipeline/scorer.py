@@ -227,6 +227,20 @@ class Sparse:
         return np.searchsorted(self.rows, np.arange(self.n_rows + 1))
 
 
+def group_ids(keys: Sequence[Any]) -> np.ndarray:
+    """A group number per key: equal keys share one; each ``None`` is a group of its own.
+
+    >>> group_ids(["a", None, "a", "b", None]).tolist()
+    [0, 2, 0, 1, 3]
+    """
+    seen: dict[Any, int] = {}
+    group = np.array([seen.setdefault(k, len(seen)) if k is not None else -1 for k in keys],
+                     dtype=np.int64)
+    alone = group < 0
+    group[alone] = len(seen) + np.arange(int(alone.sum()))
+    return group
+
+
 @dataclass
 class Siblings:
     """The rest of each paragraph's section as TF-IDF (as :func:`pipeline.features.sibling_counts`
@@ -248,11 +262,7 @@ class Siblings:
     def build(cls, codes: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int,
               sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool) -> Siblings:
         """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys."""
-        keys: dict[Any, int] = {}
-        group = np.array([keys.setdefault(a, len(keys)) if a is not None else -1
-                          for a in sections], dtype=np.int64)
-        alone = group < 0
-        group[alone] = len(keys) + np.arange(int(alone.sum()))
+        group = group_ids(sections)
         n_groups = int(group.max()) + 1 if n_rows else 0
         rows, cols = codes // n_cols, codes % n_cols
         group_codes, where = np.unique(group[rows] * n_cols + cols, return_inverse=True)
@@ -359,8 +369,7 @@ class Scores:
     features: Sparse
     normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
     leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
-    section: np.ndarray | None = None  # paragraphs × classes: the rest of the section's part of
-    # the centred weights' score (for evidence), when the section is a feature
+    siblings: Siblings | None = None  # the rest of each section, when the section is a feature
 
 
 @dataclass
@@ -516,7 +525,7 @@ class Scorer:
         order = np.argsort(rows * self.n_features + cols, kind="stable")
         return Sparse(rows[order], cols[order], values[order], n), normalized, leaders, siblings
 
-    def _section(self, siblings: Siblings | None, weights: np.ndarray) -> np.ndarray | float:
+    def section_part(self, siblings: Siblings | None, weights: np.ndarray) -> np.ndarray | float:
         """The rest of the section's part of ``features · weightsᵀ`` (0 without it)."""
         if siblings is None:
             return 0.0
@@ -537,7 +546,7 @@ class Scorer:
         (``text`` and optionally ``heading`` and ``title``)."""
         features, normalized, leaders, siblings = self.features(records)
         if self.weights is not None and self.intercept is not None:
-            jll = (self.decision(features, self.weights) + self._section(siblings, self.weights)
+            jll = (self.decision(features, self.weights) + self.section_part(siblings, self.weights)
                    + self.intercept)
             jll -= jll.max(axis=1, keepdims=True)
             proba = np.exp(jll)
@@ -546,13 +555,10 @@ class Scorer:
             proba = np.zeros((features.n_rows, len(self.classes)))
             for member in self.calibrated:
                 decision = (self.decision(features, member.weights)
-                            + self._section(siblings, member.weights) + member.intercept)
+                            + self.section_part(siblings, member.weights) + member.intercept)
                 proba += member.proba(decision, len(self.classes))
             proba /= len(self.calibrated)
-        section = None
-        if siblings is not None:
-            section = self._section(siblings, self.explain_weights)
-        return Scores(proba, features, normalized, leaders, section)
+        return Scores(proba, features, normalized, leaders, siblings)
 
 
 def _weights(coef: Any) -> np.ndarray:

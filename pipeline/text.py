@@ -30,11 +30,12 @@ import numpy as np
 
 from pipeline.errors import ConfigError
 
-# Runs of digits, and runs joined by hyphens (phone numbers 05-5348810, dates 2020-02-10, ranges
-# 1-2): jieba cuts 05-5348810 into three tokens where rjieba keeps one; folded, both give 0.
+# Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
+# a range (1-2) is one number.
 _DIGITS = re.compile(r"\d+(?:-\d+)*")
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
 # rjieba keeps a run of letters, digits and +#&._%- as one token (www.ias.gov.mo, 0-ncov); jieba
-# splits it as its HMM segmenter's pattern does. _JOINED finds a text that has such a run.
+# splits it as its HMM segmenter's pattern does. _JOINED finds such runs in a text.
 _JOINED = re.compile(r"[a-z0-9+#&._%-]*[a-z0-9][+#&._%-]+[a-z0-9%][a-z0-9+#&._%-]*")
 _ASCII_RUN = re.compile(r"[a-z0-9+#&._%-]+")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
@@ -43,7 +44,6 @@ _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 def _jieba_pieces(run: str) -> list[str]:
     """How jieba's HMM segmenter cuts a run of letters, digits and +#&._%-."""
     return [piece for piece in _JIEBA_SKIP.split(run) if piece]
-_WORDLIKE = re.compile(r"\w", re.UNICODE)
 
 
 def fold_width(text: str) -> str:
@@ -289,15 +289,12 @@ class Tokenizer:
         if self.backend != "rjieba":
             return seg.lcut(normalized, HMM=self.hmm)
         tokens = seg.cut(normalized, self.hmm)
-        # Most joined runs are decimals (0.0, 0.0%), which both keep whole: only a run that jieba
-        # would split needs the pass over the tokens.
+        # Most joined runs are decimals (0.0, 0.0%), which jieba keeps whole too: only a text with
+        # a run it would split needs a pass over the tokens (rjieba may cut a run in parts).
         if all(_jieba_pieces(run) == [run] for run in set(_JOINED.findall(normalized))):
             return tokens
-        split = {t: _jieba_pieces(t) for t in set(tokens)
-                 if len(t) > 1 and not t.isalnum() and _ASCII_RUN.fullmatch(t)}
-        split = {t: pieces for t, pieces in split.items() if pieces != [t]}
-        if not split:
-            return tokens
+        split = {t: pieces for t in set(tokens)
+                 if len(t) > 1 and _ASCII_RUN.fullmatch(t) and (pieces := _jieba_pieces(t)) != [t]}
         out: list[str] = []
         for token in tokens:
             if token in split:
