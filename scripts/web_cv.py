@@ -5,7 +5,7 @@ paragraphs) without the written paragraphs modeled on its test pages, and is mea
 labelled paragraphs of its test pages. Needs the pages' texts in ``corpus/web/pages/`` (they are
 not in the repository; see ``corpus/web/README.md``)::
 
-    python scripts/web_cv.py                     # sets 1-7, the shipped config
+    python scripts/web_cv.py                     # every set, the shipped config
     python scripts/web_cv.py --sets 5 6 --config my.yaml
 """
 
@@ -29,7 +29,7 @@ WEB = ROOT / "corpus" / "web"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
-    parser.add_argument("--sets", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7])
+    parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     config = load_config(args.config)
@@ -39,10 +39,11 @@ def main() -> None:
     for line in (WEB / "pages.tsv").read_text("utf-8").splitlines()[1:]:
         number, page = line.split("\t")[:2]
         set_of[page] = int(number)
+    sets = args.sets or sorted(set(set_of.values()))
     pages, _, _ = labelled_documents([WEB / "pages"], [WEB / "labels.jsonl"], config)
-    pages = [e for e in pages if set_of.get(e.document) in args.sets]
+    pages = [e for e in pages if set_of.get(e.document) in sets]
     if not pages:
-        raise SystemExit(f"no labelled paragraph of sets {args.sets} found in {WEB / 'pages'}")
+        raise SystemExit(f"no labelled paragraph of sets {sets} found in {WEB / 'pages'}")
     truth = [e.theme for e in pages]
     page_of = [e.document for e in pages]
 
@@ -65,7 +66,7 @@ def main() -> None:
           f"log loss {m['log_loss']:.3f}  ECE {m['ece']:.3f}")
     for theme, row in m["per_theme"].items():
         print(f"  {theme:22s} F1 {row['f1']:.3f}  (n={row['support']})")
-    for number in args.sets:
+    for number in sets:
         rows = [i for i, e in enumerate(pages) if set_of[e.document] == number]
         if rows:
             part = metrics([truth[i] for i in rows], proba[rows], themes)
