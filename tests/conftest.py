@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from pipeline.stages import train
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "documents" / "000_10fc11496dbb7410.txt"
 HELDOUT = ROOT / "corpus" / "heldout"
+# A fixed sample of the written paragraphs (batches A-E, 1,376 paragraphs), for tests of how
+# training, runs and bundles behave rather than of how good the model is: a model trains on it
+# in seconds, where the whole corpus takes half a minute and grows with every batch.
+SOME_WRITTEN = tuple(ROOT / "corpus" / "written" / f"batch_{b}.jsonl" for b in "abcde")
 
 
 def corpus_config(tmp: Path, **sections: dict) -> Config:
@@ -37,13 +42,15 @@ def corpus_config(tmp: Path, **sections: dict) -> Config:
     return parse_config(data)
 
 
-def write_corpus_config(path: Path, *extra: str) -> Path:
-    """A YAML config over the shipped corpus, with ``extra`` lines (e.g. ``model: {...}``)."""
+def write_corpus_config(path: Path, *extra: str,
+                        written: Sequence[Path] = (ROOT / "corpus/written",)) -> Path:
+    """A YAML config over the shipped corpus (or the ``written`` paragraphs given), with
+    ``extra`` lines (e.g. ``model: {...}``)."""
     path.write_text("\n".join([
         "corpus:",
         f"  documents: [{ROOT / 'corpus/documents'}]",
         f"  labels: [{ROOT / 'corpus/labels'}]",
-        f"  written: [{ROOT / 'corpus/written'}]",
+        f"  written: [{', '.join(str(p) for p in written)}]",
         "tokenize:",
         f"  user_dict: {ROOT / 'configs/userdict.txt'}",
         f"  stop_words: {ROOT / 'configs/stopwords.txt'}",

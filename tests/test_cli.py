@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, write_corpus_config
+from conftest import ROOT, SEED, SOME_WRITTEN, write_corpus_config
 
 from pipeline.cli import COMMANDS
 from pipeline.output import validator
@@ -77,7 +77,8 @@ def test_training_in_two_processes_gives_the_same_bundle_bytes(tmp_path: Path) -
     hashes = []
     for seed in ("1", "2"):
         config = write_corpus_config(tmp_path / f"config{seed}.yaml",
-                                     f"model: {{dir: models{seed}, name: m}}")
+                                     f"model: {{dir: models{seed}, name: m}}",
+                                     written=SOME_WRITTEN)
         result = pipeline("train", "--config", str(config), "--no-metrics",
                           env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr.decode()

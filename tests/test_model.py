@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SEED, corpus_config
+from conftest import SEED, SOME_WRITTEN, corpus_config
 
 from pipeline.config import Config
 from pipeline.errors import ModelError
@@ -102,7 +102,8 @@ def test_a_clearly_medical_paragraph_is_medical(trained: tuple[Config, Path]) ->
 def test_every_registered_classifier_trains(classifier: str, tmp_path: Path) -> None:
     from pipeline.stages import train
 
-    config = corpus_config(tmp_path, model={"classifier": classifier, "name": classifier})
+    config = corpus_config(tmp_path, model={"classifier": classifier, "name": classifier},
+                           corpus={"written": [str(p) for p in SOME_WRITTEN]})
     training = load_training_set(config)
     bundle = load_bundle(train(config, training, with_metrics=False))
     assert bundle.meta["classifier"] == classifier

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
+from conftest import SOME_WRITTEN
 
 from pipeline.config import parse_config
 from pipeline.errors import InputError
@@ -39,7 +40,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cfg = parse_config({
         "corpus": {"documents": [str(ROOT / "corpus/documents")],
                    "labels": [str(ROOT / "corpus/labels")],
-                   "written": [str(ROOT / "corpus/written")],
+                   "written": [str(p) for p in SOME_WRITTEN],
                    "heldout_documents": [str(ROOT / "corpus/heldout")],
                    "heldout_labels": [str(ROOT / "corpus/heldout/labels.jsonl")]},
         "model": {"dir": str(tmp_path / "models")},

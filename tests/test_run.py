@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import HELDOUT, ROOT, SEED
+from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 
 from pipeline.config import parse_config
 from pipeline.stages import run, status
@@ -32,7 +32,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("run")
     (tmp / "docs").mkdir()
     shutil.copy(SEED, tmp / "docs")
-    shutil.copytree(ROOT / "corpus" / "written", tmp / "written")
+    (tmp / "written").mkdir()
+    for path in SOME_WRITTEN:
+        shutil.copy(path, tmp / "written")
     return tmp
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, write_corpus_config
+from conftest import ROOT, SEED, SOME_WRITTEN, write_corpus_config
 
 from pipeline.model import load_bundle, read_meta
 
@@ -71,10 +71,11 @@ def _snapshot(bundle: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
 
 
-def _config(tmp: Path, name: str, c: float) -> Path:
+def _config(tmp: Path, name: str, c: float, written: tuple[Path, ...] = SOME_WRITTEN) -> Path:
     return write_corpus_config(
         tmp / f"{name}-{c}.yaml",
         f"model: {{dir: {tmp / 'models'}, name: {name}, params: {{alpha: {c}}}}}",
+        written=written,
     )
 
 
@@ -83,8 +84,10 @@ def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
     assert first.wait(timeout=300) == 0, first.stderr.read().decode()
     bundle = tmp_path / "models" / "m"
     before = _snapshot(bundle)
-    proc = start("train", "--config", str(_config(tmp_path, "m", 2.0)), "--no-metrics")
-    time.sleep(2.0)  # well inside training (reading, tokenizing or fitting)
+    # The whole corpus, so the kill comes well inside training (reading, tokenizing or fitting).
+    proc = start("train", "--config", str(_config(tmp_path, "m", 2.0, (ROOT / "corpus/written",))),
+                 "--no-metrics")
+    time.sleep(2.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     assert _snapshot(bundle) == before
