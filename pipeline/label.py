@@ -59,7 +59,7 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
             special |= (cols >= spans[name][0]) & (cols < spans[name][1])
     section: dict[int, int] = {}  # row -> where the section goes among its features
     if scores.siblings is not None:
-        part = scorer.section_part(scores.siblings, scorer.explain_weights)
+        part = scorer.explained_section(scores)
         strength = part[np.arange(f.n_rows), labels]
         for row in np.flatnonzero(strength > 0).tolist():
             a, b = bounds[row], bounds[row + 1]

@@ -370,6 +370,7 @@ class Scores:
     normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
     leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
     siblings: Siblings | None = None  # the rest of each section, when the section is a feature
+    section: np.ndarray | None = None  # its part of the scores, when one weight matrix scores
 
 
 @dataclass
@@ -391,6 +392,8 @@ class Scorer:
     explain_weights: np.ndarray  # classes × features, centred over classes (for evidence)
     feature_names: list[str] = field(default_factory=list)
     section_weight: float = 0.0  # the rest of the section, added into the words' columns
+    # explain_weights are `weights` centred over classes, so evidence can reuse the scores' parts
+    explains_weights: bool = False
 
     # ------------------------------------------------------------------ from scikit-learn
     @classmethod
@@ -434,12 +437,14 @@ class Scorer:
             raise ModelError("the model has no word features")
         classifier = pipeline.named_steps["classifier"]
         weights, intercept, calibrated = _link(classifier)
+        explain = linear_weights(classifier)
         return cls(
             classes=[str(c) for c in classifier.classes_], tokenizer=prepare.tokenizer,
             words=words, context=context, parts=parts, chars=chars, lexicon=lexicon, actors=actors,
             n_features=len(names), weights=weights, intercept=intercept, calibrated=calibrated,
-            explain_weights=linear_weights(classifier), feature_names=names,
-            section_weight=section_weight,
+            explain_weights=explain, feature_names=names, section_weight=section_weight,
+            explains_weights=weights is not None and explain.shape == weights.shape
+            and np.array_equal(explain, weights - weights.mean(axis=0, keepdims=True)),
         )
 
     def check(self, pipeline: Any, records: Sequence[Mapping[str, Any]],
@@ -533,6 +538,13 @@ class Scorer:
         columns = weights[:, first : first + len(self.words.terms)]
         return weight * self.section_weight * siblings.dot(columns)
 
+    def explained_section(self, scores: Scores) -> np.ndarray | float:
+        """The rest of the section's part of ``features · explain_weightsᵀ``, for evidence: derived
+        from the scores' own part when the explain weights are the scoring weights centred."""
+        if self.explains_weights and scores.section is not None:
+            return scores.section - scores.section.mean(axis=1, keepdims=True)
+        return self.section_part(scores.siblings, self.explain_weights)
+
     def decision(self, features: Sparse, weights: np.ndarray) -> np.ndarray:
         """``features · weightsᵀ`` (paragraphs × outputs)."""
         out = np.empty((features.n_rows, weights.shape[0]))
@@ -545,9 +557,11 @@ class Scorer:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading`` and ``title``)."""
         features, normalized, leaders, siblings = self.features(records)
+        section = None
         if self.weights is not None and self.intercept is not None:
-            jll = (self.decision(features, self.weights) + self.section_part(siblings, self.weights)
-                   + self.intercept)
+            part = self.section_part(siblings, self.weights)
+            section = part if isinstance(part, np.ndarray) else None
+            jll = self.decision(features, self.weights) + part + self.intercept
             jll -= jll.max(axis=1, keepdims=True)
             proba = np.exp(jll)
             proba /= proba.sum(axis=1, keepdims=True)
@@ -558,7 +572,7 @@ class Scorer:
                             + self.section_part(siblings, member.weights) + member.intercept)
                 proba += member.proba(decision, len(self.classes))
             proba /= len(self.calibrated)
-        return Scores(proba, features, normalized, leaders, siblings)
+        return Scores(proba, features, normalized, leaders, siblings, section)
 
 
 def _weights(coef: Any) -> np.ndarray:

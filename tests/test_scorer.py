@@ -107,8 +107,12 @@ def test_the_scorer_gives_the_pipelines_probabilities(variant: str, tmp_path: Pa
         {"text": "市委書記部署防控工作。", "section": None},
     ]
     expected = pipe.predict_proba(records)
-    got = scorer.score(records).proba
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    scores = scorer.score(records)
+    np.testing.assert_allclose(scores.proba, expected, rtol=0, atol=1e-9)
+    if scores.siblings is not None:  # evidence's part of the section, reused or computed
+        np.testing.assert_allclose(scorer.explained_section(scores),
+                                   scorer.section_part(scores.siblings, scorer.explain_weights),
+                                   rtol=0, atol=1e-12)
     assert scorer.classes == [str(c) for c in pipe.classes_]
     scorer.check(pipe, records)  # and the check agrees
 
