@@ -9,11 +9,13 @@ A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end 
 
 Each paragraph gets a ``kind``:
 
-- ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source and editor lines, article
-  numbers (``01``), bylines (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps
-  (``2020-02-03 10:15 来源:…``), photo captions (``▲…``, ``…（记者…摄）``), a notice's addressees
-  (``各乡镇人民政府，县直各单位：``), short unpunctuated lines repeated in the document (a repeated
-  title still gives its article its title), lines without letters;
+- ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source, editor and credit lines
+  (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
+  (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
+  来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``), photo captions (``▲…``,
+  ``…（记者…摄）``), a notice's addressees (``各乡镇人民政府，县直各单位：``), short unpunctuated
+  lines repeated in the document (a repeated title still gives its article its title), lines
+  without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body);
@@ -61,7 +63,12 @@ _SUBTITLE = re.compile(r"^(--|——|─)")
 DEFAULT_BOILERPLATE = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
-    r"^(來源|来源|責任編輯|责任编辑|編輯|编辑|作者|記者|记者|通訊員|通讯员|字號|字号)\s*[:：]",
+    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 原标题：….
+    r"^◎?\s*(來源|来源|信息來源|信息来源|文章來源|文章来源|圖片來源|图片来源|"
+    r"責任編輯|责任编辑|初審編輯|初审编辑|編輯|编辑|作者|記者|记者|通訊員|通讯员|設計|设计|字號|"
+    r"字号)\s*[:：|｜丨]",
+    r"^(發布|发布|發佈)(機關|机关|單位|单位)\s*[:：]",
+    r"^(原標題|原标题)\s*[:：][^。！？!?]{0,80}$",
     r"(發佈|發布|发布|釋出|更新)(時間|时间|日期)\s*[:：]",
     r"(瀏覽|浏览|點擊|点击|閱讀|阅读)(次數|次数|量|數|数)?\s*[:：]\s*\d",
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
@@ -71,7 +78,12 @@ DEFAULT_BOILERPLATE = (
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
     # Publication stamps: 2020年02月09日 19:35 来源：…, 2020-2-7 05:48:58 评论(0),
     # 今日某地 2020-02-17 06:43, 文章日期：2020年02月20日.
-    rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
+    rf"^{_DATE}\s*/?\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
+    r"^\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}",  # a two-digit year: 20-02-23 08:45 来源：…
+    # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31,
+    # 某某中心  时间：2020-03-18.
+    rf"^[^。！？!?，,]{{1,24}}[|｜丨·]\s*{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$",
+    rf"^[^。！？!?，,]{{1,24}}\s(時間|时间|日期)\s*[:：]\s*{_DATE}",
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
     rf"^\S{{1,12}}\s+{_DATE}\s*\d{{1,2}}:\d{{2}}",
     r"^(文章|發佈|发布|發稿|发稿)?(時\s*間|时\s*间|日\s*期|來\s*源|来\s*源)\s*[:：]",
@@ -79,7 +91,7 @@ DEFAULT_BOILERPLATE = (
     # Bylines: 新华社记者 张三 李四, 本报记者 王五 通讯员 赵六, 大陆中心/陈某某报导, 文／某某.
     r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)[^。！？!?，,]{0,30}$",
     r"^[^。！？!?，,]{0,24}/[^。！？!?，,]{0,16}(報導|报导|報道|报道)$",
-    r"^(文|圖|图|攝影|摄影)\s*[/／:：《][^。！？!?，,]{0,30}$",
+    r"^(文|圖|图|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # Photo captions: ▲…, …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社 (◆ and ● are list
     # bullets, not captions).
     r"^[▲▼↑↓]",

@@ -140,6 +140,15 @@ def test_config_patterns_apply_to_long_prose_lines() -> None:
     assert [p.kind for p in custom] == ["body", "boilerplate"]
 
 
+def test_original_title_line_is_furniture_but_not_the_text_glued_to_it() -> None:
+    """``原标题：…`` repeats a title; a schedule line that names a time is still a heading, and a
+    page that glued the original title to the first paragraph keeps that paragraph as body."""
+    text = ("县里防疫工作再加力\n原标题：县里防疫工作再加力\n开工时间：1月25日\n工人们连夜施工。\n"
+            "原标题：某县援鄂医疗队的日记：去超市买日用品昨天晚上，医疗队员已抵达武汉。他们以日记记下每一天。")
+    assert [p.kind for p in segment_text("d", text)] == [
+        "heading", "boilerplate", "heading", "body", "body"]
+
+
 def test_news_page_furniture() -> None:
     """Publication stamps, bylines, photo captions and a notice's addressees carry no theme; a
     chronology's dated entries are body text even without a final stop."""
@@ -164,6 +173,17 @@ def test_news_page_furniture() -> None:
         "来自某某县人民政府官方微信公众号": "boilerplate",
         "文／某某 某县卫生局局长": "boilerplate",
         "民警在路口为过往司机测量体温。 路透社": "boilerplate",
+        "20-02-23 08:45 来源：某某网-某某日报 编辑：某某": "boilerplate",
+        "2020/02/09/ 20:05 来源:某某客户端 通讯员 某某": "boilerplate",
+        "作者|某某": "boilerplate",
+        "設計 | 某某": "boilerplate",
+        "文丨某某 某某 編輯 丨 某某": "boilerplate",
+        "◎文章來源：某某新聞": "boilerplate",
+        "初审编辑:某某": "boilerplate",
+        "某某新聞 | 2020/02/04": "boilerplate",
+        "某某网 · 某某  |  2020-03-18 16:31": "boilerplate",
+        "某县健康教育中心  时间:2020-03-18": "boilerplate",
+        "發布機關:某某縣疫情防控指揮部": "boilerplate",
         "◆某县疾控中心报告首例疑似病例。": "body",
         "2月3日,县委召开常委会议,研究部署疫情防控工作,要求各级干部取消休假、全员在岗。": "body",
         "各乡镇、各部门要切实做好以下工作：": "body",
