@@ -7,11 +7,14 @@ not in the repository; see ``corpus/web/README.md``)::
 
     python scripts/web_cv.py                     # every set, the shipped config
     python scripts/web_cv.py --sets 5 6 --config my.yaml
+    python scripts/web_cv.py --written-share 0.5 # half the written reports: a learning curve
+    python scripts/web_cv.py --train-on-pages    # the other folds' pages join the training side
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +34,11 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
     parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--written-share", type=float, default=1.0,
+                        help="train on this share of the written reports (drawn with the "
+                             "config's seed); 0: none")
+    parser.add_argument("--train-on-pages", action="store_true",
+                        help="also train on the labelled paragraphs of the other folds' pages")
     args = parser.parse_args()
     config = load_config(args.config)
     themes = list(config.themes)
@@ -48,13 +56,21 @@ def main() -> None:
     page_of = [e.document for e in pages]
 
     corpus = load_training_set(config, use_written=True)
-    prepared = prepare_examples(_pipeline_for(config), corpus.examples)
+    reports = sorted({e.group for e in corpus.written})
+    kept = set(random.Random(config.model.seed).sample(
+        reports, round(len(reports) * args.written_share)))
+    written = [e for e in corpus.written if e.group in kept]
+    prepared = prepare_examples(_pipeline_for(config),
+                                [*corpus.real, *written, *(pages if args.train_on_pages else [])])
     proba = np.zeros((len(pages), len(themes)))
     splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True,
                                     random_state=config.model.seed)
     for _, test in splitter.split(pages, truth, page_of):
         tested = [pages[i] for i in test]
-        train = corpus.real + modeled_on_none_of(corpus.written, tested)
+        train = corpus.real + modeled_on_none_of(written, tested)
+        if args.train_on_pages:
+            held = set(test.tolist())
+            train += [e for i, e in enumerate(pages) if i not in held]
         model = fit_prepared(_pipeline_for(config), train, prepared)
         fold = model.predict_proba([e.record() for e in tested])
         for j, theme in enumerate(model.classes_):
