@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--train-on-pages", action="store_true",
                         help="also train on the labelled paragraphs of the other folds' pages")
     args = parser.parse_args()
+    if not 0.0 <= args.written_share <= 1.0:
+        parser.error(f"--written-share must be between 0 and 1, not {args.written_share}")
     config = load_config(args.config)
     themes = list(config.themes)
 
