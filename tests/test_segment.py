@@ -8,8 +8,9 @@ import json
 from conftest import HELDOUT
 
 from pipeline.corpus import text_sha1
+from pipeline.output import load_schema
 from pipeline.reading import read_document
-from pipeline.segment import segment_text
+from pipeline.segment import KINDS, segment_text
 
 
 def test_offsets_slice_back_to_text(seed_text: str) -> None:
@@ -22,6 +23,13 @@ def test_offsets_slice_back_to_text(seed_text: str) -> None:
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends))
     assert [p.index for p in paragraphs] == list(range(len(paragraphs)))
     assert all(p.id == f"seed:{p.index}" for p in paragraphs)
+
+
+def test_kinds_are_the_ones_the_output_schema_allows(seed_text: str) -> None:
+    """The labelled JSON's contract lists the segmenter's kinds, and the seed uses each one."""
+    schema = load_schema()
+    assert schema["$defs"]["paragraph_fields"]["properties"]["kind"]["enum"] == list(KINDS)
+    assert {p.kind for p in segment_text("seed", seed_text)} == set(KINDS)
 
 
 def test_every_article_of_the_seed_with_its_title(seed_text: str) -> None:
