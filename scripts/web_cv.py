@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
 
 from pipeline.config import load_config
 from pipeline.corpus import modeled_on_none_of
@@ -62,8 +63,8 @@ def main() -> None:
     kept = set(random.Random(config.model.seed).sample(
         reports, round(len(reports) * args.written_share)))
     written = [e for e in corpus.written if e.group in kept]
-    prepared = prepare_examples(_pipeline_for(config),
-                                [*corpus.real, *written, *(pages if args.train_on_pages else [])])
+    # Every paragraph is tokenized once, whether it trains, is tested, or both across folds.
+    prepared = prepare_examples(_pipeline_for(config), [*corpus.real, *written, *pages])
     proba = np.zeros((len(pages), len(themes)))
     splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True,
                                     random_state=config.model.seed)
@@ -74,7 +75,7 @@ def main() -> None:
             held = set(test.tolist())
             train += [e for i, e in enumerate(pages) if i not in held]
         model = fit_prepared(_pipeline_for(config), train, prepared)
-        fold = model.predict_proba([e.record() for e in tested])
+        fold = Pipeline(model.steps[1:]).predict_proba([prepared[e.id] for e in tested])
         for j, theme in enumerate(model.classes_):
             proba[test, themes.index(theme)] = fold[:, j]
 
