@@ -21,13 +21,85 @@ import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
-from pipeline.config import load_config
-from pipeline.corpus import modeled_on_none_of
+from pipeline.config import Config, load_config
+from pipeline.corpus import Example, modeled_on_none_of
 from pipeline.evaluate import fit_prepared, metrics, prepare_examples
 from pipeline.stages import _pipeline_for, labelled_documents, load_training_set
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "corpus" / "web"
+
+
+def set_of_pages() -> dict[str, int]:
+    """Page -> its set, from ``pages.tsv`` (``set``, ``document``, ...)."""
+    set_of = {}
+    for line in (WEB / "pages.tsv").read_text("utf-8").splitlines()[1:]:
+        number, page = line.split("\t")[:2]
+        set_of[page] = int(number)
+    return set_of
+
+
+def cross_validate(config: Config, pages: list[Example], folds: int, written_share: float = 1.0,
+                   train_on_pages: bool = False) -> tuple[np.ndarray, list[tuple[list[Example],
+                                                                                np.ndarray]]]:
+    """The configured model's probabilities for ``pages`` (columns in ``config.themes`` order),
+    each from the fold that did not train on its page; and each fold's training side and test
+    rows."""
+    themes = list(config.themes)
+    truth = [e.theme for e in pages]
+    page_of = [e.document for e in pages]
+    corpus = load_training_set(config, use_written=True)
+    reports = sorted({e.group for e in corpus.written})
+    kept = set(random.Random(config.model.seed).sample(
+        reports, round(len(reports) * written_share)))
+    written = [e for e in corpus.written if e.group in kept]
+    # Every paragraph is tokenized once, whether it trains, is tested, or both across folds.
+    prepared = prepare_examples(_pipeline_for(config), [*corpus.real, *written, *pages])
+    proba = np.zeros((len(pages), len(themes)))
+    splits = []
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=config.model.seed)
+    for _, test in splitter.split(pages, truth, page_of):
+        tested = [pages[i] for i in test]
+        train = corpus.real + modeled_on_none_of(written, tested)
+        if train_on_pages:
+            held = set(test.tolist())
+            train += [e for i, e in enumerate(pages) if i not in held]
+        model = fit_prepared(_pipeline_for(config), train, prepared)
+        fold = Pipeline(model.steps[1:]).predict_proba([prepared[e.id] for e in tested])
+        for j, theme in enumerate(model.classes_):
+            proba[test, themes.index(theme)] = fold[:, j]
+        splits.append((train, test))
+    return proba, splits
+
+
+def labelled_pages(config: Config, sets: list[int] | None) -> tuple[list[Example], list[int]]:
+    """The labelled paragraphs of the pages of ``sets`` (default: every set), and the sets."""
+    set_of = set_of_pages()
+    sets = sets or sorted(set(set_of.values()))
+    pages, _, _ = labelled_documents([WEB / "pages"], [WEB / "labels.jsonl"], config)
+    pages = [e for e in pages if set_of.get(e.document) in sets]
+    if not pages:
+        raise SystemExit(f"no labelled paragraph of sets {sets} found in {WEB / 'pages'}")
+    return pages, sets
+
+
+def report(config: Config, pages: list[Example], proba: np.ndarray, sets: list[int],
+           folds: int) -> None:
+    """Print the figures of ``proba`` over ``pages``: overall, per theme and per set."""
+    themes = list(config.themes)
+    truth = [e.theme for e in pages]
+    m = metrics(truth, proba, themes, config.evaluate.bins)
+    print(f"{m['paragraphs']} paragraphs on {len({e.document for e in pages})} pages, {folds} "
+          f"folds by page: macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  "
+          f"log loss {m['log_loss']:.3f}  ECE {m['ece']:.3f}")
+    for theme, row in m["per_theme"].items():
+        print(f"  {theme:22s} F1 {row['f1']:.3f}  (n={row['support']})")
+    set_of = set_of_pages()
+    for number in sets:
+        rows = [i for i, e in enumerate(pages) if set_of[e.document] == number]
+        if rows:
+            part = metrics([truth[i] for i in rows], proba[rows], themes)
+            print(f"  set {number}: macro-F1 {part['macro_f1']:.3f}  (n={len(rows)})")
 
 
 def main() -> None:
@@ -44,52 +116,9 @@ def main() -> None:
     if not 0.0 <= args.written_share <= 1.0:
         parser.error(f"--written-share must be between 0 and 1, not {args.written_share}")
     config = load_config(args.config)
-    themes = list(config.themes)
-
-    set_of = {}  # page -> its set, from pages.tsv (set, document, ...)
-    for line in (WEB / "pages.tsv").read_text("utf-8").splitlines()[1:]:
-        number, page = line.split("\t")[:2]
-        set_of[page] = int(number)
-    sets = args.sets or sorted(set(set_of.values()))
-    pages, _, _ = labelled_documents([WEB / "pages"], [WEB / "labels.jsonl"], config)
-    pages = [e for e in pages if set_of.get(e.document) in sets]
-    if not pages:
-        raise SystemExit(f"no labelled paragraph of sets {sets} found in {WEB / 'pages'}")
-    truth = [e.theme for e in pages]
-    page_of = [e.document for e in pages]
-
-    corpus = load_training_set(config, use_written=True)
-    reports = sorted({e.group for e in corpus.written})
-    kept = set(random.Random(config.model.seed).sample(
-        reports, round(len(reports) * args.written_share)))
-    written = [e for e in corpus.written if e.group in kept]
-    # Every paragraph is tokenized once, whether it trains, is tested, or both across folds.
-    prepared = prepare_examples(_pipeline_for(config), [*corpus.real, *written, *pages])
-    proba = np.zeros((len(pages), len(themes)))
-    splitter = StratifiedGroupKFold(n_splits=args.folds, shuffle=True,
-                                    random_state=config.model.seed)
-    for _, test in splitter.split(pages, truth, page_of):
-        tested = [pages[i] for i in test]
-        train = corpus.real + modeled_on_none_of(written, tested)
-        if args.train_on_pages:
-            held = set(test.tolist())
-            train += [e for i, e in enumerate(pages) if i not in held]
-        model = fit_prepared(_pipeline_for(config), train, prepared)
-        fold = Pipeline(model.steps[1:]).predict_proba([prepared[e.id] for e in tested])
-        for j, theme in enumerate(model.classes_):
-            proba[test, themes.index(theme)] = fold[:, j]
-
-    m = metrics(truth, proba, themes, config.evaluate.bins)
-    print(f"{m['paragraphs']} paragraphs on {len(set(page_of))} pages, {args.folds} folds by page: "
-          f"macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  "
-          f"log loss {m['log_loss']:.3f}  ECE {m['ece']:.3f}")
-    for theme, row in m["per_theme"].items():
-        print(f"  {theme:22s} F1 {row['f1']:.3f}  (n={row['support']})")
-    for number in sets:
-        rows = [i for i, e in enumerate(pages) if set_of[e.document] == number]
-        if rows:
-            part = metrics([truth[i] for i in rows], proba[rows], themes)
-            print(f"  set {number}: macro-F1 {part['macro_f1']:.3f}  (n={len(rows)})")
+    pages, sets = labelled_pages(config, args.sets)
+    proba, _ = cross_validate(config, pages, args.folds, args.written_share, args.train_on_pages)
+    report(config, pages, proba, sets, args.folds)
 
 
 if __name__ == "__main__":
