@@ -28,6 +28,7 @@ from pipeline.stages import _pipeline_for, labelled_documents, load_training_set
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "corpus" / "web"
+Fold = tuple[list[Example], np.ndarray]  # a fold's training side and its test rows
 
 
 def set_of_pages() -> dict[str, int]:
@@ -40,8 +41,7 @@ def set_of_pages() -> dict[str, int]:
 
 
 def cross_validate(config: Config, pages: list[Example], folds: int, written_share: float = 1.0,
-                   train_on_pages: bool = False) -> tuple[np.ndarray, list[tuple[list[Example],
-                                                                                np.ndarray]]]:
+                   train_on_pages: bool = False) -> tuple[np.ndarray, list[Fold]]:
     """The configured model's probabilities for ``pages`` (columns in ``config.themes`` order),
     each from the fold that did not train on its page; and each fold's training side and test
     rows."""
