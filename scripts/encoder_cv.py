@@ -27,6 +27,7 @@ from web_cv import ROOT, WEB, cross_validate, labelled_pages, report
 
 from pipeline.config import load_config
 from pipeline.corpus import Example, text_sha1
+from pipeline.output import atomic_write
 
 
 def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
@@ -51,11 +52,9 @@ def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
             print(f"\rembedded {min(i + 64, len(missing))}/{len(missing)} "
                   f"in {time.time() - start:.0f} s", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
-        cache.parent.mkdir(parents=True, exist_ok=True)
         keys = sorted(known)
-        temporary = cache.with_name(cache.name + ".tmp.npz")
-        np.savez(temporary, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
-        temporary.replace(cache)
+        with atomic_write(cache, "wb") as out:
+            np.savez(out, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]))
     return {k: known[k].astype(np.float64) for k in texts}
 
 
@@ -72,20 +71,22 @@ def main() -> None:
     args = parser.parse_args()
     config = load_config(args.config)
     themes = list(config.themes)
-    pages, sets = labelled_pages(config, args.sets)
+    pages, sets, set_of = labelled_pages(config, args.sets)
     shipped, splits = cross_validate(config, pages, args.folds)
     training = {e.id: e for train, _ in splits for e in train}
     vectors = embed([*training.values(), *pages], args.cache)
     # e5 vectors share one large common direction: take out its mean over the training side (no
-    # page is on it), then normalize.
+    # page is on it), then normalize; once, for every fold.
     centre = np.mean([vectors[text_sha1(e.text)] for e in training.values()], axis=0)
+    for vector in vectors.values():  # copies (see embed), changed in place
+        vector -= centre
+        vector /= np.linalg.norm(vector)
 
     def matrix(examples: list[Example]) -> np.ndarray:
-        rows = np.stack([vectors[text_sha1(e.text)] for e in examples]) - centre
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        return np.stack([vectors[text_sha1(e.text)] for e in examples])
 
     print("the configured model:")
-    report(config, pages, shipped, sets, args.folds)
+    report(config, pages, shipped, sets, set_of, args.folds)
     for c in args.c:
         encoder = np.zeros_like(shipped)
         for train, test in splits:
@@ -95,13 +96,14 @@ def main() -> None:
             for j, theme in enumerate(classifier.classes_):
                 encoder[test, themes.index(theme)] = fold[:, j]
         print(f"\nthe encoder alone, C {c:g}:")
-        report(config, pages, encoder, sets, args.folds)
+        report(config, pages, encoder, sets, set_of, args.folds)
         for w in args.weights:
             mixed = ((1 - w) * np.log(np.clip(shipped, 1e-12, 1))
                      + w * np.log(np.clip(encoder, 1e-12, 1)))
             mixed = np.exp(mixed - mixed.max(axis=1, keepdims=True))
             print(f"\nblend, encoder weight {w:g} (C {c:g}):")
-            report(config, pages, mixed / mixed.sum(axis=1, keepdims=True), sets, args.folds)
+            report(config, pages, mixed / mixed.sum(axis=1, keepdims=True), sets, set_of,
+                   args.folds)
 
 
 if __name__ == "__main__":

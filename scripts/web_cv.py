@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -72,19 +73,21 @@ def cross_validate(config: Config, pages: list[Example], folds: int, written_sha
     return proba, splits
 
 
-def labelled_pages(config: Config, sets: list[int] | None) -> tuple[list[Example], list[int]]:
-    """The labelled paragraphs of the pages of ``sets`` (default: every set), and the sets."""
+def labelled_pages(config: Config, sets: list[int] | None
+                   ) -> tuple[list[Example], list[int], dict[str, int]]:
+    """The labelled paragraphs of the pages of ``sets`` (default: every set), the sets, and each
+    page's set."""
     set_of = set_of_pages()
     sets = sets or sorted(set(set_of.values()))
     pages, _, _ = labelled_documents([WEB / "pages"], [WEB / "labels.jsonl"], config)
     pages = [e for e in pages if set_of.get(e.document) in sets]
     if not pages:
         raise SystemExit(f"no labelled paragraph of sets {sets} found in {WEB / 'pages'}")
-    return pages, sets
+    return pages, sets, set_of
 
 
 def report(config: Config, pages: list[Example], proba: np.ndarray, sets: list[int],
-           folds: int) -> None:
+           set_of: Mapping[str, int], folds: int) -> None:
     """Print the figures of ``proba`` over ``pages``: overall, per theme and per set."""
     themes = list(config.themes)
     truth = [e.theme for e in pages]
@@ -94,7 +97,6 @@ def report(config: Config, pages: list[Example], proba: np.ndarray, sets: list[i
           f"log loss {m['log_loss']:.3f}  ECE {m['ece']:.3f}")
     for theme, row in m["per_theme"].items():
         print(f"  {theme:22s} F1 {row['f1']:.3f}  (n={row['support']})")
-    set_of = set_of_pages()
     for number in sets:
         rows = [i for i, e in enumerate(pages) if set_of[e.document] == number]
         if rows:
@@ -116,9 +118,9 @@ def main() -> None:
     if not 0.0 <= args.written_share <= 1.0:
         parser.error(f"--written-share must be between 0 and 1, not {args.written_share}")
     config = load_config(args.config)
-    pages, sets = labelled_pages(config, args.sets)
+    pages, sets, set_of = labelled_pages(config, args.sets)
     proba, _ = cross_validate(config, pages, args.folds, args.written_share, args.train_on_pages)
-    report(config, pages, proba, sets, args.folds)
+    report(config, pages, proba, sets, set_of, args.folds)
 
 
 if __name__ == "__main__":
