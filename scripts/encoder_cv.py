@@ -61,20 +61,25 @@ def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
+    parser.add_argument("--web", type=Path, default=WEB,
+                        help="the folder of pages/, pages.tsv and labels.jsonl "
+                             "(default: %(default)s)")
     parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0],
                         help="inverse regularization strengths of the encoder's classifier")
     parser.add_argument("--weights", type=float, nargs="+", default=[0.2, 0.3, 0.5],
                         help="the encoder's weights in the blend")
-    parser.add_argument("--cache", type=Path, default=WEB / "pages" / ".e5-vectors.npz")
+    parser.add_argument("--cache", type=Path,
+                        help="where the vectors are kept (default: WEB/pages/.e5-vectors.npz)")
     args = parser.parse_args()
     config = load_config(args.config)
     themes = list(config.themes)
-    pages, sets, set_of = labelled_pages(config, args.sets)
+    pages, sets, set_of = labelled_pages(config, args.sets, args.web)
     shipped, splits = cross_validate(config, pages, args.folds)
     training = {e.id: e for train, _ in splits for e in train}
-    vectors = embed([*training.values(), *pages], args.cache)
+    cache = args.cache or args.web / "pages" / ".e5-vectors.npz"
+    vectors = embed([*training.values(), *pages], cache)
     # e5 vectors share one large common direction: take out its mean over the training side (no
     # page is on it), then normalize; once, for every fold.
     centre = np.mean([vectors[text_sha1(e.text)] for e in training.values()], axis=0)

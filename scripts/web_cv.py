@@ -3,12 +3,14 @@
 The development figure of ``corpus/web/``: each fold trains on the corpus (seed and written
 paragraphs) without the written paragraphs modeled on its test pages, and is measured on the
 labelled paragraphs of its test pages. Needs the pages' texts in ``corpus/web/pages/`` (they are
-not in the repository; see ``corpus/web/README.md``)::
+not in the repository; see ``corpus/web/README.md``), or another folder laid out the same way
+(``--web``: ``pages/*.txt``, ``pages.tsv`` and ``labels.jsonl``)::
 
     python scripts/web_cv.py                     # every set, the shipped config
     python scripts/web_cv.py --sets 5 6 --config my.yaml
     python scripts/web_cv.py --written-share 0.5 # half the written reports: a learning curve
     python scripts/web_cv.py --train-on-pages    # the other folds' pages join the training side
+    python scripts/web_cv.py --web my-pages/      # your own labelled pages
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ WEB = ROOT / "corpus" / "web"
 Fold = tuple[list[Example], np.ndarray]  # a fold's training side and its test rows
 
 
-def set_of_pages() -> dict[str, int]:
-    """Page -> its set, from ``pages.tsv`` (``set``, ``document``, ...)."""
+def set_of_pages(web: Path = WEB) -> dict[str, int]:
+    """Page -> its set, from ``web/pages.tsv`` (``set``, ``document``, ...)."""
     set_of = {}
-    for line in (WEB / "pages.tsv").read_text("utf-8").splitlines()[1:]:
+    for line in (web / "pages.tsv").read_text("utf-8").splitlines()[1:]:
         number, page = line.split("\t")[:2]
         set_of[page] = int(number)
     return set_of
@@ -73,16 +75,16 @@ def cross_validate(config: Config, pages: list[Example], folds: int, written_sha
     return proba, splits
 
 
-def labelled_pages(config: Config, sets: list[int] | None
+def labelled_pages(config: Config, sets: list[int] | None, web: Path = WEB
                    ) -> tuple[list[Example], list[int], dict[str, int]]:
-    """The labelled paragraphs of the pages of ``sets`` (default: every set), the sets, and each
-    page's set."""
-    set_of = set_of_pages()
+    """The labelled paragraphs of the pages of ``sets`` (default: every set) in ``web``, the sets,
+    and each page's set."""
+    set_of = set_of_pages(web)
     sets = sets or sorted(set(set_of.values()))
-    pages, _, _ = labelled_documents([WEB / "pages"], [WEB / "labels.jsonl"], config)
+    pages, _, _ = labelled_documents([web / "pages"], [web / "labels.jsonl"], config)
     pages = [e for e in pages if set_of.get(e.document) in sets]
     if not pages:
-        raise SystemExit(f"no labelled paragraph of sets {sets} found in {WEB / 'pages'}")
+        raise SystemExit(f"no labelled paragraph of sets {sets} found in {web / 'pages'}")
     return pages, sets, set_of
 
 
@@ -107,6 +109,9 @@ def report(config: Config, pages: list[Example], proba: np.ndarray, sets: list[i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
+    parser.add_argument("--web", type=Path, default=WEB,
+                        help="the folder of pages/, pages.tsv and labels.jsonl "
+                             "(default: %(default)s)")
     parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--written-share", type=float, default=1.0,
@@ -118,7 +123,7 @@ def main() -> None:
     if not 0.0 <= args.written_share <= 1.0:
         parser.error(f"--written-share must be between 0 and 1, not {args.written_share}")
     config = load_config(args.config)
-    pages, sets, set_of = labelled_pages(config, args.sets)
+    pages, sets, set_of = labelled_pages(config, args.sets, args.web)
     proba, _ = cross_validate(config, pages, args.folds, args.written_share, args.train_on_pages)
     report(config, pages, proba, sets, set_of, args.folds)
 
