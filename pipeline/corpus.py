@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from typing import Any
 
 from pipeline.errors import CorpusError
 from pipeline.segment import Paragraph
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,14 @@ def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[str, str]]:
-    """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}."""
+    """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}.
+
+    A paragraph labelled twice with different themes (say, a reviewed file that corrects an older
+    one) takes the later file's label, in the order the paths and folders list them; a warning
+    names both places.
+    """
     labels: dict[str, dict[str, str]] = {}
+    where: dict[tuple[str, str], str] = {}
     for path in _jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             theme = obj.get("theme")
@@ -122,7 +131,13 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
                 )
             key = f"sha1:{obj['sha1']}" if "sha1" in obj else f"index:{int(obj['index'])}"
-            labels.setdefault(str(obj["document"]), {})[key] = theme
+            document = str(obj["document"])
+            earlier = labels.setdefault(document, {}).get(key)
+            if earlier is not None and earlier != theme:
+                log.warning("%s:%d: %s %s labelled %s here and %s at %s; using %s", path, number,
+                            document, key, theme, earlier, where[document, key], theme)
+            labels[document][key] = theme
+            where[document, key] = f"{path}:{number}"
     return labels
 
 

@@ -46,3 +46,17 @@ def test_review_reads_jsonl_output(trained, tmp_path: Path) -> None:
     out = tmp_path / "labelled.jsonl"
     classify([SEED], bundle_dir, out, config, fmt="jsonl")
     assert len(review_items(out, limit=0, flagged_only=False)) == 102
+
+
+def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, caplog) -> None:
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    line = {"document": "r", "sha1": "0123456789ab"}
+    (folder / "a.jsonl").write_text(json.dumps({**line, "theme": "medical"}) + "\n", "utf-8")
+    (folder / "b.jsonl").write_text(json.dumps({**line, "theme": "grassroots"}) + "\n"
+                                    + json.dumps({**line, "theme": "grassroots"}) + "\n", "utf-8")
+    with caplog.at_level("WARNING"):
+        labels = load_labels([folder], ["medical", "grassroots"])
+    assert labels == {"r": {"sha1:0123456789ab": "grassroots"}}
+    (warning,) = caplog.messages  # the same theme again is not a conflict
+    assert f"{folder / 'b.jsonl'}:1" in warning and f"{folder / 'a.jsonl'}:1" in warning
