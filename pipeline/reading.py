@@ -1,10 +1,22 @@
 """Bytes to text: detect the encoding, reject what is not text.
 
 Real files come as UTF-8 (with or without a byte-order mark), UTF-16 with a BOM, GB18030/GBK or
-Big5. UTF-8 is tried first (it is the common case and strict UTF-8 almost never decodes anything
-else by accident); otherwise charset-normalizer picks the encoding. Files that are recognisably
-binary (images, archives, office files) or decode to mostly control characters are rejected with an
-:class:`~pipeline.errors.InputError` that names the file and says why.
+Big5. Detection, in order:
+
+1. a byte-order mark; then binary signatures and NUL bytes, which are rejected;
+2. strict UTF-8 (the common case; it almost never decodes anything else by accident). The one
+   exception: a short GB18030/Big5 file can be valid UTF-8 made of 2-byte sequences only ('医院'
+   reads 'ҽԺ'). Such a decoding, unless it reads as European text, also gets step 3, and a
+   confident Chinese reading wins;
+3. the Chinese codecs, strictly: GB18030 and Big5 (Big5-HKSCS if Big5 fails). The reading whose
+   ideographs are most often common characters is taken if that share is high enough. The
+   documents are Chinese, and on a short file a statistical detector takes Big5 for Korean or
+   Japanese;
+4. otherwise charset-normalizer picks the encoding.
+
+Files that are recognisably binary (images, archives, office files) or decode to mostly control
+characters are rejected with an :class:`~pipeline.errors.InputError` that names the file and says
+why.
 
 Example
 -------
@@ -19,6 +31,9 @@ A few characters are too little to tell GB18030 from Big5 for sure: ``encoding=`
 from __future__ import annotations
 
 import codecs
+import contextlib
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +95,92 @@ def _junk_share(text: str) -> float:
     return len(_JUNK.findall(sample)) / len(sample)
 
 
+# Candidate Chinese codecs, in tie-break order; big5hkscs is tried only when big5 fails.
+_CHINESE_CODECS = ("gb18030", "big5")
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+# Punctuation of Chinese text, to judge a file without ideographs (a line of '……'): read with the
+# wrong codec it becomes private-use characters or odd symbols.
+_PUNCTUATION = frozenset("\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』…—·～％")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+# Text made only of ASCII, Latin-1, Latin Extended, basic Greek and basic Cyrillic letters: what
+# European UTF-8 text is, and what GB18030 read as UTF-8 rarely is ('医院' reads 'ҽԺ', Cyrillic
+# extended and Armenian). Such UTF-8 stays UTF-8: 'niño' or 'да' would read as Chinese ('ni帽o',
+# '写邪'), since accented Latin letters and а-п are GB2312 level-1 byte pairs.
+_EUROPEAN = re.compile("[\x00-\u024f\u0386-\u03ce\u0400-\u045f\u0490\u0491]*")
+# Share of a decoding's ideographs that must be common characters for it to be taken. 0.8,
+# measured on the 7,674 written paragraphs and their 25,924 sentences, each alone in a file in
+# gb18030 and in big5: the right reading falls under 0.8 for 5 sentences and no paragraph (under
+# 0.9: 30 sentences, 4 paragraphs). A lower bar only matters when the right codec fails and a
+# wrong reading stands alone: 3% of big5 paragraphs read as gb18030 reach 0.8, 17% reach 0.7.
+_MIN_COMMON = 0.8
+
+
+@functools.cache
+def _common_ideographs() -> frozenset[str]:
+    """GB2312 level 1 plus Big5's common characters: what most real Chinese text is made of.
+
+    A wrong decoding (Big5 read as GB18030 or the reverse, Shift_JIS read as Chinese) gives rare
+    characters; a right one, nearly only these. Built once, on first need (6,722 characters).
+    """
+    chars: set[str] = set()
+    for lead in range(0xB0, 0xD8):  # GB2312 level 1
+        for trail in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+    for lead in range(0xA4, 0xC7):  # Big5 common characters: 0xA440..0xC67E
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            if lead << 8 | trail > 0xC67E:
+                break
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((lead, trail)).decode("big5"))
+    return frozenset(c for c in chars if _IDEOGRAPH.fullmatch(c))
+
+
+def _score(text: str) -> tuple[float, int]:
+    """(share of common characters, how many) among the ideographs of ``text``.
+
+    Without ideographs, among its non-ASCII characters, counting Chinese punctuation instead.
+    """
+    common = _common_ideographs()
+    sample = text[:200_000]
+    chars = _IDEOGRAPH.findall(sample)
+    if chars:
+        hits = sum(c in common for c in chars)
+        return hits / len(chars), hits
+    chars = _NON_ASCII.findall(sample)
+    if not chars:
+        return 0.0, 0
+    return sum(c in _PUNCTUATION for c in chars) / len(chars), 0
+
+
+def _chinese(data: bytes) -> tuple[str, str] | None:
+    """Return (codec, text) for the best strict Chinese decoding if it is confident, else None.
+
+    Short files hold too little for a statistical detector to tell Chinese from Korean or
+    Japanese; since this tool reads Chinese only, the share of common characters decides.
+    """
+    best: tuple[tuple[float, int], str, str] | None = None
+    for codec in _CHINESE_CODECS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            if codec != "big5":
+                continue
+            try:
+                codec, text = "big5hkscs", data.decode("big5hkscs")
+            except UnicodeDecodeError:
+                continue
+        score = _score(text)
+        # Equal shares: the reading with more common ideographs wins, since the right one makes
+        # every byte pair an ideograph and a wrong one turns some into kana, Greek or symbols.
+        # Still equal: gb18030, tried first.
+        if best is None or score > best[0]:
+            best = (score, codec, text)
+    if best is None or best[0][0] < _MIN_COMMON:
+        return None
+    return best[1], best[2]
+
+
 def _detect(data: bytes) -> tuple[str, str]:
     """Return (encoding, text) or raise ValueError saying why the bytes are not text."""
     for bom, encoding in _BOMS:
@@ -91,9 +192,19 @@ def _detect(data: bytes) -> tuple[str, str]:
     if b"\x00" in data:
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     try:
-        return "utf-8", data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # Only 2-byte sequences (no character at or above U+0800): a short GB18030 or Big5 file
+        # can be valid UTF-8 by accident ('医院' is d2bd d4ba, 'ҽԺ' in UTF-8). Real Chinese
+        # UTF-8 always has 3-byte sequences, so it never gets here.
+        if not _EUROPEAN.fullmatch(text) and max(text) < "\u0800":
+            return _chinese(data) or ("utf-8", text)
+        return "utf-8", text
+    chinese = _chinese(data)
+    if chinese is not None:
+        return chinese
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
@@ -158,7 +269,7 @@ def find_documents(paths: list[Path | str]) -> list[Path | str]:
             continue
         p = Path(path)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.txt") if q.is_file()))
+            found.extend(_text_files(p))
         else:
             found.append(p)
     return found

@@ -1,0 +1,113 @@
+"""Encoding detection on short GB18030/Big5 files, and which files a folder search picks up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import HELDOUT, SEED
+
+from pipeline import reading
+from pipeline.reading import decode_bytes, find_documents, read_document
+
+
+def lines(path: Path) -> list[str]:
+    """The non-empty lines of a UTF-8 corpus file."""
+    return [line for line in path.read_bytes().decode("utf-8").splitlines() if line.strip()]
+
+
+HELDOUT_FILES = sorted(HELDOUT.glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("醫院發熱門診\n", "big5"),  # reported as johab
+        ("一、充分發揮黨委(黨組)領導作用", "big5"),  # reported as cp949 or the like
+        ("不留盲區 密集出臺防控措施\n", "big5"),  # was cp949
+        ("可可簡歷網\n", "gb18030"),  # was cp949
+        ("医院\n", "gb18030"),  # d2bd d4ba is valid UTF-8: 'ҽԺ'
+        ("……\n", "gb18030"),  # no ideographs: was johab
+        ("……\n", "big5"),  # was cp949
+    ],
+)
+def test_short_chinese_files_are_read_as_chinese(text: str, codec: str) -> None:
+    doc = decode_bytes(text.encode(codec), source="a.txt")
+    assert (doc.text, doc.encoding) == (text, codec)
+
+
+def sweep_cases() -> list[tuple[str, str]]:
+    """(codec, line) for each non-empty line: the seed (Traditional) in Big5 where Big5 can hold
+    it and in GB18030, the held-out documents (Simplified) in GB18030."""
+    cases = []
+    for line in lines(SEED):
+        for codec in ("big5", "gb18030"):
+            try:
+                line.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            cases.append((codec, line))
+    cases += [("gb18030", line) for path in HELDOUT_FILES for line in lines(path)]
+    return cases
+
+
+def test_every_corpus_line_alone_in_a_file_decodes_exactly(tmp_path: Path) -> None:
+    cases = sweep_cases()
+    assert {codec for codec, _ in cases} == {"big5", "gb18030"} and len(cases) > 400
+    wrong = []
+    for i, (codec, line) in enumerate(cases):
+        path = tmp_path / f"{i}.txt"
+        path.write_bytes((line + "\n").encode(codec))
+        doc = read_document(path)
+        if doc.text != line + "\n":
+            wrong.append((codec, doc.encoding, line[:30]))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("codec", ["big5", "gb18030"])
+def test_the_whole_seed_decodes_exactly(codec: str) -> None:
+    text = SEED.read_bytes().decode("utf-8")
+    if codec == "big5":  # the two characters of the seed Big5 lacks
+        text = text.replace("\xa0", " ").replace("礴", "薄")
+    doc = decode_bytes(text.encode(codec), source=str(SEED))
+    assert (doc.text == text, doc.encoding) == (True, codec)
+
+
+@pytest.mark.parametrize("path", HELDOUT_FILES, ids=lambda p: p.stem)
+def test_held_out_documents_decode_exactly_in_gb18030_and_as_utf8(path: Path) -> None:
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    assert decode_bytes(text.encode("gb18030"), source=str(path)).text == text
+    doc = decode_bytes(data, source=str(path))
+    assert (doc.text == text, doc.encoding) == (True, "utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Привет, мир\n", "Как дела?\n", "да\n", "Καλημέρα\n", "El niño pequeño comió la piña.\n",
+     "Müller\n", "café\n", "«ok» 20 °C\n"],
+)
+def test_european_utf8_stays_utf8(text: str) -> None:
+    """Accented Latin letters and Cyrillic а-п are GB2312 byte pairs once encoded in UTF-8."""
+    doc = decode_bytes(text.encode("utf-8"), source="a.txt")
+    assert (doc.text, doc.encoding) == (text, "utf-8")
+
+
+def test_cyrillic_has_no_confident_chinese_reading() -> None:
+    """Even without the European-text guard, 'Привет, мир' would stay UTF-8."""
+    assert reading._chinese("Привет, мир\n".encode()) is None
+
+
+def test_folder_search_is_case_blind_and_skips_hidden_files(tmp_path: Path) -> None:
+    for name in ["a.txt", "b.TXT", "c.Txt", "notes.md", "sub/d.txt", ".x.txt", ".hidden/x.txt",
+                 "sub/.cache/e.txt"]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("社區網格員入戶排查。\n", encoding="utf-8")
+    want = [tmp_path / n for n in ["a.txt", "b.TXT", "c.Txt", "sub/d.txt"]]
+    assert find_documents([tmp_path]) == want
+    assert find_documents([str(tmp_path), "-"]) == [*want, "-"]
+    # Named, a hidden file or folder is wanted.
+    assert find_documents([tmp_path / ".x.txt"]) == [tmp_path / ".x.txt"]
+    assert find_documents([tmp_path / ".hidden"]) == [tmp_path / ".hidden" / "x.txt"]
+    assert read_document(tmp_path / ".x.txt").text == "社區網格員入戶排查。\n"
