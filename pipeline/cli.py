@@ -8,6 +8,7 @@ error, nothing written); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import logging
 import signal
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline import __version__
 from pipeline.errors import PipelineError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -26,6 +28,31 @@ log = logging.getLogger("pipeline")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line and exit code 2, like every other error
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _count(n: int) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    try:
+        value = int(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {n!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _encoding(name: str) -> str:
+    """An argparse type: a codec Python knows (``auto`` detects)."""
+    if name != "auto":
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise argparse.ArgumentTypeError(f"unknown encoding: {name!r}") from None
+    return name
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
@@ -40,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="pipeline", description=(
         "Segment Chinese documents into paragraphs and label each body paragraph with its theme "
         "(leadership, grassroots, medical, public_participation)."))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=_Parser)
 
@@ -64,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"], default="json")
-    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--encoding", type=_encoding,
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
     _common(p)
 
@@ -83,9 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="model bundle (default: the config's model.dir/model.name)")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"], help="default: the config's")
-    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--encoding", type=_encoding,
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
-    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (0: all cores)")
+    p.add_argument("--jobs", "-j", type=_count, metavar="N",
+                   help="worker processes (0: all cores)")
     p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
     _common(p)
@@ -103,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "in 'theme') and add to corpus.labels for the next 'pipeline train'.")
     p.add_argument("labelled", type=Path, metavar="LABELLED.json")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
-    p.add_argument("--limit", "-n", type=int, default=50, metavar="N",
+    p.add_argument("--limit", "-n", type=_count, default=50, metavar="N",
                    help="at most N paragraphs (0: all)")
     p.add_argument("--all", action="store_true", help="rank every body paragraph, not only flagged")
     _common(p, config=False)
@@ -121,6 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
                    "left out when there is none)")
     _common(p)
     return parser
+
+
+def _corpus_config(args: argparse.Namespace) -> Any:
+    """The config of a command that needs the labelled corpus (train, evaluate, run, status):
+    an error now if it names none, as the built-in defaults do."""
+    from pipeline.config import DEFAULT_CONFIG, load_config
+    from pipeline.errors import ConfigError
+
+    config = load_config(args.config)
+    if not config.corpus.documents and not config.corpus.written:
+        where = args.config or f"no --config, and no {DEFAULT_CONFIG} in {Path.cwd()}"
+        raise ConfigError(f"{where}: no corpus named (corpus.documents, corpus.written); run "
+                          "from the project folder or give --config FILE")
+    return config
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
@@ -144,18 +189,19 @@ def _report_skipped(skipped: Sequence[Any]) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.output import atomic_write
-    from pipeline.reading import find_documents
-    from pipeline.stages import Skipped, segment_file
+    from pipeline.stages import Skipped, document_ids, input_files, segment_file
 
     config = load_config(args.config)
     skipped: list[Skipped] = []
+    sources = input_files(args.inputs)
+    ids = document_ids(sources)
     with atomic_write(args.out) as fh:
         if args.format == "json":
             fh.write('{"documents":[\n')
         first = True
-        for path in find_documents(args.inputs):
+        for path in sources:
             try:
-                doc = segment_file(path, config, args.encoding).to_dict()
+                doc = segment_file(path, config, args.encoding, ids.get(str(path))).to_dict()
             except PipelineError as exc:
                 if args.strict:
                     raise
@@ -192,12 +238,12 @@ def _print_metrics(title: str, m: dict[str, Any]) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from pipeline.config import load_config
     from pipeline.model import read_meta
     from pipeline.stages import train
 
-    config = load_config(args.config)
-    path = train(config, with_metrics=not args.no_metrics)
+    config = _corpus_config(args)
+    with _progress(args, None, "fold", "cross-validation") as bar:
+        path = train(config, with_metrics=not args.no_metrics, progress=bar.update)
     meta = read_meta(path)
     data = meta["training_data"]
     _say(args, f"model saved to {path} ({data['real_paragraphs']} real + "
@@ -232,17 +278,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
         result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=args.format, encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
-    _say(args, f"labelled {result.body} body paragraphs in {result.documents} documents"
+    _say(args, f"labelled {_plural(result.body, 'body paragraph')} in "
+               f"{_plural(result.documents, 'document')}"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return _report_skipped(result.skipped)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.config import load_config
-    from pipeline.output import atomic_write
+    from pipeline.output import atomic_write, check_output
     from pipeline.stages import evaluate
 
-    config = load_config(args.config)
+    config = _corpus_config(args)
+    if args.json:
+        check_output(args.json)  # now, not after minutes of cross-validation
     with _progress(args, None, "fold", "cross-validation") as bar:
         report = evaluate(config, progress=bar)
     data = report["training_data"]
@@ -280,39 +328,40 @@ def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.config import load_config
+    from pipeline.output import check_output
     from pipeline.reading import find_documents
     from pipeline.stages import run
 
-    config = load_config(args.config)
+    config = _corpus_config(args)
+    check_output(config.output.path)
     force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
     total = len(find_documents(list(config.corpus.documents)))
     with _progress(args, total, "doc", "classify") as bar:
         result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
-    _say(args, f"model: {result.bundle}\nlabelled {result.body} body paragraphs in "
-               f"{result.documents} documents -> {result.output}")
+    _say(args, f"model: {result.bundle}\nlabelled {_plural(result.body, 'body paragraph')} in "
+               f"{_plural(result.documents, 'document')} -> {result.output}")
     return _report_skipped(result.skipped)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from pipeline.config import load_config
     from pipeline.stages import status
 
-    for stage, ok, why in status(load_config(args.config)):
+    for stage, ok, why in status(_corpus_config(args)):
         print(f"{stage}: up to date" if ok else f"{stage}: to do ({why})")
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from pipeline.output import atomic_write
+    from pipeline.output import atomic_write, check_output
     from pipeline.review import review_items
 
+    check_output(args.out)
     items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all)
     with atomic_write(args.out) as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-    _say(args, f"{len(items)} paragraphs to review" + (f" -> {args.out}" if args.out != "-"
-                                                         else ""))
+    _say(args, f"{_plural(len(items), 'paragraph')} to review"
+               + (f" -> {args.out}" if args.out != "-" else ""))
     return EXIT_OK
 
 
@@ -327,8 +376,10 @@ def _terminate(signum: int, frame: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.model import read_meta
+    from pipeline.output import check_output
     from pipeline.report import write_report
 
+    check_output(args.out)
     meta = None
     if args.model is not None:
         meta = read_meta(args.model)

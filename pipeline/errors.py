@@ -28,3 +28,7 @@ class ModelError(PipelineError):
 
 class CorpusError(PipelineError):
     """The labelled corpus is inconsistent (unknown theme, a label matching no paragraph)."""
+
+
+class OutputError(PipelineError):
+    """An output path cannot be written: it is a folder, or its folder cannot be made."""

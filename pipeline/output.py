@@ -29,7 +29,7 @@ from typing import IO, Any
 
 import orjson
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, OutputError
 
 SCHEMA_VERSION = "1.0"
 # The fields a jsonl line carries beside the paragraph's own.
@@ -54,12 +54,29 @@ def validator(kind: str = "document") -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
+def check_output(path: Path | str) -> None:
+    """Raise :class:`OutputError` if ``path`` cannot be an output file, before any work is done."""
+    if str(path) == "-":
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; name a file to write")
+    for folder in path.resolve().parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"{path}: cannot write there: {folder} is not a folder")
+            break
+
+
 @contextmanager
 def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
 
-    ``path`` ``-`` writes to standard output instead (nothing to protect there).
+    ``path`` ``-`` writes to standard output, and a path that is a device or a named pipe
+    (``/dev/null``, a FIFO) is written straight into: there is no file there to protect. A
+    symbolic link is followed, so the file it points to is replaced and the link kept.
     """
+    encoding = None if "b" in mode else "utf-8"
     if str(path) == "-":
         import sys
 
@@ -67,12 +84,22 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         yield stream
         stream.flush()
         return
+    check_output(path)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.exists() and not path.is_file():
+        with open(path, mode, encoding=encoding) as fh:
+            yield fh
+        return
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give outputs the usual permissions
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
+        with os.fdopen(fd, mode, encoding=encoding) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

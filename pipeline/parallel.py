@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,15 +31,17 @@ Item = dict[str, Any] | Rendered | Skipped
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(bundle: Bundle, config: Config, encoding: str | None, fmt: str) -> None:
-    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt)
+def _init_worker(bundle: Bundle, config: Config, encoding: str | None, fmt: str,
+                 ids: Mapping[str, str]) -> None:
+    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt, ids=ids)
 
 
 def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
     """Label and serialize a batch in a worker: the main process then only writes text."""
     w = _WORKER
     out: list[Rendered | Skipped] = []
-    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"]):
+    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
+                              ids=w["ids"]):
         out.append(item if isinstance(item, Skipped) else
                    render(item, w["fmt"], w["bundle"].hash))
     return out
@@ -82,13 +84,16 @@ def labelled_stream(
     strict: bool = False,
     jobs: int = 0,
     fmt: str = "json",
+    ids: Mapping[str, str] | None = None,
 ) -> Iterator[Item]:
     """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend.
 
-    From worker processes they come already rendered for ``fmt`` (:class:`Rendered`).
+    From worker processes they come already rendered for ``fmt`` (:class:`Rendered`). ``ids``:
+    the documents whose id is not their file name (see :func:`pipeline.stages.document_ids`).
     """
+    ids = dict(ids or {})
     if config.classify.backend == "dask":
-        yield from _check_strict(_dask_stream(bundle, sources, config, encoding), strict)
+        yield from _check_strict(_dask_stream(bundle, sources, config, encoding, ids), strict)
         return
     # Standard input can only be read here; read it first so workers get a Document.
     prepared: list[Path | str | Document] = []
@@ -99,15 +104,17 @@ def labelled_stream(
             prepared.append(source)
     workers = min(resolve_jobs(jobs), max(1, len(prepared)))
     if workers == 1 or any(isinstance(p, Document) for p in prepared):
-        yield from label_sources(bundle, prepared, config, encoding=encoding, strict=strict)
+        yield from label_sources(bundle, prepared, config, encoding=encoding, strict=strict,
+                                 ids=ids)
         return
     yield from _check_strict(
-        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers, fmt), strict
+        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers, fmt, ids),
+        strict,
     )
 
 
 def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
-                 workers: int, fmt: str) -> Iterator[Item]:
+                 workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
     import multiprocessing as mp
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
@@ -115,7 +122,7 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
     size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 16))))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker,
-                             initargs=(bundle, config, encoding, fmt)) as pool:
+                             initargs=(bundle, config, encoding, fmt, ids)) as pool:
         pending: deque[Future[list[Item]]] = deque()
         for batch in _batches(sources, size):
             pending.append(pool.submit(_label_batch, batch))
@@ -127,8 +134,9 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
 
 # ----------------------------------------------------------------------------- dask
 def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
-                      batch: list[tuple[str, bytes | str]]) -> list[Item]:
-    """Label a batch of (source, bytes) on a Dask worker; a read error travels as a string."""
+                      batch: list[tuple[str, bytes | str]], ids: dict[str, str]) -> list[Item]:
+    """Label a batch of (source, bytes) on a Dask worker; a read error travels as a string.
+    ``ids``: the batch's documents whose id is not their file name."""
     from pipeline.reading import decode_bytes
 
     docs: list[Document | Skipped] = []
@@ -137,7 +145,8 @@ def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
             docs.append(Skipped(source, data))
             continue
         try:
-            docs.append(decode_bytes(data, source, encoding or config.reading.encoding))
+            docs.append(decode_bytes(data, source, encoding or config.reading.encoding,
+                                     ids.get(source)))
         except PipelineError as exc:
             docs.append(Skipped.of(source, exc))
     good = [d for d in docs if isinstance(d, Document)]
@@ -157,7 +166,7 @@ def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
 
 
 def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
-                 encoding: str | None) -> Iterator[Item]:
+                 encoding: str | None, ids: dict[str, str]) -> Iterator[Item]:
     try:
         from distributed import Client
     except ImportError:
@@ -178,8 +187,9 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         pending: deque[Any] = deque()
         reads = (_read_bytes(s) for s in sources)
         for batch in _batches(reads, config.classify.batch_size):
+            named = {source: ids[source] for source, _ in batch if source in ids}
             pending.append(client.submit(_dask_label_batch, shipped, config, encoding, batch,
-                                         pure=False))
+                                         named, pure=False))
             if len(pending) >= 2 * workers:
                 yield from pending.popleft().result()
         while pending:

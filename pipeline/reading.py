@@ -242,8 +242,9 @@ def decode_bytes(
     return Document(id=doc_id, source=source, encoding=encoding, text=text)
 
 
-def read_document(path: Path | str, encoding: str = "auto") -> Document:
-    """Read and decode one file (``-`` reads standard input)."""
+def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None = None
+                  ) -> Document:
+    """Read and decode one file (``-`` reads standard input); ``doc_id`` defaults to its name."""
     source = str(path)
     if source == "-":
         import sys
@@ -257,11 +258,26 @@ def read_document(path: Path | str, encoding: str = "auto") -> Document:
         raise InputError(f"{source}: no such file") from None
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    return decode_bytes(data, source=source, encoding=encoding)
+    return decode_bytes(data, source=source, encoding=encoding, doc_id=doc_id)
+
+
+def _text_files(folder: Path) -> list[Path]:
+    """The ``.txt`` files under ``folder`` (suffix in any case: ``A.TXT`` is text too), sorted.
+
+    Hidden files and folders below ``folder`` (``.git``, ``.cache``, editor backups) are skipped:
+    they are not documents, and walking ``.git`` is slow.
+    """
+    files: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files.extend(Path(root, name) for name in names
+                     if not name.startswith(".") and name.lower().endswith(".txt"))
+    return sorted(f for f in files if f.is_file())
 
 
 def find_documents(paths: list[Path | str]) -> list[Path | str]:
-    """Expand folders into their ``.txt`` files (sorted, recursive); keep files and ``-``."""
+    """Expand folders into their ``.txt`` files (sorted, recursive, hidden ones skipped); keep
+    files (hidden ones too: named, they are wanted) and ``-``."""
     found: list[Path | str] = []
     for path in paths:
         if str(path) == "-":

@@ -16,7 +16,7 @@ values (or the files it is asked to write), so each can be run, tested and cache
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ from pipeline.corpus import (
     modeled_on_none_of,
     paragraph_record,
 )
-from pipeline.errors import CorpusError, PipelineError
+from pipeline.errors import CorpusError, InputError, PipelineError
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.reading import Document, find_documents, read_document
@@ -69,10 +69,11 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
 
 
 def segment_file(
-    path: Path | str, config: Config, encoding: str | None = None
+    path: Path | str, config: Config, encoding: str | None = None, doc_id: str | None = None
 ) -> SegmentedDocument:
-    """Read, decode and segment one file (``-`` is standard input)."""
-    document = read_document(path, encoding or config.reading.encoding)
+    """Read, decode and segment one file (``-`` is standard input); its id is ``doc_id`` or its
+    name."""
+    document = read_document(path, encoding or config.reading.encoding, doc_id)
     segmented = segment_document(document, config)
     kinds = [p.kind for p in segmented.paragraphs]
     log.info("%s: %s, %d paragraphs (%d body, %d heading, %d boilerplate)", document.source,
@@ -281,18 +282,20 @@ class Skipped:
 
 
 def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], config: Config,
-                  encoding: str | None = None,
-                  strict: bool = False) -> Iterator[dict[str, Any] | Skipped]:
+                  encoding: str | None = None, strict: bool = False,
+                  ids: Mapping[str, str] | None = None) -> Iterator[dict[str, Any] | Skipped]:
     """Read, segment and label each source in order; a bad file gives a :class:`Skipped`.
 
-    With ``strict`` the first bad file raises its error instead.
+    With ``strict`` the first bad file raises its error instead. ``ids`` gives the documents
+    whose id is not their file name (see :func:`document_ids`).
     """
+    ids = ids or {}
     for source in sources:
         try:
             if isinstance(source, Document):
                 segmented = segment_document(source, config)
             else:
-                segmented = segment_file(source, config, encoding)
+                segmented = segment_file(source, config, encoding, ids.get(str(source)))
         except PipelineError as exc:
             if strict:
                 raise
@@ -302,14 +305,51 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
 
 
 def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
-    """Files, folders and ``-`` expanded to the files to label; an error when there are none.
+    """Files, folders and ``-`` expanded to the files to label, each once; an error when a named
+    path does not exist or there is no file at all.
 
     Expanding an already-expanded list gives it back unchanged.
     """
-    sources = find_documents(list(inputs))
+    for path in inputs:
+        if str(path) != "-" and not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder")
+    sources: list[Path | str] = []
+    seen: set[Path | str] = set()
+    for source in find_documents(list(inputs)):
+        key = source if str(source) == "-" else Path(source).resolve()
+        if key not in seen:
+            seen.add(key)
+            sources.append(source)
     if not sources:
         raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
+    log.info("%d files to read in %s", len(sources), ", ".join(map(str, inputs)))
     return sources
+
+
+def document_ids(sources: Sequence[Path | str]) -> dict[str, str]:
+    """Ids for the files of one run whose names collide (``2020/report.txt`` and
+    ``2021/report.txt`` would both be ``report``): as many of their last folders as tell them
+    apart, then the name (``2020/report``). Only colliding files are listed (by ``str(source)``);
+    the others keep their name as their id.
+
+    >>> document_ids(["/d/a/x/r.txt", "/d/b/x/r.txt", "/d/s.txt", "/d/r.txt"])
+    {'/d/a/x/r.txt': 'a/x/r', '/d/b/x/r.txt': 'b/x/r', '/d/r.txt': 'd/r'}
+    """
+    by_name: dict[str, list[str]] = {}
+    for source in map(str, sources):
+        if source != "-":
+            by_name.setdefault(Path(source).stem, []).append(source)
+    ids: dict[str, str] = {}
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        parts = [Path(s).resolve().with_suffix("").parts[1:] for s in same]
+        for depth in range(2, max(map(len, parts)) + 1):
+            names = ["/".join(p[-depth:]) for p in parts]
+            if len(set(names)) == len(names):
+                break
+        ids.update(zip(same, names, strict=True))
+    return ids
 
 
 @dataclass
@@ -351,7 +391,7 @@ def classify(
         writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
         for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
                                     jobs=jobs if jobs is not None else config.classify.jobs,
-                                    fmt=fmt):
+                                    fmt=fmt, ids=document_ids(sources)):
             if isinstance(item, Skipped):
                 result.skipped.append(item)
             else:

@@ -140,6 +140,68 @@ def test_a_folder_means_every_txt_under_it(model_dir: tuple[Path, Path], tmp_pat
     assert ids == ["a", "b"]
 
 
+def test_files_of_the_same_name_get_ids_of_their_own(model_dir: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    config, _ = model_dir
+    for folder in ("2020", "2021"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text("市委召開會議部署防控工作。", "utf-8")
+    (tmp_path / "other.txt").write_text("醫院醫生救治患者。", "utf-8")
+    twice = str(tmp_path / "2020" / "report.txt")
+    for jobs in ("1", "2"):
+        result = pipeline("classify", str(tmp_path), twice, "--config", str(config),
+                          "--jobs", jobs)
+        assert result.returncode == 0, result.stderr.decode()
+        docs = json.loads(result.stdout)["documents"]
+        assert [d["id"] for d in docs] == ["2020/report", "2021/report", "other"]
+        assert [p["id"] for p in docs[1]["paragraphs"]] == ["2021/report:0"]
+    result = pipeline("segment", str(tmp_path / "2021"), twice)
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["2021/report",
+                                                                         "2020/report"]
+
+
+def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
+                                               tmp_path: Path) -> None:
+    config, _ = model_dir
+    out = tmp_path / "out.json"
+    out.write_text("previous output", "utf-8")
+    missing = tmp_path / "nope.txt"
+    assert_one_line_error(pipeline("classify", str(SEED), str(missing), "--config", str(config),
+                                   "-o", str(out)), str(missing), "no such file or folder")
+    assert_one_line_error(pipeline("classify", str(SEED), "--encoding", "nosuch", "-o", str(out)),
+                          "--encoding", "nosuch")
+    assert_one_line_error(pipeline("classify", str(SEED), "--jobs", "-1", "-o", str(out)),
+                          "--jobs", "0 or more")
+    assert out.read_text("utf-8") == "previous output"
+    for command in (["classify", str(SEED), "--config", str(config)], ["segment", str(SEED)],
+                    ["review", str(out)], ["report", str(out)]):
+        assert_one_line_error(pipeline(*command, "-o", str(tmp_path)), str(tmp_path),
+                              "is a folder")
+    assert_one_line_error(pipeline("segment", str(SEED), "-o", str(out / "x.json")),
+                          f"{out} is not a folder")
+    assert pipeline("--version").stdout.decode().startswith("pipeline ")
+
+
+def test_output_through_a_link_or_into_a_pipe(model_dir: tuple[Path, Path],
+                                              tmp_path: Path) -> None:
+    config, _ = model_dir
+    target = tmp_path / "kept" / "target.json"
+    target.parent.mkdir()
+    target.write_text("previous output", "utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = pipeline("classify", str(SEED), "--config", str(config), "-o", str(link))
+    assert result.returncode == 0, result.stderr.decode()
+    assert link.is_symlink() and json.loads(target.read_text("utf-8"))["documents"]
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = pipeline("classify", str(SEED), "--config", str(config), "-o", str(fifo))
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(reader.communicate(timeout=60)[0])["documents"]
+    assert fifo.is_fifo()
+
+
 def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:
     result = pipeline("classify", str(SEED), "--model", str(tmp_path / "none"))
     assert_one_line_error(result, str(tmp_path / "none"), "pipeline train")

@@ -29,15 +29,20 @@ def test_dask_output_equals_local_output(trained, cluster, tmp_path: Path) -> No
     config, bundle_dir = trained
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    inputs = [SEED, HELDOUT, bad]
+    again = tmp_path / "again" / SEED.name  # the seed's name once more: both get ids of their own
+    again.parent.mkdir()
+    again.write_text("市委召開會議部署防控工作。", "utf-8")
+    inputs = [SEED, HELDOUT, bad, again]
     local = classify(inputs, bundle_dir, tmp_path / "local.json", config, jobs=1)
     dask_config = config.model_copy(update={"classify": config.classify.model_copy(
         update={"backend": "dask", "scheduler": cluster.scheduler_address, "batch_size": 2})})
     remote = classify(inputs, bundle_dir, tmp_path / "dask.json", dask_config)
     assert _without_created(tmp_path / "local.json") == _without_created(tmp_path / "dask.json")
-    assert remote.documents == local.documents == 9
+    assert remote.documents == local.documents == 10
     assert [s.source for s in remote.skipped] == [str(bad)]
     data = json.loads((tmp_path / "dask.json").read_text("utf-8"))
+    ids = [d["id"] for d in data["documents"]]
+    assert ids[0] == f"documents/{SEED.stem}" and ids[-1] == f"again/{SEED.stem}"
     assert data["errors"][0]["error"] == "not a text file: it is a PNG image"
 
 
