@@ -9,13 +9,20 @@ and changing the classifier retrains and relabels without segmenting again.
 
 The record is written (atomically) only after the stage's outputs are complete, so a run killed
 halfway is simply redone from the last completed stage.
+
+What is stale is decided in one place, :func:`plan_segments`, :func:`train_why` and
+:func:`plan_classify`, which ``run`` acts on and ``status`` reports, so the two cannot disagree.
+A document that cannot be read is cached as such (``.cache/skipped/``) under the key its
+paragraphs would have: it is reported on every run but read again only once it changes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,9 +55,29 @@ def files_hash(paths: Iterable[Path | str | None]) -> dict[str, str]:
     return out
 
 
-def segment_key(file_digest: str, config: Config) -> str:
-    """What a document's paragraphs depend on: its bytes, reading and segmenting settings."""
-    return config_hash({"file": file_digest, **config.section("reading", "segment")})
+@functools.cache
+def _package_code() -> str:
+    """A hash of the package's code: a release that trains differently retrains the model."""
+    package = Path(__file__).parent
+    return config_hash({str(f.relative_to(package)): file_hash(f)
+                        for f in sorted(package.rglob("*.py"))})
+
+
+@functools.cache
+def _segmenting_code() -> str:
+    """A hash of the code that turns bytes into paragraphs (``reading`` and ``segment``): a new
+    release that reads or cuts differently segments again, and retries files it could not read."""
+    from pipeline import reading, segment
+
+    return "+".join(file_hash(module.__file__ or "") for module in (reading, segment))
+
+
+def segment_key(file_digest: str, config: Config, source: str) -> str:
+    """What a document's paragraphs depend on: its bytes, its path (the cached document's id and
+    source come from it, so a renamed or copied file is not given another's), the code and the
+    reading and segmenting settings."""
+    return config_hash({"file": file_digest, "source": source, "code": _segmenting_code(),
+                        **config.section("reading", "segment")})
 
 
 TRAIN_SECTIONS = ("themes", "reading", "segment", "tokenize", "vectorize", "model", "evaluate")
@@ -70,7 +97,7 @@ def train_parts(config: Config) -> dict[str, str]:
     files = files_hash([*documents, *c.labels, *(c.written if c.use_written else []),
                         *c.heldout_documents, *c.heldout_labels, t.user_dict, t.stop_words,
                         config.vectorize.lexicon.path, config.vectorize.actors.path])
-    parts = {"training data": config_hash(files)}
+    parts = {"training data": config_hash(files), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})
@@ -129,3 +156,128 @@ class RunState:
                     f.unlink(missing_ok=True)
                     removed += 1
         return removed
+
+
+# ----------------------------------------------------------------------------- what is stale
+SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cached artefacts
+
+
+@dataclass
+class SegmentPlan:
+    """The segment stage before it runs: each corpus document's key, and whether its paragraphs
+    are cached, it is known not to read (``errors``: source → why), or it is to segment."""
+
+    sources: list[str]
+    keys: dict[str, str] = field(default_factory=dict)
+    docs: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)
+
+    def skipped(self) -> list[dict[str, str]]:
+        """The skipped documents in corpus order, as the output's ``errors`` lists them."""
+        return [{"source": s, "error": self.errors[s]} for s in self.sources if s in self.errors]
+
+
+def plan_segments(config: Config, state: RunState, force: bool = False) -> SegmentPlan:
+    """What the segment stage has cached and what it must (re)do; ``force`` redoes all."""
+    from pipeline.reading import find_documents
+
+    plan = SegmentPlan([str(p) for p in find_documents(list(config.corpus.documents))])
+    for source in plan.sources:
+        try:
+            key = plan.keys[source] = segment_key(file_hash(source), config, source)
+        except OSError as exc:  # not cached: nothing to key it by; tried again on every run
+            plan.errors[source] = f"cannot read: {exc.strerror or exc}"
+            continue
+        doc = None if force else state.load(SEGMENTS, key)
+        failed = None if force or doc is not None else state.load(SKIPPED, key)
+        if doc is not None:
+            plan.docs[source] = doc
+        elif isinstance(failed, dict) and "error" in failed:
+            plan.errors[source] = str(failed["error"])
+        else:
+            plan.todo.append(source)
+    return plan
+
+
+def train_why(config: Config, state: RunState, model_hash: str | None,
+              force: bool = False) -> tuple[dict[str, str], str]:
+    """The train stage's parts (see :func:`train_parts`) and why it must run, ``""`` if not.
+
+    ``model_hash`` is the current bundle's (None when there is none).
+    """
+    parts = train_parts(config)
+    record = state.get("train")
+    old = record.get("parts") or {}
+    stale = [name for name, value in parts.items() if old.get(name) != value]
+    if force:
+        return parts, "forced"
+    if not record:
+        return parts, "never run"
+    if stale:
+        return parts, f"{', '.join(stale)} changed"
+    if not model_hash or model_hash != record.get("model_hash"):
+        return parts, "the model is missing or was replaced"
+    return parts, ""
+
+
+@dataclass
+class ClassifyPlan:
+    """The classify stage before it runs: each document's label key (in output order), the
+    cached labelled documents, the key of the whole output and why it must be written (``""``
+    when it is up to date)."""
+
+    keys: dict[str, str]
+    docs: dict[str, Any]
+    output_key: str
+    why: str
+    header: dict[str, Any]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
+                  skipped: list[dict[str, str]], meta: Mapping[str, Any],
+                  force: bool = False) -> ClassifyPlan:
+    """What the classify stage has cached and whether the output must be rewritten.
+
+    ``segments`` maps each document to label (source → segment key), ``skipped`` is what the
+    output lists as errors, ``meta`` the bundle's ``model.json``. The output depends on all of
+    them, the output format and the model's header (a retrained model rewrites it even when its
+    scores are the same), so a removed document or a changed skipped file rewrites it too.
+    """
+    from pipeline.output import model_header
+
+    header = model_header(meta)
+    keys = {s: label_key(k, str(header["hash"]), config) for s, k in segments.items()}
+    docs: dict[str, Any] = {}
+    for source, key in keys.items():
+        doc = None if force else state.load(LABELLED, key)
+        if doc is not None:
+            docs[source] = doc
+    fmt = config.output.format
+    output_key = config_hash([list(keys.values()), fmt, skipped, header])
+    record = state.get("classify")
+    out = Path(config.output.path)
+    todo = len(keys) - len(docs)
+    try:
+        written = file_hash(out) if out.is_file() else None
+    except OSError:
+        written = None
+    why = ("forced" if force else "never run" if not record else
+           f"{todo} of {len(keys)} documents to label" if todo else
+           "the output is missing" if written is None else
+           "the output was changed" if written != record.get("output_hash") else "")
+    if not why and record.get("key") != output_key:
+        old = record.get("documents") or {}
+        reasons = [f"{_plural(n, 'document')} {what}" for n, what in (
+            (len(set(old) - set(keys)), "removed"),
+            (sum(old.get(s) != k for s, k in keys.items()), "added or changed")) if n]
+        reasons += [what for name, now, what in (
+            ("skipped", skipped, "the skipped files changed"),
+            ("format", fmt, "the output format changed"),
+            ("model", header, "the model was retrained")) if name in record and record[name] != now]
+        why = ", ".join(reasons) or "its inputs changed"
+    return ClassifyPlan(keys, docs, output_key, why, header)

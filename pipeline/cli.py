@@ -347,7 +347,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from pipeline.stages import status
 
     for stage, ok, why in status(_corpus_config(args)):
-        print(f"{stage}: up to date" if ok else f"{stage}: to do ({why})")
+        state = "up to date" if ok else "to do"
+        print(f"{stage}: {state} ({why})" if why else f"{stage}: {state}")
     return EXIT_OK
 
 

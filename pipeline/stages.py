@@ -478,9 +478,13 @@ def _model_hash(bundle_dir: Path) -> str | None:
         return None
 
 
-def _stale(record: dict[str, Any], parts: dict[str, str]) -> list[str]:
-    old = record.get("parts") or {}
-    return [name for name, value in parts.items() if old.get(name) != value]
+def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:
+    """``1 file skipped: scan.txt: not a text file: …`` (``""`` when none is): for status."""
+    if not skipped:
+        return ""
+    files = "; ".join(f"{Path(s['source']).name}: {s['error']}" for s in skipped[:3])
+    more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+    return f"{len(skipped)} file{'' if len(skipped) == 1 else 's'} skipped: {files}{more}"
 
 
 def run(config: Config, force: Iterable[str] = (),
@@ -490,127 +494,117 @@ def run(config: Config, force: Iterable[str] = (),
 
     ``force`` names stages to redo anyway (``segment``, ``train``, ``classify``). ``say`` gets one
     line per stage (``segment: up to date``); ``progress`` is called once per document labelled.
+    What is stale comes from :mod:`pipeline.cache` (``plan_segments``, ``train_why``,
+    ``plan_classify``), which :func:`status` asks too.
     """
-    from pipeline.cache import RunState, file_hash, label_key, segment_key, train_parts
-    from pipeline.output import LabelledWriter, atomic_write, model_header
+    from pipeline.cache import (
+        LABELLED,
+        SEGMENTS,
+        SKIPPED,
+        RunState,
+        file_hash,
+        plan_classify,
+        plan_segments,
+        train_why,
+    )
+    from pipeline.output import LabelledWriter, atomic_write
 
     force = set(force)
     state = RunState(config.output.path)
     result = RunResult(bundle=config.bundle_dir, output=config.output.path)
 
-    # segment: one cached file per document, keyed by its bytes and the settings.
-    segmented: dict[str, tuple[str, dict[str, Any]]] = {}
-    sources = find_documents(list(config.corpus.documents))
-    done = 0
-    for source in sources:
+    # segment: one cached file per document (or per document that does not read), keyed by its
+    # path, its bytes and the settings.
+    seg = plan_segments(config, state, "segment" in force)
+    for source in seg.todo:
         try:
-            key = segment_key(file_hash(source), config)
-        except OSError as exc:
-            result.skipped.append(Skipped(str(source), f"cannot read: {exc.strerror or exc}"))
+            seg.docs[source] = segment_file(source, config).to_dict()
+        except PipelineError as exc:
+            seg.errors[source] = Skipped.of(source, exc).error
+            state.store(SKIPPED, seg.keys[source], {"source": source, "error": seg.errors[source]})
             continue
-        doc = None if "segment" in force else state.load("segments", key)
-        if doc is None:
-            try:
-                doc = segment_file(source, config).to_dict()
-            except PipelineError as exc:
-                result.skipped.append(Skipped.of(source, exc))
-                continue
-            state.store("segments", key, doc)
-            done += 1
-        segmented[str(source)] = (key, doc)
-    state.put("segment", {"documents": {s: k for s, (k, _) in segmented.items()}})
-    result.steps.append("segment: up to date" if done == 0 else
-                        f"segment: {done} of {len(sources)} documents segmented")
+        state.store(SEGMENTS, seg.keys[source], seg.docs[source])
+    skipped = seg.skipped()
+    result.skipped = [Skipped(**s) for s in skipped]
+    segmented = {s: seg.keys[s] for s in seg.sources if s in seg.docs}
+    state.put("segment", {"documents": segmented, "skipped": skipped})
+    failed = sum(s in seg.errors for s in seg.todo)
+    result.steps.append("segment: up to date" if not seg.todo else
+                        f"segment: {len(seg.todo) - failed} of {len(seg.sources)} documents "
+                        f"segmented" + (f", {failed} skipped" if failed else ""))
     say(result.steps[-1])
 
     # train: when the corpus files, word lists or the training config changed.
-    parts = train_parts(config)
-    record = state.get("train")
-    stale = _stale(record, parts)
-    current = _model_hash(config.bundle_dir)
-    if "train" not in force and not stale and current and current == record.get("model_hash"):
+    parts, why = train_why(config, state, _model_hash(config.bundle_dir), "train" in force)
+    if not why:
         result.steps.append("train: up to date")
     else:
-        why = ("forced" if "train" in force else "never run" if not record else
-               f"{', '.join(stale)} changed" if stale else "the model was replaced")
         train(config)
-        current = _model_hash(config.bundle_dir)
-        state.put("train", {"parts": parts, "model_hash": current,
+        state.put("train", {"parts": parts, "model_hash": _model_hash(config.bundle_dir),
                             "bundle": str(config.bundle_dir)})
         result.steps.append(f"train: trained ({why})")
     say(result.steps[-1])
 
     # classify: one cached labelled document per (paragraphs, model, label settings).
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
-    keys: dict[str, str] = {}
+    plan = plan_classify(config, state, segmented, skipped, bundle.meta, "classify" in force)
     labelled: list[dict[str, Any]] = []
-    done = 0
-    for source, (skey, doc) in segmented.items():
-        key = keys[source] = label_key(skey, bundle.hash, config)
-        out = None if "classify" in force else state.load("labelled", key)
+    for source, key in plan.keys.items():
+        out = plan.docs.get(source)
         if out is None:
-            out = label_document(bundle, _from_dict(doc), config)
-            state.store("labelled", key, out)
-            done += 1
+            out = label_document(bundle, _from_dict(seg.docs[source]), config)
+            state.store(LABELLED, key, out)
         labelled.append(out)
         if progress is not None:
             progress(1)
-    output_key = config_hash([list(keys.values()), config.output.format,
-                              [s.to_dict() for s in result.skipped]])
-    record = state.get("classify")
     out_path = Path(config.output.path)
-    unchanged = (out_path.exists() and record.get("key") == output_key
-                 and record.get("output_hash") == file_hash(out_path))
-    if "classify" not in force and done == 0 and unchanged:
+    if not plan.why:
         result.steps.append("classify: up to date")
     else:
         with atomic_write(out_path) as fh:
-            writer = LabelledWriter(fh, config.output.format, model_header(bundle.meta))
+            writer = LabelledWriter(fh, config.output.format, plan.header)
             for doc in labelled:
                 writer.write(doc)
-            writer.close([s.to_dict() for s in result.skipped])
-        state.put("classify", {"key": output_key, "output_hash": file_hash(out_path),
-                               "documents": keys})
-        result.steps.append(f"classify: {done} of {len(labelled)} documents labelled")
+            writer.close(skipped)
+        state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
+                               "documents": plan.keys, "skipped": skipped,
+                               "format": config.output.format, "model": plan.header})
+        result.steps.append(f"classify: {len(plan.keys) - len(plan.docs)} of {len(labelled)} "
+                            "documents labelled")
     say(result.steps[-1])
-    state.prune("segments", {k for k, _ in segmented.values()})
-    state.prune("labelled", set(keys.values()))
+    state.prune(SEGMENTS, set(segmented.values()))
+    state.prune(SKIPPED, {seg.keys[s] for s in seg.errors if s in seg.keys})
+    state.prune(LABELLED, set(plan.keys.values()))
     result.documents = len(labelled)
     result.body = sum(p["kind"] == "body" for d in labelled for p in d["paragraphs"])
     return result
 
 
 def status(config: Config) -> list[tuple[str, bool, str]]:
-    """For each stage of ``run``: (stage, up to date?, why not)."""
-    from pipeline.cache import RunState, file_hash, label_key, segment_key, train_parts
+    """For each stage of ``run``: (stage, up to date?, why not; or, when up to date, a note such
+    as the files run skips).
+
+    It asks the same functions as :func:`run` what is stale, so it says what run would do. It
+    reads no document: a new one that will turn out unreadable counts as one to label.
+    """
+    from pipeline.cache import RunState, plan_classify, plan_segments, train_why
+    from pipeline.model import read_meta
 
     state = RunState(config.output.path)
-    sources = find_documents(list(config.corpus.documents))
-    keys = {}
-    for source in sources:
-        try:
-            keys[str(source)] = segment_key(file_hash(source), config)
-        except OSError:
-            continue
-    changed = [s for s, k in keys.items() if not state.cached("segments", k).exists()]
-    rows = [("segment", not changed,
-             f"{len(changed)} of {len(sources)} documents new or changed" if changed else "")]
-    record = state.get("train")
-    stale = _stale(record, train_parts(config))
-    current = _model_hash(config.bundle_dir)
-    train_ok = bool(record) and not stale and current == record.get("model_hash")
-    why = ("never run" if not record else f"{', '.join(stale)} changed" if stale else
-           "the model is missing or was replaced" if current != record.get("model_hash") else "")
-    rows.append(("train", train_ok, why))
-    if not train_ok:
-        rows.append(("classify", False, "the model will change"))
+    seg = plan_segments(config, state)
+    skipped = seg.skipped()
+    note = _skipped_note(skipped)
+    if seg.todo:
+        why = f"{len(seg.todo)} of {len(seg.sources)} documents new or changed"
+        rows = [("segment", False, f"{why}; {note}" if note else why)]
+    else:
+        rows = [("segment", True, note)]
+    _, why = train_why(config, state, _model_hash(config.bundle_dir))
+    rows.append(("train", not why, why))
+    if why:
+        rows.append(("classify", False, "the model will be retrained"))
         return rows
-    missing = [s for s, k in keys.items()
-               if not state.cached("labelled", label_key(k, str(current), config)).exists()]
-    out_path = Path(config.output.path)
-    ok = (not missing and out_path.exists()
-          and state.get("classify").get("output_hash") == file_hash(out_path))
-    why = (f"{len(missing)} of {len(keys)} documents to label" if missing else
-           "" if ok else "the output is missing or was changed")
-    rows.append(("classify", ok, why))
+    segments = {s: k for s, k in seg.keys.items() if s not in seg.errors}
+    plan = plan_classify(config, state, segments, skipped, read_meta(config.bundle_dir))
+    rows.append(("classify", not plan.why, plan.why))
     return rows

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 
-from pipeline.config import parse_config
+from pipeline import cache, stages
+from pipeline.config import Config, parse_config
 from pipeline.stages import run, status
 
 
@@ -77,7 +78,151 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     shutil.rmtree(config.bundle_dir.resolve())
     config.bundle_dir.unlink()
     assert ("train", False, "the model is missing or was replaced") in status(config)
-    assert run(config).steps[1] == "train: trained (the model was replaced)"
+    assert run(config).steps[1] == "train: trained (the model is missing or was replaced)"
+
+
+# The start of a PNG file: what a scan saved as .txt by mistake looks like.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00"
+UP_TO_DATE = ["segment: up to date", "train: up to date", "classify: up to date"]
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace already run once (the model trained); each test leaves it as it found it."""
+    tmp = tmp_path_factory.mktemp("ran")
+    (tmp / "docs").mkdir()
+    shutil.copy(SEED, tmp / "docs")
+    (tmp / "written").mkdir()
+    for path in SOME_WRITTEN:
+        shutil.copy(path, tmp / "written")
+    run(make_config(tmp))
+    return tmp
+
+
+def _with(config: Config, section: str, **values: object) -> Config:
+    """``config`` with some keys of one section changed."""
+    data = config.model_dump(mode="json")
+    data[section] = {**data[section], **values}
+    return parse_config(data)
+
+
+def _sources(config: Config) -> tuple[list[str], list[str]]:
+    """The documents and the skipped files the output lists."""
+    out = json.loads(config.output.path.read_text("utf-8"))
+    return [d["source"] for d in out["documents"]], [e["source"] for e in out["errors"]]
+
+
+def _predicts(config: Config, *rows: tuple[str, bool, str]) -> None:
+    """``status`` says ``rows``; ``run`` then redoes just the stages status said were to do, and
+    afterwards both say everything is up to date."""
+    assert status(config) == list(rows)
+    steps = run(config).steps
+    assert [step.endswith(": up to date") for step in steps] == [ok for _, ok, _ in rows], steps
+    assert run(config).steps == UP_TO_DATE
+    assert all(ok for _, ok, _ in status(config))
+
+
+def test_status_and_run_agree_on_an_unreadable_document(
+        ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(ran)
+    scan = ran / "docs" / "scan.txt"
+    scan.write_bytes(PNG)
+    why = "not a text file: it is a PNG image"
+    try:
+        # Not read yet: status cannot know it will not read, so it is to do, as for any new file.
+        assert status(config) == [("segment", False, "1 of 2 documents new or changed"),
+                                  ("train", True, ""),
+                                  ("classify", False, "1 of 2 documents to label")]
+        first = run(config)
+        assert first.steps == ["segment: 0 of 2 documents segmented, 1 skipped",
+                               "train: up to date", "classify: 0 of 1 documents labelled"]
+        assert [s.to_dict() for s in first.skipped] == [{"source": str(scan), "error": why}]
+        assert _sources(config) == ([str(ran / "docs" / SEED.name)], [str(scan)])
+        # Up to date, with the skipped file named; and run agrees: it reads and labels nothing,
+        # yet still reports the file it skips.
+        assert status(config) == [("segment", True, f"1 file skipped: scan.txt: {why}"),
+                                  ("train", True, ""), ("classify", True, "")]
+        monkeypatch.setattr(stages, "segment_file", _no_work)
+        monkeypatch.setattr(stages, "label_document", _no_work)
+        again = run(config)
+        assert again.steps == UP_TO_DATE
+        assert again.skipped == first.skipped
+    finally:
+        scan.unlink()
+        monkeypatch.undo()
+    # Once it is gone, the output must lose its error: status says so before run does it.
+    _predicts(config, ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "the skipped files changed"))
+    assert _sources(config) == ([str(ran / "docs" / SEED.name)], [])
+
+
+def _no_work(*args: object, **kwargs: object) -> None:
+    raise AssertionError("run did work that status said was done")
+
+
+def test_status_notices_a_deleted_document(ran: Path) -> None:
+    config = make_config(ran)
+    extra = ran / "docs" / "hd01_yichun_jingyan_cailiao.txt"
+    shutil.copy(HELDOUT / extra.name, extra)
+    _predicts(config, ("segment", False, "1 of 2 documents new or changed"), ("train", True, ""),
+              ("classify", False, "1 of 2 documents to label"))
+    assert len(_sources(config)[0]) == 2
+    extra.unlink()
+    _predicts(config, ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "1 document removed"))
+    assert _sources(config) == ([str(ran / "docs" / SEED.name)], [])
+
+
+def test_status_predicts_run_when_outputs_caches_or_settings_change(ran: Path) -> None:
+    config = make_config(ran)
+    out = config.output.path
+    cache = ran / "out" / ".cache"
+    fresh = [("segment", True, ""), ("train", True, "")]
+    out.unlink()
+    _predicts(config, *fresh, ("classify", False, "the output is missing"))
+    out.write_text(out.read_text("utf-8").replace("leadership", "medical"), "utf-8")
+    _predicts(config, *fresh, ("classify", False, "the output was changed"))
+    for f in (cache / "labelled").glob("*.json"):
+        f.write_text("{", "utf-8")  # damaged: run cannot use it, so status must not either
+    _predicts(config, *fresh, ("classify", False, "1 of 1 documents to label"))
+    for f in (cache / "segments").glob("*.json"):
+        f.unlink()  # segmented again, but the labelled document is still good
+    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
+              ("train", True, ""), ("classify", True, ""))
+    jsonl = _with(config, "output", format="jsonl")
+    _predicts(jsonl, *fresh, ("classify", False, "the output format changed"))
+    _predicts(config, *fresh, ("classify", False, "the output format changed"))
+    strict = _with(config, "label", review_below=0.9)
+    _predicts(strict, *fresh, ("classify", False, "1 of 1 documents to label"))
+    _predicts(config, *fresh, ("classify", False, "1 of 1 documents to label"))
+
+
+def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(ran)
+    monkeypatch.setattr(cache, "_segmenting_code", lambda: "a segmenter of another release")
+    _predicts(config, ("segment", False, "1 of 1 documents new or changed"), ("train", True, ""),
+              ("classify", False, "1 of 1 documents to label"))
+    monkeypatch.setattr(cache, "_package_code", lambda: "a model of another release")
+    _predicts(config, ("segment", True, ""), ("train", False, "code changed"),
+              ("classify", False, "the model will be retrained"))
+    monkeypatch.undo()
+    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
+              ("train", False, "code changed"), ("classify", False, "the model will be retrained"))
+
+
+def test_a_copied_document_is_not_given_the_cached_id_of_the_original(ran: Path) -> None:
+    config = make_config(ran)
+    copy = ran / "docs" / "copy.txt"
+    shutil.copy(SEED, copy)  # the same bytes as a cached document, under another name
+    try:
+        run(config)
+        out = json.loads(config.output.path.read_text("utf-8"))
+        assert sorted(d["id"] for d in out["documents"]) == sorted(["copy", SEED.stem])
+        assert str(copy) in [d["source"] for d in out["documents"]]
+    finally:
+        copy.unlink()
+    _predicts(config, ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "1 document removed"))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
