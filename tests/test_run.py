@@ -28,15 +28,19 @@ def make_config(tmp: Path, **model: object):
     })
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("run")
+def _new_workspace(tmp: Path) -> Path:
+    """The seed as the corpus's one document and a sample of written paragraphs, under ``tmp``."""
     (tmp / "docs").mkdir()
     shutil.copy(SEED, tmp / "docs")
     (tmp / "written").mkdir()
     for path in SOME_WRITTEN:
         shutil.copy(path, tmp / "written")
     return tmp
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _new_workspace(tmp_path_factory.mktemp("run"))
 
 
 def test_run_redoes_only_what_changed(workspace: Path) -> None:
@@ -89,12 +93,7 @@ UP_TO_DATE = ["segment: up to date", "train: up to date", "classify: up to date"
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace already run once (the model trained); each test leaves it as it found it."""
-    tmp = tmp_path_factory.mktemp("ran")
-    (tmp / "docs").mkdir()
-    shutil.copy(SEED, tmp / "docs")
-    (tmp / "written").mkdir()
-    for path in SOME_WRITTEN:
-        shutil.copy(path, tmp / "written")
+    tmp = _new_workspace(tmp_path_factory.mktemp("ran"))
     run(make_config(tmp))
     return tmp
 
