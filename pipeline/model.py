@@ -22,6 +22,7 @@ import json
 import os
 import pickle
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -334,14 +335,31 @@ def _swap_in(version_dir: Path, bundle_dir: Path) -> None:
     _prune(bundle_dir, keep={version_dir.resolve(), *([previous] if previous else [])})
 
 
+def _own_versions(bundle_dir: Path) -> list[Path]:
+    """This bundle's version folders (``.<name>.<8 random characters>``, as ``mkdtemp`` names
+    them, or ``.<name>.old.<…>`` for a plain folder moved aside), oldest first.
+
+    Only folders whose ``model.json`` names this model: model names may hold dots, so the
+    versions of a model ``m.x`` (``.m.x.abcd1234``) must not pass for versions of ``m``.
+    """
+    pattern = re.compile(rf"\.{re.escape(bundle_dir.name)}\.(old\.)?[a-z0-9_]{{8}}")
+    versions = []
+    for path in bundle_dir.parent.iterdir():
+        if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+            continue
+        try:
+            name = json.loads((path / META_FILE).read_text(encoding="utf-8")).get("name")
+        except (OSError, ValueError, AttributeError):
+            continue  # not a bundle this code wrote: leave it alone
+        if name == bundle_dir.name:
+            versions.append(path)
+    return sorted(versions, key=lambda p: p.stat().st_mtime)
+
+
 def _prune(bundle_dir: Path, keep: set[Path]) -> None:
     """Remove old versions of this bundle, keeping the current and the previous one."""
     current = bundle_dir.resolve()
-    versions = sorted(
-        (p for p in bundle_dir.parent.glob(f".{bundle_dir.name}.*") if p.is_dir()
-         and not p.is_symlink() and ".link." not in p.name),
-        key=lambda p: p.stat().st_mtime,
-    )
+    versions = _own_versions(bundle_dir)
     for version in versions[:-2]:
         if version.resolve() not in keep and version.resolve() != current:
             shutil.rmtree(version, ignore_errors=True)

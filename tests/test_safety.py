@@ -122,14 +122,19 @@ def test_the_same_input_gives_byte_identical_output(trained, tmp_path: Path) -> 
 
 
 def test_retraining_swaps_the_bundle_and_keeps_one_previous(tmp_path: Path) -> None:
+    # A model whose name starts with the other's and a dot: its versions are not the other's.
+    proc = start("train", "--config", str(_config(tmp_path, "v.x", 0.5)), "--no-metrics")
+    assert proc.wait(timeout=300) == 0
     for c in (1.0, 2.0, 3.0):
         proc = start("train", "--config", str(_config(tmp_path, "v", c)), "--no-metrics")
         assert proc.wait(timeout=300) == 0
     models = tmp_path / "models"
     assert (models / "v").is_symlink()
-    versions = [p for p in models.iterdir() if p.is_dir() and not p.is_symlink()]
+    versions = [p for p in models.iterdir() if p.is_dir() and not p.is_symlink()
+                and read_meta(p)["name"] == "v"]
     assert len(versions) == 2  # the current one and the one before
     assert read_meta(models / "v")["config"]["model"]["params"]["alpha"] == 3.0
+    assert read_meta(models / "v.x")["config"]["model"]["params"]["alpha"] == 0.5
     shutil.rmtree(models)
 
 
