@@ -26,6 +26,7 @@ from pipeline.reading import Document, read_document
 from pipeline.stages import Skipped, label_sources
 
 Item = dict[str, Any] | Rendered | Skipped
+WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
 _WORKER: dict[str, Any] = {}
@@ -181,7 +182,16 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise PipelineError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    except ValueError as exc:  # an unknown scheme, a port that is not a number
+        raise PipelineError(f"not a Dask scheduler address: {address!r} ({exc}); "
+                            "expected tcp://HOST:PORT") from None
     with client:
+        try:
+            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+        except TimeoutError:
+            raise PipelineError(f"the Dask scheduler at {address} has no workers (waited "
+                                f"{WAIT_FOR_WORKERS:g} s); start one: dask worker {address}"
+                                ) from None
         workers = max(1, len(client.scheduler_info()["workers"]))
         shipped = client.scatter(bundle, broadcast=True)
         pending: deque[Any] = deque()

@@ -72,3 +72,34 @@ def test_an_unreachable_scheduler_is_a_clear_error(trained, tmp_path: Path) -> N
     assert result.returncode == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("address", ["foo://x", "tcp://127.0.0.1:notaport"])
+def test_a_malformed_scheduler_address_is_a_clear_error(trained, tmp_path: Path,
+                                                         address: str) -> None:
+    import subprocess
+    import sys
+
+    _, bundle_dir = trained
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
+         "--scheduler", address, "-o", str(tmp_path / "x.json")],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"pipeline: error: not a Dask scheduler address: '{address}'")
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.json").exists()
+
+
+def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import parallel
+    from pipeline.errors import PipelineError
+
+    config, bundle_dir = trained
+    monkeypatch.setattr(parallel, "WAIT_FOR_WORKERS", 0.5)
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+        dask_config = config.model_copy(update={"classify": config.classify.model_copy(
+            update={"backend": "dask", "scheduler": empty.scheduler_address})})
+        with pytest.raises(PipelineError, match="has no workers"):
+            classify([SEED], bundle_dir, tmp_path / "x.json", dask_config)
+    assert not (tmp_path / "x.json").exists()
