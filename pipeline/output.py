@@ -210,14 +210,16 @@ def read_labelled(path: Path) -> dict[str, Any]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
         data = None
     if isinstance(data, dict) and "documents" in data:
-        return data
+        return _with_labels(path, data)
     documents: dict[str, dict[str, Any]] = {}
     model_hash = ""
     for number, line in enumerate(text.splitlines(), 1):
@@ -236,5 +238,16 @@ def read_labelled(path: Path) -> dict[str, Any]:
         })
         model_hash = model_hash or str(record.get("model_hash", ""))
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
-    return {"model": {"hash": model_hash} if model_hash else {},
-            "documents": list(documents.values()), "errors": []}
+    return _with_labels(path, {"model": {"hash": model_hash} if model_hash else {},
+                               "documents": list(documents.values()), "errors": []})
+
+
+def _with_labels(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """``data``, if its body paragraphs carry labels (``pipeline segment``'s output does not)."""
+    for doc in data["documents"]:
+        for paragraph in doc.get("paragraphs", []):
+            if paragraph.get("kind") == "body" and "label" not in paragraph:
+                raise InputError(f"{path}: not labelled output: its body paragraphs have no "
+                                 "labels (made by 'pipeline segment'? label it with 'pipeline "
+                                 "classify')")
+    return data

@@ -294,3 +294,13 @@ def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_p
     assert "湘潭市" in page and "leadership" in page
     missing = pipeline("report", str(tmp_path / "none.json"), "-o", str(html))
     assert_one_line_error(missing, "none.json")
+
+
+def test_review_and_report_refuse_segmented_output(tmp_path: Path) -> None:
+    segmented = tmp_path / "segmented.json"
+    assert pipeline("segment", str(SEED), "-o", str(segmented)).returncode == 0
+    for command in (["review", str(segmented)],
+                    ["report", str(segmented), "-o", str(tmp_path / "r.html")]):
+        assert_one_line_error(pipeline(*command), str(segmented), "have no labels",
+                              "pipeline classify")
+    assert not (tmp_path / "r.html").exists()
