@@ -172,6 +172,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     level = logging.INFO if args.verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("pipeline").setLevel(level)
+    # Libraries' warnings (scikit-learn on a small corpus, say) as one line each, like ours; and
+    # none at all with --quiet.
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.ERROR if args.quiet else level)
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

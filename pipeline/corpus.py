@@ -29,7 +29,7 @@ from typing import Any
 from pipeline.errors import CorpusError
 from pipeline.segment import Paragraph
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("pipeline")
 
 
 @dataclass(frozen=True)
@@ -108,14 +108,24 @@ def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[str, str]]:
-    """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}.
+class Labels(dict[str, dict[str, str]]):
+    """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}, each document's
+    keys in the order they were last set; ``where[document]`` is the first ``file:line`` that
+    labels it (for messages)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: dict[str, str] = {}
+
+
+def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
+    """Hand labels from JSON-lines files (or folders of them).
 
     A paragraph labelled twice with different themes (say, a reviewed file that corrects an older
     one) takes the later file's label, in the order the paths and folders list them; a warning
     names both places.
     """
-    labels: dict[str, dict[str, str]] = {}
+    labels = Labels()
     where: dict[tuple[str, str], str] = {}
     for path in _jsonl_files(paths):
         for number, obj in _read_jsonl(path):
@@ -136,28 +146,38 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> dict[str, dict[
             if earlier is not None and earlier != theme:
                 log.warning("%s:%d: %s %s labelled %s here and %s at %s; using %s", path, number,
                             document, key, theme, earlier, where[document, key], theme)
+            labels[document].pop(key, None)  # keys keep the order they were last set in
             labels[document][key] = theme
             where[document, key] = f"{path}:{number}"
+            labels.where.setdefault(document, f"{path}:{number}")
     return labels
 
 
 def labelled_examples(
     doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str]
 ) -> tuple[list[Example], int]:
-    """The labelled body paragraphs of one document, and how many labels matched nothing."""
+    """The labelled body paragraphs of one document, and how many labels matched nothing.
+
+    A paragraph labelled both by its sha1 and by its index takes the label set last (see
+    :func:`load_labels`), with a warning when the two differ.
+    """
     examples: list[Example] = []
     used: set[str] = set()
+    order = {key: i for i, key in enumerate(labels)}
     for p in paragraphs:
         if p.kind != "body":
             continue
-        for key in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}"):
-            if key in labels:
-                used.add(key)
-                examples.append(
-                    Example(p.id, p.text, p.heading, p.article_title, labels[key],
-                            f"{doc_id}:{p.article}", written=False)
-                )
-                break
+        keys = [k for k in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}") if k in labels]
+        if not keys:
+            continue
+        used.update(keys)
+        key = max(keys, key=order.__getitem__)
+        if len({labels[k] for k in keys}) > 1:
+            log.warning("%s: paragraph %d is labelled %s by its sha1 and %s by its index; "
+                        "using the later, %s", doc_id, p.index, labels[keys[0]], labels[keys[1]],
+                        labels[key])
+        examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],
+                                f"{doc_id}:{p.article}", written=False))
     return examples, len(set(labels) - used)
 
 

@@ -135,9 +135,15 @@ def labelled_documents(
         ids.append(doc_id)
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:
-            log.warning("%s: %d labels match no body paragraph", path, missing)
+            log.warning("%s: %d label(s) match no body paragraph (labels of %r from %s): no "
+                        "body paragraph has their sha1 or index (see 'pipeline segment')",
+                        path, missing, doc_id, labels.where[doc_id])
         examples.extend(found)
         unmatched += missing
+    for doc_id in labels.keys() - set(ids):
+        log.warning("%s: labels of a document %r, which is not among the documents (%s)",
+                    labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)))
+        unmatched += len(labels[doc_id])
     return examples, unmatched, ids
 
 

@@ -60,3 +60,27 @@ def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, 
     assert labels == {"r": {"sha1:0123456789ab": "grassroots"}}
     (warning,) = caplog.messages  # the same theme again is not a conflict
     assert f"{folder / 'b.jsonl'}:1" in warning and f"{folder / 'a.jsonl'}:1" in warning
+
+
+def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, caplog) -> None:
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "r.txt").write_text("市委召開會議部署防控工作。\n\n醫院醫生救治患者。\n", "utf-8")
+    first = {"document": "r", "sha1": text_sha1("市委召開會議部署防控工作。"),
+             "theme": "leadership"}
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "a.jsonl").write_text(json.dumps(first) + "\n", "utf-8")
+    (labels / "b.jsonl").write_text(  # a correction by index, and a typo in a document id
+        json.dumps({"document": "r", "index": 0, "theme": "grassroots"}) + "\n"
+        + json.dumps({"document": "rr", "index": 1, "theme": "medical"}) + "\n", "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, ids = labelled_documents([docs], [labels], Config())
+    assert ids == ["r"] and [e.theme for e in examples] == ["grassroots"]
+    assert unmatched == 1  # the label of 'rr'; both labels of paragraph 0 matched
+    corrected, missing = caplog.messages
+    assert "paragraph 0 is labelled leadership by its sha1 and grassroots by its index" in corrected
+    assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
