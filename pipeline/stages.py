@@ -127,11 +127,15 @@ def labelled_documents(
     examples: list[Example] = []
     unmatched = 0
     ids: list[str] = []
+    first: dict[str, Path | str] = {}
     for path in find_documents(list(document_paths)):
         segmented = segment_file(path, config)
         doc_id = segmented.document.id
-        if doc_id in ids:
-            raise CorpusError(f"{path}: a second document with the id {doc_id!r}")
+        if doc_id in first:
+            raise CorpusError(f"{path}: a second document with the id {doc_id!r} (the first: "
+                              f"{first[doc_id]}); labels name documents by file name, so the "
+                              "corpus's file names must differ")
+        first[doc_id] = path
         ids.append(doc_id)
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:

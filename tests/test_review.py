@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import SEED, corpus_config
 
 from pipeline.corpus import load_labels, text_sha1
@@ -84,3 +85,17 @@ def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, capl
     corrected, missing = caplog.messages
     assert "paragraph 0 is labelled leadership by its sha1 and grassroots by its index" in corrected
     assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
+
+
+def test_two_corpus_files_of_one_name_are_named_both(tmp_path: Path) -> None:
+    from pipeline.config import Config
+    from pipeline.errors import CorpusError
+    from pipeline.stages import labelled_documents
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "r.txt").write_text("醫院醫生救治患者。\n", "utf-8")
+    with pytest.raises(CorpusError) as error:
+        labelled_documents([tmp_path], [], Config())
+    assert str(error.value).startswith(f"{tmp_path / 'b' / 'r.txt'}: a second document with the "
+                                       f"id 'r' (the first: {tmp_path / 'a' / 'r.txt'})")
