@@ -191,10 +191,15 @@ def training_time(n: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=float, nargs="+", default=[5, 50], help="corpus MB")
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--train", type=int, default=100_000, help="paragraphs to train on")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[5, 50],
+                        help="corpus sizes in MB (default: 5 50)")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "default",
+                        help="the bundle classify uses (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
+                        help="where the corpora, outputs and results.json go "
+                             "(default: %(default)s)")
+    parser.add_argument("--train", type=int, default=100_000,
+                        help="time training on this many paragraphs (default: 100000; 0: skip)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="classify runs per setting; the best counts")
     args = parser.parse_args()

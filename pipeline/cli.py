@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "part of the config) are unchanged since the last run is skipped.")
     p.add_argument("--force", nargs="?", const="all", metavar="STAGE",
                    choices=["all", "segment", "train", "classify"],
-                   help="redo every stage, or only STAGE (segment, train or classify)")
+                   help="redo every stage (no STAGE, or all), or only STAGE (segment, train or "
+                   "classify)")
     _common(p)
 
     p = sub.add_parser("status", help="which stages of 'run' are up to date, and why not",
