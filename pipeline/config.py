@@ -46,6 +46,13 @@ class CorpusConfig(_Section):
     heldout_documents: list[Path] = Field(default_factory=list)
     heldout_labels: list[Path] = Field(default_factory=list)
 
+    @field_validator("documents", "labels", "written", "heldout_documents", "heldout_labels",
+                     mode="before")
+    @classmethod
+    def _one_path(cls, value: Any) -> Any:
+        """One path may be given without a list: ``labels: labels.jsonl``."""
+        return [value] if isinstance(value, str | Path) else value
+
 
 class ReadingConfig(_Section):
     """How bytes become text. ``auto`` detects the encoding of each file."""
@@ -317,14 +324,16 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None) ->
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        text = _describe(error)
-        if error["type"] == "extra_forbidden":
-            allowed = _allowed_keys(tuple(error["loc"]))
-            if allowed:
-                text += f"; allowed: {', '.join(allowed)}"
-        more = len(exc.errors()) - 1
-        raise ConfigError(f"{source}: {text}" + (f" (and {more} more)" if more else "")) from None
+        texts = []
+        for error in exc.errors():
+            text = _describe(error)
+            if error["type"] == "extra_forbidden":
+                allowed = _allowed_keys(tuple(error["loc"]))
+                if allowed:
+                    text += f"; allowed: {', '.join(allowed)}"
+            texts.append(text)
+        # Every mistake at once (still one line), so a config is not fixed one run at a time.
+        raise ConfigError(f"{source}: {'; also '.join(texts)}") from None
     except ConfigError as exc:  # raised inside a validator (unknown classifier)
         raise ConfigError(f"{source}: {exc}") from None
     _check_inputs_exist(config, source)

@@ -85,9 +85,11 @@ def paragraph_record(p: Paragraph) -> dict[str, Any]:
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: cannot read: {exc}") from None
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM, as editors may add
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8)") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -304,3 +304,22 @@ def test_review_and_report_refuse_segmented_output(tmp_path: Path) -> None:
         assert_one_line_error(pipeline(*command), str(segmented), "have no labels",
                               "pipeline classify")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("corpus: {labelz: 1}\nsegment: {max_heading_chars: many}\n", "utf-8")
+    assert_one_line_error(pipeline("train", "--config", str(config)), "corpus.labelz: unknown key",
+                          "; also segment.max_heading_chars")
+    labels = tmp_path / "labels.jsonl"  # one file, not a list; with the BOM some editors add
+    one_per_theme = {}
+    for line in (ROOT / "corpus/labels/seed.jsonl").read_text("utf-8").splitlines():
+        label = json.loads(line)
+        one_per_theme.setdefault(label.get("theme"), line)
+    lines = [line for theme, line in one_per_theme.items() if theme]
+    labels.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
+    config.write_text(f"corpus: {{documents: {SEED}, labels: {labels}}}\n"
+                      f"model: {{dir: {tmp_path / 'models'}}}\n", "utf-8")
+    result = pipeline("train", "--config", str(config), "--no-metrics")
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"4 real + 0 written paragraphs" in result.stderr
