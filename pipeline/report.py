@@ -465,11 +465,14 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
             f"</code>, not to <code>{_esc(labelled_hash[:HASH_PREFIX])}</code>, which labelled "
             "the paragraphs below.</p>"
         )
+    what = {"cross_validation": "grouped cross-validation scores the training corpus's own hand "
+            "labels, article by article", "heldout": "held-out documents score whole documents "
+            "the model never trained on"}
+    shown = [text for key, text in what.items() if key in metrics]
     parts.append(
-        '<p class="hint">Two different measurements from model.json. Grouped cross-validation '
-        "scores the training corpus's own hand labels, article by article; held-out documents "
-        "score whole documents the model never trained on. Log loss and ECE (calibration error: "
-        "the gap between confidence and accuracy) are better when lower.</p>"
+        '<p class="hint">' + ("Two different measurements" if len(shown) > 1 else "Measured")
+        + " in model.json" + (": " + "; ".join(shown) if shown else "") + ". Log loss and ECE "
+        "(calibration error: the gap between confidence and accuracy) are better when lower.</p>"
     )
     parts.append("".join(cards) + "</section>")
     return "".join(parts)
@@ -517,7 +520,9 @@ def _skipped(errors: Sequence[Mapping[str, Any]]) -> str:
                         for e in errors)
         body = f'<ul class="skipped">{items}</ul>'
     else:
-        body = "<p>No files were skipped.</p>"
+        # True of both formats: a jsonl output has no list of skipped files to show.
+        body = ("<p>None listed in the output. (An output in JSON lines does not list them: "
+                "classify named them on standard error.)</p>")
     return (f'<section id="skipped"><h2>Skipped files <span class="n">{len(errors)}</span></h2>'
             + body + "</section>")
 
