@@ -439,7 +439,11 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     common = {"folds": config.evaluate.folds, "seed": config.model.seed,
               "bins": config.evaluate.bins, "themes": config.themes, "progress": progress,
               "prepared": prepared}
-    report: dict[str, Any] = {"training_data": full.summary()}
+    # What was measured, so that a saved report says which model its figures belong to.
+    report: dict[str, Any] = {"classifier": config.model.classifier,
+                              "params": dict(config.model.params),
+                              "config_hash": config_hash(config.model_dump(mode="json")),
+                              "training_data": full.summary()}
     report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
     if full.written:
         report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common)
@@ -455,7 +459,9 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
-    report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout, normalizer)
+    if lexicon:
+        report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout,
+                                                            normalizer)
     report["trained_with_written"] = bool(config.corpus.use_written and full.written)
     return report
 

@@ -279,6 +279,8 @@ evaluate: {{folds: 3}}
     assert sum(map(sum, cv["confusion"])) == 102
     assert data["heldout"]["paragraphs"] == 155
     assert 0 <= cv["ece"] <= 1 and cv["log_loss"] > 0
+    assert data["classifier"] == "complement_nb" and len(data["config_hash"]) == 16
+    assert "lexicon_weak_labels" not in data  # the config names no lexicon
 
 
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
