@@ -103,10 +103,18 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
 
 
 def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
+    """The ``.jsonl`` files of ``paths`` (folders searched, sorted); a ``.json`` file in a
+    folder is named in a warning (a JSON lines file saved under the wrong suffix, most likely)."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
-        files.extend(sorted(path.rglob("*.jsonl")) if path.is_dir() else [path])
+        if not path.is_dir():
+            files.append(path)
+            continue
+        files.extend(sorted(path.rglob("*.jsonl")))
+        for other in sorted(path.rglob("*.json")):
+            log.warning("%s: not read: labels and written paragraphs are read from .jsonl files",
+                        other)
     return files
 
 

@@ -61,6 +61,11 @@ def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, 
     assert labels == {"r": {"sha1:0123456789ab": "grassroots"}}
     (warning,) = caplog.messages  # the same theme again is not a conflict
     assert f"{folder / 'b.jsonl'}:1" in warning and f"{folder / 'a.jsonl'}:1" in warning
+    (folder / "c.json").write_text(json.dumps({**line, "theme": "medical"}) + "\n", "utf-8")
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert load_labels([folder], ["medical", "grassroots"]) == labels
+    assert caplog.messages[-1].startswith(f"{folder / 'c.json'}: not read")
 
 
 def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, caplog) -> None:
