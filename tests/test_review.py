@@ -65,7 +65,7 @@ def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, 
     caplog.clear()
     with caplog.at_level("WARNING"):
         assert load_labels([folder], ["medical", "grassroots"]) == labels
-    assert caplog.messages[-1].startswith(f"{folder / 'c.json'}: not read")
+    assert caplog.messages[0].startswith(f"{folder / 'c.json'}: not read")
 
 
 def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, caplog) -> None:
