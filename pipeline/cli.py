@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _count(n: int) -> int:
+def _count(n: str) -> int:
     """An argparse type: a whole number, 0 or more."""
     try:
         value = int(n)
