@@ -97,7 +97,7 @@ def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path,
 
     config, bundle_dir = trained
     monkeypatch.setattr(parallel, "WAIT_FOR_WORKERS", 0.5)
-    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0") as empty:
         dask_config = config.model_copy(update={"classify": config.classify.model_copy(
             update={"backend": "dask", "scheduler": empty.scheduler_address})})
         with pytest.raises(PipelineError, match="has no workers"):
