@@ -232,6 +232,7 @@ class ClassifyPlan:
     output_key: str
     why: str
     header: dict[str, Any]
+    label: str  # hash of the label settings, recorded to name them when they change
 
 
 def _plural(n: int, word: str) -> str:
@@ -266,8 +267,10 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
         written = file_hash(out) if out.is_file() else None
     except OSError:
         written = None
+    label = config_hash(config.section("label"))
+    changed = "config label changed: " if record and record.get("label", label) != label else ""
     why = ("forced" if force else "never run" if not record else
-           f"{todo} of {len(keys)} documents to label" if todo else
+           f"{changed}{todo} of {len(keys)} documents to label" if todo else
            "the output is missing" if written is None else
            "the output was changed" if written != record.get("output_hash") else "")
     if not why and record.get("key") != output_key:
@@ -280,4 +283,4 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
             ("format", fmt, "the output format changed"),
             ("model", header, "the model was retrained")) if name in record and record[name] != now]
         why = ", ".join(reasons) or "its inputs changed"
-    return ClassifyPlan(keys, docs, output_key, why, header)
+    return ClassifyPlan(keys, docs, output_key, why, header, label)

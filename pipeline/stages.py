@@ -584,7 +584,8 @@ def run(config: Config, force: Iterable[str] = (),
             writer.close(skipped)
         state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
                                "documents": plan.keys, "skipped": skipped,
-                               "format": config.output.format, "model": plan.header})
+                               "format": config.output.format, "model": plan.header,
+                               "label": plan.label})
         result.steps.append(f"classify: {len(plan.keys) - len(plan.docs)} of {len(labelled)} "
                             "documents labelled")
     say(result.steps[-1])

@@ -192,8 +192,9 @@ def test_status_predicts_run_when_outputs_caches_or_settings_change(ran: Path) -
     _predicts(jsonl, *fresh, ("classify", False, "the output format changed"))
     _predicts(config, *fresh, ("classify", False, "the output format changed"))
     strict = _with(config, "label", review_below=0.9)
-    _predicts(strict, *fresh, ("classify", False, "1 of 1 documents to label"))
-    _predicts(config, *fresh, ("classify", False, "1 of 1 documents to label"))
+    relabel = ("classify", False, "config label changed: 1 of 1 documents to label")
+    _predicts(strict, *fresh, relabel)
+    _predicts(config, *fresh, relabel)
 
 
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
