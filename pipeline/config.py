@@ -170,7 +170,8 @@ class VectorizeConfig(_Section):
 class ModelConfig(_Section):
     """The classifier and where its bundle goes (``dir/name``)."""
 
-    name: str = Field("default", pattern=r"^[A-Za-z0-9_.-]+$")
+    # A folder name of its own: not '.' or '..', and not hidden (its versions are hidden folders).
+    name: str = Field("default", pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
     dir: Path = Path("models")
     classifier: str = "complement_nb"
     params: dict[str, Any] = Field(default_factory=dict)

@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from pipeline.corpus import Example, modeled_on_none_of
+from pipeline.errors import ConfigError, CorpusError
 
 
 def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
@@ -90,19 +91,30 @@ def prepare_examples(pipeline: Pipeline, examples: Sequence[Example]) -> dict[st
     return {e.id: r for e, r in zip(examples, records, strict=True)}
 
 
+def _fit(estimator: Pipeline, records: list[Any], y: list[str]) -> Pipeline:
+    """``estimator.fit``, with a vocabulary cut that leaves no term named as the config's fault
+    (scikit-learn raises a ValueError about ``min_df``/``max_df`` only once it is fitting)."""
+    try:
+        return estimator.fit(records, y)
+    except ValueError as exc:
+        if "max_df corresponds to" in str(exc) or "no terms remain" in str(exc):
+            raise ConfigError(f"vectorize.words (or vectorize.chars): min_df and max_df leave no "
+                              f"term in the vocabulary of {len(records)} training paragraphs "
+                              f"({exc})") from None
+        raise
+
+
 def fit_prepared(pipeline: Pipeline, examples: Sequence[Example],
                  prepared: Mapping[str, Any]) -> Pipeline:
     """Fit ``pipeline`` in place on already-prepared examples (``prepare`` learns nothing)."""
-    Pipeline(pipeline.steps[1:]).fit([prepared[e.id] for e in examples],
-                                     [e.theme for e in examples])
+    _fit(Pipeline(pipeline.steps[1:]), [prepared[e.id] for e in examples],
+         [e.theme for e in examples])
     return pipeline
 
 
 def _fit_rest(pipeline: Pipeline, prepared: list[Any], y: list[str]) -> Pipeline:
     """Fit everything after the ``prepare`` step on already-prepared records."""
-    rest = clone(Pipeline(pipeline.steps[1:]))
-    rest.fit(prepared, y)
-    return rest
+    return _fit(clone(Pipeline(pipeline.steps[1:])), prepared, y)
 
 
 def grouped_cv(
@@ -129,7 +141,8 @@ def grouped_cv(
     groups = [e.group for e in real]
     n_splits = min(folds, len(set(groups)))
     if n_splits < 2:
-        raise ValueError("cross-validation needs labelled paragraphs from at least two articles")
+        raise CorpusError("cross-validation needs labelled paragraphs from at least two articles "
+                          f"(the corpus has {len(set(groups))})")
     if prepared is None:
         prepared = prepare_examples(pipeline, [*real, *written])
     prepared_real = [prepared[e.id] for e in real]

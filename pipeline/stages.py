@@ -129,7 +129,13 @@ def labelled_documents(
     ids: list[str] = []
     first: dict[str, Path | str] = {}
     for path in find_documents(list(document_paths)):
-        segmented = segment_file(path, config)
+        try:
+            segmented = segment_file(path, config)
+        except InputError as exc:
+            if Path(path).stem in labels:
+                raise
+            log.warning("%s (it has no labels: training goes on without it)", exc)
+            continue
         doc_id = segmented.document.id
         if doc_id in first:
             raise CorpusError(f"{path}: a second document with the id {doc_id!r} (the first: "
@@ -208,6 +214,10 @@ def train(config: Config, training: TrainingSet | None = None,
     classes = sorted({e.theme for e in examples})
     if len(classes) < 2:
         raise CorpusError("the corpus has labelled paragraphs of only one theme; need two or more")
+    missing = [t for t in config.themes if t not in classes]
+    if missing:  # a model without them could not label by this config's themes
+        raise CorpusError(f"themes {missing} have no labelled paragraphs in the corpus; label some "
+                          "or take them out of 'themes'")
     log.info("training %s on %d paragraphs (%d real, %d written)", config.model.classifier,
              len(examples), len(training.real), len(training.written))
     # Tokenized once, for the model and for the cross-validation folds alike.

@@ -325,3 +325,37 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
     result = pipeline("train", "--config", str(config), "--no-metrics")
     assert result.returncode == 0, result.stderr.decode()
     assert b"4 real + 0 written paragraphs" in result.stderr
+
+
+
+@pytest.mark.parametrize(("extra", "fragments"), [
+    ("model: {name: '..'}", ["model.name"]),
+    ("vectorize: {words: {min_df: 100000}}",
+     ["vectorize.words", "min_df and max_df leave no term"]),
+    ("themes: [leadership, grassroots, medical, public_participation, economy]",
+     ["themes ['economy'] have no labelled paragraphs"]),
+])
+def test_configs_that_cannot_train_say_why_in_one_line(tmp_path: Path, extra: str,
+                                                       fragments: list[str]) -> None:
+    config = write_corpus_config(tmp_path / "config.yaml", extra, written=SOME_WRITTEN)
+    assert_one_line_error(pipeline("train", "--config", str(config), "--no-metrics"), *fragments)
+
+
+def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / SEED.name).write_bytes(SEED.read_bytes())
+    (docs / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))  # no labels: skipped
+    config = write_corpus_config(tmp_path / "c.yaml", f"model: {{dir: {tmp_path / 'm'}}}",
+                                 f"output: {{path: {tmp_path / 'out' / 'labelled.json'}}}",
+                                 written=SOME_WRITTEN)
+    config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"),
+                                                        str(docs)), "utf-8")
+    result = pipeline("train", "--config", str(config), "--no-metrics")
+    assert result.returncode == 0, result.stderr.decode()
+    assert "scan.txt: not a text file" in result.stderr.decode()
+    (docs / "other").mkdir()  # a second file of the seed's name: run and status refuse at once
+    (docs / "other" / SEED.name).write_bytes(SEED.read_bytes())
+    for command in ("run", "status"):
+        assert_one_line_error(pipeline(command, "--config", str(config)),
+                              f"a second document with the id '{SEED.stem}'")

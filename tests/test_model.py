@@ -250,3 +250,16 @@ def test_a_modeled_on_that_is_not_a_paragraph_id_is_refused(tmp_path: Path) -> N
     path.write_text('{"text": "醫院救治患者。", "theme": "medical", "modeled_on": 7}\n', "utf-8")
     with pytest.raises(CorpusError, match=r"w.jsonl:1: 'modeled_on' must be a paragraph id"):
         load_written([path], ["medical", "grassroots"])
+
+
+def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
+    from pipeline.corpus import Example
+    from pipeline.errors import CorpusError
+    from pipeline.evaluate import grouped_cv
+    from pipeline.model import build_pipeline
+
+    one = [Example(f"d:{i}", text, None, None, theme, "d:1", written=False)
+           for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
+                                              ("醫院救治患者。", "medical")])]
+    with pytest.raises(CorpusError, match="at least two articles"):
+        grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
