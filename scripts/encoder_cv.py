@@ -13,7 +13,6 @@ the ~10,700 paragraphs takes about 20 minutes on two cores; the vectors are cach
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web_cv import ROOT, WEB, cross_validate, labelled_pages, report
+from web_cv import cross_validate, labelled_pages, page_arguments, report
 
 from pipeline.config import load_config
 from pipeline.corpus import Example, text_sha1
@@ -59,13 +58,7 @@ def embed(examples: list[Example], cache: Path) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
-    parser.add_argument("--web", type=Path, default=WEB,
-                        help="the folder of pages/, pages.tsv and labels.jsonl "
-                             "(default: %(default)s)")
-    parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
-    parser.add_argument("--folds", type=int, default=5)
+    parser = page_arguments(__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0],
                         help="inverse regularization strengths of the encoder's classifier")
     parser.add_argument("--weights", type=float, nargs="+", default=[0.2, 0.3, 0.5],

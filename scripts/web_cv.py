@@ -106,14 +106,20 @@ def report(config: Config, pages: list[Example], proba: np.ndarray, sets: list[i
             print(f"  set {number}: macro-F1 {part['macro_f1']:.3f}  (n={len(rows)})")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def page_arguments(description: str) -> argparse.ArgumentParser:
+    """A parser with the options every script over the pages takes: config, pages, sets, folds."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--config", type=Path, default=ROOT / "configs" / "default.yaml")
     parser.add_argument("--web", type=Path, default=WEB,
                         help="the folder of pages/, pages.tsv and labels.jsonl "
                              "(default: %(default)s)")
     parser.add_argument("--sets", type=int, nargs="+", help="default: every set")
     parser.add_argument("--folds", type=int, default=5)
+    return parser
+
+
+def main() -> None:
+    parser = page_arguments(__doc__.splitlines()[0])
     parser.add_argument("--written-share", type=float, default=1.0,
                         help="train on this share of the written reports (drawn with the "
                              "config's seed); 0: none")
