@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config, config_hash
-from pipeline.errors import CorpusError
 from pipeline.output import atomic_write
 
 STATE_FILE = "run-state.json"
@@ -181,16 +180,11 @@ class SegmentPlan:
 
 def plan_segments(config: Config, state: RunState, force: bool = False) -> SegmentPlan:
     """What the segment stage has cached and what it must (re)do; ``force`` redoes all."""
+    from pipeline.corpus import check_distinct_names
     from pipeline.reading import find_documents
 
     plan = SegmentPlan([str(p) for p in find_documents(list(config.corpus.documents))])
-    first: dict[str, str] = {}
-    for source in plan.sources:  # labels name documents by file name: one name, one document
-        other = first.setdefault(Path(source).stem, source)
-        if other != source:
-            raise CorpusError(f"{source}: a second document with the id {Path(source).stem!r} "
-                              f"(the first: {other}); labels name documents by file name, so "
-                              "the corpus's file names must differ")
+    check_distinct_names(plan.sources)
     for source in plan.sources:
         try:
             key = plan.keys[source] = segment_key(file_hash(source), config, source)

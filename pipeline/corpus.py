@@ -71,6 +71,18 @@ def modeled_on_none_of(written: Sequence[Example], real: Sequence[Example]) -> l
     return [e for e in written if not e.modeled_on or e.document not in documents]
 
 
+def check_distinct_names(paths: Sequence[Path | str]) -> None:
+    """Raise :class:`CorpusError` if two corpus files share a name: labels name documents by file
+    name (without ``.txt``), so one name must be one document."""
+    first: dict[str, Path | str] = {}
+    for path in paths:
+        other = first.setdefault(Path(path).stem, path)
+        if other != path:
+            raise CorpusError(f"{path}: a second document with the id {Path(path).stem!r} (the "
+                              f"first: {other}); labels name documents by file name, so the "
+                              "corpus's file names must differ")
+
+
 def text_sha1(text: str) -> str:
     """The key hand labels use for a paragraph: SHA-1 of its text, first 12 hex digits."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

@@ -102,6 +102,9 @@ _IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 # wrong codec it becomes private-use characters or odd symbols.
 _PUNCTUATION = frozenset("\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』…—·～％")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+# A character UTF-8 writes in 3 or 4 bytes: found at once in Chinese text, which then needs no
+# more checks (max() over the text would read all of it, on every file).
+_WIDE = re.compile("[\u0800-\U0010ffff]")
 # Text made only of ASCII, Latin-1, Latin Extended, basic Greek and basic Cyrillic letters: what
 # European UTF-8 text is, and what GB18030 read as UTF-8 rarely is ('医院' reads 'ҽԺ', Cyrillic
 # extended and Armenian). Such UTF-8 stays UTF-8: 'niño' or 'да' would read as Chinese ('ni帽o',
@@ -199,7 +202,7 @@ def _detect(data: bytes) -> tuple[str, str]:
         # Only 2-byte sequences (no character at or above U+0800): a short GB18030 or Big5 file
         # can be valid UTF-8 by accident ('医院' is d2bd d4ba, 'ҽԺ' in UTF-8). Real Chinese
         # UTF-8 always has 3-byte sequences, so it never gets here.
-        if not _EUROPEAN.fullmatch(text) and max(text) < "\u0800":
+        if not _WIDE.search(text) and not _EUROPEAN.fullmatch(text):
             return _chinese(data) or ("utf-8", text)
         return "utf-8", text
     chinese = _chinese(data)

@@ -25,6 +25,7 @@ from typing import Any
 from pipeline.config import Config, config_hash
 from pipeline.corpus import (
     Example,
+    check_distinct_names,
     labelled_examples,
     load_labels,
     load_written,
@@ -127,8 +128,9 @@ def labelled_documents(
     examples: list[Example] = []
     unmatched = 0
     ids: list[str] = []
-    first: dict[str, Path | str] = {}
-    for path in find_documents(list(document_paths)):
+    paths = find_documents(list(document_paths))
+    check_distinct_names(paths)
+    for path in paths:
         try:
             segmented = segment_file(path, config)
         except InputError as exc:
@@ -137,11 +139,6 @@ def labelled_documents(
             log.warning("%s (it has no labels: training goes on without it)", exc)
             continue
         doc_id = segmented.document.id
-        if doc_id in first:
-            raise CorpusError(f"{path}: a second document with the id {doc_id!r} (the first: "
-                              f"{first[doc_id]}); labels name documents by file name, so the "
-                              "corpus's file names must differ")
-        first[doc_id] = path
         ids.append(doc_id)
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:
