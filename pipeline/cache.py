@@ -142,6 +142,11 @@ class RunState:
         except (OSError, ValueError):
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a cached artefact is there and reads (it is parsed and let go: the planners
+        check a whole corpus's caches without holding them)."""
+        return self.load(kind, key) is not None
+
     def store(self, kind: str, key: str, value: Any) -> None:
         with atomic_write(self.cached(kind, key)) as fh:
             json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
@@ -165,11 +170,12 @@ SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cach
 @dataclass
 class SegmentPlan:
     """The segment stage before it runs: each corpus document's key, and whether its paragraphs
-    are cached, it is known not to read (``errors``: source → why), or it is to segment."""
+    are cached (``done``), it is known not to read (``errors``: source → why), or it is to
+    segment (``todo``)."""
 
     sources: list[str]
     keys: dict[str, str] = field(default_factory=dict)
-    docs: dict[str, Any] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
     errors: dict[str, str] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)
 
@@ -191,10 +197,10 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
         except OSError as exc:  # not cached: nothing to key it by; tried again on every run
             plan.errors[source] = f"cannot read: {exc.strerror or exc}"
             continue
-        doc = None if force else state.load(SEGMENTS, key)
-        failed = None if force or doc is not None else state.load(SKIPPED, key)
-        if doc is not None:
-            plan.docs[source] = doc
+        cached = not force and state.has(SEGMENTS, key)
+        failed = None if force or cached else state.load(SKIPPED, key)
+        if cached:
+            plan.done.add(source)
         elif isinstance(failed, dict) and "error" in failed:
             plan.errors[source] = str(failed["error"])
         else:
@@ -226,11 +232,11 @@ def train_why(config: Config, state: RunState, model_hash: str | None,
 @dataclass
 class ClassifyPlan:
     """The classify stage before it runs: each document's label key (in output order), the
-    cached labelled documents, the key of the whole output and why it must be written (``""``
-    when it is up to date)."""
+    documents whose labelled form is cached, the key of the whole output and why it must be
+    written (``""`` when it is up to date)."""
 
     keys: dict[str, str]
-    docs: dict[str, Any]
+    done: set[str]
     output_key: str
     why: str
     header: dict[str, Any]
@@ -255,16 +261,12 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
 
     header = model_header(meta)
     keys = {s: label_key(k, str(header["hash"]), config) for s, k in segments.items()}
-    docs: dict[str, Any] = {}
-    for source, key in keys.items():
-        doc = None if force else state.load(LABELLED, key)
-        if doc is not None:
-            docs[source] = doc
+    done = set() if force else {s for s, key in keys.items() if state.has(LABELLED, key)}
     fmt = config.output.format
     output_key = config_hash([list(keys.values()), fmt, skipped, header])
     record = state.get("classify")
     out = Path(config.output.path)
-    todo = len(keys) - len(docs)
+    todo = len(keys) - len(done)
     try:
         written = file_hash(out) if out.is_file() else None
     except OSError:
@@ -274,7 +276,8 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
     why = ("forced" if force else "never run" if not record else
            f"{changed}{todo} of {len(keys)} documents to label" if todo else
            "the output is missing" if written is None else
-           "the output was changed" if written != record.get("output_hash") else "")
+           "the output was changed" if written != record.get("output_hash") else
+           "the last run's record is from an older release" if "body" not in record else "")
     if not why and record.get("key") != output_key:
         old = record.get("documents") or {}
         reasons = [f"{_plural(n, 'document')} {what}" for n, what in (
@@ -285,4 +288,4 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
             ("format", fmt, "the output format changed"),
             ("model", header, "the model was retrained")) if name in record and record[name] != now]
         why = ", ".join(reasons) or "its inputs changed"
-    return ClassifyPlan(keys, docs, output_key, why, header, label)
+    return ClassifyPlan(keys, done, output_key, why, header, label)

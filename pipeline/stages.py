@@ -123,23 +123,21 @@ class TrainingSet:
 def labelled_documents(
     document_paths: Sequence[Path], label_paths: Sequence[Path], config: Config
 ) -> tuple[list[Example], int, list[str]]:
-    """Hand-labelled body paragraphs of the named documents; (examples, unmatched, doc ids)."""
+    """Hand-labelled body paragraphs of the named documents; (examples, unmatched, doc ids).
+
+    Only the documents that have labels are read: a big corpus of unlabelled documents costs
+    training nothing, and one of them that does not read does not stop it.
+    """
     labels = load_labels(label_paths, config.themes)
     examples: list[Example] = []
     unmatched = 0
-    ids: list[str] = []
     paths = find_documents(list(document_paths))
     check_distinct_names(paths)
-    for path in paths:
-        try:
-            segmented = segment_file(path, config)
-        except InputError as exc:
-            if Path(path).stem in labels:
-                raise
-            log.warning("%s (it has no labels: training goes on without it)", exc)
+    ids = [Path(path).stem for path in paths]
+    for path, doc_id in zip(paths, ids, strict=True):
+        if doc_id not in labels:
             continue
-        doc_id = segmented.document.id
-        ids.append(doc_id)
+        segmented = segment_file(path, config)
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:
             log.warning("%s: %d label(s) match no body paragraph (labels of %r from %s): no "
@@ -541,15 +539,16 @@ def run(config: Config, force: Iterable[str] = (),
     seg = plan_segments(config, state, "segment" in force)
     for source in seg.todo:
         try:
-            seg.docs[source] = segment_file(source, config).to_dict()
+            doc = segment_file(source, config).to_dict()
         except PipelineError as exc:
             seg.errors[source] = Skipped.of(source, exc).error
             state.store(SKIPPED, seg.keys[source], {"source": source, "error": seg.errors[source]})
             continue
-        state.store(SEGMENTS, seg.keys[source], seg.docs[source])
+        state.store(SEGMENTS, seg.keys[source], doc)
+        seg.done.add(source)
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
-    segmented = {s: seg.keys[s] for s in seg.sources if s in seg.docs}
+    segmented = {s: seg.keys[s] for s in seg.sources if s in seg.done}
     state.put("segment", {"documents": segmented, "skipped": skipped})
     failed = sum(s in seg.errors for s in seg.todo)
     result.steps.append("segment: up to date" if not seg.todo else
@@ -568,39 +567,40 @@ def run(config: Config, force: Iterable[str] = (),
         result.steps.append(f"train: trained ({why})")
     say(result.steps[-1])
 
-    # classify: one cached labelled document per (paragraphs, model, label settings).
+    # classify: one cached labelled document per (paragraphs, model, label settings). One
+    # document at a time is held: each is labelled or read from the cache, then written.
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
     plan = plan_classify(config, state, segmented, skipped, bundle.meta, "classify" in force)
-    labelled: list[dict[str, Any]] = []
-    for source, key in plan.keys.items():
-        out = plan.docs.get(source)
-        if out is None:
-            out = label_document(bundle, _from_dict(seg.docs[source]), config)
-            state.store(LABELLED, key, out)
-        labelled.append(out)
-        if progress is not None:
-            progress(1)
     out_path = Path(config.output.path)
     if not plan.why:
+        result.documents, result.body = len(plan.keys), state.get("classify")["body"]
         result.steps.append("classify: up to date")
     else:
         with atomic_write(out_path) as fh:
             writer = LabelledWriter(fh, config.output.format, plan.header)
-            for doc in labelled:
-                writer.write(doc)
+            for source, key in plan.keys.items():
+                out = state.load(LABELLED, key) if source in plan.done else None
+                if out is None:
+                    doc = (state.load(SEGMENTS, segmented[source])
+                           or segment_file(source, config).to_dict())
+                    out = label_document(bundle, _from_dict(doc), config)
+                    state.store(LABELLED, key, out)
+                writer.write(out)
+                result.documents += 1
+                result.body += sum(p["kind"] == "body" for p in out["paragraphs"])
+                if progress is not None:
+                    progress(1)
             writer.close(skipped)
         state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
                                "documents": plan.keys, "skipped": skipped,
                                "format": config.output.format, "model": plan.header,
-                               "label": plan.label})
-        result.steps.append(f"classify: {len(plan.keys) - len(plan.docs)} of {len(labelled)} "
-                            "documents labelled")
+                               "label": plan.label, "body": result.body})
+        result.steps.append(f"classify: {len(plan.keys) - len(plan.done)} of "
+                            f"{result.documents} documents labelled")
     say(result.steps[-1])
     state.prune(SEGMENTS, set(segmented.values()))
     state.prune(SKIPPED, {seg.keys[s] for s in seg.errors if s in seg.keys})
     state.prune(LABELLED, set(plan.keys.values()))
-    result.documents = len(labelled)
-    result.body = sum(p["kind"] == "body" for d in labelled for p in d["paragraphs"])
     return result
 
 

@@ -353,7 +353,7 @@ def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) ->
                                                         str(docs)), "utf-8")
     result = pipeline("train", "--config", str(config), "--no-metrics")
     assert result.returncode == 0, result.stderr.decode()
-    assert "scan.txt: not a text file" in result.stderr.decode()
+    assert "scan.txt" not in result.stderr.decode()  # training reads only labelled documents
     (docs / "other").mkdir()  # a second file of the seed's name: run and status refuse at once
     (docs / "other" / SEED.name).write_bytes(SEED.read_bytes())
     for command in ("run", "status"):
