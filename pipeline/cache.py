@@ -109,13 +109,52 @@ def label_key(segment: str, model_hash: str, config: Config) -> str:
     return config_hash({"segment": segment, "model": model_hash, **config.section("label")})
 
 
+class Cache:
+    """The cached artefacts of ``run``: one JSON file per document and kind, named by its key
+    (``output/.cache/segments/<key>.json``)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.folder / kind / f"{key}.json"
+
+    def load(self, kind: str, key: str) -> Any | None:
+        """A cached artefact, or None when missing or unreadable."""
+        try:
+            return json.loads(self.path(kind, key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether a cached artefact is there and reads (it is parsed and let go: the planners
+        check a whole corpus's caches without holding them)."""
+        return self.load(kind, key) is not None
+
+    def store(self, kind: str, key: str, value: Any) -> None:
+        with atomic_write(self.path(kind, key)) as fh:
+            json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
+
+    def prune(self, kind: str, keep: set[str]) -> int:
+        """Remove cached artefacts of ``kind`` that the current run no longer uses."""
+        removed = 0
+        folder = self.folder / kind
+        if folder.is_dir():
+            for f in folder.glob("*.json"):
+                if f.stem not in keep:
+                    f.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
 class RunState:
-    """The readable record of the last run's stages (``run-state.json``)."""
+    """The readable record of the last run's stages (``run-state.json``) and the cache beside
+    it."""
 
     def __init__(self, output: Path) -> None:
         self.folder = Path(output).parent
         self.path = self.folder / STATE_FILE
-        self.cache = self.folder / CACHE_DIR
+        self.cache = Cache(self.folder / CACHE_DIR)
         try:
             self.stages: dict[str, Any] = json.loads(self.path.read_text("utf-8"))["stages"]
         except (OSError, ValueError, KeyError, TypeError):
@@ -131,36 +170,6 @@ class RunState:
         with atomic_write(self.path) as fh:
             json.dump({"stages": self.stages}, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
-
-    def cached(self, kind: str, key: str) -> Path:
-        return self.cache / kind / f"{key}.json"
-
-    def load(self, kind: str, key: str) -> Any | None:
-        """A cached artefact, or None when missing or unreadable."""
-        try:
-            return json.loads(self.cached(kind, key).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-
-    def has(self, kind: str, key: str) -> bool:
-        """Whether a cached artefact is there and reads (it is parsed and let go: the planners
-        check a whole corpus's caches without holding them)."""
-        return self.load(kind, key) is not None
-
-    def store(self, kind: str, key: str, value: Any) -> None:
-        with atomic_write(self.cached(kind, key)) as fh:
-            json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
-
-    def prune(self, kind: str, keep: set[str]) -> int:
-        """Remove cached artefacts of ``kind`` that the current run no longer uses."""
-        removed = 0
-        folder = self.cache / kind
-        if folder.is_dir():
-            for f in folder.glob("*.json"):
-                if f.stem not in keep:
-                    f.unlink(missing_ok=True)
-                    removed += 1
-        return removed
 
 
 # ----------------------------------------------------------------------------- what is stale
@@ -197,8 +206,8 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
         except OSError as exc:  # not cached: nothing to key it by; tried again on every run
             plan.errors[source] = f"cannot read: {exc.strerror or exc}"
             continue
-        cached = not force and state.has(SEGMENTS, key)
-        failed = None if force or cached else state.load(SKIPPED, key)
+        cached = not force and state.cache.has(SEGMENTS, key)
+        failed = None if force or cached else state.cache.load(SKIPPED, key)
         if cached:
             plan.done.add(source)
         elif isinstance(failed, dict) and "error" in failed:
@@ -261,7 +270,7 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
 
     header = model_header(meta)
     keys = {s: label_key(k, str(header["hash"]), config) for s, k in segments.items()}
-    done = set() if force else {s for s, key in keys.items() if state.has(LABELLED, key)}
+    done = set() if force else {s for s, key in keys.items() if state.cache.has(LABELLED, key)}
     fmt = config.output.format
     output_key = config_hash([list(keys.values()), fmt, skipped, header])
     record = state.get("classify")

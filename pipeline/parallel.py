@@ -5,6 +5,7 @@ All three give the same labelled documents in the same order. Work is cut into b
 memory stays flat however large the input is, and results are written in input order as they come.
 
 - local (``--jobs N``): a process pool; the model is handed to each worker once, at start-up.
+  ``pipeline run`` labels on it too (:func:`cached_stream`), from its cached paragraphs.
 - dask (``--backend dask --scheduler ADDRESS``): the file bytes are read here and sent with each
   batch (the workers need no shared file system); the model is scattered to every worker once.
 """
@@ -13,17 +14,24 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import LABELLED, SEGMENTS, Cache
 from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
 from pipeline.output import Rendered, render
 from pipeline.reading import Document, read_document
-from pipeline.stages import Skipped, label_sources
+from pipeline.stages import (
+    Skipped,
+    label_document,
+    label_sources,
+    segment_file,
+    segmented_from_dict,
+)
 
 Item = dict[str, Any] | Rendered | Skipped
 WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
@@ -32,9 +40,8 @@ WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(bundle: Bundle, config: Config, encoding: str | None, fmt: str,
-                 ids: Mapping[str, str]) -> None:
-    _WORKER.update(bundle=bundle, config=config, encoding=encoding, fmt=fmt, ids=ids)
+def _init_worker(context: dict[str, Any]) -> None:
+    _WORKER.update(context)
 
 
 def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
@@ -45,6 +52,25 @@ def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
                               ids=w["ids"]):
         out.append(item if isinstance(item, Skipped) else
                    render(item, w["fmt"], w["bundle"].hash))
+    return out
+
+
+def _label_cached_batch(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered]:
+    w = _WORKER
+    return label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"])
+
+
+def label_cached(bundle: Bundle, config: Config, cache: Cache,
+                 tasks: Sequence[tuple[str, str, str]], fmt: str) -> list[Rendered]:
+    """``pipeline run``'s labelling: for each (source, segments key, labelled key), label the
+    cached paragraphs (segmenting the source again if its cache entry went missing), cache the
+    labelled document and return it rendered for ``fmt``."""
+    out: list[Rendered] = []
+    for source, segments, labelled in tasks:
+        doc = cache.load(SEGMENTS, segments) or segment_file(source, config).to_dict()
+        document = label_document(bundle, segmented_from_dict(doc), config)
+        cache.store(LABELLED, labelled, document)
+        out.append(render(document, fmt, bundle.hash))
     return out
 
 
@@ -116,17 +142,40 @@ def labelled_stream(
 
 def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
                  workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
+    # Small batches when there are few documents, so every worker gets a share.
+    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 16))))
+    context = {"bundle": bundle, "config": config, "encoding": encoding, "fmt": fmt, "ids": ids}
+    yield from ordered_pool(_label_batch, list(_batches(sources, size)), workers, context)
+
+
+def cached_stream(bundle: Bundle, config: Config, cache: Cache,
+                  tasks: Sequence[tuple[str, str, str]], jobs: int, fmt: str) -> Iterator[Rendered]:
+    """:func:`label_cached` over ``tasks`` on ``jobs`` local processes, in order."""
+    workers = min(resolve_jobs(jobs), max(1, len(tasks)))
+    size = max(1, min(config.classify.batch_size, -(-len(tasks) // (workers * 16))))
+    if workers == 1:
+        for batch in _batches(tasks, size):
+            yield from label_cached(bundle, config, cache, batch, fmt)
+        return
+    context = {"bundle": bundle, "config": config, "cache": cache, "fmt": fmt}
+    yield from ordered_pool(_label_cached_batch, list(_batches(tasks, size)), workers, context)
+
+
+def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], workers: int,
+                 context: dict[str, Any]) -> Iterator[Any]:
+    """``work`` over ``batches`` on ``workers`` processes, results in order.
+
+    ``context`` (the model, the config) is handed to each worker once, at start-up; at most two
+    batches per worker are in flight, so memory stays flat however many batches there are.
+    """
     import multiprocessing as mp
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    # Small batches when there are few documents, so every worker gets a share.
-    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 16))))
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
-                             initializer=_init_worker,
-                             initargs=(bundle, config, encoding, fmt, ids)) as pool:
-        pending: deque[Future[list[Item]]] = deque()
-        for batch in _batches(sources, size):
-            pending.append(pool.submit(_label_batch, batch))
+                             initializer=_init_worker, initargs=(context,)) as pool:
+        pending: deque[Future[list[Any]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(work, batch))
             if len(pending) >= 2 * workers:
                 yield from pending.popleft().result()
         while pending:

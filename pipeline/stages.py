@@ -484,7 +484,7 @@ class RunResult:
     steps: list[str] = field(default_factory=list)
 
 
-def _from_dict(doc: dict[str, Any]) -> SegmentedDocument:
+def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
     """A segmented document back from its cached form (the text itself is not kept)."""
     document = Document(id=doc["id"], source=doc["source"], encoding=doc["encoding"], text="")
     return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
@@ -529,6 +529,7 @@ def run(config: Config, force: Iterable[str] = (),
         train_why,
     )
     from pipeline.output import LabelledWriter, atomic_write
+    from pipeline.parallel import cached_stream
 
     force = set(force)
     state = RunState(config.output.path)
@@ -541,10 +542,10 @@ def run(config: Config, force: Iterable[str] = (),
         try:
             doc = segment_file(source, config).to_dict()
         except PipelineError as exc:
-            seg.errors[source] = Skipped.of(source, exc).error
-            state.store(SKIPPED, seg.keys[source], {"source": source, "error": seg.errors[source]})
+            seg.errors[source] = error = Skipped.of(source, exc).error
+            state.cache.store(SKIPPED, seg.keys[source], {"source": source, "error": error})
             continue
-        state.store(SEGMENTS, seg.keys[source], doc)
+        state.cache.store(SEGMENTS, seg.keys[source], doc)
         seg.done.add(source)
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
@@ -567,8 +568,9 @@ def run(config: Config, force: Iterable[str] = (),
         result.steps.append(f"train: trained ({why})")
     say(result.steps[-1])
 
-    # classify: one cached labelled document per (paragraphs, model, label settings). One
-    # document at a time is held: each is labelled or read from the cache, then written.
+    # classify: one cached labelled document per (paragraphs, model, label settings), labelled
+    # on classify.jobs local processes. Documents are written out in order as they come, so
+    # memory does not grow with the corpus.
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
     plan = plan_classify(config, state, segmented, skipped, bundle.meta, "classify" in force)
     out_path = Path(config.output.path)
@@ -576,18 +578,16 @@ def run(config: Config, force: Iterable[str] = (),
         result.documents, result.body = len(plan.keys), state.get("classify")["body"]
         result.steps.append("classify: up to date")
     else:
+        fmt = config.output.format
+        todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
+        fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
         with atomic_write(out_path) as fh:
-            writer = LabelledWriter(fh, config.output.format, plan.header)
+            writer = LabelledWriter(fh, fmt, plan.header)
             for source, key in plan.keys.items():
-                out = state.load(LABELLED, key) if source in plan.done else None
-                if out is None:
-                    doc = (state.load(SEGMENTS, segmented[source])
-                           or segment_file(source, config).to_dict())
-                    out = label_document(bundle, _from_dict(doc), config)
-                    state.store(LABELLED, key, out)
-                writer.write(out)
+                cached = state.cache.load(LABELLED, key) if source in plan.done else None
+                written = writer.write(cached if cached is not None else next(fresh))
                 result.documents += 1
-                result.body += sum(p["kind"] == "body" for p in out["paragraphs"])
+                result.body += written.body
                 if progress is not None:
                     progress(1)
             writer.close(skipped)
@@ -595,12 +595,11 @@ def run(config: Config, force: Iterable[str] = (),
                                "documents": plan.keys, "skipped": skipped,
                                "format": config.output.format, "model": plan.header,
                                "label": plan.label, "body": result.body})
-        result.steps.append(f"classify: {len(plan.keys) - len(plan.done)} of "
-                            f"{result.documents} documents labelled")
+        result.steps.append(f"classify: {len(todo)} of {result.documents} documents labelled")
     say(result.steps[-1])
-    state.prune(SEGMENTS, set(segmented.values()))
-    state.prune(SKIPPED, {seg.keys[s] for s in seg.errors if s in seg.keys})
-    state.prune(LABELLED, set(plan.keys.values()))
+    state.cache.prune(SEGMENTS, set(segmented.values()))
+    state.cache.prune(SKIPPED, {seg.keys[s] for s in seg.errors if s in seg.keys})
+    state.cache.prune(LABELLED, set(plan.keys.values()))
     return result
 
 

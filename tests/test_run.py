@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 
-from pipeline import cache, stages
+from pipeline import cache, parallel, stages
 from pipeline.config import Config, parse_config
-from pipeline.stages import run, status
+from pipeline.stages import classify, run, status
 
 
 def make_config(tmp: Path, **model: object):
@@ -121,6 +121,28 @@ def _predicts(config: Config, *rows: tuple[str, bool, str]) -> None:
     assert all(ok for _, ok, _ in status(config))
 
 
+def test_run_labels_on_several_processes_as_classify_does(ran: Path, tmp_path: Path) -> None:
+    docs = ran / "docs"
+    extra = [docs / p.name for p in sorted(HELDOUT.glob("*.txt"))[:3]]
+    for path in extra:
+        shutil.copy(HELDOUT / path.name, path)
+    try:
+        one, two = (_with(make_config(ran), "classify", jobs=jobs) for jobs in (1, 2))
+        assert run(one).steps[-1] == "classify: 3 of 4 documents labelled"
+        first = json.loads(one.output.path.read_text("utf-8"))
+        assert run(two, force={"classify"}).steps[-1] == "classify: 4 of 4 documents labelled"
+        second = json.loads(two.output.path.read_text("utf-8"))
+        classify([docs], one.bundle_dir, tmp_path / "classified.json", one, jobs=1)
+        third = json.loads((tmp_path / "classified.json").read_text("utf-8"))
+        assert len(first["documents"]) == 4
+        assert first["documents"] == second["documents"] == third["documents"]
+    finally:
+        for path in extra:
+            path.unlink()
+    _predicts(make_config(ran), ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "3 documents removed"))
+
+
 def test_status_and_run_agree_on_an_unreadable_document(
         ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(ran)
@@ -142,7 +164,7 @@ def test_status_and_run_agree_on_an_unreadable_document(
         assert status(config) == [("segment", True, f"1 file skipped: scan.txt: {why}"),
                                   ("train", True, ""), ("classify", True, "")]
         monkeypatch.setattr(stages, "segment_file", _no_work)
-        monkeypatch.setattr(stages, "label_document", _no_work)
+        monkeypatch.setattr(parallel, "label_document", _no_work)
         again = run(config)
         assert again.steps == UP_TO_DATE
         assert again.skipped == first.skipped
