@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config, config_hash
+from pipeline.errors import plural
 from pipeline.output import atomic_write
 
 STATE_FILE = "run-state.json"
@@ -252,10 +253,6 @@ class ClassifyPlan:
     label: str  # hash of the label settings, recorded to name them when they change
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
                   skipped: list[dict[str, str]], meta: Mapping[str, Any],
                   force: bool = False) -> ClassifyPlan:
@@ -289,7 +286,7 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
            "the last run's record is from an older release" if "body" not in record else "")
     if not why and record.get("key") != output_key:
         old = record.get("documents") or {}
-        reasons = [f"{_plural(n, 'document')} {what}" for n, what in (
+        reasons = [f"{plural(n, 'document')} {what}" for n, what in (
             (len(set(old) - set(keys)), "removed"),
             (sum(old.get(s) != k for s, k in keys.items()), "added or changed")) if n]
         reasons += [what for name, now, what in (

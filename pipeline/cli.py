@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, plural
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -49,10 +49,6 @@ def _encoding(name: str) -> str:
         except LookupError:
             raise argparse.ArgumentTypeError(f"unknown encoding: {name!r}") from None
     return name
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
@@ -283,8 +279,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
         result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=args.format, encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
-    _say(args, f"labelled {_plural(result.body, 'body paragraph')} in "
-               f"{_plural(result.documents, 'document')}"
+    _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
+               f"{plural(result.documents, 'document')}"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return _report_skipped(result.skipped)
 
@@ -343,8 +339,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     total = len(find_documents(list(config.corpus.documents)))
     with _progress(args, total, "doc", "classify") as bar:
         result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
-    _say(args, f"model: {result.bundle}\nlabelled {_plural(result.body, 'body paragraph')} in "
-               f"{_plural(result.documents, 'document')} -> {result.output}")
+    _say(args, f"model: {result.bundle}\nlabelled {plural(result.body, 'body paragraph')} in "
+               f"{plural(result.documents, 'document')} -> {result.output}")
     return _report_skipped(result.skipped)
 
 
@@ -366,7 +362,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     with atomic_write(args.out) as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-    _say(args, f"{_plural(len(items), 'paragraph')} to review"
+    _say(args, f"{plural(len(items), 'paragraph')} to review"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return EXIT_OK
 

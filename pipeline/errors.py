@@ -2,7 +2,7 @@
 
 Every error a user can cause (a bad config, an unreadable file, a damaged model) is raised as a
 subclass of :class:`PipelineError`, whose message already names the file or key at fault. Anything
-else escaping the CLI is a bug and keeps its traceback.
+else escaping the CLI is a bug and keeps its traceback. :func:`plural` words the counts in messages.
 """
 
 from __future__ import annotations
@@ -32,3 +32,8 @@ class CorpusError(PipelineError):
 
 class OutputError(PipelineError):
     """An output path cannot be written: it is a folder, or its folder cannot be made."""
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``: a count for a message."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

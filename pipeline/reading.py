@@ -33,12 +33,15 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
+
+log = logging.getLogger("pipeline")
 
 # File signatures of common binary formats people point text tools at by mistake.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -184,7 +187,21 @@ def _chinese(data: bytes) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
-def _detect(data: bytes) -> tuple[str, str]:
+def _cut_short(data: bytes, exc: UnicodeDecodeError, source: str) -> str | None:
+    """The text of UTF-8 ``data`` whose only fault is an unfinished last character (a file cut
+    short in a copy or a download), without it; else None."""
+    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
+        return None
+    try:
+        text = data[:exc.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    log.warning("%s: the last %d byte(s) are an unfinished UTF-8 character (the file was cut "
+                "short?): left out", source, len(data) - exc.start)
+    return text
+
+
+def _detect(data: bytes, source: str) -> tuple[str, str]:
     """Return (encoding, text) or raise ValueError saying why the bytes are not text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -196,9 +213,9 @@ def _detect(data: bytes) -> tuple[str, str]:
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+    except UnicodeDecodeError as exc:
+        text = _cut_short(data, exc, source)
+    if text is not None:
         # Only 2-byte sequences (no character at or above U+0800): a short GB18030 or Big5 file
         # can be valid UTF-8 by accident ('医院' is d2bd d4ba, 'ҽԺ' in UTF-8). Real Chinese
         # UTF-8 always has 3-byte sequences, so it never gets here.
@@ -226,7 +243,7 @@ def decode_bytes(
     """
     try:
         if encoding == "auto":
-            encoding, text = _detect(data)
+            encoding, text = _detect(data, source)
         else:
             text = data.decode(encoding)
             text = text.removeprefix("\ufeff")

@@ -32,7 +32,7 @@ from pipeline.corpus import (
     modeled_on_none_of,
     paragraph_record,
 )
-from pipeline.errors import CorpusError, InputError, PipelineError
+from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.reading import Document, find_documents, read_document
@@ -505,7 +505,7 @@ def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:
         return ""
     files = "; ".join(f"{Path(s['source']).name}: {s['error']}" for s in skipped[:3])
     more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
-    return f"{len(skipped)} file{'' if len(skipped) == 1 else 's'} skipped: {files}{more}"
+    return f"{plural(len(skipped), 'file')} skipped: {files}{more}"
 
 
 def run(config: Config, force: Iterable[str] = (),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,23 @@ def test_folder_search_is_case_blind_and_skips_hidden_files(tmp_path: Path) -> N
     assert find_documents([tmp_path / ".x.txt"]) == [tmp_path / ".x.txt"]
     assert find_documents([tmp_path / ".hidden"]) == [tmp_path / ".hidden" / "x.txt"]
     assert read_document(tmp_path / ".x.txt").text == "社區網格員入戶排查。\n"
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_utf8_cut_short_inside_its_last_character_is_read_with_a_warning(
+        cut: int, caplog: pytest.LogCaptureFixture) -> None:
+    """A copy or download stopped mid-character was refused as 'not text in any known
+    encoding'; everything before the unfinished character is the document."""
+    text = SEED.read_text("utf-8")[:3000]
+    data = (text + "疫").encode("utf-8")[:-3 + cut]
+    doc = decode_bytes(data, source="cut.txt")
+    assert (doc.text, doc.encoding) == (text, "utf-8")
+    assert f"cut.txt: the last {cut} byte(s) are an unfinished UTF-8 character" in caplog.text
+
+
+def test_utf8_broken_before_its_end_is_not_taken_for_cut_short(
+        caplog: pytest.LogCaptureFixture) -> None:
+    data = "防控".encode()[:4] + "工作".encode() * 3
+    with contextlib.suppress(reading.InputError):  # whether another codec reads it or none
+        assert decode_bytes(data, source="bad.txt").encoding != "utf-8"
+    assert "unfinished" not in caplog.text
