@@ -13,6 +13,7 @@ Example
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,8 @@ from sklearn.pipeline import Pipeline
 
 from pipeline.corpus import Example, modeled_on_none_of
 from pipeline.errors import ConfigError, CorpusError
+
+log = logging.getLogger("pipeline")
 
 
 def expected_calibration_error(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
@@ -143,6 +146,9 @@ def grouped_cv(
     if n_splits < 2:
         raise CorpusError("cross-validation needs labelled paragraphs from at least two articles "
                           f"(the corpus has {len(set(groups))})")
+    if n_splits < folds:
+        log.warning("evaluate.folds is %d but the labelled paragraphs come from %d articles: "
+                    "%d folds, one article each", folds, n_splits, n_splits)
     if prepared is None:
         prepared = prepare_examples(pipeline, [*real, *written])
     prepared_real = [prepared[e.id] for e in real]

@@ -263,3 +263,18 @@ def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
                                               ("醫院救治患者。", "medical")])]
     with pytest.raises(CorpusError, match="at least two articles"):
         grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
+
+
+def test_fewer_articles_than_folds_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    from pipeline.corpus import Example
+    from pipeline.evaluate import grouped_cv
+    from pipeline.model import build_pipeline
+
+    texts = [("市委召開會議，部署疫情防控工作。", "leadership"),
+             ("醫院救治患者，醫護人員堅守崗位。", "medical")]
+    real = [Example(f"d{a}:{i}", text, None, None, theme, f"d{a}", written=False)
+            for a in range(3) for i, (text, theme) in enumerate(texts)]
+    result = grouped_cv(build_pipeline(Config()), real, folds=5,
+                        themes=["leadership", "medical"])
+    assert result["folds"] == 3
+    assert "evaluate.folds is 5 but the labelled paragraphs come from 3 articles" in caplog.text
