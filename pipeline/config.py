@@ -145,18 +145,25 @@ class ContextConfig(_Section):
     section_weight: float = Field(0.0, ge=0.0, le=10.0)
 
 
-class LexiconConfig(_Section):
+class _WordListFeature(_Section):
+    """Features from a YAML file of words per theme, with a weight (0: off)."""
+
+    path: Path | None = None
+    weight: float = Field(0.0, ge=0.0, le=10.0)
+
+    @model_validator(mode="after")
+    def _has_words(self) -> _WordListFeature:
+        if self.weight > 0 and self.path is None:
+            raise ValueError(f"weight {self.weight:g} needs a path to the word list")
+        return self
+
+
+class LexiconConfig(_WordListFeature):
     """A theme lexicon (terms per theme) used as prior-knowledge features and for evidence."""
 
-    path: Path | None = None
-    weight: float = Field(0.0, ge=0.0, le=10.0)
 
-
-class ActorsConfig(_Section):
+class ActorsConfig(_WordListFeature):
     """Actor words per theme: each theme's share of the sentences that one of its actors leads."""
-
-    path: Path | None = None
-    weight: float = Field(0.0, ge=0.0, le=10.0)
 
 
 class VectorizeConfig(_Section):

@@ -157,6 +157,8 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
          ["corpus.documents: path does not exist", "no/such/folder"]),
         ("tokenize:\n  backend: spacy\n", ["tokenize.backend", "'jieba' or 'rjieba'"]),
         ("reading:\n  encoding: klingon\n", ["reading.encoding", "unknown encoding"]),
+        ("vectorize:\n  actors: {path: null, weight: 1}\n",
+         ["vectorize.actors: weight 1 needs a path to the word list"]),
         ("model:\n  classifier: x\n    params: 1\n", ["invalid YAML at line 3", "not allowed"]),
         ("- just\n- a list\n", ["top level must be a mapping"]),
     ],
