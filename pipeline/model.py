@@ -356,11 +356,25 @@ def _own_versions(bundle_dir: Path) -> list[Path]:
     return sorted(versions, key=lambda p: p.stat().st_mtime)
 
 
+def _abandoned(bundle_dir: Path) -> list[Path]:
+    """Version folders of this bundle that a killed training left unfinished: no ``model.json``
+    (written last) and untouched for :data:`~pipeline.output.STALE_AFTER` seconds, so no
+    training still writes them."""
+    from pipeline.output import STALE_AFTER
+
+    pattern = re.compile(rf"\.{re.escape(bundle_dir.name)}\.[a-z0-9_]{{8}}")
+    now = time.time()
+    return [path for path in bundle_dir.parent.iterdir()
+            if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
+            and not (path / META_FILE).exists() and now - path.stat().st_mtime > STALE_AFTER]
+
+
 def _prune(bundle_dir: Path, keep: set[Path]) -> None:
-    """Remove old versions of this bundle, keeping the current and the previous one."""
+    """Remove old versions of this bundle, keeping the current and the previous one, and the
+    unfinished ones killed trainings left."""
     current = bundle_dir.resolve()
     versions = _own_versions(bundle_dir)
-    for version in versions[:-2]:
+    for version in versions[:-2] + _abandoned(bundle_dir):
         if version.resolve() not in keep and version.resolve() != current:
             shutil.rmtree(version, ignore_errors=True)
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from pipeline.errors import InputError, OutputError
 SCHEMA_VERSION = "1.0"
 # The fields a jsonl line carries beside the paragraph's own.
 LINE_FIELDS = ("schema_version", "document", "source", "encoding", "model_hash")
+# Seconds after which a temporary file or bundle folder nobody touches was left by a killed run.
+STALE_AFTER = 3600.0
 
 
 def load_schema() -> dict[str, Any]:
@@ -107,6 +111,21 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temporaries(path: Path | str) -> int:
+    """Remove the temporary files that killed writers of ``path`` left beside it
+    (``.<name>.<random>.tmp`` untouched for :data:`STALE_AFTER` seconds); how many."""
+    path = Path(path)
+    if str(path) == "-" or not path.parent.is_dir():
+        return 0
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    now, removed = time.time(), 0
+    for f in path.parent.iterdir():
+        if pattern.fullmatch(f.name) and f.is_file() and now - f.stat().st_mtime > STALE_AFTER:
+            f.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _umask() -> int:

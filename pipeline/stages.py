@@ -395,7 +395,12 @@ def classify(
     The output is written incrementally to a temporary file and renamed into place at the end;
     if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
     """
-    from pipeline.output import LabelledWriter, atomic_write, model_header
+    from pipeline.output import (
+        LabelledWriter,
+        atomic_write,
+        model_header,
+        remove_stale_temporaries,
+    )
     from pipeline.parallel import labelled_stream
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
@@ -417,6 +422,7 @@ def classify(
             if on_document is not None:
                 on_document(item)
         writer.close([s.to_dict() for s in result.skipped])
+    remove_stale_temporaries(out)  # left by a killed classify of the same output
     return result
 
 
@@ -528,7 +534,7 @@ def run(config: Config, force: Iterable[str] = (),
         plan_segments,
         train_why,
     )
-    from pipeline.output import LabelledWriter, atomic_write
+    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
     from pipeline.parallel import cached_stream
 
     force = set(force)
@@ -591,6 +597,7 @@ def run(config: Config, force: Iterable[str] = (),
                 if progress is not None:
                     progress(1)
             writer.close(skipped)
+        remove_stale_temporaries(out_path)
         state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
                                "documents": plan.keys, "skipped": skipped,
                                "format": config.output.format, "model": plan.header,

@@ -66,6 +66,44 @@ def test_a_killed_classify_leaves_the_previous_output(trained, big_input: Path, 
         assert list(tmp_path.glob(".*.tmp")) == []  # the partial file was removed
 
 
+def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
+    """Files or folders in ``folder`` as killed runs leave them, last touched ``age`` s ago."""
+    paths = []
+    for name in names:
+        path = folder / name
+        if name.endswith(".tmp"):
+            path.write_text("partial", "utf-8")
+        else:
+            path.mkdir()
+            (path / "model.pkl").write_bytes(b"partial")
+        os.utime(path, (time.time() - age, time.time() - age))
+        paths.append(path)
+    return paths
+
+
+def test_what_killed_runs_left_is_removed_once_it_is_stale(trained, tmp_path: Path) -> None:
+    """A killed classify leaves its temporary output, a killed training its unfinished version
+    folder; the next write of the same output or bundle removes them once an hour has passed
+    (a younger one may belong to a run still going)."""
+    from pipeline.stages import classify, train
+
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    stale = _leftovers(tmp_path, ".labelled.json.abcd1234.tmp", age=7200)
+    kept = [*_leftovers(tmp_path, ".labelled.json.efgh5678.tmp", age=60),
+            *_leftovers(tmp_path, ".other.json.abcd1234.tmp", age=7200)]
+    classify([SEED], bundle_dir, out, config)
+    assert [p.exists() for p in stale + kept] == [False, True, True]
+
+    models = bundle_dir.parent
+    stale = _leftovers(models, f".{bundle_dir.name}.ab12cd34", age=7200)
+    kept = [*_leftovers(models, f".{bundle_dir.name}.ef56gh78", age=60),
+            *_leftovers(models, f".{bundle_dir.name}.old.ab12cd34", age=7200),  # moved aside
+            *_leftovers(models, f".{bundle_dir.name}x.ab12cd34", age=7200)]  # another model's
+    train(config, with_metrics=False)
+    assert [p.exists() for p in stale + kept] == [False, True, True, True]
+
+
 def _snapshot(bundle: Path) -> dict[str, bytes]:
     target = bundle.resolve()
     return {p.name: p.read_bytes() for p in sorted(target.iterdir())}
