@@ -184,6 +184,27 @@ def test_the_shipped_config_is_valid() -> None:
     assert config.model.dir == ROOT / "models"
 
 
+def test_the_shipped_config_names_every_key() -> None:
+    """The README sends users to configs/default.yaml for every key: none may be missing."""
+    import yaml
+    from conftest import ROOT
+    from pydantic import BaseModel
+
+    from pipeline.config import Config
+
+    def missing(model: type[BaseModel], data: dict, prefix: str) -> list[str]:
+        out = []
+        for name, field in model.model_fields.items():
+            if name not in data:
+                out.append(prefix + name)
+            elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+                out += missing(field.annotation, data[name], f"{prefix}{name}.")
+        return out
+
+    shipped = yaml.safe_load((ROOT / "configs" / "default.yaml").read_text("utf-8"))
+    assert missing(Config, shipped, "") == []
+
+
 def test_paths_in_a_config_are_relative_to_it(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "conf").mkdir()
