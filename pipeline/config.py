@@ -206,8 +206,18 @@ class EvaluateConfig(_Section):
 
 
 class OutputConfig(_Section):
+    """Where ``run`` writes the labelled corpus, and in which format."""
+
     path: Path = Path("output/labelled.json")
     format: Literal["json", "jsonl"] = "json"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_for_its_format(cls, data: Any) -> Any:
+        """Without a path, JSON lines go to ``output/labelled.jsonl``."""
+        if isinstance(data, dict) and "path" not in data and data.get("format") == "jsonl":
+            return {**data, "path": Path("output/labelled.jsonl")}
+        return data
 
 
 class ClassifyConfig(_Section):

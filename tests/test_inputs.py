@@ -205,6 +205,15 @@ def test_the_shipped_config_names_every_key() -> None:
     assert missing(Config, shipped, "") == []
 
 
+def test_jsonl_output_without_a_path_is_named_for_its_format() -> None:
+    from pipeline.config import parse_config
+
+    assert parse_config({"output": {"format": "jsonl"}}).output.path.name == "labelled.jsonl"
+    assert parse_config({}).output.path.name == "labelled.json"
+    named = parse_config({"output": {"format": "jsonl", "path": "out/x.json"}})
+    assert named.output.path.name == "x.json"
+
+
 def test_paths_in_a_config_are_relative_to_it(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "conf").mkdir()
