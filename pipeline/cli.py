@@ -298,10 +298,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"corpus: {data['real_paragraphs']} hand-labelled paragraphs in {data['articles']} "
           f"articles, {data['written_paragraphs']} written for training "
           f"(figures are measured on real paragraphs only)")
-    _print_metrics("grouped CV, real paragraphs only", report["cv_without_written"])
+    # Both are printed, whatever the config trains on; the one that is its model is marked.
+    mine = " (as this config trains)"
+    with_written = report["trained_with_written"]
+    _print_metrics("grouped CV, real paragraphs only" + ("" if with_written else mine),
+                   report["cv_without_written"])
     if "cv_with_written" in report:
-        _print_metrics("grouped CV, written paragraphs added to each training side",
-                       report["cv_with_written"])
+        _print_metrics("grouped CV, written paragraphs added to each training side"
+                       + (mine if with_written else ""), report["cv_with_written"])
     if "heldout" in report:
         _print_metrics("held-out documents (model trained on the whole corpus)", report["heldout"])
     flips = report["script_flip"]
