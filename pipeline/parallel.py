@@ -24,7 +24,7 @@ from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
 from pipeline.output import Rendered, render
-from pipeline.reading import Document, read_document
+from pipeline.reading import Document
 from pipeline.stages import (
     Skipped,
     label_document,
@@ -122,20 +122,13 @@ def labelled_stream(
     if config.classify.backend == "dask":
         yield from _check_strict(_dask_stream(bundle, sources, config, encoding, ids), strict)
         return
-    # Standard input can only be read here; read it first so workers get a Document.
-    prepared: list[Path | str | Document] = []
-    for source in sources:
-        if str(source) == "-":
-            prepared.append(read_document("-", encoding or config.reading.encoding))
-        else:
-            prepared.append(source)
-    workers = min(resolve_jobs(jobs), max(1, len(prepared)))
-    if workers == 1 or any(isinstance(p, Document) for p in prepared):
-        yield from label_sources(bundle, prepared, config, encoding=encoding, strict=strict,
+    workers = min(resolve_jobs(jobs), max(1, len(sources)))
+    if workers == 1 or any(str(source) == "-" for source in sources):  # stdin reads only here
+        yield from label_sources(bundle, sources, config, encoding=encoding, strict=strict,
                                  ids=ids)
         return
     yield from _check_strict(
-        _pool_stream(bundle, [str(p) for p in prepared], config, encoding, workers, fmt, ids),
+        _pool_stream(bundle, [str(p) for p in sources], config, encoding, workers, fmt, ids),
         strict,
     )
 

@@ -128,6 +128,18 @@ def test_stdin_to_stdout(model_dir: tuple[Path, Path]) -> None:
     assert [p["label"] for p in doc["paragraphs"]] == ["leadership", "grassroots"]
 
 
+def test_unreadable_stdin_is_skipped_like_any_file(model_dir: tuple[Path, Path]) -> None:
+    config, _ = model_dir
+    png = b"\x89PNG\r\n\x1a\n" + bytes(20)
+    result = pipeline("classify", "-", str(SEED), "--config", str(config), stdin=png)
+    assert result.returncode == 1, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data["documents"]] == [SEED.stem]
+    assert data["errors"] == [{"source": "-", "error": "not a text file: it is a PNG image"}]
+    strict = pipeline("classify", "-", "--strict", "--config", str(config), stdin=png)
+    assert_one_line_error(strict, "-: not a text file: it is a PNG image")
+
+
 def test_a_folder_means_every_txt_under_it(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, _ = model_dir
     (tmp_path / "sub").mkdir()
