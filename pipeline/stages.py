@@ -345,7 +345,8 @@ def document_ids(sources: Sequence[Path | str]) -> dict[str, str]:
     """Ids for the files of one run whose names collide (``2020/report.txt`` and
     ``2021/report.txt`` would both be ``report``): as many of their last folders as tell them
     apart, then the name (``2020/report``). Only colliding files are listed (by ``str(source)``);
-    the others keep their name as their id.
+    the others keep their name as their id. Files whose names differ only in the case of
+    ``.txt`` keep it (``r.txt``, ``r.TXT``).
 
     >>> document_ids(["/d/a/x/r.txt", "/d/b/x/r.txt", "/d/s.txt", "/d/r.txt"])
     {'/d/a/x/r.txt': 'a/x/r', '/d/b/x/r.txt': 'b/x/r', '/d/r.txt': 'd/r'}
@@ -356,15 +357,21 @@ def document_ids(sources: Sequence[Path | str]) -> dict[str, str]:
             by_name.setdefault(Path(source).stem, []).append(source)
     ids: dict[str, str] = {}
     for same in by_name.values():
-        if len(same) < 2:
-            continue
-        parts = [Path(s).resolve().with_suffix("").parts[1:] for s in same]
-        for depth in range(2, max(map(len, parts)) + 1):
-            names = ["/".join(p[-depth:]) for p in parts]
-            if len(set(names)) == len(names):
-                break
-        ids.update(zip(same, names, strict=True))
+        if len(same) > 1:
+            paths = [Path(s).resolve() for s in same]
+            names = (_distinct_tails([p.with_suffix("").parts[1:] for p in paths])
+                     or _distinct_tails([p.parts[1:] for p in paths]))
+            ids.update(zip(same, names, strict=True))
     return ids
+
+
+def _distinct_tails(parts: Sequence[tuple[str, ...]]) -> list[str]:
+    """The shortest ``a/b/c`` tails of the paths ``parts`` that differ, or [] if none do."""
+    for depth in range(1, max(map(len, parts)) + 1):
+        names = ["/".join(p[-depth:]) for p in parts]
+        if len(set(names)) == len(names):
+            return names
+    return []
 
 
 @dataclass

@@ -170,6 +170,10 @@ def test_files_of_the_same_name_get_ids_of_their_own(model_dir: tuple[Path, Path
     result = pipeline("segment", str(tmp_path / "2021"), twice)
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["2021/report",
                                                                          "2020/report"]
+    (tmp_path / "2021" / "report.TXT").write_text("社區網格員摸排。", "utf-8")
+    result = pipeline("segment", str(tmp_path / "2021"))
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["report.TXT",
+                                                                         "report.txt"]
 
 
 def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
