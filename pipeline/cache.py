@@ -56,12 +56,25 @@ def files_hash(paths: Iterable[Path | str | None]) -> dict[str, str]:
     return out
 
 
+# Modules that only present results (the command line, the HTML report, the review list): a
+# change to them retrains and relabels nothing.
+PRESENTATION = frozenset({"__main__.py", "cli.py", "report.py", "review.py"})
+
+
+def result_files() -> list[Path]:
+    """The package's files that compute results: its code but :data:`PRESENTATION`, and its
+    data (the vocabulary fold table)."""
+    package = Path(__file__).parent
+    return sorted(f for f in package.rglob("*") if f.is_file() and f.name not in PRESENTATION
+                  and "__pycache__" not in f.parts)
+
+
 @functools.cache
 def _package_code() -> str:
-    """A hash of the package's code: a release that trains differently retrains the model."""
+    """A hash of :func:`result_files`: a release that trains or labels differently retrains the
+    model and labels the corpus again."""
     package = Path(__file__).parent
-    return config_hash({str(f.relative_to(package)): file_hash(f)
-                        for f in sorted(package.rglob("*.py"))})
+    return config_hash({str(f.relative_to(package)): file_hash(f) for f in result_files()})
 
 
 @functools.cache
@@ -106,8 +119,11 @@ def train_parts(config: Config) -> dict[str, str]:
 
 
 def label_key(segment: str, model_hash: str, config: Config) -> str:
-    """What a labelled document depends on: its paragraphs, the model and the label settings."""
-    return config_hash({"segment": segment, "model": model_hash, **config.section("label")})
+    """What a labelled document depends on: its paragraphs, the model, the label settings and the
+    code (a model retrained by a new release can come out byte-identical, and still the new
+    release may score or explain differently)."""
+    return config_hash({"segment": segment, "model": model_hash, "code": _package_code(),
+                        **config.section("label")})
 
 
 class Cache:

@@ -232,6 +232,13 @@ def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.Monke
               ("train", False, "code changed"), ("classify", False, "the model will be retrained"))
 
 
+def test_the_code_key_covers_what_computes_results_and_not_the_command_line() -> None:
+    names = {str(f.relative_to(ROOT / "pipeline")) for f in cache.result_files()}
+    assert {"text.py", "scorer.py", "label.py", "data/vocabulary_fold.tsv"} <= names
+    assert not names & {"cli.py", "report.py", "review.py"}
+    assert not any("__pycache__" in name for name in names)
+
+
 def test_a_copied_document_is_not_given_the_cached_id_of_the_original(ran: Path) -> None:
     config = make_config(ran)
     copy = ran / "docs" / "copy.txt"
