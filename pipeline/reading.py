@@ -187,34 +187,40 @@ def _chinese(data: bytes) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
-def _cut_short(data: bytes, exc: UnicodeDecodeError, source: str) -> str | None:
-    """The text of UTF-8 ``data`` whose only fault is an unfinished last character (a file cut
-    short in a copy or a download), without it; else None."""
-    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
-        return None
+def _decode_cut_short(data: bytes, encoding: str, source: str) -> str:
+    """``data`` decoded, or, when its only fault is an unfinished last character (a file cut
+    short in a copy or a download), decoded without it, with a warning; else the error."""
     try:
-        text = data[:exc.start].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    log.warning("%s: the last %d byte(s) are an unfinished UTF-8 character (the file was cut "
-                "short?): left out", source, len(data) - exc.start)
-    return text
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        truncated = exc.reason in ("unexpected end of data", "truncated data")
+        if not truncated or exc.end != len(data) or len(data) - exc.start > 3:
+            raise
+        cut = len(data) - exc.start
+    name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+    log.warning("%s: the last %d byte(s) are an unfinished %s character (the file was cut "
+                "short?): left out", source, cut, name)
+    return data[:-cut].decode(encoding)
 
 
 def _detect(data: bytes, source: str) -> tuple[str, str]:
     """Return (encoding, text) or raise ValueError saying why the bytes are not text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return encoding, data.decode(encoding)
+            try:
+                return encoding, _decode_cut_short(data, encoding, source)
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"not {encoding} as its byte-order mark says: {exc.reason} "
+                                 f"at byte {exc.start}") from None
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise ValueError(f"not a text file: it is {what}")
     if b"\x00" in data:
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = _cut_short(data, exc, source)
+        text: str | None = _decode_cut_short(data, "utf-8", source)
+    except UnicodeDecodeError:
+        text = None
     if text is not None:
         # Only 2-byte sequences (no character at or above U+0800): a short GB18030 or Big5 file
         # can be valid UTF-8 by accident ('医院' is d2bd d4ba, 'ҽԺ' in UTF-8). Real Chinese

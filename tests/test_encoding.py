@@ -132,3 +132,16 @@ def test_utf8_broken_before_its_end_is_not_taken_for_cut_short(
     with contextlib.suppress(reading.InputError):  # whether another codec reads it or none
         assert decode_bytes(data, source="bad.txt").encoding != "utf-8"
     assert "unfinished" not in caplog.text
+
+
+def test_utf16_cut_short_is_read_and_a_bad_one_named_for_its_bom(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import codecs
+
+    data = codecs.BOM_UTF16_LE + "市委召開會議".encode("utf-16-le")
+    doc = decode_bytes(data + b"\x02", source="cut.txt")
+    assert (doc.text, doc.encoding) == ("市委召開會議", "utf-16")
+    assert "cut.txt: the last 1 byte(s) are an unfinished UTF-16 character" in caplog.text
+    with pytest.raises(reading.InputError,
+                       match=r"^bad.txt: not utf-16 as its byte-order mark says: illegal"):
+        decode_bytes(data + b"\x00\xd8\x41\x00", source="bad.txt")
