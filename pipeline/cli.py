@@ -244,7 +244,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = _corpus_config(args)
     with _progress(args, None, "fold", "cross-validation") as bar:
-        path = train(config, with_metrics=not args.no_metrics, progress=bar.update)
+        path = train(config, with_metrics=not args.no_metrics, progress=bar)
     meta = read_meta(path)
     data = meta["training_data"]
     _say(args, f"model saved to {path} ({data['real_paragraphs']} real + "

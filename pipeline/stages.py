@@ -193,15 +193,14 @@ def cross_validate(config: Config, training: TrainingSet, progress: Any = None,
 
 
 def train(config: Config, training: TrainingSet | None = None,
-          with_metrics: bool = True, progress: Callable[[int], Any] | None = None) -> Path:
+          with_metrics: bool = True, progress: Any = None) -> Path:
     """Fit the configured Pipeline on the labelled corpus and save the bundle; returns its path.
 
     ``model.json`` records the label set, the config, a hash of the training data, library
     versions, the date, and (``with_metrics``) the grouped cross-validated figures and the figures
-    on held-out documents.
+    on held-out documents. ``progress`` (a tqdm bar, say) is updated once per fold.
     """
     from pipeline.evaluate import fit_prepared, prepare_examples
-    from pipeline.evaluate import metrics as score
 
     training = training or load_training_set(config)
     pipeline = _pipeline_for(config)
@@ -231,14 +230,10 @@ def train(config: Config, training: TrainingSet | None = None,
     if with_metrics:
         figures: dict[str, Any] = {}
         if len({e.group for e in training.real}) >= 2:
-            figures["cross_validation"] = cross_validate(config, training, prepared=prepared)
+            figures["cross_validation"] = cross_validate(config, training, progress, prepared)
         heldout = load_heldout(config)
         if heldout:
-            measured = _model_for_heldout(config, pipeline, examples, heldout, prepared)
-            proba = measured.predict_proba([e.record() for e in heldout])
-            figures["heldout"] = score([e.theme for e in heldout], proba,
-                                       list(pipeline.classes_), config.evaluate.bins,
-                                       order=config.themes)
+            figures["heldout"] = _heldout_metrics(config, pipeline, examples, heldout, prepared)
         meta["metrics"] = figures
     # The scorer classifies; it must give the Pipeline's probabilities (checked on a sample).
     scorer = Scorer.from_pipeline(pipeline)
@@ -246,20 +241,23 @@ def train(config: Config, training: TrainingSet | None = None,
     return save_bundle(pipeline, scorer, meta, config.bundle_dir)
 
 
-def _model_for_heldout(config: Config, fitted: Any, examples: Sequence[Example],
-                       heldout: Sequence[Example], prepared: Any) -> Any:
-    """The model to measure on ``heldout``: ``fitted``, or, when some written paragraphs were
-    modeled on held-out documents, the same model refitted without them."""
-    from pipeline.evaluate import fit_prepared
+def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
+                     heldout: Sequence[Example], prepared: Any) -> dict[str, Any]:
+    """The figures on the held-out documents of the model ``fitted`` on ``examples``, refitted
+    without any written paragraph modeled on a held-out document."""
+    from pipeline.evaluate import fit_prepared, metrics
 
+    measured = fitted
     written = [e for e in examples if e.written]
     allowed = modeled_on_none_of(written, heldout)
-    if len(allowed) == len(written):
-        return fitted
-    log.info("measuring held-out documents without the %d written paragraphs modeled on them",
-             len(written) - len(allowed))
-    kept = [e for e in examples if not e.written] + allowed
-    return fit_prepared(_pipeline_for(config), kept, prepared)
+    if len(allowed) < len(written):
+        log.info("measuring held-out documents without the %d written paragraphs modeled on "
+                 "them", len(written) - len(allowed))
+        kept = [e for e in examples if not e.written] + allowed
+        measured = fit_prepared(_pipeline_for(config), kept, prepared)
+    proba = measured.predict_proba([e.record() for e in heldout])
+    return metrics([e.theme for e in heldout], proba, list(fitted.classes_),
+                   config.evaluate.bins, order=config.themes)
 
 
 # ----------------------------------------------------------------------------- classify
@@ -446,7 +444,6 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         fit_prepared,
         grouped_cv,
         lexicon_weak_labels,
-        metrics,
         prepare_examples,
         script_flip_agreement,
     )
@@ -469,10 +466,7 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     fitted = fit_prepared(_pipeline_for(config), examples, prepared)
     heldout = load_heldout(config)
     if heldout:
-        measured = _model_for_heldout(config, fitted, examples, heldout, prepared)
-        proba = measured.predict_proba([e.record() for e in heldout])
-        report["heldout"] = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
-                                    config.evaluate.bins, order=config.themes)
+        report["heldout"] = _heldout_metrics(config, fitted, examples, heldout, prepared)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
