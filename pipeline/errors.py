@@ -27,7 +27,8 @@ class ModelError(PipelineError):
 
 
 class CorpusError(PipelineError):
-    """The labelled corpus is inconsistent (unknown theme, a label matching no paragraph)."""
+    """The labelled corpus cannot train (an unknown theme, a theme with no labels, two files of
+    one name, too few articles to cross-validate)."""
 
 
 class OutputError(PipelineError):

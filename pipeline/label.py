@@ -124,7 +124,8 @@ def annotate(
 ) -> list[dict[str, Any]]:
     """The label fields of each paragraph of a scored batch, in order.
 
-    ``scores`` lists ``themes`` (the model's label set) in that order.
+    ``scores.proba`` has a column per class in ``scorer.classes`` order; each paragraph's
+    ``scores`` field lists them in ``themes`` order.
     """
     proba = scores.proba
     classes = scorer.classes

@@ -3,7 +3,8 @@
 Classifiers are registered by name with a small pydantic model of their parameters, so a config
 names one (``model.classifier: linear_svm``) and its parameters are checked before any work starts.
 :func:`build_pipeline` assembles one scikit-learn ``Pipeline`` (prepare → features → classifier)
-from a validated config; the same object is trained, cross-validated, saved and used to classify.
+from a validated config; the same object is trained, cross-validated and saved, and classify runs
+its array copy (``scorer.pkl``).
 
 A bundle is a folder ``models/<name>/`` with ``model.pkl`` (the fitted Pipeline), ``scorer.pkl``
 (the same model as plain arrays for classifying, :class:`pipeline.scorer.Scorer`, checked equal to
@@ -370,8 +371,8 @@ def _abandoned(bundle_dir: Path) -> list[Path]:
 
 
 def _prune(bundle_dir: Path, keep: set[Path]) -> None:
-    """Remove old versions of this bundle, keeping the current and the previous one, and the
-    unfinished ones killed trainings left."""
+    """Remove old versions of this bundle (all but the current and the previous one) and the
+    unfinished folders that killed trainings left."""
     current = bundle_dir.resolve()
     versions = _own_versions(bundle_dir)
     for version in versions[:-2] + _abandoned(bundle_dir):

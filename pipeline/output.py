@@ -16,6 +16,7 @@ only when complete, so a killed or failed run leaves any previous output exactly
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -128,7 +129,10 @@ def remove_stale_temporaries(path: Path | str) -> int:
     return removed
 
 
+@functools.cache
 def _umask() -> int:
+    """The process's umask, read once: reading it means setting it, which would race with
+    threads creating files if done on every write."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

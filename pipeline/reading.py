@@ -68,7 +68,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Above this share of control or unassigned characters, a decoding is not text.
+# Above this share of control characters, surrogates or U+FFFD (see _JUNK), a decoding is not
+# text.
 _MAX_JUNK = 0.05
 # Real UTF-16/32 files carry a byte-order mark; without one, short CJK text in a legacy encoding
 # can look like UTF-16 to a detector.
@@ -77,7 +78,8 @@ _NEED_BOM = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_
 
 @dataclass(frozen=True)
 class Document:
-    """A decoded document. ``id`` is the file name without its suffix (``-`` for stdin)."""
+    """A decoded document. ``id`` is the file name without its suffix (``stdin`` for standard
+    input), unless the caller names it."""
 
     id: str
     source: str
@@ -275,7 +277,8 @@ def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None =
     if source == "-":
         import sys
 
-        return decode_bytes(sys.stdin.buffer.read(), source="-", encoding=encoding)
+        return decode_bytes(sys.stdin.buffer.read(), source="-", encoding=encoding,
+                            doc_id=doc_id)
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:

@@ -33,7 +33,6 @@ from pipeline.output import atomic_write, model_header, read_labelled
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#7F7F7F")
 FONTS = '"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HASH_PREFIX = 12
-# Fields a jsonl line carries beside the paragraph's own (see ``output.LabelledWriter``).
 EVALUATIONS = {
     "cross_validation": "Grouped cross-validation",
     "heldout": "Held-out documents",
@@ -561,10 +560,10 @@ def _paragraph(d: int, p: Mapping[str, Any], themes: _Themes) -> str:
 
 
 def _chip(term: str) -> str:
-    """An evidence term; a ``lexicon:``, ``actor:``, ``context:``, ``heading:`` or ``title:``
-    source is shown apart."""
+    """An evidence term; a ``lexicon:``, ``actor:``, ``context:`` or ``chars:`` source is shown
+    apart."""
     source, sep, rest = str(term).partition(":")
-    if sep and source in {"lexicon", "actor", "context", "heading", "title"}:
+    if sep and source in {"lexicon", "actor", "context", "chars"}:
         return f'<span class="chip"><i>{_esc(source)}</i>{_esc(rest)}</span>'
     return f'<span class="chip">{_esc(term)}</span>'
 
@@ -602,7 +601,9 @@ def render_report(labelled: dict, model_meta: dict | None = None) -> str:
     """The HTML page for a labelled output (``json`` form) and, optionally, its ``model.json``.
 
     Only the content is shown, not the output's ``created`` time, so the page depends on nothing
-    but the labels: the ``json`` and ``jsonl`` forms of one run give the same page.
+    but the labels: the ``json`` and ``jsonl`` forms of one run give the same page when nothing was
+    skipped (jsonl has no ``errors``) and ``model.json`` is given (jsonl names only the model's
+    hash).
     """
     documents = labelled.get("documents", [])
     errors = labelled.get("errors", [])

@@ -555,7 +555,8 @@ class Scorer:
 
     def score(self, records: Sequence[Mapping[str, Any]]) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
-        (``text`` and optionally ``heading`` and ``title``)."""
+        (``text`` and optionally ``heading``, ``title`` and ``section``, as
+        :func:`pipeline.corpus.paragraph_record` makes them)."""
         features, normalized, leaders, siblings = self.features(records)
         section = None
         if self.weights is not None and self.intercept is not None:

@@ -399,6 +399,8 @@ def classify(
 
     The output is written incrementally to a temporary file and renamed into place at the end;
     if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
+    Temporary files that killed runs left beside ``out`` are removed once stale (see
+    :func:`pipeline.output.remove_stale_temporaries`).
     """
     from pipeline.output import (
         LabelledWriter,
@@ -521,7 +523,9 @@ def run(config: Config, force: Iterable[str] = (),
     """The whole pipeline on the config's corpus, redoing only what changed since the last run.
 
     ``force`` names stages to redo anyway (``segment``, ``train``, ``classify``). ``say`` gets one
-    line per stage (``segment: up to date``); ``progress`` is called once per document labelled.
+    line per stage (``segment: up to date``); ``progress`` is called once per document written
+    to the output (not at all when it is up to date). Cached artefacts no stage uses any more,
+    and stale temporary files beside the output, are removed.
     What is stale comes from :mod:`pipeline.cache` (``plan_segments``, ``train_why``,
     ``plan_classify``), which :func:`status` asks too.
     """
@@ -616,7 +620,8 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
     as the files run skips).
 
     It asks the same functions as :func:`run` what is stale, so it says what run would do. It
-    reads no document: a new one that will turn out unreadable counts as one to label.
+    decodes and segments no document (it hashes each file's bytes and checks the caches): a new
+    one that will turn out unreadable counts as one to label.
     """
     from pipeline.cache import RunState, plan_classify, plan_segments, train_why
     from pipeline.model import read_meta
