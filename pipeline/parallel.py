@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -135,23 +135,28 @@ def labelled_stream(
 
 def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
                  workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
-    # Small batches when there are few documents, so every worker gets a share.
-    size = max(1, min(config.classify.batch_size, -(-len(sources) // (workers * 16))))
+    size = _batch_size(len(sources), workers, config)
     context = {"bundle": bundle, "config": config, "encoding": encoding, "fmt": fmt, "ids": ids}
-    yield from ordered_pool(_label_batch, list(_batches(sources, size)), workers, context)
+    yield from ordered_pool(_label_batch, _batches(sources, size), workers, context)
+
+
+def _batch_size(items: int, workers: int, config: Config) -> int:
+    """``classify.batch_size``, or smaller when there are few items, so every worker gets a
+    share."""
+    return max(1, min(config.classify.batch_size, -(-items // (workers * 16))))
 
 
 def cached_stream(bundle: Bundle, config: Config, cache: Cache,
                   tasks: Sequence[tuple[str, str, str]], jobs: int, fmt: str) -> Iterator[Rendered]:
     """:func:`label_cached` over ``tasks`` on ``jobs`` local processes, in order."""
     workers = min(resolve_jobs(jobs), max(1, len(tasks)))
-    size = max(1, min(config.classify.batch_size, -(-len(tasks) // (workers * 16))))
+    size = _batch_size(len(tasks), workers, config)
     if workers == 1:
         for batch in _batches(tasks, size):
             yield from label_cached(bundle, config, cache, batch, fmt)
         return
     context = {"bundle": bundle, "config": config, "cache": cache, "fmt": fmt}
-    yield from ordered_pool(_label_cached_batch, list(_batches(tasks, size)), workers, context)
+    yield from ordered_pool(_label_cached_batch, _batches(tasks, size), workers, context)
 
 
 def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], workers: int,
@@ -166,13 +171,19 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker, initargs=(context,)) as pool:
-        pending: deque[Future[list[Any]]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(work, batch))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
+        yield from _in_order((pool.submit(work, batch) for batch in batches), 2 * workers)
+
+
+def _in_order(futures: Iterable[Any], limit: int) -> Iterator[Any]:
+    """The items of each future's result (a list), in order; ``futures`` is drawn from (and so
+    work submitted) only while fewer than ``limit`` are pending."""
+    pending: deque[Any] = deque()
+    for future in futures:
+        pending.append(future)
+        if len(pending) >= limit:
             yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 # ----------------------------------------------------------------------------- dask
@@ -236,13 +247,8 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                                 ) from None
         workers = max(1, len(client.scheduler_info()["workers"]))
         shipped = client.scatter(bundle, broadcast=True)
-        pending: deque[Any] = deque()
         reads = (_read_bytes(s) for s in sources)
-        for batch in _batches(reads, config.classify.batch_size):
-            named = {source: ids[source] for source, _ in batch if source in ids}
-            pending.append(client.submit(_dask_label_batch, shipped, config, encoding, batch,
-                                         named, pure=False))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        yield from _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
+                                            {s: ids[s] for s, _ in batch if s in ids}, pure=False)
+                              for batch in _batches(reads, config.classify.batch_size)),
+                             2 * workers)

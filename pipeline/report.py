@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.output import atomic_write, model_header, read_labelled
+from pipeline.review import margin
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -172,12 +173,6 @@ def _ink(colour: str) -> str:
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return "#000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
-
-
-def _margin(paragraph: Mapping[str, Any]) -> float:
-    """The gap between the two best scores, as ``pipeline review`` ranks paragraphs."""
-    ranked = sorted(paragraph["scores"].values(), reverse=True)
-    return round(ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), 6)
 
 
 def _body(paragraphs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -483,16 +478,16 @@ def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
     for d, doc in enumerate(documents):
         for p in _body(doc["paragraphs"]):
             if p.get("needs_review"):
-                items.append((_margin(p), d, p["index"], p))
+                items.append((margin(p), d, p["index"], p))
     items.sort(key=lambda item: item[:3])
     rows = []
-    for margin, d, _, p in items:
+    for gap, d, _, p in items:
         ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
         runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_esc(ranked[1][0])} '
                   f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
         excerpt = p["text"] if len(p["text"]) <= 120 else p["text"][:120] + "…"
         rows.append(
-            f"<tr><td>{margin:.3f}</td>"
+            f"<tr><td>{gap:.3f}</td>"
             f'<td><span class="badge {themes.cls(p["label"])}">{_esc(p["label"])} '
             f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
             f'<td class="text"><a href="#{_Anchors.para(d, p)}" lang="zh">{_esc(excerpt)}</a>'
@@ -543,7 +538,7 @@ def _paragraph(d: int, p: Mapping[str, Any], themes: _Themes) -> str:
     )
     summary = " · ".join(f"{name} {_pct(score)}" for name, score in p["scores"].items())
     flagged = bool(p.get("needs_review"))
-    flag = (f'<span class="flag">review</span><span>margin {_margin(p):.3f}</span>'
+    flag = (f'<span class="flag">review</span><span>margin {margin(p):.3f}</span>'
             if flagged else "")
     chips = "".join(_chip(term) for term in p.get("evidence", []))
     return (

@@ -8,7 +8,7 @@ train`` learns from it (lines whose ``theme`` is still empty are ignored).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,12 @@ def _paragraphs(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield doc["id"], p
 
 
+def margin(paragraph: Mapping[str, Any]) -> float:
+    """The gap between a labelled paragraph's two best scores: how sure the model is."""
+    ranked = sorted(paragraph["scores"].values(), reverse=True)
+    return round(ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), 6)
+
+
 def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list[dict[str, Any]]:
     """Body paragraphs ranked by the margin between their two best themes (smallest first)."""
     items = []
@@ -30,15 +36,13 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list
             continue
         if flagged_only and not p.get("needs_review"):
             continue
-        ranked = sorted(p["scores"].values(), reverse=True)
-        margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
         items.append({
             "document": doc_id,
             "sha1": text_sha1(p["text"]),
             "index": p["index"],
             "theme": None,
             "suggested": p["label"],
-            "margin": round(margin, 6),
+            "margin": margin(p),
             "scores": p["scores"],
             "heading": p.get("heading"),
             "text": p["text"],
