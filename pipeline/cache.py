@@ -2,10 +2,11 @@
 
 Each stage's key is a hash of everything its result depends on: the bytes of the input files, the
 dictionary, stop-word and lexicon files, and the stage's part of the config. ``run`` compares the
-keys with the record of its last run (``run-state.json`` beside the labelled output) and skips what
-is unchanged. Segmented and labelled documents are cached one file per document (under
-``.cache/`` beside the output), so adding one document segments and labels only that document,
-and changing the classifier retrains and relabels without segmenting again.
+keys with the record of its last run (``run-state.json`` beside the labelled output, one record
+per output file) and skips what is unchanged. Segmented and labelled documents are cached one
+file per document (under ``.cache/`` beside the output), so adding one document segments and
+labels only that document, and changing the classifier retrains and relabels without segmenting
+again.
 
 The record is written (atomically) only after the stage's outputs are complete, so a run killed
 halfway is simply redone from the last completed stage.
@@ -126,6 +127,9 @@ def label_key(segment: str, model_hash: str, config: Config) -> str:
                         **config.section("label")})
 
 
+SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cached artefacts
+
+
 class Cache:
     """The cached artefacts of ``run``: one JSON file per document and kind, named by its key
     (``output/.cache/segments/<key>.json``)."""
@@ -165,17 +169,28 @@ class Cache:
 
 
 class RunState:
-    """The readable record of the last run's stages (``run-state.json``) and the cache beside
-    it."""
+    """The readable record of the last run's stages (``run-state.json``) and the cache beside it.
+
+    The file keeps one record per output file name, so configs that write different outputs
+    into one folder keep their own records and share the cache (a document segmented for one is
+    not segmented again for the other).
+    """
 
     def __init__(self, output: Path) -> None:
-        self.folder = Path(output).parent
+        output = Path(output)
+        self.folder = output.parent
+        self.name = output.name
         self.path = self.folder / STATE_FILE
         self.cache = Cache(self.folder / CACHE_DIR)
+        self.stages: dict[str, Any] = self._records().get(self.name) or {}
+
+    def _records(self) -> dict[str, Any]:
+        """Every output's record, as the file has them now."""
         try:
-            self.stages: dict[str, Any] = json.loads(self.path.read_text("utf-8"))["stages"]
+            records = json.loads(self.path.read_text("utf-8"))["outputs"]
         except (OSError, ValueError, KeyError, TypeError):
-            self.stages = {}
+            return {}
+        return records if isinstance(records, dict) else {}
 
     def get(self, stage: str) -> dict[str, Any]:
         return self.stages.get(stage) or {}
@@ -184,13 +199,27 @@ class RunState:
         """Record a completed stage (after its outputs are written)."""
         self.stages[stage] = {**record,
                               "finished": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        records = self._records()  # another output's run may have written since this one began
+        records[self.name] = self.stages
         with atomic_write(self.path) as fh:
-            json.dump({"stages": self.stages}, fh, ensure_ascii=False, indent=2)
+            json.dump({"outputs": records}, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
+
+    def in_use(self, kind: str) -> set[str]:
+        """The keys of cached artefacts of ``kind`` that this output's record or that of another
+        output still in the folder refers to (a deleted output keeps nothing)."""
+        keys: set[str] = set()
+        for name, stages in self._records().items():
+            if name != self.name and not (self.folder / name).exists():
+                continue
+            segment, classify = stages.get("segment") or {}, stages.get("classify") or {}
+            keys.update({SEGMENTS: (segment.get("documents") or {}).values(),
+                         SKIPPED: segment.get("skipped_keys") or [],
+                         LABELLED: (classify.get("documents") or {}).values()}[kind])
+        return keys
 
 
 # ----------------------------------------------------------------------------- what is stale
-SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cached artefacts
 
 
 @dataclass

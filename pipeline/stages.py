@@ -561,7 +561,8 @@ def run(config: Config, force: Iterable[str] = (),
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
     segmented = {s: seg.keys[s] for s in seg.sources if s in seg.done}
-    state.put("segment", {"documents": segmented, "skipped": skipped})
+    state.put("segment", {"documents": segmented, "skipped": skipped,
+                          "skipped_keys": [seg.keys[s] for s in seg.errors if s in seg.keys]})
     failed = sum(s in seg.errors for s in seg.todo)
     result.steps.append("segment: up to date" if not seg.todo else
                         f"segment: {len(seg.todo) - failed} of {len(seg.sources)} documents "
@@ -609,9 +610,8 @@ def run(config: Config, force: Iterable[str] = (),
                                "label": plan.label, "body": result.body})
         result.steps.append(f"classify: {len(todo)} of {result.documents} documents labelled")
     say(result.steps[-1])
-    state.cache.prune(SEGMENTS, set(segmented.values()))
-    state.cache.prune(SKIPPED, {seg.keys[s] for s in seg.errors if s in seg.keys})
-    state.cache.prune(LABELLED, set(plan.keys.values()))
+    for kind in (SEGMENTS, SKIPPED, LABELLED):  # what no output's record refers to any more
+        state.cache.prune(kind, state.in_use(kind))
     return result
 
 

@@ -51,7 +51,7 @@ def test_run_redoes_only_what_changed(workspace: Path) -> None:
     labelled = json.loads(config.output.path.read_text("utf-8"))
     assert len(labelled["documents"]) == 1
     state = json.loads((workspace / "out" / "run-state.json").read_text("utf-8"))
-    assert set(state["stages"]) == {"segment", "train", "classify"}
+    assert set(state["outputs"]["labelled.json"]) == {"segment", "train", "classify"}
 
     again = run(config)
     assert again.steps == ["segment: up to date", "train: up to date", "classify: up to date"]
@@ -141,6 +141,27 @@ def test_run_labels_on_several_processes_as_classify_does(ran: Path, tmp_path: P
             path.unlink()
     _predicts(make_config(ran), ("segment", True, ""), ("train", True, ""),
               ("classify", False, "3 documents removed"))
+
+
+def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -> None:
+    """Each output has its own record in run-state.json; the cache is shared, and a run of one
+    prunes nothing the other's record uses."""
+    config = make_config(ran)
+    other = _with(make_config(ran, name="second", params={"alpha": 1.0}), "output",
+                  path=str(ran / "out" / "second.json"))
+    assert run(other).steps == ["segment: up to date", "train: trained (never run)",
+                                "classify: 1 of 1 documents labelled"]
+    for _ in range(2):
+        for each in (config, other):
+            assert all(ok for _, ok, _ in status(each))
+            assert run(each).steps == UP_TO_DATE
+    records = json.loads((ran / "out" / "run-state.json").read_text("utf-8"))["outputs"]
+    assert set(records) >= {"labelled.json", "second.json"}
+    labelled = ran / "out" / ".cache" / "labelled"
+    assert len(list(labelled.glob("*.json"))) == 2
+    (ran / "out" / "second.json").unlink()  # a deleted output keeps nothing in the cache
+    assert run(config).steps == UP_TO_DATE
+    assert len(list(labelled.glob("*.json"))) == 1
 
 
 def test_status_and_run_agree_on_an_unreadable_document(
