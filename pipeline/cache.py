@@ -30,7 +30,7 @@ from typing import Any
 
 from pipeline.config import Config, config_hash
 from pipeline.errors import plural
-from pipeline.output import atomic_write
+from pipeline.output import atomic_write, remove_stale_temporaries
 
 STATE_FILE = "run-state.json"
 CACHE_DIR = ".cache"
@@ -171,26 +171,33 @@ class Cache:
 class RunState:
     """The readable record of the last run's stages (``run-state.json``) and the cache beside it.
 
-    The file keeps one record per output file name, so configs that write different outputs
-    into one folder keep their own records and share the cache (a document segmented for one is
-    not segmented again for the other).
+    The file keeps the segment and classify records per output file name, and the train record
+    per model bundle: configs that write different outputs into one folder keep their own
+    records and share the cache (a document segmented for one is not segmented again for the
+    other), and a model is up to date whichever output it was trained for.
     """
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, bundle: Path) -> None:
         output = Path(output)
         self.folder = output.parent
         self.name = output.name
+        self.bundle = str(Path(bundle).absolute())
         self.path = self.folder / STATE_FILE
         self.cache = Cache(self.folder / CACHE_DIR)
-        self.stages: dict[str, Any] = self._records().get(self.name) or {}
+        data = self._read()
+        self.stages: dict[str, Any] = dict(data["outputs"].get(self.name) or {})
+        if data["models"].get(self.bundle):
+            self.stages["train"] = data["models"][self.bundle]
 
-    def _records(self) -> dict[str, Any]:
-        """Every output's record, as the file has them now."""
+    def _read(self) -> dict[str, dict[str, Any]]:
+        """The file as it is now: ``{"outputs": {name: stages}, "models": {bundle: record}}``."""
         try:
-            records = json.loads(self.path.read_text("utf-8"))["outputs"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
-        return records if isinstance(records, dict) else {}
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        return {part: data[part] if isinstance(data.get(part), dict) else {}
+                for part in ("outputs", "models")}
 
     def get(self, stage: str) -> dict[str, Any]:
         return self.stages.get(stage) or {}
@@ -199,17 +206,20 @@ class RunState:
         """Record a completed stage (after its outputs are written)."""
         self.stages[stage] = {**record,
                               "finished": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
-        records = self._records()  # another output's run may have written since this one began
-        records[self.name] = self.stages
+        data = self._read()  # another output's run may have written since this one began
+        data["outputs"][self.name] = {k: v for k, v in self.stages.items() if k != "train"}
+        if "train" in self.stages:
+            data["models"][self.bundle] = self.stages["train"]
         with atomic_write(self.path) as fh:
-            json.dump({"outputs": records}, fh, ensure_ascii=False, indent=2)
+            json.dump(data, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
+        remove_stale_temporaries(self.path)
 
     def in_use(self, kind: str) -> set[str]:
         """The keys of cached artefacts of ``kind`` that this output's record or that of another
         output still in the folder refers to (a deleted output keeps nothing)."""
         keys: set[str] = set()
-        for name, stages in self._records().items():
+        for name, stages in self._read()["outputs"].items():
             if name != self.name and not (self.folder / name).exists():
                 continue
             segment, classify = stages.get("segment") or {}, stages.get("classify") or {}

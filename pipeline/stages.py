@@ -543,7 +543,7 @@ def run(config: Config, force: Iterable[str] = (),
     from pipeline.parallel import cached_stream
 
     force = set(force)
-    state = RunState(config.output.path)
+    state = RunState(config.output.path, config.bundle_dir)
     result = RunResult(bundle=config.bundle_dir, output=config.output.path)
 
     # segment: one cached file per document (or per document that does not read), keyed by its
@@ -626,7 +626,7 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
     from pipeline.cache import RunState, plan_classify, plan_segments, train_why
     from pipeline.model import read_meta
 
-    state = RunState(config.output.path)
+    state = RunState(config.output.path, config.bundle_dir)
     seg = plan_segments(config, state)
     skipped = seg.skipped()
     note = _skipped_note(skipped)

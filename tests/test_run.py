@@ -51,7 +51,8 @@ def test_run_redoes_only_what_changed(workspace: Path) -> None:
     labelled = json.loads(config.output.path.read_text("utf-8"))
     assert len(labelled["documents"]) == 1
     state = json.loads((workspace / "out" / "run-state.json").read_text("utf-8"))
-    assert set(state["outputs"]["labelled.json"]) == {"segment", "train", "classify"}
+    assert set(state["outputs"]["labelled.json"]) == {"segment", "classify"}
+    assert set(state["models"]) == {str(config.bundle_dir)}
 
     again = run(config)
     assert again.steps == ["segment: up to date", "train: up to date", "classify: up to date"]
@@ -159,7 +160,13 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
     assert set(records) >= {"labelled.json", "second.json"}
     labelled = ran / "out" / ".cache" / "labelled"
     assert len(list(labelled.glob("*.json"))) == 2
-    (ran / "out" / "second.json").unlink()  # a deleted output keeps nothing in the cache
+    # Another output of the same model: nothing to train or label, only the output to write.
+    renamed = _with(config, "output", path=str(ran / "out" / "renamed.jsonl"), format="jsonl")
+    assert run(renamed).steps == ["segment: up to date", "train: up to date",
+                                  "classify: 0 of 1 documents labelled"]
+    assert run(config).steps == UP_TO_DATE
+    for name in ("second.json", "renamed.jsonl"):
+        (ran / "out" / name).unlink()  # a deleted output keeps nothing in the cache
     assert run(config).steps == UP_TO_DATE
     assert len(list(labelled.glob("*.json"))) == 1
 
