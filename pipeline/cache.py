@@ -157,7 +157,8 @@ class Cache:
             json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
 
     def prune(self, kind: str, keep: set[str]) -> int:
-        """Remove cached artefacts of ``kind`` that the current run no longer uses."""
+        """Remove cached artefacts of ``kind`` not in ``keep``, and the temporary files that
+        killed runs left among them."""
         removed = 0
         folder = self.folder / kind
         if folder.is_dir():
@@ -165,7 +166,7 @@ class Cache:
                 if f.stem not in keep:
                     f.unlink(missing_ok=True)
                     removed += 1
-        return removed
+        return removed + remove_stale_temporaries(folder, r"[0-9a-f]+\.json")
 
 
 class RunState:

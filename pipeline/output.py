@@ -114,15 +114,24 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
-def remove_stale_temporaries(path: Path | str) -> int:
-    """Remove the temporary files that killed writers of ``path`` left beside it
-    (``.<name>.<random>.tmp`` untouched for :data:`STALE_AFTER` seconds); how many."""
+def remove_stale_temporaries(path: Path | str, name: str | None = None) -> int:
+    """Remove the temporary files that killed :func:`atomic_write` calls left (``.<name>.<8
+    random characters>.tmp`` untouched for :data:`STALE_AFTER` seconds); how many.
+
+    ``path`` is the file written (its temporaries are beside its target, if it is a link), or,
+    with ``name`` a regular expression for the file names, the folder they were written in.
+    """
     path = Path(path)
-    if str(path) == "-" or not path.parent.is_dir():
+    if str(path) == "-":
         return 0
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    if name is None:
+        path = path.resolve() if path.is_symlink() else path
+        path, name = path.parent, re.escape(path.name)
+    if not path.is_dir():
+        return 0
+    pattern = re.compile(rf"\.{name}\.[a-z0-9_]{{8}}\.tmp")
     now, removed = time.time(), 0
-    for f in path.parent.iterdir():
+    for f in path.iterdir():
         if pattern.fullmatch(f.name) and f.is_file() and now - f.stat().st_mtime > STALE_AFTER:
             f.unlink(missing_ok=True)
             removed += 1

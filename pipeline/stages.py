@@ -540,7 +540,7 @@ def run(config: Config, force: Iterable[str] = (),
         train_why,
     )
     from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
-    from pipeline.parallel import cached_stream
+    from pipeline.parallel import cached_stream, label_cached
 
     force = set(force)
     state = RunState(config.output.path, config.bundle_dir)
@@ -596,14 +596,18 @@ def run(config: Config, force: Iterable[str] = (),
         with atomic_write(out_path) as fh:
             writer = LabelledWriter(fh, fmt, plan.header)
             for source, key in plan.keys.items():
-                cached = state.cache.load(LABELLED, key) if source in plan.done else None
-                written = writer.write(cached if cached is not None else next(fresh))
+                if source not in plan.done:
+                    item: Any = next(fresh)
+                else:  # cached when planned; labelled here if the entry has gone since
+                    item = (state.cache.load(LABELLED, key)
+                            or label_cached(bundle, config, state.cache,
+                                            [(source, segmented[source], key)], fmt)[0])
+                written = writer.write(item)
                 result.documents += 1
                 result.body += written.body
                 if progress is not None:
                     progress(1)
             writer.close(skipped)
-        remove_stale_temporaries(out_path)
         state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
                                "documents": plan.keys, "skipped": skipped,
                                "format": config.output.format, "model": plan.header,
@@ -612,6 +616,7 @@ def run(config: Config, force: Iterable[str] = (),
     say(result.steps[-1])
     for kind in (SEGMENTS, SKIPPED, LABELLED):  # what no output's record refers to any more
         state.cache.prune(kind, state.in_use(kind))
+    remove_stale_temporaries(out_path)
     return result
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -169,6 +171,20 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
         (ran / "out" / name).unlink()  # a deleted output keeps nothing in the cache
     assert run(config).steps == UP_TO_DATE
     assert len(list(labelled.glob("*.json"))) == 1
+
+
+def test_run_removes_what_killed_runs_left_even_when_up_to_date(ran: Path) -> None:
+    out = ran / "out"
+    stale = [out / ".labelled.json.abcd1234.tmp", out / ".run-state.json.abcd1234.tmp",
+             out / ".cache" / "segments" / ".0123abcd.json.abcd1234.tmp"]
+    young = out / ".labelled.json.young123.tmp"
+    for path in [*stale, young]:
+        path.write_text("partial", "utf-8")
+    for path in stale:
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert run(make_config(ran)).steps == UP_TO_DATE
+    assert [p.exists() for p in [*stale, young]] == [False, False, False, True]
+    young.unlink()
 
 
 def test_status_and_run_agree_on_an_unreadable_document(

@@ -95,6 +95,12 @@ def test_what_killed_runs_left_is_removed_once_it_is_stale(trained, tmp_path: Pa
     classify([SEED], bundle_dir, out, config)
     assert [p.exists() for p in stale + kept] == [False, True, True]
 
+    link = tmp_path / "link.json"  # a link's temporaries are beside its target
+    link.symlink_to(out)
+    stale = _leftovers(tmp_path, ".labelled.json.ijkl9012.tmp", age=7200)
+    classify([SEED], bundle_dir, link, config)
+    assert not stale[0].exists() and link.is_symlink()
+
     models = bundle_dir.parent
     stale = _leftovers(models, f".{bundle_dir.name}.ab12cd34", age=7200)
     kept = [*_leftovers(models, f".{bundle_dir.name}.ef56gh78", age=60),
