@@ -13,6 +13,9 @@ memory stays flat however large the input is, and results are written in input o
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +45,18 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(context: dict[str, Any]) -> None:
     _WORKER.update(context)
+    # The command line's SIGTERM handler is inherited; a worker just ends. And it ends when its
+    # parent is gone (killed with SIGKILL, say): nothing else would tell it, and it would wait
+    # for work forever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=exit_with_parent, daemon=True).start()
 
 
 def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:

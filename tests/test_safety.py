@@ -66,6 +66,30 @@ def test_a_killed_classify_leaves_the_previous_output(trained, big_input: Path, 
         assert list(tmp_path.glob(".*.tmp")) == []  # the partial file was removed
 
 
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie no one has reaped yet counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_workers_end_when_their_parent_is_killed(trained, big_input: Path,
+                                                  tmp_path: Path) -> None:
+    """A SIGKILLed classify (or run: the same pool) must not leave its workers waiting for work
+    forever."""
+    _, bundle_dir = trained
+    proc = start("classify", str(big_input), "--model", str(bundle_dir), "-o",
+                 str(tmp_path / "out.json"), "--jobs", "2")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    wait_for(lambda: len(children.read_text().split()) >= 2, timeout=300)
+    workers = [int(pid) for pid in children.read_text().split()]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    wait_for(lambda: all(map(_gone, workers)), timeout=20)
+
+
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
     """Files or folders in ``folder`` as killed runs leave them, last touched ``age`` s ago."""
     paths = []
