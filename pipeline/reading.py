@@ -189,47 +189,70 @@ def _chinese(data: bytes) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
-def _decode_cut_short(data: bytes, encoding: str, source: str) -> str:
-    """``data`` decoded, or, when its only fault is an unfinished last character (a file cut
-    short in a copy or a download), decoded without it, with a warning; else the error."""
+def _cut_short(data: bytes, encoding: str) -> tuple[str, int]:
+    """``data`` decoded, and how many bytes were left out to do it: those of an unfinished last
+    character (a file cut short in a copy or a download), else 0; any other fault raises."""
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), 0
     except UnicodeDecodeError as exc:
         truncated = exc.reason in ("unexpected end of data", "truncated data")
         if not truncated or exc.end != len(data) or len(data) - exc.start > 3:
             raise
         cut = len(data) - exc.start
-    name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
-    log.warning("%s: the last %d byte(s) are an unfinished %s character (the file was cut "
-                "short?): left out", source, cut, name)
-    return data[:-cut].decode(encoding)
+    return data[:-cut].decode(encoding), cut
+
+
+def _taken(text: str, cut: int, codec: str, source: str) -> str:
+    """``text``, now that it is the reading taken; says so if it was cut short."""
+    if cut:
+        log.warning("%s: the last %d byte(s) are an unfinished %s character (the file was cut "
+                    "short?): left out", source, cut, codec)
+    return text
+
+
+def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> str:
+    """The text of a file that starts with a byte-order mark, or ValueError if its bytes do not
+    follow it (a UTF-16 mark in front of UTF-8 text reads as rare ideographs and Hangul)."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    try:
+        text, cut = _cut_short(data[len(bom):] if codec == "utf-8" else data, codec)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not {encoding} as its byte-order mark says: {exc.reason} at byte "
+                         f"{exc.start + (len(bom) if codec == 'utf-8' else 0)}") from None
+    if codec != "utf-8" and _score(text)[0] < _MIN_COMMON and _IDEOGRAPH.search(text[:1000]):
+        try:
+            _cut_short(data[len(bom):], "utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise ValueError(f"not {encoding} as its byte-order mark says: the bytes after it "
+                             "are UTF-8")
+    return _taken(text, cut, codec.upper(), source)
 
 
 def _detect(data: bytes, source: str) -> tuple[str, str]:
     """Return (encoding, text) or raise ValueError saying why the bytes are not text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return encoding, _decode_cut_short(data, encoding, source)
-            except UnicodeDecodeError as exc:
-                raise ValueError(f"not {encoding} as its byte-order mark says: {exc.reason} "
-                                 f"at byte {exc.start}") from None
+            return encoding, _by_bom(data, bom, encoding, source)
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise ValueError(f"not a text file: it is {what}")
     if b"\x00" in data:
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     try:
-        text: str | None = _decode_cut_short(data, "utf-8", source)
+        text, cut = _cut_short(data, "utf-8")
     except UnicodeDecodeError:
-        text = None
-    if text is not None:
+        pass
+    else:
         # Only 2-byte sequences (no character at or above U+0800): a short GB18030 or Big5 file
         # can be valid UTF-8 by accident ('医院' is d2bd d4ba, 'ҽԺ' in UTF-8). Real Chinese
         # UTF-8 always has 3-byte sequences, so it never gets here.
         if not _WIDE.search(text) and not _EUROPEAN.fullmatch(text):
-            return _chinese(data) or ("utf-8", text)
-        return "utf-8", text
+            chinese = _chinese(data)
+            if chinese is not None:
+                return chinese
+        return "utf-8", _taken(text, cut, "UTF-8", source)
     chinese = _chinese(data)
     if chinese is not None:
         return chinese
@@ -277,8 +300,14 @@ def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None =
     if source == "-":
         import sys
 
-        return decode_bytes(sys.stdin.buffer.read(), source="-", encoding=encoding,
-                            doc_id=doc_id)
+        if sys.stdin is None:  # started with standard input closed
+            raise InputError("-: cannot read standard input: it is closed")
+        try:
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise InputError(f"-: cannot read standard input: {reason}") from None
+        return decode_bytes(data, source="-", encoding=encoding, doc_id=doc_id)
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:

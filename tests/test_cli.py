@@ -138,6 +138,14 @@ def test_unreadable_stdin_is_skipped_like_any_file(model_dir: tuple[Path, Path])
     assert data["errors"] == [{"source": "-", "error": "not a text file: it is a PNG image"}]
     strict = pipeline("classify", "-", "--strict", "--config", str(config), stdin=png)
     assert_one_line_error(strict, "-: not a text file: it is a PNG image")
+    closed = subprocess.run([sys.executable, "-m", "pipeline", "classify", "-", str(SEED),
+                             "--config", str(config)], stdin=subprocess.DEVNULL,
+                            capture_output=True, cwd=ROOT, env={**os.environ,
+                                                                "PYTHONPATH": str(ROOT)},
+                            pass_fds=(), preexec_fn=lambda: os.close(0))
+    assert closed.returncode == 1, closed.stderr.decode()
+    assert json.loads(closed.stdout)["errors"] == [
+        {"source": "-", "error": "cannot read standard input: it is closed"}]
 
 
 def test_a_folder_means_every_txt_under_it(model_dir: tuple[Path, Path], tmp_path: Path) -> None:

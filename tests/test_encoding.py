@@ -145,3 +145,23 @@ def test_utf16_cut_short_is_read_and_a_bad_one_named_for_its_bom(
     with pytest.raises(reading.InputError,
                        match=r"^bad.txt: not utf-16 as its byte-order mark says: illegal"):
         decode_bytes(data + b"\x00\xd8\x41\x00", source="bad.txt")
+
+
+def test_a_bom_in_front_of_other_bytes_is_named(caplog: pytest.LogCaptureFixture) -> None:
+    import codecs
+
+    text = "市委会议部署防控"
+    doc = decode_bytes(codecs.BOM_UTF8 + text.encode()[:-1], source="sig.txt")  # cut short
+    assert (doc.text, doc.encoding) == (text[:-1], "utf-8-sig")
+    assert "sig.txt: the last 2 byte(s) are an unfinished UTF-8 character" in caplog.text
+    for cut in (0, 1):  # a UTF-16 mark in front of UTF-8 text
+        data = b"\xff\xfe" + "社区网格员入户排查".encode()[:27 - cut]
+        with pytest.raises(reading.InputError, match=r"^l\.txt: not utf-16 as its byte-order "
+                                                     r"mark says: the bytes after it are UTF-8"):
+            decode_bytes(data, source="l.txt")
+
+
+def test_a_short_gb18030_file_gives_no_cut_short_warning(caplog: pytest.LogCaptureFixture) -> None:
+    doc = decode_bytes("医院洹".encode("gb18030"), source="g.txt")
+    assert (doc.text, doc.encoding) == ("医院洹", "gb18030")
+    assert "unfinished" not in caplog.text
