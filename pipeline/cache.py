@@ -291,7 +291,7 @@ def train_why(config: Config, state: RunState, model_hash: str | None,
     if stale:
         return parts, f"{', '.join(stale)} changed"
     if not model_hash or model_hash != record.get("model_hash"):
-        return parts, "the model is missing or was replaced"
+        return parts, "the model is missing, damaged or was replaced"
     return parts, ""
 
 

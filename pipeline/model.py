@@ -409,9 +409,10 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
     return meta
 
 
-def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
-    """Unpickle one file of a bundle after checking its hash against ``model.json``."""
-    path = bundle_dir / name
+def check_file(bundle_dir: Path, meta: dict[str, Any], name: str) -> None:
+    """Raise :class:`ModelError` unless the bundle's file ``name`` has the hash ``model.json``
+    gives it."""
+    path = Path(bundle_dir) / name
     try:
         actual = _sha256(path)
     except FileNotFoundError:
@@ -420,6 +421,12 @@ def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
         raise ModelError(
             f"{path}: does not match the hash in {META_FILE} (changed or damaged); not loading it"
         )
+
+
+def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
+    """Unpickle one file of a bundle after checking its hash against ``model.json``."""
+    check_file(bundle_dir, meta, name)
+    path = bundle_dir / name
     try:
         with path.open("rb") as fh:
             return pickle.load(fh)

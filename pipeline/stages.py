@@ -500,10 +500,14 @@ def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
 
 
 def _model_hash(bundle_dir: Path) -> str | None:
-    from pipeline.model import MODEL_FILE, read_meta
+    """The bundle's model hash, or None when it is missing or any of its files is damaged."""
+    from pipeline.model import MODEL_FILE, check_file, read_meta
 
     try:
-        return str(read_meta(bundle_dir)["files"][MODEL_FILE]["sha256"])
+        meta = read_meta(bundle_dir)
+        for name in meta["files"]:
+            check_file(bundle_dir, meta, name)
+        return str(meta["files"][MODEL_FILE]["sha256"])
     except PipelineError:
         return None
 

@@ -84,8 +84,13 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     run(config)
     shutil.rmtree(config.bundle_dir.resolve())
     config.bundle_dir.unlink()
-    assert ("train", False, "the model is missing or was replaced") in status(config)
-    assert run(config).steps[1] == "train: trained (the model is missing or was replaced)"
+    assert ("train", False, "the model is missing, damaged or was replaced") in status(config)
+    assert run(config).steps[1] == "train: trained (the model is missing, damaged or was replaced)"
+    with (config.bundle_dir / "scorer.pkl").open("ab") as fh:  # damaged: classify would refuse it
+        fh.write(b"x")
+    assert ("train", False, "the model is missing, damaged or was replaced") in status(config)
+    assert run(config).steps[1] == "train: trained (the model is missing, damaged or was replaced)"
+    assert run(config).steps == UP_TO_DATE
 
 
 # The start of a PNG file: what a scan saved as .txt by mistake looks like.
