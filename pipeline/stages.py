@@ -343,23 +343,32 @@ def document_ids(sources: Sequence[Path | str]) -> dict[str, str]:
     """Ids for the files of one run whose names collide (``2020/report.txt`` and
     ``2021/report.txt`` would both be ``report``): as many of their last folders as tell them
     apart, then the name (``2020/report``). Only colliding files are listed (by ``str(source)``);
-    the others keep their name as their id. Files whose names differ only in the case of
-    ``.txt`` keep it (``r.txt``, ``r.TXT``).
+    the others keep their name as their id (standard input: ``stdin``). Files whose names differ
+    only in the case of ``.txt`` keep it (``r.txt``, ``r.TXT``); an id still taken gets ``~2``,
+    ``~3``.
 
     >>> document_ids(["/d/a/x/r.txt", "/d/b/x/r.txt", "/d/s.txt", "/d/r.txt"])
     {'/d/a/x/r.txt': 'a/x/r', '/d/b/x/r.txt': 'b/x/r', '/d/r.txt': 'd/r'}
     """
     by_name: dict[str, list[str]] = {}
     for source in map(str, sources):
-        if source != "-":
-            by_name.setdefault(Path(source).stem, []).append(source)
+        by_name.setdefault("stdin" if source == "-" else Path(source).stem, []).append(source)
     ids: dict[str, str] = {}
     for same in by_name.values():
         if len(same) > 1:
-            paths = [Path(s).resolve() for s in same]
+            paths = [Path("/stdin") if s == "-" else Path(s).resolve() for s in same]
             names = (_distinct_tails([p.with_suffix("").parts[1:] for p in paths])
                      or _distinct_tails([p.parts[1:] for p in paths]))
-            ids.update(zip(same, names, strict=True))
+            ids.update((s, n) for s, n in zip(same, names, strict=True) if s != "-")
+    # A tail can still equal another file's name ('r.txt' beside 'r.txt.txt'): number it.
+    taken = {"stdin" if s == "-" else Path(s).stem for s in map(str, sources) if s not in ids}
+    for source, name in ids.items():
+        unique, n = name, 1
+        while unique in taken:
+            n += 1
+            unique = f"{name}~{n}"
+        ids[source] = unique
+        taken.add(unique)
     return ids
 
 

@@ -182,6 +182,14 @@ def test_files_of_the_same_name_get_ids_of_their_own(model_dir: tuple[Path, Path
     result = pipeline("segment", str(tmp_path / "2021"))
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["report.TXT",
                                                                          "report.txt"]
+    (tmp_path / "2021" / "report.txt.txt").write_text("醫院救治。", "utf-8")
+    result = pipeline("segment", str(tmp_path / "2021"))
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == [
+        "report.TXT", "report.txt~2", "report.txt"]  # the last one's name is report.txt
+    (tmp_path / "stdin.txt").write_text("社區。", "utf-8")
+    result = pipeline("segment", "-", str(tmp_path / "stdin.txt"), stdin="市委。".encode())
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == [
+        "stdin", f"{tmp_path.name}/stdin"]
 
 
 def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
