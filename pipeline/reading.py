@@ -335,15 +335,15 @@ def _text_files(folder: Path) -> list[Path]:
 
 def find_documents(paths: list[Path | str]) -> list[Path | str]:
     """Expand folders into their ``.txt`` files (sorted, recursive, hidden ones skipped); keep
-    files (hidden ones too: named, they are wanted) and ``-``."""
+    files (hidden ones too: named, they are wanted) and ``-``. A file found twice (named, and
+    in a named folder) is kept once, where it is first found."""
     found: list[Path | str] = []
+    seen: set[Path | str] = set()
     for path in paths:
-        if str(path) == "-":
-            found.append("-")
-            continue
         p = Path(path)
-        if p.is_dir():
-            found.extend(_text_files(p))
-        else:
-            found.append(p)
+        for source in ["-"] if str(path) == "-" else _text_files(p) if p.is_dir() else [p]:
+            key = source if source == "-" else Path(source).resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(source)
     return found

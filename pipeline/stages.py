@@ -326,13 +326,7 @@ def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
     for path in inputs:
         if str(path) != "-" and not Path(path).exists():
             raise InputError(f"{path}: no such file or folder")
-    sources: list[Path | str] = []
-    seen: set[Path | str] = set()
-    for source in find_documents(list(inputs)):
-        key = source if str(source) == "-" else Path(source).resolve()
-        if key not in seen:
-            seen.add(key)
-            sources.append(source)
+    sources = find_documents(list(inputs))
     if not sources:
         raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
     log.info("%d files to read in %s", len(sources), ", ".join(map(str, inputs)))

@@ -112,6 +112,8 @@ def test_folder_search_is_case_blind_and_skips_hidden_files(tmp_path: Path) -> N
     assert find_documents([tmp_path / ".x.txt"]) == [tmp_path / ".x.txt"]
     assert find_documents([tmp_path / ".hidden"]) == [tmp_path / ".hidden" / "x.txt"]
     assert read_document(tmp_path / ".x.txt").text == "社區網格員入戶排查。\n"
+    # A file named and also in a named folder (a corpus listing both) is found once.
+    assert find_documents([tmp_path / "sub" / "d.txt", tmp_path]) == [want[3], *want[:3]]
 
 
 @pytest.mark.parametrize("cut", [1, 2])
