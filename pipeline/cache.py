@@ -128,6 +128,9 @@ def label_key(segment: str, model_hash: str, config: Config) -> str:
 
 
 SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cached artefacts
+# The keys each kind's entries have: an entry without them is damaged, and counts as missing.
+_FIELDS = {SEGMENTS: ("id", "source", "encoding", "paragraphs"), SKIPPED: ("source", "error"),
+           LABELLED: ("id", "source", "encoding", "paragraphs")}
 
 
 class Cache:
@@ -141,11 +144,16 @@ class Cache:
         return self.folder / kind / f"{key}.json"
 
     def load(self, kind: str, key: str) -> Any | None:
-        """A cached artefact, or None when missing or unreadable."""
+        """A cached artefact, or None when missing, unreadable or damaged."""
         try:
-            return json.loads(self.path(kind, key).read_text("utf-8"))
+            value = json.loads(self.path(kind, key).read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(value, dict) or not all(f in value for f in _FIELDS[kind]):
+            return None
+        if "paragraphs" in value and not isinstance(value["paragraphs"], list):
+            return None
+        return value
 
     def has(self, kind: str, key: str) -> bool:
         """Whether a cached artefact is there and reads (it is parsed and let go: the planners

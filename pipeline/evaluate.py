@@ -131,9 +131,11 @@ def grouped_cv(
     themes: Sequence[str] = (),
     progress: Any = None,
     prepared: Mapping[str, Any] | None = None,
+    warn: bool = True,
 ) -> dict[str, Any]:
     """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains,
-    and never in a fold that tests a document it was modeled on.
+    and never in a fold that tests a document it was modeled on. ``warn``: say so when there
+    are fewer articles than ``folds`` (once is enough for two runs on the same paragraphs).
 
     Tokenization runs once for all paragraphs (or not at all when ``prepared`` already maps
     each example's id to its prepared record); each fold refits the vectorizers and classifier on
@@ -146,7 +148,7 @@ def grouped_cv(
     if n_splits < 2:
         raise CorpusError("cross-validation needs labelled paragraphs from at least two articles "
                           f"(the corpus has {len(set(groups))})")
-    if n_splits < folds:
+    if n_splits < folds and warn:
         log.warning("evaluate.folds is %d but the labelled paragraphs come from %d articles: "
                     "%d folds, one article each", folds, n_splits, n_splits)
     if prepared is None:

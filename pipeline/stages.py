@@ -466,7 +466,8 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                               "training_data": full.summary()}
     report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
     if full.written:
-        report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common)
+        report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common,
+                                               warn=False)
     examples = full.real + (full.written if config.corpus.use_written else [])
     fitted = fit_prepared(_pipeline_for(config), examples, prepared)
     heldout = load_heldout(config)
