@@ -189,37 +189,11 @@ def _report_skipped(skipped: Sequence[Any]) -> int:
 # ----------------------------------------------------------------------------- commands
 def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.output import atomic_write
-    from pipeline.stages import Skipped, document_ids, input_files, segment_file
+    from pipeline.stages import segment
 
-    config = load_config(args.config)
-    skipped: list[Skipped] = []
-    sources = input_files(args.inputs)
-    ids = document_ids(sources)
-    with atomic_write(args.out) as fh:
-        if args.format == "json":
-            fh.write('{"documents":[\n')
-        first = True
-        for path in sources:
-            try:
-                doc = segment_file(path, config, args.encoding, ids.get(str(path))).to_dict()
-            except PipelineError as exc:
-                if args.strict:
-                    raise
-                skipped.append(Skipped.of(path, exc))
-                continue
-            if args.format == "json":
-                fh.write(("" if first else ",\n") + json.dumps(doc, ensure_ascii=False))
-            else:
-                head = {"document": doc["id"], "source": doc["source"],
-                        "encoding": doc["encoding"]}
-                for p in doc["paragraphs"]:
-                    fh.write(json.dumps({**head, **p}, ensure_ascii=False) + "\n")
-            first = False
-        if args.format == "json":
-            errors = json.dumps([s.to_dict() for s in skipped], ensure_ascii=False)
-            fh.write(f'\n],"errors":{errors}}}\n')
-    return _report_skipped(skipped)
+    result = segment(args.inputs, args.out, load_config(args.config), fmt=args.format,
+                     encoding=args.encoding, strict=args.strict)
+    return _report_skipped(result.skipped)
 
 
 def _print_metrics(title: str, m: dict[str, Any]) -> None:

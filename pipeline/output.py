@@ -174,25 +174,24 @@ class Rendered:
     body: int
 
 
-def render(document: Mapping[str, Any], fmt: str, model_hash: str) -> Rendered:
-    """Serialize one labelled document for the ``json`` or ``jsonl`` format."""
+def render(document: Mapping[str, Any], fmt: str, model_hash: str | None) -> Rendered:
+    """Serialize one labelled document for the ``json`` or ``jsonl`` format (with no
+    ``model_hash``, a segmented one: its lines carry no schema version or model)."""
     paragraphs = document["paragraphs"]
     if fmt == "json":
         text = _dumps(document)
     else:
-        head = {
-            "schema_version": SCHEMA_VERSION,
-            "document": document["id"],
-            "source": document["source"],
-            "encoding": document["encoding"],
-            "model_hash": model_hash,
-        }
+        head = {"document": document["id"], "source": document["source"],
+                "encoding": document["encoding"]}
+        if model_hash is not None:
+            head = {"schema_version": SCHEMA_VERSION, **head, "model_hash": model_hash}
         text = "".join(_dumps({**head, **p}) + "\n" for p in paragraphs)
     return Rendered(text, len(paragraphs), sum(p["kind"] == "body" for p in paragraphs))
 
 
 class LabelledWriter:
-    """Write labelled documents one by one into ``fh`` in the ``json`` or ``jsonl`` format.
+    """Write labelled documents one by one into ``fh`` in the ``json`` or ``jsonl`` format; with
+    no ``model``, segmented ones (``pipeline segment``'s output: ``{"documents", "errors"}``).
 
     Example
     -------
@@ -205,14 +204,16 @@ class LabelledWriter:
     []
     """
 
-    def __init__(self, fh: IO[str], fmt: str, model: Mapping[str, Any],
+    def __init__(self, fh: IO[str], fmt: str, model: Mapping[str, Any] | None,
                  created: str | None = None) -> None:
         self.fh = fh
         self.format = fmt
-        self.model = dict(model)
+        self.model = None if model is None else dict(model)
         self.count = 0
         created = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if fmt == "json":
+        if fmt == "json" and self.model is None:
+            fh.write('{"documents":[\n')
+        elif fmt == "json":
             fh.write(f'{{"schema_version":"{SCHEMA_VERSION}","created":{_dumps(created)},'
                      f'"model":{_dumps(self.model)},"documents":[\n')
 
@@ -220,7 +221,7 @@ class LabelledWriter:
         """Write one document: ``{id, source, encoding, paragraphs}``, or one already rendered;
         returns what was written."""
         if not isinstance(document, Rendered):
-            document = render(document, self.format, self.model["hash"])
+            document = render(document, self.format, self.model and self.model["hash"])
         if self.format == "json" and self.count:
             self.fh.write(",\n")
         self.fh.write(document.text)

@@ -4,6 +4,7 @@
 - :func:`load_training_set` — the config's corpus → labelled examples;
 - :func:`train` — examples → a saved model bundle (with its cross-validated figures);
 - :func:`label_document` — a bundle + a segmented document → the labelled document (plain dict);
+- :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
 - :func:`evaluate` — the config's corpus → the full evaluation report;
 - :func:`run` — segment, train and classify the config's corpus, redoing only what changed;
@@ -377,13 +378,41 @@ def _distinct_tails(parts: Sequence[tuple[str, ...]]) -> list[str]:
 
 @dataclass
 class ClassifyResult:
-    """What a classify run did."""
+    """What a segment or classify run did."""
 
     documents: int = 0
     paragraphs: int = 0
     body: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     output: str = ""
+
+
+def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fmt: str = "json",
+            encoding: str | None = None, strict: bool = False) -> ClassifyResult:
+    """Segment every file of ``inputs`` (files, folders, ``-``) and write their paragraphs to
+    ``out``, as :func:`classify` writes its output but without labels or model; a file that
+    does not read is skipped (with ``strict``, its error is raised and nothing is written)."""
+    from pipeline.output import LabelledWriter, atomic_write
+
+    sources = input_files(inputs)
+    ids = document_ids(sources)
+    result = ClassifyResult(output=str(out))
+    with atomic_write(out) as fh:
+        writer = LabelledWriter(fh, fmt, None)
+        for path in sources:
+            try:
+                doc = segment_file(path, config, encoding, ids.get(str(path))).to_dict()
+            except PipelineError as exc:
+                if strict:
+                    raise
+                result.skipped.append(Skipped.of(path, exc))
+                continue
+            written = writer.write(doc)
+            result.documents += 1
+            result.paragraphs += written.paragraphs
+            result.body += written.body
+        writer.close([s.to_dict() for s in result.skipped])
+    return result
 
 
 def classify(

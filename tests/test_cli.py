@@ -283,6 +283,10 @@ def test_segment_prints_paragraphs(tmp_path: Path) -> None:
     assert len(doc["paragraphs"]) == 137
     assert {p["kind"] for p in doc["paragraphs"]} == {"body", "heading", "boilerplate"}
     assert all("label" not in p for p in doc["paragraphs"])
+    lines = pipeline("segment", str(SEED), "--format", "jsonl").stdout.decode().splitlines()
+    records = [json.loads(line) for line in lines]
+    head = {"document": SEED.stem, "source": str(SEED), "encoding": "utf-8"}
+    assert records == [{**head, **p} for p in doc["paragraphs"]]
 
 
 def test_evaluate_prints_honest_figures(tmp_path: Path) -> None:
