@@ -177,6 +177,11 @@ class Cache:
         return removed + remove_stale_temporaries(folder, r"[0-9a-f]+\.json")
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a record of the wrong shape)."""
+    return value if isinstance(value, dict) else {}
+
+
 class RunState:
     """The readable record of the last run's stages (``run-state.json``) and the cache beside it.
 
@@ -199,14 +204,18 @@ class RunState:
             self.stages["train"] = data["models"][self.bundle]
 
     def _read(self) -> dict[str, dict[str, Any]]:
-        """The file as it is now: ``{"outputs": {name: stages}, "models": {bundle: record}}``."""
+        """The file as it is now: ``{"outputs": {name: stages}, "models": {bundle: record}}``;
+        whatever is not of that shape (a damaged or hand-edited file) counts as not recorded."""
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = _mapping(json.loads(self.path.read_text("utf-8")))
         except (OSError, ValueError):
             data = {}
-        data = data if isinstance(data, dict) else {}
-        return {part: data[part] if isinstance(data.get(part), dict) else {}
-                for part in ("outputs", "models")}
+        outputs = {name: {stage: _mapping(record) for stage, record in stages.items()}
+                   for name, stages in _mapping(data.get("outputs")).items()
+                   if isinstance(stages, dict)}
+        models = {bundle: record for bundle, record in _mapping(data.get("models")).items()
+                  if isinstance(record, dict)}
+        return {"outputs": outputs, "models": models}
 
     def get(self, stage: str) -> dict[str, Any]:
         return self.stages.get(stage) or {}
@@ -231,10 +240,11 @@ class RunState:
         for name, stages in self._read()["outputs"].items():
             if name != self.name and not (self.folder / name).exists():
                 continue
-            segment, classify = stages.get("segment") or {}, stages.get("classify") or {}
-            keys.update({SEGMENTS: (segment.get("documents") or {}).values(),
-                         SKIPPED: segment.get("skipped_keys") or [],
-                         LABELLED: (classify.get("documents") or {}).values()}[kind])
+            segment, classify = _mapping(stages.get("segment")), _mapping(stages.get("classify"))
+            skipped = segment.get("skipped_keys")
+            keys.update({SEGMENTS: _mapping(segment.get("documents")).values(),
+                         SKIPPED: skipped if isinstance(skipped, list) else [],
+                         LABELLED: _mapping(classify.get("documents")).values()}[kind])
         return keys
 
 
@@ -290,7 +300,7 @@ def train_why(config: Config, state: RunState, model_hash: str | None,
     """
     parts = train_parts(config)
     record = state.get("train")
-    old = record.get("parts") or {}
+    old = _mapping(record.get("parts"))
     stale = [name for name, value in parts.items() if old.get(name) != value]
     if force:
         return parts, "forced"
@@ -349,13 +359,13 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
            "the output was changed" if written != record.get("output_hash") else
            "the last run's record is from an older release" if "body" not in record else "")
     if not why and record.get("key") != output_key:
-        old = record.get("documents") or {}
+        old = _mapping(record.get("documents"))
         reasons = [f"{plural(n, 'document')} {what}" for n, what in (
             (len(set(old) - set(keys)), "removed"),
             (sum(old.get(s) != k for s, k in keys.items()), "added or changed")) if n]
         reasons += [what for name, now, what in (
             ("skipped", skipped, "the skipped files changed"),
             ("format", fmt, "the output format changed"),
-            ("model", header, "the model was retrained")) if name in record and record[name] != now]
+            ("model", header, "the model changed")) if name in record and record[name] != now]
         why = ", ".join(reasons) or "its inputs changed"
     return ClassifyPlan(keys, done, output_key, why, header, label)

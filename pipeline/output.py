@@ -252,9 +252,10 @@ def read_labelled(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError:
         data = None
     if isinstance(data, dict) and "documents" in data:
-        return _with_labels(path, data)
+        return _require_labels(path, data, "schema_version" in data)
     documents: dict[str, dict[str, Any]] = {}
     model_hash = ""
+    versioned = True  # every line carries the schema version: segment's lines do not
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -270,17 +271,19 @@ def read_labelled(path: Path) -> dict[str, Any]:
             "encoding": record["encoding"], "paragraphs": [],
         })
         model_hash = model_hash or str(record.get("model_hash", ""))
+        versioned = versioned and "schema_version" in record
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
-    return _with_labels(path, {"model": {"hash": model_hash} if model_hash else {},
-                               "documents": list(documents.values()), "errors": []})
+    return _require_labels(path, {"model": {"hash": model_hash} if model_hash else {},
+                                  "documents": list(documents.values()), "errors": []}, versioned)
 
 
-def _with_labels(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """``data``, if its body paragraphs carry labels (``pipeline segment``'s output does not)."""
-    for doc in data["documents"]:
-        for paragraph in doc.get("paragraphs", []):
-            if paragraph.get("kind") == "body" and "label" not in paragraph:
-                raise InputError(f"{path}: not labelled output: its body paragraphs have no "
-                                 "labels (made by 'pipeline segment'? label it with 'pipeline "
-                                 "classify')")
+def _require_labels(path: Path, data: dict[str, Any], versioned: bool) -> dict[str, Any]:
+    """``data``, if it is labelled output: it has a schema version and its body paragraphs carry
+    labels (``pipeline segment``'s output has neither)."""
+    unlabelled = not versioned or any(
+        p.get("kind") == "body" and "label" not in p
+        for doc in data["documents"] for p in doc.get("paragraphs", []))
+    if unlabelled:
+        raise InputError(f"{path}: not labelled output: its body paragraphs have no labels (made "
+                         "by 'pipeline segment'? label it with 'pipeline classify')")
     return data

@@ -220,14 +220,30 @@ def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> str:
         raise ValueError(f"not {encoding} as its byte-order mark says: {exc.reason} at byte "
                          f"{exc.start + (len(bom) if codec == 'utf-8' else 0)}") from None
     if codec != "utf-8" and _score(text)[0] < _MIN_COMMON and _IDEOGRAPH.search(text[:1000]):
-        try:
-            _cut_short(data[len(bom):], "utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
+        other = _other_reading(data[len(bom):], encoding)
+        if other:
             raise ValueError(f"not {encoding} as its byte-order mark says: the bytes after it "
-                             "are UTF-8")
+                             f"are {other}")
     return _taken(text, cut, codec.upper(), source)
+
+
+def _other_reading(data: bytes, encoding: str) -> str | None:
+    """The codec that reads ``data`` (found after a UTF-16 or UTF-32 byte-order mark whose
+    reading is mostly rare characters) as Chinese text after all, if one does."""
+    try:
+        _cut_short(data, "utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    if encoding == "utf-16":  # a mark of the wrong byte order
+        for swapped in ("utf-16-le", "utf-16-be"):
+            try:
+                if _score(data.decode(swapped))[0] >= _MIN_COMMON:
+                    return swapped.upper()
+            except UnicodeDecodeError:
+                continue
+    chinese = _chinese(data)
+    return chinese[0] if chinese else None
 
 
 def _detect(data: bytes, source: str) -> tuple[str, str]:

@@ -335,9 +335,18 @@ def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_p
     assert_one_line_error(missing, "none.json")
 
 
-def test_review_and_report_refuse_segmented_output(tmp_path: Path) -> None:
-    segmented = tmp_path / "segmented.json"
-    assert pipeline("segment", str(SEED), "-o", str(segmented)).returncode == 0
+@pytest.mark.parametrize(("text", "fmt"), [(None, "json"), (None, "jsonl"),
+                                           ("一、醫院發熱門診\n", "json"),  # a heading only
+                                           ("一、醫院發熱門診\n", "jsonl")])
+def test_review_and_report_refuse_segmented_output(tmp_path: Path, text: str | None,
+                                                   fmt: str) -> None:
+    source = SEED
+    if text is not None:
+        source = tmp_path / "heading.txt"
+        source.write_text(text, "utf-8")
+    segmented = tmp_path / f"segmented.{fmt}"
+    assert pipeline("segment", str(source), "--format", fmt,
+                    "-o", str(segmented)).returncode == 0
     for command in (["review", str(segmented)],
                     ["report", str(segmented), "-o", str(tmp_path / "r.html")]):
         assert_one_line_error(pipeline(*command), str(segmented), "have no labels",

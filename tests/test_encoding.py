@@ -163,6 +163,17 @@ def test_a_bom_in_front_of_other_bytes_is_named(caplog: pytest.LogCaptureFixture
             decode_bytes(data, source="l.txt")
 
 
+@pytest.mark.parametrize(("body", "named"), [
+    ("一、醫院發熱門診\n本市衛生局與醫護人員攜手。\n".encode("gb18030"), "gb18030"),
+    ("一、醫院發熱門診\n本市衛生局與醫護人員攜手。\n".encode("utf-16-le"), "UTF-16-LE")])
+def test_a_utf16_mark_in_front_of_another_codec_is_named(body: bytes, named: str) -> None:
+    import codecs
+
+    bom = codecs.BOM_UTF16_LE if named != "UTF-16-LE" else codecs.BOM_UTF16_BE
+    with pytest.raises(reading.InputError, match=f"the bytes after it are {named}$"):
+        decode_bytes(bom + body, source="w.txt")
+
+
 def test_a_short_gb18030_file_gives_no_cut_short_warning(caplog: pytest.LogCaptureFixture) -> None:
     doc = decode_bytes("医院洹".encode("gb18030"), source="g.txt")
     assert (doc.text, doc.encoding) == ("医院洹", "gb18030")

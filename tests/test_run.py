@@ -167,6 +167,15 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
     assert set(records) >= {"labelled.json", "second.json"}
     labelled = ran / "out" / ".cache" / "labelled"
     assert len(list(labelled.glob("*.json"))) == 2
+    state_file = ran / "out" / "run-state.json"
+    saved = state_file.read_text("utf-8")
+    state_file.write_text('{"outputs": {"labelled.json": {"segment": 5, "classify": "x"}}, '
+                          f'"models": {{"{config.bundle_dir}": {{"parts": 7}}}}}}', "utf-8")
+    rows = status(config)  # records of the wrong shape count as missing: no traceback
+    assert rows[0] == ("segment", True, "")  # the cache is still there
+    assert rows[1][:2] == ("train", False) and rows[1][2].startswith("training data, code")
+    assert rows[2] == ("classify", False, "the model will be retrained")
+    state_file.write_text(saved, "utf-8")
     # Another output of the same model: nothing to train or label, only the output to write.
     renamed = _with(config, "output", path=str(ran / "out" / "renamed.jsonl"), format="jsonl")
     assert run(renamed).steps == ["segment: up to date", "train: up to date",
