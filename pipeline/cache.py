@@ -231,20 +231,19 @@ class RunState:
         with atomic_write(self.path) as fh:
             json.dump(data, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
-        remove_stale_temporaries(self.path)
 
-    def in_use(self, kind: str) -> set[str]:
-        """The keys of cached artefacts of ``kind`` that this output's record or that of another
-        output still in the folder refers to (a deleted output keeps nothing)."""
-        keys: set[str] = set()
+    def in_use(self) -> dict[str, set[str]]:
+        """For each kind of cached artefact, the keys that this output's record or that of
+        another output still in the folder refers to (a deleted output keeps nothing)."""
+        keys: dict[str, set[str]] = {SEGMENTS: set(), SKIPPED: set(), LABELLED: set()}
         for name, stages in self._read()["outputs"].items():
             if name != self.name and not (self.folder / name).exists():
                 continue
             segment, classify = _mapping(stages.get("segment")), _mapping(stages.get("classify"))
             skipped = segment.get("skipped_keys")
-            keys.update({SEGMENTS: _mapping(segment.get("documents")).values(),
-                         SKIPPED: skipped if isinstance(skipped, list) else [],
-                         LABELLED: _mapping(classify.get("documents")).values()}[kind])
+            keys[SEGMENTS].update(_mapping(segment.get("documents")).values())
+            keys[SKIPPED].update(skipped if isinstance(skipped, list) else [])
+            keys[LABELLED].update(_mapping(classify.get("documents")).values())
         return keys
 
 

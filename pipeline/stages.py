@@ -576,6 +576,7 @@ def run(config: Config, force: Iterable[str] = (),
         plan_segments,
         train_why,
     )
+    from pipeline.model import MODEL_FILE, read_meta
     from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
     from pipeline.parallel import cached_stream, label_cached
 
@@ -611,8 +612,8 @@ def run(config: Config, force: Iterable[str] = (),
     if not why:
         result.steps.append("train: up to date")
     else:
-        train(config)
-        state.put("train", {"parts": parts, "model_hash": _model_hash(config.bundle_dir),
+        saved = read_meta(train(config))  # just written: its files need no second check
+        state.put("train", {"parts": parts, "model_hash": saved["files"][MODEL_FILE]["sha256"],
                             "bundle": str(config.bundle_dir)})
         result.steps.append(f"train: trained ({why})")
     say(result.steps[-1])
@@ -651,9 +652,10 @@ def run(config: Config, force: Iterable[str] = (),
                                "label": plan.label, "body": result.body})
         result.steps.append(f"classify: {len(todo)} of {result.documents} documents labelled")
     say(result.steps[-1])
-    for kind in (SEGMENTS, SKIPPED, LABELLED):  # what no output's record refers to any more
-        state.cache.prune(kind, state.in_use(kind))
-    remove_stale_temporaries(out_path)
+    for kind, keys in state.in_use().items():  # what no output's record refers to any more
+        state.cache.prune(kind, keys)
+    for path in (out_path, state.path):  # what killed runs left beside them
+        remove_stale_temporaries(path)
     return result
 
 
