@@ -336,46 +336,44 @@ def _swap_in(version_dir: Path, bundle_dir: Path) -> None:
     _prune(bundle_dir, keep={version_dir.resolve(), *([previous] if previous else [])})
 
 
-def _own_versions(bundle_dir: Path) -> list[Path]:
+def _versions(bundle_dir: Path) -> tuple[list[Path], list[Path]]:
     """This bundle's version folders (``.<name>.<8 random characters>``, as ``mkdtemp`` names
-    them, or ``.<name>.old.<…>`` for a plain folder moved aside), oldest first.
+    them, or ``.<name>.old.<…>`` for a plain folder moved aside), from one listing of its folder:
+    the finished ones, oldest first, and the unfinished ones a killed training left.
 
-    Only folders whose ``model.json`` names this model: model names may hold dots, so the
-    versions of a model ``m.x`` (``.m.x.abcd1234``) must not pass for versions of ``m``.
+    Finished: its ``model.json`` names this model (model names may hold dots, so the versions of
+    a model ``m.x``, ``.m.x.abcd1234``, must not pass for versions of ``m``). Unfinished: no
+    ``model.json`` (written last), not moved aside, and untouched for
+    :data:`~pipeline.output.STALE_AFTER` seconds, so no training still writes it.
     """
+    from pipeline.output import STALE_AFTER
+
     pattern = re.compile(rf"\.{re.escape(bundle_dir.name)}\.(old\.)?[a-z0-9_]{{8}}")
-    versions = []
+    finished, unfinished = [], []
+    now = time.time()
     for path in bundle_dir.parent.iterdir():
-        if not pattern.fullmatch(path.name) or path.is_symlink() or not path.is_dir():
+        match = pattern.fullmatch(path.name)
+        if not match or path.is_symlink() or not path.is_dir():
             continue
         try:
             name = json.loads((path / META_FILE).read_text(encoding="utf-8")).get("name")
+        except FileNotFoundError:
+            if not match.group(1) and now - path.stat().st_mtime > STALE_AFTER:
+                unfinished.append(path)
+            continue
         except (OSError, ValueError, AttributeError):
             continue  # not a bundle this code wrote: leave it alone
         if name == bundle_dir.name:
-            versions.append(path)
-    return sorted(versions, key=lambda p: p.stat().st_mtime)
-
-
-def _abandoned(bundle_dir: Path) -> list[Path]:
-    """Version folders of this bundle that a killed training left unfinished: no ``model.json``
-    (written last) and untouched for :data:`~pipeline.output.STALE_AFTER` seconds, so no
-    training still writes them."""
-    from pipeline.output import STALE_AFTER
-
-    pattern = re.compile(rf"\.{re.escape(bundle_dir.name)}\.[a-z0-9_]{{8}}")
-    now = time.time()
-    return [path for path in bundle_dir.parent.iterdir()
-            if pattern.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
-            and not (path / META_FILE).exists() and now - path.stat().st_mtime > STALE_AFTER]
+            finished.append(path)
+    return sorted(finished, key=lambda p: p.stat().st_mtime), unfinished
 
 
 def _prune(bundle_dir: Path, keep: set[Path]) -> None:
     """Remove old versions of this bundle (all but the current and the previous one) and the
     unfinished folders that killed trainings left."""
     current = bundle_dir.resolve()
-    versions = _own_versions(bundle_dir)
-    for version in versions[:-2] + _abandoned(bundle_dir):
+    finished, unfinished = _versions(bundle_dir)
+    for version in finished[:-2] + unfinished:
         if version.resolve() not in keep and version.resolve() != current:
             shutil.rmtree(version, ignore_errors=True)
 
