@@ -22,6 +22,7 @@ import numpy as np
 from pipeline.scorer import Scorer, Scores
 
 SECTION = "context:section"  # evidence: the rest of the paragraph's section
+ROW_BITS = 24  # evidence sorts up to 2**24 paragraphs a call with one integer key
 
 
 def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> list[list[str]]:
@@ -35,13 +36,17 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     positive = np.flatnonzero(contrib > 0)
     # Sort by paragraph, then strongest first, with one integer key: the paragraph number in the
     # high bits and the contribution's IEEE bits (ordered like the numbers, for positive ones)
-    # below, inverted. The lowest bits of the contribution are dropped to make room, so values
-    # equal to about 1e-12 (relative) keep column order, as exact ties do.
-    row_bits = max(1, int(f.n_rows).bit_length())
-    low = 63 - row_bits
-    key = (f.rows[positive] << low) | ((1 << low) - 1 - (contrib[positive].view(np.int64)
-                                                          >> row_bits))
-    order = positive[np.argsort(key, kind="stable")]
+    # below, inverted. The lowest ROW_BITS bits of the contribution are dropped to make room, so
+    # values equal to about 4e-9 (relative) keep column order, as exact ties do. The number of
+    # bits is fixed, not taken from the batch, so a paragraph's evidence does not depend on what
+    # was scored with it.
+    if f.n_rows < 1 << ROW_BITS:
+        low = 63 - ROW_BITS
+        key = (f.rows[positive] << low) | ((1 << low) - 1 - (contrib[positive].view(np.int64)
+                                                              >> ROW_BITS))
+        order = positive[np.argsort(key, kind="stable")]
+    else:  # slower, exact
+        order = positive[np.lexsort((-contrib[positive], f.rows[positive]))]
     rows, cols = f.rows[order], f.cols[order]
     starts = np.searchsorted(rows, np.arange(f.n_rows + 1))
     pick = np.arange(len(order)) - starts[rows] < n

@@ -30,7 +30,8 @@ from pipeline.output import Rendered, render
 from pipeline.reading import Document
 from pipeline.stages import (
     Skipped,
-    label_document,
+    body_batches,
+    label_documents,
     label_sources,
     segment_file,
     segmented_from_dict,
@@ -79,13 +80,17 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
                  tasks: Sequence[tuple[str, str, str]], fmt: str) -> list[Rendered]:
     """``pipeline run``'s labelling: for each (source, segments key, labelled key), label the
     cached paragraphs (segmenting the source again if its cache entry went missing), cache the
-    labelled document and return it rendered for ``fmt``."""
+    labelled document and return it rendered for ``fmt``. Documents are scored together, as
+    :func:`~pipeline.stages.label_sources` scores them."""
     out: list[Rendered] = []
-    for source, segments, labelled in tasks:
-        doc = cache.load(SEGMENTS, segments) or segment_file(source, config).to_dict()
-        document = label_document(bundle, segmented_from_dict(doc), config)
-        cache.store(LABELLED, labelled, document)
-        out.append(render(document, fmt, bundle.hash))
+    loaded = ((labelled, segmented_from_dict(cache.load(SEGMENTS, segments)
+                                             or segment_file(source, config).to_dict()))
+              for source, segments, labelled in tasks)
+    for batch in body_batches(loaded):
+        documents = label_documents(bundle, [segmented for _, segmented in batch], config)
+        for (labelled, _), document in zip(batch, documents, strict=True):
+            cache.store(LABELLED, labelled, document)
+            out.append(render(document, fmt, bundle.hash))
     return out
 
 

@@ -3,7 +3,7 @@
 - :func:`segment_file` — a path → a :class:`SegmentedDocument` (read, decode, segment);
 - :func:`load_training_set` — the config's corpus → labelled examples;
 - :func:`train` — examples → a saved model bundle (with its cross-validated figures);
-- :func:`label_document` — a bundle + a segmented document → the labelled document (plain dict);
+- :func:`label_documents` — a bundle + segmented documents → the labelled documents (plain dicts);
 - :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
 - :func:`evaluate` — the config's corpus → the full evaluation report;
@@ -262,20 +262,60 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
 
 
 # ----------------------------------------------------------------------------- classify
+SCORE_BATCH = 500  # body paragraphs scored in one call (documents are never split)
+
+
+def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument],
+                    config: Config) -> list[dict[str, Any]]:
+    """The labelled form of each document (every paragraph, body ones with label fields),
+    scored in one call: each paragraph gets the labels it would get alone, and many small calls
+    cost more than one large one."""
+    out = [d.to_dict() for d in documents]
+    body = [(k, i) for k, d in enumerate(documents)
+            for i, p in enumerate(d.paragraphs) if p.kind == "body"]
+    if not body:
+        return out
+    records = []
+    for k, i in body:
+        record = paragraph_record(documents[k].paragraphs[i])
+        record["section"] = (k, record["section"])  # a section never spans two documents
+        records.append(record)
+    scores = bundle.scorer.score(records)
+    fields = annotate(
+        bundle.scorer, bundle.themes, scores,
+        review_below=config.label.review_below, review_margin=config.label.review_margin,
+        evidence_terms=config.label.evidence_terms,
+    )
+    for (k, i), extra in zip(body, fields, strict=True):
+        out[k]["paragraphs"][i].update(extra)
+    return out
+
+
 def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:
     """The labelled form of one document: every paragraph, body ones with label fields."""
-    out = segmented.to_dict()
-    body = [i for i, p in enumerate(segmented.paragraphs) if p.kind == "body"]
-    if body:
-        scores = bundle.scorer.score([paragraph_record(segmented.paragraphs[i]) for i in body])
-        fields = annotate(
-            bundle.scorer, bundle.themes, scores,
-            review_below=config.label.review_below, review_margin=config.label.review_margin,
-            evidence_terms=config.label.evidence_terms,
-        )
-        for i, extra in zip(body, fields, strict=True):
-            out["paragraphs"][i].update(extra)
-    return out
+    return label_documents(bundle, [segmented], config)[0]
+
+
+def body_batches(items: Iterable[Any], limit: int = SCORE_BATCH) -> Iterator[list[Any]]:
+    """Consecutive items in lists of about ``limit`` body paragraphs: an item's count is that of
+    its :class:`SegmentedDocument` (the item itself, or the last of a tuple; anything else
+    counts 0). A list ends at the first item that reaches the limit, so none is split.
+
+    >>> [len(b) for b in body_batches([Skipped("a", "?")] * 3, limit=2)]
+    [3]
+    """
+    batch: list[Any] = []
+    count = 0
+    for item in items:
+        batch.append(item)
+        document = item[-1] if isinstance(item, tuple) else item
+        if isinstance(document, SegmentedDocument):
+            count += sum(p.kind == "body" for p in document.paragraphs)
+        if count >= limit:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
 
 
 @dataclass
@@ -301,21 +341,27 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
     """Read, segment and label each source in order; a bad file gives a :class:`Skipped`.
 
     With ``strict`` the first bad file raises its error instead. ``ids`` gives the documents
-    whose id is not their file name (see :func:`document_ids`).
+    whose id is not their file name (see :func:`document_ids`). Documents are scored together,
+    about :data:`SCORE_BATCH` body paragraphs at a time (see :func:`label_documents`).
     """
     ids = ids or {}
-    for source in sources:
-        try:
-            if isinstance(source, Document):
-                segmented = segment_document(source, config)
-            else:
-                segmented = segment_file(source, config, encoding, ids.get(str(source)))
-        except PipelineError as exc:
-            if strict:
-                raise
-            yield Skipped.of(source, exc)
-            continue
-        yield label_document(bundle, segmented, config)
+
+    def segmented() -> Iterator[SegmentedDocument | Skipped]:
+        for source in sources:
+            try:
+                if isinstance(source, Document):
+                    yield segment_document(source, config)
+                else:
+                    yield segment_file(source, config, encoding, ids.get(str(source)))
+            except PipelineError as exc:
+                if strict:
+                    raise
+                yield Skipped.of(source, exc)
+
+    for batch in body_batches(segmented()):
+        labelled = iter(label_documents(
+            bundle, [d for d in batch if isinstance(d, SegmentedDocument)], config))
+        yield from (item if isinstance(item, Skipped) else next(labelled) for item in batch)
 
 
 def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:

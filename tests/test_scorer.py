@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import opencc
 import pytest
-from conftest import ROOT, SEED, corpus_config
+from conftest import HELDOUT, ROOT, SEED, corpus_config
 
 from pipeline.corpus import paragraph_record
 from pipeline.errors import ModelError
 from pipeline.label import annotate
-from pipeline.model import build_pipeline, load_bundle
+from pipeline.model import Bundle, build_pipeline, load_bundle
 from pipeline.reading import read_document
 from pipeline.scorer import Scorer
-from pipeline.stages import _pipeline_for, segment_document
+from pipeline.stages import _pipeline_for, label_document, label_documents, segment_document
 from pipeline.text import Tokenizer, fold_width, read_word_list
 
 
@@ -135,6 +135,26 @@ def test_the_rest_of_the_section_moves_a_paragraph_and_shows_in_its_evidence(
     assert labels[0]["evidence"][0] == labels[3]["evidence"][0] == "context:section"
     assert "context:section" not in labels[6]["evidence"]  # alone: no section to lean on
     np.testing.assert_allclose(scores.proba, pipe.predict_proba(records), rtol=0, atol=1e-9)
+
+
+def test_documents_scored_together_get_the_labels_they_get_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # classify scores many documents in one call. No paragraph's scores or evidence may depend
+    # on what was scored with it: not even when two documents share an id (their sections share
+    # keys), and not on how many paragraphs the call had (evidence's sort key).
+    from pipeline import label
+
+    config = corpus_config(tmp_path, **VARIANTS["section_actors_title"])
+    train = [{**r, "section": r.get("report")} for r in _written(400)]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    bundle = Bundle(Scorer.from_pipeline(pipe), {"themes": list(config.themes)}, tmp_path)
+    seed = segment_document(read_document(SEED), config)
+    heldout = segment_document(read_document(sorted(HELDOUT.glob("*.txt"))[0]), config)
+    alone = [label_document(bundle, d, config) for d in (seed, heldout)]
+    assert any("context:section" in p.get("evidence", ()) for p in alone[0]["paragraphs"])
+    assert label_documents(bundle, [seed, heldout, seed], config) == [*alone, alone[0]]
+    monkeypatch.setattr(label, "ROW_BITS", 1)  # too few bits for the key: the exact sort
+    assert label_documents(bundle, [seed, heldout], config) == alone
 
 
 def test_the_check_refuses_a_scorer_of_another_model(tmp_path: Path) -> None:
