@@ -131,6 +131,25 @@ SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cach
 # The keys each kind's entries have: an entry without them is damaged, and counts as missing.
 _FIELDS = {SEGMENTS: ("id", "source", "encoding", "paragraphs"), SKIPPED: ("source", "error"),
            LABELLED: ("id", "source", "encoding", "paragraphs")}
+# What each paragraph of an entry holds: a field missing or of another type is damage too.
+_TEXT = (str, type(None))
+_PARAGRAPH = {"id": str, "index": int, "kind": str, "start": int, "end": int, "text": str,
+              "article": _TEXT, "article_title": _TEXT, "heading": _TEXT}
+_LABEL = {"label": str, "confidence": (int, float), "scores": dict, "evidence": list,
+          "needs_review": bool}  # in each body paragraph of a labelled document
+
+
+def _whole(kind: str, value: Any) -> bool:
+    """Whether a cached entry has every field its kind's entries have, in each paragraph too."""
+    if not isinstance(value, dict) or not all(f in value for f in _FIELDS[kind]):
+        return False
+    paragraphs = value.get("paragraphs", [])
+    fields = _PARAGRAPH | _LABEL if kind == LABELLED else _PARAGRAPH
+    return isinstance(paragraphs, list) and all(
+        isinstance(p, dict) and all(
+            isinstance(p.get(name), types) for name, types in fields.items()
+            if p.get("kind") == "body" or name not in _LABEL)
+        for p in paragraphs)
 
 
 class Cache:
@@ -149,11 +168,7 @@ class Cache:
             value = json.loads(self.path(kind, key).read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(value, dict) or not all(f in value for f in _FIELDS[kind]):
-            return None
-        if "paragraphs" in value and not isinstance(value["paragraphs"], list):
-            return None
-        return value
+        return value if _whole(kind, value) else None
 
     def has(self, kind: str, key: str) -> bool:
         """Whether a cached artefact is there and reads (it is parsed and let go: the planners

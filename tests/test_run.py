@@ -261,10 +261,17 @@ def test_status_predicts_run_when_outputs_caches_or_settings_change(ran: Path) -
     _predicts(config, *fresh, ("classify", False, "the output is missing"))
     out.write_text(out.read_text("utf-8").replace("leadership", "medical"), "utf-8")
     _predicts(config, *fresh, ("classify", False, "the output was changed"))
-    for damage in ("{", '{"id": "x"}'):  # not JSON, or not a labelled document
+    labelled = next((cache / "labelled").glob("*.json")).read_text("utf-8")
+    for damage in ("{", '{"id": "x"}',  # not JSON, or not a labelled document
+                   labelled.replace('"text":', '"texts":', 1),  # a paragraph without its text
+                   labelled.replace('"needs_review":', '"review":', 1)):  # or a label field
         for f in (cache / "labelled").glob("*.json"):
             f.write_text(damage, "utf-8")  # run cannot use it, so status must not either
         _predicts(config, *fresh, ("classify", False, "1 of 1 documents to label"))
+    for f in (cache / "segments").glob("*.json"):
+        f.write_text(f.read_text("utf-8").replace('"start":', '"begin":', 1), "utf-8")
+    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
+              ("train", True, ""), ("classify", True, ""))
     for f in (cache / "segments").glob("*.json"):
         f.unlink()  # segmented again, but the labelled document is still good
     _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
