@@ -132,8 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labelled", type=Path, metavar="LABELLED.json")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--limit", "-n", type=_count, default=50, metavar="N",
-                   help="at most N paragraphs (0: all)")
-    p.add_argument("--all", action="store_true", help="rank every body paragraph, not only flagged")
+                   help="at most N paragraphs (default: 50; 0: no limit)")
+    p.add_argument("--all", action="store_true",
+                   help="rank every body paragraph, not only the flagged ones (still at most N)")
     _common(p, config=False)
 
     p = sub.add_parser("report", help="a self-contained HTML report of a labelled output",
