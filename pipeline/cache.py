@@ -306,11 +306,15 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
     return plan
 
 
+REPLACED = "the model is missing, damaged, replaced or without figures"
+
+
 def train_why(config: Config, state: RunState, model_hash: str | None,
               force: bool = False) -> tuple[dict[str, str], str]:
     """The train stage's parts (see :func:`train_parts`) and why it must run, ``""`` if not.
 
-    ``model_hash`` is the current bundle's (None when there is none).
+    ``model_hash`` is the current bundle's (None when there is none, or it is damaged or has no
+    figures).
     """
     parts = train_parts(config)
     record = state.get("train")
@@ -323,7 +327,7 @@ def train_why(config: Config, state: RunState, model_hash: str | None,
     if stale:
         return parts, f"{', '.join(stale)} changed"
     if not model_hash or model_hash != record.get("model_hash"):
-        return parts, "the model is missing, damaged or was replaced"
+        return parts, REPLACED
     return parts, ""
 
 

@@ -579,16 +579,17 @@ def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
 
 
 def _model_hash(bundle_dir: Path) -> str | None:
-    """The bundle's model hash, or None when it is missing or any of its files is damaged."""
+    """The bundle's model hash, or None when it is missing, any of its files is damaged, or it
+    has no figures (``train --no-metrics`` made it: run's model has them)."""
     from pipeline.model import MODEL_FILE, check_file, read_meta
 
     try:
         meta = read_meta(bundle_dir)
         for name in meta["files"]:
             check_file(bundle_dir, meta, name)
-        return str(meta["files"][MODEL_FILE]["sha256"])
     except PipelineError:
         return None
+    return str(meta["files"][MODEL_FILE]["sha256"]) if "metrics" in meta else None
 
 
 def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:

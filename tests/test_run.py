@@ -14,8 +14,9 @@ import pytest
 from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 
 from pipeline import cache, parallel, stages
+from pipeline.cache import REPLACED
 from pipeline.config import Config, parse_config
-from pipeline.stages import classify, run, status
+from pipeline.stages import classify, run, status, train
 
 
 def make_config(tmp: Path, **model: object):
@@ -84,13 +85,17 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     run(config)
     shutil.rmtree(config.bundle_dir.resolve())
     config.bundle_dir.unlink()
-    assert ("train", False, "the model is missing, damaged or was replaced") in status(config)
-    assert run(config).steps[1] == "train: trained (the model is missing, damaged or was replaced)"
+    assert ("train", False, REPLACED) in status(config)
+    assert run(config).steps[1] == f"train: trained ({REPLACED})"
     with (config.bundle_dir / "scorer.pkl").open("ab") as fh:  # damaged: classify would refuse it
         fh.write(b"x")
-    assert ("train", False, "the model is missing, damaged or was replaced") in status(config)
-    assert run(config).steps[1] == "train: trained (the model is missing, damaged or was replaced)"
+    assert ("train", False, REPLACED) in status(config)
+    assert run(config).steps[1] == f"train: trained ({REPLACED})"
     assert run(config).steps == UP_TO_DATE
+    train(config, with_metrics=False)  # the same model, but without the figures run records
+    assert ("train", False, REPLACED) in status(config)
+    assert run(config).steps[1] == f"train: trained ({REPLACED})"
+    assert "metrics" in json.loads((config.bundle_dir / "model.json").read_text("utf-8"))
 
 
 # The start of a PNG file: what a scan saved as .txt by mistake looks like.
