@@ -421,6 +421,20 @@ def check_file(bundle_dir: Path, meta: dict[str, Any], name: str) -> None:
         )
 
 
+def check_size(bundle_dir: Path, meta: dict[str, Any], name: str) -> None:
+    """Raise :class:`ModelError` unless the bundle's file ``name`` is there with the size
+    ``model.json`` gives it: a quick check of a file that is not read now."""
+    path = Path(bundle_dir) / name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ModelError(f"{path}: missing from the bundle") from None
+    expected = meta["files"][name].get("bytes")
+    if expected is not None and size != expected:
+        raise ModelError(f"{path}: {size} bytes, {META_FILE} says {expected} (truncated or "
+                         "changed); not loading the bundle")
+
+
 def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
     """Unpickle one file of a bundle after checking its hash against ``model.json``."""
     check_file(bundle_dir, meta, name)
@@ -433,7 +447,9 @@ def _unpickle(bundle_dir: Path, meta: dict[str, Any], name: str) -> Any:
 
 
 def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> Bundle:
-    """Load a bundle's scorer after checking it: metadata, file hash, label set."""
+    """Load a bundle's scorer after checking it: metadata, label set, the scorer's hash, and the
+    other files' presence and size (``model.pkl``, whose hash the output names, is read only by
+    training and evaluation: hashing it would add a tenth of a second to every start)."""
     from pipeline.scorer import Scorer
 
     bundle_dir = Path(bundle_dir)
@@ -442,6 +458,9 @@ def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> 
         raise ModelError(
             f"{bundle_dir}: made for themes {meta['themes']}, but the config names {list(themes)}"
         )
+    for name in meta["files"]:
+        if name != SCORER_FILE:
+            check_size(bundle_dir, meta, name)
     scorer = _unpickle(bundle_dir, meta, SCORER_FILE)
     if not isinstance(scorer, Scorer):
         raise ModelError(f"{bundle_dir / SCORER_FILE}: does not hold a scorer")

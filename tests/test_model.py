@@ -140,6 +140,20 @@ def test_a_truncated_model_file_is_refused(trained, tmp_path: Path) -> None:
         load_bundle(target)
 
 
+def test_a_missing_or_truncated_model_pkl_stops_classify(trained, tmp_path: Path) -> None:
+    # classify reads only scorer.pkl, but its output names model.pkl's hash: a bundle whose
+    # model.pkl is gone or cut short is refused, not used.
+    target = _copy(trained[1], tmp_path)
+    data = (target / "model.pkl").read_bytes()
+    (target / "model.pkl").write_bytes(data[:1000])
+    with pytest.raises(ModelError, match=r"model\.pkl: 1000 bytes, model\.json says \d+ "
+                                         r"\(truncated or changed\)"):
+        load_bundle(target)
+    (target / "model.pkl").unlink()
+    with pytest.raises(ModelError, match=r"model\.pkl: missing from the bundle"):
+        load_bundle(target)
+
+
 def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="pipeline train"):
         load_bundle(tmp_path / "nothing")
