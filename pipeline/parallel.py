@@ -245,7 +245,8 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         from distributed import Client
     except ImportError:
         raise PipelineError(
-            "the dask backend needs the optional extra: pip install 'paragraph-themes[dask]'"
+            "the dask backend needs the optional extra: pip install '.[dask]' in the project's "
+            "folder"
         ) from None
     address = config.classify.scheduler
     if not address:
