@@ -133,11 +133,12 @@ def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
 class Labels(dict[str, dict[str, str]]):
     """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}, each document's
     keys in the order they were last set; ``where[document]`` is the first ``file:line`` that
-    labels it (for messages)."""
+    labels it and ``at[document, key]`` the ``file:line`` of the label in use (for messages)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.where: dict[str, str] = {}
+        self.at: dict[tuple[str, str], str] = {}
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
@@ -148,7 +149,6 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     names both places.
     """
     labels = Labels()
-    where: dict[tuple[str, str], str] = {}
     for path in _jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             theme = obj.get("theme")
@@ -167,18 +167,19 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
                 log.warning("%s:%d: %s %s labelled %s here and %s at %s; using %s", path, number,
-                            document, key, theme, earlier, where[document, key], theme)
+                            document, key, theme, earlier, labels.at[document, key], theme)
             labels[document].pop(key, None)  # keys keep the order they were last set in
             labels[document][key] = theme
-            where[document, key] = f"{path}:{number}"
+            labels.at[document, key] = f"{path}:{number}"
             labels.where.setdefault(document, f"{path}:{number}")
     return labels
 
 
 def labelled_examples(
     doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str]
-) -> tuple[list[Example], int]:
-    """The labelled body paragraphs of one document, and how many labels matched nothing.
+) -> tuple[list[Example], list[str]]:
+    """The labelled body paragraphs of one document, and the keys of the labels that matched
+    nothing.
 
     A paragraph labelled both by its sha1 and by its index takes the label set last (see
     :func:`load_labels`), with a warning when the two differ.
@@ -200,7 +201,7 @@ def labelled_examples(
                         labels[key])
         examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],
                                 f"{doc_id}:{p.article}", written=False))
-    return examples, len(set(labels) - used)
+    return examples, [key for key in labels if key not in used]
 
 
 def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:

@@ -141,11 +141,12 @@ def labelled_documents(
         segmented = segment_file(path, config)
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:
-            log.warning("%s: %d label(s) match no body paragraph (labels of %r from %s): no "
-                        "body paragraph has their sha1 or index (see 'pipeline segment')",
-                        path, missing, doc_id, labels.where[doc_id])
+            places = [labels.at[doc_id, key] for key in missing]
+            log.warning("%s: %d label(s) match no body paragraph (%s%s): no body paragraph has "
+                        "their sha1 or index (see 'pipeline segment')", path, len(missing),
+                        ", ".join(places[:3]), ", …" if len(places) > 3 else "")
         examples.extend(found)
-        unmatched += missing
+        unmatched += len(missing)
     for doc_id in labels.keys() - set(ids):
         log.warning("%s: labels of a document %r, which is not among the documents (%s)",
                     labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)))

@@ -82,13 +82,16 @@ def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, capl
     (labels / "a.jsonl").write_text(json.dumps(first) + "\n", "utf-8")
     (labels / "b.jsonl").write_text(  # a correction by index, and a typo in a document id
         json.dumps({"document": "r", "index": 0, "theme": "grassroots"}) + "\n"
-        + json.dumps({"document": "rr", "index": 1, "theme": "medical"}) + "\n", "utf-8")
+        + json.dumps({"document": "rr", "index": 1, "theme": "medical"}) + "\n"
+        + json.dumps({"document": "r", "sha1": "0123456789ab", "theme": "medical"}) + "\n",
+        "utf-8")  # and a label that matches no paragraph of 'r'
     with caplog.at_level("WARNING"):
         examples, unmatched, ids = labelled_documents([docs], [labels], Config())
     assert ids == ["r"] and [e.theme for e in examples] == ["grassroots"]
-    assert unmatched == 1  # the label of 'rr'; both labels of paragraph 0 matched
-    corrected, missing = caplog.messages
+    assert unmatched == 2  # the label of 'rr' and the bad sha1; both of paragraph 0 matched
+    corrected, no_paragraph, missing = caplog.messages
     assert "paragraph 0 is labelled leadership by its sha1 and grassroots by its index" in corrected
+    assert f"1 label(s) match no body paragraph ({labels / 'b.jsonl'}:3)" in no_paragraph
     assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
 
 
