@@ -369,7 +369,8 @@ def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
     """Files, folders and ``-`` expanded to the files to label, each once; an error when a named
     path does not exist or there is no file at all.
 
-    Expanding an already-expanded list gives it back unchanged.
+    Expanding an already-expanded list gives it back unchanged. What a folder expanded to is
+    logged (a list of files that expands to itself is not logged again).
     """
     for path in inputs:
         if str(path) != "-" and not Path(path).exists():
@@ -377,7 +378,8 @@ def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
     sources = find_documents(list(inputs))
     if not sources:
         raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
-    log.info("%d files to read in %s", len(sources), ", ".join(map(str, inputs)))
+    if list(map(str, sources)) != list(map(str, inputs)):
+        log.info("%s to read in %s", plural(len(sources), "file"), ", ".join(map(str, inputs)))
     return sources
 
 

@@ -224,3 +224,14 @@ def test_paths_in_a_config_are_relative_to_it(tmp_path: Path) -> None:
 
 def test_corpus_config_helper_builds_valid_configs(tmp_path: Path) -> None:
     assert corpus_config(tmp_path).model.dir == tmp_path / "models"
+
+
+def test_a_folder_is_logged_as_the_files_it_holds_once(tmp_path: Path, caplog) -> None:
+    from pipeline.stages import input_files
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("醫院救治患者。", "utf-8")
+    with caplog.at_level("INFO", logger="pipeline"):
+        files = input_files([tmp_path])
+        assert input_files(files) == files  # classify expands what the command line expanded
+    assert caplog.messages == [f"2 files to read in {tmp_path}"]
