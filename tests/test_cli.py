@@ -103,6 +103,12 @@ def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_pat
     assert sum(p["kind"] == "body" for p in doc["paragraphs"]) == 102
     meta = json.loads((bundle / "model.json").read_text("utf-8"))
     assert data["model"]["hash"] == meta["files"]["model.pkl"]["sha256"]
+    # The schema holds the contract: label fields on body paragraphs only.
+    body = next(p for p in doc["paragraphs"] if p["kind"] == "body")
+    heading = next(p for p in doc["paragraphs"] if p["kind"] == "heading")
+    for name in ("label", "confidence", "scores", "evidence", "needs_review"):
+        assert not validator().is_valid({**data, "documents": [{**doc, "paragraphs": [
+            {**heading, name: body[name]}]}]}), name
 
 
 def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> None:
