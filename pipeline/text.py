@@ -46,6 +46,18 @@ def _jieba_pieces(run: str) -> list[str]:
     return [piece for piece in _JIEBA_SKIP.split(run) if piece]
 
 
+# The words of jieba's dictionary that are such runs and that _jieba_pieces would cut: jieba keeps
+# them whole (its route takes dictionary words before the HMM segmenter sees anything), as rjieba
+# does. tests/test_features.py keeps this list in step with jieba's dict.txt.
+DICTIONARY_RUNS = frozenset({"AT&T", "C#", "C++", "c#", "c++"})
+
+
+@lru_cache(maxsize=8)
+def _whole_runs(user_words: tuple[str, ...]) -> frozenset[str]:
+    """The runs both tokenizers keep whole: dictionary words, the user's words among them."""
+    return DICTIONARY_RUNS | {word for word, _ in _user_entries(user_words)}
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII (！ to ～) and the ideographic space to their half-width forms.
 
@@ -289,12 +301,17 @@ class Tokenizer:
         if self.backend != "rjieba":
             return seg.lcut(normalized, HMM=self.hmm)
         tokens = seg.cut(normalized, self.hmm)
-        # Most joined runs are decimals (0.0, 0.0%), which jieba keeps whole too: only a text with
-        # a run it would split needs a pass over the tokens (rjieba may cut a run in parts).
-        if all(_jieba_pieces(run) == [run] for run in set(_JOINED.findall(normalized))):
+        # Most joined runs are decimals (0.0, 0.0%) or dictionary words (c++), which jieba keeps
+        # whole too: only a text with a run it would split needs a pass over the tokens (rjieba
+        # may cut a run in parts). Whether a token is split depends on the token alone, never on
+        # the rest of the text.
+        whole = _whole_runs(self.user_words)
+        if all(run in whole or _jieba_pieces(run) == [run]
+               for run in set(_JOINED.findall(normalized))):
             return tokens
         split = {t: pieces for t in set(tokens)
-                 if len(t) > 1 and _ASCII_RUN.fullmatch(t) and (pieces := _jieba_pieces(t)) != [t]}
+                 if len(t) > 1 and t not in whole and _ASCII_RUN.fullmatch(t)
+                 and (pieces := _jieba_pieces(t)) != [t]}
         out: list[str] = []
         for token in tokens:
             if token in split:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import opencc
 import pytest
@@ -50,6 +51,35 @@ def test_rjieba_gives_jieba_tokens_on_the_corpus(seed_body: list[str],
         fast = Tokenizer(backend="rjieba", user_words=words)
         differ = [t for t in texts if reference(t) != fast(t)]
         assert differ == [], differ[:3]
+
+
+def test_dictionary_runs_are_the_ones_of_jiebas_dictionary() -> None:
+    import jieba
+
+    from pipeline.text import _ASCII_RUN, DICTIONARY_RUNS, _jieba_pieces
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    words = (line.split(" ")[0] for line in path.read_text("utf-8").splitlines())
+    cut = {w for w in words if len(w) > 1 and _ASCII_RUN.fullmatch(w.lower())
+           and _jieba_pieces(w.lower()) != [w.lower()]}
+    assert cut == DICTIONARY_RUNS
+
+
+def test_a_run_is_cut_as_jieba_cuts_it_whatever_else_is_in_the_text() -> None:
+    # rjieba keeps runs like covid-19 whole and jieba cuts them; dictionary words like c++ stay
+    # whole in both. Whether a token is cut must not depend on the other texts of a batch.
+    texts = ["社區網格員用C++和c#開發的小程序登記", "新冠肺炎(COVID-19)疫情", "AT&T公司捐贈",
+             "訪問www.gov.cn網站", "我的c++程序"]
+    reference = Tokenizer(backend="jieba")
+    fast = Tokenizer(backend="rjieba")
+    alone = [fast(t) for t in texts]
+    assert alone == [reference(t) for t in texts]
+    assert "c++" in alone[0] and "c#" in alone[0] and "c++" in alone[4]
+    assert "covid" in alone[1] and "covid-0" not in alone[1]
+    batch: list[list[str]] = [[]]
+    for token in fast.cut_many_raw(texts):  # one call for all: a "\n" between texts
+        batch.append([]) if token == "\n" else batch[-1].append(token)
+    assert batch == [fast.cut_raw(fast.normalizer(t)) for t in texts]
 
 
 def test_normalizer_folds_width_script_and_numbers() -> None:
