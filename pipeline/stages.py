@@ -263,7 +263,7 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
 
 
 # ----------------------------------------------------------------------------- classify
-SCORE_BATCH = 500  # body paragraphs scored in one call (documents are never split)
+SCORE_BATCH = 500  # paragraphs held and scored in one call (documents are never split)
 
 
 def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument],
@@ -297,21 +297,22 @@ def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config)
     return label_documents(bundle, [segmented], config)[0]
 
 
-def body_batches(items: Iterable[Any], limit: int = SCORE_BATCH) -> Iterator[list[Any]]:
-    """Consecutive items in lists of about ``limit`` body paragraphs: an item's count is that of
-    its :class:`SegmentedDocument` (the item itself, or the last of a tuple; anything else
-    counts 0). A list ends at the first item that reaches the limit, so none is split.
+def paragraph_batches(items: Iterable[Any], limit: int = SCORE_BATCH) -> Iterator[list[Any]]:
+    """Consecutive items in lists of about ``limit`` paragraphs: an item counts the paragraphs
+    of its :class:`SegmentedDocument` (the item itself, or the last of a tuple), and at least 1
+    (a skipped file, an empty document), so a list never holds much more than ``limit``. A list
+    ends at the item that reaches the limit, so no document is split.
 
-    >>> [len(b) for b in body_batches([Skipped("a", "?")] * 3, limit=2)]
-    [3]
+    >>> [len(b) for b in paragraph_batches([Skipped("a", "?")] * 5, limit=2)]
+    [2, 2, 1]
     """
     batch: list[Any] = []
     count = 0
     for item in items:
         batch.append(item)
         document = item[-1] if isinstance(item, tuple) else item
-        if isinstance(document, SegmentedDocument):
-            count += sum(p.kind == "body" for p in document.paragraphs)
+        count += max(1, len(document.paragraphs) if isinstance(document, SegmentedDocument)
+                     else 0)
         if count >= limit:
             yield batch
             batch, count = [], 0
@@ -343,11 +344,11 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
 
     With ``strict`` the first bad file raises its error instead. ``ids`` gives the documents
     whose id is not their file name (see :func:`document_ids`). Documents are scored together,
-    about :data:`SCORE_BATCH` body paragraphs at a time (see :func:`label_documents`).
+    about :data:`SCORE_BATCH` paragraphs at a time (see :func:`label_documents`).
     """
     ids = ids or {}
 
-    def segmented() -> Iterator[SegmentedDocument | Skipped]:
+    def segmented() -> Iterator[SegmentedDocument | Skipped | PipelineError]:
         for source in sources:
             try:
                 if isinstance(source, Document):
@@ -355,14 +356,18 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
                 else:
                     yield segment_file(source, config, encoding, ids.get(str(source)))
             except PipelineError as exc:
-                if strict:
-                    raise
+                if strict:  # raised below, once the documents before it have gone out
+                    yield exc
+                    return
                 yield Skipped.of(source, exc)
 
-    for batch in body_batches(segmented()):
+    for batch in paragraph_batches(segmented()):
         labelled = iter(label_documents(
             bundle, [d for d in batch if isinstance(d, SegmentedDocument)], config))
-        yield from (item if isinstance(item, Skipped) else next(labelled) for item in batch)
+        for item in batch:
+            if isinstance(item, PipelineError):
+                raise item
+            yield item if isinstance(item, Skipped) else next(labelled)
 
 
 def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +13,21 @@ import opencc
 import pytest
 from conftest import HELDOUT, ROOT, SEED, corpus_config
 
+from pipeline.config import Config
 from pipeline.corpus import paragraph_record
-from pipeline.errors import ModelError
+from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, load_bundle
-from pipeline.reading import read_document
+from pipeline.reading import Document, read_document
 from pipeline.scorer import Scorer
-from pipeline.stages import _pipeline_for, label_document, label_documents, segment_document
+from pipeline.stages import (
+    SCORE_BATCH,
+    _pipeline_for,
+    label_document,
+    label_documents,
+    label_sources,
+    segment_document,
+)
 from pipeline.text import Tokenizer, fold_width, read_word_list
 
 
@@ -137,17 +146,25 @@ def test_the_rest_of_the_section_moves_a_paragraph_and_shows_in_its_evidence(
     np.testing.assert_allclose(scores.proba, pipe.predict_proba(records), rtol=0, atol=1e-9)
 
 
+@pytest.fixture(scope="module")
+def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, Bundle]:
+    """A real model with section context, sentence actors and titles, fitted on 400 written
+    paragraphs (a second or two), as a bundle classify can use."""
+    tmp = tmp_path_factory.mktemp("small")
+    config = corpus_config(tmp, **VARIANTS["section_actors_title"])
+    train = [{**r, "section": r.get("report")} for r in _written(400)]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    return config, Bundle(Scorer.from_pipeline(pipe), {"themes": list(config.themes)}, tmp)
+
+
 def test_documents_scored_together_get_the_labels_they_get_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
     # classify scores many documents in one call. No paragraph's scores or evidence may depend
     # on what was scored with it: not even when two documents share an id (their sections share
     # keys), and not on how many paragraphs the call had (evidence's sort key).
     from pipeline import label
 
-    config = corpus_config(tmp_path, **VARIANTS["section_actors_title"])
-    train = [{**r, "section": r.get("report")} for r in _written(400)]
-    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
-    bundle = Bundle(Scorer.from_pipeline(pipe), {"themes": list(config.themes)}, tmp_path)
+    config, bundle = small_bundle
     seed = segment_document(read_document(SEED), config)
     heldout = segment_document(read_document(sorted(HELDOUT.glob("*.txt"))[0]), config)
     alone = [label_document(bundle, d, config) for d in (seed, heldout)]
@@ -155,6 +172,41 @@ def test_documents_scored_together_get_the_labels_they_get_alone(
     assert label_documents(bundle, [seed, heldout, seed], config) == [*alone, alone[0]]
     monkeypatch.setattr(label, "ROW_BITS", 1)  # too few bits for the key: the exact sort
     assert label_documents(bundle, [seed, heldout], config) == alone
+
+
+def test_strict_labels_what_comes_before_the_bad_file(small_bundle: tuple[Config, Bundle],
+                                                      tmp_path: Path) -> None:
+    # On standard output, what was labelled before the error has already gone out: the documents
+    # held for a batch must go out before the error is raised.
+    config, bundle = small_bundle
+    good = [tmp_path / f"{name}.txt" for name in ("a", "b", "d")]
+    for path in good:
+        path.write_text(SEED.read_text("utf-8")[:2000], "utf-8")
+    bad = tmp_path / "c.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    got = []
+    with pytest.raises(InputError, match="PNG"):
+        for item in label_sources(bundle, [*good[:2], bad, good[2]], config, strict=True):
+            got.append(item["id"])
+    assert got == ["a", "b"]
+
+
+def test_documents_without_body_paragraphs_do_not_pile_up(
+        small_bundle: tuple[Config, Bundle]) -> None:
+    # A batch closes on paragraphs of any kind, so a stream of documents with no body paragraph
+    # is labelled and let go as it comes, not held to the end.
+    config, bundle = small_bundle
+    pulled = 0
+
+    def headings_only() -> Iterator[Document]:
+        nonlocal pulled
+        for i in range(100_000):
+            pulled += 1
+            yield Document(f"d{i}", f"d{i}.txt", "utf-8", "疫情防控\n社區網格員\n")
+
+    first = next(label_sources(bundle, headings_only(), config))
+    assert first["id"] == "d0" and all("label" not in p for p in first["paragraphs"])
+    assert pulled <= SCORE_BATCH
 
 
 def test_the_check_refuses_a_scorer_of_another_model(tmp_path: Path) -> None:
