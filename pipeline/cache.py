@@ -31,6 +31,7 @@ from typing import Any
 from pipeline.config import Config, config_hash
 from pipeline.errors import plural
 from pipeline.output import atomic_write, remove_stale_temporaries
+from pipeline.segment import KINDS
 
 STATE_FILE = "run-state.json"
 CACHE_DIR = ".cache"
@@ -128,28 +129,57 @@ def label_key(segment: str, model_hash: str, config: Config) -> str:
 
 
 SEGMENTS, SKIPPED, LABELLED = "segments", "skipped", "labelled"  # kinds of cached artefacts
-# The keys each kind's entries have: an entry without them is damaged, and counts as missing.
-_FIELDS = {SEGMENTS: ("id", "source", "encoding", "paragraphs"), SKIPPED: ("source", "error"),
-           LABELLED: ("id", "source", "encoding", "paragraphs")}
-# What each paragraph of an entry holds: a field missing or of another type is damage too.
-_TEXT = (str, type(None))
-_PARAGRAPH = {"id": str, "index": int, "kind": str, "start": int, "end": int, "text": str,
-              "article": _TEXT, "article_title": _TEXT, "heading": _TEXT}
-_LABEL = {"label": str, "confidence": (int, float), "scores": dict, "evidence": list,
-          "needs_review": bool}  # in each body paragraph of a labelled document
+
+
+def _count(v: Any) -> bool:
+    return type(v) is int and 0 <= v < 2**53  # not a bool; what JSON writers carry exactly
+
+
+def _share(v: Any) -> bool:
+    return type(v) in (int, float) and 0.0 <= v <= 1.0  # not a bool, not NaN
+
+
+def _text(v: Any) -> bool:
+    return type(v) is str
+
+
+def _optional_text(v: Any) -> bool:
+    return v is None or type(v) is str
+
+
+# What an entry of each kind holds, and what each paragraph of it holds: exactly these fields,
+# each passing its check. Anything else (a field missing, added or of another type) is damage,
+# and the entry counts as missing: run makes it again rather than fail on it or write it out.
+_ENTRY = {SEGMENTS: {"id": _text, "source": _text, "encoding": _text, "paragraphs": None},
+          SKIPPED: {"source": _text, "error": _text},
+          LABELLED: {"id": _text, "source": _text, "encoding": _text, "paragraphs": None}}
+_PARAGRAPH = {"id": _text, "index": _count, "kind": KINDS.__contains__, "start": _count,
+              "end": _count, "text": _text, "article": _optional_text,
+              "article_title": _optional_text, "heading": _optional_text}
+_LABEL = {"label": _text, "confidence": _share,
+          "scores": lambda v: type(v) is dict and all(map(_share, v.values())),
+          "evidence": lambda v: type(v) is list and all(map(_text, v)),
+          "needs_review": lambda v: type(v) is bool}
+_BODY = _PARAGRAPH | _LABEL  # a body paragraph of a labelled document
+
+
+def _has(fields: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` is a dict of exactly ``fields`` whose checks (None: any) pass."""
+    return (type(value) is dict and value.keys() == fields.keys()
+            and all(check is None or check(value[name]) for name, check in fields.items()))
 
 
 def _whole(kind: str, value: Any) -> bool:
-    """Whether a cached entry has every field its kind's entries have, in each paragraph too."""
-    if not isinstance(value, dict) or not all(f in value for f in _FIELDS[kind]):
+    """Whether a cached entry is as this release writes entries of its kind (see ``_ENTRY``)."""
+    if not _has(_ENTRY[kind], value):
         return False
     paragraphs = value.get("paragraphs", [])
-    fields = _PARAGRAPH | _LABEL if kind == LABELLED else _PARAGRAPH
-    return isinstance(paragraphs, list) and all(
-        isinstance(p, dict) and all(
-            isinstance(p.get(name), types) for name, types in fields.items()
-            if p.get("kind") == "body" or name not in _LABEL)
-        for p in paragraphs)
+    if type(paragraphs) is not list:
+        return False
+    if kind == SEGMENTS:
+        return all(_has(_PARAGRAPH, p) for p in paragraphs)
+    return all(_has(_BODY if type(p) is dict and p.get("kind") == "body" else _PARAGRAPH, p)
+               for p in paragraphs)
 
 
 class Cache:

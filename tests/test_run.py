@@ -16,7 +16,10 @@ from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 from pipeline import cache, parallel, stages
 from pipeline.cache import REPLACED
 from pipeline.config import Config, parse_config
+from pipeline.segment import Paragraph
 from pipeline.stages import classify, run, status, train
+
+PARAGRAPH = Paragraph.__dataclass_fields__
 
 
 def make_config(tmp: Path, **model: object):
@@ -288,6 +291,52 @@ def test_status_predicts_run_when_outputs_caches_or_settings_change(ran: Path) -
     relabel = ("classify", False, "config label changed: 1 of 1 documents to label")
     _predicts(strict, *fresh, relabel)
     _predicts(config, *fresh, relabel)
+
+
+def _damaged(entry: dict) -> list[dict]:
+    """Copies of a cached labelled document, each damaged in one way a hand or a disk might."""
+    body = next(i for i, p in enumerate(entry["paragraphs"]) if p["kind"] == "body")
+    other = next(i for i, p in enumerate(entry["paragraphs"]) if p["kind"] != "body")
+
+    def change(i: int, drop: tuple[str, ...] = (), **values: object) -> dict:
+        paragraphs = [dict(p) for p in entry["paragraphs"]]
+        for name in drop:
+            del paragraphs[i][name]
+        paragraphs[i].update(values)
+        return {**entry, "paragraphs": paragraphs}
+
+    return [
+        {**entry, "id": None}, {**entry, "source": 5}, {**entry, "note": 1},
+        {**entry, "paragraphs": {}}, change(body, drop=("heading",)),
+        change(other, drop=("article",)), change(body, note=1), change(body, index=10**30),
+        change(body, index=True), change(body, start=-1), change(body, kind="banana"),
+        change(body, text=7), change(body, confidence=float("nan")), change(body, confidence=5),
+        change(body, confidence=True), change(body, scores=[]),
+        change(body, scores={"medical": "x"}), change(body, evidence=[1, None]),
+        change(body, needs_review=0), change(other, label="medical"),
+        change(other, evidence=["x"]),
+    ]
+
+
+def test_every_damaged_cache_entry_counts_as_missing(ran: Path) -> None:
+    folder = ran / "out" / ".cache"
+    store = cache.Cache(folder)
+    key = next((folder / "labelled").glob("*.json")).stem
+    entry = store.load(cache.LABELLED, key)
+    assert entry is not None and entry["paragraphs"]
+    saved = store.path(cache.LABELLED, key).read_text("utf-8")
+    try:
+        for n, damaged in enumerate(_damaged(entry)):
+            store.store(cache.LABELLED, key, damaged)
+            assert store.load(cache.LABELLED, key) is None, n
+        segments = {**entry, "paragraphs": [{k: v for k, v in p.items() if k in PARAGRAPH}
+                                            for p in entry["paragraphs"]]}
+        assert cache._whole(cache.SEGMENTS, segments)
+        assert not cache._whole(cache.SEGMENTS, entry)  # label fields in a segmented document
+        assert not cache._whole(cache.SKIPPED, {"source": "x.txt", "error": None})
+    finally:
+        store.path(cache.LABELLED, key).write_text(saved, "utf-8")
+    assert store.load(cache.LABELLED, key) == entry
 
 
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
