@@ -19,9 +19,13 @@ from pipeline.model import load_bundle, read_meta
 
 
 def start(*args: str) -> subprocess.Popen:
+    """The command in a process of its own, with Ctrl-C's signal handled as at a terminal (a
+    test run started in the background without job control would hand it down ignored, and
+    Python then never raises KeyboardInterrupt)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for(condition, timeout: float = 120.0) -> None:
