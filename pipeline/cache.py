@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pipeline.config import Config, config_hash
 from pipeline.errors import plural
 from pipeline.output import atomic_write, remove_stale_temporaries
@@ -143,8 +145,12 @@ def _text(v: Any) -> bool:
     return type(v) is str
 
 
+def _words(v: Any) -> bool:
+    return _text(v) and v != ""
+
+
 def _optional_text(v: Any) -> bool:
-    return v is None or type(v) is str
+    return v is None or _text(v)
 
 
 # What an entry of each kind holds, and what each paragraph of it holds: exactly these fields,
@@ -154,19 +160,21 @@ _ENTRY = {SEGMENTS: {"id": _text, "source": _text, "encoding": _text, "paragraph
           SKIPPED: {"source": _text, "error": _text},
           LABELLED: {"id": _text, "source": _text, "encoding": _text, "paragraphs": None}}
 _PARAGRAPH = {"id": _text, "index": _count, "kind": KINDS.__contains__, "start": _count,
-              "end": _count, "text": _text, "article": _optional_text,
+              "end": _count, "text": _words, "article": _optional_text,
               "article_title": _optional_text, "heading": _optional_text}
-_LABEL = {"label": _text, "confidence": _share,
-          "scores": lambda v: type(v) is dict and all(map(_share, v.values())),
+_LABEL = {"label": _words, "confidence": _share,
+          "scores": lambda v: type(v) is dict and len(v) >= 2 and all(map(_share, v.values())),
           "evidence": lambda v: type(v) is list and all(map(_text, v)),
           "needs_review": lambda v: type(v) is bool}
 _BODY = _PARAGRAPH | _LABEL  # a body paragraph of a labelled document
 
 
 def _has(fields: Mapping[str, Any], value: Any) -> bool:
-    """Whether ``value`` is a dict of exactly ``fields`` whose checks (None: any) pass."""
+    """Whether ``value`` is a dict of exactly ``fields`` whose checks (None: any) pass, and, for
+    a paragraph, whose offsets span its text."""
     return (type(value) is dict and value.keys() == fields.keys()
-            and all(check is None or check(value[name]) for name, check in fields.items()))
+            and all(check is None or check(value[name]) for name, check in fields.items())
+            and ("text" not in fields or value["end"] - value["start"] == len(value["text"])))
 
 
 def _whole(kind: str, value: Any) -> bool:
@@ -195,8 +203,10 @@ class Cache:
     def load(self, kind: str, key: str) -> Any | None:
         """A cached artefact, or None when missing, unreadable or damaged."""
         try:
-            value = json.loads(self.path(kind, key).read_text("utf-8"))
-        except (OSError, ValueError):
+            # orjson also refuses what could not be written out again (a lone surrogate, NaN)
+            # and nesting past 1,024 levels; and it reads faster than json.
+            value = orjson.loads(self.path(kind, key).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
             return None
         return value if _whole(kind, value) else None
 
@@ -253,7 +263,7 @@ class RunState:
         whatever is not of that shape (a damaged or hand-edited file) counts as not recorded."""
         try:
             data = _mapping(json.loads(self.path.read_text("utf-8")))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             data = {}
         outputs = {name: {stage: _mapping(record) for stage, record in stages.items()}
                    for name, stages in _mapping(data.get("outputs")).items()

@@ -314,7 +314,9 @@ def _damaged(entry: dict) -> list[dict]:
         change(body, confidence=True), change(body, scores=[]),
         change(body, scores={"medical": "x"}), change(body, evidence=[1, None]),
         change(body, needs_review=0), change(other, label="medical"),
-        change(other, evidence=["x"]),
+        change(other, evidence=["x"]), change(body, end=0), change(body, text=""),
+        change(body, start=50, end=10), change(body, text="\ud800"), change(body, label=""),
+        change(body, scores={"medical": 0.5}),
     ]
 
 
@@ -327,8 +329,10 @@ def test_every_damaged_cache_entry_counts_as_missing(ran: Path) -> None:
     saved = store.path(cache.LABELLED, key).read_text("utf-8")
     try:
         for n, damaged in enumerate(_damaged(entry)):
-            store.store(cache.LABELLED, key, damaged)
+            store.path(cache.LABELLED, key).write_text(json.dumps(damaged), "utf-8")
             assert store.load(cache.LABELLED, key) is None, n
+        store.path(cache.LABELLED, key).write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+        assert store.load(cache.LABELLED, key) is None  # nested too deep for the parser
         segments = {**entry, "paragraphs": [{k: v for k, v in p.items() if k in PARAGRAPH}
                                             for p in entry["paragraphs"]]}
         assert cache._whole(cache.SEGMENTS, segments)
