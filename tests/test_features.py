@@ -69,7 +69,9 @@ def test_a_run_is_cut_as_jieba_cuts_it_whatever_else_is_in_the_text() -> None:
     # rjieba keeps runs like covid-19 whole and jieba cuts them; dictionary words like c++ stay
     # whole in both. Whether a token is cut must not depend on the other texts of a batch.
     texts = ["社區網格員用C++和c#開發的小程序登記", "新冠肺炎(COVID-19)疫情", "AT&T公司捐贈",
-             "訪問www.gov.cn網站", "我的c++程序"]
+             "訪問www.gov.cn網站", "我的c++程序",
+             # ideographs beyond jieba's range of Chinese (extension A, B, compatibility)
+             "a-㗎", "冇-𠮶", "www.𠮶", "第5.𠮶", "&㐀", "﨑-", "佢哋喺𠮶度排隊,醫院-㗎好"]
     reference = Tokenizer(backend="jieba")
     fast = Tokenizer(backend="rjieba")
     alone = [fast(t) for t in texts]
