@@ -346,15 +346,15 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
     return plan
 
 
-REPLACED = "the model is missing, damaged, replaced or without figures"
+REPLACED = "the model is missing, damaged or was replaced"
 
 
-def train_why(config: Config, state: RunState, model_hash: str | None,
+def train_why(config: Config, state: RunState, bundle_hash: str | None,
               force: bool = False) -> tuple[dict[str, str], str]:
     """The train stage's parts (see :func:`train_parts`) and why it must run, ``""`` if not.
 
-    ``model_hash`` is the current bundle's (None when there is none, or it is damaged or has no
-    figures).
+    ``bundle_hash`` identifies the current bundle (None when there is none or it is damaged); a
+    bundle that ``run`` did not train, ``train --no-metrics`` for one, has another.
     """
     parts = train_parts(config)
     record = state.get("train")
@@ -366,7 +366,7 @@ def train_why(config: Config, state: RunState, model_hash: str | None,
         return parts, "never run"
     if stale:
         return parts, f"{', '.join(stale)} changed"
-    if not model_hash or model_hash != record.get("model_hash"):
+    if not bundle_hash or bundle_hash != record.get("bundle_hash"):
         return parts, REPLACED
     return parts, ""
 

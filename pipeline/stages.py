@@ -586,10 +586,12 @@ def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
     return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
 
 
-def _model_hash(bundle_dir: Path) -> str | None:
-    """The bundle's model hash, or None when it is missing, any of its files is damaged, or it
-    has no figures (``train --no-metrics`` made it: run's model has them)."""
-    from pipeline.model import MODEL_FILE, check_file, read_meta
+def _bundle_hash(bundle_dir: Path) -> str | None:
+    """A hash of the bundle's ``model.json`` (which names each file's hash, the figures and when
+    it was trained), or None when the bundle is missing or any of its files is damaged: a bundle
+    trained again, by ``run`` or by anything else, has another."""
+    from pipeline.cache import file_hash
+    from pipeline.model import META_FILE, check_file, read_meta
 
     try:
         meta = read_meta(bundle_dir)
@@ -597,7 +599,7 @@ def _model_hash(bundle_dir: Path) -> str | None:
             check_file(bundle_dir, meta, name)
     except PipelineError:
         return None
-    return str(meta["files"][MODEL_FILE]["sha256"]) if "metrics" in meta else None
+    return file_hash(Path(bundle_dir) / META_FILE)
 
 
 def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:
@@ -631,7 +633,7 @@ def run(config: Config, force: Iterable[str] = (),
         plan_segments,
         train_why,
     )
-    from pipeline.model import MODEL_FILE, read_meta
+    from pipeline.model import META_FILE
     from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
     from pipeline.parallel import cached_stream, label_cached
 
@@ -663,12 +665,12 @@ def run(config: Config, force: Iterable[str] = (),
     say(result.steps[-1])
 
     # train: when the corpus files, word lists or the training config changed.
-    parts, why = train_why(config, state, _model_hash(config.bundle_dir), "train" in force)
+    parts, why = train_why(config, state, _bundle_hash(config.bundle_dir), "train" in force)
     if not why:
         result.steps.append("train: up to date")
     else:
-        saved = read_meta(train(config))  # just written: its files need no second check
-        state.put("train", {"parts": parts, "model_hash": saved["files"][MODEL_FILE]["sha256"],
+        saved = train(config)  # just written: its files need no second check
+        state.put("train", {"parts": parts, "bundle_hash": file_hash(saved / META_FILE),
                             "bundle": str(config.bundle_dir)})
         result.steps.append(f"train: trained ({why})")
     say(result.steps[-1])
@@ -734,7 +736,7 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
         rows = [("segment", False, f"{why}; {note}" if note else why)]
     else:
         rows = [("segment", True, note)]
-    _, why = train_why(config, state, _model_hash(config.bundle_dir))
+    _, why = train_why(config, state, _bundle_hash(config.bundle_dir))
     rows.append(("train", not why, why))
     if why:
         rows.append(("classify", False, "the model will be retrained"))
