@@ -170,11 +170,15 @@ _BODY = _PARAGRAPH | _LABEL  # a body paragraph of a labelled document
 
 
 def _has(fields: Mapping[str, Any], value: Any) -> bool:
-    """Whether ``value`` is a dict of exactly ``fields`` whose checks (None: any) pass, and, for
-    a paragraph, whose offsets span its text."""
+    """Whether ``value`` is a dict of exactly ``fields`` whose checks (None: any) pass."""
     return (type(value) is dict and value.keys() == fields.keys()
-            and all(check is None or check(value[name]) for name, check in fields.items())
-            and ("text" not in fields or value["end"] - value["start"] == len(value["text"])))
+            and all(check is None or check(value[name]) for name, check in fields.items()))
+
+
+def _paragraph(labelled: bool, p: Any) -> bool:
+    """Whether ``p`` is a paragraph as this release writes it, its offsets spanning its text."""
+    fields = _BODY if labelled and type(p) is dict and p.get("kind") == "body" else _PARAGRAPH
+    return _has(fields, p) and p["end"] - p["start"] == len(p["text"])
 
 
 def _whole(kind: str, value: Any) -> bool:
@@ -182,12 +186,8 @@ def _whole(kind: str, value: Any) -> bool:
     if not _has(_ENTRY[kind], value):
         return False
     paragraphs = value.get("paragraphs", [])
-    if type(paragraphs) is not list:
-        return False
-    if kind == SEGMENTS:
-        return all(_has(_PARAGRAPH, p) for p in paragraphs)
-    return all(_has(_BODY if type(p) is dict and p.get("kind") == "body" else _PARAGRAPH, p)
-               for p in paragraphs)
+    labelled = kind == LABELLED
+    return type(paragraphs) is list and all(_paragraph(labelled, p) for p in paragraphs)
 
 
 class Cache:
@@ -203,8 +203,8 @@ class Cache:
     def load(self, kind: str, key: str) -> Any | None:
         """A cached artefact, or None when missing, unreadable or damaged."""
         try:
-            # orjson also refuses what could not be written out again (a lone surrogate, NaN)
-            # and nesting past 1,024 levels; and it reads faster than json.
+            # orjson, as store writes: it refuses what could not be written out again (a lone
+            # surrogate, NaN) and nesting past 1,024 levels.
             value = orjson.loads(self.path(kind, key).read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return None
@@ -216,8 +216,8 @@ class Cache:
         return self.load(kind, key) is not None
 
     def store(self, kind: str, key: str, value: Any) -> None:
-        with atomic_write(self.path(kind, key)) as fh:
-            json.dump(value, fh, ensure_ascii=False, separators=(",", ":"))
+        with atomic_write(self.path(kind, key), "wb") as fh:
+            fh.write(orjson.dumps(value))
 
     def prune(self, kind: str, keep: set[str]) -> int:
         """Remove cached artefacts of ``kind`` not in ``keep``, and the temporary files that
