@@ -86,7 +86,7 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
     loaded = ((labelled, segmented_from_dict(cache.load(SEGMENTS, segments)
                                              or segment_file(source, config).to_dict()))
               for source, segments, labelled in tasks)
-    for batch in paragraph_batches(loaded):
+    for batch in paragraph_batches(loaded, count=lambda task: len(task[1].paragraphs)):
         documents = label_documents(bundle, [segmented for _, segmented in batch], config)
         for (labelled, _), document in zip(batch, documents, strict=True):
             cache.store(LABELLED, labelled, document)

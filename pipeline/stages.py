@@ -297,25 +297,28 @@ def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config)
     return label_documents(bundle, [segmented], config)[0]
 
 
-def paragraph_batches(items: Iterable[Any], limit: int = SCORE_BATCH) -> Iterator[list[Any]]:
-    """Consecutive items in lists of about ``limit`` paragraphs: an item counts the paragraphs
-    of its :class:`SegmentedDocument` (the item itself, or the last of a tuple), and at least 1
-    (a skipped file, an empty document), so a list never holds much more than ``limit``. A list
-    ends at the item that reaches the limit, so no document is split.
+def _paragraphs(item: Any) -> int:
+    """How many paragraphs an item of :func:`label_sources` holds (a skipped file: none)."""
+    return len(item.paragraphs) if isinstance(item, SegmentedDocument) else 0
+
+
+def paragraph_batches(items: Iterable[Any], count: Callable[[Any], int] = _paragraphs,
+                      limit: int = SCORE_BATCH) -> Iterator[list[Any]]:
+    """Consecutive items in lists of about ``limit`` paragraphs, each item counting ``count`` of
+    it and at least 1 (a skipped file, an empty document), so a list never holds much more than
+    ``limit``. A list ends at the item that reaches the limit, so no document is split.
 
     >>> [len(b) for b in paragraph_batches([Skipped("a", "?")] * 5, limit=2)]
     [2, 2, 1]
     """
     batch: list[Any] = []
-    count = 0
+    total = 0
     for item in items:
         batch.append(item)
-        document = item[-1] if isinstance(item, tuple) else item
-        count += max(1, len(document.paragraphs) if isinstance(document, SegmentedDocument)
-                     else 0)
-        if count >= limit:
+        total += max(1, count(item))
+        if total >= limit:
             yield batch
-            batch, count = [], 0
+            batch, total = [], 0
     if batch:
         yield batch
 

@@ -46,15 +46,15 @@ def _jieba_pieces(run: str) -> list[str]:
     return [piece for piece in _JIEBA_SKIP.split(run) if piece]
 
 
+# The words of jieba's dictionary that are such runs and that _jieba_pieces would cut: jieba keeps
+# them whole (its route takes dictionary words before the HMM segmenter sees anything), as rjieba
+# does. tests/test_features.py keeps this list in step with jieba's dict.txt.
+DICTIONARY_RUNS = frozenset({"AT&T", "C#", "C++", "c#", "c++"})
 # Ideographs that rjieba counts as Chinese and jieba does not (extensions A and B to F, the
 # compatibility ideographs, the newest unified ones): jieba ends its runs of Chinese at each and
 # makes it a token of its own. Found by cutting "-" + each code point with both.
 _BEYOND_JIEBA = re.compile("([\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
                            "\U0002a700-\U0002ebef\U0002f800-\U0002fa1f])")
-# The words of jieba's dictionary that are such runs and that _jieba_pieces would cut: jieba keeps
-# them whole (its route takes dictionary words before the HMM segmenter sees anything), as rjieba
-# does. tests/test_features.py keeps this list in step with jieba's dict.txt.
-DICTIONARY_RUNS = frozenset({"AT&T", "C#", "C++", "c#", "c++"})
 
 
 @lru_cache(maxsize=8)
@@ -305,12 +305,10 @@ class Tokenizer:
         seg = _segmenter(self.backend, self.user_words)
         if self.backend != "rjieba":
             return seg.lcut(normalized, HMM=self.hmm)
-        if _BEYOND_JIEBA.search(normalized):  # cut between them, as jieba does
-            tokens = [token for piece in _BEYOND_JIEBA.split(normalized) if piece
-                      for token in ([piece] if _BEYOND_JIEBA.fullmatch(piece)
-                                    else seg.cut(piece, self.hmm))]
-        else:
-            tokens = seg.cut(normalized, self.hmm)
+        pieces = _BEYOND_JIEBA.split(normalized)  # odd places: the ideographs, kept apart
+        tokens = seg.cut(normalized, self.hmm) if len(pieces) == 1 else [
+            token for i, piece in enumerate(pieces) if piece
+            for token in (seg.cut(piece, self.hmm) if i % 2 == 0 else [piece])]
         # Most joined runs are decimals (0.0, 0.0%) or dictionary words (c++), which jieba keeps
         # whole too: only a text with a run it would split needs a pass over the tokens (rjieba
         # may cut a run in parts). Whether a token is split depends on the token alone, never on
