@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -212,8 +212,33 @@ def term_pattern(lexicon: Mapping[str, Sequence[str]] | None, normalizer: Normal
     for i, theme in enumerate(themes):
         for term in (lexicon or {})[theme]:
             term_theme.setdefault(norm(term), i)
-    terms = sorted(term_theme, key=len, reverse=True)
-    return themes, term_theme, re.compile("|".join(map(re.escape, terms))) if terms else None
+    return themes, term_theme, re.compile(trie_regex(term_theme)) if term_theme else None
+
+
+def trie_regex(terms: Iterable[str]) -> str:
+    """A regular expression of literal terms that, at each place, matches the longest term
+    starting there, as the alternation of the terms longest first does: written as a trie
+    (one branch per first character), which Python's engine scans several times faster.
+
+    >>> trie_regex(["市委", "市委书记", "市长", "医院"])
+    '(?:医院|市(?:委(?:书记)?|长))'
+    """
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(c) + branch(child) for c, child in sorted(node.items()) if c]
+        if not alternatives:
+            return ""
+        body = (alternatives[0] if len(alternatives) == 1
+                else "(?:" + "|".join(alternatives) + ")")
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
 
 
 class LexiconFeatures(BaseEstimator, TransformerMixin):

@@ -40,7 +40,8 @@ from pipeline.text import Tokenizer, TokenMemo, actor_shares, sentence_leaders
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds these to one space
 
 
-SEPARATOR, UNKNOWN, DROPPED = -2, -1, -3  # codes of tokens that are not vocabulary words
+# Codes of tokens that are not vocabulary words; MENDED: a token jieba cuts (see text_codes).
+SEPARATOR, UNKNOWN, DROPPED, MENDED = -2, -1, -3, -4
 Leaders = list[list[str | None]]  # per paragraph, each sentence's first actor word (or None)
 
 
@@ -461,27 +462,49 @@ class Scorer:
 
     # ------------------------------------------------------------------ scoring
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_codes"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_codes", "_mended")}
+
+    def _word(self, token: str) -> int:
+        mapped = self.tokenizer.map_token(token)
+        return self.words.word_id.get(mapped, UNKNOWN) if mapped else DROPPED
 
     def _code(self, token: str) -> int:
         if token == "\n":
             return SEPARATOR
-        mapped = self.tokenizer.map_token(token)
-        return self.words.word_id.get(mapped, UNKNOWN) if mapped else DROPPED
+        return MENDED if self.tokenizer.jieba_pieces(token) else self._word(token)
+
+    def _mend(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The codes of a token that jieba cuts: kept whole, and cut."""
+        pieces = self.tokenizer.jieba_pieces(token) or [token]
+        return (np.array([self._word(token)], dtype=np.int64),
+                np.array([self._word(p) for p in pieces], dtype=np.int64))
 
     def word_codes(self, texts: Sequence[str]) -> np.ndarray:
         """The texts' tokens as word ids (or :data:`UNKNOWN`), a :data:`SEPARATOR` between texts."""
-        return self.token_codes(self.tokenizer.cut_many_raw(texts))
+        return self.text_codes(self.tokenizer.normalize_many(texts)[0])
 
-    def token_codes(self, tokens: Sequence[str]) -> np.ndarray:
-        """Raw tokens (as :meth:`Tokenizer.cut_raw` gives them) as word ids.
+    def text_codes(self, normalized: str) -> np.ndarray:
+        """A normalized text's tokens (as :meth:`Tokenizer.cut_raw` gives them) as word ids.
 
-        Each distinct token is folded, filtered and looked up once, and remembered.
+        Each distinct token is folded, filtered and looked up once, and remembered. A token that
+        rjieba keeps whole and jieba cuts is remembered as :data:`MENDED`, and replaced here by
+        the codes of its pieces when the text needs mending (or by its own code when it does not),
+        instead of a second pass over every token.
         """
         codes = self.__dict__.get("_codes")
         if codes is None:
             codes = self.__dict__["_codes"] = TokenMemo(self._code)
+            self.__dict__["_mended"] = TokenMemo(self._mend)
+        tokens = self.tokenizer.segmenter_tokens(normalized)
         found = np.fromiter(map(codes.__getitem__, tokens), np.int64, len(tokens))
+        mended = np.flatnonzero(found == MENDED).tolist()
+        if mended:
+            which = 1 if self.tokenizer.needs_mending(normalized) else 0
+            parts, start = [], 0
+            for at in mended:
+                parts += [found[start:at], self.__dict__["_mended"][tokens[at]][which]]
+                start = at + 1
+            found = np.concatenate([*parts, found[start:]])
         return found[found != DROPPED]
 
     def features(self, records: Sequence[Mapping[str, Any]]
@@ -496,7 +519,7 @@ class Scorer:
             return none, [], [], None
         need_each = any(part is not None for part in (self.chars, self.lexicon, self.actors))
         joined, normalized = tok.normalize_many([r["text"] for r in records], each=need_each)
-        rows, cols, _ = self.words.occurrences(self.token_codes(tok.cut_raw(joined)))
+        rows, cols, _ = self.words.occurrences(self.text_codes(joined))
         size = len(self.words.terms)
         codes, counts = _count(rows, cols, size)
         words = _weigh(codes, counts, n, size, self.words.idf, self.words.sublinear_tf)

@@ -35,9 +35,9 @@ from pipeline.errors import ConfigError
 _DIGITS = re.compile(r"\d+(?:-\d+)*")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 # rjieba keeps a run of letters, digits and +#&._%- as one token (www.ias.gov.mo, 0-ncov); jieba
-# splits it as its HMM segmenter's pattern does. _JOINED finds such runs in a text.
-_JOINED = re.compile(r"[a-z0-9+#&._%-]*[a-z0-9][+#&._%-]+[a-z0-9%][a-z0-9+#&._%-]*")
+# splits it as its HMM segmenter's pattern does. A run that may need it has a _JOINT inside.
 _ASCII_RUN = re.compile(r"[a-z0-9+#&._%-]+")
+_JOINT = re.compile(r"[a-z0-9][+#&._%-]+[a-z0-9%]")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
 
@@ -300,26 +300,47 @@ class Tokenizer:
             return ""
         return token
 
-    def cut_raw(self, normalized: str) -> list[str]:
-        """Every token the segmenter gives, white space and stop words included."""
+    def segmenter_tokens(self, normalized: str) -> list[str]:
+        """The segmenter's tokens, before rjieba's are mended to jieba's (see :meth:`cut_raw`)."""
         seg = _segmenter(self.backend, self.user_words)
         if self.backend != "rjieba":
             return seg.lcut(normalized, HMM=self.hmm)
         pieces = _BEYOND_JIEBA.split(normalized)  # odd places: the ideographs, kept apart
-        tokens = seg.cut(normalized, self.hmm) if len(pieces) == 1 else [
-            token for i, piece in enumerate(pieces) if piece
-            for token in (seg.cut(piece, self.hmm) if i % 2 == 0 else [piece])]
-        # Most joined runs are decimals (0.0, 0.0%) or dictionary words (c++), which jieba keeps
-        # whole too: only a text with a run it would split needs a pass over the tokens (rjieba
-        # may cut a run in parts). Whether a token is split depends on the token alone, never on
-        # the rest of the text.
+        if len(pieces) == 1:
+            return seg.cut(normalized, self.hmm)
+        return [token for i, piece in enumerate(pieces) if piece
+                for token in (seg.cut(piece, self.hmm) if i % 2 == 0 else [piece])]
+
+    def jieba_pieces(self, token: str) -> list[str] | None:
+        """How jieba cuts a token that rjieba keeps whole (``None``: jieba keeps it whole too).
+
+        rjieba keeps runs of letters, digits and +#&._%- whole where jieba may cut them; dictionary
+        and user words stay whole in both. Depends on the token alone, never on the rest of the
+        text.
+        """
+        if (self.backend != "rjieba" or len(token) < 2 or token in _whole_runs(self.user_words)
+                or not _ASCII_RUN.fullmatch(token)):
+            return None
+        pieces = _jieba_pieces(token)
+        return pieces if pieces != [token] else None
+
+    def needs_mending(self, normalized: str) -> bool:
+        """Whether rjieba's tokens of ``normalized`` need mending: most joined runs are decimals
+        (0.0, 0.0%) or dictionary words (c++), which jieba keeps whole too, so most texts do not,
+        and their tokens need no second pass."""
+        if self.backend != "rjieba":
+            return False
         whole = _whole_runs(self.user_words)
-        if all(run in whole or _jieba_pieces(run) == [run]
-               for run in set(_JOINED.findall(normalized))):
+        runs = {run for run in _ASCII_RUN.findall(normalized) if _JOINT.search(run)}
+        return not all(run in whole or _jieba_pieces(run) == [run] for run in runs)
+
+    def cut_raw(self, normalized: str) -> list[str]:
+        """Every token the segmenter gives, white space and stop words included; rjieba's mended
+        to be jieba's."""
+        tokens = self.segmenter_tokens(normalized)
+        if not self.needs_mending(normalized):
             return tokens
-        split = {t: pieces for t in set(tokens)
-                 if len(t) > 1 and t not in whole and _ASCII_RUN.fullmatch(t)
-                 and (pieces := _jieba_pieces(t)) != [t]}
+        split = {t: pieces for t in set(tokens) if (pieces := self.jieba_pieces(t))}
         out: list[str] = []
         for token in tokens:
             if token in split:
@@ -404,7 +425,7 @@ def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, li
     lexicon: dict[str, list[str]] = {}
     for theme in themes:
         terms = data.get(theme) or []
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-            raise ConfigError(f"{path}: {theme}: must be a list of terms")
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise ConfigError(f"{path}: {theme}: must be a list of terms, none of them empty")
         lexicon[theme] = terms
     return lexicon

@@ -235,3 +235,14 @@ def test_a_folder_is_logged_as_the_files_it_holds_once(tmp_path: Path, caplog) -
         files = input_files([tmp_path])
         assert input_files(files) == files  # classify expands what the command line expanded
     assert caplog.messages == [f"2 files to read in {tmp_path}"]
+
+
+@pytest.mark.parametrize("terms", ["[市委, '']", "[市委, '  ']", "[市委, 3]", "市委"])
+def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms: str) -> None:
+    from pipeline.text import load_lexicon
+
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"leadership: {terms}\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_lexicon(path, ["leadership", "medical"])
+    assert str(info.value) == f"{path}: leadership: must be a list of terms, none of them empty"

@@ -57,3 +57,34 @@ def _bundle(path):
     if path not in _BUNDLES:
         _BUNDLES[path] = load_bundle(path)
     return _BUNDLES[path]
+
+
+TERM = st.text(alphabet="市委书记医院长x.", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TERM, min_size=1, max_size=8), st.text(alphabet="市委书记医院长x.。", max_size=40))
+def test_trie_regex_matches_as_the_alternation_longest_first(terms: list[str], text: str) -> None:
+    import re
+
+    from pipeline.features import trie_regex
+
+    alternation = re.compile("|".join(map(re.escape, sorted(set(terms), key=len, reverse=True))))
+    trie = re.compile(trie_regex(terms))
+    assert trie.findall(text) == alternation.findall(text)
+    for sentence in text.split("。"):
+        found, expected = trie.search(sentence), alternation.search(sentence)
+        assert (found and found.group(0)) == (expected and expected.group(0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab09+#&._%-社 ", max_size=40))
+def test_mending_check_finds_the_runs_of_the_joined_pattern(text: str) -> None:
+    import re
+
+    from pipeline.text import _ASCII_RUN, _JOINT
+
+    # The same runs in one pattern (its leading and trailing runs make each match a whole run).
+    joined = re.compile(r"[a-z0-9+#&._%-]*[a-z0-9][+#&._%-]+[a-z0-9%][a-z0-9+#&._%-]*")
+    runs = {run for run in _ASCII_RUN.findall(text) if _JOINT.search(run)}
+    assert runs == set(joined.findall(text))
