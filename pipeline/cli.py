@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.errors import PipelineError, plural
 
-EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 log = logging.getLogger("pipeline")
 
@@ -400,4 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception:  # a bug: its traceback, and an exit code of its own (1 means "skipped")
+        traceback.print_exc()
+        print("pipeline: internal error: this is a bug; please report it with the traceback above",
+              file=sys.stderr)
+        return EXIT_BUG
 

@@ -374,14 +374,18 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent)
+
+
+def read_yaml(path: Path | str, text: str) -> Any:
+    """The YAML ``text`` of the file ``path``, or a one-line error naming the place at fault."""
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
-    return parse_config(data, source=str(path), base=path.resolve().parent)
 
 
 def config_hash(data: Any) -> str:

@@ -141,6 +141,19 @@ class Labels(dict[str, dict[str, str]]):
         self.at: dict[tuple[str, str], str] = {}
 
 
+def _label_key(obj: dict[str, Any], where: str) -> str:
+    """``sha1:…`` or ``index:…``: which paragraph of its document a label line names."""
+    if "sha1" in obj:
+        if not isinstance(obj["sha1"], str) or not obj["sha1"]:
+            raise CorpusError(f"{where}: 'sha1' must be the paragraph's sha1 as a string")
+        return f"sha1:{obj['sha1']}"
+    index = obj["index"]
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise CorpusError(f"{where}: 'index' must be a paragraph's index, a whole number from 0; "
+                          f"got {index!r}")
+    return f"index:{index}"
+
+
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     """Hand labels from JSON-lines files (or folders of them).
 
@@ -162,7 +175,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
                 )
-            key = f"sha1:{obj['sha1']}" if "sha1" in obj else f"index:{int(obj['index'])}"
+            key = _label_key(obj, f"{path}:{number}")
             document = str(obj["document"])
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
@@ -226,6 +239,9 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
             if modeled_on is not None and not isinstance(modeled_on, str):
                 raise CorpusError(f"{path}:{number}: 'modeled_on' must be a paragraph id "
                                   "('document:index')")
+            for field in ("heading", "title"):
+                if obj.get(field) is not None and not isinstance(obj[field], str):
+                    raise CorpusError(f"{path}:{number}: '{field}' must be a string or null")
             examples.append(
                 Example(ident, text.strip(), obj.get("heading"), obj.get("title"), theme, group,
                         written=True, modeled_on=modeled_on)

@@ -2,7 +2,8 @@
 
 Every error a user can cause (a bad config, an unreadable file, a damaged model) is raised as a
 subclass of :class:`PipelineError`, whose message already names the file or key at fault. Anything
-else escaping the CLI is a bug and keeps its traceback. :func:`plural` words the counts in messages.
+else escaping the CLI is a bug: it keeps its traceback and exits 3. :func:`plural` words the
+counts in messages.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -104,6 +105,13 @@ def _fit(estimator: Pipeline, records: list[Any], y: list[str]) -> Pipeline:
             raise ConfigError(f"vectorize.words (or vectorize.chars): min_df and max_df leave no "
                               f"term in the vocabulary of {len(records)} training paragraphs "
                               f"({exc})") from None
+        if "-fold cross-validation but provided less than" in str(exc):
+            theme, count = min(Counter(y).items(), key=lambda item: item[1])
+            raise CorpusError(
+                f"model.params.calibration_folds: the classifier calibrates its scores on "
+                f"{estimator[-1].cv} folds of its training paragraphs, but theme {theme!r} has "
+                f"{count} of the {len(y)} (in cross-validation, a fold trains on part of the "
+                "corpus); label more paragraphs of it or lower calibration_folds") from None
         raise
 
 

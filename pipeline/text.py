@@ -171,12 +171,23 @@ def actor_shares(leaders: Sequence[Sequence[str | None]], term_theme: Mapping[st
     return shares
 
 
+def _read_utf8(path: Path | str) -> str:
+    """A config-side text file (word list, lexicon), which must be UTF-8, as a string."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
+                          "UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+
 def read_word_list(path: Path | str | None) -> tuple[str, ...]:
     """Read a word list (one entry a line, ``#`` comments); ``None`` gives an empty list."""
     if path is None:
         return ()
     words = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in _read_utf8(path).splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             words.append(line)
@@ -411,12 +422,9 @@ def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, li
     known one."""
     if path is None:
         return {}
-    import yaml
+    from pipeline.config import read_yaml
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+    data = read_yaml(path, _read_utf8(path)) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: must map each theme to a list of terms")
     unknown = sorted(set(data) - set(themes))

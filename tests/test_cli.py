@@ -411,3 +411,17 @@ def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) ->
     for command in ("run", "status"):
         assert_one_line_error(pipeline(command, "--config", str(config)),
                               f"a second document with the id '{SEED.stem}'")
+
+
+def test_a_bug_keeps_its_traceback_and_an_exit_code_of_its_own(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline import cli
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(cli.COMMANDS, "segment", broken)
+    assert cli.main(["segment", str(SEED)]) == 3  # not 1, which means files were skipped
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: a bug" in err
+    assert err.rstrip().endswith("please report it with the traceback above")

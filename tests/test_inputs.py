@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import struct
 import zipfile
@@ -246,3 +247,47 @@ def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms:
     with pytest.raises(ConfigError) as info:
         load_lexicon(path, ["leadership", "medical"])
     assert str(info.value) == f"{path}: leadership: must be a list of terms, none of them empty"
+
+
+@pytest.mark.parametrize(("line", "fragment"), [
+    ('{"document": "d", "index": "abc", "theme": "medical"}', "got 'abc'"),
+    ('{"document": "d", "index": null, "theme": "medical"}', "got None"),
+    ('{"document": "d", "index": 2.9, "theme": "medical"}', "got 2.9"),
+    ('{"document": "d", "index": -1, "theme": "medical"}', "got -1"),
+    ('{"document": "d", "sha1": 5, "theme": "medical"}', "'sha1' must be"),
+])
+def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
+                                                     fragment: str) -> None:
+    from pipeline.corpus import load_labels
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"document": "d", "index": 3, "theme": "medical"}\n' + line + "\n", "utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_labels([path], ["medical"])
+    assert str(info.value).startswith(f"{path}:2: ")
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("field", ["heading", "title"])
+def test_a_written_line_with_a_heading_not_text_is_refused(tmp_path: Path, field: str) -> None:
+    from pipeline.corpus import load_written
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "written.jsonl"
+    path.write_text(json.dumps({"text": "醫院救治患者。", "theme": "medical", field: 5}) + "\n",
+                    "utf-8")
+    with pytest.raises(CorpusError, match=f"{path}:1: '{field}' must be a string or null"):
+        load_written([path], ["medical"])
+
+
+def test_word_lists_that_are_not_utf8_are_named(tmp_path: Path) -> None:
+    from pipeline.text import load_lexicon, read_word_list
+
+    words, lexicon = tmp_path / "stop.txt", tmp_path / "actors.yaml"
+    words.write_bytes("的\n了\n".encode("gbk"))
+    lexicon.write_bytes("medical: [醫院]\n".encode("big5"))
+    with pytest.raises(ConfigError, match=f"^{words}: not UTF-8 text .*save it as UTF-8$"):
+        read_word_list(words)
+    with pytest.raises(ConfigError, match=f"^{lexicon}: not UTF-8 text "):
+        load_lexicon(lexicon, ["medical"])

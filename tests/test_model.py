@@ -279,6 +279,24 @@ def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
         grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
 
 
+def test_a_theme_too_small_to_calibrate_is_a_corpus_error() -> None:
+    from pipeline.corpus import Example
+    from pipeline.errors import CorpusError
+    from pipeline.evaluate import fit_prepared, grouped_cv, prepare_examples
+    from pipeline.model import build_pipeline
+
+    config = Config.model_validate({"model": {"classifier": "linear_svm"}})
+    texts = [("市委召開會議。", "leadership")] * 6 + [("醫院救治患者。", "medical")] * 2
+    examples = [Example(f"d{i % 3}:{i}", text, None, None, theme, f"d{i % 3}:1", written=False)
+                for i, (text, theme) in enumerate(texts)]
+    pipeline = build_pipeline(config)
+    with pytest.raises(CorpusError, match="theme 'medical' has 2 of the 8") as info:
+        fit_prepared(pipeline, examples, prepare_examples(pipeline, examples))
+    assert str(info.value).startswith("model.params.calibration_folds: ")
+    with pytest.raises(CorpusError, match="theme 'medical' has 1 of the "):
+        grouped_cv(build_pipeline(config), examples, folds=2, themes=["leadership", "medical"])
+
+
 def test_fewer_articles_than_folds_says_so(caplog: pytest.LogCaptureFixture) -> None:
     from pipeline.corpus import Example
     from pipeline.evaluate import grouped_cv
