@@ -68,6 +68,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# A codec forced on a file with a byte-order mark, and the one to record, which drops the mark.
+_DROPS_BOM = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+              "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
 # Above this share of control characters, surrogates or U+FFFD (see _JUNK), a decoding is not
 # text.
 _MAX_JUNK = 0.05
@@ -292,8 +295,12 @@ def decode_bytes(
         if encoding == "auto":
             encoding, text = _detect(data, source)
         else:
+            encoding = codecs.lookup(encoding).name
             text = data.decode(encoding)
-            text = text.removeprefix("\ufeff")
+            if text.startswith("\ufeff") and encoding in _DROPS_BOM:
+                # The codec that drops the mark, so that offsets index what it decodes.
+                encoding = _DROPS_BOM[encoding]
+                text = text[1:]
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{source}: cannot decode as {encoding}: {exc.reason} at byte {exc.start}"

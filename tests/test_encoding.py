@@ -178,3 +178,26 @@ def test_a_short_gb18030_file_gives_no_cut_short_warning(caplog: pytest.LogCaptu
     doc = decode_bytes("医院洹".encode("gb18030"), source="g.txt")
     assert (doc.text, doc.encoding) == ("医院洹", "gb18030")
     assert "unfinished" not in caplog.text
+
+
+@pytest.mark.parametrize(("forced", "bom", "body_codec", "recorded"), [
+    ("utf-8", b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
+    ("UTF8", b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
+    ("utf-16-le", b"\xff\xfe", "utf-16-le", "utf-16"),
+    ("utf_32_be", b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+    ("UTF8", b"", "utf-8", "utf-8"),
+    ("cp936", b"", "gbk", "gbk"),
+])
+def test_a_forced_encoding_is_recorded_as_the_codec_that_gives_the_offsets(
+        tmp_path: Path, forced: str, bom: bytes, body_codec: str, recorded: str) -> None:
+    from pipeline.segment import segment_text
+
+    path = tmp_path / "doc.txt"
+    path.write_bytes(bom + "市委召開會議。\r\n\r\n醫院收治患者。\n".encode(body_codec))
+    doc = read_document(path, encoding=forced)
+    assert doc.encoding == recorded
+    with open(path, encoding=doc.encoding, newline="") as f:  # as a consumer reads the source
+        source = f.read()
+    assert source == doc.text
+    for p in segment_text(doc.id, doc.text):
+        assert source[p.start : p.end] == p.text
