@@ -247,6 +247,9 @@ class Config(_Section):
     def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if len(value) < 2 or len(set(value)) != len(value):
             raise ValueError("must list at least two distinct theme ids")
+        blank = [t for t in value if not t.strip() or t != t.strip()]
+        if blank:  # the schema's theme ids are non-empty, and a label must match one exactly
+            raise ValueError(f"theme ids must not be empty or start or end with a space: {blank}")
         return value
 
     @property

@@ -162,6 +162,8 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
          ["vectorize.actors: weight 1 needs a path to the word list"]),
         ("model:\n  classifier: x\n    params: 1\n", ["invalid YAML at line 3", "not allowed"]),
         ("- just\n- a list\n", ["top level must be a mapping"]),
+        ("themes: [medical, '']\n", ["themes", "must not be empty or start or end with a space"]),
+        ("themes: [medical, ' grassroots']\n", ["themes", "[' grassroots']"]),
     ],
 )
 def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text: str,
