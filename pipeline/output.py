@@ -47,16 +47,36 @@ def load_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def validator(kind: str = "document") -> Any:
-    """A ``jsonschema`` validator for the whole output (``document``) or one jsonl ``line``."""
+def validator(kind: str = "document", strict: bool = False) -> Any:
+    """A ``jsonschema`` validator for the whole output (``document``) or one jsonl ``line``.
+
+    The published schema accepts any version 1.x output, fields it does not name included, so a
+    consumer's check keeps passing when a later 1.x release adds one. ``strict`` checks this
+    release's output exactly: its version, and no field the schema does not name.
+    """
     import jsonschema
 
     schema = load_schema()
+    if strict:
+        schema = _strict(schema)
     if kind == "line":
         schema = {**schema, "$ref": "#/$defs/line"}
         for key in ("type", "required", "properties", "additionalProperties"):
             schema.pop(key, None)
     return jsonschema.Draft202012Validator(schema)
+
+
+def _strict(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of exactly what this release writes (see :func:`validator`)."""
+    schema = json.loads(json.dumps(schema))
+    defs = schema["$defs"]
+    for part in (schema, defs["model"], defs["document"], defs["error"]):
+        part["additionalProperties"] = False
+    for part in (defs["paragraph"], defs["line"]):  # their fields come through allOf
+        part["unevaluatedProperties"] = False
+    for part in (schema, defs["line"]):
+        part["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
+    return schema
 
 
 def check_output(path: Path | str) -> None:

@@ -94,7 +94,7 @@ def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_pat
     result = pipeline("classify", str(SEED), "--config", str(config), "--out", str(out))
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(out.read_text("utf-8"))
-    validator().validate(data)
+    validator(strict=True).validate(data)
     assert data["errors"] == []
     (doc,) = data["documents"]
     assert doc["source"] == str(SEED) and doc["encoding"] == "utf-8"
@@ -107,8 +107,17 @@ def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_pat
     body = next(p for p in doc["paragraphs"] if p["kind"] == "body")
     heading = next(p for p in doc["paragraphs"] if p["kind"] == "heading")
     for name in ("label", "confidence", "scores", "evidence", "needs_review"):
-        assert not validator().is_valid({**data, "documents": [{**doc, "paragraphs": [
+        assert not validator(strict=True).is_valid({**data, "documents": [{**doc, "paragraphs": [
             {**heading, name: body[name]}]}]}), name
+    # The published schema takes any 1.x output, with fields a later release may add; the strict
+    # one takes exactly what this release writes.
+    later = {**data, "schema_version": "1.1", "new": 1,
+             "documents": [{**doc, "new": 2, "paragraphs": [{**body, "new": 3}]}]}
+    assert validator().is_valid(later) and not validator(strict=True).is_valid(later)
+    for wrong in ({"schema_version": "2.0"}, {"created": "yesterday"},
+                  {"documents": [{**doc, "paragraphs": [{**body, "id": "no index"}]}]},
+                  {"model": {**data["model"], "themes": ["medical", "medical"]}}):
+        assert not validator().is_valid({**data, **wrong}), wrong
 
 
 def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> None:
@@ -116,7 +125,7 @@ def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> 
     result = pipeline("classify", str(SEED), "--config", str(config), "--format", "jsonl")
     assert result.returncode == 0
     lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
-    check = validator("line")
+    check = validator("line", strict=True)
     for line in lines:
         check.validate(line)
     assert len(lines) == 137
@@ -256,7 +265,7 @@ def test_bad_files_are_skipped_and_listed(model_dir: tuple[Path, Path], tmp_path
     assert result.returncode == 1
     assert f"skipped {png}: not a text file: it is a PNG image" in result.stderr.decode()
     data = json.loads(out.read_text("utf-8"))
-    validator().validate(data)
+    validator(strict=True).validate(data)
     assert [d["id"] for d in data["documents"]] == ["good"]
     assert data["errors"] == [{"source": str(png), "error": "not a text file: it is a PNG image"}]
 
