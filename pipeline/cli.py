@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import traceback
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -198,20 +199,31 @@ def cmd_segment(args: argparse.Namespace) -> int:
     return _report_skipped(result.skipped)
 
 
+def _width(text: str) -> int:
+    """The terminal columns ``text`` takes: a wide character, as in Chinese, takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns."""
+    return text + " " * max(0, width - _width(text))
+
+
 def _print_metrics(title: str, m: dict[str, Any]) -> None:
     print(f"\n{title}: {m['paragraphs']} paragraphs"
           + (f", {m['folds']} folds over {m['groups']} articles" if "folds" in m else ""))
-    print(f"  {'theme':<22}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}")
+    names = [f"({i}) {theme}" for i, theme in enumerate(m["confusion_labels"], 1)]
+    width = max(22, *(_width(name) + 2 for name in names))
+    print(f"  {_cell('theme', width)}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}")
     for theme, t in m["per_theme"].items():
-        print(f"  {theme:<22}{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}"
+        print(f"  {_cell(theme, width)}{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}"
               f"{t['support']:>6}")
     print(f"  macro-F1 {m['macro_f1']:.3f}   accuracy {m['accuracy']:.3f}   "
           f"log loss {m['log_loss']:.3f}   ECE {m['ece']:.3f}")
-    labels = [t[:6] for t in m["confusion_labels"]]
-    print("  confusion (rows: truth, columns: predicted)")
-    print("  " + " " * 22 + "".join(f"{t:>8}" for t in labels))
-    for theme, row in zip(m["confusion_labels"], m["confusion"], strict=True):
-        print(f"  {theme:<22}" + "".join(f"{v:>8}" for v in row))
+    print("  confusion (rows: truth, columns: predicted, numbered as the rows)")
+    print("  " + _cell("", width) + "".join(f"{f'({i})':>8}" for i in range(1, len(names) + 1)))
+    for name, row in zip(names, m["confusion"], strict=True):
+        print(f"  {_cell(name, width)}" + "".join(f"{v:>8}" for v in row))
 
 
 def cmd_train(args: argparse.Namespace) -> int:

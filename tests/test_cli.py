@@ -434,3 +434,21 @@ def test_a_bug_keeps_its_traceback_and_an_exit_code_of_its_own(
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: a bug" in err
     assert err.rstrip().endswith("please report it with the traceback above")
+
+
+def test_the_figures_tables_keep_long_and_chinese_theme_names_apart(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import _print_metrics
+
+    themes = ["health_hospitals", "health_public", "交通運輸"]
+    one = {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
+    _print_metrics("figures", {
+        "paragraphs": 6, "per_theme": dict.fromkeys(themes, one), "macro_f1": 1.0,
+        "accuracy": 1.0, "log_loss": 0.1, "ece": 0.0, "confusion_labels": themes,
+        "confusion": [[2, 0, 0], [0, 2, 0], [0, 0, 2]]})
+    lines = capsys.readouterr().out.splitlines()
+    rows = lines[-3:]  # the confusion matrix
+    assert [row.split()[1] for row in rows] == themes  # whole names, not cut to one prefix
+    # Every row of a table ends in the same terminal column (a Chinese character takes two).
+    width = [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in row) for row in rows]
+    assert len(set(width)) == 1
