@@ -48,6 +48,11 @@ def file_hash(path: Path | str) -> str:
     return digest.hexdigest()[:16]
 
 
+def bytes_hash(data: bytes) -> str:
+    """:func:`file_hash` of bytes already read."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 def files_hash(paths: Iterable[Path | str | None]) -> dict[str, str]:
     """Hashes of the given files and of every file under the given folders."""
     out: dict[str, str] = {}

@@ -331,15 +331,26 @@ def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None =
             reason = getattr(exc, "strerror", None) or exc
             raise InputError(f"-: cannot read standard input: {reason}") from None
         return decode_bytes(data, source="-", encoding=encoding, doc_id=doc_id)
+    return decode_bytes(read_bytes(path), source=source, encoding=encoding, doc_id=doc_id)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """A file's bytes; :class:`FileUnreadable` (an :class:`InputError`) when the file system
+    refuses them."""
+    source = str(path)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except IsADirectoryError:
-        raise InputError(f"{source}: is a folder, not a file") from None
+        raise FileUnreadable(f"{source}: is a folder, not a file") from None
     except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
+        raise FileUnreadable(f"{source}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
-    return decode_bytes(data, source=source, encoding=encoding, doc_id=doc_id)
+        raise FileUnreadable(f"{source}: cannot read: {exc.strerror or exc}") from None
+
+
+class FileUnreadable(InputError):
+    """The file system refused a file (gone, a folder, no permission): nothing about its content,
+    so ``pipeline run`` tries it again next time instead of remembering the failure."""
 
 
 def _text_files(folder: Path) -> list[Path]:

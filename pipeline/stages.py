@@ -36,7 +36,14 @@ from pipeline.corpus import (
 from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
-from pipeline.reading import Document, find_documents, read_document
+from pipeline.reading import (
+    Document,
+    FileUnreadable,
+    decode_bytes,
+    find_documents,
+    read_bytes,
+    read_document,
+)
 from pipeline.scorer import Scorer
 from pipeline.segment import Paragraph, segment_text
 from pipeline.text import load_lexicon
@@ -71,11 +78,14 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
 
 
 def segment_file(
-    path: Path | str, config: Config, encoding: str | None = None, doc_id: str | None = None
+    path: Path | str, config: Config, encoding: str | None = None, doc_id: str | None = None,
+    data: bytes | None = None,
 ) -> SegmentedDocument:
     """Read, decode and segment one file (``-`` is standard input); its id is ``doc_id`` or its
-    name."""
-    document = read_document(path, encoding or config.reading.encoding, doc_id)
+    name. ``data``: the file's bytes, when they have been read already."""
+    encoding = encoding or config.reading.encoding
+    document = (read_document(path, encoding, doc_id) if data is None
+                else decode_bytes(data, str(path), encoding, doc_id))
     segmented = segment_document(document, config)
     kinds = [p.kind for p in segmented.paragraphs]
     log.info("%s: %s, %d paragraphs (%d body, %d heading, %d boilerplate)", document.source,
@@ -631,9 +641,11 @@ def run(config: Config, force: Iterable[str] = (),
         SEGMENTS,
         SKIPPED,
         RunState,
+        bytes_hash,
         file_hash,
         plan_classify,
         plan_segments,
+        segment_key,
         train_why,
     )
     from pipeline.model import META_FILE
@@ -649,7 +661,14 @@ def run(config: Config, force: Iterable[str] = (),
     seg = plan_segments(config, state, "segment" in force)
     for source in seg.todo:
         try:
-            doc = segment_file(source, config).to_dict()
+            data = read_bytes(source)
+        except FileUnreadable as exc:  # not remembered: tried again on the next run
+            seg.errors[source] = Skipped.of(source, exc).error
+            continue
+        # Keyed by the bytes segmented: the file may have changed since it was planned.
+        seg.keys[source] = segment_key(bytes_hash(data), config, source)
+        try:
+            doc = segment_file(source, config, data=data).to_dict()
         except PipelineError as exc:
             seg.errors[source] = error = Skipped.of(source, exc).error
             state.cache.store(SKIPPED, seg.keys[source], {"source": source, "error": error})

@@ -247,6 +247,63 @@ def _no_work(*args: object, **kwargs: object) -> None:
     raise AssertionError("run did work that status said was done")
 
 
+def test_a_file_changed_while_run_reads_it_is_remembered_as_read(
+        ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(ran)
+    doc = ran / "docs" / "zz.txt"
+    before, after = "社區網格員入戶排查。", "醫院發熱門診開放，醫生堅守崗位，日夜救治患者。"
+    doc.write_text(before, "utf-8")
+    read_bytes = Path.read_bytes
+
+    def edited_just_after_planning(path: Path) -> bytes:
+        if path == doc:
+            path.write_text(after, "utf-8")
+        return read_bytes(path)
+
+    def texts() -> list[str]:
+        out = json.loads(config.output.path.read_text("utf-8"))
+        return [p["text"] for d in out["documents"] if d["id"] == "zz" for p in d["paragraphs"]]
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(Path, "read_bytes", edited_just_after_planning)
+            run(config)
+        assert texts() == [after]
+        doc.write_text(before, "utf-8")  # the edit undone: the bytes of the plan again
+        _predicts(config, ("segment", False, "1 of 2 documents new or changed"),
+                  ("train", True, ""), ("classify", False, "1 of 2 documents to label"))
+        assert texts() == [before]
+    finally:
+        doc.unlink()
+    _predicts(config, ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "1 document removed"))
+
+
+def test_a_file_gone_while_run_reads_it_is_read_again_next_time(
+        ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(ran)
+    doc = ran / "docs" / "zz.txt"
+    doc.write_text("社區網格員入戶排查。", "utf-8")
+    read_bytes = Path.read_bytes
+
+    def moved_away_for_a_moment(path: Path) -> bytes:  # as an editor that saves by renaming
+        if path == doc:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return read_bytes(path)
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(Path, "read_bytes", moved_away_for_a_moment)
+            assert [s.to_dict() for s in run(config).skipped] == [
+                {"source": str(doc), "error": "no such file"}]
+        assert run(config).skipped == []
+        assert _sources(config) == ([str(ran / "docs" / SEED.name), str(doc)], [])
+    finally:
+        doc.unlink()
+    _predicts(config, ("segment", True, ""), ("train", True, ""),
+              ("classify", False, "1 document removed"))
+
+
 def test_status_notices_a_deleted_document(ran: Path) -> None:
     config = make_config(ran)
     extra = ran / "docs" / "hd01_yichun_jingyan_cailiao.txt"
