@@ -262,7 +262,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             update={"classify": config.classify.model_copy(update=update)})
     from pipeline.stages import input_files
 
-    sources = input_files(args.inputs)  # the folders are walked once, here
+    sources = input_files(args.inputs, args.strict)  # the folders are walked once, here
     with _progress(args, len(sources), "doc", "classify") as bar:
         result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=args.format, encoding=args.encoding, strict=args.strict,

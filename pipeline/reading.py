@@ -36,6 +36,7 @@ import functools
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,6 +340,8 @@ def read_bytes(path: Path | str) -> bytes:
     refuses them."""
     source = str(path)
     try:
+        if stat.S_ISCHR(mode := os.stat(path).st_mode) or stat.S_ISBLK(mode):
+            raise FileUnreadable(f"{source}: a device, not a file")  # /dev/zero never ends
         return Path(path).read_bytes()
     except IsADirectoryError:
         raise FileUnreadable(f"{source}: is a folder, not a file") from None
@@ -353,29 +356,69 @@ class FileUnreadable(InputError):
     so ``pipeline run`` tries it again next time instead of remembering the failure."""
 
 
-def _text_files(folder: Path) -> list[Path]:
+_NOT_UTF8 = "the file name is not UTF-8; rename the file to read it"
+
+
+def _text_files(folder: Path, strict: bool) -> list[Path]:
     """The ``.txt`` files under ``folder`` (suffix in any case: ``A.TXT`` is text too), sorted.
 
     Hidden files and folders below ``folder`` (``.git``, ``.cache``, editor backups) are skipped:
-    they are not documents, and walking ``.git`` is slow.
+    they are not documents, and walking ``.git`` is slow. A folder that cannot be listed and a
+    name that is not UTF-8 (the output could not hold it) are named and left out (see
+    :func:`_left_out`).
     """
     files: list[Path] = []
-    for root, dirs, names in os.walk(folder):
+
+    def refused(exc: OSError) -> None:
+        _left_out(f"{_shown(str(exc.filename))}: cannot read this folder: "
+                  f"{exc.strerror or exc}; its files are left out", strict)
+
+    for root, dirs, names in os.walk(folder, onerror=refused):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files.extend(Path(root, name) for name in names
-                     if not name.startswith(".") and name.lower().endswith(".txt"))
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(".txt"):
+                continue
+            path = Path(root, name)
+            if _utf8(str(path)):
+                files.append(path)
+            else:
+                _left_out(f"{_shown(str(path))}: {_NOT_UTF8}", strict)
     return sorted(f for f in files if f.is_file())
 
 
-def find_documents(paths: list[Path | str]) -> list[Path | str]:
+def _utf8(name: str) -> bool:
+    """Whether a file name decoded from the file system is UTF-8 (not one with escaped bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A file name as text, its bytes that are not UTF-8 written as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _left_out(message: str, strict: bool) -> None:
+    """A file found in a folder that cannot be read: an error with ``strict``, else a warning."""
+    if strict:
+        raise InputError(message)
+    log.warning("%s", message)
+
+
+def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path | str]:
     """Expand folders into their ``.txt`` files (sorted, recursive, hidden ones skipped); keep
     files (hidden ones too: named, they are wanted) and ``-``. A file found twice (named, and
-    in a named folder) is kept once, where it is first found."""
+    in a named folder) is kept once, where it is first found. ``strict``: a folder that cannot
+    be read or a file name that is not UTF-8 is an error, not a warning."""
     found: list[Path | str] = []
     seen: set[Path | str] = set()
     for path in paths:
         p = Path(path)
-        for source in ["-"] if str(path) == "-" else _text_files(p) if p.is_dir() else [p]:
+        if not _utf8(str(path)):
+            raise InputError(f"{_shown(str(path))}: {_NOT_UTF8}")
+        for source in ["-"] if str(path) == "-" else _text_files(p, strict) if p.is_dir() else [p]:
             key = source if source == "-" else Path(source).resolve()
             if key not in seen:
                 seen.add(key)

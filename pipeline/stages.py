@@ -383,9 +383,10 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
             yield item if isinstance(item, Skipped) else next(labelled)
 
 
-def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
+def input_files(inputs: Sequence[Path | str], strict: bool = False) -> list[Path | str]:
     """Files, folders and ``-`` expanded to the files to label, each once; an error when a named
-    path does not exist or there is no file at all.
+    path does not exist or there is no file at all (``strict``: also when a folder cannot be read,
+    see :func:`pipeline.reading.find_documents`).
 
     Expanding an already-expanded list gives it back unchanged. What a folder expanded to is
     logged (a list of files that expands to itself is not logged again).
@@ -393,7 +394,7 @@ def input_files(inputs: Sequence[Path | str]) -> list[Path | str]:
     for path in inputs:
         if str(path) != "-" and not Path(path).exists():
             raise InputError(f"{path}: no such file or folder")
-    sources = find_documents(list(inputs))
+    sources = find_documents(list(inputs), strict)
     if not sources:
         raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")
     if list(map(str, sources)) != list(map(str, inputs)):
@@ -461,7 +462,7 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
     does not read is skipped (with ``strict``, its error is raised and nothing is written)."""
     from pipeline.output import LabelledWriter, atomic_write
 
-    sources = input_files(inputs)
+    sources = input_files(inputs, strict)
     ids = document_ids(sources)
     result = ClassifyResult(output=str(out))
     with atomic_write(out) as fh:
@@ -510,7 +511,7 @@ def classify(
     from pipeline.parallel import labelled_stream
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
-    sources = input_files(inputs)
+    sources = input_files(inputs, strict)
     fmt = fmt or config.output.format
     result = ClassifyResult(output=str(out))
     with atomic_write(out) as fh:

@@ -116,6 +116,37 @@ def test_folder_search_is_case_blind_and_skips_hidden_files(tmp_path: Path) -> N
     assert find_documents([tmp_path / "sub" / "d.txt", tmp_path]) == [want[3], *want[:3]]
 
 
+def test_a_folder_that_cannot_be_read_and_a_name_not_utf8_are_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import os
+
+    from pipeline.errors import InputError
+
+    for name in ["open/a.txt", "locked/b.txt"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("社區網格員入戶排查。\n", encoding="utf-8")
+    odd = os.fsdecode(os.fsencode(tmp_path / "open") + b"/bad\xffname.txt")
+    Path(odd).write_text("醫院。\n", encoding="utf-8")
+    scandir = os.scandir
+
+    def locked(path: object = ".") -> object:  # as chmod 000 does for a user without root
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", locked)
+    with caplog.at_level("WARNING", logger="pipeline"):
+        assert find_documents([tmp_path]) == [tmp_path / "open" / "a.txt"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'locked'}: cannot read this folder: Permission denied; its files are left "
+        "out", f"{tmp_path / 'open'}/bad\\xffname.txt: the file name is not UTF-8; rename the "
+        "file to read it"]
+    with pytest.raises(InputError, match="locked: cannot read this folder"):
+        find_documents([tmp_path], strict=True)
+    with pytest.raises(InputError, match=r"bad\\xffname.txt: the file name is not UTF-8"):
+        find_documents([odd])
+
+
 @pytest.mark.parametrize("cut", [1, 2])
 def test_utf8_cut_short_inside_its_last_character_is_read_with_a_warning(
         cut: int, caplog: pytest.LogCaptureFixture) -> None:
@@ -201,3 +232,10 @@ def test_a_forced_encoding_is_recorded_as_the_codec_that_gives_the_offsets(
     assert source == doc.text
     for p in segment_text(doc.id, doc.text):
         assert source[p.start : p.end] == p.text
+
+
+def test_a_device_is_refused_before_it_is_read() -> None:
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError, match="^/dev/zero: a device, not a file$"):
+        read_document("/dev/zero")  # endless: reading it would fill the memory
