@@ -372,7 +372,9 @@ class Tokenizer:
         """Normalize many texts with one call: ``(joined, per_text)``.
 
         ``joined`` is the texts joined by line breaks (a line break inside a text made a space),
-        normalized; ``per_text`` (when ``each``) is every text's own normalized form, equal to
+        normalized. A line break is a boundary for OpenCC, jieba and rjieba alike, so cutting
+        ``joined`` gives each text the tokens it gets alone (``tests/test_scorer.py`` checks this
+        on the corpus); ``per_text`` (when ``each``) is every text's own normalized form, equal to
         ``[normalizer(t) for t in texts]``: cut out of ``joined``, since a line break is a boundary
         for the normalizer, unless a text has line breaks of its own.
         """
@@ -385,15 +387,6 @@ class Tokenizer:
         if len(parts) != len(texts):
             parts = [self.normalizer(t) for t in texts]
         return joined, parts
-
-    def cut_many_raw(self, texts: Sequence[str]) -> list[str]:
-        """Normalize and cut many texts at once: every token, with a ``"\\n"`` between texts.
-
-        One normalization and one segmenter call for the whole batch. A line break is a boundary
-        for OpenCC, jieba and rjieba alike, so each text gets the tokens it gets alone
-        (``tests/test_scorer.py`` checks this on the corpus).
-        """
-        return self.cut_raw(self.normalize_many(texts)[0])
 
     def __getstate__(self) -> dict[str, Any]:
         # Stop words sorted: a set pickles in hash order, which changes from process to process,

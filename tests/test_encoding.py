@@ -237,5 +237,5 @@ def test_a_forced_encoding_is_recorded_as_the_codec_that_gives_the_offsets(
 def test_a_device_is_refused_before_it_is_read() -> None:
     from pipeline.errors import InputError
 
-    with pytest.raises(InputError, match="^/dev/zero: a device, not a file$"):
+    with pytest.raises(InputError, match=r"^/dev/zero: a device, not a file$"):
         read_document("/dev/zero")  # endless: reading it would fill the memory
