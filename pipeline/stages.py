@@ -282,23 +282,25 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument],
     scored in one call: each paragraph gets the labels it would get alone, and many small calls
     cost more than one large one."""
     out = [d.to_dict() for d in documents]
-    body = [(k, i) for k, d in enumerate(documents)
-            for i, p in enumerate(d.paragraphs) if p.kind == "body"]
+    body: list[dict[str, Any]] = []  # the output of each body paragraph, to add its labels to
+    records: list[dict[str, Any]] = []  # and its input to the model
+    for k, (document, labelled) in enumerate(zip(documents, out, strict=True)):
+        for p, p_out in zip(document.paragraphs, labelled["paragraphs"], strict=True):
+            if p.kind == "body":
+                record = paragraph_record(p)
+                record["section"] = (k, record["section"])  # a section never spans two documents
+                records.append(record)
+                body.append(p_out)
     if not body:
         return out
-    records = []
-    for k, i in body:
-        record = paragraph_record(documents[k].paragraphs[i])
-        record["section"] = (k, record["section"])  # a section never spans two documents
-        records.append(record)
     scores = bundle.scorer.score(records)
     fields = annotate(
         bundle.scorer, bundle.themes, scores,
         review_below=config.label.review_below, review_margin=config.label.review_margin,
         evidence_terms=config.label.evidence_terms,
     )
-    for (k, i), extra in zip(body, fields, strict=True):
-        out[k]["paragraphs"][i].update(extra)
+    for p_out, extra in zip(body, fields, strict=True):
+        p_out.update(extra)
     return out
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 from conftest import HELDOUT
 
+from pipeline import segment
 from pipeline.corpus import text_sha1
 from pipeline.output import load_schema
 from pipeline.reading import read_document
@@ -130,6 +132,13 @@ def test_heldout_documents_in_other_formats() -> None:
 def test_empty_and_blank_text() -> None:
     assert segment_text("d", "") == []
     assert segment_text("d", " \n\u3000\u3000\n\xa0\r\n") == []
+
+
+def test_lines_and_pieces_are_stripped_of_the_same_white_space() -> None:
+    """Lines are found stripped by a regex, cut pieces by _strip_span: the same characters."""
+    every = "".join(map(chr, range(0x110000)))
+    by_regex = re.sub(segment._KEPT, "", every)
+    assert by_regex == "".join(ch for ch in every if segment._strip_span(ch, 0, 1) == (1, 1))
 
 
 def test_config_patterns_add_boilerplate() -> None:
