@@ -5,7 +5,8 @@
 
 Evidence is the few features that pushed a paragraph toward its label: the paragraph's feature
 values times the classifier's (centred) weights for that label, highest first. Terms are shown in
-their normalized (Simplified) form; character n-grams are prefixed ``chars:``, a lexicon feature
+their normalized (Simplified) form, a word the Taiwan-vocabulary fold made as the paragraph writes
+it; character n-grams are prefixed ``chars:``, a lexicon feature
 is shown as the lexicon terms it matched (``lexicon:医院``), a sentence-actor feature as the
 actor words that lead the paragraph's sentences (``actor:医院``), and the rest of the paragraph's
 section, when it is a feature and pushed toward the label, as ``context:section``.
@@ -14,12 +15,14 @@ section, when it is a feature and pushed toward the label, as ``context:section`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from pipeline.scorer import Scorer, Scores
+from pipeline.text import vocabulary_fold
 
 SECTION = "context:section"  # evidence: the rest of the paragraph's section
 ROW_BITS = 24  # evidence sorts up to 2**24 paragraphs a call with one integer key
@@ -115,6 +118,40 @@ def _explained(scorer: Scorer, scores: Scores, spans: dict[str, tuple[int, int]]
     return [scorer.feature_names[col]]
 
 
+@lru_cache(maxsize=1)
+def _unfold() -> dict[str, list[str]]:
+    """Mainland word -> the Taiwan words the vocabulary fold turns into it."""
+    out: dict[str, list[str]] = {}
+    for taiwan, mainland in vocabulary_fold().items():
+        out.setdefault(mainland, []).append(taiwan)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _folded_words(term: str) -> tuple[int, ...]:
+    """Which words of an evidence term the vocabulary fold may have made (their places)."""
+    unfold = _unfold()
+    return tuple(i for i, word in enumerate(term.split(" ")) if word in unfold)
+
+
+def _as_written(terms: list[str], text: str) -> list[str]:
+    """Evidence terms with each word the vocabulary fold made shown as the paragraph writes it:
+    新增 where the feature is its mainland 添加, when the text has 新增 and not 添加. A word from
+    the heading or title, or written both ways, stays as it is."""
+    out = terms
+    for k, term in enumerate(terms):
+        if not (places := _folded_words(term)):
+            continue
+        words = term.split(" ")
+        for i in places:
+            if words[i] not in text:
+                words[i] = next((w for w in _unfold()[words[i]] if w in text), words[i])
+        if out is terms:
+            out = list(terms)
+        out[k] = " ".join(words)
+    return out
+
+
 def _part_spans(scorer: Scorer) -> list[tuple[str, int, int]]:
     """(part, first column, number of columns) of each feature part, in column order."""
     starts = [(name, first) for name, first, _ in scorer.parts]
@@ -139,7 +176,11 @@ def annotate(
     proba = scores.proba
     classes = scorer.classes
     themes = [t for t in themes if t in classes]
-    labels = proba.argmax(axis=1) if len(proba) else np.zeros(0, dtype=np.int64)
+    # A tie goes to the theme listed first (as the scores field lists them), not the first class
+    # in the classifier's alphabetical order.
+    order = np.array([classes.index(t) for t in themes]
+                     + [i for i, c in enumerate(classes) if c not in themes], dtype=np.int64)
+    labels = order[proba[:, order].argmax(axis=1)] if len(proba) else np.zeros(0, dtype=np.int64)
     top2 = -np.sort(-proba, axis=1)[:, :2] if len(classes) > 1 else np.c_[proba, proba * 0]
     indptr = scores.features.indptr()
     empty = (indptr[1:] == indptr[:-1]).tolist()  # nothing in it the model knows
@@ -148,6 +189,9 @@ def annotate(
     shown = rounded[:, [classes.index(t) for t in themes]].tolist()
     confidence = rounded[np.arange(len(proba)), labels].tolist()
     evidence = _evidence(scorer, scores, labels, evidence_terms)
+    if scorer.tokenizer.fold_vocabulary and scores.normalized is not None:
+        evidence = [_as_written(terms, text) for terms, text in zip(evidence, scores.normalized,
+                                                                    strict=True)]
     return [
         {
             "label": classes[label],

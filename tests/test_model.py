@@ -193,6 +193,38 @@ def test_the_same_paragraph_in_either_script_gets_the_same_label(trained) -> Non
     assert min(agreement.values()) >= 0.99, agreement
 
 
+def test_a_tie_goes_to_the_theme_listed_first(trained) -> None:
+    from pipeline.reading import Document
+
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    unknown = Document("d", "d.txt", "utf-8", "The committee met on Monday.")  # no known word
+    (p,) = label_document(bundle, segment_document(unknown, config), config)["paragraphs"]
+    assert len(set(p["scores"].values())) == 1 and p["evidence"] == [] and p["needs_review"]
+    assert p["label"] == config.themes[0] == "leadership"  # not grassroots, first by the alphabet
+
+
+def test_evidence_shows_folded_words_as_the_paragraph_writes_them(trained) -> None:
+    from pipeline.label import _as_written, _unfold
+    from pipeline.reading import Document
+
+    # The fold reads Taiwan 社群 and 網路 as mainland 社区 and 网络.
+    terms = ["社区 居家隔离", "actor:社区", "群防群控 网络"]
+    shown = _as_written(terms, "各社群居家隔离,群防群控网路")
+    assert shown == ["社群 居家隔离", "actor:社区", "群防群控 网路"]
+    assert _as_written(["社区"], "社区和社群") == ["社区"]  # written both ways: as it is
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    text = "集寧區各社群為居家隔離戶每天上門收取生活垃圾，社群網格員逐戶排查登記。"
+    (p,) = label_document(bundle, segment_document(Document("d", "d.txt", "utf-8", text), config),
+                          config)["paragraphs"]
+    normalized = bundle.scorer.tokenizer.normalizer(text)
+    words = [w for term in p["evidence"] for w in term.split(" ")]
+    assert "社群" in words
+    assert not [w for w in words if w not in normalized and w in _unfold()
+                and any(source in normalized for source in _unfold()[w])]
+
+
 def test_lexicon_features_give_lexicon_evidence(tmp_path: Path) -> None:
     from pipeline.stages import train
 
