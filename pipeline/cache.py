@@ -330,14 +330,18 @@ class SegmentPlan:
 def plan_segments(config: Config, state: RunState, force: bool = False) -> SegmentPlan:
     """What the segment stage has cached and what it must (re)do; ``force`` redoes all."""
     from pipeline.corpus import check_distinct_names
-    from pipeline.reading import find_documents
+    from pipeline.reading import FileUnreadable, find_documents, refuse_device
 
     plan = SegmentPlan([str(p) for p in find_documents(list(config.corpus.documents))])
     check_distinct_names(plan.sources)
     for source in plan.sources:
-        try:
+        try:  # not cached when it fails: nothing to key it by; tried again on every run
+            refuse_device(source)
             key = plan.keys[source] = segment_key(file_hash(source), config, source)
-        except OSError as exc:  # not cached: nothing to key it by; tried again on every run
+        except FileUnreadable as exc:
+            plan.errors[source] = str(exc).removeprefix(f"{source}: ")
+            continue
+        except OSError as exc:
             plan.errors[source] = f"cannot read: {exc.strerror or exc}"
             continue
         cached = not force and state.cache.has(SEGMENTS, key)

@@ -143,7 +143,7 @@ class Labels(dict[str, dict[str, str]]):
 
 def _label_key(obj: dict[str, Any], where: str) -> str:
     """``sha1:…`` or ``index:…``: which paragraph of its document a label line names."""
-    if "sha1" in obj:
+    if obj.get("sha1") is not None:  # null, as a review file may leave it: the index names it
         if not isinstance(obj["sha1"], str) or not obj["sha1"]:
             raise CorpusError(f"{where}: 'sha1' must be the paragraph's sha1 as a string")
         return f"sha1:{obj['sha1']}"
@@ -171,7 +171,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
                 raise CorpusError(
                     f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
                 )
-            if "document" not in obj or ("sha1" not in obj and "index" not in obj):
+            if "document" not in obj or (obj.get("sha1") is None and obj.get("index") is None):
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
                 )

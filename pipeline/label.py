@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.scorer import Scorer, Scores
-from pipeline.text import vocabulary_fold
+from pipeline.text import Tokenizer, vocabulary_fold
 
 SECTION = "context:section"  # evidence: the rest of the paragraph's section
 ROW_BITS = 24  # evidence sorts up to 2**24 paragraphs a call with one integer key
@@ -134,18 +134,25 @@ def _folded_words(term: str) -> tuple[int, ...]:
     return tuple(i for i, word in enumerate(term.split(" ")) if word in unfold)
 
 
-def _as_written(terms: list[str], text: str) -> list[str]:
+def _as_written(terms: list[str], text: str, tokenizer: Tokenizer) -> list[str]:
     """Evidence terms with each word the vocabulary fold made shown as the paragraph writes it:
-    新增 where the feature is its mainland 添加, when the text has 新增 and not 添加. A word from
-    the heading or title, or written both ways, stays as it is."""
-    out = terms
+    新增 where the model counts its mainland 添加. A word the paragraph writes as it is stays (so
+    does one written both ways); otherwise the paragraph's own token that the fold turned into it
+    is shown, found among its tokens (``text`` is its normalized text), and a word that came from
+    the heading or title, which the paragraph has no token for, stays as it is."""
+    fold = vocabulary_fold()
+    out, tokens = terms, None
     for k, term in enumerate(terms):
         if not (places := _folded_words(term)):
             continue
         words = term.split(" ")
         for i in places:
-            if words[i] not in text:
-                words[i] = next((w for w in _unfold()[words[i]] if w in text), words[i])
+            # Written as it is, unless the fold also turns that word into another (文件 -> 文档).
+            if words[i] in text and words[i] not in fold:
+                continue
+            if tokens is None:
+                tokens = tokenizer.cut_raw(text)
+            words[i] = next((t for t in tokens if fold.get(t) == words[i]), words[i])
         if out is terms:
             out = list(terms)
         out[k] = " ".join(words)
@@ -190,8 +197,8 @@ def annotate(
     confidence = rounded[np.arange(len(proba)), labels].tolist()
     evidence = _evidence(scorer, scores, labels, evidence_terms)
     if scorer.tokenizer.fold_vocabulary and scores.normalized is not None:
-        evidence = [_as_written(terms, text) for terms, text in zip(evidence, scores.normalized,
-                                                                    strict=True)]
+        evidence = [_as_written(terms, text, scorer.tokenizer)
+                    for terms, text in zip(evidence, scores.normalized, strict=True)]
     return [
         {
             "label": classes[label],

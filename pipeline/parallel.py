@@ -27,7 +27,7 @@ from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
 from pipeline.output import Rendered, render
-from pipeline.reading import Document
+from pipeline.reading import Document, FileUnreadable, read_bytes
 from pipeline.stages import (
     Skipped,
     label_documents,
@@ -229,14 +229,17 @@ def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
 
 
 def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
+    """A source's bytes, read here for the cluster, or why they cannot be (as a local run says)."""
     try:
         if str(source) == "-":
             import sys
 
             return "-", sys.stdin.buffer.read()
-        return str(source), Path(source).read_bytes()
+        return str(source), read_bytes(source)
     except OSError as exc:
         return str(source), f"cannot read: {exc.strerror or exc}"
+    except FileUnreadable as exc:
+        return str(source), Skipped.of(source, exc).error
 
 
 def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,

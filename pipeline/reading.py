@@ -340,8 +340,7 @@ def read_bytes(path: Path | str) -> bytes:
     refuses them."""
     source = str(path)
     try:
-        if stat.S_ISCHR(mode := os.stat(path).st_mode) or stat.S_ISBLK(mode):
-            raise FileUnreadable(f"{source}: a device, not a file")  # /dev/zero never ends
+        refuse_device(path)
         return Path(path).read_bytes()
     except IsADirectoryError:
         raise FileUnreadable(f"{source}: is a folder, not a file") from None
@@ -349,6 +348,13 @@ def read_bytes(path: Path | str) -> bytes:
         raise FileUnreadable(f"{source}: no such file") from None
     except OSError as exc:
         raise FileUnreadable(f"{source}: cannot read: {exc.strerror or exc}") from None
+
+
+def refuse_device(path: Path | str) -> None:
+    """Raise :class:`FileUnreadable` for a device such as ``/dev/zero``, which never ends (named
+    pipes are read)."""
+    if stat.S_ISCHR(mode := os.stat(path).st_mode) or stat.S_ISBLK(mode):
+        raise FileUnreadable(f"{path}: a device, not a file")
 
 
 class FileUnreadable(InputError):
@@ -383,7 +389,17 @@ def _text_files(folder: Path, strict: bool) -> list[Path]:
                 files.append(path)
             else:
                 _left_out(f"{_shown(str(path))}: {_NOT_UTF8}", strict)
-    return sorted(f for f in files if f.is_file())
+    return sorted(f for f in files if _is_file(f, strict))
+
+
+def _is_file(path: Path, strict: bool) -> bool:
+    """Whether ``path`` is a file (a link to one included); a path the system refuses to look
+    at (too long, say) is named and left out."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        _left_out(f"{_shown(str(path))}: cannot read: {exc.strerror or exc}", strict)
+        return False
 
 
 def _utf8(name: str) -> bool:

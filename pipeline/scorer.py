@@ -368,7 +368,7 @@ class Scores:
 
     proba: np.ndarray  # paragraphs × classes
     features: Sparse
-    normalized: list[str] | None  # each paragraph's normalized text, when a part needs it
+    normalized: list[str] | None  # each paragraph's normalized text
     leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
     siblings: Siblings | None = None  # the rest of each section, when the section is a feature
     section: np.ndarray | None = None  # its part of the scores, when one weight matrix scores
@@ -511,14 +511,14 @@ class Scorer:
                  ) -> tuple[Sparse, list[str] | None, Leaders | None, Siblings | None]:
         """The feature matrix of paragraph records, as the Pipeline's feature union makes it,
         without the rest of each section (kept apart as :class:`Siblings`); with each paragraph's
-        normalized text and sentence leaders when a part needed them."""
+        normalized text, and its sentence leaders when the actors part needs them."""
         n = len(records)
         tok = self.tokenizer
         if n == 0:
             none = Sparse(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)), 0)
             return none, [], [], None
-        need_each = any(part is not None for part in (self.chars, self.lexicon, self.actors))
-        joined, normalized = tok.normalize_many([r["text"] for r in records], each=need_each)
+        # Each paragraph's normalized text: for the parts that need it, and for evidence.
+        joined, normalized = tok.normalize_many([r["text"] for r in records], each=True)
         rows, cols, _ = self.words.occurrences(self.text_codes(joined))
         size = len(self.words.terms)
         codes, counts = _count(rows, cols, size)

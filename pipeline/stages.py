@@ -394,8 +394,11 @@ def input_files(inputs: Sequence[Path | str], strict: bool = False) -> list[Path
     logged (a list of files that expands to itself is not logged again).
     """
     for path in inputs:
-        if str(path) != "-" and not Path(path).exists():
-            raise InputError(f"{path}: no such file or folder")
+        try:
+            if str(path) != "-" and not Path(path).exists():
+                raise InputError(f"{path}: no such file or folder")
+        except OSError as exc:  # a path too long to look at, say
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     sources = find_documents(list(inputs), strict)
     if not sources:
         raise PipelineError(f"no .txt files found in {', '.join(map(str, inputs))}")

@@ -234,6 +234,29 @@ def test_a_forced_encoding_is_recorded_as_the_codec_that_gives_the_offsets(
         assert source[p.start : p.end] == p.text
 
 
+def test_a_path_too_long_to_look_at_is_named(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.errors import InputError
+    from pipeline.stages import input_files
+
+    long = tmp_path / ("x" * 300 + ".txt")  # one name past the file system's 255 bytes
+    with pytest.raises(InputError, match=r"x\.txt: cannot read: File name too long$"):
+        input_files([long])
+    (tmp_path / "a.txt").write_text("社區。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("醫院。", encoding="utf-8")
+    is_file = Path.is_file
+
+    def too_long(path: Path) -> bool:  # as a path of more than 4,096 bytes in a deep folder
+        if path.name == "b.txt":
+            raise OSError(36, "File name too long", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", too_long)
+    assert find_documents([tmp_path]) == [tmp_path / "a.txt"]
+    with pytest.raises(InputError, match=r"b\.txt: cannot read: File name too long"):
+        find_documents([tmp_path], strict=True)
+
+
 def test_a_device_is_refused_before_it_is_read() -> None:
     from pipeline.errors import InputError
 

@@ -253,7 +253,8 @@ def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms:
 
 @pytest.mark.parametrize(("line", "fragment"), [
     ('{"document": "d", "index": "abc", "theme": "medical"}', "got 'abc'"),
-    ('{"document": "d", "index": null, "theme": "medical"}', "got None"),
+    ('{"document": "d", "index": null, "theme": "medical"}', "needs 'document' and 'sha1' or"),
+    ('{"document": "d", "sha1": null, "index": "3", "theme": "medical"}', "got '3'"),
     ('{"document": "d", "index": 2.9, "theme": "medical"}', "got 2.9"),
     ('{"document": "d", "index": -1, "theme": "medical"}', "got -1"),
     ('{"document": "d", "sha1": 5, "theme": "medical"}', "'sha1' must be"),

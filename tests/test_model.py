@@ -16,7 +16,7 @@ from pipeline.label import annotate
 from pipeline.model import CLASSIFIERS, load_bundle
 from pipeline.reading import read_document
 from pipeline.stages import label_document, load_training_set, segment_document
-from pipeline.text import sentences, vocabulary_fold
+from pipeline.text import Tokenizer, sentences, vocabulary_fold
 
 
 def _seed_records(config: Config) -> list[dict]:
@@ -211,10 +211,15 @@ def test_evidence_shows_folded_words_as_the_paragraph_writes_them(trained) -> No
     from pipeline.reading import Document
 
     # The fold reads Taiwan 社群 and 網路 as mainland 社区 and 网络.
-    terms = ["社区 居家隔离", "actor:社区", "群防群控 网络"]
-    shown = _as_written(terms, "各社群居家隔离,群防群控网路")
-    assert shown == ["社群 居家隔离", "actor:社区", "群防群控 网路"]
-    assert _as_written(["社区"], "社区和社群") == ["社区"]  # written both ways: as it is
+    tok = Tokenizer()
+    terms = ["社区 居家", "actor:社区", "群控 网络"]
+    assert _as_written(terms, "各社群居家隔离,群防群控网路", tok) == ["社群 居家", "actor:社区",
+                                                                  "群控 网路"]
+    assert _as_written(["社区"], "社区和社群", tok) == ["社区"]  # written both ways: as it is
+    # 档案 is folded to 文件 and 文件 to 文档: each feature is shown as the token it came from.
+    assert _as_written(["文件", "文档"], "医院档案和文件", tok) == ["档案", "文件"]
+    # 全局 came from the heading: 全域性 is in the text, but not as a word of it (全 / 域性).
+    assert _as_written(["全局"], "社区居民互联全域性由器", tok) == ["全局"]
     config, bundle_dir = trained
     bundle = load_bundle(bundle_dir)
     text = "集寧區各社群為居家隔離戶每天上門收取生活垃圾，社群網格員逐戶排查登記。"

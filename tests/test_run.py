@@ -304,6 +304,18 @@ def test_a_file_gone_while_run_reads_it_is_read_again_next_time(
               ("classify", False, "1 document removed"))
 
 
+def test_a_device_in_the_corpus_is_named_by_status_and_run_alike(ran: Path) -> None:
+    config = _with(make_config(ran), "corpus", documents=[str(ran / "docs"), "/dev/null"])
+    try:
+        assert [s.to_dict() for s in run(config).skipped] == [
+            {"source": "/dev/null", "error": "a device, not a file"}]
+        assert status(config) == [("segment", True, "1 file skipped: null: a device, not a file"),
+                                  ("train", True, ""), ("classify", True, "")]
+        assert run(config).steps == UP_TO_DATE
+    finally:
+        run(make_config(ran))  # the output without the device again
+
+
 def test_status_notices_a_deleted_document(ran: Path) -> None:
     config = make_config(ran)
     extra = ran / "docs" / "hd01_yichun_jingyan_cailiao.txt"

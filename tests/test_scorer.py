@@ -279,3 +279,13 @@ def test_evidence_is_each_paragraphs_strongest_features_in_order(trained) -> Non
         fold = vocabulary_fold()
         counted = [" ".join(fold.get(w, w) for w in t.split(" ")) for t in field["evidence"]]
         assert counted == expected[:5]
+
+
+def test_evidence_shows_words_as_written_with_the_built_in_defaults() -> None:
+    # No part of the built-in model needs the normalized texts; evidence still does.
+    records = [{"text": "軟體公司捐贈口罩。"}, {"text": "醫院救治患者。"}]
+    pipe = build_pipeline(Config()).fit(records, ["public_participation", "medical"])
+    scorer = Scorer.from_pipeline(pipe)
+    assert "软件" in scorer.feature_names  # what the model counts
+    (field,) = annotate(scorer, scorer.classes, scorer.score(records[:1]), evidence_terms=20)
+    assert "软体" in field["evidence"] and "软件" not in field["evidence"]
