@@ -119,19 +119,16 @@ def _explained(scorer: Scorer, scores: Scores, spans: dict[str, tuple[int, int]]
 
 
 @lru_cache(maxsize=1)
-def _unfold() -> dict[str, list[str]]:
-    """Mainland word -> the Taiwan words the vocabulary fold turns into it."""
-    out: dict[str, list[str]] = {}
-    for taiwan, mainland in vocabulary_fold().items():
-        out.setdefault(mainland, []).append(taiwan)
-    return out
+def _fold_targets() -> frozenset[str]:
+    """The mainland words the vocabulary fold turns Taiwan words into."""
+    return frozenset(vocabulary_fold().values())
 
 
 @lru_cache(maxsize=100_000)
 def _folded_words(term: str) -> tuple[int, ...]:
     """Which words of an evidence term the vocabulary fold may have made (their places)."""
-    unfold = _unfold()
-    return tuple(i for i, word in enumerate(term.split(" ")) if word in unfold)
+    targets = _fold_targets()
+    return tuple(i for i, word in enumerate(term.split(" ")) if word in targets)
 
 
 def _as_written(terms: list[str], text: str, tokenizer: Tokenizer) -> list[str]:
