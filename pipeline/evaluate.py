@@ -97,7 +97,16 @@ def prepare_examples(pipeline: Pipeline, examples: Sequence[Example]) -> dict[st
 
 def _fit(estimator: Pipeline, records: list[Any], y: list[str]) -> Pipeline:
     """``estimator.fit``, with a vocabulary cut that leaves no term named as the config's fault
-    (scikit-learn raises a ValueError about ``min_df``/``max_df`` only once it is fitting)."""
+    (scikit-learn raises a ValueError about ``min_df``/``max_df`` only once it is fitting), and a
+    theme too small for a classifier that calibrates on folds refused before fitting."""
+    folds = getattr(estimator[-1], "cv", None)
+    theme, count = min(Counter(y).items(), key=lambda item: item[1], default=(None, 0))
+    if isinstance(folds, int) and y and count < folds:
+        raise CorpusError(
+            f"model.params.calibration_folds: the classifier calibrates its scores on {folds} "
+            f"folds of its training paragraphs, but theme {theme!r} has {count} of the {len(y)} "
+            "(in cross-validation, a fold trains on part of the corpus); label more paragraphs "
+            "of it or lower calibration_folds")
     try:
         return estimator.fit(records, y)
     except ValueError as exc:
@@ -105,13 +114,6 @@ def _fit(estimator: Pipeline, records: list[Any], y: list[str]) -> Pipeline:
             raise ConfigError(f"vectorize.words (or vectorize.chars): min_df and max_df leave no "
                               f"term in the vocabulary of {len(records)} training paragraphs "
                               f"({exc})") from None
-        if "-fold cross-validation but provided less than" in str(exc):
-            theme, count = min(Counter(y).items(), key=lambda item: item[1])
-            raise CorpusError(
-                f"model.params.calibration_folds: the classifier calibrates its scores on "
-                f"{estimator[-1].cv} folds of its training paragraphs, but theme {theme!r} has "
-                f"{count} of the {len(y)} (in cross-validation, a fold trains on part of the "
-                "corpus); label more paragraphs of it or lower calibration_folds") from None
         raise
 
 

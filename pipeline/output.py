@@ -56,9 +56,9 @@ def validator(kind: str = "document", strict: bool = False) -> Any:
     """
     import jsonschema
 
-    schema = load_schema()
+    schema = load_schema()  # read afresh: free to edit
     if strict:
-        schema = _strict(schema)
+        _make_strict(schema)
     if kind == "line":
         schema = {**schema, "$ref": "#/$defs/line"}
         for key in ("type", "required", "properties", "additionalProperties"):
@@ -66,9 +66,8 @@ def validator(kind: str = "document", strict: bool = False) -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def _strict(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema of exactly what this release writes (see :func:`validator`)."""
-    schema = json.loads(json.dumps(schema))
+def _make_strict(schema: dict[str, Any]) -> None:
+    """Make ``schema`` the schema of exactly what this release writes (see :func:`validator`)."""
     defs = schema["$defs"]
     for part in (schema, defs["model"], defs["document"], defs["error"]):
         part["additionalProperties"] = False
@@ -76,7 +75,6 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
         part["unevaluatedProperties"] = False
     for part in (schema, defs["line"]):
         part["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
-    return schema
 
 
 def check_output(path: Path | str) -> None:
