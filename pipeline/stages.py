@@ -273,14 +273,41 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
 
 
 # ----------------------------------------------------------------------------- classify
-SCORE_BATCH = 500  # paragraphs held and scored in one call (documents are never split)
+SCORE_BATCH = 500  # paragraphs scored in one call (a section is never split)
 
 
-def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument],
-                    config: Config) -> list[dict[str, Any]]:
-    """The labelled form of each document (every paragraph, body ones with label fields),
-    scored in one call: each paragraph gets the labels it would get alone, and many small calls
-    cost more than one large one."""
+def section_chunks(sections: Sequence[Any], limit: int = SCORE_BATCH) -> list[list[int]]:
+    """The positions of ``sections`` (each paragraph's section key) in chunks of at most
+    ``limit``, each section's paragraphs all in one chunk (they are each other's context), so
+    one too big a section makes a chunk of its own. Sections go in order of first appearance.
+
+    >>> section_chunks(["a", "a", "b", "a", "c", "c"], limit=4)
+    [[0, 1, 2, 3], [4, 5]]
+    """
+    members: dict[Any, list[int]] = {}
+    for i, key in enumerate(sections):
+        members.setdefault(key, []).append(i)
+    chunks: list[list[int]] = []
+    chunk: list[int] = []
+    for section in members.values():
+        if chunk and len(chunk) + len(section) > limit:
+            chunks.append(sorted(chunk))
+            chunk = []
+        chunk.extend(section)
+    if chunk:
+        chunks.append(sorted(chunk))
+    return chunks
+
+
+def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], config: Config,
+                    limit: int = SCORE_BATCH) -> list[dict[str, Any]]:
+    """The labelled form of each document (every paragraph, body ones with label fields).
+
+    Body paragraphs are scored about ``limit`` at a time, whole sections together (see
+    :func:`section_chunks`): each paragraph gets the labels it would get alone, many small calls
+    cost more than one large one, and one long document is not scored in one call (its memory
+    would grow with its length).
+    """
     out = [d.to_dict() for d in documents]
     body: list[dict[str, Any]] = []  # the output of each body paragraph, to add its labels to
     records: list[dict[str, Any]] = []  # and its input to the model
@@ -291,16 +318,15 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument],
                 record["section"] = (k, record["section"])  # a section never spans two documents
                 records.append(record)
                 body.append(p_out)
-    if not body:
-        return out
-    scores = bundle.scorer.score(records)
-    fields = annotate(
-        bundle.scorer, bundle.themes, scores,
-        review_below=config.label.review_below, review_margin=config.label.review_margin,
-        evidence_terms=config.label.evidence_terms,
-    )
-    for p_out, extra in zip(body, fields, strict=True):
-        p_out.update(extra)
+    for chunk in section_chunks([r["section"] for r in records], limit):
+        scores = bundle.scorer.score([records[i] for i in chunk])
+        fields = annotate(
+            bundle.scorer, bundle.themes, scores,
+            review_below=config.label.review_below, review_margin=config.label.review_margin,
+            evidence_terms=config.label.evidence_terms,
+        )
+        for i, extra in zip(chunk, fields, strict=True):
+            body[i].update(extra)
     return out
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import load_bundle
 from pipeline.reading import Document
 from pipeline.segment import segment_text
-from pipeline.stages import label_document, segment_document
+from pipeline.stages import label_document, section_chunks, segment_document
 
 # Arbitrary Unicode, with the characters that matter to segmentation made frequent.
 SPECIAL = st.sampled_from([
@@ -88,3 +90,19 @@ def test_mending_check_finds_the_runs_of_the_joined_pattern(text: str) -> None:
     joined = re.compile(r"[a-z0-9+#&._%-]*[a-z0-9][+#&._%-]+[a-z0-9%][a-z0-9+#&._%-]*")
     runs = {run for run in _ASCII_RUN.findall(text) if _JOINT.search(run)}
     assert runs == set(joined.findall(text))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=6), max_size=60),
+       st.integers(min_value=1, max_value=12))
+def test_section_chunks_keep_each_section_whole(sections: list[int], limit: int) -> None:
+    chunks = section_chunks(sections, limit)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sections)))
+    for chunk in chunks:
+        assert chunk == sorted(chunk)
+        keys = {sections[i] for i in chunk}
+        # whole sections only, and no more than the limit unless one section is longer
+        assert sum(sections.count(k) for k in keys) == len(chunk)
+        assert len(chunk) <= limit or len(keys) == 1
+    # a chunk is closed only when the next section would not fit in it
+    for chunk, after in pairwise(chunks):
+        assert len(chunk) + sections.count(sections[after[0]]) > limit

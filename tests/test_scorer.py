@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,6 +173,29 @@ def test_documents_scored_together_get_the_labels_they_get_alone(
     assert label_documents(bundle, [seed, heldout, seed], config) == [*alone, alone[0]]
     monkeypatch.setattr(label, "ROW_BITS", 1)  # too few bits for the key: the exact sort
     assert label_documents(bundle, [seed, heldout], config) == alone
+
+
+def test_a_long_document_is_scored_in_section_chunks_with_the_same_labels(
+        small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
+    # One long document is not scored in one call (its memory would grow with its length): its
+    # body paragraphs go in chunks of whole sections, and each gets the labels, scores and
+    # evidence (the section's context among them) it gets when the document is scored at once.
+    config, bundle = small_bundle
+    seed = segment_document(read_document(SEED), config)
+    records = [paragraph_record(p) for p in seed.paragraphs if p.kind == "body"]
+    largest = max(Counter(r["section"] for r in records).values())
+    assert 1 < largest < len(records)
+    whole = label_documents(bundle, [seed], config, limit=len(records))
+    calls: list[int] = []
+    score = bundle.scorer.score
+
+    def counted(batch: list[dict]) -> object:
+        calls.append(len(batch))
+        return score(batch)
+
+    monkeypatch.setattr(bundle.scorer, "score", counted)
+    assert label_documents(bundle, [seed], config, limit=largest) == whole
+    assert len(calls) > 2 and max(calls) <= largest and sum(calls) == len(records)
 
 
 def test_strict_labels_what_comes_before_the_bad_file(small_bundle: tuple[Config, Bundle],
