@@ -496,7 +496,7 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
     sources = input_files(inputs, strict)
     ids = document_ids(sources)
     result = ClassifyResult(output=str(out))
-    with atomic_write(out) as fh:
+    with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, None)
         for path in sources:
             try:
@@ -545,7 +545,7 @@ def classify(
     sources = input_files(inputs, strict)
     fmt = fmt or config.output.format
     result = ClassifyResult(output=str(out))
-    with atomic_write(out) as fh:
+    with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
         for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
                                     jobs=jobs if jobs is not None else config.classify.jobs,
@@ -742,7 +742,7 @@ def run(config: Config, force: Iterable[str] = (),
         fmt = config.output.format
         todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
         fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
-        with atomic_write(out_path) as fh:
+        with atomic_write(out_path, "wb") as fh:
             writer = LabelledWriter(fh, fmt, plan.header)
             for source, key in plan.keys.items():
                 if source not in plan.done:
