@@ -27,7 +27,7 @@ Example
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -78,6 +78,65 @@ def _tfidf(rows: np.ndarray, ids: np.ndarray, n_rows: int, n_cols: int, idf: np.
     return _weigh(*_count(rows, ids, n_cols), n_rows, n_cols, idf, sublinear_tf)
 
 
+class Names(Sequence[str]):
+    """A fixed list of strings kept as one text and where each one ends.
+
+    A model's feature names are some 200,000 short strings; unpickled one by one they took
+    about a twentieth of classify's start-up, as one text and one array they take a
+    millisecond. A name is cut out of the text when asked for.
+
+    >>> names = Names(["医院", "社区 网格员", ""])
+    >>> len(names), names[1], names[-1], names.take([0, 1])
+    (3, '社区 网格员', '', ['医院', '社区 网格员'])
+    >>> "医院" in names, list(names) == ["医院", "社区 网格员", ""]
+    (True, True)
+    """
+
+    __slots__ = ("_bounds", "_text")
+
+    def __init__(self, names: Sequence[str] = ()) -> None:
+        names = [str(n) for n in names]
+        self._text = "".join(names)
+        self._bounds = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum([len(n) for n in names], out=self._bounds[1:])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _names_from_parts, (self._text, self._bounds)
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, index: int | slice) -> Any:  # str, or a list for a slice
+        if isinstance(index, slice):
+            return self.take(range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"name {index} of {len(self)}")
+        return self._text[int(self._bounds[index]) : int(self._bounds[index + 1])]
+
+    def take(self, indices: Sequence[int]) -> list[str]:
+        """The names at ``indices`` (non-negative), in one pass."""
+        at = np.asarray(indices, dtype=np.int64)
+        text = self._text
+        return [text[a:b] for a, b in zip(self._bounds[at].tolist(),
+                                          self._bounds[at + 1].tolist(), strict=True)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.take(range(len(self))))
+
+
+def _names_from_parts(text: str, bounds: np.ndarray) -> Names:
+    names = Names.__new__(Names)
+    names._text, names._bounds = text, bounds
+    return names
+
+
+def _as_names(names: Sequence[str]) -> Names:
+    """``names`` as :class:`Names`: bundles of earlier releases pickled a list."""
+    return names if isinstance(names, Names) else Names(names)
+
+
 @dataclass
 class WordNgrams:
     """A fitted word n-gram TF-IDF, looked up with arrays instead of strings.
@@ -88,8 +147,7 @@ class WordNgrams:
     gives the vocabulary column of each such prefix (``-1`` if it is not itself a term).
     """
 
-    terms: list[str]
-    idf: np.ndarray
+    idf: np.ndarray  # one per column: the vocabulary's size
     ngram_range: tuple[int, int]
     sublinear_tf: bool
     words: list[str]
@@ -97,6 +155,15 @@ class WordNgrams:
     child_ids: np.ndarray
     column: np.ndarray
     word_id: dict[str, int] = field(repr=False)  # word -> its place in ``words``
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.pop("terms", None)  # kept by bundles of earlier releases; the scorer has the names
+        self.__dict__.update(state)
+
+    @property
+    def size(self) -> int:
+        """The number of terms (columns)."""
+        return len(self.idf)
 
     @classmethod
     def build(cls, terms: Sequence[str], idf: np.ndarray, ngram_range: Sequence[int],
@@ -119,7 +186,7 @@ class WordNgrams:
             column[prefix_id[tuple(parts)]] = col
         codes = np.array(sorted(children), dtype=np.int64)
         ids = np.array([children[c] for c in codes.tolist()], dtype=np.int64)
-        return cls([str(t) for t in terms], np.asarray(idf, dtype=np.float64),
+        return cls(np.asarray(idf, dtype=np.float64),
                    (int(ngram_range[0]), int(ngram_range[1])), bool(sublinear_tf), words, codes,
                    ids, column, word_id)
 
@@ -127,7 +194,7 @@ class WordNgrams:
         """TF-IDF of texts given as word codes (ids, :data:`UNKNOWN`), one text after each
         :data:`SEPARATOR`."""
         rows, cols, n_rows = self.occurrences(codes)
-        return _tfidf(rows, cols, n_rows, len(self.terms), self.idf, self.sublinear_tf)
+        return _tfidf(rows, cols, n_rows, self.size, self.idf, self.sublinear_tf)
 
     def occurrences(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         """(text, column) of every vocabulary n-gram in texts given as word codes, and the number
@@ -391,10 +458,13 @@ class Scorer:
     intercept: np.ndarray | None
     calibrated: list[Calibrated]  # or the mean of these members' probabilities
     explain_weights: np.ndarray  # classes × features, centred over classes (for evidence)
-    feature_names: list[str] = field(default_factory=list)
+    feature_names: Names = field(default_factory=Names)
     section_weight: float = 0.0  # the rest of the section, added into the words' columns
     # explain_weights are `weights` centred over classes, so evidence can reuse the scores' parts
     explains_weights: bool = False
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, feature_names=_as_names(state["feature_names"]))
 
     # ------------------------------------------------------------------ from scikit-learn
     @classmethod
@@ -412,13 +482,14 @@ class Scorer:
         for name, step in union.transformer_list:
             parts.append((name, len(names), float(weights.get(name, 1.0))))
             if name == "words":
-                words = WordNgrams.build(step.get_feature_names_out(), step.tfidf_.idf_,
+                terms = [str(t) for t in step.get_feature_names_out()]
+                words = WordNgrams.build(terms, step.tfidf_.idf_,
                                          step.ngram_range, step.sublinear_tf)
                 context = {f: float(getattr(step, f"{f}_weight"))
                            for f in ("heading", "title") if f in prepare.context}
                 if "section" in prepare.context:
                     section_weight = float(step.section_weight)
-                names += words.terms
+                names += terms
             elif name == "chars":
                 tfidf = step.named_steps["tfidf"]
                 terms = [str(t) for t in tfidf.get_feature_names_out()]
@@ -443,7 +514,8 @@ class Scorer:
             classes=[str(c) for c in classifier.classes_], tokenizer=prepare.tokenizer,
             words=words, context=context, parts=parts, chars=chars, lexicon=lexicon, actors=actors,
             n_features=len(names), weights=weights, intercept=intercept, calibrated=calibrated,
-            explain_weights=explain, feature_names=names, section_weight=section_weight,
+            explain_weights=explain, feature_names=Names(names),
+            section_weight=section_weight,
             explains_weights=weights is not None and explain.shape == weights.shape
             and np.array_equal(explain, weights - weights.mean(axis=0, keepdims=True)),
         )
@@ -520,7 +592,7 @@ class Scorer:
         # Each paragraph's normalized text: for the parts that need it, and for evidence.
         joined, normalized = tok.normalize_many([r["text"] for r in records], each=True)
         rows, cols, _ = self.words.occurrences(self.text_codes(joined))
-        size = len(self.words.terms)
+        size = self.words.size
         codes, counts = _count(rows, cols, size)
         words = _weigh(codes, counts, n, size, self.words.idf, self.words.sublinear_tf)
         siblings = None
@@ -535,7 +607,7 @@ class Scorer:
             position = {v: i for i, v in enumerate(distinct)}
             context = self.words.tfidf(self.word_codes(distinct))
             which = np.fromiter(map(position.__getitem__, values), np.int64, n)
-            words = words.add_rows(context, which, weight, len(self.words.terms))
+            words = words.add_rows(context, which, weight, self.words.size)
         made = {"words": words}
         if self.chars is not None and normalized is not None:
             made["chars"] = self.chars.tfidf(normalized)
@@ -558,7 +630,7 @@ class Scorer:
         if siblings is None:
             return 0.0
         _, first, weight = next(part for part in self.parts if part[0] == "words")
-        columns = weights[:, first : first + len(self.words.terms)]
+        columns = weights[:, first : first + self.words.size]
         return weight * self.section_weight * siblings.dot(columns)
 
     def explained_section(self, scores: Scores) -> np.ndarray | float:

@@ -233,6 +233,29 @@ def test_documents_without_body_paragraphs_do_not_pile_up(
     assert pulled <= SCORE_BATCH
 
 
+def test_a_scorer_pickled_by_an_earlier_release_loads_and_scores_the_same(
+        small_bundle: tuple[Config, Bundle]) -> None:
+    # Earlier releases pickled the feature names as a list and the vocabulary's terms beside
+    # them; their bundles must still load, score and explain as this release's do.
+    import pickle
+
+    config, bundle = small_bundle
+    scorer = bundle.scorer
+    old = pickle.loads(pickle.dumps(scorer))
+    old.__dict__["feature_names"] = list(scorer.feature_names)
+    old.words.__dict__["terms"] = list(scorer.feature_names)[: scorer.words.size]
+    loaded = pickle.loads(pickle.dumps(old))
+    assert isinstance(loaded.feature_names, type(scorer.feature_names))
+    assert "terms" not in vars(loaded.words)
+    assert list(loaded.feature_names) == list(scorer.feature_names)
+    records = _seed_records(config)
+    new, got = scorer.score(records), loaded.score(records)
+    assert np.array_equal(new.proba, got.proba)
+    fields = {"review_below": 0.5, "review_margin": 0.15, "evidence_terms": 5}
+    assert (annotate(loaded, bundle.themes, got, **fields)
+            == annotate(scorer, bundle.themes, new, **fields))
+
+
 def test_the_check_refuses_a_scorer_of_another_model(tmp_path: Path) -> None:
     config = corpus_config(tmp_path)
     train = _written(300)
