@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import json
 import logging
 import signal
@@ -312,12 +313,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _NoProgress(contextlib.nullcontext):
+    """What :func:`_progress` gives when no bar is shown: nothing to import or draw."""
+
+    def update(self, n: int = 1) -> None:
+        """Count nothing."""
+
+
 def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str) -> Any:
-    """A progress bar on standard error, shown only to a person at a terminal."""
+    """A progress bar on standard error, shown only to a person at a terminal (tqdm, and the
+    multiprocessing module it imports, are loaded only then)."""
+    if args.quiet or not sys.stderr.isatty():
+        return _NoProgress()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=unit, desc=desc, leave=False, file=sys.stderr,
-                disable=args.quiet or not sys.stderr.isatty())
+    return tqdm(total=total, unit=unit, desc=desc, leave=False, file=sys.stderr)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
