@@ -313,8 +313,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class _NoProgress(contextlib.nullcontext):
+class _NoProgress(contextlib.AbstractContextManager):
     """What :func:`_progress` gives when no bar is shown: nothing to import or draw."""
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
     def update(self, n: int = 1) -> None:
         """Count nothing."""
