@@ -183,32 +183,57 @@ def _dumps(obj: Any) -> bytes:
     return orjson.dumps(obj)
 
 
+@dataclass
+class Part:
+    """A run of a long document's labelled paragraphs (``head``: the document's ``id``,
+    ``source`` and ``encoding``). classify writes each part as it comes, so that a document of
+    many megabytes is not held whole in memory as labelled output (see
+    :func:`pipeline.stages.label_in_parts`); its parts, in order, render to the bytes the whole
+    document renders to."""
+
+    head: dict[str, Any]
+    paragraphs: list[dict[str, Any]]
+    first: bool
+    last: bool
+
+
 @dataclass(frozen=True)
 class Rendered:
-    """A labelled document already serialized for one format as UTF-8 (done where it was
-    labelled, so that with several workers the process writing the output only copies bytes;
-    never decoded, as the text of a long document would be a second copy several times its
-    bytes' size)."""
+    """A labelled document, or a :class:`Part` of one, already serialized for one format as
+    UTF-8 (done where it was labelled, so that with several workers the process writing the
+    output only copies bytes; never decoded, as the text of a long document would be a second
+    copy several times its bytes' size). ``opens``/``closes``: it begins/ends a document."""
 
     data: bytes
     paragraphs: int
     body: int
+    opens: bool = True
+    closes: bool = True
 
 
-def render(document: Mapping[str, Any], fmt: str, model_hash: str | None) -> Rendered:
-    """Serialize one labelled document for the ``json`` or ``jsonl`` format (with no
-    ``model_hash``, a segmented one: its lines carry no schema version or model)."""
-    paragraphs = document["paragraphs"]
-    if fmt == "json":
-        data = _dumps(document)
+def render(document: Mapping[str, Any] | Part, fmt: str, model_hash: str | None) -> Rendered:
+    """Serialize one labelled document, or one part of it, for the ``json`` or ``jsonl`` format
+    (with no ``model_hash``, a segmented one: its lines carry no schema version or model)."""
+    if isinstance(document, Part):
+        head, paragraphs, opens, closes = document.head, document.paragraphs, document.first, \
+            document.last
     else:
-        head = {"document": document["id"], "source": document["source"],
-                "encoding": document["encoding"]}
+        head, paragraphs, opens, closes = document, document["paragraphs"], True, True
+    if fmt == "json" and not isinstance(document, Part):
+        data = _dumps(document)
+    elif fmt == "json":  # the bytes of the whole: {"id":…,"source":…,"encoding":…,"paragraphs":[…]}
+        data = b",".join(map(orjson.dumps, paragraphs))
+        data = (_dumps(head)[:-1] + b',"paragraphs":[' if opens else b",") + data
+        if closes:
+            data += b"]}"
+    else:
+        line = {"document": head["id"], "source": head["source"], "encoding": head["encoding"]}
         if model_hash is not None:
-            head = {"schema_version": SCHEMA_VERSION, **head, "model_hash": model_hash}
-        data = b"".join(orjson.dumps({**head, **p}, option=orjson.OPT_APPEND_NEWLINE)
+            line = {"schema_version": SCHEMA_VERSION, **line, "model_hash": model_hash}
+        data = b"".join(orjson.dumps({**line, **p}, option=orjson.OPT_APPEND_NEWLINE)
                         for p in paragraphs)
-    return Rendered(data, len(paragraphs), sum(p["kind"] == "body" for p in paragraphs))
+    return Rendered(data, len(paragraphs), sum(p["kind"] == "body" for p in paragraphs),
+                    opens, closes)
 
 
 class LabelledWriter:
@@ -240,15 +265,15 @@ class LabelledWriter:
             fh.write(b'{"schema_version":"%s","created":%s,"model":%s,"documents":[\n'
                      % (SCHEMA_VERSION.encode(), _dumps(created), _dumps(self.model)))
 
-    def write(self, document: Mapping[str, Any] | Rendered) -> Rendered:
-        """Write one document: ``{id, source, encoding, paragraphs}``, or one already rendered;
-        returns what was written."""
+    def write(self, document: Mapping[str, Any] | Part | Rendered) -> Rendered:
+        """Write one document: ``{id, source, encoding, paragraphs}``, a :class:`Part` of one
+        (in order), or either already rendered; returns what was written."""
         if not isinstance(document, Rendered):
             document = render(document, self.format, self.model and self.model["hash"])
-        if self.format == "json" and self.count:
+        if self.format == "json" and self.count and document.opens:
             self.fh.write(b",\n")
         self.fh.write(document.data)
-        self.count += 1
+        self.count += document.closes
         return document
 
     def close(self, errors: list[Mapping[str, str]]) -> None:

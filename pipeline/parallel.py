@@ -26,7 +26,7 @@ from pipeline.cache import LABELLED, SEGMENTS, Cache
 from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
-from pipeline.output import Rendered, render
+from pipeline.output import Part, Rendered, render
 from pipeline.reading import Document, FileUnreadable, read_bytes
 from pipeline.stages import (
     Skipped,
@@ -37,7 +37,7 @@ from pipeline.stages import (
     segmented_from_dict,
 )
 
-Item = dict[str, Any] | Rendered | Skipped
+Item = dict[str, Any] | Part | Rendered | Skipped
 WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
@@ -133,7 +133,8 @@ def labelled_stream(
     fmt: str = "json",
     ids: Mapping[str, str] | None = None,
 ) -> Iterator[Item]:
-    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend.
+    """Labelled documents (or :class:`Skipped`) for ``sources``, in order, on the backend; a
+    long document in :class:`~pipeline.output.Part` s.
 
     From worker processes they come already rendered for ``fmt`` (:class:`Rendered`). ``ids``:
     the documents whose id is not their file name (see :func:`pipeline.stages.document_ids`).
@@ -223,9 +224,15 @@ def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
                                      ids.get(source)))
         except PipelineError as exc:
             docs.append(Skipped.of(source, exc))
-    good = [d for d in docs if isinstance(d, Document)]
-    labelled = iter(label_sources(bundle, good, config))
-    return [d if isinstance(d, Skipped) else next(labelled) for d in docs]
+    labelled = label_sources(bundle, [d for d in docs if isinstance(d, Document)], config)
+    out: list[Item] = []
+    for doc in docs:
+        item: Item = doc if isinstance(doc, Skipped) else next(labelled)
+        out.append(item)
+        while isinstance(item, Part) and not item.last:  # a long document comes in parts
+            item = next(labelled)
+            out.append(item)
+    return out
 
 
 def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:

@@ -36,6 +36,7 @@ from pipeline.corpus import (
 from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
+from pipeline.output import Part
 from pipeline.reading import (
     Document,
     FileUnreadable,
@@ -273,30 +274,33 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
 
 
 # ----------------------------------------------------------------------------- classify
-SCORE_BATCH = 500  # paragraphs scored in one call (a section is never split)
+SCORE_BATCH = 500  # paragraphs scored in one call, and a long document's parts (see Part)
 
 
-def section_chunks(sections: Sequence[Any], limit: int = SCORE_BATCH) -> list[list[int]]:
-    """The positions of ``sections`` (each paragraph's section key) in chunks of at most
-    ``limit``, each section's paragraphs all in one chunk (they are each other's context), so
-    one too big a section makes a chunk of its own. Sections go in order of first appearance.
+def section_runs(sections: Sequence[Any], limit: int = SCORE_BATCH) -> list[range]:
+    """``range(len(sections))`` cut into consecutive runs, the first place after each run has
+    ``limit`` items where no section (each item's key; ``None``: none) goes on past the cut.
 
-    >>> section_chunks(["a", "a", "b", "a", "c", "c"], limit=4)
-    [[0, 1, 2, 3], [4, 5]]
+    A section's paragraphs are each other's context, so they are scored together; a run is not
+    much longer than ``limit`` unless a section is, or two sections interleave.
+
+    >>> section_runs(["a", "a", "b", "b", "b", "c", None, "d"], limit=2)
+    [range(0, 2), range(2, 5), range(5, 7), range(7, 8)]
+    >>> section_runs(["a", "b", "a", "c"], limit=1)  # a continues past b
+    [range(0, 3), range(3, 4)]
     """
-    members: dict[Any, list[int]] = {}
+    last = {key: i for i, key in enumerate(sections) if key is not None}
+    runs: list[range] = []
+    start, reach = 0, -1
     for i, key in enumerate(sections):
-        members.setdefault(key, []).append(i)
-    chunks: list[list[int]] = []
-    chunk: list[int] = []
-    for section in members.values():
-        if chunk and len(chunk) + len(section) > limit:
-            chunks.append(sorted(chunk))
-            chunk = []
-        chunk.extend(section)
-    if chunk:
-        chunks.append(sorted(chunk))
-    return chunks
+        if key is not None:
+            reach = max(reach, last[key])
+        if reach <= i and i + 1 - start >= limit:
+            runs.append(range(start, i + 1))
+            start = i + 1
+    if start < len(sections):
+        runs.append(range(start, len(sections)))
+    return runs
 
 
 def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], config: Config,
@@ -304,7 +308,7 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
     """The labelled form of each document (every paragraph, body ones with label fields).
 
     Body paragraphs are scored about ``limit`` at a time, whole sections together (see
-    :func:`section_chunks`): each paragraph gets the labels it would get alone, many small calls
+    :func:`section_runs`): each paragraph gets the labels it would get alone, many small calls
     cost more than one large one, and one long document is not scored in one call (its memory
     would grow with its length).
     """
@@ -318,16 +322,32 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
                 record["section"] = (k, record["section"])  # a section never spans two documents
                 records.append(record)
                 body.append(p_out)
-    for chunk in section_chunks([r["section"] for r in records], limit):
-        scores = bundle.scorer.score([records[i] for i in chunk])
+    for run in section_runs([r["section"] for r in records], limit):
+        scores = bundle.scorer.score(records[run.start : run.stop])
         fields = annotate(
             bundle.scorer, bundle.themes, scores,
             review_below=config.label.review_below, review_margin=config.label.review_margin,
             evidence_terms=config.label.evidence_terms,
         )
-        for i, extra in zip(chunk, fields, strict=True):
-            body[i].update(extra)
+        for p_out, extra in zip(body[run.start : run.stop], fields, strict=True):
+            p_out.update(extra)
     return out
+
+
+def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
+                   limit: int = SCORE_BATCH) -> Iterator[Part]:
+    """One document labelled as consecutive :class:`Part` s of about ``limit`` paragraphs, cut
+    where no section goes on (see :func:`section_runs`), so that each paragraph gets the labels
+    it gets when the document is labelled whole."""
+    d = segmented.document
+    head = {"id": d.id, "source": d.source, "encoding": d.encoding}
+    keys = [paragraph_record(p)["section"] if p.kind == "body" else None
+            for p in segmented.paragraphs]
+    runs = section_runs(keys, limit)
+    for k, run in enumerate(runs):
+        part = SegmentedDocument(d, segmented.paragraphs[run.start : run.stop])
+        labelled = label_documents(bundle, [part], config, limit)[0]["paragraphs"]
+        yield Part(head, labelled, first=k == 0, last=k == len(runs) - 1)
 
 
 def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:
@@ -380,12 +400,14 @@ class Skipped:
 
 def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], config: Config,
                   encoding: str | None = None, strict: bool = False,
-                  ids: Mapping[str, str] | None = None) -> Iterator[dict[str, Any] | Skipped]:
+                  ids: Mapping[str, str] | None = None,
+                  limit: int = SCORE_BATCH) -> Iterator[dict[str, Any] | Part | Skipped]:
     """Read, segment and label each source in order; a bad file gives a :class:`Skipped`.
 
     With ``strict`` the first bad file raises its error instead. ``ids`` gives the documents
     whose id is not their file name (see :func:`document_ids`). Documents are scored together,
-    about :data:`SCORE_BATCH` paragraphs at a time (see :func:`label_documents`).
+    about ``limit`` paragraphs at a time (see :func:`label_documents`); a document of more
+    paragraphs than that comes as :class:`Part` s (see :func:`label_in_parts`).
     """
     ids = ids or {}
 
@@ -402,13 +424,19 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
                     return
                 yield Skipped.of(source, exc)
 
-    for batch in paragraph_batches(segmented()):
+    for batch in paragraph_batches(segmented(), limit=limit):
+        # A batch ends at the document that fills it: a long one is labelled in parts.
+        last = batch[-1]
+        long = isinstance(last, SegmentedDocument) and len(last.paragraphs) > limit
+        together = batch[:-1] if long else batch
         labelled = iter(label_documents(
-            bundle, [d for d in batch if isinstance(d, SegmentedDocument)], config))
-        for item in batch:
+            bundle, [d for d in together if isinstance(d, SegmentedDocument)], config, limit))
+        for item in together:
             if isinstance(item, PipelineError):
                 raise item
             yield item if isinstance(item, Skipped) else next(labelled)
+        if long:
+            yield from label_in_parts(bundle, last, config, limit)
 
 
 def input_files(inputs: Sequence[Path | str], strict: bool = False) -> list[Path | str]:
@@ -550,14 +578,16 @@ def classify(
         for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
                                     jobs=jobs if jobs is not None else config.classify.jobs,
                                     fmt=fmt, ids=document_ids(sources)):
+            done = True  # a document, skipped or written whole or to its last part
             if isinstance(item, Skipped):
                 result.skipped.append(item)
             else:
                 rendered = writer.write(item)
-                result.documents += 1
+                done = rendered.closes
+                result.documents += done
                 result.paragraphs += rendered.paragraphs
                 result.body += rendered.body
-            if on_document is not None:
+            if on_document is not None and done:
                 on_document(item)
         writer.close([s.to_dict() for s in result.skipped])
     remove_stale_temporaries(out)  # left by a killed classify of the same output

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import load_bundle
 from pipeline.reading import Document
 from pipeline.segment import segment_text
-from pipeline.stages import label_document, section_chunks, segment_document
+from pipeline.stages import label_document, section_runs, segment_document
 
 # Arbitrary Unicode, with the characters that matter to segmentation made frequent.
 SPECIAL = st.sampled_from([
@@ -92,17 +90,16 @@ def test_mending_check_finds_the_runs_of_the_joined_pattern(text: str) -> None:
     assert runs == set(joined.findall(text))
 
 
-@given(st.lists(st.integers(min_value=0, max_value=6), max_size=60),
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=6)), max_size=60),
        st.integers(min_value=1, max_value=12))
-def test_section_chunks_keep_each_section_whole(sections: list[int], limit: int) -> None:
-    chunks = section_chunks(sections, limit)
-    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sections)))
-    for chunk in chunks:
-        assert chunk == sorted(chunk)
-        keys = {sections[i] for i in chunk}
-        # whole sections only, and no more than the limit unless one section is longer
-        assert sum(sections.count(k) for k in keys) == len(chunk)
-        assert len(chunk) <= limit or len(keys) == 1
-    # a chunk is closed only when the next section would not fit in it
-    for chunk, after in pairwise(chunks):
-        assert len(chunk) + sections.count(sections[after[0]]) > limit
+def test_section_runs_never_split_a_section(sections: list[int | None], limit: int) -> None:
+    runs = section_runs(sections, limit)
+    assert [i for run in runs for i in run] == list(range(len(sections)))
+    for run in runs:
+        inside = {sections[i] for i in run} - {None}
+        outside = {sections[i] for i in range(len(sections)) if i not in run}
+        assert not inside & outside  # every section wholly in one run
+        # a run ends at the first place it may once it has `limit` items (or at the end)
+        for stop in range(run.start + limit, run.stop):
+            assert {sections[i] for i in range(run.start, stop)} & set(sections[stop:]) - {None}
+    assert all(len(run) >= limit for run in runs[:-1])

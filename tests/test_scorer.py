@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pipeline.corpus import paragraph_record
 from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, load_bundle
+from pipeline.output import LabelledWriter, Part
+from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
 from pipeline.scorer import Scorer
 from pipeline.stages import (
@@ -175,17 +178,28 @@ def test_documents_scored_together_get_the_labels_they_get_alone(
     assert label_documents(bundle, [seed, heldout], config) == alone
 
 
-def test_a_long_document_is_scored_in_section_chunks_with_the_same_labels(
+def _long_document(sections: int = 12, per_section: int = 40) -> Document:
+    """A report of ``sections`` numbered sections of ``per_section`` written paragraphs each."""
+    texts = iter(r["text"] for r in _written(sections * per_section, batches="batch_*"))
+    lines = ["疫情防控工作總結"]
+    for k in range(sections):
+        lines.append(f"{'一二三四五六七八九十'[k % 10]}{'、' * (1 + k // 10)}第{k + 1}項工作")
+        lines += [next(texts) for _ in range(per_section)]
+    return Document("long", "long.txt", "utf-8", "\n".join(lines) + "\n")
+
+
+def test_a_long_document_is_scored_in_runs_of_whole_sections_with_the_same_labels(
         small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
     # One long document is not scored in one call (its memory would grow with its length): its
-    # body paragraphs go in chunks of whole sections, and each gets the labels, scores and
+    # body paragraphs go in runs of whole sections, and each gets the labels, scores and
     # evidence (the section's context among them) it gets when the document is scored at once.
     config, bundle = small_bundle
-    seed = segment_document(read_document(SEED), config)
-    records = [paragraph_record(p) for p in seed.paragraphs if p.kind == "body"]
+    doc = segment_document(_long_document(), config)
+    records = [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
     largest = max(Counter(r["section"] for r in records).values())
-    assert 1 < largest < len(records)
-    whole = label_documents(bundle, [seed], config, limit=len(records))
+    assert 1 < largest < len(records) / 10
+    whole = label_documents(bundle, [doc], config, limit=len(records))
+    assert any("context:section" in p.get("evidence", ()) for p in whole[0]["paragraphs"])
     calls: list[int] = []
     score = bundle.scorer.score
 
@@ -194,8 +208,48 @@ def test_a_long_document_is_scored_in_section_chunks_with_the_same_labels(
         return score(batch)
 
     monkeypatch.setattr(bundle.scorer, "score", counted)
-    assert label_documents(bundle, [seed], config, limit=largest) == whole
-    assert len(calls) > 2 and max(calls) <= largest and sum(calls) == len(records)
+    assert label_documents(bundle, [doc], config, limit=100) == whole
+    assert len(calls) > 2 and max(calls) < 100 + largest and sum(calls) == len(records)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_long_document_comes_in_parts_that_write_the_bytes_of_the_whole(
+        small_bundle: tuple[Config, Bundle], fmt: str) -> None:
+    # classify writes a long document part by part instead of holding it whole; the output is
+    # the one the whole document gives, before, between and after other documents.
+    config, bundle = small_bundle
+    short = Document("short", "short.txt", "utf-8", "疫情防控\n社區網格員入戶排查。\n")
+    docs = [short, _long_document(), short]
+    items = list(label_sources(bundle, docs, config, limit=100))
+    parts = [item for item in items if isinstance(item, Part)]
+    assert len(parts) > 2 and len(items) == len(parts) + 2
+    assert [(p.first, p.last) for p in parts] == (
+        [(True, False)] + [(False, False)] * (len(parts) - 2) + [(False, True)])
+    whole = [label_document(bundle, segment_document(d, config), config) for d in docs]
+    assert [p for part in parts for p in part.paragraphs] == whole[1]["paragraphs"]
+
+    def written(stream: list) -> bytes:
+        out = io.BytesIO()
+        writer = LabelledWriter(out, fmt, {"hash": "0" * 64}, created="2020-01-01T00:00:00Z")
+        counts = [writer.write(item) for item in stream]
+        writer.close([])
+        assert writer.count == 3 and sum(c.paragraphs for c in counts) == sum(
+            len(d["paragraphs"]) for d in whole)
+        return out.getvalue()
+
+    assert written(items) == written(whole)
+
+
+def test_a_long_document_in_parts_on_a_cluster_worker(small_bundle: tuple[Config, Bundle]
+                                                      ) -> None:
+    # A Dask batch holds each document's items in order: all parts of a long one, then the next.
+    config, bundle = small_bundle
+    long = _long_document(sections=20, per_section=30).text.encode("utf-8")
+    batch = [("a.txt", long), ("b.txt", "cannot read: gone"), ("c.txt", "醫院救治患者。".encode())]
+    items = _dask_label_batch(bundle, config, None, batch, {})
+    parts = [item for item in items if isinstance(item, Part)]
+    assert len(parts) > 1 and parts[-1].last and items[: len(parts)] == parts
+    assert [type(i).__name__ for i in items[len(parts):]] == ["Skipped", "dict"]
 
 
 def test_strict_labels_what_comes_before_the_bad_file(small_bundle: tuple[Config, Bundle],
