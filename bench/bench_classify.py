@@ -13,6 +13,8 @@ one run, on the same text:
   runs, best of ``--repeat``);
 - a plain scikit-learn script: jieba + TfidfVectorizer + the shipped config's classifier, no
   pipeline;
+- the same text as one long document (the corpus's files joined into one file): peak resident
+  memory of ``pipeline classify --jobs 1`` on it;
 - start-up: ``pipeline classify`` on one short file, wall time;
 - training on 100,000 labelled paragraphs.
 
@@ -240,6 +242,17 @@ def main() -> None:
                     sys.exit(f"classify failed with exit code {code}")
                 runs[jobs].append((seconds, rss))
             floors.append(tokenizer_floor(folder, megabytes))
+        long_file = args.out / f"long_{size:g}mb.txt"
+        with long_file.open("wb") as fh:
+            for path in sorted(folder.glob("*.txt")):
+                fh.write(path.read_bytes())
+        seconds, rss, code = run_measured([*cmd, str(long_file), "--jobs", "1",
+                                           "-o", str(args.out / "out.json")])
+        long_file.unlink()
+        if code != 0:
+            sys.exit(f"classify of one long document failed with exit code {code}")
+        row["one long document, 1 core, peak RSS MB"] = rss
+        row["one long document, 1 core, MB/s"] = round(megabytes / seconds, 2)
         for jobs, measured in runs.items():
             name = "1 core" if jobs == 1 else "all cores"
             seconds = min(s for s, _ in measured)
