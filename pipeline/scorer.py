@@ -309,6 +309,45 @@ def group_ids(keys: Sequence[Any]) -> np.ndarray:
     return group
 
 
+Counts = tuple[np.ndarray, np.ndarray]  # (columns, counts): word n-gram counts of some text
+
+
+def add_counts(a: Counts | None, b: Counts) -> Counts:
+    """The sum of two :data:`Counts`.
+
+    >>> [x.tolist() for x in add_counts((np.array([1, 5]), np.array([2, 1])),
+    ...                                 (np.array([5, 7]), np.array([3, 1])))]
+    [[1, 5, 7], [2, 4, 1]]
+    """
+    if a is None:
+        return b
+    cols, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    return cols, np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
+
+
+def _outside(own: np.ndarray, counts: np.ndarray, group: np.ndarray, sections: Sequence[Any],
+             n_cols: int, totals: Mapping[Any, Counts] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``(group * n_cols + column, count)`` of what each section of ``totals`` has outside the
+    batch: its whole counts less the batch's own (``own``: the batch's codes, ``counts`` theirs)."""
+    codes, amounts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    if not totals:
+        return codes[0], amounts[0]
+    first = {key: i for i, key in reversed(list(enumerate(sections)))}
+    for key, (cols, whole) in totals.items():
+        if key is None or key not in first:
+            continue
+        g = int(group[first[key]])
+        mine = own // n_cols == g
+        inside = np.zeros(len(cols), dtype=np.int64)
+        at = np.searchsorted(cols, own[mine] % n_cols)
+        np.add.at(inside, at, counts[mine].astype(np.int64))
+        rest = whole - inside
+        keep = rest > 0
+        codes.append(g * n_cols + cols[keep])
+        amounts.append(rest[keep])
+    return np.concatenate(codes), np.concatenate(amounts)
+
+
 @dataclass
 class Siblings:
     """The rest of each paragraph's section as TF-IDF (as :func:`pipeline.features.sibling_counts`
@@ -328,13 +367,23 @@ class Siblings:
 
     @classmethod
     def build(cls, codes: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int,
-              sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool) -> Siblings:
-        """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys."""
+              sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool,
+              totals: Mapping[Any, Counts] | None = None) -> Siblings:
+        """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys.
+
+        ``totals``: the whole counts of sections that have paragraphs outside this batch (see
+        :meth:`Scorer.section_counts`); the counts their paragraphs outside add come in as
+        entries of their own, so the result is the one of a batch holding the whole section.
+        """
         group = group_ids(sections)
         n_groups = int(group.max()) + 1 if n_rows else 0
         rows, cols = codes // n_cols, codes % n_cols
-        group_codes, where = np.unique(group[rows] * n_cols + cols, return_inverse=True)
-        group_counts = np.bincount(where, weights=counts).astype(np.int64)
+        own = group[rows] * n_cols + cols
+        outside_codes, outside_counts = _outside(own, counts, group, sections, n_cols, totals)
+        group_codes, where = np.unique(np.concatenate([own, outside_codes]), return_inverse=True)
+        group_counts = np.bincount(where, weights=np.concatenate([counts, outside_counts])
+                                   ).astype(np.int64)
+        where = where[: len(own)]
         group_rows, group_cols = group_codes // n_cols, group_codes % n_cols
         group_values = _tf(group_counts, sublinear_tf) * idf[group_cols]
         rest = group_counts[where] - counts
@@ -579,11 +628,29 @@ class Scorer:
             found = np.concatenate([*parts, found[start:]])
         return found[found != DROPPED]
 
-    def features(self, records: Sequence[Mapping[str, Any]]
+    def section_counts(self, records: Sequence[Mapping[str, Any]]) -> dict[Any, Counts]:
+        """Each section's word n-gram counts over ``records`` (summed with :func:`add_counts`
+        over batches): what :meth:`score` needs to know of a section longer than one batch."""
+        joined, _ = self.tokenizer.normalize_many([r["text"] for r in records])
+        rows, cols, _ = self.words.occurrences(self.text_codes(joined))
+        size = self.words.size
+        sections = [r.get("section") for r in records]
+        group = group_ids(sections)
+        codes, counts = _count(group[rows], cols, size)
+        out: dict[Any, Counts] = {}
+        for key, g in zip(sections, group.tolist(), strict=True):
+            if key is not None and key not in out:
+                mine = codes // size == g
+                out[key] = (codes[mine] % size, counts[mine])
+        return out
+
+    def features(self, records: Sequence[Mapping[str, Any]],
+                 totals: Mapping[Any, Counts] | None = None,
                  ) -> tuple[Sparse, list[str] | None, Leaders | None, Siblings | None]:
         """The feature matrix of paragraph records, as the Pipeline's feature union makes it,
         without the rest of each section (kept apart as :class:`Siblings`); with each paragraph's
-        normalized text, and its sentence leaders when the actors part needs them."""
+        normalized text, and its sentence leaders when the actors part needs them. ``totals``:
+        see :meth:`score`."""
         n = len(records)
         tok = self.tokenizer
         if n == 0:
@@ -598,7 +665,7 @@ class Scorer:
         siblings = None
         if self.section_weight > 0:
             siblings = Siblings.build(codes, counts, n, size, [r.get("section") for r in records],
-                                      self.words.idf, self.words.sublinear_tf)
+                                      self.words.idf, self.words.sublinear_tf, totals)
         for name, weight in self.context.items():
             if weight <= 0:
                 continue
@@ -648,11 +715,16 @@ class Scorer:
                                     weights=features.values * row[features.cols])
         return out
 
-    def score(self, records: Sequence[Mapping[str, Any]]) -> Scores:
+    def score(self, records: Sequence[Mapping[str, Any]],
+              totals: Mapping[Any, Counts] | None = None) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading``, ``title`` and ``section``, as
-        :func:`pipeline.corpus.paragraph_record` makes them)."""
-        features, normalized, leaders, siblings = self.features(records)
+        :func:`pipeline.corpus.paragraph_record` makes them).
+
+        ``totals``: the whole counts (:meth:`section_counts`) of sections only partly in
+        ``records``, so that each paragraph has the rest of its whole section as context.
+        """
+        features, normalized, leaders, siblings = self.features(records, totals)
         section = None
         if self.weights is not None and self.intercept is not None:
             part = self.section_part(siblings, self.weights)

@@ -45,7 +45,7 @@ from pipeline.reading import (
     read_bytes,
     read_document,
 )
-from pipeline.scorer import Scorer
+from pipeline.scorer import Counts, Scorer, add_counts
 from pipeline.segment import Paragraph, segment_text
 from pipeline.text import load_lexicon
 
@@ -308,9 +308,8 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
     """The labelled form of each document (every paragraph, body ones with label fields).
 
     Body paragraphs are scored about ``limit`` at a time, whole sections together (see
-    :func:`section_runs`): each paragraph gets the labels it would get alone, many small calls
-    cost more than one large one, and one long document is not scored in one call (its memory
-    would grow with its length).
+    :func:`section_runs`): each paragraph gets the labels it would get alone, and many small
+    calls cost more than one large one.
     """
     out = [d.to_dict() for d in documents]
     body: list[dict[str, Any]] = []  # the output of each body paragraph, to add its labels to
@@ -323,31 +322,60 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
                 records.append(record)
                 body.append(p_out)
     for run in section_runs([r["section"] for r in records], limit):
-        scores = bundle.scorer.score(records[run.start : run.stop])
-        fields = annotate(
-            bundle.scorer, bundle.themes, scores,
-            review_below=config.label.review_below, review_margin=config.label.review_margin,
-            evidence_terms=config.label.evidence_terms,
-        )
-        for p_out, extra in zip(body[run.start : run.stop], fields, strict=True):
-            p_out.update(extra)
+        _label(bundle, records[run.start : run.stop], body[run.start : run.stop], config)
     return out
+
+
+def _label(bundle: Bundle, records: Sequence[dict[str, Any]], body: Sequence[dict[str, Any]],
+           config: Config, totals: Mapping[Any, Counts] | None = None) -> None:
+    """Score ``records`` in one call and add the label fields to their outputs ``body``."""
+    scores = bundle.scorer.score(records, totals)
+    fields = annotate(
+        bundle.scorer, bundle.themes, scores,
+        review_below=config.label.review_below, review_margin=config.label.review_margin,
+        evidence_terms=config.label.evidence_terms,
+    )
+    for p_out, extra in zip(body, fields, strict=True):
+        p_out.update(extra)
 
 
 def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
                    limit: int = SCORE_BATCH) -> Iterator[Part]:
     """One document labelled as consecutive :class:`Part` s of about ``limit`` paragraphs, cut
     where no section goes on (see :func:`section_runs`), so that each paragraph gets the labels
-    it gets when the document is labelled whole."""
+    it gets when the document is labelled whole.
+
+    A run that cannot be cut so (a long document without headings is one section) is cut every
+    ``limit`` paragraphs anyway, after a first pass that counts the words of each section it
+    cuts through (:meth:`~pipeline.scorer.Scorer.section_counts`): each paragraph still has the
+    rest of its whole section as context, at the cost of tokenizing those paragraphs twice.
+    """
     d = segmented.document
     head = {"id": d.id, "source": d.source, "encoding": d.encoding}
-    keys = [paragraph_record(p)["section"] if p.kind == "body" else None
-            for p in segmented.paragraphs]
+    paragraphs = segmented.paragraphs
+    records = [paragraph_record(p) if p.kind == "body" else None for p in paragraphs]
+    keys = [r and r["section"] for r in records]
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):
-        part = SegmentedDocument(d, segmented.paragraphs[run.start : run.stop])
-        labelled = label_documents(bundle, [part], config, limit)[0]["paragraphs"]
-        yield Part(head, labelled, first=k == 0, last=k == len(runs) - 1)
+        pieces = [run]
+        totals: dict[Any, Counts] = {}
+        if len(run) > 2 * limit:
+            pieces = [range(i, min(i + limit, run.stop)) for i in range(run.start, run.stop, limit)]
+            seen = [{keys[i] for i in piece} - {None} for piece in pieces]
+            cut = {key for key in set().union(*seen) if sum(key in s for s in seen) > 1}
+            for piece in pieces:
+                counted = bundle.scorer.section_counts(
+                    [r for r in records[piece.start : piece.stop] if r and r["section"] in cut])
+                for key, counts in counted.items():
+                    totals[key] = add_counts(totals.get(key), counts)
+        for j, piece in enumerate(pieces):
+            out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]
+            body = [(r, o) for r, o in zip(records[piece.start : piece.stop], out, strict=True)
+                    if r is not None]
+            if body:
+                _label(bundle, [r for r, _ in body], [o for _, o in body], config, totals)
+            yield Part(head, out, first=k == 0 and j == 0,
+                       last=k == len(runs) - 1 and j == len(pieces) - 1)
 
 
 def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:

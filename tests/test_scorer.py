@@ -29,6 +29,7 @@ from pipeline.stages import (
     _pipeline_for,
     label_document,
     label_documents,
+    label_in_parts,
     label_sources,
     segment_document,
 )
@@ -178,12 +179,15 @@ def test_documents_scored_together_get_the_labels_they_get_alone(
     assert label_documents(bundle, [seed, heldout], config) == alone
 
 
-def _long_document(sections: int = 12, per_section: int = 40) -> Document:
-    """A report of ``sections`` numbered sections of ``per_section`` written paragraphs each."""
+def _long_document(sections: int = 12, per_section: int = 40, headings: bool = True
+                   ) -> Document:
+    """A report of ``sections`` numbered sections of ``per_section`` written paragraphs each
+    (without ``headings``: the same paragraphs, all in one section)."""
     texts = iter(r["text"] for r in _written(sections * per_section, batches="batch_*"))
     lines = ["疫情防控工作總結"]
     for k in range(sections):
-        lines.append(f"{'一二三四五六七八九十'[k % 10]}{'、' * (1 + k // 10)}第{k + 1}項工作")
+        if headings:
+            lines.append(f"{'一二三四五六七八九十'[k % 10]}{'、' * (1 + k // 10)}第{k + 1}項工作")
         lines += [next(texts) for _ in range(per_section)]
     return Document("long", "long.txt", "utf-8", "\n".join(lines) + "\n")
 
@@ -203,9 +207,9 @@ def test_a_long_document_is_scored_in_runs_of_whole_sections_with_the_same_label
     calls: list[int] = []
     score = bundle.scorer.score
 
-    def counted(batch: list[dict]) -> object:
+    def counted(batch: list[dict], totals: object = None) -> object:
         calls.append(len(batch))
-        return score(batch)
+        return score(batch, totals)
 
     monkeypatch.setattr(bundle.scorer, "score", counted)
     assert label_documents(bundle, [doc], config, limit=100) == whole
@@ -238,6 +242,30 @@ def test_a_long_document_comes_in_parts_that_write_the_bytes_of_the_whole(
         return out.getvalue()
 
     assert written(items) == written(whole)
+
+
+def test_a_section_longer_than_a_part_is_cut_with_its_whole_context(
+        small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without headings a long document is one section, which no cut can keep whole: it is cut
+    # anyway, each part scored with the word counts of the whole section, and every paragraph
+    # gets the labels, scores and evidence it gets when the document is scored at once.
+    config, bundle = small_bundle
+    doc = segment_document(_long_document(headings=False), config)
+    sections = {paragraph_record(p)["section"] for p in doc.paragraphs if p.kind == "body"}
+    assert len(sections) == 1
+    whole = label_document(bundle, doc, config)
+    assert any("context:section" in p.get("evidence", ()) for p in whole["paragraphs"])
+    calls: list[int] = []
+    score = bundle.scorer.score
+
+    def counted(batch: list[dict], totals: object = None) -> object:
+        calls.append(len(batch))
+        return score(batch, totals)
+
+    monkeypatch.setattr(bundle.scorer, "score", counted)
+    parts = list(label_in_parts(bundle, doc, config, limit=50))
+    assert [p for part in parts for p in part.paragraphs] == whole["paragraphs"]
+    assert len(parts) > 5 and max(calls) <= 50
 
 
 def test_a_long_document_in_parts_on_a_cluster_worker(small_bundle: tuple[Config, Bundle]
