@@ -249,14 +249,15 @@ def segment_text(
     expect_title = not has_markers
     seen_title_keys: set[str] = set()
     # Heading-like lines after the last body paragraph, or just above a date line, are
-    # signatures, not headings.
+    # signatures, not headings; unless body text follows the date: a brief's title and its date.
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
     for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
         if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
             article, title, heading, expect_title = piece, None, None, True
         elif kind == "heading" and (
             index > last_body
-            or (index + 1 < len(pieces) and _SIGNATURE_DATE.match(pieces[index + 1]))
+            or (index + 1 < len(pieces) and _SIGNATURE_DATE.match(pieces[index + 1])
+                and not (index + 2 < len(kinds) and kinds[index + 2] == "body"))
         ):
             kind = "boilerplate"
         elif kind == "heading":
