@@ -278,14 +278,16 @@ SCORE_BATCH = 500  # paragraphs scored in one call, and a long document's parts 
 
 
 def section_runs(sections: Sequence[Any], limit: int = SCORE_BATCH) -> list[range]:
-    """``range(len(sections))`` cut into consecutive runs, the first place after each run has
-    ``limit`` items where no section (each item's key; ``None``: none) goes on past the cut.
+    """``range(len(sections))`` cut into consecutive runs of at least ``limit`` items, each
+    ending at the first place where no section (each item's key; ``None``: none) goes on past
+    it and ``limit`` items or more are left after it.
 
     A section's paragraphs are each other's context, so they are scored together; a run is not
-    much longer than ``limit`` unless a section is, or two sections interleave.
+    much longer than ``2 * limit`` unless a section is, or two sections interleave. A batch of a
+    little more than ``limit`` stays one run: a call more would cost more than it saves.
 
     >>> section_runs(["a", "a", "b", "b", "b", "c", None, "d"], limit=2)
-    [range(0, 2), range(2, 5), range(5, 7), range(7, 8)]
+    [range(0, 2), range(2, 5), range(5, 8)]
     >>> section_runs(["a", "b", "a", "c"], limit=1)  # a continues past b
     [range(0, 3), range(3, 4)]
     """
@@ -295,7 +297,7 @@ def section_runs(sections: Sequence[Any], limit: int = SCORE_BATCH) -> list[rang
     for i, key in enumerate(sections):
         if key is not None:
             reach = max(reach, last[key])
-        if reach <= i and i + 1 - start >= limit:
+        if reach <= i and i + 1 - start >= limit and len(sections) - (i + 1) >= limit:
             runs.append(range(start, i + 1))
             start = i + 1
     if start < len(sections):

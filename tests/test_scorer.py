@@ -272,7 +272,7 @@ def test_a_long_document_in_parts_on_a_cluster_worker(small_bundle: tuple[Config
                                                       ) -> None:
     # A Dask batch holds each document's items in order: all parts of a long one, then the next.
     config, bundle = small_bundle
-    long = _long_document(sections=20, per_section=30).text.encode("utf-8")
+    long = _long_document(sections=40, per_section=30).text.encode("utf-8")
     batch = [("a.txt", long), ("b.txt", "cannot read: gone"), ("c.txt", "醫院救治患者。".encode())]
     items = _dask_label_batch(bundle, config, None, batch, {})
     parts = [item for item in items if isinstance(item, Part)]
