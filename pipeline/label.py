@@ -54,7 +54,7 @@ def _evidence(scorer: Scorer, scores: Scores, labels: np.ndarray, n: int) -> lis
     pick = np.arange(len(order)) - starts[rows] < n
     rows, cols, strengths = rows[pick], cols[pick], contrib[order][pick]
     col_list = cols.tolist()
-    names = scorer.feature_names.take(cols)
+    names = scorer.feature_names.take(col_list)
     bounds = np.searchsorted(rows, np.arange(f.n_rows + 1)).tolist()
     # A lexicon or actors feature is shown as the paragraph's own terms behind it, and the rest of
     # the section, where it pushed toward the label, as SECTION in its place by strength.

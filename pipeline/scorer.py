@@ -83,22 +83,23 @@ class Names(Sequence[str]):
 
     A model's feature names are some 200,000 short strings; unpickled one by one they took
     about a twentieth of classify's start-up, as one text and one array they take a
-    millisecond. A name is cut out of the text when asked for.
+    millisecond. A name is cut out of the text when first asked for, and remembered.
 
     >>> names = Names(["医院", "社区 网格员", ""])
-    >>> len(names), names[1], names[-1], names.take([0, 1])
-    (3, '社区 网格员', '', ['医院', '社区 网格员'])
+    >>> len(names), names[1], names[-1], names.take([0, 1, 0])
+    (3, '社区 网格员', '', ['医院', '社区 网格员', '医院'])
     >>> "医院" in names, list(names) == ["医院", "社区 网格员", ""]
     (True, True)
     """
 
-    __slots__ = ("_bounds", "_text")
+    __slots__ = ("_bounds", "_cut", "_text")
 
     def __init__(self, names: Sequence[str] = ()) -> None:
         names = [str(n) for n in names]
         self._text = "".join(names)
         self._bounds = np.zeros(len(names) + 1, dtype=np.int64)
         np.cumsum([len(n) for n in names], out=self._bounds[1:])
+        self._cut: dict[int, str] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _names_from_parts, (self._text, self._bounds)
@@ -113,14 +114,21 @@ class Names(Sequence[str]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(f"name {index} of {len(self)}")
-        return self._text[int(self._bounds[index]) : int(self._bounds[index + 1])]
+        return self.take([index])[0]
 
     def take(self, indices: Sequence[int]) -> list[str]:
-        """The names at ``indices`` (non-negative), in one pass."""
-        at = np.asarray(indices, dtype=np.int64)
-        text = self._text
-        return [text[a:b] for a, b in zip(self._bounds[at].tolist(),
-                                          self._bounds[at + 1].tolist(), strict=True)]
+        """The names at ``indices`` (non-negative ints): evidence asks for the same few thousand
+        names again and again, so each is cut out once and then looked up."""
+        cut = self._cut
+        out = list(map(cut.get, indices))
+        if None in out:
+            missing = [k for k, name in enumerate(out) if name is None]
+            at = np.array([indices[k] for k in missing], dtype=np.int64)
+            text = self._text
+            for k, i, start, end in zip(missing, at.tolist(), self._bounds[at].tolist(),
+                                        self._bounds[at + 1].tolist(), strict=True):
+                out[k] = cut[i] = text[start:end]
+        return out
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.take(range(len(self))))
@@ -128,7 +136,7 @@ class Names(Sequence[str]):
 
 def _names_from_parts(text: str, bounds: np.ndarray) -> Names:
     names = Names.__new__(Names)
-    names._text, names._bounds = text, bounds
+    names._text, names._bounds, names._cut = text, bounds, {}
     return names
 
 
@@ -326,12 +334,10 @@ def add_counts(a: Counts | None, b: Counts) -> Counts:
 
 
 def _outside(own: np.ndarray, counts: np.ndarray, group: np.ndarray, sections: Sequence[Any],
-             n_cols: int, totals: Mapping[Any, Counts] | None) -> tuple[np.ndarray, np.ndarray]:
+             n_cols: int, totals: Mapping[Any, Counts]) -> tuple[np.ndarray, np.ndarray]:
     """``(group * n_cols + column, count)`` of what each section of ``totals`` has outside the
     batch: its whole counts less the batch's own (``own``: the batch's codes, ``counts`` theirs)."""
     codes, amounts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    if not totals:
-        return codes[0], amounts[0]
     first = {key: i for i, key in reversed(list(enumerate(sections)))}
     for key, (cols, whole) in totals.items():
         if key is None or key not in first:
@@ -378,11 +384,14 @@ class Siblings:
         group = group_ids(sections)
         n_groups = int(group.max()) + 1 if n_rows else 0
         rows, cols = codes // n_cols, codes % n_cols
-        own = group[rows] * n_cols + cols
-        outside_codes, outside_counts = _outside(own, counts, group, sections, n_cols, totals)
-        group_codes, where = np.unique(np.concatenate([own, outside_codes]), return_inverse=True)
-        group_counts = np.bincount(where, weights=np.concatenate([counts, outside_counts])
-                                   ).astype(np.int64)
+        own = all_codes = group[rows] * n_cols + cols
+        all_counts = counts
+        if totals:
+            outside_codes, outside_counts = _outside(own, counts, group, sections, n_cols, totals)
+            all_codes = np.concatenate([own, outside_codes])
+            all_counts = np.concatenate([counts, outside_counts])
+        group_codes, where = np.unique(all_codes, return_inverse=True)
+        group_counts = np.bincount(where, weights=all_counts).astype(np.int64)
         where = where[: len(own)]
         group_rows, group_cols = group_codes // n_cols, group_codes % n_cols
         group_values = _tf(group_counts, sublinear_tf) * idf[group_cols]
