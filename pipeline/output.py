@@ -91,6 +91,20 @@ def check_output(path: Path | str) -> None:
             break
 
 
+class _TextSink:
+    """Bytes written to a text stream that has no binary buffer, as UTF-8 text (each write is
+    whole characters: the writers write whole JSON pieces)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 @contextmanager
 def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
@@ -103,7 +117,9 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     if str(path) == "-":
         import sys
 
-        stream = sys.stdout if "b" not in mode else sys.stdout.buffer
+        stream: Any = sys.stdout
+        if "b" in mode:  # a text stream with no bytes under it (redirected in Python) decodes
+            stream = getattr(stream, "buffer", None) or _TextSink(stream)
         yield stream
         stream.flush()
         return

@@ -452,3 +452,23 @@ def test_the_figures_tables_keep_long_and_chinese_theme_names_apart(
     # Every row of a table ends in the same terminal column (a Chinese character takes two).
     width = [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in row) for row in rows]
     assert len(set(width)) == 1
+
+
+def test_standard_output_redirected_in_python_gets_the_output(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # Inside Python (a notebook, contextlib.redirect_stdout) standard output can be a text
+    # stream with no bytes under it; `-o -` writes its text there instead of failing.
+    import contextlib
+    import io
+
+    from pipeline.cli import main
+
+    config, _ = model_dir
+    doc = tmp_path / "d.txt"
+    doc.write_text("市委書記主持召開常委會會議,研究部署疫情防控工作。\n", "utf-8")
+    for command in ("classify", "segment"):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main([command, str(doc), "-o", "-", "-q", "--config", str(config)])
+        assert code == 0
+        assert [d["id"] for d in json.loads(out.getvalue())["documents"]] == ["d"]
