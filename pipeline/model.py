@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 # config or reading model.json should not pay for that.
 ClassifierMixin = Pipeline = Any
 
-BUNDLE_FORMAT = 4  # 4: the scorer has the rest of the section
+BUNDLE_FORMAT = 5  # 4: the scorer has the rest of the section; 5: its feature names as Names
+READABLE_FORMATS = (4, 5)  # a format-4 scorer's name lists become Names when loaded
 MODEL_FILE = "model.pkl"
 SCORER_FILE = "scorer.pkl"
 META_FILE = "model.json"
@@ -395,9 +396,10 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
         raise ModelError(f"{meta_path}: damaged: {exc}") from None
     if not isinstance(meta, dict):
         raise ModelError(f"{meta_path}: damaged: not a JSON object")
-    if meta.get("format") != BUNDLE_FORMAT:
+    if meta.get("format") not in READABLE_FORMATS:
+        readable = " and ".join(map(str, READABLE_FORMATS))
         raise ModelError(f"{meta_path}: a bundle of format {meta.get('format')!r}, this version "
-                         f"reads format {BUNDLE_FORMAT}; retrain it with 'pipeline train'")
+                         f"reads formats {readable}; retrain it with 'pipeline train'")
     try:
         for name in (MODEL_FILE, SCORER_FILE):
             meta["files"][name]["sha256"]

@@ -168,8 +168,11 @@ def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
     bundle = load_bundle(target)  # classifying needs no scikit-learn: the scorer still loads
     with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2"):
         _ = bundle.pipeline
+    assert meta["format"] == 5  # the scorer's feature names as Names; earlier releases read 4
+    (target / "model.json").write_text(json.dumps({**meta, "format": 4}), "utf-8")
+    load_bundle(target)  # a bundle of the previous format still loads (its scorer is converted)
     (target / "model.json").write_text(json.dumps({**meta, "format": 1}), "utf-8")
-    with pytest.raises(ModelError, match=r"format 1.*pipeline train"):
+    with pytest.raises(ModelError, match=r"format 1.*formats 4 and 5.*pipeline train"):
         load_bundle(target)
     (target / "model.json").write_text("{not json", "utf-8")
     with pytest.raises(ModelError, match="damaged"):
