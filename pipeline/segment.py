@@ -62,6 +62,10 @@ _DATE_LINE = re.compile(
     rf"^{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*([(（][^()（）]*(更新|更新時間|更新时间)[)）])?$")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
+_ISSUER = re.compile(
+    r"(指挥部|指揮部|委员会|委員會|政府|办公室|辦公室|领导小组|領導小組|工作组|工作組|局|委|院|"
+    r"中心|公司|商会|商會|协会|協會|大学|大學|学校|學校|党委|黨委|支部|[(（][代借盖蓋]章[)）])$")
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
 _SUBTITLE = re.compile(r"^(--|——|─)")
@@ -249,7 +253,8 @@ def segment_text(
     expect_title = not has_markers
     seen_title_keys: set[str] = set()
     # Heading-like lines after the last body paragraph, or just above a date line, are
-    # signatures, not headings; unless body text follows the date: a brief's title and its date.
+    # signatures, not headings; unless body text follows the date and the line does not end
+    # with an issuer's name: a brief's title and its date.
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
     for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
         if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
@@ -257,7 +262,8 @@ def segment_text(
         elif kind == "heading" and (
             index > last_body
             or (index + 1 < len(pieces) and _SIGNATURE_DATE.match(pieces[index + 1])
-                and not (index + 2 < len(kinds) and kinds[index + 2] == "body"))
+                and (_ISSUER.search(piece)
+                     or not (index + 2 < len(kinds) and kinds[index + 2] == "body")))
         ):
             kind = "boilerplate"
         elif kind == "heading":

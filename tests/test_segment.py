@@ -216,13 +216,15 @@ def test_news_page_furniture() -> None:
 
 def test_a_title_above_its_date_is_a_title_a_signature_above_its_date_is_not() -> None:
     # A brief or a news item opens with its title and date; a notice ends with its issuer and
-    # date. Both are a short line above a date line: body text after the date tells them apart.
+    # date. Both are a short line above a date line: body text after the date, and a line that
+    # does not end with an issuer's name (局, 指挥部, 委员会 …), make it a title.
     text = ("全区防控工作简讯第1期\n2020年5月28日\n区纪委组成监督检查组深入社区开展监督。\n"
             "某某县疫情防控指挥部\n2020年5月29日\n"
+            "某某县卫生健康局\n2020年5月30日\n各医疗机构要做好发热门诊工作。\n"
             "省里防控工作简讯第2期\n2020年6月13日\n市委组织部建立干部表现纪实制度。\n")
     kinds = {p.text: (p.kind, p.article_title, p.heading) for p in segment_text("d", text)}
     assert kinds["全区防控工作简讯第1期"][0] == "heading"
-    assert kinds["某某县疫情防控指挥部"][0] == "boilerplate"
+    assert kinds["某某县疫情防控指挥部"][0] == kinds["某某县卫生健康局"][0] == "boilerplate"
     assert kinds["省里防控工作简讯第2期"][0] == "heading"
     assert kinds["2020年5月28日"][0] == kinds["2020年6月13日"][0] == "boilerplate"
     assert kinds["区纪委组成监督检查组深入社区开展监督。"][1:] == ("全区防控工作简讯第1期", None)
