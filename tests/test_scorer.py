@@ -192,6 +192,20 @@ def _long_document(sections: int = 12, per_section: int = 40, headings: bool = T
     return Document("long", "long.txt", "utf-8", "\n".join(lines) + "\n")
 
 
+def _score_calls(bundle: Bundle, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of paragraphs of each call to the bundle's scorer from now on (the real
+    scorer scores them)."""
+    calls: list[int] = []
+    score = bundle.scorer.score
+
+    def counted(batch: list[dict], totals: object = None) -> object:
+        calls.append(len(batch))
+        return score(batch, totals)
+
+    monkeypatch.setattr(bundle.scorer, "score", counted)
+    return calls
+
+
 def test_a_long_document_is_scored_in_runs_of_whole_sections_with_the_same_labels(
         small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
     # One long document is not scored in one call (its memory would grow with its length): its
@@ -204,14 +218,7 @@ def test_a_long_document_is_scored_in_runs_of_whole_sections_with_the_same_label
     assert 1 < largest < len(records) / 10
     whole = label_documents(bundle, [doc], config, limit=len(records))
     assert any("context:section" in p.get("evidence", ()) for p in whole[0]["paragraphs"])
-    calls: list[int] = []
-    score = bundle.scorer.score
-
-    def counted(batch: list[dict], totals: object = None) -> object:
-        calls.append(len(batch))
-        return score(batch, totals)
-
-    monkeypatch.setattr(bundle.scorer, "score", counted)
+    calls = _score_calls(bundle, monkeypatch)
     assert label_documents(bundle, [doc], config, limit=100) == whole
     assert len(calls) > 2 and max(calls) < 100 + largest and sum(calls) == len(records)
 
@@ -255,14 +262,7 @@ def test_a_section_longer_than_a_part_is_cut_with_its_whole_context(
     assert len(sections) == 1
     whole = label_document(bundle, doc, config)
     assert any("context:section" in p.get("evidence", ()) for p in whole["paragraphs"])
-    calls: list[int] = []
-    score = bundle.scorer.score
-
-    def counted(batch: list[dict], totals: object = None) -> object:
-        calls.append(len(batch))
-        return score(batch, totals)
-
-    monkeypatch.setattr(bundle.scorer, "score", counted)
+    calls = _score_calls(bundle, monkeypatch)
     parts = list(label_in_parts(bundle, doc, config, limit=50))
     assert [p for part in parts for p in part.paragraphs] == whole["paragraphs"]
     assert len(parts) > 5 and max(calls) <= 50
