@@ -4,6 +4,7 @@
 - :func:`load_training_set` — the config's corpus → labelled examples;
 - :func:`train` — examples → a saved model bundle (with its cross-validated figures);
 - :func:`label_documents` — a bundle + segmented documents → the labelled documents (plain dicts);
+  :func:`label_in_parts` — a long one → its labelled parts, in order;
 - :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
 - :func:`evaluate` — the config's corpus → the full evaluation report;
@@ -17,6 +18,7 @@ values (or the files it is asked to write), so each can be run, tested and cache
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -356,15 +358,15 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     head = {"id": d.id, "source": d.source, "encoding": d.encoding}
     paragraphs = segmented.paragraphs
     records = [paragraph_record(p) if p.kind == "body" else None for p in paragraphs]
-    keys = [r and r["section"] for r in records]
+    keys = [r["section"] if r else None for r in records]
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):
         pieces = [run]
         totals: dict[Any, Counts] = {}
         if len(run) > 2 * limit:
             pieces = [range(i, min(i + limit, run.stop)) for i in range(run.start, run.stop, limit)]
-            seen = [{keys[i] for i in piece} - {None} for piece in pieces]
-            cut = {key for key in set().union(*seen) if sum(key in s for s in seen) > 1}
+            spread = Counter(key for piece in pieces for key in {keys[i] for i in piece})
+            cut = {key for key, n in spread.items() if n > 1 and key is not None}
             for piece in pieces:
                 counted = bundle.scorer.section_counts(
                     [r for r in records[piece.start : piece.stop] if r and r["section"] in cut])
