@@ -16,6 +16,7 @@ only when complete, so a killed or failed run leaves any previous output exactly
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -126,7 +127,7 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     check_output(path)
     path = Path(path)
     if path.exists() and not path.is_file():
-        with open(path, mode, encoding=encoding) as fh:
+        with _checked(open(path, mode, encoding=encoding), path) as fh:
             yield fh
         return
     if path.is_symlink():
@@ -138,14 +139,52 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give outputs the usual permissions
     try:
-        with os.fdopen(fd, mode, encoding=encoding) as fh:
+        with _checked(os.fdopen(fd, mode, encoding=encoding), path, sync=True) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class _Checked:
+    """A file whose failed writes (a full disk, ``/dev/full``) raise one :class:`OutputError`
+    naming ``path``."""
+
+    def __init__(self, fh: IO[Any], path: Path) -> None:
+        self.fh, self.path = fh, path
+
+    def write(self, data: Any) -> int:
+        try:
+            return self.fh.write(data)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+    def flush(self) -> None:
+        try:
+            self.fh.flush()
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def _checked(fh: IO[Any], path: Path, sync: bool = False) -> Iterator[_Checked]:
+    """``fh`` as a :class:`_Checked` file, flushed (and with ``sync`` on disk) at the end and
+    closed; a failed write's data left in the buffer is not written again on closing."""
+    checked = _Checked(fh, path)
+    try:
+        yield checked
+        checked.flush()
+        if sync:
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):  # the failed write has raised its own error
+            fh.close()
+        raise
+    try:
+        fh.close()
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def remove_stale_temporaries(path: Path | str, name: str | None = None) -> int:

@@ -472,3 +472,12 @@ def test_standard_output_redirected_in_python_gets_the_output(
             code = main([command, str(doc), "-o", "-", "-q", "--config", str(config)])
         assert code == 0
         assert [d["id"] for d in json.loads(out.getvalue())["documents"]] == ["d"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_disk_is_one_line_naming_the_output(model_dir: tuple[Path, Path]) -> None:
+    # /dev/full fails every write with "No space left on device", as a full disk does.
+    config, _ = model_dir
+    for command in ("classify", "segment"):
+        result = pipeline(command, str(SEED), "-o", "/dev/full", "--config", str(config))
+        assert_one_line_error(result, "/dev/full: cannot write", "No space left on device")
