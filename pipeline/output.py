@@ -119,10 +119,13 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         import sys
 
         stream: Any = sys.stdout
+        if stream is None:  # started with its file descriptor closed
+            raise OutputError("standard output is closed; name an output file with -o")
         if "b" in mode:  # a text stream with no bytes under it (redirected in Python) decodes
             stream = getattr(stream, "buffer", None) or _TextSink(stream)
-        yield stream
-        stream.flush()
+        checked = _Checked(stream, "standard output")
+        yield checked
+        checked.flush()
         return
     check_output(path)
     path = Path(path)
@@ -151,18 +154,22 @@ class _Checked:
     """A file whose failed writes (a full disk, ``/dev/full``) raise one :class:`OutputError`
     naming ``path``."""
 
-    def __init__(self, fh: IO[Any], path: Path) -> None:
+    def __init__(self, fh: IO[Any], path: Path | str) -> None:
         self.fh, self.path = fh, path
 
     def write(self, data: Any) -> int:
         try:
             return self.fh.write(data)
+        except BrokenPipeError:  # the reader has gone (| head): the command line ends quietly
+            raise
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def flush(self) -> None:
         try:
             self.fh.flush()
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 

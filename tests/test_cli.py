@@ -481,3 +481,15 @@ def test_a_full_disk_is_one_line_naming_the_output(model_dir: tuple[Path, Path])
     for command in ("classify", "segment"):
         result = pipeline(command, str(SEED), "-o", "/dev/full", "--config", str(config))
         assert_one_line_error(result, "/dev/full: cannot write", "No space left on device")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_standard_output_full_or_closed_is_one_line(model_dir: tuple[Path, Path]) -> None:
+    config, _ = model_dir
+    command = (f"{sys.executable} -m pipeline classify {SEED} -o - -q --config {config}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for redirect, message in ((">/dev/full", "standard output: cannot write"),
+                              (">&-", "standard output is closed")):
+        result = subprocess.run(["bash", "-c", f"{command} {redirect}"], capture_output=True,
+                                env=env, cwd=ROOT, timeout=300)
+        assert_one_line_error(result, message)
