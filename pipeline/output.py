@@ -92,20 +92,6 @@ def check_output(path: Path | str) -> None:
             break
 
 
-class _TextSink:
-    """Bytes written to a text stream that has no binary buffer, as UTF-8 text (each write is
-    whole characters: the writers write whole JSON pieces)."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-
-    def write(self, data: bytes) -> int:
-        return self.stream.write(data.decode("utf-8"))
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-
 @contextmanager
 def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
@@ -121,9 +107,11 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         stream: Any = sys.stdout
         if stream is None:  # started with its file descriptor closed
             raise OutputError("standard output is closed; name an output file with -o")
-        if "b" in mode:  # a text stream with no bytes under it (redirected in Python) decodes
-            stream = getattr(stream, "buffer", None) or _TextSink(stream)
-        checked = _Checked(stream, "standard output")
+        # A text stream with no bytes under it (redirected inside Python) is given text.
+        decode = "b" in mode and getattr(stream, "buffer", None) is None
+        if "b" in mode and not decode:
+            stream = stream.buffer
+        checked = _Checked(stream, "standard output", decode)
         yield checked
         checked.flush()
         return
@@ -152,14 +140,15 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
 
 class _Checked:
     """A file whose failed writes (a full disk, ``/dev/full``) raise one :class:`OutputError`
-    naming ``path``."""
+    naming ``path``; with ``decode``, a text stream given UTF-8 bytes (each write is whole
+    characters: the writers write whole JSON pieces)."""
 
-    def __init__(self, fh: IO[Any], path: Path | str) -> None:
-        self.fh, self.path = fh, path
+    def __init__(self, fh: IO[Any], path: Path | str, decode: bool = False) -> None:
+        self.fh, self.path, self.decode = fh, path, decode
 
     def write(self, data: Any) -> int:
         try:
-            return self.fh.write(data)
+            return self.fh.write(data.decode("utf-8") if self.decode else data)
         except BrokenPipeError:  # the reader has gone (| head): the command line ends quietly
             raise
         except OSError as exc:
