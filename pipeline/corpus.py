@@ -21,13 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CorpusError
-from pipeline.segment import Paragraph
+from pipeline.segment import Paragraph, article_ordinals
 
 log = logging.getLogger("pipeline")
 
@@ -88,11 +89,38 @@ def text_sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def paragraph_record(p: Paragraph) -> dict[str, Any]:
-    """The model's input for one paragraph: its text and context."""
-    document = p.id.rsplit(":", 1)[0]
-    return {"text": p.text, "heading": p.heading, "title": p.article_title,
-            "section": section_key(f"{document}:{p.article}", p.heading)}
+def article_keys(paragraphs: Sequence[Paragraph]) -> list[str]:
+    """Each paragraph's article as ``document:article``, the key of its cross-validation group
+    and of its sections.
+
+    An article is named by its number as written, and a number that comes back names a new
+    article (``01``, then ``01#2``): a file that joins several reports, each numbered from
+    ``01``, keeps its articles and their sections apart.
+
+    >>> from pipeline.segment import segment_text
+    >>> text = "01\\n医院纪实\\n医院救治患者。\\n01\\n社区纪实\\n网格员入户排查。"
+    >>> sorted(set(article_keys(segment_text("doc", text))))
+    ['doc:01', 'doc:01#2']
+    """
+    ordinals = article_ordinals((p.kind, p.text, p.article) for p in paragraphs)
+    keys: list[str] = []
+    seen: Counter[str | None] = Counter()
+    named: dict[int, str] = {}
+    for p, ordinal in zip(paragraphs, ordinals, strict=True):
+        if ordinal not in named:
+            seen[p.article] += 1
+            n = seen[p.article]
+            named[ordinal] = f"{p.id.rsplit(':', 1)[0]}:{p.article}" + (f"#{n}" if n > 1 else "")
+        keys.append(named[ordinal])
+    return keys
+
+
+def body_records(paragraphs: Sequence[Paragraph]) -> list[dict[str, Any] | None]:
+    """The model's input for each body paragraph of one document (``None`` for the others):
+    its text and context."""
+    return [{"text": p.text, "heading": p.heading, "title": p.article_title,
+             "section": section_key(article, p.heading)} if p.kind == "body" else None
+            for p, article in zip(paragraphs, article_keys(paragraphs), strict=True)]
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -200,7 +228,7 @@ def labelled_examples(
     examples: list[Example] = []
     used: set[str] = set()
     order = {key: i for i, key in enumerate(labels)}
-    for p in paragraphs:
+    for p, article in zip(paragraphs, article_keys(paragraphs), strict=True):
         if p.kind != "body":
             continue
         keys = [k for k in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}") if k in labels]
@@ -213,7 +241,7 @@ def labelled_examples(
                         "using the later, %s", doc_id, p.index, labels[keys[0]], labels[keys[1]],
                         labels[key])
         examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],
-                                f"{doc_id}:{p.article}", written=False))
+                                article, written=False))
     return examples, [key for key in labels if key not in used]
 
 

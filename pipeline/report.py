@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.output import atomic_write, model_header, read_labelled
 from pipeline.review import margin
+from pipeline.segment import article_ordinals
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -265,15 +266,17 @@ def _model_info(labelled: Mapping[str, Any], meta: Mapping[str, Any] | None) -> 
 
 
 def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[Any]]]:
-    """The document's articles in order: (number, title, paragraphs); none before the first."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for p in paragraphs:
+    """The document's articles in order: (number, title, paragraphs); none before the first. A
+    number that comes back is another article (see :func:`pipeline.segment.article_ordinals`)."""
+    groups: dict[int, list[Mapping[str, Any]]] = {}
+    ordinals = article_ordinals((p["kind"], p["text"], p["article"]) for p in paragraphs)
+    for p, ordinal in zip(paragraphs, ordinals, strict=True):
         if p["article"] is not None:
-            groups.setdefault(str(p["article"]), []).append(p)
+            groups.setdefault(ordinal, []).append(p)
     out = []
-    for number, members in groups.items():
+    for members in groups.values():
         title = next((str(p["article_title"]) for p in members if p["article_title"]), "")
-        out.append((number, title, members))
+        out.append((str(members[0]["article"]), title, members))
     return out
 
 

@@ -728,7 +728,7 @@ class Scorer:
               totals: Mapping[Any, Counts] | None = None) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading``, ``title`` and ``section``, as
-        :func:`pipeline.corpus.paragraph_record` makes them).
+        :func:`pipeline.corpus.body_records` makes them).
 
         ``totals``: the whole counts (:meth:`section_counts`) of sections only partly in
         ``records``, so that each paragraph has the rest of its whole section as context.

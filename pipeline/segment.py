@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -290,3 +290,21 @@ def segment_text(
             Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title, heading)
         )
     return paragraphs
+
+
+def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[int]:
+    """Which article each paragraph is in, counted from 0 in the order articles start, given
+    each paragraph's ``(kind, text, article)``. A number that comes back starts a new article:
+    a file that joins reports each numbered from ``01`` has two articles ``01``.
+
+    >>> article_ordinals([("boilerplate", "01", "01"), ("body", "甲。", "01"),
+    ...                   ("boilerplate", "01", "01"), ("body", "乙。", "01")])
+    [0, 0, 1, 1]
+    """
+    out: list[int] = []
+    ordinal, number = -1, object()
+    for kind, text, article in paragraphs:
+        if article != number or (kind == "boilerplate" and text == article):
+            ordinal, number = ordinal + 1, article
+        out.append(ordinal)
+    return out

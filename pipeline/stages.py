@@ -28,12 +28,12 @@ from typing import Any
 from pipeline.config import Config, config_hash
 from pipeline.corpus import (
     Example,
+    body_records,
     check_distinct_names,
     labelled_examples,
     load_labels,
     load_written,
     modeled_on_none_of,
-    paragraph_record,
 )
 from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.label import annotate
@@ -319,9 +319,9 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
     body: list[dict[str, Any]] = []  # the output of each body paragraph, to add its labels to
     records: list[dict[str, Any]] = []  # and its input to the model
     for k, (document, labelled) in enumerate(zip(documents, out, strict=True)):
-        for p, p_out in zip(document.paragraphs, labelled["paragraphs"], strict=True):
-            if p.kind == "body":
-                record = paragraph_record(p)
+        for record, p_out in zip(body_records(document.paragraphs), labelled["paragraphs"],
+                                 strict=True):
+            if record is not None:
                 record["section"] = (k, record["section"])  # a section never spans two documents
                 records.append(record)
                 body.append(p_out)
@@ -357,7 +357,7 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     d = segmented.document
     head = {"id": d.id, "source": d.source, "encoding": d.encoding}
     paragraphs = segmented.paragraphs
-    records = [paragraph_record(p) if p.kind == "body" else None for p in paragraphs]
+    records = body_records(paragraphs)
     keys = [r["section"] if r else None for r in records]
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):

@@ -20,10 +20,10 @@ from pipeline.text import Tokenizer, sentences, vocabulary_fold
 
 
 def _seed_records(config: Config) -> list[dict]:
-    from pipeline.corpus import paragraph_record
+    from pipeline.corpus import body_records
 
     doc = segment_document(read_document(SEED), config)
-    return [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
+    return [r for r in body_records(doc.paragraphs) if r]
 
 
 def test_bundle_round_trip_gives_identical_scores(trained: tuple[Config, Path]) -> None:

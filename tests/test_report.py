@@ -203,6 +203,33 @@ def test_contents_links_every_document_and_every_link_lands(run: dict[str, Any])
     assert links and all(link[1:] in ids for link in links)
 
 
+def test_an_article_number_that_comes_back_is_another_article(run: dict[str, Any]) -> None:
+    # The seed numbered 01, 02, …; renumbered 01, 02, 01, 02, … (reports joined in one file), it
+    # keeps one row and one mark per article, each with its own title, and every link lands.
+    labelled = copy.deepcopy(run["labelled"])
+    seed = labelled["documents"][0]
+    numbers = list(dict.fromkeys(p["article"] for p in seed["paragraphs"] if p["article"]))
+    assert len(numbers) >= 4
+    again = {n: f"0{k % 2 + 1}" for k, n in enumerate(numbers)}
+    titles = [next((p["article_title"] for p in seed["paragraphs"]
+                    if p["article"] == n and p["article_title"]), "") for n in numbers]
+    for p in seed["paragraphs"]:
+        if p["article"]:
+            p["article"] = again[p["article"]]
+            if p["kind"] == "boilerplate" and p["text"] in again:
+                p["text"] = again[p["text"]]
+    dom = Dom(render_report(labelled, run["meta"]))
+    rows = [a["attrs"]["title"] for a in dom.find("a", "art", dom.by_id("contents"))
+            if a["attrs"]["href"].startswith("#doc-1-")]
+    assert rows == [f"{again[n]} · {t}" if t else again[n] for n, t in zip(numbers, titles,
+                                                                              strict=True)]
+    marks = [dom.text(e) for e in dom.find("div", "art-mark", dom.by_id("doc-1"))]
+    assert marks == [f"article {again[n]}" for n in numbers]
+    ids = {e["attrs"]["id"] for e in dom.elements if "id" in e["attrs"]}
+    assert all(a["attrs"]["href"][1:] in ids for a in dom.find("a") if
+               a["attrs"].get("href", "")[:1] == "#")
+
+
 def test_review_list_is_ordered_by_margin_and_links_to_the_paragraph(run: dict[str, Any]) -> None:
     dom, labelled = Dom(run["html"]), run["labelled"]
     order = {doc["id"]: d for d, doc in enumerate(labelled["documents"])}

@@ -16,7 +16,7 @@ import pytest
 from conftest import HELDOUT, ROOT, SEED, corpus_config
 
 from pipeline.config import Config
-from pipeline.corpus import paragraph_record
+from pipeline.corpus import body_records
 from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, load_bundle
@@ -44,7 +44,7 @@ def _written(n: int, batches: str = "batch_e") -> list[dict]:
 
 def _seed_records(config) -> list[dict]:
     doc = segment_document(read_document(SEED), config)
-    return [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
+    return [r for r in body_records(doc.paragraphs) if r]
 
 
 @pytest.mark.parametrize("backend", ["rjieba", "jieba"])
@@ -213,7 +213,7 @@ def test_a_long_document_is_scored_in_runs_of_whole_sections_with_the_same_label
     # evidence (the section's context among them) it gets when the document is scored at once.
     config, bundle = small_bundle
     doc = segment_document(_long_document(), config)
-    records = [paragraph_record(p) for p in doc.paragraphs if p.kind == "body"]
+    records = [r for r in body_records(doc.paragraphs) if r]
     largest = max(Counter(r["section"] for r in records).values())
     assert 1 < largest < len(records) / 10
     whole = label_documents(bundle, [doc], config, limit=len(records))
@@ -258,7 +258,7 @@ def test_a_section_longer_than_a_part_is_cut_with_its_whole_context(
     # gets the labels, scores and evidence it gets when the document is scored at once.
     config, bundle = small_bundle
     doc = segment_document(_long_document(headings=False), config)
-    sections = {paragraph_record(p)["section"] for p in doc.paragraphs if p.kind == "body"}
+    sections = {r["section"] for r in body_records(doc.paragraphs) if r}
     assert len(sections) == 1
     whole = label_document(bundle, doc, config)
     assert any("context:section" in p.get("evidence", ()) for p in whole["paragraphs"])
@@ -418,3 +418,30 @@ def test_evidence_shows_words_as_written_with_the_built_in_defaults() -> None:
     assert "软件" in scorer.feature_names  # what the model counts
     (field,) = annotate(scorer, scorer.classes, scorer.score(records[:1]), evidence_terms=20)
     assert "软体" in field["evidence"] and "软件" not in field["evidence"]
+
+
+def _numbered_report(first: int, titles: tuple[str, str]) -> str:
+    """Two articles numbered ``01`` and ``02``, each a title and six written paragraphs with no
+    section heading (so each article is one section)."""
+    texts = [r["text"] for r in _written(first + 12, batches="batch_*")][first:]
+    return "".join(f"0{k + 1}\n{title}\n" + "\n".join(texts[6 * k : 6 * k + 6]) + "\n"
+                   for k, title in enumerate(titles))
+
+
+def test_articles_numbered_again_in_one_file_keep_their_own_sections(
+        small_bundle: tuple[Config, Bundle]) -> None:
+    # A file that joins reports, each numbering its articles from 01: the second 01 is another
+    # article, so its paragraphs get the context of their own section, as in the report alone.
+    config, bundle = small_bundle
+    reports = [_numbered_report(0, ("市委部署疫情防控", "醫院救治紀實")),
+               _numbered_report(40, ("社區網格排查", "志願者捐贈物資"))]
+
+    def labels(text: str) -> list[tuple]:
+        doc = label_document(bundle, segment_document(Document("r", "r.txt", "utf-8", text),
+                                                      config), config)
+        return [(p["label"], p["scores"], p["evidence"]) for p in doc["paragraphs"]
+                if p["kind"] == "body"]
+
+    alone = [labels(text) for text in reports]
+    assert any("context:section" in e for report in alone for _, _, e in report)
+    assert labels("".join(reports)) == alone[0] + alone[1]
