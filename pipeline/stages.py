@@ -67,6 +67,16 @@ class SegmentedDocument:
         return {"id": d.id, "source": d.source, "encoding": d.encoding,
                 "paragraphs": [p.to_dict() for p in self.paragraphs]}
 
+    def parts(self, limit: int) -> Iterator[Part]:
+        """The output of :meth:`to_dict` as consecutive :class:`Part` s of ``limit``
+        paragraphs: a long document is written part by part, not held whole as output."""
+        d, paragraphs = self.document, self.paragraphs
+        head = {"id": d.id, "source": d.source, "encoding": d.encoding}
+        starts = range(0, max(len(paragraphs), 1), limit)
+        for start in starts:
+            yield Part(head, [p.to_dict() for p in paragraphs[start : start + limit]],
+                       first=start == 0, last=start == starts[-1])
+
 
 def segment_document(document: Document, config: Config) -> SegmentedDocument:
     """Segment an already-decoded document."""
@@ -560,16 +570,17 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
         writer = LabelledWriter(fh, fmt, None)
         for path in sources:
             try:
-                doc = segment_file(path, config, encoding, ids.get(str(path))).to_dict()
+                segmented = segment_file(path, config, encoding, ids.get(str(path)))
             except PipelineError as exc:
                 if strict:
                     raise
                 result.skipped.append(Skipped.of(path, exc))
                 continue
-            written = writer.write(doc)
+            for part in segmented.parts(SCORE_BATCH):
+                written = writer.write(part)
+                result.paragraphs += written.paragraphs
+                result.body += written.body
             result.documents += 1
-            result.paragraphs += written.paragraphs
-            result.body += written.body
         writer.close([s.to_dict() for s in result.skipped])
     return result
 

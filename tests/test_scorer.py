@@ -15,12 +15,13 @@ import opencc
 import pytest
 from conftest import HELDOUT, ROOT, SEED, corpus_config
 
+from pipeline import stages
 from pipeline.config import Config
 from pipeline.corpus import body_records
 from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, load_bundle
-from pipeline.output import LabelledWriter, Part
+from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
 from pipeline.scorer import Scorer
@@ -249,6 +250,39 @@ def test_a_long_document_comes_in_parts_that_write_the_bytes_of_the_whole(
         return out.getvalue()
 
     assert written(items) == written(whole)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_segment_writes_a_long_document_in_parts_as_the_bytes_of_the_whole(
+        tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pipeline segment writes a long document part by part too, not as one object whole.
+    config = corpus_config(tmp_path)
+    files = {"short.txt": "疫情防控\n社區網格員入戶排查。\n", "long.txt": _long_document().text,
+             "empty.txt": ""}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    inputs = [tmp_path / name for name in files]
+    monkeypatch.setattr(stages, "SCORE_BATCH", 50)
+    sizes: list[int] = []
+    write = LabelledWriter.write
+
+    def counted(self: LabelledWriter, document: object) -> Rendered:
+        sizes.append((rendered := write(self, document)).paragraphs)
+        return rendered
+
+    monkeypatch.setattr(LabelledWriter, "write", counted)
+    result = stages.segment(inputs, tmp_path / f"out.{fmt}", config, fmt=fmt)
+    monkeypatch.undo()
+    assert max(sizes) == 50
+    whole = [stages.segment_file(path, config).to_dict() for path in inputs]
+    assert len(whole[1]["paragraphs"]) > 3 * 50
+    out = io.BytesIO()
+    writer = LabelledWriter(out, fmt, None)
+    for doc in whole:
+        writer.write(doc)
+    writer.close([])
+    assert (tmp_path / f"out.{fmt}").read_bytes() == out.getvalue()
+    assert (result.documents, result.paragraphs) == (3, sum(len(d["paragraphs"]) for d in whole))
 
 
 def test_a_section_longer_than_a_part_is_cut_with_its_whole_context(
