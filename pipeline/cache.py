@@ -23,10 +23,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -221,8 +222,13 @@ class Cache:
         return self.load(kind, key) is not None
 
     def store(self, kind: str, key: str, value: Any) -> None:
-        with atomic_write(self.path(kind, key), "wb") as fh:
+        with self.writer(kind, key) as fh:
             fh.write(orjson.dumps(value))
+
+    def writer(self, kind: str, key: str) -> AbstractContextManager[IO[bytes]]:
+        """The entry's file, to write its JSON bytes into piece by piece (in place only once
+        the block succeeds): a long document's entry without its whole value in memory."""
+        return atomic_write(self.path(kind, key), "wb")
 
     def prune(self, kind: str, keep: set[str]) -> int:
         """Remove cached artefacts of ``kind`` not in ``keep``, and the temporary files that

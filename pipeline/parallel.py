@@ -29,8 +29,10 @@ from pipeline.model import Bundle
 from pipeline.output import Part, Rendered, render
 from pipeline.reading import Document, FileUnreadable, read_bytes
 from pipeline.stages import (
+    SCORE_BATCH,
     Skipped,
     label_documents,
+    label_in_parts,
     label_sources,
     paragraph_batches,
     segment_file,
@@ -73,25 +75,36 @@ def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
 
 def _label_cached_batch(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered]:
     w = _WORKER
-    return label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"])
+    return list(label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"]))
 
 
 def label_cached(bundle: Bundle, config: Config, cache: Cache,
-                 tasks: Sequence[tuple[str, str, str]], fmt: str) -> list[Rendered]:
+                 tasks: Sequence[tuple[str, str, str]], fmt: str) -> Iterator[Rendered]:
     """``pipeline run``'s labelling: for each (source, segments key, labelled key), label the
     cached paragraphs (segmenting the source again if its cache entry went missing), cache the
-    labelled document and return it rendered for ``fmt``. Documents are scored together, as
-    :func:`~pipeline.stages.label_sources` scores them."""
-    out: list[Rendered] = []
+    labelled document and yield it rendered for ``fmt``. Documents are scored together, as
+    :func:`~pipeline.stages.label_sources` scores them; a long one in parts
+    (:func:`~pipeline.stages.label_in_parts`), each part going into its cache entry and out as
+    it comes (a :class:`Rendered` that does not close its document)."""
     loaded = ((labelled, segmented_from_dict(cache.load(SEGMENTS, segments)
                                              or segment_file(source, config).to_dict()))
               for source, segments, labelled in tasks)
-    for batch in paragraph_batches(loaded, count=lambda task: len(task[1].paragraphs)):
-        documents = label_documents(bundle, [segmented for _, segmented in batch], config)
-        for (labelled, _), document in zip(batch, documents, strict=True):
+    limit = SCORE_BATCH
+    for batch in paragraph_batches(loaded, lambda task: len(task[1].paragraphs), limit):
+        key, last = batch[-1]
+        long = len(last.paragraphs) > limit
+        together = batch[:-1] if long else batch
+        documents = label_documents(bundle, [segmented for _, segmented in together], config,
+                                    limit)
+        for (labelled, _), document in zip(together, documents, strict=True):
             cache.store(LABELLED, labelled, document)
-            out.append(render(document, fmt, bundle.hash))
-    return out
+            yield render(document, fmt, bundle.hash)
+        if long:
+            with cache.writer(LABELLED, key) as entry:
+                for part in label_in_parts(bundle, last, config, limit):
+                    as_json = render(part, "json", bundle.hash)  # the entry's bytes, in order
+                    entry.write(as_json.data)
+                    yield as_json if fmt == "json" else render(part, fmt, bundle.hash)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -754,7 +754,7 @@ def run(config: Config, force: Iterable[str] = (),
         train_why,
     )
     from pipeline.model import META_FILE
-    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
+    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries, render
     from pipeline.parallel import cached_stream, label_cached
 
     force = set(force)
@@ -773,12 +773,14 @@ def run(config: Config, force: Iterable[str] = (),
         # Keyed by the bytes segmented: the file may have changed since it was planned.
         seg.keys[source] = segment_key(bytes_hash(data), config, source)
         try:
-            doc = segment_file(source, config, data=data).to_dict()
+            segmented = segment_file(source, config, data=data)
         except PipelineError as exc:
             seg.errors[source] = error = Skipped.of(source, exc).error
             state.cache.store(SKIPPED, seg.keys[source], {"source": source, "error": error})
             continue
-        state.cache.store(SEGMENTS, seg.keys[source], doc)
+        with state.cache.writer(SEGMENTS, seg.keys[source]) as entry:
+            for part in segmented.parts(SCORE_BATCH):  # a long document is not dumped whole
+                entry.write(render(part, "json", None).data)
         seg.done.add(source)
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
@@ -819,14 +821,17 @@ def run(config: Config, force: Iterable[str] = (),
             writer = LabelledWriter(fh, fmt, plan.header)
             for source, key in plan.keys.items():
                 if source not in plan.done:
-                    item: Any = next(fresh)
+                    items: Iterator[Any] = fresh
                 else:  # cached when planned; labelled here if the entry has gone since
-                    item = (state.cache.load(LABELLED, key)
-                            or label_cached(bundle, config, state.cache,
-                                            [(source, segmented[source], key)], fmt)[0])
-                written = writer.write(item)
+                    cached = state.cache.load(LABELLED, key)
+                    items = iter([cached]) if cached else label_cached(
+                        bundle, config, state.cache, [(source, segmented[source], key)], fmt)
+                while True:  # a long document comes in parts
+                    written = writer.write(next(items))
+                    result.body += written.body
+                    if written.closes:
+                        break
                 result.documents += 1
-                result.body += written.body
                 if progress is not None:
                     progress(1)
             writer.close(skipped)

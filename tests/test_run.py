@@ -159,6 +159,53 @@ def test_run_labels_on_several_processes_as_classify_does(ran: Path, tmp_path: P
               ("classify", False, "3 documents removed"))
 
 
+def test_run_labels_a_long_document_in_parts_as_classify_does(
+        ran: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A document longer than a part is segmented, cached and labelled part by part (not held
+    # whole as output), and run's output and caches are those of the whole document.
+    from pipeline.cache import LABELLED, SEGMENTS
+    from pipeline.output import LabelledWriter
+
+    long = ran / "docs" / "long.txt"  # the held-out documents in one file
+    long.write_text("\n".join(p.read_text("utf-8") for p in sorted(HELDOUT.glob("*.txt"))),
+                    encoding="utf-8")
+    for module in (stages, parallel):
+        monkeypatch.setattr(module, "SCORE_BATCH", 20)
+    sizes: list[int] = []
+    write = LabelledWriter.write
+    monkeypatch.setattr(LabelledWriter, "write", lambda self, item: sizes.append(
+        (done := write(self, item)).paragraphs) or done)
+    try:
+        for fmt in ("json", "jsonl"):
+            config = _with(make_config(ran), "output", format=fmt,
+                           path=str(ran / "out" / f"long.{fmt}"))
+            sizes.clear()
+            steps = run(config, force={"classify"}).steps
+            assert steps[-1] == "classify: 2 of 2 documents labelled"
+            assert len(sizes) > 4 and max(sizes) <= 2 * 20  # parts end where no section goes on
+            classify([ran / "docs"], config.bundle_dir, tmp_path / f"c.{fmt}", config, fmt=fmt)
+            ran_out, classified = (path.read_text("utf-8").splitlines() for path in (
+                config.output.path, tmp_path / f"c.{fmt}"))
+            if fmt == "json":
+                ran_out, classified = (json.loads("".join(x))["documents"]
+                                       for x in (ran_out, classified))
+            assert ran_out == classified
+            state = json.loads((ran / "out" / "run-state.json").read_text("utf-8"))
+            record = state["outputs"][f"long.{fmt}"]
+            keys = record["segment"]["documents"], record["classify"]["documents"]
+            entries = [parallel.Cache(ran / "out" / ".cache").load(kind, k[str(long)])
+                       for kind, k in zip((SEGMENTS, LABELLED), keys, strict=True)]
+            whole = stages.segment_file(long, config).to_dict()
+            assert entries[0] == whole and len(whole["paragraphs"]) > 3 * 20
+            assert entries[1] == stages.label_document(
+                stages.load_bundle(config.bundle_dir), stages.segment_file(long, config), config)
+            assert run(config).steps == UP_TO_DATE
+    finally:
+        long.unlink()
+        for fmt in ("json", "jsonl"):
+            (ran / "out" / f"long.{fmt}").unlink(missing_ok=True)
+
+
 def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -> None:
     """Each output has its own record in run-state.json; the cache is shared, and a run of one
     prunes nothing the other's record uses."""
