@@ -21,9 +21,10 @@ import functools
 import json
 import os
 import re
+import stat
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,13 +84,58 @@ def check_output(path: Path | str) -> None:
     if str(path) == "-":
         return
     path = Path(path)
+    if _descriptor(path) is not None:
+        return
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; name a file to write")
-    for folder in path.resolve().parents:
+    for folder in _resolved(path).parents:
         if folder.exists():
             if not folder.is_dir():
                 raise OutputError(f"{path}: cannot write there: {folder} is not a folder")
             break
+
+
+def check_not_input(path: Path | str, inputs: Iterable[Path | str]) -> None:
+    """Raise :class:`OutputError` if the output ``path`` is one of the ``inputs`` (files): it
+    would be replaced by the output of reading it."""
+    if str(path) == "-" or not Path(path).is_file():
+        return
+    for source in inputs:
+        if str(source) != "-" and Path(source).is_file() and os.path.samefile(path, source):
+            raise OutputError(f"{path}: is one of the input files; name another output file")
+
+
+_DESCRIPTOR = re.compile(r"/dev/(?:std(out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def _descriptor(path: Path | str) -> int | None:
+    """The file descriptor a path such as ``/dev/stdout`` or ``/dev/fd/3`` names: one already
+    open, to be written into, never replaced by a new file (the shell's ``>> log`` would lose
+    the log)."""
+    match = _DESCRIPTOR.fullmatch(str(path))
+    if match is None:
+        return None
+    std, fd, proc = match.groups()
+    return {"out": 1, "err": 2}[std] if std else int(fd or proc)
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with its links followed; one line for a loop of links."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop" (Python 3.11)
+        raise OutputError(f"{path}: cannot write there: a loop of symbolic links ({exc})"
+                          ) from None
+
+
+def _temporary_prefix(name: str) -> str:
+    """The start of a temporary file's name beside the output ``name``: ``.name.``, the name cut
+    so that the temporary's name (8 random characters and ``.tmp`` added) fits where a name of
+    255 bytes does."""
+    data = os.fsencode(name)
+    if len(data) > 240:  # cut where a character ends
+        data = data[:240].decode("utf-8", "ignore").encode("utf-8")
+    return f".{os.fsdecode(data)}."
 
 
 @contextmanager
@@ -101,34 +147,49 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     symbolic link is followed, so the file it points to is replaced and the link kept.
     """
     encoding = None if "b" in mode else "utf-8"
-    if str(path) == "-":
+    descriptor = _descriptor(path)
+    if str(path) == "-" or descriptor in (1, 2):
         import sys
 
-        stream: Any = sys.stdout
+        name = "standard error" if descriptor == 2 else "standard output"
+        stream: Any = sys.stderr if descriptor == 2 else sys.stdout
         if stream is None:  # started with its file descriptor closed
-            raise OutputError("standard output is closed; name an output file with -o")
+            raise OutputError(f"{name} is closed; name an output file with -o")
         # A text stream with no bytes under it (redirected inside Python) is given text.
         decode = "b" in mode and getattr(stream, "buffer", None) is None
         if "b" in mode and not decode:
             stream = stream.buffer
-        checked = _Checked(stream, "standard output", decode)
+        checked = _Checked(stream, name, decode)
         yield checked
         checked.flush()
         return
     check_output(path)
     path = Path(path)
+    if descriptor is not None:  # another open descriptor (/dev/fd/3): written into as it is
+        try:
+            opened = os.fdopen(os.dup(descriptor), mode, encoding=encoding)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
+        with _checked(opened, path) as fh:
+            yield fh
+        return
     if path.exists() and not path.is_file():
         with _checked(open(path, mode, encoding=encoding), path) as fh:
             yield fh
         return
     if path.is_symlink():
-        path = path.resolve()
+        path = _resolved(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # An output written again keeps its permissions (a private 0600 result stays private);
+        # a new one gets the usual ones (mkstemp makes 0600).
+        permissions = (stat.S_IMODE(path.stat().st_mode) if path.exists()
+                       else 0o666 & ~_umask())
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp",
+                                   dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give outputs the usual permissions
+    os.chmod(tmp, permissions)
     try:
         with _checked(os.fdopen(fd, mode, encoding=encoding), path, sync=True) as fh:
             yield fh
@@ -195,7 +256,7 @@ def remove_stale_temporaries(path: Path | str, name: str | None = None) -> int:
         return 0
     if name is None:
         path = path.resolve() if path.is_symlink() else path
-        path, name = path.parent, re.escape(path.name)
+        path, name = path.parent, re.escape(_temporary_prefix(path.name)[1:-1])
     if not path.is_dir():
         return 0
     pattern = re.compile(rf"\.{name}\.[a-z0-9_]{{8}}\.tmp")

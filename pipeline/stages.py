@@ -561,9 +561,10 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
     """Segment every file of ``inputs`` (files, folders, ``-``) and write their paragraphs to
     ``out``, as :func:`classify` writes its output but without labels or model; a file that
     does not read is skipped (with ``strict``, its error is raised and nothing is written)."""
-    from pipeline.output import LabelledWriter, atomic_write
+    from pipeline.output import LabelledWriter, atomic_write, check_not_input
 
     sources = input_files(inputs, strict)
+    check_not_input(out, sources)
     ids = document_ids(sources)
     result = ClassifyResult(output=str(out))
     with atomic_write(out, "wb") as fh:
@@ -607,6 +608,7 @@ def classify(
     from pipeline.output import (
         LabelledWriter,
         atomic_write,
+        check_not_input,
         model_header,
         remove_stale_temporaries,
     )
@@ -614,6 +616,7 @@ def classify(
 
     bundle = load_bundle(bundle_dir, themes=config.themes)
     sources = input_files(inputs, strict)
+    check_not_input(out, sources)
     fmt = fmt or config.output.format
     result = ClassifyResult(output=str(out))
     with atomic_write(out, "wb") as fh:

@@ -493,3 +493,74 @@ def test_standard_output_full_or_closed_is_one_line(model_dir: tuple[Path, Path]
         result = subprocess.run(["bash", "-c", f"{command} {redirect}"], capture_output=True,
                                 env=env, cwd=ROOT, timeout=300)
         assert_one_line_error(result, message)
+
+
+def test_an_open_stream_named_as_a_path_is_written_into_not_replaced(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # -o /dev/stdout with standard output appended to a log: the output goes after the log's
+    # lines; replacing the file would have lost them. The same for /dev/stderr and /dev/fd/N.
+    config, _ = model_dir
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f"{sys.executable} -m pipeline segment {SEED} -q --config {config}"
+    log = tmp_path / "log"
+    for target, redirect in (("/dev/stdout", ">>"), ("/dev/stderr", "2>>"),
+                             ("/dev/fd/3", "3>>"), ("/proc/self/fd/3", "3>>")):
+        log.write_text("kept\n", "utf-8")
+        result = subprocess.run(
+            ["bash", "-c", f"{command} -o {target} {redirect} {log}; echo after >> {log}"],
+            capture_output=True, env=env, cwd=ROOT, timeout=300)
+        assert result.returncode == 0, result.stderr.decode()
+        text = log.read_text("utf-8")
+        assert text.startswith("kept\n") and text.endswith("\nafter\n"), target
+        assert json.loads(text.removeprefix("kept\n").removesuffix("after\n"))["documents"]
+
+
+def test_the_output_may_not_be_one_of_the_inputs(model_dir: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    config, _ = model_dir
+    (tmp_path / "docs").mkdir()
+    document = tmp_path / "docs" / "report.txt"
+    document.write_bytes(SEED.read_bytes())
+    link = tmp_path / "out.json"
+    link.symlink_to(document)
+    for command in ("segment", "classify"):
+        for out, inputs in ((document, [document]), (link, [tmp_path / "docs"])):
+            result = pipeline(command, *map(str, inputs), "-o", str(out), "--config", str(config))
+            assert_one_line_error(result, f"{out}: is one of the input files")
+            assert document.read_bytes() == SEED.read_bytes()
+
+
+def test_an_output_written_again_keeps_its_permissions(model_dir: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    config, _ = model_dir
+    out = tmp_path / "private.json"
+    out.write_text("previous", "utf-8")
+    out.chmod(0o600)
+    assert pipeline("segment", str(SEED), "-o", str(out), "--config", str(config)).returncode == 0
+    assert json.loads(out.read_text("utf-8"))["documents"]
+    assert out.stat().st_mode & 0o777 == 0o600
+    new = tmp_path / "new.json"
+    assert pipeline("segment", str(SEED), "-o", str(new), "--config", str(config)).returncode == 0
+    assert new.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_long_output_names_and_link_loops(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # A name of 255 bytes is a valid output (its temporary file's name is cut to fit); a link
+    # that loops is one line, not a traceback.
+    config, _ = model_dir
+    for name in ("o" * 250 + ".json", "報告" * 41 + ".json"):
+        assert len(name.encode()) <= 255
+        result = pipeline("segment", str(SEED), "-o", str(tmp_path / name), "--config",
+                          str(config))
+        assert result.returncode == 0, result.stderr.decode()
+        assert json.loads((tmp_path / name).read_text("utf-8"))["documents"]
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for out in (tmp_path / "loop", tmp_path / "loop" / "out.json"):
+        result = pipeline("segment", str(SEED), "-o", str(out), "--config", str(config))
+        assert_one_line_error(result, str(out), "loop of symbolic links")
