@@ -8,7 +8,6 @@ error, nothing written); 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import codecs
 import contextlib
 import json
 import logging
@@ -46,12 +45,12 @@ def _count(n: str) -> int:
 
 def _encoding(name: str) -> str:
     """An argparse type: a codec Python knows (``auto`` detects)."""
-    if name != "auto":
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            raise argparse.ArgumentTypeError(f"unknown encoding: {name!r}") from None
-    return name
+    from pipeline.reading import text_codec
+
+    try:
+        return text_codec(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common(p: argparse.ArgumentParser, config: bool = True) -> None:

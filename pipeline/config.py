@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,14 +63,9 @@ class ReadingConfig(_Section):
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:
-        import codecs
+        from pipeline.reading import text_codec
 
-        if value != "auto":
-            try:
-                codecs.lookup(value)
-            except LookupError as exc:
-                raise ValueError(f"unknown encoding {value!r}; use 'auto' or a codec name") from exc
-        return value
+        return text_codec(value)
 
 
 class SegmentConfig(_Section):
@@ -372,6 +368,8 @@ def load_config(path: Path | str | None = None) -> Config:
         path = DEFAULT_CONFIG
     path = Path(path)
     try:
+        if stat.S_ISCHR(mode := path.stat().st_mode) or stat.S_ISBLK(mode):
+            raise ConfigError(f"{path}: a device, not a config file")  # /dev/zero never ends
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
@@ -384,6 +382,8 @@ def read_yaml(path: Path | str, text: str) -> Any:
     """The YAML ``text`` of the file ``path``, or a one-line error naming the place at fault."""
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -201,11 +201,16 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
     batches per worker are in flight, so memory stays flat however many batches there are.
     """
     import multiprocessing as mp
+    from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker, initargs=(context,)) as pool:
-        yield from _in_order((pool.submit(work, batch) for batch in batches), 2 * workers)
+        try:
+            yield from _in_order((pool.submit(work, batch) for batch in batches), 2 * workers)
+        except BrokenProcessPool:
+            raise PipelineError("a worker process was killed (by a signal, or by the system for "
+                                "want of memory); try fewer --jobs") from None
 
 
 def _in_order(futures: Iterable[Any], limit: int) -> Iterator[Any]:
@@ -251,10 +256,6 @@ def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
 def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
     """A source's bytes, read here for the cluster, or why they cannot be (as a local run says)."""
     try:
-        if str(source) == "-":
-            import sys
-
-            return "-", sys.stdin.buffer.read()
         return str(source), read_bytes(source)
     except OSError as exc:
         return str(source), f"cannot read: {exc.strerror or exc}"

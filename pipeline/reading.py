@@ -285,6 +285,24 @@ def _detect(data: bytes, source: str) -> tuple[str, str]:
     return encoding, str(best)
 
 
+def text_codec(name: str) -> str:
+    """``name`` if it is ``auto`` or a codec that decodes bytes to text; else a ``ValueError``
+    that says why (an unknown name, or a codec such as ``rot13`` or ``base64`` that is not a
+    text encoding)."""
+    if name == "auto":
+        return name
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}; use 'auto' or a codec name") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding; use 'auto' or a codec name")
+    return name
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode_bytes(
     data: bytes, source: str, encoding: str = "auto", doc_id: str | None = None
 ) -> Document:
@@ -302,6 +320,9 @@ def decode_bytes(
                 # The codec that drops the mark, so that offsets index what it decodes.
                 encoding = _DROPS_BOM[encoding]
                 text = text[1:]
+            if found := _SURROGATE.search(text):  # utf-7, unicode_escape: not writable text
+                raise InputError(f"{source}: cannot decode as {encoding}: a lone surrogate "
+                                 f"(U+{ord(found[0]):04X}) at character {found.start()}")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{source}: cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
@@ -320,25 +341,23 @@ def decode_bytes(
 def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None = None
                   ) -> Document:
     """Read and decode one file (``-`` reads standard input); ``doc_id`` defaults to its name."""
+    return decode_bytes(read_bytes(path), source=str(path), encoding=encoding, doc_id=doc_id)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """A file's bytes (``-``: standard input's); :class:`FileUnreadable` (an
+    :class:`InputError`) when the file system refuses them."""
     source = str(path)
     if source == "-":
         import sys
 
         if sys.stdin is None:  # started with standard input closed
-            raise InputError("-: cannot read standard input: it is closed")
+            raise FileUnreadable("-: cannot read standard input: it is closed")
         try:
-            data = sys.stdin.buffer.read()
+            return sys.stdin.buffer.read()
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
-            raise InputError(f"-: cannot read standard input: {reason}") from None
-        return decode_bytes(data, source="-", encoding=encoding, doc_id=doc_id)
-    return decode_bytes(read_bytes(path), source=source, encoding=encoding, doc_id=doc_id)
-
-
-def read_bytes(path: Path | str) -> bytes:
-    """A file's bytes; :class:`FileUnreadable` (an :class:`InputError`) when the file system
-    refuses them."""
-    source = str(path)
+            raise FileUnreadable(f"-: cannot read standard input: {reason}") from None
     try:
         refuse_device(path)
         return Path(path).read_bytes()

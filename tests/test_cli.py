@@ -564,3 +564,29 @@ def test_long_output_names_and_link_loops(model_dir: tuple[Path, Path], tmp_path
     for out in (tmp_path / "loop", tmp_path / "loop" / "out.json"):
         result = pipeline("segment", str(SEED), "-o", str(out), "--config", str(config))
         assert_one_line_error(result, str(out), "loop of symbolic links")
+
+
+def test_codecs_that_do_not_give_text_are_refused(tmp_path: Path) -> None:
+    # rot13 and base64 are codecs but not text encodings; utf-7 can decode to a lone
+    # surrogate, which no output could hold.
+    document = tmp_path / "u7.txt"
+    document.write_bytes("医院发热门诊。".encode("utf-7") + b"+2AA-")
+    for name in ("rot13", "base64"):
+        assert_one_line_error(pipeline("segment", str(document), "--encoding", name),
+                              f"'{name}' is not a text encoding")
+        config = tmp_path / f"{name}.yaml"
+        config.write_text(f"reading: {{encoding: {name}}}\n", "utf-8")
+        assert_one_line_error(pipeline("segment", str(document), "--config", str(config)),
+                              str(config), "reading.encoding", "not a text encoding")
+    result = pipeline("segment", str(document), "--encoding", "utf-7", "--strict")
+    assert_one_line_error(result, str(document), "lone surrogate (U+D800) at character 7")
+
+
+def test_a_config_that_never_ends_or_nests_too_deep_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000 + "\n", "utf-8")
+    assert_one_line_error(pipeline("segment", str(SEED), "--config", str(deep)),
+                          str(deep), "nested too deeply")
+    if Path("/dev/zero").exists():
+        assert_one_line_error(pipeline("segment", str(SEED), "--config", "/dev/zero"),
+                              "/dev/zero: a device, not a config file")

@@ -103,3 +103,22 @@ def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path,
         with pytest.raises(PipelineError, match="has no workers"):
             classify([SEED], bundle_dir, tmp_path / "x.json", dask_config)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_standard_input_closed_is_skipped_on_a_cluster_as_locally(trained, cluster,
+                                                                  tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _, bundle_dir = trained
+    command = (f"{sys.executable} -m pipeline classify - {SEED} --model {bundle_dir} -q "
+               f"-o {tmp_path}/out.json")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for backend in ("", f" --scheduler {cluster.scheduler_address}"):
+        result = subprocess.run(["bash", "-c", command + backend + " <&-"], capture_output=True,
+                                text=True, timeout=300, env=env)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        errors = json.loads((tmp_path / "out.json").read_text("utf-8"))["errors"]
+        assert errors == [{"source": "-", "error": "cannot read standard input: it is closed"}]

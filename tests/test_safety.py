@@ -94,6 +94,26 @@ def test_workers_end_when_their_parent_is_killed(trained, big_input: Path,
     wait_for(lambda: all(map(_gone, workers)), timeout=20)
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
+        trained, big_input: Path, tmp_path: Path) -> None:
+    # A worker killed from outside (the system's out-of-memory killer, say) ends the command
+    # with one line, exit 2; the previous output is kept.
+    _, bundle_dir = trained
+    out = tmp_path / "out.json"
+    out.write_text("previous", "utf-8")
+    proc = start("classify", str(big_input), "--model", str(bundle_dir), "-o", str(out),
+                 "--jobs", "2")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    wait_for(lambda: len(children.read_text().split()) >= 2, timeout=300)
+    os.kill(int(children.read_text().split()[0]), signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    lines = err.decode().strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, err.decode()
+    assert "a worker process was killed" in lines[0]
+    assert out.read_text("utf-8") == "previous"
+
+
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
     """Files or folders in ``folder`` as killed runs leave them, last touched ``age`` s ago."""
     paths = []
