@@ -83,9 +83,11 @@ def check_output(path: Path | str) -> None:
     """Raise :class:`OutputError` if ``path`` cannot be an output file, before any work is done."""
     if str(path) == "-":
         return
-    path = Path(path)
     if _descriptor(path) is not None:
         return
+    if str(path).endswith(os.sep):
+        raise OutputError(f"{path}: names a folder; name a file to write")
+    path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; name a file to write")
     for folder in _resolved(path).parents:

@@ -12,6 +12,7 @@ memory stays flat however large the input is, and results are written in input o
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -39,6 +40,7 @@ from pipeline.stages import (
     segmented_from_dict,
 )
 
+log = logging.getLogger("pipeline")
 Item = dict[str, Any] | Part | Rendered | Skipped
 WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 
@@ -126,13 +128,18 @@ def _check_strict(items: Iterable[Item], strict: bool) -> Iterator[Item]:
 
 
 def resolve_jobs(jobs: int) -> int:
-    """``0`` means every core this process may use."""
-    if jobs > 0:
-        return jobs
+    """``0`` means every core this process may use; more than four workers a core are cut to
+    that, with a warning (each takes some 50 MB and the cores are busy: ``--jobs 1000`` would
+    only run the machine out of memory)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    if jobs > 4 * cores:
+        log.warning("--jobs %d is more than four workers a core (%d cores): using %d", jobs,
+                    cores, 4 * cores)
+        return 4 * cores
+    return jobs if jobs > 0 else cores
 
 
 def labelled_stream(

@@ -590,3 +590,19 @@ def test_a_config_that_never_ends_or_nests_too_deep_is_one_line(tmp_path: Path) 
     if Path("/dev/zero").exists():
         assert_one_line_error(pipeline("segment", str(SEED), "--config", "/dev/zero"),
                               "/dev/zero: a device, not a config file")
+
+
+def test_an_output_path_ending_in_a_slash_names_a_folder(tmp_path: Path) -> None:
+    result = pipeline("segment", str(SEED), "-o", f"{tmp_path}/new/")
+    assert_one_line_error(result, f"{tmp_path}/new/: names a folder")
+    assert not (tmp_path / "new").exists()
+
+
+def test_jobs_beyond_four_a_core_are_cut_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from pipeline.parallel import resolve_jobs
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert [resolve_jobs(n) for n in (0, 1, 3, 8)] == [2, 1, 3, 8] and not caplog.records
+    assert resolve_jobs(1000) == 8
+    assert "--jobs 1000 is more than four workers a core (2 cores): using 8" in caplog.text
