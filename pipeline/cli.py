@@ -194,7 +194,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.stages import segment
 
-    result = segment(args.inputs, args.out, load_config(args.config), fmt=args.format,
+    result = segment(args.inputs, args.out, load_config(args.config, corpus=False), fmt=args.format,
                      encoding=args.encoding, strict=args.strict)
     return _report_skipped(result.skipped)
 
@@ -253,7 +253,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.stages import classify
 
-    config = load_config(args.config)
+    config = load_config(args.config, corpus=False)
     if args.backend or args.scheduler:
         update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
         if args.scheduler:
@@ -390,7 +390,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.model is not None:
         meta = read_meta(args.model)
     else:
-        default = load_config(args.config).bundle_dir
+        default = load_config(args.config, corpus=False).bundle_dir
         if default.exists():
             meta = read_meta(default)
     write_report(args.labelled, args.out, meta)

@@ -294,9 +294,11 @@ def _resolve(data: dict[str, Any], base: Path) -> None:
                 node[path[-1]] = fix(node[path[-1]])
 
 
-def _check_inputs_exist(config: Config, source: str) -> None:
+def _check_inputs_exist(config: Config, source: str, corpus: bool) -> None:
     data = config.model_dump()
     for path in _INPUT_PATHS:
+        if path[0] == "corpus" and not corpus:
+            continue
         value: Any = data
         for key in path:
             value = value[key]
@@ -326,10 +328,13 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
-def parse_config(data: Any, source: str = "config", base: Path | None = None) -> Config:
+def parse_config(data: Any, source: str = "config", base: Path | None = None,
+                 corpus: bool = True) -> Config:
     """Validate plain data (as loaded from YAML) into a :class:`Config`.
 
-    Raises :class:`ConfigError` naming ``source`` and the first bad key path.
+    Raises :class:`ConfigError` naming ``source`` and the first bad key path. ``corpus``: check
+    that the corpus's paths exist (commands that only segment or label a model's input, with
+    the model and config on a machine without the corpus, pass False).
     """
     if data is None:
         data = {}
@@ -353,14 +358,14 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None) ->
         raise ConfigError(f"{source}: {'; also '.join(texts)}") from None
     except ConfigError as exc:  # raised inside a validator (unknown classifier)
         raise ConfigError(f"{source}: {exc}") from None
-    _check_inputs_exist(config, source)
+    _check_inputs_exist(config, source, corpus)
     return config
 
 
-def load_config(path: Path | str | None = None) -> Config:
+def load_config(path: Path | str | None = None, corpus: bool = True) -> Config:
     """Load and validate a YAML config; ``None`` means ``configs/default.yaml`` if present.
 
-    Without any file the built-in defaults are used.
+    Without any file the built-in defaults are used. ``corpus``: see :func:`parse_config`.
     """
     if path is None:
         if not DEFAULT_CONFIG.exists():
@@ -375,7 +380,8 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
-    return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent)
+    return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent,
+                        corpus=corpus)
 
 
 def read_yaml(path: Path | str, text: str) -> Any:

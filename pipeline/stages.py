@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -657,7 +657,14 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         script_flip_agreement,
     )
 
-    full = load_training_set(config, use_written=True)
+    full = load_training_set(config)
+    c = config.corpus
+    if not c.use_written and c.written:  # compared all the same, if they fit the themes
+        try:
+            full = replace(full, written=load_written(c.written, config.themes))
+        except CorpusError as exc:
+            log.warning("%s: the written paragraphs are left out of the comparison "
+                        "(corpus.use_written is false)", exc)
     pipeline = _pipeline_for(config)
     prepared = prepare_examples(pipeline, full.examples)  # tokenized once for every fit below
     common = {"folds": config.evaluate.folds, "seed": config.model.seed,

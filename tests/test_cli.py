@@ -606,3 +606,52 @@ def test_jobs_beyond_four_a_core_are_cut_with_a_warning(
     assert [resolve_jobs(n) for n in (0, 1, 3, 8)] == [2, 1, 3, 8] and not caplog.records
     assert resolve_jobs(1000) == 8
     assert "--jobs 1000 is more than four workers a core (2 cores): using 8" in caplog.text
+
+
+def test_evaluate_with_themes_of_ones_own_and_written_paragraphs_off(tmp_path: Path) -> None:
+    # A corpus labelled with other theme names, corpus.use_written false: the written paragraphs
+    # (of the shipped themes) cannot be compared, which is a warning, not an error.
+    names = {"leadership": "govt", "grassroots": "community", "medical": "health",
+             "public_participation": "citizens"}
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(
+        json.dumps({**record, "theme": names[record["theme"]]}, ensure_ascii=False) + "\n"
+        for record in map(json.loads, (ROOT / "corpus/labels/seed.jsonl").read_text(
+            "utf-8").splitlines()) if record.get("theme")), encoding="utf-8")
+    config = tmp_path / "own.yaml"
+    config.write_text(f"""
+themes: [govt, community, health, citizens]
+corpus:
+  documents: [{ROOT / 'corpus/documents'}]
+  labels: [{labels}]
+  written: [{ROOT / 'corpus/written'}]
+  use_written: false
+vectorize: {{actors: {{path: null, weight: 0}}}}
+evaluate: {{folds: 2}}
+""", encoding="utf-8")
+    report = tmp_path / "report.json"
+    result = pipeline("evaluate", "--config", str(config), "--json", str(report))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "unknown theme 'leadership'" in result.stderr.decode()
+    assert "left out of the comparison" in result.stderr.decode()
+    data = json.loads(report.read_text("utf-8"))
+    assert "cv_with_written" not in data and data["cv_without_written"]["paragraphs"] == 102
+
+
+def test_labelling_needs_the_model_and_config_but_not_the_corpus(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # The model and a copy of the config on a machine without the training corpus: segment,
+    # classify and report work; train says which corpus path is missing.
+    _, bundle = model_dir
+    config = tmp_path / "configs" / "default.yaml"
+    config.parent.mkdir()
+    config.write_text("corpus: {documents: [../corpus/documents], labels: [../corpus/labels]}\n",
+                      "utf-8")
+    out = tmp_path / "out.json"
+    for command in (("segment", str(SEED), "-o", str(out)),
+                    ("classify", str(SEED), "--model", str(bundle), "-o", str(out)),
+                    ("report", str(out), "-o", str(tmp_path / "report.html"))):
+        result = pipeline(*command, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+    assert_one_line_error(pipeline("train", cwd=tmp_path),
+                          "corpus.documents: path does not exist")
