@@ -111,13 +111,13 @@ def train_parts(config: Config) -> dict[str, str]:
     """What the model depends on, part by part: the corpus and word-list files, each config
     section. Comparing parts tells *why* a model is out of date."""
     from pipeline.corpus import load_labels
-    from pipeline.reading import find_documents
+    from pipeline.reading import document_id, find_documents
 
     c, t = config.corpus, config.tokenize
     # Only documents that have hand labels shape the model: adding an unlabelled document to the
     # corpus does not retrain it.
     labelled = set(load_labels(c.labels, config.themes))
-    documents = [p for p in find_documents(list(c.documents)) if Path(p).stem in labelled]
+    documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labelled]
     files = files_hash([*documents, *c.labels, *(c.written if c.use_written else []),
                         *c.heldout_documents, *c.heldout_labels, t.user_dict, t.stop_words,
                         config.vectorize.lexicon.path, config.vectorize.actors.path])

@@ -184,8 +184,10 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _report_skipped(skipped: Sequence[Any]) -> int:
+    from pipeline.reading import shown  # a file name with a newline in it: still one line
+
     for item in skipped:
-        print(f"pipeline: skipped {item.source}: {item.error}", file=sys.stderr)
+        print(f"pipeline: skipped {shown(item.source)}: {shown(item.error)}", file=sys.stderr)
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
@@ -418,7 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except PipelineError as exc:
-        print(f"pipeline: error: {exc}", file=sys.stderr)
+        from pipeline.reading import shown  # one line, whatever the file names in it hold
+
+        print(f"pipeline: error: {shown(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, _Terminated):
         print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)

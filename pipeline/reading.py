@@ -83,7 +83,7 @@ _NEED_BOM = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_
 @dataclass(frozen=True)
 class Document:
     """A decoded document. ``id`` is the file name without its suffix (``stdin`` for standard
-    input), unless the caller names it."""
+    input; see :func:`document_id`), unless the caller names it."""
 
     id: str
     source: str
@@ -334,7 +334,7 @@ def decode_bytes(
             f"{source}: not text: decoded as {encoding} it is mostly control characters"
         )
     if doc_id is None:
-        doc_id = Path(source).stem if source != "-" else "stdin"
+        doc_id = document_id(source)
     return Document(id=doc_id, source=source, encoding=encoding, text=text)
 
 
@@ -388,37 +388,61 @@ def _text_files(folder: Path, strict: bool) -> list[Path]:
     """The ``.txt`` files under ``folder`` (suffix in any case: ``A.TXT`` is text too), sorted.
 
     Hidden files and folders below ``folder`` (``.git``, ``.cache``, editor backups) are skipped:
-    they are not documents, and walking ``.git`` is slow. A folder that cannot be listed and a
-    name that is not UTF-8 (the output could not hold it) are named and left out (see
-    :func:`_left_out`).
+    they are not documents, and walking ``.git`` is slow. Links to folders are followed, each
+    folder walked once (a link loop ends there); the walk keeps its own stack, so no depth is too
+    deep for it. A folder that cannot be listed, a link that leads nowhere and a name that is not
+    UTF-8 (the output could not hold it) are named and left out (see :func:`_left_out`).
     """
     files: list[Path] = []
-
-    def refused(exc: OSError) -> None:
-        _left_out(f"{_shown(str(exc.filename))}: cannot read this folder: "
-                  f"{exc.strerror or exc}; its files are left out", strict)
-
-    for root, dirs, names in os.walk(folder, onerror=refused):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(".txt"):
+    walked: set[tuple[int, int]] = set()
+    folders = [folder]
+    while folders:
+        root = folders.pop()
+        try:
+            info = root.stat()
+            if (info.st_dev, info.st_ino) in walked:
                 continue
-            path = Path(root, name)
-            if _utf8(str(path)):
+            walked.add((info.st_dev, info.st_ino))
+            with os.scandir(root) as listing:
+                entries = sorted((e for e in listing if not e.name.startswith(".")),
+                                 key=lambda e: e.name)
+        except OSError as exc:
+            _left_out(f"{shown(str(root))}: cannot read this folder: {exc.strerror or exc}; its "
+                      "files are left out", strict)
+            continue
+        below: list[Path] = []
+        for entry in entries:
+            path = root / entry.name
+            try:
+                is_dir = entry.is_dir()  # through a link, too
+            except OSError as exc:  # a link loop, say: a folder or a file, it cannot be reached
+                _left_out(f"{shown(str(path))}: cannot read: {exc.strerror or exc}", strict)
+                continue
+            if is_dir:
+                below.append(path)
+            elif not entry.name.lower().endswith(".txt"):
+                continue
+            elif _utf8(str(path)):
                 files.append(path)
             else:
-                _left_out(f"{_shown(str(path))}: {_NOT_UTF8}", strict)
+                _left_out(f"{shown(str(path))}: {_NOT_UTF8}", strict)
+        folders.extend(reversed(below))  # walked in order: the first path to a folder is kept
     return sorted(f for f in files if _is_file(f, strict))
 
 
 def _is_file(path: Path, strict: bool) -> bool:
     """Whether ``path`` is a file (a link to one included); a path the system refuses to look
-    at (too long, say) is named and left out."""
+    at (too long, a link to nothing or a link loop) is named and left out."""
     try:
-        return path.is_file()
+        if path.is_file():
+            return True
+        path.stat()  # what is_file() keeps quiet: a link to nothing, a link loop
+    except FileNotFoundError:
+        what = "a link to a file that does not exist" if os.path.islink(path) else "no such file"
+        _left_out(f"{shown(str(path))}: {what}", strict)
     except OSError as exc:
-        _left_out(f"{_shown(str(path))}: cannot read: {exc.strerror or exc}", strict)
-        return False
+        _left_out(f"{shown(str(path))}: cannot read: {exc.strerror or exc}", strict)
+    return False
 
 
 def _utf8(name: str) -> bool:
@@ -430,9 +454,28 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def _shown(name: str) -> str:
-    """A file name as text, its bytes that are not UTF-8 written as ``\\xNN``."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+# What a line of text or an id cannot hold as it is: control characters (a newline, a tab), the
+# line and paragraph separators (a JSON Schema "." matches neither) and surrogates, which stand
+# for the bytes that are not UTF-8 in a name read from the file system.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escaped(char: str) -> str:
+    """``char`` as ``\\xNN`` (``\\uNNNN`` above U+00FF); a surrogate as the byte it stands for."""
+    code = ord(char) - 0xDC00 if "\udc80" <= char <= "\udcff" else ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(name: str) -> str:
+    """``name`` (a file name, or a message naming one) as one line of UTF-8 text: its bytes that
+    are not UTF-8 and its control characters written as ``\\xNN`` (a newline as ``\\x0a``)."""
+    return _UNSHOWN.sub(lambda m: _escaped(m[0]), name)
+
+
+def document_id(source: Path | str) -> str:
+    """The id of the document in ``source``: its file name without the suffix, as
+    :func:`shown` writes it (``stdin`` for standard input)."""
+    return "stdin" if str(source) == "-" else shown(Path(source).stem)
 
 
 def _left_out(message: str, strict: bool) -> None:
@@ -445,14 +488,15 @@ def _left_out(message: str, strict: bool) -> None:
 def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path | str]:
     """Expand folders into their ``.txt`` files (sorted, recursive, hidden ones skipped); keep
     files (hidden ones too: named, they are wanted) and ``-``. A file found twice (named, and
-    in a named folder) is kept once, where it is first found. ``strict``: a folder that cannot
-    be read or a file name that is not UTF-8 is an error, not a warning."""
+    in a named folder, or through a link) is kept once, where it is first found. ``strict``: a
+    folder that cannot be read, a link that leads nowhere or a file name that is not UTF-8 is an
+    error, not a warning."""
     found: list[Path | str] = []
     seen: set[Path | str] = set()
     for path in paths:
         p = Path(path)
         if not _utf8(str(path)):
-            raise InputError(f"{_shown(str(path))}: {_NOT_UTF8}")
+            raise InputError(f"{shown(str(path))}: {_NOT_UTF8}")
         for source in ["-"] if str(path) == "-" else _text_files(p, strict) if p.is_dir() else [p]:
             key = source if source == "-" else Path(source).resolve()
             if key not in seen:

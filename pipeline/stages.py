@@ -43,9 +43,11 @@ from pipeline.reading import (
     Document,
     FileUnreadable,
     decode_bytes,
+    document_id,
     find_documents,
     read_bytes,
     read_document,
+    shown,
 )
 from pipeline.scorer import Counts, Scorer, add_counts
 from pipeline.segment import Paragraph, segment_text
@@ -157,7 +159,7 @@ def labelled_documents(
     unmatched = 0
     paths = find_documents(list(document_paths))
     check_distinct_names(paths)
-    ids = [Path(path).stem for path in paths]
+    ids = [document_id(path) for path in paths]
     for path, doc_id in zip(paths, ids, strict=True):
         if doc_id not in labels:
             continue
@@ -487,9 +489,13 @@ def input_files(inputs: Sequence[Path | str], strict: bool = False) -> list[Path
     see :func:`pipeline.reading.find_documents`).
 
     Expanding an already-expanded list gives it back unchanged. What a folder expanded to is
-    logged (a list of files that expands to itself is not logged again).
+    logged (a list of files that expands to itself is not logged again). An empty path is an
+    error, not the current folder: it is what an unset variable in a script gives.
     """
     for path in inputs:
+        if str(path) == "":
+            raise InputError("'': an empty path names no file or folder (an unset variable?); "
+                             "name the current folder '.' to read it")
         try:
             if str(path) != "-" and not Path(path).exists():
                 raise InputError(f"{path}: no such file or folder")
@@ -507,25 +513,26 @@ def document_ids(sources: Sequence[Path | str]) -> dict[str, str]:
     """Ids for the files of one run whose names collide (``2020/report.txt`` and
     ``2021/report.txt`` would both be ``report``): as many of their last folders as tell them
     apart, then the name (``2020/report``). Only colliding files are listed (by ``str(source)``);
-    the others keep their name as their id (standard input: ``stdin``). Files whose names differ
-    only in the case of ``.txt`` keep it (``r.txt``, ``r.TXT``); an id still taken gets ``~2``,
-    ``~3``.
+    the others keep their name as their id (standard input: ``stdin``; see
+    :func:`pipeline.reading.document_id`). Files whose names differ only in the case of ``.txt``
+    keep it (``r.txt``, ``r.TXT``); an id still taken gets ``~2``, ``~3``. Bytes that are not
+    UTF-8 and control characters in the names and folders are written ``\\xNN``.
 
     >>> document_ids(["/d/a/x/r.txt", "/d/b/x/r.txt", "/d/s.txt", "/d/r.txt"])
     {'/d/a/x/r.txt': 'a/x/r', '/d/b/x/r.txt': 'b/x/r', '/d/r.txt': 'd/r'}
     """
     by_name: dict[str, list[str]] = {}
     for source in map(str, sources):
-        by_name.setdefault("stdin" if source == "-" else Path(source).stem, []).append(source)
+        by_name.setdefault(document_id(source), []).append(source)
     ids: dict[str, str] = {}
     for same in by_name.values():
         if len(same) > 1:
             paths = [Path("/stdin") if s == "-" else Path(s).resolve() for s in same]
             names = (_distinct_tails([p.with_suffix("").parts[1:] for p in paths])
                      or _distinct_tails([p.parts[1:] for p in paths]))
-            ids.update((s, n) for s, n in zip(same, names, strict=True) if s != "-")
+            ids.update((s, shown(n)) for s, n in zip(same, names, strict=True) if s != "-")
     # A tail can still equal another file's name ('r.txt' beside 'r.txt.txt'): number it.
-    taken = {"stdin" if s == "-" else Path(s).stem for s in map(str, sources) if s not in ids}
+    taken = {document_id(s) for s in map(str, sources) if s not in ids}
     for source, name in ids.items():
         unique, n = name, 1
         while unique in taken:

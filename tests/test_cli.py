@@ -207,6 +207,47 @@ def test_files_of_the_same_name_get_ids_of_their_own(model_dir: tuple[Path, Path
         "stdin", f"{tmp_path.name}/stdin"]
 
 
+def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path: Path) -> None:
+    """An unset "$DIR" in a script gives ''; it read the current folder, recursively."""
+    (tmp_path / "a.txt").write_text("市委召開會議。", "utf-8")
+    result = pipeline("segment", "", "-o", str(tmp_path / "out.json"), cwd=tmp_path)
+    assert_one_line_error(result, "'': an empty path names no file or folder")
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_names_with_a_newline_give_valid_ids_and_one_line_messages(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = model_dir
+    (tmp_path / "new\nline.txt").write_text("市委召開會議部署防控工作。", "utf-8")
+    (tmp_path / "bad\tname.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    out = tmp_path / "out.json"
+    result = pipeline("classify", str(tmp_path), "--config", str(config), "-o", str(out))
+    assert result.returncode == 1, result.stderr.decode()
+    assert result.stderr.decode().splitlines()[1:] == [
+        f"pipeline: skipped {tmp_path}/bad\\x09name.txt: not a text file: it is a PNG image"]
+    data = json.loads(out.read_text("utf-8"))
+    validator(strict=True).validate(data)
+    assert [p["id"] for d in data["documents"] for p in d["paragraphs"]] == ["new\\x0aline:0"]
+    assert data["errors"][0]["source"] == str(tmp_path / "bad\tname.txt")  # the path as it is
+    assert_one_line_error(pipeline("classify", str(tmp_path), "--strict", "--config", str(config),
+                                   "-o", str(out)), "bad\\x09name.txt: not a text file")
+
+
+def test_same_named_files_in_a_folder_not_utf8_get_ids_that_can_be_written(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    config, _ = model_dir
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/\xb1\xa8"))  # GBK for 报
+    (folder / "sub").mkdir(parents=True)
+    for path in (folder / "r.txt", folder / "sub" / "r.txt"):
+        path.write_text("市委召開會議部署防控工作。", "utf-8")
+    out = tmp_path / "out.json"
+    result = pipeline("classify", ".", "--config", str(config), "-o", str(out), cwd=folder)
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(out.read_text("utf-8"))
+    validator(strict=True).validate(data)
+    assert [d["id"] for d in data["documents"]] == ["\\xb1\\xa8/r", "sub/r"]
+
+
 def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
                                                tmp_path: Path) -> None:
     config, _ = model_dir

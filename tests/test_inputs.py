@@ -240,6 +240,63 @@ def test_a_folder_is_logged_as_the_files_it_holds_once(tmp_path: Path, caplog) -
     assert caplog.messages == [f"2 files to read in {tmp_path}"]
 
 
+def test_links_in_a_folder_are_followed_once_and_broken_ones_named(tmp_path: Path,
+                                                                  caplog) -> None:
+    from pipeline.reading import find_documents
+
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "y2021"
+    (corpus / "2020").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus / "2020" / "r.txt").write_text("市委召開會議。", "utf-8")
+    (elsewhere / "s.txt").write_text("醫院救治患者。", "utf-8")
+    (corpus / "2021").symlink_to("../y2021")
+    (corpus / "2020" / "up").symlink_to("..")  # a loop: corpus is walked once
+    (corpus / "gone.txt").symlink_to("nowhere.txt")
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    found = [corpus / "2020" / "r.txt", corpus / "2021" / "s.txt"]
+    with caplog.at_level("WARNING", logger="pipeline"):
+        assert find_documents([corpus]) == found
+        assert find_documents([corpus, elsewhere]) == found  # s.txt, reached twice, is kept once
+    assert caplog.messages[:2] == [
+        f"{corpus / 'loop.txt'}: cannot read: Too many levels of symbolic links",
+        f"{corpus / 'gone.txt'}: a link to a file that does not exist"]
+    with pytest.raises(InputError, match=r"loop\.txt: cannot read: Too many levels"):
+        find_documents([corpus], strict=True)
+    (corpus / "loop.txt").unlink()
+    with pytest.raises(InputError, match=r"gone\.txt: a link to a file that does not exist$"):
+        find_documents([corpus], strict=True)
+
+
+def test_a_folder_1200_levels_deep_is_walked(tmp_path: Path) -> None:
+    """os.walk recursed once a level, and a deep folder raised RecursionError (a traceback)."""
+    from pipeline.reading import find_documents
+
+    deep = tmp_path
+    for _ in range(1200):
+        deep /= "d"
+        deep.mkdir()
+    (deep / "a.txt").write_text("市委召開會議。", "utf-8")
+    try:
+        assert find_documents([tmp_path]) == [deep / "a.txt"]
+    finally:  # removed here: shutil.rmtree, which pytest cleans up with, recurses once a level
+        (deep / "a.txt").unlink()
+        for folder in [deep, *deep.parents][:1200]:
+            folder.rmdir()
+
+
+def test_a_corpus_file_named_with_a_newline_is_labelled_by_its_shown_id(tmp_path: Path) -> None:
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels.jsonl"
+    docs.mkdir()
+    (docs / "new\nline.txt").write_text("醫院醫生救治患者。\n", "utf-8")
+    labels.write_text(json.dumps({"document": "new\\x0aline", "index": 0, "theme": "medical"})
+                      + "\n", "utf-8")
+    examples, unmatched, ids = labelled_documents([docs], [labels], Config())
+    assert (ids, [e.theme for e in examples], unmatched) == (["new\\x0aline"], ["medical"], 0)
+
+
 @pytest.mark.parametrize("terms", ["[市委, '']", "[市委, '  ']", "[市委, 3]", "市委"])
 def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms: str) -> None:
     from pipeline.text import load_lexicon
