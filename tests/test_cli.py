@@ -696,3 +696,15 @@ def test_labelling_needs_the_model_and_config_but_not_the_corpus(
         assert result.returncode == 0, result.stderr.decode()
     assert_one_line_error(pipeline("train", cwd=tmp_path),
                           "corpus.documents: path does not exist")
+
+
+def test_a_paragraph_without_chinese_is_flagged_for_review(model_dir: tuple[Path, Path]) -> None:
+    # The model knows a few Latin words of the corpus ("a"): a paragraph of English
+    # gets a label from them, but it is not Chinese text, and a person should look.
+    config, _ = model_dir
+    text = "A hospital opened a fever clinic.\n醫院開設發熱門診。\n"
+    result = pipeline("classify", "-", "--config", str(config), "-q", stdin=text.encode())
+    assert result.returncode == 0, result.stderr.decode()
+    english, chinese = json.loads(result.stdout)["documents"][0]["paragraphs"]
+    assert english["evidence"] and english["needs_review"]
+    assert chinese["label"] == "medical" and not chinese["needs_review"]
