@@ -69,6 +69,9 @@ _ISSUER = re.compile(
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
 _SUBTITLE = re.compile(r"^(--|——|─)")
+# A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
+                       r"[\d０-９]+[.、．](?![\d０-９]))")
 DEFAULT_BOILERPLATE = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
@@ -81,7 +84,12 @@ DEFAULT_BOILERPLATE = (
     r"(瀏覽|浏览|點擊|点击|閱讀|阅读)(次數|次数|量|數|数)?\s*[:：]\s*\d",
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
     r"分享到|版權所有|版权所有|Copyright|©)",
-    r"^\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
+    # A site's name (人民网, 浙江在线); not a numbered heading, nor a net the work weaves
+    # (织密社区防控网, 安全网).
+    rf"^(?!{_NUMBERED.pattern[1:]})"
+    r"(?!\S*(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測|监测|聯防|联防|防疫|關愛|关爱|"
+    r"天羅地|天罗地|救助|醫療|医疗)(網|网)$)"
+    r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
     _DATE_LINE.pattern,
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
     # Publication stamps: 2020年02月09日 19:35 来源：…, 20-02-23 08:45 来源：…,
@@ -268,7 +276,7 @@ def segment_text(
             kind = "boilerplate"
         elif kind == "heading":
             repeated = repeats[key(piece)] > 1
-            if expect_title and key(piece) not in seen_title_keys:
+            if expect_title and key(piece) not in seen_title_keys and not _NUMBERED.match(piece):
                 title, expect_title = piece, False
                 seen_title_keys.add(key(piece))
                 if repeated:

@@ -229,3 +229,28 @@ def test_a_title_above_its_date_is_a_title_a_signature_above_its_date_is_not() -
     assert kinds["2020年5月28日"][0] == kinds["2020年6月13日"][0] == "boilerplate"
     assert kinds["区纪委组成监督检查组深入社区开展监督。"][1:] == ("全区防控工作简讯第1期", None)
     assert kinds["市委组织部建立干部表现纪实制度。"][2] == "省里防控工作简讯第2期"
+
+
+def test_a_site_name_is_furniture_a_net_the_work_weaves_is_a_heading() -> None:
+    text = ("01\n社區織密防控網\n一、網格化管理\n社區黨支部組織網格員挨家挨戶上門排查。\n"
+            "二、织密社区防控网\n网格员上门排查。\n人民网\n浙江在线\n")
+    paragraphs = segment_text("d", text)
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert kinds["社區織密防控網"] == kinds["一、網格化管理"] == kinds["二、织密社区防控网"] \
+        == "heading"
+    assert kinds["人民网"] == kinds["浙江在线"] == "boilerplate"
+    body = [p for p in paragraphs if p.kind == "body"]
+    assert [(p.article_title, p.heading) for p in body] == [
+        ("社區織密防控網", "一、網格化管理"), ("社區織密防控網", "二、织密社区防控网")]
+
+
+def test_a_numbered_section_heading_is_never_the_article_title() -> None:
+    # Without a title line, the first heading is a section's (１．…): the paragraphs under it
+    # have it as their heading, and the article has no title.
+    text = ("１．加强组织领导\n市委召开常委会议，研究部署疫情防控工作。\n"
+            "２．加强医疗救治\n医院全力救治患者。\n")
+    body = [p for p in segment_text("d", text) if p.kind == "body"]
+    assert [(p.article_title, p.heading) for p in body] == [
+        (None, "１．加强组织领导"), (None, "２．加强医疗救治")]
+    titled = segment_text("d", "某市防控工作总结\n" + text)
+    assert {p.article_title for p in titled if p.kind == "body"} == {"某市防控工作总结"}
