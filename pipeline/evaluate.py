@@ -61,7 +61,11 @@ def metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
     """Per-theme precision/recall/F1, macro-F1, accuracy, log loss, ECE and confusion matrix.
 
     ``classes`` names the columns of ``proba``; ``order`` (default: ``classes``) is the order of
-    the themes in the report.
+    the themes in the report. Macro-F1 averages the themes that occur or are predicted:
+
+    >>> metrics(["a", "b"], np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1]]), ["a", "b", "c"]
+    ...         )["macro_f1"]
+    1.0
     """
     classes = list(classes)
     if order:
@@ -80,7 +84,9 @@ def metrics(y_true: Sequence[str], proba: np.ndarray, classes: Sequence[str],
                 "support": int(s[i])}
             for i, c in enumerate(classes)
         },
-        "macro_f1": float(np.mean(f)),
+        # Over the themes there are or were predicted: one absent from a small test set and
+        # never predicted has no F1, not an F1 of 0 (as scikit-learn's own default).
+        "macro_f1": float(np.mean(f[(s > 0) | np.isin(classes, y_pred)])),
         "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred, strict=True)])),
         "log_loss": _log_loss(y_true, clipped, classes),
         "ece": expected_calibration_error(y_true, proba, classes, bins),
