@@ -365,11 +365,15 @@ REPLACED = "the model is missing, damaged or was replaced"
 
 
 def train_why(config: Config, state: RunState, bundle_hash: str | None,
-              force: bool = False) -> tuple[dict[str, str], str]:
+              force: bool = False, bundle_parts: Mapping[str, str] | None = None
+              ) -> tuple[dict[str, str], str]:
     """The train stage's parts (see :func:`train_parts`) and why it must run, ``""`` if not.
 
     ``bundle_hash`` identifies the current bundle (None when there is none or it is damaged); a
     bundle that ``run`` did not train, ``train --no-metrics`` for one, has another.
+    ``bundle_parts``: the parts the bundle's ``model.json`` says it was trained on, with its
+    figures (``pipeline train`` records them): a bundle trained on exactly these parts is up to
+    date, whoever trained it.
     """
     parts = train_parts(config)
     record = state.get("train")
@@ -377,6 +381,8 @@ def train_why(config: Config, state: RunState, bundle_hash: str | None,
     stale = [name for name, value in parts.items() if old.get(name) != value]
     if force:
         return parts, "forced"
+    if bundle_hash and bundle_parts == parts:
+        return parts, ""
     if not record:
         return parts, "never run"
     if stale:

@@ -254,7 +254,10 @@ def train(config: Config, training: TrainingSet | None = None,
         "config": config.model_dump(mode="json"),
         "versions": library_versions(),
     }
-    if with_metrics:
+    if with_metrics:  # what run would have trained it on: run takes it as its own
+        from pipeline.cache import train_parts
+
+        meta["training_parts"] = train_parts(config)
         figures: dict[str, Any] = {}
         if len({e.group for e in training.real}) >= 2:
             figures["cross_validation"] = cross_validate(config, training, progress, prepared)
@@ -721,10 +724,11 @@ def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
     return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
 
 
-def _bundle_hash(bundle_dir: Path) -> str | None:
+def _bundle_hash(bundle_dir: Path) -> tuple[str | None, dict[str, str] | None]:
     """A hash of the bundle's ``model.json`` (which names each file's hash, the figures and when
     it was trained), or None when the bundle is missing or any of its files is damaged: a bundle
-    trained again, by ``run`` or by anything else, has another."""
+    trained again, by ``run`` or by anything else, has another. With it, the parts it says it
+    was trained on (see :func:`pipeline.cache.train_why`)."""
     from pipeline.cache import file_hash
     from pipeline.model import META_FILE, check_file, read_meta
 
@@ -733,8 +737,9 @@ def _bundle_hash(bundle_dir: Path) -> str | None:
         for name in meta["files"]:
             check_file(bundle_dir, meta, name)
     except PipelineError:
-        return None
-    return file_hash(Path(bundle_dir) / META_FILE)
+        return None, None
+    parts = meta.get("training_parts")
+    return file_hash(Path(bundle_dir) / META_FILE), parts if isinstance(parts, dict) else None
 
 
 def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:
@@ -811,8 +816,12 @@ def run(config: Config, force: Iterable[str] = (),
     say(result.steps[-1])
 
     # train: when the corpus files, word lists or the training config changed.
-    parts, why = train_why(config, state, _bundle_hash(config.bundle_dir), "train" in force)
+    bundle_hash, bundle_parts = _bundle_hash(config.bundle_dir)
+    parts, why = train_why(config, state, bundle_hash, "train" in force, bundle_parts)
     if not why:
+        if state.get("train").get("bundle_hash") != bundle_hash:  # pipeline train made it
+            state.put("train", {"parts": parts, "bundle_hash": bundle_hash,
+                                "bundle": str(config.bundle_dir)})
         result.steps.append("train: up to date")
     else:
         saved = train(config)  # just written: its files need no second check
@@ -885,7 +894,8 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
         rows = [("segment", False, f"{why}; {note}" if note else why)]
     else:
         rows = [("segment", True, note)]
-    _, why = train_why(config, state, _bundle_hash(config.bundle_dir))
+    bundle_hash, bundle_parts = _bundle_hash(config.bundle_dir)
+    _, why = train_why(config, state, bundle_hash, bundle_parts=bundle_parts)
     rows.append(("train", not why, why))
     if why:
         rows.append(("classify", False, "the model will be retrained"))

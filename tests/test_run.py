@@ -99,6 +99,14 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     assert ("train", False, REPLACED) in status(config)
     assert run(config).steps[1] == f"train: trained ({REPLACED})"
     assert "metrics" in json.loads((config.bundle_dir / "model.json").read_text("utf-8"))
+    # pipeline train with figures, on the very corpus, config and code run would train on: run
+    # takes its model as its own instead of training again (the same model.pkl: its labels come
+    # from the cache, under the new model.json's header).
+    train(config)
+    assert ("train", True, "") in status(config)
+    steps = run(config).steps
+    assert steps[1] == "train: up to date" and steps[2].startswith("classify: 0 of")
+    assert run(config).steps == UP_TO_DATE
 
 
 # The start of a PNG file: what a scan saved as .txt by mistake looks like.
@@ -227,10 +235,10 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
     state_file.write_text('{"outputs": {"labelled.json": {"segment": 5, "classify": "x"}}, '
                           f'"models": {{"{config.bundle_dir}": {{"parts": 7}}}}}}', "utf-8")
     rows = status(config)  # records of the wrong shape count as missing: no traceback
-    assert rows[0] == ("segment", True, "")  # the cache is still there
-    assert rows[1][:2] == ("train", False) and rows[1][2].startswith("training data, code")
-    assert rows[2] == ("classify", False, "the model will be retrained")
     state_file.write_text(saved, "utf-8")
+    assert rows[0] == ("segment", True, "")  # the cache is still there
+    assert rows[1] == ("train", True, "")  # the bundle says what it was trained on
+    assert rows[2][:2] == ("classify", False)
     # Another output of the same model: nothing to train or label, only the output to write.
     renamed = _with(config, "output", path=str(ran / "out" / "renamed.jsonl"), format="jsonl")
     assert run(renamed).steps == ["segment: up to date", "train: up to date",
