@@ -316,3 +316,28 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
             ordinal, number = ordinal + 1, article
         out.append(ordinal)
     return out
+
+
+def wrapped_width(text: str, min_lines: int = 8, share: float = 0.4) -> int | None:
+    """The width ``text`` looks hard-wrapped at (as PDF exports and e-mails wrap it), or None.
+
+    Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
+    (a short one a heading): lines that do not end a sentence and share one length, give or take
+    a character, make up ``share`` of the lines or more.
+
+    >>> wrapped_width("市委市政府高度重视疫情防控，第一时间\\n" * 8 + "研究部署。")
+    18
+    >>> wrapped_width("市委市政府高度重视疫情防控工作。\\n" * 9) is None
+    True
+    """
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) < min_lines:
+        return None
+    open_lines = Counter(len(line) for line in lines
+                         if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END)
+    if not open_lines:
+        return None
+    width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
+    near = sum(open_lines[width + d] for d in (-1, 0, 1))
+    return width if width >= 10 and near >= share * len(lines) else None

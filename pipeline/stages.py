@@ -50,7 +50,7 @@ from pipeline.reading import (
     shown,
 )
 from pipeline.scorer import Counts, Scorer, add_counts
-from pipeline.segment import Paragraph, segment_text
+from pipeline.segment import Paragraph, segment_text, wrapped_width
 from pipeline.text import load_lexicon
 
 log = logging.getLogger("pipeline")
@@ -102,6 +102,10 @@ def segment_file(
     document = (read_document(path, encoding, doc_id) if data is None
                 else decode_bytes(data, str(path), encoding, doc_id))
     segmented = segment_document(document, config)
+    if (width := wrapped_width(document.text)) is not None:
+        log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
+                    "paragraph (a short one as a heading); join the lines of a paragraph first",
+                    shown(document.source), width)
     kinds = [p.kind for p in segmented.paragraphs]
     log.info("%s: %s, %d paragraphs (%d body, %d heading, %d boilerplate)", document.source,
              document.encoding, len(kinds), kinds.count("body"), kinds.count("heading"),

@@ -708,3 +708,24 @@ def test_a_paragraph_without_chinese_is_flagged_for_review(model_dir: tuple[Path
     english, chinese = json.loads(result.stdout)["documents"][0]["paragraphs"]
     assert english["evidence"] and english["needs_review"]
     assert chinese["label"] == "medical" and not chinese["needs_review"]
+
+
+def test_text_wrapped_at_a_fixed_width_is_named_in_a_warning(tmp_path: Path) -> None:
+    # Each line of a hard-wrapped text (a PDF export) is read as a paragraph: the user is told.
+    import textwrap
+
+    body = [p.text for p in _seed_body()]
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("\n".join(textwrap.wrap("".join(body[:10]), 30)) + "\n", "utf-8")
+    result = pipeline("segment", str(wrapped), str(SEED), "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 0
+    lines = result.stderr.decode().splitlines()
+    assert lines == [f"pipeline: {wrapped}: its lines look wrapped at 30 characters: each line is "
+                     "read as a paragraph (a short one as a heading); join the lines of a "
+                     "paragraph first"]
+
+
+def _seed_body() -> list:
+    from pipeline.segment import segment_text
+
+    return [p for p in segment_text("seed", SEED.read_text("utf-8")) if p.kind == "body"]
