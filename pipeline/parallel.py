@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -233,10 +234,42 @@ def _in_order(futures: Iterable[Any], limit: int) -> Iterator[Any]:
 
 
 # ----------------------------------------------------------------------------- dask
+@dataclass(frozen=True)
+class Warned:
+    """A warning a Dask worker logged (a file cut short, say), sent back with its batch's
+    items to be logged where the command runs, as a local run logs it."""
+
+    message: str
+
+
+class _Kept(logging.Handler):
+    """Keeps the warnings logged while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
-                      batch: list[tuple[str, bytes | str]], ids: dict[str, str]) -> list[Item]:
-    """Label a batch of (source, bytes) on a Dask worker; a read error travels as a string.
-    ``ids``: the batch's documents whose id is not their file name."""
+                      batch: list[tuple[str, bytes | str]], ids: dict[str, str]
+                      ) -> list[Item | Warned]:
+    """Label a batch of (source, bytes) on a Dask worker, and the warnings that gave; a read
+    error travels as a string. ``ids``: the batch's documents whose id is not their file name."""
+    kept = _Kept()
+    log.addHandler(kept)
+    try:
+        items: list[Item | Warned] = list(_dask_items(bundle, config, encoding, batch, ids))
+    finally:
+        log.removeHandler(kept)
+    return [Warned(m) for m in kept.messages] + items
+
+
+def _dask_items(bundle: Bundle, config: Config, encoding: str | None,
+                batch: list[tuple[str, bytes | str]], ids: dict[str, str]) -> list[Item]:
+    """The items of a Dask batch, each document's in order (all parts of a long one)."""
     from pipeline.reading import decode_bytes
 
     docs: list[Document | Skipped] = []
@@ -300,7 +333,12 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         workers = max(1, len(client.scheduler_info()["workers"]))
         shipped = client.scatter(bundle, broadcast=True)
         reads = (_read_bytes(s) for s in sources)
-        yield from _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
-                                            {s: ids[s] for s, _ in batch if s in ids}, pure=False)
-                              for batch in _batches(reads, config.classify.batch_size)),
-                             2 * workers)
+        for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
+                                             {s: ids[s] for s, _ in batch if s in ids},
+                                             pure=False)
+                               for batch in _batches(reads, config.classify.batch_size)),
+                              2 * workers):
+            if isinstance(item, Warned):
+                log.warning("%s", item.message)
+            else:
+                yield item

@@ -122,3 +122,24 @@ def test_standard_input_closed_is_skipped_on_a_cluster_as_locally(trained, clust
         assert "Traceback" not in result.stderr
         errors = json.loads((tmp_path / "out.json").read_text("utf-8"))["errors"]
         assert errors == [{"source": "-", "error": "cannot read standard input: it is closed"}]
+
+
+def test_a_warning_on_a_worker_is_shown_where_the_command_runs(trained, cluster,
+                                                               tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _, bundle_dir = trained
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes("醫院救治患者。".encode() + b"\xe9\x86")  # a file cut short
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    errors = []
+    for backend in ([], ["--scheduler", cluster.scheduler_address]):
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline", "classify", str(cut), "--model", str(bundle_dir),
+             "-q", "-o", str(tmp_path / "out.json"), *backend],
+            capture_output=True, text=True, timeout=300, env=env)
+        assert result.returncode == 0, result.stderr
+        errors.append(result.stderr)
+    assert errors[0] == errors[1] and "unfinished UTF-8 character" in errors[0]
