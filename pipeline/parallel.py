@@ -103,11 +103,18 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
             cache.store(LABELLED, labelled, document)
             yield render(document, fmt, bundle.hash)
         if long:
+            # The last part goes out only once the entry is in place: a consumer that stops at
+            # the part that closes the document never resumes this generator.
+            held: Rendered | None = None
             with cache.writer(LABELLED, key) as entry:
                 for part in label_in_parts(bundle, last, config, limit):
                     as_json = render(part, "json", bundle.hash)  # the entry's bytes, in order
                     entry.write(as_json.data)
-                    yield as_json if fmt == "json" else render(part, fmt, bundle.hash)
+                    if held is not None:
+                        yield held
+                    held = as_json if fmt == "json" else render(part, fmt, bundle.hash)
+            if held is not None:
+                yield held
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -231,8 +231,12 @@ def train(config: Config, training: TrainingSet | None = None,
     versions, the date, and (``with_metrics``) the grouped cross-validated figures and the figures
     on held-out documents. ``progress`` (a tqdm bar, say) is updated once per fold.
     """
+    from pipeline.cache import train_parts
     from pipeline.evaluate import fit_prepared, prepare_examples
 
+    # What run would train on, hashed before the corpus is read: a file edited during training
+    # then differs from what the model records, and the model is stale.
+    parts = train_parts(config) if with_metrics else None
     training = training or load_training_set(config)
     pipeline = _pipeline_for(config)
     examples = training.examples
@@ -259,9 +263,7 @@ def train(config: Config, training: TrainingSet | None = None,
         "versions": library_versions(),
     }
     if with_metrics:  # what run would have trained it on: run takes it as its own
-        from pipeline.cache import train_parts
-
-        meta["training_parts"] = train_parts(config)
+        meta["training_parts"] = parts
         figures: dict[str, Any] = {}
         if len({e.group for e in training.real}) >= 2:
             figures["cross_validation"] = cross_validate(config, training, progress, prepared)

@@ -208,6 +208,12 @@ def test_run_labels_a_long_document_in_parts_as_classify_does(
             assert entries[1] == stages.label_document(
                 stages.load_bundle(config.bundle_dir), stages.segment_file(long, config), config)
             assert run(config).steps == UP_TO_DATE
+        # The long document alone to label (the last item its generator gives): its cache entry
+        # is in place once run is done, so the next run has nothing to do.
+        with long.open("a", encoding="utf-8") as fh:
+            fh.write("醫院收治患者。\n")
+        assert run(config).steps[-1] == "classify: 1 of 2 documents labelled"
+        assert all(ok for _, ok, _ in status(config)) and run(config).steps == UP_TO_DATE
     finally:
         long.unlink()
         for fmt in ("json", "jsonl"):
@@ -530,3 +536,25 @@ def test_verbose_logs_decisions_and_json_stays_clean(trained) -> None:
     assert "\r" not in result.stderr  # no progress bar when standard error is not a terminal
     quiet = _cli("classify", str(SEED), "--model", str(bundle_dir), "--quiet")
     assert quiet.stderr == ""
+
+
+def test_a_label_edited_while_train_reads_the_corpus_leaves_its_model_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # train records what run would have trained on, hashed before it reads the corpus: a label
+    # edited in between is not in the model, and run must train again.
+    labels = tmp_path / "labels"
+    shutil.copytree(ROOT / "corpus/labels", labels)
+    config = _with(make_config(_new_workspace(tmp_path)), "corpus", labels=[str(labels)])
+    load = stages.load_training_set
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        with (labels / "seed.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write("\n")
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(stages, "load_training_set", edited_meanwhile)
+    train(config)
+    monkeypatch.undo()
+    assert status(config)[1][:2] == ("train", False)
+    train(config)
+    assert status(config)[1] == ("train", True, "")
