@@ -168,9 +168,24 @@ def _corpus_config(args: argparse.Namespace) -> Any:
     return config
 
 
+class _OneLine(logging.Formatter):
+    """Our messages one line each, whatever the file names in them hold (a newline is
+    written ``\\x0a``, as in ids)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if not record.name.startswith("pipeline"):
+            return text
+        from pipeline.reading import shown
+
+        return shown(text)
+
+
 def _setup_logging(args: argparse.Namespace) -> None:
     level = logging.INFO if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine("%(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("pipeline").setLevel(level)
     # Libraries' warnings (scikit-learn on a small corpus, say) as one line each, like ours; and
     # none at all with --quiet.
@@ -179,8 +194,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
+    from pipeline.reading import shown  # one line, whatever the file names in it hold
+
     if not args.quiet:
-        print(message, file=sys.stderr)
+        print(shown(message), file=sys.stderr)
 
 
 def _report_skipped(skipped: Sequence[Any]) -> int:
@@ -351,19 +368,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.reading import shown
     from pipeline.stages import status
 
     for stage, ok, why in status(_corpus_config(args)):
         state = "up to date" if ok else "to do"
-        print(f"{stage}: {state} ({why})" if why else f"{stage}: {state}")
+        print(shown(f"{stage}: {state} ({why})" if why else f"{stage}: {state}"))
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from pipeline.output import atomic_write, check_output
+    from pipeline.output import atomic_write, check_not_input, check_output
     from pipeline.review import review_items
 
     check_output(args.out)
+    check_not_input(args.out, [args.labelled])
     items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all)
     with atomic_write(args.out) as fh:
         for item in items:
@@ -384,10 +403,11 @@ def _terminate(signum: int, frame: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.model import read_meta
-    from pipeline.output import check_output
+    from pipeline.output import check_not_input, check_output
     from pipeline.report import write_report
 
     check_output(args.out)
+    check_not_input(args.out, [args.labelled])
     meta = None
     if args.model is not None:
         meta = read_meta(args.model)

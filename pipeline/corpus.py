@@ -125,7 +125,8 @@ def body_records(paragraphs: Sequence[Paragraph]) -> list[dict[str, Any] | None]
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM, as editors may add
+        # A BOM, as editors may add; lines cut at "\n" only (U+2028 may sit inside a string).
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except UnicodeDecodeError:
         raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8)") from None
     except OSError as exc:

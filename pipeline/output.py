@@ -88,23 +88,30 @@ def check_output(path: Path | str) -> None:
     if str(path).endswith(os.sep):
         raise OutputError(f"{path}: names a folder; name a file to write")
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; name a file to write")
-    for folder in _resolved(path).parents:
-        if folder.exists():
-            if not folder.is_dir():
-                raise OutputError(f"{path}: cannot write there: {folder} is not a folder")
-            break
+    try:
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder; name a file to write")
+        for folder in _resolved(path).parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    raise OutputError(f"{path}: cannot write there: {folder} is not a folder")
+                break
+    except OSError as exc:  # a name too long for the file system, say
+        raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
 
 
 def check_not_input(path: Path | str, inputs: Iterable[Path | str]) -> None:
     """Raise :class:`OutputError` if the output ``path`` is one of the ``inputs`` (files): it
     would be replaced by the output of reading it."""
-    if str(path) == "-" or not Path(path).is_file():
+    try:
+        if str(path) == "-" or not Path(path).is_file():
+            return
+        same = any(str(source) != "-" and Path(source).is_file()
+                   and os.path.samefile(path, source) for source in inputs)
+    except OSError:  # what cannot be looked at is no input of this run
         return
-    for source in inputs:
-        if str(source) != "-" and Path(source).is_file() and os.path.samefile(path, source):
-            raise OutputError(f"{path}: is one of the input files; name another output file")
+    if same:
+        raise OutputError(f"{path}: is one of the input files; name another output file")
 
 
 _DESCRIPTOR = re.compile(r"/dev/(?:std(out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
@@ -418,7 +425,7 @@ def read_labelled(path: Path) -> dict[str, Any]:
     documents: dict[str, dict[str, Any]] = {}
     model_hash = ""
     versioned = True  # every line carries the schema version: segment's lines do not
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # U+2028 may be inside a line
         if not line.strip():
             continue
         try:

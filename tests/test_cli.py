@@ -729,3 +729,40 @@ def _seed_body() -> list:
     from pipeline.segment import segment_text
 
     return [p for p in segment_text("seed", SEED.read_text("utf-8")) if p.kind == "body"]
+
+
+def test_report_and_review_may_not_write_over_their_input(model_dir: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    config, _ = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--config", str(config), "-o",
+                    str(labelled)).returncode == 0
+    before = labelled.read_bytes()
+    for command in ("report", "review"):
+        result = pipeline(command, str(labelled), "-o", str(labelled))
+        assert_one_line_error(result, "is one of the input files")
+        assert labelled.read_bytes() == before
+
+
+def test_an_output_name_too_long_is_one_line(tmp_path: Path) -> None:
+    out = tmp_path / ("医" * 90 + ".json")  # 274 bytes: more than a name may have
+    assert_one_line_error(pipeline("segment", str(SEED), "-o", str(out)), "File name too long")
+
+
+def test_names_with_line_separators_read_back_and_messages_stay_one_line(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # U+2028 in a source path is written as it is in jsonl (a valid JSON string): reading the
+    # output back cuts lines at newlines only. A newline in a file name cut short stays one line.
+    config, _ = model_dir
+    folder = tmp_path / "e\u2028f"
+    folder.mkdir()
+    (folder / "r.txt").write_text("醫院救治患者。\n", "utf-8")
+    (folder / "a\nb.txt").write_bytes("醫院救治患者。".encode() + b"\xe9\x86")
+    out = tmp_path / "out.jsonl"
+    result = pipeline("classify", str(folder), "--config", str(config), "--format", "jsonl",
+                      "-q", "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    warning = result.stderr.decode().splitlines()
+    assert len(warning) == 1 and "a\\x0ab.txt" in warning[0] and "cut short" in warning[0]
+    review = pipeline("review", str(out), "--all", "-o", str(tmp_path / "review.jsonl"))
+    assert review.returncode == 0, review.stderr.decode()
