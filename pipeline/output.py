@@ -132,9 +132,11 @@ def _resolved(path: Path) -> Path:
     """``path`` with its links followed; one line for a loop of links."""
     try:
         return path.resolve()
-    except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop" (Python 3.11)
+    except RuntimeError as exc:  # "Symlink loop" (Python 3.11)
         raise OutputError(f"{path}: cannot write there: a loop of symbolic links ({exc})"
                           ) from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
 
 
 def _temporary_prefix(name: str) -> str:
@@ -152,8 +154,9 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
 
     ``path`` ``-`` writes to standard output, and a path that is a device or a named pipe
-    (``/dev/null``, a FIFO) is written straight into: there is no file there to protect. A
-    symbolic link is followed, so the file it points to is replaced and the link kept.
+    (``/dev/null``, a FIFO) is written straight into: there is no file there to protect; so is
+    a descriptor already open (``/dev/stdout``, ``/dev/fd/3``). A symbolic link is followed, so
+    the file it points to is replaced and the link kept. A file replaced keeps its permissions.
     """
     encoding = None if "b" in mode else "utf-8"
     descriptor = _descriptor(path)

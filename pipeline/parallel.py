@@ -250,14 +250,17 @@ class Warned:
 
 
 class _Kept(logging.Handler):
-    """Keeps the warnings logged while it is attached."""
+    """Keeps the warnings this thread logs while it is attached (a Dask worker may run several
+    batches at once, one a thread)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
 
 
 def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,

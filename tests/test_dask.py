@@ -143,3 +143,24 @@ def test_a_warning_on_a_worker_is_shown_where_the_command_runs(trained, cluster,
         assert result.returncode == 0, result.stderr
         errors.append(result.stderr)
     assert errors[0] == errors[1] and "unfinished UTF-8 character" in errors[0]
+
+
+def test_a_batch_keeps_only_the_warnings_of_its_own_thread() -> None:
+    # A Dask worker with several threads runs batches side by side: each batch sends back the
+    # warnings it logged, not its neighbour's.
+    import logging
+    import threading
+
+    from pipeline.parallel import _Kept
+
+    log = logging.getLogger("pipeline")
+    kept = _Kept()
+    log.addHandler(kept)
+    try:
+        other = threading.Thread(target=log.warning, args=("the neighbour's",))
+        other.start()
+        other.join()
+        log.warning("this batch's")
+    finally:
+        log.removeHandler(kept)
+    assert kept.messages == ["this batch's"]
