@@ -21,6 +21,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import PipelineError, plural
+from pipeline.reading import shown  # messages one line each, whatever file names they hold
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -176,8 +177,6 @@ class _OneLine(logging.Formatter):
         text = super().format(record)
         if not record.name.startswith("pipeline"):
             return text
-        from pipeline.reading import shown
-
         return shown(text)
 
 
@@ -194,15 +193,11 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
-    from pipeline.reading import shown  # one line, whatever the file names in it hold
-
     if not args.quiet:
         print(shown(message), file=sys.stderr)
 
 
 def _report_skipped(skipped: Sequence[Any]) -> int:
-    from pipeline.reading import shown  # a file name with a newline in it: still one line
-
     for item in skipped:
         print(f"pipeline: skipped {shown(item.source)}: {shown(item.error)}", file=sys.stderr)
     return EXIT_SKIPPED if skipped else EXIT_OK
@@ -368,7 +363,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from pipeline.reading import shown
     from pipeline.stages import status
 
     for stage, ok, why in status(_corpus_config(args)):
@@ -440,8 +434,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except PipelineError as exc:
-        from pipeline.reading import shown  # one line, whatever the file names in it hold
-
         print(f"pipeline: error: {shown(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, _Terminated):
