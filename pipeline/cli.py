@@ -357,7 +357,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     total = len(find_documents(list(config.corpus.documents)))
     with _progress(args, total, "doc", "classify") as bar:
         result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
-    _say(args, f"model: {result.bundle}\nlabelled {plural(result.body, 'body paragraph')} in "
+    _say(args, f"model: {result.bundle}")
+    _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
                f"{plural(result.documents, 'document')} -> {result.output}")
     return _report_skipped(result.skipped)
 

@@ -488,18 +488,23 @@ def _left_out(message: str, strict: bool) -> None:
 def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path | str]:
     """Expand folders into their ``.txt`` files (sorted, recursive, hidden ones skipped); keep
     files (hidden ones too: named, they are wanted) and ``-``. A file found twice (named, and
-    in a named folder, or through a link) is kept once, where it is first found. ``strict``: a
+    in a named folder, or through a link) is kept once, where it is first found, under its own
+    name rather than a link's. ``strict``: a
     folder that cannot be read, a link that leads nowhere or a file name that is not UTF-8 is an
     error, not a warning."""
     found: list[Path | str] = []
-    seen: set[Path | str] = set()
+    at: dict[Path | str, int] = {}  # a file (its real path) -> its place in found
     for path in paths:
         p = Path(path)
         if not _utf8(str(path)):
             raise InputError(f"{shown(str(path))}: {_NOT_UTF8}")
         for source in ["-"] if str(path) == "-" else _text_files(p, strict) if p.is_dir() else [p]:
             key = source if source == "-" else Path(source).resolve()
-            if key not in seen:
-                seen.add(key)
+            if key not in at:
+                at[key] = len(found)
                 found.append(source)
+            elif os.path.islink(found[at[key]]) and not os.path.islink(source):
+                # Found as a link first (0.txt -> report.txt sorts first): the file's own name
+                # is its id, which its hand labels use.
+                found[at[key]] = source
     return found

@@ -48,4 +48,10 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list
             "text": p["text"],
         })
     items.sort(key=lambda item: (item["margin"], item["document"], item["index"]))
+    # A label names its paragraph by document and sha1, so the copies of one paragraph in a
+    # document (reports joined in one file) share it: one line for them, the first.
+    seen: set[tuple[str, str]] = set()
+    items = [item for item in items
+             if (item["document"], item["sha1"]) not in seen
+             and not seen.add((item["document"], item["sha1"]))]
     return items[:limit] if limit > 0 else items

@@ -267,6 +267,20 @@ def test_links_in_a_folder_are_followed_once_and_broken_ones_named(tmp_path: Pat
         find_documents([corpus], strict=True)
 
 
+def test_a_file_and_a_link_to_it_keep_the_files_own_name(tmp_path: Path) -> None:
+    # 0.txt -> report.txt sorts first; the file keeps its own name (its id, which its hand
+    # labels name), wherever the link sits.
+    from pipeline.reading import find_documents
+
+    (tmp_path / "sub").mkdir()
+    report = tmp_path / "report.txt"
+    report.write_text("市委召開會議。", "utf-8")
+    (tmp_path / "0.txt").symlink_to("report.txt")
+    (tmp_path / "sub" / "a.txt").symlink_to("../report.txt")
+    assert find_documents([tmp_path]) == [report]
+    assert find_documents([tmp_path / "0.txt", tmp_path]) == [report]
+
+
 def test_a_folder_1200_levels_deep_is_walked(tmp_path: Path) -> None:
     """os.walk recursed once a level, and a deep folder raised RecursionError (a traceback)."""
     from pipeline.reading import find_documents

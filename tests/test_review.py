@@ -49,6 +49,22 @@ def test_review_reads_jsonl_output(trained, tmp_path: Path) -> None:
     assert len(review_items(out, limit=0, flagged_only=False)) == 102
 
 
+def test_a_paragraph_repeated_in_a_document_is_one_line_to_review(trained, tmp_path: Path
+                                                                    ) -> None:
+    # Reports joined in one file repeat paragraphs; a label names a paragraph by its sha1, so
+    # its copies are one line (the first), not several a person might label apart.
+    config, bundle_dir = trained
+    joined = tmp_path / "joined.txt"
+    joined.write_text(SEED.read_text("utf-8") * 3, "utf-8")
+    out = tmp_path / "labelled.json"
+    classify([joined], bundle_dir, out, config)
+    items = review_items(out, limit=0, flagged_only=False)
+    keys = [(item["document"], item["sha1"]) for item in items]
+    classify([SEED], bundle_dir, tmp_path / "seed.json", config)
+    once = review_items(tmp_path / "seed.json", limit=0, flagged_only=False)
+    assert len(keys) == len(set(keys)) and len(once) <= len(keys) < 2 * len(once)
+
+
 def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, caplog) -> None:
     folder = tmp_path / "labels"
     folder.mkdir()
