@@ -525,6 +525,9 @@ def test_status_and_run_from_the_command_line(workspace: Path) -> None:
                                           "classify: up to date"]
     result = _cli("run", "--config", str(config_file), "--force", "classify")
     assert "classify: 2 of 2 documents labelled" in result.stderr
+    lines = result.stderr.splitlines()  # the summary: two lines, nothing escaped
+    assert lines[-2] == f"model: {make_config(workspace).bundle_dir}"
+    assert lines[-1].startswith("labelled ") and "\\x0a" not in result.stderr
 
 
 def test_verbose_logs_decisions_and_json_stays_clean(trained) -> None:
