@@ -104,14 +104,15 @@ def article_keys(paragraphs: Sequence[Paragraph]) -> list[str]:
     """
     ordinals = article_ordinals((p.kind, p.text, p.article) for p in paragraphs)
     keys: list[str] = []
-    seen: Counter[str | None] = Counter()
-    named: dict[int, str] = {}
+    seen: Counter[str | None] = Counter()  # how many articles of each number so far
+    key, current = "", -1
     for p, ordinal in zip(paragraphs, ordinals, strict=True):
-        if ordinal not in named:
+        if ordinal != current:  # an article starts
+            current = ordinal
             seen[p.article] += 1
             n = seen[p.article]
-            named[ordinal] = f"{p.id.rsplit(':', 1)[0]}:{p.article}" + (f"#{n}" if n > 1 else "")
-        keys.append(named[ordinal])
+            key = f"{p.id.rsplit(':', 1)[0]}:{p.article}" + (f"#{n}" if n > 1 else "")
+        keys.append(key)
     return keys
 
 

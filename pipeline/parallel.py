@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ from pipeline.output import Part, Rendered, render
 from pipeline.reading import Document, FileUnreadable, read_bytes
 from pipeline.stages import (
     SCORE_BATCH,
+    SegmentedDocument,
     Skipped,
-    label_documents,
-    label_in_parts,
+    document_items,
+    label_batch,
     label_sources,
     paragraph_batches,
     segment_file,
@@ -89,25 +91,23 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
     :func:`~pipeline.stages.label_sources` scores them; a long one in parts
     (:func:`~pipeline.stages.label_in_parts`), each part going into its cache entry and out as
     it comes (a :class:`Rendered` that does not close its document)."""
-    loaded = ((labelled, segmented_from_dict(cache.load(SEGMENTS, segments)
-                                             or segment_file(source, config).to_dict()))
+    loaded = ((labelled, _segmented(cache, segments, source, config))
               for source, segments, labelled in tasks)
     limit = SCORE_BATCH
     for batch in paragraph_batches(loaded, lambda task: len(task[1].paragraphs), limit):
-        key, last = batch[-1]
-        long = len(last.paragraphs) > limit
-        together = batch[:-1] if long else batch
-        documents = label_documents(bundle, [segmented for _, segmented in together], config,
-                                    limit)
-        for (labelled, _), document in zip(together, documents, strict=True):
-            cache.store(LABELLED, labelled, document)
-            yield render(document, fmt, bundle.hash)
-        if long:
+        items = label_batch(bundle, [segmented for _, segmented in batch], config, limit)
+        for key, _ in batch:
+            pieces = document_items(items)
+            first = next(pieces)
+            if not isinstance(first, Part):
+                cache.store(LABELLED, key, first)
+                yield render(first, fmt, bundle.hash)
+                continue
             # The last part goes out only once the entry is in place: a consumer that stops at
             # the part that closes the document never resumes this generator.
             held: Rendered | None = None
             with cache.writer(LABELLED, key) as entry:
-                for part in label_in_parts(bundle, last, config, limit):
+                for part in chain([first], pieces):
                     as_json = render(part, "json", bundle.hash)  # the entry's bytes, in order
                     entry.write(as_json.data)
                     if held is not None:
@@ -115,6 +115,12 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
                     held = as_json if fmt == "json" else render(part, fmt, bundle.hash)
             if held is not None:
                 yield held
+
+
+def _segmented(cache: Cache, key: str, source: str, config: Config) -> SegmentedDocument:
+    """A document's cached paragraphs, or the source segmented again if the entry has gone."""
+    cached = cache.load(SEGMENTS, key)
+    return segmented_from_dict(cached) if cached else segment_file(source, config)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -295,11 +301,7 @@ def _dask_items(bundle: Bundle, config: Config, encoding: str | None,
     labelled = label_sources(bundle, [d for d in docs if isinstance(d, Document)], config)
     out: list[Item] = []
     for doc in docs:
-        item: Item = doc if isinstance(doc, Skipped) else next(labelled)
-        out.append(item)
-        while isinstance(item, Part) and not item.last:  # a long document comes in parts
-            item = next(labelled)
-            out.append(item)
+        out += [doc] if isinstance(doc, Skipped) else document_items(labelled)
     return out
 
 

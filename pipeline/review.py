@@ -50,8 +50,8 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list
     items.sort(key=lambda item: (item["margin"], item["document"], item["index"]))
     # A label names its paragraph by document and sha1, so the copies of one paragraph in a
     # document (reports joined in one file) share it: one line for them, the first.
-    seen: set[tuple[str, str]] = set()
-    items = [item for item in items
-             if (item["document"], item["sha1"]) not in seen
-             and not seen.add((item["document"], item["sha1"]))]
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in items:
+        first.setdefault((item["document"], item["sha1"]), item)
+    items = list(first.values())
     return items[:limit] if limit > 0 else items

@@ -318,22 +318,19 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
     return out
 
 
-def wrapped_width(text: str, min_lines: int = 8, share: float = 0.4) -> int | None:
-    """The width ``text`` looks hard-wrapped at (as PDF exports and e-mails wrap it), or None.
+def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:
+    """The width a text looks hard-wrapped at (as PDF exports and e-mails wrap it), given its
+    first lines (stripped, not empty: the first paragraphs :func:`segment_text` cuts), or None.
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
     (a short one a heading): lines that do not end a sentence and share one length, give or take
     a character, make up ``share`` of the lines or more.
 
-    >>> wrapped_width("市委市政府高度重视疫情防控，第一时间\\n" * 8 + "研究部署。")
+    >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + ["研究部署。"])
     18
-    >>> wrapped_width("市委市政府高度重视疫情防控工作。\\n" * 9) is None
+    >>> wrapped_width(["市委市政府高度重视疫情防控工作。"] * 9) is None
     True
     """
-    # Its first 100,000 characters tell: a file is wrapped throughout or not at all, and a long
-    # one is not copied line by line (a 50 MB file's lines took some 40 MB).
-    lines = [line.strip() for line in text[:100_000].splitlines()]
-    lines = [line for line in lines if line]
     if len(lines) < min_lines:
         return None
     open_lines = Counter(len(line) for line in lines

@@ -65,15 +65,17 @@ class SegmentedDocument:
     paragraphs: list[Paragraph]
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.head(), "paragraphs": [p.to_dict() for p in self.paragraphs]}
+
+    def head(self) -> dict[str, Any]:
+        """The output's fields of the document itself: ``id``, ``source``, ``encoding``."""
         d = self.document
-        return {"id": d.id, "source": d.source, "encoding": d.encoding,
-                "paragraphs": [p.to_dict() for p in self.paragraphs]}
+        return {"id": d.id, "source": d.source, "encoding": d.encoding}
 
     def parts(self, limit: int) -> Iterator[Part]:
         """The output of :meth:`to_dict` as consecutive :class:`Part` s of ``limit``
         paragraphs: a long document is written part by part, not held whole as output."""
-        d, paragraphs = self.document, self.paragraphs
-        head = {"id": d.id, "source": d.source, "encoding": d.encoding}
+        head, paragraphs = self.head(), self.paragraphs
         starts = range(0, max(len(paragraphs), 1), limit)
         for start in starts:
             yield Part(head, [p.to_dict() for p in paragraphs[start : start + limit]],
@@ -89,6 +91,10 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         max_paragraph_chars=s.max_paragraph_chars,
         boilerplate_patterns=s.boilerplate_patterns,
     )
+    if (width := wrapped_width([p.text for p in paragraphs[:1000]])) is not None:
+        log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
+                    "paragraph (a short one as a heading); join the lines of a paragraph first",
+                    document.source, width)
     return SegmentedDocument(document, paragraphs)
 
 
@@ -102,10 +108,6 @@ def segment_file(
     document = (read_document(path, encoding, doc_id) if data is None
                 else decode_bytes(data, str(path), encoding, doc_id))
     segmented = segment_document(document, config)
-    if (width := wrapped_width(document.text)) is not None:
-        log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
-                    "paragraph (a short one as a heading); join the lines of a paragraph first",
-                    shown(document.source), width)
     kinds = [p.kind for p in segmented.paragraphs]
     log.info("%s: %s, %d paragraphs (%d body, %d heading, %d boilerplate)", document.source,
              document.encoding, len(kinds), kinds.count("body"), kinds.count("heading"),
@@ -375,8 +377,7 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     cuts through (:meth:`~pipeline.scorer.Scorer.section_counts`): each paragraph still has the
     rest of its whole section as context, at the cost of tokenizing those paragraphs twice.
     """
-    d = segmented.document
-    head = {"id": d.id, "source": d.source, "encoding": d.encoding}
+    head = segmented.head()
     paragraphs = segmented.paragraphs
     records = body_records(paragraphs)
     keys = [r["section"] if r else None for r in records]
@@ -406,6 +407,27 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
 def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:
     """The labelled form of one document: every paragraph, body ones with label fields."""
     return label_documents(bundle, [segmented], config)[0]
+
+
+def label_batch(bundle: Bundle, documents: Sequence[SegmentedDocument], config: Config,
+                limit: int = SCORE_BATCH) -> Iterator[dict[str, Any] | Part]:
+    """The labelled form of each document of a batch (see :func:`paragraph_batches`), in order:
+    whole, scored together, and the last in :class:`Part` s if it has more than ``limit``
+    paragraphs (a batch ends at the document that fills it)."""
+    long = bool(documents) and len(documents[-1].paragraphs) > limit
+    yield from label_documents(bundle, documents[:-1] if long else documents, config, limit)
+    if long:
+        yield from label_in_parts(bundle, documents[-1], config, limit)
+
+
+def document_items(items: Iterator[Any]) -> Iterator[Any]:
+    """The next document's items from a stream of labelled documents and their parts (as
+    :func:`label_batch` gives): the document, or each of its parts."""
+    item = next(items)
+    yield item
+    while isinstance(item, Part) and not item.last:
+        item = next(items)
+        yield item
 
 
 def _paragraphs(item: Any) -> int:
@@ -478,18 +500,15 @@ def label_sources(bundle: Bundle, sources: Iterable[Path | str | Document], conf
                 yield Skipped.of(source, exc)
 
     for batch in paragraph_batches(segmented(), limit=limit):
-        # A batch ends at the document that fills it: a long one is labelled in parts.
-        last = batch[-1]
-        long = isinstance(last, SegmentedDocument) and len(last.paragraphs) > limit
-        together = batch[:-1] if long else batch
-        labelled = iter(label_documents(
-            bundle, [d for d in together if isinstance(d, SegmentedDocument)], config, limit))
-        for item in together:
+        labelled = label_batch(
+            bundle, [d for d in batch if isinstance(d, SegmentedDocument)], config, limit)
+        for item in batch:
             if isinstance(item, PipelineError):
                 raise item
-            yield item if isinstance(item, Skipped) else next(labelled)
-        if long:
-            yield from label_in_parts(bundle, last, config, limit)
+            if isinstance(item, Skipped):
+                yield item
+            else:
+                yield from document_items(labelled)
 
 
 def input_files(inputs: Sequence[Path | str], strict: bool = False) -> list[Path | str]:
@@ -730,7 +749,7 @@ def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
     return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
 
 
-def _bundle_hash(bundle_dir: Path) -> tuple[str | None, dict[str, str] | None]:
+def _bundle_identity(bundle_dir: Path) -> tuple[str | None, dict[str, str] | None]:
     """A hash of the bundle's ``model.json`` (which names each file's hash, the figures and when
     it was trained), or None when the bundle is missing or any of its files is damaged: a bundle
     trained again, by ``run`` or by anything else, has another. With it, the parts it says it
@@ -822,7 +841,7 @@ def run(config: Config, force: Iterable[str] = (),
     say(result.steps[-1])
 
     # train: when the corpus files, word lists or the training config changed.
-    bundle_hash, bundle_parts = _bundle_hash(config.bundle_dir)
+    bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
     parts, why = train_why(config, state, bundle_hash, "train" in force, bundle_parts)
     if not why:
         if state.get("train").get("bundle_hash") != bundle_hash:  # pipeline train made it
@@ -900,7 +919,7 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
         rows = [("segment", False, f"{why}; {note}" if note else why)]
     else:
         rows = [("segment", True, note)]
-    bundle_hash, bundle_parts = _bundle_hash(config.bundle_dir)
+    bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
     _, why = train_why(config, state, bundle_hash, bundle_parts=bundle_parts)
     rows.append(("train", not why, why))
     if why:

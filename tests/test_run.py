@@ -291,7 +291,7 @@ def test_status_and_run_agree_on_an_unreadable_document(
         assert status(config) == [("segment", True, f"1 file skipped: scan.txt: {why}"),
                                   ("train", True, ""), ("classify", True, "")]
         monkeypatch.setattr(stages, "segment_file", _no_work)
-        monkeypatch.setattr(parallel, "label_documents", _no_work)
+        monkeypatch.setattr(parallel, "label_batch", _no_work)
         again = run(config)
         assert again.steps == UP_TO_DATE
         assert again.skipped == first.skipped
