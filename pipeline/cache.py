@@ -22,10 +22,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,7 +34,7 @@ import orjson
 
 from pipeline.config import Config, config_hash
 from pipeline.errors import plural
-from pipeline.output import atomic_write, remove_stale_temporaries
+from pipeline.output import Part, atomic_write, remove_stale_temporaries
 from pipeline.segment import KINDS
 
 STATE_FILE = "run-state.json"
@@ -196,6 +197,69 @@ def _whole(kind: str, value: Any) -> bool:
     return type(paragraphs) is list and all(_paragraph(labelled, p) for p in paragraphs)
 
 
+# An entry of a document is one JSON object, written a paragraph a line so that it can be checked
+# and copied out a paragraph at a time (a long document's entry is never held whole):
+#   {"id":…,"source":…,"encoding":…,"paragraphs":[
+#   {…}
+#   ,{…}
+#   ]}
+_OPENS = b',"paragraphs":[\n'
+_CLOSES = b"]}\n"
+
+
+def entry_bytes(part: Part) -> bytes:
+    """A :class:`~pipeline.output.Part` of a document as its cache entry's bytes; the parts of a
+    document, in order, make its whole entry."""
+    data = b"\n,".join(map(orjson.dumps, part.paragraphs))
+    if data:
+        data = (b"" if part.first else b",") + data + b"\n"
+    if part.first:
+        data = orjson.dumps(part.head)[:-1] + _OPENS + data
+    return data + _CLOSES if part.last else data
+
+
+class _Damaged(Exception):
+    """A cached entry that is not as this release writes it."""
+
+
+def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """A document entry's head (``id``, ``source``, ``encoding``), then its paragraphs, each
+    checked as it is read (:class:`_Damaged`, or orjson's error, when one fails). An entry on
+    one line (a skipped file's, or one an earlier release wrote whole) is read whole."""
+    line = fh.readline()
+    if not line.endswith(b"\n"):
+        value = orjson.loads(line)
+        if not _whole(kind, value):
+            raise _Damaged
+        paragraphs = value.pop("paragraphs", [])
+        yield value
+        yield from paragraphs
+        return
+    if kind == SKIPPED or not line.endswith(_OPENS):
+        raise _Damaged
+    head = orjson.loads(line[: -len(_OPENS)] + b"}")
+    if not _has({k: v for k, v in _ENTRY[kind].items() if k != "paragraphs"}, head):
+        raise _Damaged
+    yield head
+    labelled, first = kind == LABELLED, True
+    for line in fh:
+        if line == _CLOSES:
+            if fh.read(1):  # anything after the end
+                raise _Damaged
+            return
+        if not first and not line.startswith(b","):
+            raise _Damaged
+        paragraph = orjson.loads(line if first else line[1:])
+        if not _paragraph(labelled, paragraph):
+            raise _Damaged
+        first = False
+        yield paragraph
+    raise _Damaged  # cut short
+
+
+_UNREADABLE = (OSError, orjson.JSONDecodeError, _Damaged)
+
+
 class Cache:
     """The cached artefacts of ``run``: one JSON file per document and kind, named by its key
     (``output/.cache/segments/<key>.json``)."""
@@ -211,23 +275,68 @@ class Cache:
         try:
             # orjson, as store writes: it refuses what could not be written out again (a lone
             # surrogate, NaN) and nesting past 1,024 levels.
-            value = orjson.loads(self.path(kind, key).read_bytes())
-        except (OSError, orjson.JSONDecodeError):
+            with self.path(kind, key).open("rb") as fh:
+                head, *paragraphs = _entry_items(kind, fh)
+        except _UNREADABLE:
             return None
-        return value if _whole(kind, value) else None
+        return head if kind == SKIPPED else {**head, "paragraphs": paragraphs}
 
     def has(self, kind: str, key: str) -> bool:
-        """Whether a cached artefact is there and reads (it is parsed and let go: the planners
-        check a whole corpus's caches without holding them)."""
-        return self.load(kind, key) is not None
+        """Whether a cached artefact is there and reads (checked a paragraph at a time: the
+        planners check a whole corpus's caches, long documents included, in little memory)."""
+        try:
+            with self.path(kind, key).open("rb") as fh:
+                for _ in _entry_items(kind, fh):
+                    pass
+        except _UNREADABLE:
+            return False
+        return True
 
-    def store(self, kind: str, key: str, value: Any) -> None:
+    def parts(self, kind: str, key: str, limit: int) -> Iterator[Part] | None:
+        """A cached document as :class:`~pipeline.output.Part` s of ``limit`` paragraphs, or
+        None when missing, unreadable or damaged: checked whole first, then read again from the
+        same open file (an entry is only ever replaced, never written in place), so a long
+        document goes out part by part and never half."""
+        try:
+            fh = self.path(kind, key).open("rb")
+        except OSError:
+            return None
+        try:
+            for _ in _entry_items(kind, fh):
+                pass
+            fh.seek(0)
+        except _UNREADABLE:
+            fh.close()
+            return None
+        return self._parts(kind, fh, limit)
+
+    @staticmethod
+    def _parts(kind: str, fh: IO[bytes], limit: int) -> Iterator[Part]:
+        with fh:
+            items = _entry_items(kind, fh)
+            head = next(items)
+            batch = list(islice(items, limit))
+            first = True
+            while True:
+                following = list(islice(items, limit))
+                yield Part(head, batch, first, last=not following)
+                if not following:
+                    return
+                batch, first = following, False
+
+    def store(self, kind: str, key: str, value: Mapping[str, Any]) -> None:
+        """Write a whole entry: a skipped file's, or a document (see :func:`entry_bytes`)."""
         with self.writer(kind, key) as fh:
-            fh.write(orjson.dumps(value))
+            if kind == SKIPPED:
+                fh.write(orjson.dumps(value))
+            else:
+                head = {k: v for k, v in value.items() if k != "paragraphs"}
+                fh.write(entry_bytes(Part(head, value["paragraphs"], first=True, last=True)))
 
     def writer(self, kind: str, key: str) -> AbstractContextManager[IO[bytes]]:
-        """The entry's file, to write its JSON bytes into piece by piece (in place only once
-        the block succeeds): a long document's entry without its whole value in memory."""
+        """The entry's file, to write its bytes (:func:`entry_bytes`) into part by part (in
+        place only once the block succeeds): a long document's entry without its whole value in
+        memory."""
         return atomic_write(self.path(kind, key), "wb")
 
     def prune(self, kind: str, keep: set[str]) -> int:

@@ -25,7 +25,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import LABELLED, SEGMENTS, Cache
+from pipeline.cache import LABELLED, SEGMENTS, Cache, entry_bytes
 from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
 from pipeline.model import Bundle
@@ -108,11 +108,10 @@ def label_cached(bundle: Bundle, config: Config, cache: Cache,
             held: Rendered | None = None
             with cache.writer(LABELLED, key) as entry:
                 for part in chain([first], pieces):
-                    as_json = render(part, "json", bundle.hash)  # the entry's bytes, in order
-                    entry.write(as_json.data)
+                    entry.write(entry_bytes(part))
                     if held is not None:
                         yield held
-                    held = as_json if fmt == "json" else render(part, fmt, bundle.hash)
+                    held = render(part, fmt, bundle.hash)
             if held is not None:
                 yield held
 

@@ -794,6 +794,7 @@ def run(config: Config, force: Iterable[str] = (),
         SKIPPED,
         RunState,
         bytes_hash,
+        entry_bytes,
         file_hash,
         plan_classify,
         plan_segments,
@@ -801,7 +802,7 @@ def run(config: Config, force: Iterable[str] = (),
         train_why,
     )
     from pipeline.model import META_FILE
-    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries, render
+    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
     from pipeline.parallel import cached_stream, label_cached
 
     force = set(force)
@@ -827,7 +828,7 @@ def run(config: Config, force: Iterable[str] = (),
             continue
         with state.cache.writer(SEGMENTS, seg.keys[source]) as entry:
             for part in segmented.parts(SCORE_BATCH):  # a long document is not dumped whole
-                entry.write(render(part, "json", None).data)
+                entry.write(entry_bytes(part))
         seg.done.add(source)
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
@@ -873,9 +874,9 @@ def run(config: Config, force: Iterable[str] = (),
             for source, key in plan.keys.items():
                 if source not in plan.done:
                     items: Iterator[Any] = fresh
-                else:  # cached when planned; labelled here if the entry has gone since
-                    cached = state.cache.load(LABELLED, key)
-                    items = iter([cached]) if cached else label_cached(
+                else:  # cached when planned (read part by part); labelled here if it has gone since
+                    cached = state.cache.parts(LABELLED, key, SCORE_BATCH)
+                    items = cached or label_cached(
                         bundle, config, state.cache, [(source, segmented[source], key)], fmt)
                 while True:  # a long document comes in parts
                     written = writer.write(next(items))

@@ -473,6 +473,46 @@ def test_every_damaged_cache_entry_counts_as_missing(ran: Path) -> None:
     assert store.load(cache.LABELLED, key) == entry
 
 
+def test_a_cached_document_is_checked_and_read_a_paragraph_at_a_time(ran: Path) -> None:
+    # An entry is written a paragraph a line, so a long document's is checked (status) and
+    # copied into the output (run) in parts; what is damaged anywhere in it is not used at all.
+    from pipeline.output import render
+
+    folder = ran / "out" / ".cache"
+    store = cache.Cache(folder)
+    key = next((folder / "labelled").glob("*.json")).stem
+    path = store.path(cache.LABELLED, key)
+    entry = store.load(cache.LABELLED, key)
+    assert entry is not None and len(entry["paragraphs"]) > 7
+    saved = path.read_bytes()
+    lines = saved.splitlines(keepends=True)
+    assert len(lines) == len(entry["paragraphs"]) + 2  # the head, a line each, the end
+    assert json.loads(saved) == entry and store.has(cache.LABELLED, key)
+    parts = store.parts(cache.LABELLED, key, 3)
+    assert parts is not None
+    parts = list(parts)
+    assert [len(p.paragraphs) for p in parts[:-1]] == [3] * (len(parts) - 1)
+    assert [(p.first, p.last) for p in (parts[0], parts[-1])] == [(True, False), (False, True)]
+    assert b"".join(render(p, "json", None).data for p in parts) == render(entry, "json",
+                                                                             None).data
+    assert b"".join(map(cache.entry_bytes, parts)) == saved
+    body = lines[2].replace(b'"kind":', b'"kinds":', 1)
+    for damaged in (lines[:-1],  # cut short
+                    [*lines, b"{}\n"],  # something after the end
+                    [lines[0], lines[1], lines[2][1:], *lines[3:]],  # a comma lost
+                    [lines[0], lines[1], body, *lines[3:]],  # a paragraph damaged
+                    [lines[0].replace(b'"id":', b'"ids":'), *lines[1:]],  # the head damaged
+                    [lines[0], lines[1], b',{"text": NaN}\n', *lines[3:]]):  # not JSON
+        path.write_bytes(b"".join(damaged))
+        assert not store.has(cache.LABELLED, key)
+        assert store.load(cache.LABELLED, key) is None
+        assert store.parts(cache.LABELLED, key, 3) is None
+    path.write_bytes(json.dumps(entry, ensure_ascii=False).encode())  # an older release's
+    assert store.load(cache.LABELLED, key) == entry and store.has(cache.LABELLED, key)
+    path.write_bytes(saved)
+    assert store.load(cache.LABELLED, key) == entry
+
+
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(ran)
     monkeypatch.setattr(cache, "_segmenting_code", lambda: "a segmenter of another release")
