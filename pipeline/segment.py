@@ -324,11 +324,17 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
     (a short one a heading): lines that do not end a sentence and share one length, give or take
-    a character, make up ``share`` of the lines or more.
+    a character, make up ``share`` of the lines or more, and hardly a line is longer. (A page
+    whose title comes back between its photos' captions, or whose captions are file names of
+    one length, has such lines too, but its paragraphs run longer.)
 
     >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + ["研究部署。"])
     18
     >>> wrapped_width(["市委市政府高度重视疫情防控工作。"] * 9) is None
+    True
+    >>> title = "社区的“非常”与“日常”"
+    >>> wrapped_width([line for d in range(1, 9)
+    ...                for line in (title, f"3月{d}日，小区门前的志愿者。" * d + "记者/摄")]) is None
     True
     """
     if len(lines) < min_lines:
@@ -339,4 +345,6 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
         return None
     width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
     near = sum(open_lines[width + d] for d in (-1, 0, 1))
-    return width if width >= 10 and near >= share * len(lines) else None
+    longer = sum(len(line) > width + 1 for line in lines)
+    return (width if width >= 10 and near >= share * len(lines) and longer <= 0.1 * len(lines)
+            else None)
