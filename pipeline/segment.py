@@ -13,7 +13,9 @@ Each paragraph gets a ``kind``:
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``), photo captions (``▲…``,
-  ``…（记者…摄）``), a notice's addressees (``各乡镇人民政府，县直各单位：``), short unpunctuated
+  ``…（记者…摄）``), a notice's or a letter's addressees (``各乡镇人民政府，县直各单位：``,
+  ``尊敬的市民朋友们：``) and closing formula (``特此通告。``), reprint notices, link lines, a
+  field's label alone (``關鍵詞：``), short unpunctuated
   lines repeated in the document (a repeated title still gives its article its title), lines
   without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
@@ -80,7 +82,7 @@ DEFAULT_BOILERPLATE = (
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
     r"^(發布|发布|發佈)(機關|机关|單位|单位)\s*[:：]",
     r"^(原標題|原标题)\s*[:：][^。！？!?]{0,80}$",
-    r"(發佈|發布|发布|釋出|更新)(時間|时间|日期)\s*[:：]",
+    r"(發佈|發布|发布|釋出|更新|編輯|编辑)(時間|时间|日期)\s*[:：]",
     r"(瀏覽|浏览|點擊|点击|閱讀|阅读)(次數|次数|量|數|数)?\s*[:：]\s*\d",
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
     r"分享到|版權所有|版权所有|Copyright|©)",
@@ -117,6 +119,20 @@ DEFAULT_BOILERPLATE = (
     r"^[^。！？!?]{0,30}各[^。！？!?]{0,60}(單位|单位|部門|部门|政府|機關|机关|黨委|党委|黨組|"
     r"党组|辦事處|办事处|委員會|委员会|指揮部|指挥部|公司|醫院|医院|學校|学校|組織|组织|局|委|辦|办)"
     r"[:：]$",
+    # A letter's or an appeal's addressees: 尊敬的市民朋友们：/ 全县父老乡亲：/ 各位村居书记：
+    r"^(尊敬的|親愛的|亲爱的|各位|全體|全体)[^。！？!?，,:：]{1,30}[:：]$",
+    r"^[^。！？!?，,:：]{0,30}(朋友們|朋友们|鄉親們|乡亲们|父老鄉親|父老乡亲|同胞|家屬|家属|同學們|同学们|"
+    r"員工|员工|工作者|書記|书记)\s*[:：]$",
+    # A notice's closing formula: 特此通告。
+    r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
+    # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
+    r"(轉載|转载)(請|请|須|须|需|時|时|務必|务必)|(版權|版权)(歸|归|貴|贵|屬|属)|(原創|原创)(文章|作品|稿件)",
+    # A link line (http://www.crntt.com 2020-02-03 16:02:11), a field's label alone (關鍵詞：),
+    # a contact's fields (• 聯絡電話：…).
+    r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
+    r"^[•·●◆■*\-]?\s*(關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]$",
+    r"^[•·●◆■*\-]?\s*(發布單位|发布单位|發佈單位|聯\s*絡\s*人|联\s*络\s*人|聯絡電話|联络电话|聯繫電話|"
+    r"联系电话|聯繫人|联系人)\s*[:：]",
 )
 
 
@@ -333,8 +349,8 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     >>> wrapped_width(["市委市政府高度重视疫情防控工作。"] * 9) is None
     True
     >>> title = "社区的“非常”与“日常”"
-    >>> wrapped_width([line for d in range(1, 9)
-    ...                for line in (title, f"3月{d}日，小区门前的志愿者。" * d + "记者/摄")]) is None
+    >>> captions = [f"3月{d}日，小区门前的志愿者。" * d + "记者/摄" for d in range(1, 9)]
+    >>> wrapped_width([line for caption in captions for line in (title, caption)]) is None
     True
     """
     if len(lines) < min_lines:

@@ -214,6 +214,34 @@ def test_news_page_furniture() -> None:
     assert {p.heading for p in paragraphs if p.kind == "body"} == {None}  # no caption as heading
 
 
+def test_letters_addressees_closing_formulas_and_reprint_notices_are_furniture() -> None:
+    """Lines of real pages that carry no theme (an appeal's addressees, 特此通告, a reprint
+    notice, a link line, a field's label alone); the lines beside them that do stay body."""
+    lines = {
+        "致全县人民的一封信": "heading",
+        "尊敬的市民朋友们：": "boilerplate",
+        "全县在外的父老乡亲们:": "boilerplate",
+        "各位村居书记：": "boilerplate",
+        "股份公司及各子公司员工：": "boilerplate",
+        "千千万万默默奉献的社区工作者：": "boilerplate",
+        "工作人員向多位居民介紹：": "body",
+        "他对村民们说：": "body",
+        "一、请主动报告并居家隔离，做到以下几点：": "body",
+        "请广大市民朋友不聚集、不聚餐，出门佩戴口罩。": "body",
+        "特此通告！": "boilerplate",
+        "本文为某某站原创文章，转载请附上原文出处链接和本声明。": "boilerplate",
+        "本網資訊部分由網絡整理所得，版權歸原作者所有。": "boilerplate",
+        "http://www.example.com   2020-02-03 16:02:11": "boilerplate",
+        "關鍵詞：": "boilerplate",
+        "• 聯 絡 人：": "boilerplate",
+        "编辑日期:2020-02-03 10:47:00  阅读次数:次": "boilerplate",
+        "摘要：社区干部连续值守卡点二十天，排查返乡人员。": "body",
+        "某某县疫情防控指挥部": "boilerplate",
+    }
+    paragraphs = segment_text("d", "\n".join(lines))
+    assert {p.text: p.kind for p in paragraphs} == lines
+
+
 def test_a_title_above_its_date_is_a_title_a_signature_above_its_date_is_not() -> None:
     # A brief or a news item opens with its title and date; a notice ends with its issuer and
     # date. Both are a short line above a date line: body text after the date, and a line that
