@@ -20,7 +20,9 @@ Each paragraph gets a ``kind``:
   without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
-  boilerplate), unless they start with a day's date and go on (a chronology's entry is body);
+  boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
+  Those between an article's title and its first body paragraph are part of its title (see
+  ``_title_blocks_and_chains``), and a run of three or more after the body begins is body text;
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -63,6 +65,7 @@ _DATE = r"(\d{4}\s*[年/\-.]|\d{2}[/\-.])\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*(日
 _DATE_LINE = re.compile(
     rf"^{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*([(（][^()（）]*(更新|更新時間|更新时间)[)）])?$")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
+_DATE_SEARCH = re.compile(_DATE)
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
@@ -280,6 +283,7 @@ def segment_text(
     # signatures, not headings; unless body text follows the date and the line does not end
     # with an issuer's name: a brief's title and its date.
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
+    title_block, chained = _title_blocks_and_chains(pieces, kinds, has_markers)
     for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
         if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
             article, title, heading, expect_title = piece, None, None, True
@@ -290,6 +294,8 @@ def segment_text(
                      or not (index + 2 < len(kinds) and kinds[index + 2] == "body")))
         ):
             kind = "boilerplate"
+        elif kind == "heading" and index in chained:
+            kind = "body"
         elif kind == "heading":
             repeated = repeats[key(piece)] > 1
             if expect_title and key(piece) not in seen_title_keys and not _NUMBERED.match(piece):
@@ -301,6 +307,10 @@ def segment_text(
                 kind = "boilerplate"
             elif _SUBTITLE.match(piece) and title is not None and heading is None:
                 title = f"{title} {piece}"
+            elif index in title_block and _DATE_SEARCH.search(piece):
+                kind = "boilerplate"  # a publisher and date: 2020-02-11 中国发展网
+            elif index in title_block:
+                title = f"{title} {piece}" if title else piece
             else:
                 paragraphs.append(
                     Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title,
@@ -314,6 +324,40 @@ def segment_text(
             Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title, heading)
         )
     return paragraphs
+
+
+def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], has_markers: bool
+                             ) -> tuple[set[int], set[int]]:
+    """Heading-like lines that are no section's heading, by where they stand in their article.
+
+    The title block: the lines between an article's first line and its first body paragraph (a
+    notice's title over several lines, ``新华社昆明2月4日电 题：…``, a publisher and date), unless
+    numbered, or the last of them, right above the body, in an article with headings further on
+    (a structured report's first section). Chains: in runs of three or more heading-like lines
+    after the first body paragraph (a poem, a list of places, a video's captions), each line but
+    the last, unless numbered, is body text.
+    """
+    starts = [i for i, (p, k) in enumerate(zip(pieces, kinds, strict=True))
+              if k == "boilerplate" and _ARTICLE_NUMBER.match(p)] if has_markers else []
+    block: set[int] = set()
+    chained: set[int] = set()
+    for a, b in zip([0, *starts], [*starts, len(kinds)], strict=True):
+        body = [i for i in range(a, b) if kinds[i] == "body"]
+        if not body:
+            continue
+        first, last = body[0], body[-1]
+        sections = any(kinds[i] == "heading" for i in range(first, last))
+        block.update(i for i in range(a, first) if kinds[i] == "heading"
+                     and not _NUMBERED.match(pieces[i]) and not (i + 1 == first and sections))
+        i = first
+        while i < b:
+            j = i
+            while j < b and kinds[j] == "heading":
+                j += 1
+            if j - i >= 3:
+                chained.update(k for k in range(i, j - 1) if not _NUMBERED.match(pieces[k]))
+            i = j + 1
+    return block, chained
 
 
 def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[int]:

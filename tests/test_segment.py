@@ -242,6 +242,34 @@ def test_letters_addressees_closing_formulas_and_reprint_notices_are_furniture()
     assert {p.text: p.kind for p in paragraphs} == lines
 
 
+def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -> None:
+    # A notice's title over two lines, a dateline, a publisher and date: between the title and
+    # the first body paragraph, they are not the heading of the article's paragraphs.
+    text = ("某某镇党委、政府致全镇父老乡亲的\n倡  议  书\n2020-02-11 某某网\n"
+            "新华社某地2月4日电 题：同心抗疫\n请大家不串门、不聚会，出门戴口罩。\n"
+            "各村设立卡点，登记外来车辆。\n")
+    paragraphs = segment_text("d", text)
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert kinds["2020-02-11 某某网"] == "boilerplate"
+    body = [p for p in paragraphs if p.kind == "body"]
+    assert {(p.article_title, p.heading) for p in body} == {
+        ("某某镇党委、政府致全镇父老乡亲的 倡  议  书 新华社某地2月4日电 题：同心抗疫", None)}
+    # A report of several sections keeps the heading right above its first body paragraph.
+    report = segment_text("d", "抗疫综述\n组织领导\n市委召开会议。\n群众动员\n居民自愿值守。\n")
+    assert [(p.kind, p.article_title, p.heading) for p in report if p.kind == "body"] == [
+        ("body", "抗疫综述", "组织领导"), ("body", "抗疫综述", "群众动员")]
+
+
+def test_a_run_of_short_lines_after_the_body_is_text_not_a_chain_of_headings() -> None:
+    # A poem or a list of places in the middle of a report: each line but the last is body text,
+    # so no line of it becomes the heading of the next.
+    text = ("抗疫综述\n市委召开会议，部署防控工作。\n武汉胜则湖北胜\n湖北胜则全国胜\n"
+            "一、全民动员\n居民自愿值守。\n")
+    paragraphs = segment_text("d", text)
+    assert [(p.kind, p.heading) for p in paragraphs][2:] == [
+        ("body", None), ("body", None), ("heading", None), ("body", "一、全民动员")]
+
+
 def test_a_title_above_its_date_is_a_title_a_signature_above_its_date_is_not() -> None:
     # A brief or a news item opens with its title and date; a notice ends with its issuer and
     # date. Both are a short line above a date line: body text after the date, and a line that
