@@ -270,8 +270,13 @@ def segment_text(
 
     repeats = Counter(key(p) for p, k in zip(pieces, kinds, strict=True) if k == "heading")
     # An article number is always boilerplate: only those lines need the pattern tried again.
-    has_markers = any(k == "boilerplate" and _ARTICLE_NUMBER.match(p)
-                      for p, k in zip(pieces, kinds, strict=True))
+    # One with no text after it (a cut-off date's "2" ending a page) starts no article.
+    numbers = [i for i, (p, k) in enumerate(zip(pieces, kinds, strict=True))
+               if k == "boilerplate" and _ARTICLE_NUMBER.match(p)]
+    ends = [*numbers[1:], len(kinds)] if numbers else []
+    markers = [i for i, end in zip(numbers, ends, strict=True)
+               if any(k != "boilerplate" for k in kinds[i + 1 : end])]
+    has_markers = bool(markers)
 
     paragraphs: list[Paragraph] = []
     article: str | None = None if has_markers else "1"
@@ -283,9 +288,10 @@ def segment_text(
     # signatures, not headings; unless body text follows the date and the line does not end
     # with an issuer's name: a brief's title and its date.
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
-    title_block, chained = _title_blocks_and_chains(pieces, kinds, has_markers)
+    starts = set(markers)
+    title_block, chained = _title_blocks_and_chains(pieces, kinds, markers)
     for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
-        if kind == "boilerplate" and _ARTICLE_NUMBER.match(piece):
+        if index in starts:
             article, title, heading, expect_title = piece, None, None, True
         elif kind == "heading" and (
             index > last_body
@@ -326,7 +332,7 @@ def segment_text(
     return paragraphs
 
 
-def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], has_markers: bool
+def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
                              ) -> tuple[set[int], set[int]]:
     """Heading-like lines that are no section's heading, by where they stand in their article.
 
@@ -337,11 +343,9 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], has_ma
     after the first body paragraph (a poem, a list of places, a video's captions), each line but
     the last, unless numbered, is body text.
     """
-    starts = [i for i, (p, k) in enumerate(zip(pieces, kinds, strict=True))
-              if k == "boilerplate" and _ARTICLE_NUMBER.match(p)] if has_markers else []
     block: set[int] = set()
     chained: set[int] = set()
-    for a, b in zip([0, *starts], [*starts, len(kinds)], strict=True):
+    for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         body = [i for i in range(a, b) if kinds[i] == "body"]
         if not body:
             continue

@@ -260,6 +260,14 @@ def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -
         ("body", "抗疫综述", "组织领导"), ("body", "抗疫综述", "群众动员")]
 
 
+def test_a_number_ending_a_page_starts_no_article() -> None:
+    # A page cut short in a date ("2"): the number is boilerplate, and the page keeps its title.
+    paragraphs = segment_text("d", "某市指挥部1号令\n全市暂停营业性演出活动。\n2\n")
+    assert [(p.kind, p.article, p.article_title) for p in paragraphs] == [
+        ("heading", "1", "某市指挥部1号令"), ("body", "1", "某市指挥部1号令"),
+        ("boilerplate", "1", "某市指挥部1号令")]
+
+
 def test_a_run_of_short_lines_after_the_body_is_text_not_a_chain_of_headings() -> None:
     # A poem or a list of places in the middle of a report: each line but the last is body text,
     # so no line of it becomes the heading of the next.
