@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from typing import IO, Any
 import orjson
 
 from pipeline.config import Config, config_hash
-from pipeline.errors import plural
+from pipeline.errors import PipelineError, plural
 from pipeline.output import Part, atomic_write, remove_stale_temporaries
 from pipeline.segment import KINDS
 
@@ -194,7 +195,14 @@ def _whole(kind: str, value: Any) -> bool:
         return False
     paragraphs = value.get("paragraphs", [])
     labelled = kind == LABELLED
-    return type(paragraphs) is list and all(_paragraph(labelled, p) for p in paragraphs)
+    return type(paragraphs) is list and all(
+        _paragraph(labelled, p) and _in_place(value["id"], n, p) for n, p in enumerate(paragraphs))
+
+
+def _in_place(document: str, n: int, p: dict[str, Any]) -> bool:
+    """Whether ``p`` is the ``n``-th paragraph of ``document``, as segmenting numbers them: a
+    paragraph lost, doubled or moved in an entry is damage too."""
+    return p["index"] == n and p["id"] == f"{document}:{n}"
 
 
 # An entry of a document is one JSON object, written a paragraph a line so that it can be checked
@@ -202,9 +210,10 @@ def _whole(kind: str, value: Any) -> bool:
 #   {"id":…,"source":…,"encoding":…,"paragraphs":[
 #   {…}
 #   ,{…}
-#   ]}
+#   ],"count":2}
+# (the count, so that a paragraph line lost at the end is seen too; load leaves it out).
 _OPENS = b',"paragraphs":[\n'
-_CLOSES = b"]}\n"
+_CLOSES = re.compile(rb'\],"count":(\d{1,15})}\n')
 
 
 def entry_bytes(part: Part) -> bytes:
@@ -215,7 +224,10 @@ def entry_bytes(part: Part) -> bytes:
         data = (b"" if part.first else b",") + data + b"\n"
     if part.first:
         data = orjson.dumps(part.head)[:-1] + _OPENS + data
-    return data + _CLOSES if part.last else data
+    if part.last:
+        count = part.paragraphs[-1]["index"] + 1 if part.paragraphs else 0
+        data += b'],"count":%d}\n' % count
+    return data
 
 
 class _Damaged(Exception):
@@ -241,18 +253,17 @@ def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
     if not _has({k: v for k, v in _ENTRY[kind].items() if k != "paragraphs"}, head):
         raise _Damaged
     yield head
-    labelled, first = kind == LABELLED, True
-    for line in fh:
-        if line == _CLOSES:
-            if fh.read(1):  # anything after the end
+    labelled = kind == LABELLED
+    for n, line in enumerate(fh):
+        if closing := _CLOSES.fullmatch(line):
+            if int(closing[1]) != n or fh.read(1):  # a line lost at the end, or more after it
                 raise _Damaged
             return
-        if not first and not line.startswith(b","):
+        if n and not line.startswith(b","):
             raise _Damaged
-        paragraph = orjson.loads(line if first else line[1:])
-        if not _paragraph(labelled, paragraph):
+        paragraph = orjson.loads(line[1:] if n else line)
+        if not (_paragraph(labelled, paragraph) and _in_place(head["id"], n, paragraph)):
             raise _Damaged
-        first = False
         yield paragraph
     raise _Damaged  # cut short
 
@@ -314,15 +325,19 @@ class Cache:
     def _parts(kind: str, fh: IO[bytes], limit: int) -> Iterator[Part]:
         with fh:
             items = _entry_items(kind, fh)
-            head = next(items)
-            batch = list(islice(items, limit))
-            first = True
-            while True:
-                following = list(islice(items, limit))
-                yield Part(head, batch, first, last=not following)
-                if not following:
-                    return
-                batch, first = following, False
+            try:
+                head = next(items)
+                batch = list(islice(items, limit))
+                first = True
+                while True:
+                    following = list(islice(items, limit))
+                    yield Part(head, batch, first, last=not following)
+                    if not following:
+                        return
+                    batch, first = following, False
+            except _UNREADABLE as exc:  # written over in place since it was checked
+                raise PipelineError(f"{fh.name}: a cached document changed while it was copied "
+                                    "into the output; run again") from exc
 
     def store(self, kind: str, key: str, value: Mapping[str, Any]) -> None:
         """Write a whole entry: a skipped file's, or a document (see :func:`entry_bytes`)."""

@@ -16,6 +16,7 @@ from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
 from pipeline import cache, parallel, stages
 from pipeline.cache import REPLACED
 from pipeline.config import Config, parse_config
+from pipeline.errors import PipelineError
 from pipeline.segment import Paragraph
 from pipeline.stages import classify, run, status, train
 
@@ -487,7 +488,8 @@ def test_a_cached_document_is_checked_and_read_a_paragraph_at_a_time(ran: Path) 
     saved = path.read_bytes()
     lines = saved.splitlines(keepends=True)
     assert len(lines) == len(entry["paragraphs"]) + 2  # the head, a line each, the end
-    assert json.loads(saved) == entry and store.has(cache.LABELLED, key)
+    assert json.loads(saved) == {**entry, "count": len(lines) - 2}
+    assert store.has(cache.LABELLED, key)
     parts = store.parts(cache.LABELLED, key, 3)
     assert parts is not None
     parts = list(parts)
@@ -502,7 +504,12 @@ def test_a_cached_document_is_checked_and_read_a_paragraph_at_a_time(ran: Path) 
                     [lines[0], lines[1], lines[2][1:], *lines[3:]],  # a comma lost
                     [lines[0], lines[1], body, *lines[3:]],  # a paragraph damaged
                     [lines[0].replace(b'"id":', b'"ids":'), *lines[1:]],  # the head damaged
-                    [lines[0], lines[1], b',{"text": NaN}\n', *lines[3:]]):  # not JSON
+                    [lines[0], lines[1], b',{"text": NaN}\n', *lines[3:]],  # not JSON
+                    [*lines[:3], *lines[4:]],  # a paragraph lost
+                    [*lines[:4], lines[3], *lines[4:]],  # or doubled
+                    [lines[0], lines[1], lines[3], lines[2], *lines[4:]],  # or moved
+                    [*lines[:-2], lines[-1]],  # the last one lost
+                    [*lines[:-1], lines[-1].replace(b":", b":1", 1)]):  # the count wrong
         path.write_bytes(b"".join(damaged))
         assert not store.has(cache.LABELLED, key)
         assert store.load(cache.LABELLED, key) is None
@@ -511,6 +518,14 @@ def test_a_cached_document_is_checked_and_read_a_paragraph_at_a_time(ran: Path) 
     assert store.load(cache.LABELLED, key) == entry and store.has(cache.LABELLED, key)
     path.write_bytes(saved)
     assert store.load(cache.LABELLED, key) == entry
+    # Written over in place while run copies it (an entry is only ever replaced): one line.
+    parts = store.parts(cache.LABELLED, key, 3)
+    assert parts is not None and next(parts).first
+    with path.open("r+b") as fh:
+        fh.truncate(len(b"".join(lines[:6])) + 5)
+    with pytest.raises(PipelineError, match="changed while it was copied into the output"):
+        list(parts)
+    path.write_bytes(saved)
 
 
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
