@@ -388,11 +388,15 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
     (a short one a heading): lines that do not end a sentence and share one length, give or take
-    a character, make up ``share`` of the lines or more, and hardly a line is longer. (A page
-    whose title comes back between its photos' captions, or whose captions are file names of
-    one length, has such lines too, but its paragraphs run longer.)
+    a character, make up ``share`` of the lines or more, and hardly a line is half as long again
+    (a line filled to a number of columns holds more characters when it has digits or letters).
+    A page whose title comes back between its photos' captions, or whose captions are file names
+    of one length, has such lines too, but its paragraphs run longer.
 
     >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + ["研究部署。"])
+    18
+    >>> digits = "2020年1月23日10时起全市停运，第"
+    >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + [digits] * 3)
     18
     >>> wrapped_width(["市委市政府高度重视疫情防控工作。"] * 9) is None
     True
@@ -409,6 +413,6 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
         return None
     width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
     near = sum(open_lines[width + d] for d in (-1, 0, 1))
-    longer = sum(len(line) > width + 1 for line in lines)
+    longer = sum(len(line) > 1.5 * width for line in lines)  # a digit fills half a column
     return (width if width >= 10 and near >= share * len(lines) and longer <= 0.1 * len(lines)
             else None)
