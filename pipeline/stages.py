@@ -869,6 +869,7 @@ def run(config: Config, force: Iterable[str] = (),
         fmt = config.output.format
         todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
         fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
+        labelled = len(todo)  # and those whose cache entry went bad since they were planned
         with atomic_write(out_path, "wb") as fh:
             writer = LabelledWriter(fh, fmt, plan.header)
             for source, key in plan.keys.items():
@@ -876,6 +877,7 @@ def run(config: Config, force: Iterable[str] = (),
                     items: Iterator[Any] = fresh
                 else:  # cached when planned (read part by part); labelled here if it has gone since
                     cached = state.cache.parts(LABELLED, key, SCORE_BATCH)
+                    labelled += cached is None
                     items = cached or label_cached(
                         bundle, config, state.cache, [(source, segmented[source], key)], fmt)
                 while True:  # a long document comes in parts
@@ -891,7 +893,7 @@ def run(config: Config, force: Iterable[str] = (),
                                "documents": plan.keys, "skipped": skipped,
                                "format": config.output.format, "model": plan.header,
                                "label": plan.label, "body": result.body})
-        result.steps.append(f"classify: {len(todo)} of {result.documents} documents labelled")
+        result.steps.append(f"classify: {labelled} of {result.documents} documents labelled")
     say(result.steps[-1])
     for kind, keys in state.in_use().items():  # what no output's record refers to any more
         state.cache.prune(kind, keys)

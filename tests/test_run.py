@@ -528,6 +528,24 @@ def test_a_cached_document_is_checked_and_read_a_paragraph_at_a_time(ran: Path) 
     path.write_bytes(saved)
 
 
+def test_a_document_whose_entry_went_bad_after_planning_is_labelled_and_counted(
+        ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = make_config(ran)
+    config.output.path.unlink()  # only the output to write again, from the cache
+    planned = cache.plan_classify
+
+    def plan_then_damage(*args: object, **kwargs: object) -> cache.ClassifyPlan:
+        plan = planned(*args, **kwargs)
+        for entry in (ran / "out" / ".cache" / "labelled").glob("*.json"):
+            entry.write_text("{", "utf-8")
+        return plan
+
+    monkeypatch.setattr(cache, "plan_classify", plan_then_damage)
+    assert run(config).steps[-1] == "classify: 1 of 1 documents labelled"
+    monkeypatch.undo()
+    assert run(config).steps == UP_TO_DATE
+
+
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(ran)
     monkeypatch.setattr(cache, "_segmenting_code", lambda: "a segmenter of another release")
