@@ -21,8 +21,9 @@ Each paragraph gets a ``kind``:
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
-  Those between an article's title and its first body paragraph are part of its title (see
-  ``_title_blocks_and_chains``), and a run of three or more after the body begins is body text;
+  One or two between the title and the first body paragraph of an article without section
+  headings are part of its title, and a run of four or more after the body begins, none of them
+  numbered, is body text (see ``_title_blocks_and_chains``);
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -65,7 +66,10 @@ _DATE = r"(\d{4}\s*[年/\-.]|\d{2}[/\-.])\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*(日
 _DATE_LINE = re.compile(
     rf"^{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*([(（][^()（）]*(更新|更新時間|更新时间)[)）])?$")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
-_DATE_SEARCH = re.compile(_DATE)
+# A Han character (the unified ideographs, their extensions and compatibility forms).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A line that starts or ends with a date (a publisher and date, a publication stamp).
+_DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
@@ -76,7 +80,8 @@ _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
-                       r"[\d０-９]+[.、．](?![\d０-９]))")
+                       r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
+                       r"第[一二三四五六七八九十百\d]+(部分|章|节|節))")
 DEFAULT_BOILERPLATE = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
@@ -122,14 +127,17 @@ DEFAULT_BOILERPLATE = (
     r"^[^。！？!?]{0,30}各[^。！？!?]{0,60}(單位|单位|部門|部门|政府|機關|机关|黨委|党委|黨組|"
     r"党组|辦事處|办事处|委員會|委员会|指揮部|指挥部|公司|醫院|医院|學校|学校|組織|组织|局|委|辦|办)"
     r"[:：]$",
-    # A letter's or an appeal's addressees: 尊敬的市民朋友们：/ 全县父老乡亲：/ 各位村居书记：
-    r"^(尊敬的|親愛的|亲爱的|各位|全體|全体)[^。！？!?，,:：]{1,30}[:：]$",
-    r"^[^。！？!?，,:：]{0,30}(朋友們|朋友们|鄉親們|乡亲们|父老鄉親|父老乡亲|同胞|家屬|家属|同學們|同学们|"
-    r"員工|员工|工作者|書記|书记)\s*[:：]$",
+    # A letter's or an appeal's addressees, the whole line: 尊敬的市民朋友们：/ 全县父老乡亲：/
+    # 各位村居书记：(not 班主任叮嘱同学们：, 全体居民须遵守以下规定：).
+    r"^(?![^:：]*(說|说|講|讲|要求|叮囑|叮嘱|提醒|呼籲|呼吁|號召|号召|告訴|告诉|須|须|需|分成|分為|分为|"
+    r"向|對|对|給|给|請|请|讓|让|遵守))[^。！？!?，,:：]{0,30}(朋友|鄉親|乡亲|同胞|家屬|家属|同學|同学|員工|"
+    r"员工|職工|职工|工作者|書記|书记|居民|市民|村民|群眾|群众|同志|黨員|党员|患者|家長|家长|老師|老师)"
+    r"(們|们)?\s*[:：]$",
     # A notice's closing formula: 特此通告。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
     # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
-    r"(轉載|转载)(請|请|須|须|需|時|时|務必|务必)|(版權|版权)(歸|归|貴|贵|屬|属)|(原創|原创)(文章|作品|稿件)",
+    r"(轉載|转载)(請|请|須|须|需|務必|务必)(註明|注明|附上|保留|標明|标明|聯繫|联系)|"
+    r"(版權|版权)(歸|归|貴|贵|屬|属)\S{0,6}所有|^本文(為|为|系|係)\S{0,12}(原創|原创)",
     # A link line (http://www.crntt.com 2020-02-03 16:02:11), a field's label alone (關鍵詞：),
     # a contact's fields (• 聯絡電話：…).
     r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
@@ -313,7 +321,7 @@ def segment_text(
                 kind = "boilerplate"
             elif _SUBTITLE.match(piece) and title is not None and heading is None:
                 title = f"{title} {piece}"
-            elif index in title_block and _DATE_SEARCH.search(piece):
+            elif index in title_block and _DATE_EDGE.search(piece):
                 kind = "boilerplate"  # a publisher and date: 2020-02-11 中国发展网
             elif index in title_block:
                 title = f"{title} {piece}" if title else piece
@@ -336,12 +344,12 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
                              ) -> tuple[set[int], set[int]]:
     """Heading-like lines that are no section's heading, by where they stand in their article.
 
-    The title block: the lines between an article's first line and its first body paragraph (a
-    notice's title over several lines, ``新华社昆明2月4日电 题：…``, a publisher and date), unless
-    numbered, or the last of them, right above the body, in an article with headings further on
-    (a structured report's first section). Chains: in runs of three or more heading-like lines
-    after the first body paragraph (a poem, a list of places, a video's captions), each line but
-    the last, unless numbered, is body text.
+    The title block: in an article with no section heading among its body paragraphs, the one or
+    two lines between its title and its first body paragraph (a notice's title over two lines,
+    ``新华社昆明2月4日电 题：…``, a publisher and date), unless numbered. (More such lines are a
+    menu or a cover, left as they are.) Chains: in a run of four or more heading-like lines after
+    the first body paragraph, none of them numbered (a poem, a list of places, a video's
+    captions), each line but the last is body text.
     """
     block: set[int] = set()
     chained: set[int] = set()
@@ -350,16 +358,17 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
         if not body:
             continue
         first, last = body[0], body[-1]
-        sections = any(kinds[i] == "heading" for i in range(first, last))
-        block.update(i for i in range(a, first) if kinds[i] == "heading"
-                     and not _NUMBERED.match(pieces[i]) and not (i + 1 == first and sections))
+        opening = [i for i in range(a, first) if kinds[i] == "heading"][1:]
+        if (0 < len(opening) <= 2 and not any(kinds[i] == "heading" for i in range(first, last))
+                and not any(_NUMBERED.match(pieces[i]) for i in opening)):
+            block.update(opening)
         i = first
         while i < b:
             j = i
             while j < b and kinds[j] == "heading":
                 j += 1
-            if j - i >= 3:
-                chained.update(k for k in range(i, j - 1) if not _NUMBERED.match(pieces[k]))
+            if j - i >= 4 and not any(_NUMBERED.match(pieces[k]) for k in range(i, j)):
+                chained.update(range(i, j - 1))
             i = j + 1
     return block, chained
 
@@ -387,16 +396,13 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     first lines (stripped, not empty: the first paragraphs :func:`segment_text` cuts), or None.
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
-    (a short one a heading): lines that do not end a sentence and share one length, give or take
-    a character, make up ``share`` of the lines or more, and hardly a line is half as long again
-    (a line filled to a number of columns holds more characters when it has digits or letters).
-    A page whose title comes back between its photos' captions, or whose captions are file names
-    of one length, has such lines too, but its paragraphs run longer.
+    (a short one a heading): lines of Chinese text that do not end a sentence and share one
+    length, give or take a character, make up ``share`` of the distinct lines or more. (A title
+    that comes back between a page's photos counts once, and captions that are file names of one
+    length are not Chinese text.)
 
-    >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + ["研究部署。"])
-    18
-    >>> digits = "2020年1月23日10时起全市停运，第"
-    >>> wrapped_width(["市委市政府高度重视疫情防控，第一时间"] * 8 + [digits] * 3)
+    >>> text = "市委市政府高度重视疫情防控工作，第一时间召开常委会议研究部署，成立领导小组。" * 6
+    >>> wrapped_width([text[i : i + 18] for i in range(0, len(text), 18)])
     18
     >>> wrapped_width(["市委市政府高度重视疫情防控工作。"] * 9) is None
     True
@@ -405,14 +411,14 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     >>> wrapped_width([line for caption in captions for line in (title, caption)]) is None
     True
     """
-    if len(lines) < min_lines:
+    distinct = list(dict.fromkeys(lines))
+    if len(distinct) < min_lines:
         return None
-    open_lines = Counter(len(line) for line in lines
-                         if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END)
+    open_lines = Counter(len(line) for line in distinct
+                         if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
+                         and 2 * len(_HAN.findall(line)) >= len(line))
     if not open_lines:
         return None
     width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
     near = sum(open_lines[width + d] for d in (-1, 0, 1))
-    longer = sum(len(line) > 1.5 * width for line in lines)  # a digit fills half a column
-    return (width if width >= 10 and near >= share * len(lines) and longer <= 0.1 * len(lines)
-            else None)
+    return width if width >= 10 and near >= share * len(distinct) else None

@@ -12,7 +12,7 @@ from pipeline import segment
 from pipeline.corpus import text_sha1
 from pipeline.output import load_schema
 from pipeline.reading import read_document
-from pipeline.segment import KINDS, segment_text
+from pipeline.segment import KINDS, segment_text, wrapped_width
 
 
 def test_offsets_slice_back_to_text(seed_text: str) -> None:
@@ -167,8 +167,9 @@ def test_original_title_line_is_furniture_but_not_the_text_glued_to_it() -> None
 
 
 def test_news_page_furniture() -> None:
-    """Publication stamps, bylines, photo captions and a notice's addressees carry no theme; a
-    chronology's dated entries are body text even without a final stop."""
+    """Publication stamps, bylines, photo captions, a notice's or a letter's addressees, closing
+    formulas and reprint notices carry no theme; a chronology's dated entries are body text even
+    without a final stop."""
     lines = {
         "县里防疫工作再加力": "heading",
         "2020-02-03 10:15:20 来源：某某融媒体中心 作者：张三": "boilerplate",
@@ -206,19 +207,8 @@ def test_news_page_furniture() -> None:
         "各乡镇、各部门要切实做好以下工作：": "body",
         "1/25 县指挥部发布第2号通告,关闭全县农贸市场": "body",
         "1月26日 全县启动一级响应,各村设立防控卡点": "body",
-        "县指挥部 2020年2月5日": "boilerplate",
-    }
-    paragraphs = segment_text("d", "\n".join(lines))
-    assert {p.text: p.kind for p in paragraphs} == lines
-    assert {p.article_title for p in paragraphs if p.kind == "body"} == {"县里防疫工作再加力"}
-    assert {p.heading for p in paragraphs if p.kind == "body"} == {None}  # no caption as heading
-
-
-def test_letters_addressees_closing_formulas_and_reprint_notices_are_furniture() -> None:
-    """Lines of real pages that carry no theme (an appeal's addressees, 特此通告, a reprint
-    notice, a link line, a field's label alone); the lines beside them that do stay body."""
-    lines = {
-        "致全县人民的一封信": "heading",
+        # Seen on real pages: an appeal's addressees, 特此通告, a reprint notice, a link line, a
+        # field's label alone; and lines like them that carry a theme.
         "尊敬的市民朋友们：": "boilerplate",
         "全县在外的父老乡亲们:": "boilerplate",
         "各位村居书记：": "boilerplate",
@@ -236,28 +226,73 @@ def test_letters_addressees_closing_formulas_and_reprint_notices_are_furniture()
         "• 聯 絡 人：": "boilerplate",
         "编辑日期:2020-02-03 10:47:00  阅读次数:次": "boilerplate",
         "摘要：社区干部连续值守卡点二十天，排查返乡人员。": "body",
-        "某某县疫情防控指挥部": "boilerplate",
+        "全体居民须遵守以下规定：": "body",
+        "发言人呼吁广大台湾同胞：": "body",
+        "班主任在网课上叮嘱同学们：": "body",
+        "网信办提醒，网民转载时须核实信息来源，不信谣、不传谣。": "body",
+        "这首歌由县文化馆干部创作，版权属于县文化馆。": "body",
+        "他在公众号上发表原创文章20余篇，讲述社区抗疫故事。": "body",
+        "县指挥部 2020年2月5日": "boilerplate",
     }
     paragraphs = segment_text("d", "\n".join(lines))
     assert {p.text: p.kind for p in paragraphs} == lines
+    assert {p.article_title for p in paragraphs if p.kind == "body"} == {"县里防疫工作再加力"}
+    assert {p.heading for p in paragraphs if p.kind == "body"} == {None}  # no caption as heading
 
 
 def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -> None:
-    # A notice's title over two lines, a dateline, a publisher and date: between the title and
-    # the first body paragraph, they are not the heading of the article's paragraphs.
-    text = ("某某镇党委、政府致全镇父老乡亲的\n倡  议  书\n2020-02-11 某某网\n"
-            "新华社某地2月4日电 题：同心抗疫\n请大家不串门、不聚会，出门戴口罩。\n"
-            "各村设立卡点，登记外来车辆。\n")
-    paragraphs = segment_text("d", text)
-    kinds = {p.text: p.kind for p in paragraphs}
-    assert kinds["2020-02-11 某某网"] == "boilerplate"
-    body = [p for p in paragraphs if p.kind == "body"]
-    assert {(p.article_title, p.heading) for p in body} == {
-        ("某某镇党委、政府致全镇父老乡亲的 倡  议  书 新华社某地2月4日电 题：同心抗疫", None)}
-    # A report of several sections keeps the heading right above its first body paragraph.
-    report = segment_text("d", "抗疫综述\n组织领导\n市委召开会议。\n群众动员\n居民自愿值守。\n")
-    assert [(p.kind, p.article_title, p.heading) for p in report if p.kind == "body"] == [
-        ("body", "抗疫综述", "组织领导"), ("body", "抗疫综述", "群众动员")]
+    # A notice's title over two lines, a publisher and date, a dateline: between the title and
+    # the first body paragraph of an article without sections, they are not the heading of its
+    # paragraphs.
+    notice = segment_text("d", "某某镇党委、政府致全镇父老乡亲的\n倡  议  书\n2020-02-11 某某网\n"
+                               "请大家不串门、不聚会，出门戴口罩。\n各村设立卡点，登记外来车辆。\n")
+    assert {p.text: p.kind for p in notice}["2020-02-11 某某网"] == "boilerplate"
+    assert {(p.article_title, p.heading) for p in notice if p.kind == "body"} == {
+        ("某某镇党委、政府致全镇父老乡亲的 倡  议  书", None)}
+    news = segment_text("d", "同心抗疫\n新华社某地2月4日电 题：同心抗疫\n全市党员干部下沉社区。\n")
+    assert [(p.kind, p.article_title, p.heading) for p in news][-1] == (
+        "body", "同心抗疫 新华社某地2月4日电 题：同心抗疫", None)
+    dated = segment_text("d", "某市指挥部\n关于2020年2月10日起恢复公交运营的通告\n"
+                              "全市公交有序恢复。\n")
+    assert dated[1].kind == "heading"  # a date inside the title, not a publication stamp
+    assert dated[-1].article_title == "某市指挥部 关于2020年2月10日起恢复公交运营的通告"
+    # A report of several sections keeps its first section's heading, whatever stands between
+    # it and its paragraph.
+    for report in ("抗疫综述\n组织领导\n市委召开会议。\n群众动员\n居民自愿值守。\n",
+                   "抗疫综述\n组织领导\n▲会议现场（记者张三摄）\n市委召开会议。\n群众动员\n居民自愿值守。\n",
+                   "抗疫大事记\n一月\n1月20日\n市委召开会议。\n二月\n2月1日\n启动排查。\n"):
+        body = [p for p in segment_text("d", report) if p.kind == "body"]
+        assert body[0].article_title == report.split("\n")[0]
+        assert body[0].heading in ("组织领导", "1月20日")
+
+
+def test_a_run_of_short_lines_after_the_body_is_text_not_a_chain_of_headings() -> None:
+    # A poem or a list of places in the middle of a report: each line but the last is body text,
+    # so no line of it is the heading of the next.
+    poem = ("抗疫综述\n市委召开会议，部署防控工作。\n武汉胜则湖北胜\n湖北胜则全国胜\n"
+            "全国胜则天下安\n全民动员\n居民自愿值守。\n")
+    assert [(p.kind, p.heading) for p in segment_text("d", poem)][2:] == [
+        ("body", None), ("body", None), ("body", None), ("heading", None), ("body", "全民动员")]
+    # Headings of several levels in a row stay headings.
+    report = ("某县疫情防控工作汇报\n县委召开常委会，研究部署防控工作。\n第二部分 主要做法\n"
+              "坚持党建引领\n筑牢基层防线\n各村党支部书记带头值守卡点。\n")
+    assert [p.kind for p in segment_text("d", report)][2:5] == ["heading"] * 3
+
+
+def test_a_text_partly_wrapped_or_filled_to_columns_is_warned_a_photo_page_is_not() -> None:
+    # Two paragraphs pasted whole, the rest wrapped at 20 characters: still warned. A title
+    # between photos, and captions that are file names of one length, are not wrapping.
+    mixed = ("某县疫情防控工作情况\n"
+             "县委召开常委会议，传达学习上级关于疫情防控工作的部署要求，研究部署我县防控工作。\n"
+             "县指挥部发布第1号通告，全县景区、影剧院、网吧等公共场所暂停营业，农村集市一律暂停。\n"
+             "各乡镇迅速组织党员干部和网格员开展拉网式\n排查，逐户登记外来人员信息，对重点地区返\n"
+             "乡人员实行居家隔离医学观察，每天两次测量\n体温并上报，确保不漏一户、不漏一人。县人\n"
+             "民医院开设发热门诊，抽调医护人员组建救治\n小组，全力做好患者救治工作。\n")
+    assert wrapped_width([p.text for p in segment_text("d", mixed)]) == 20
+    caption = "日，社區志願者在小區門前發放愛心菜。"
+    photos = "\n".join(line for n in range(1, 9) for line in (
+        "武漢社區的“非常”與“日常”", f"說明: DSC0323{n}.JPG", f"3月{n}{caption}" * n))
+    assert wrapped_width([p.text for p in segment_text("d", photos)]) is None
 
 
 def test_a_number_ending_a_page_starts_no_article() -> None:
@@ -266,16 +301,6 @@ def test_a_number_ending_a_page_starts_no_article() -> None:
     assert [(p.kind, p.article, p.article_title) for p in paragraphs] == [
         ("heading", "1", "某市指挥部1号令"), ("body", "1", "某市指挥部1号令"),
         ("boilerplate", "1", "某市指挥部1号令")]
-
-
-def test_a_run_of_short_lines_after_the_body_is_text_not_a_chain_of_headings() -> None:
-    # A poem or a list of places in the middle of a report: each line but the last is body text,
-    # so no line of it becomes the heading of the next.
-    text = ("抗疫综述\n市委召开会议，部署防控工作。\n武汉胜则湖北胜\n湖北胜则全国胜\n"
-            "一、全民动员\n居民自愿值守。\n")
-    paragraphs = segment_text("d", text)
-    assert [(p.kind, p.heading) for p in paragraphs][2:] == [
-        ("body", None), ("body", None), ("heading", None), ("body", "一、全民动员")]
 
 
 def test_a_title_above_its_date_is_a_title_a_signature_above_its_date_is_not() -> None:
