@@ -271,6 +271,16 @@ def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
 _UNREADABLE = (OSError, orjson.JSONDecodeError, _Damaged)
 
 
+def _reads(kind: str, fh: IO[bytes]) -> bool:
+    """Whether the entry in ``fh`` reads whole, checked a paragraph at a time."""
+    try:
+        for _ in _entry_items(kind, fh):
+            pass
+    except _UNREADABLE:
+        return False
+    return True
+
+
 class Cache:
     """The cached artefacts of ``run``: one JSON file per document and kind, named by its key
     (``output/.cache/segments/<key>.json``)."""
@@ -297,11 +307,9 @@ class Cache:
         planners check a whole corpus's caches, long documents included, in little memory)."""
         try:
             with self.path(kind, key).open("rb") as fh:
-                for _ in _entry_items(kind, fh):
-                    pass
-        except _UNREADABLE:
+                return _reads(kind, fh)
+        except OSError:
             return False
-        return True
 
     def parts(self, kind: str, key: str, limit: int) -> Iterator[Part] | None:
         """A cached document as :class:`~pipeline.output.Part` s of ``limit`` paragraphs, or
@@ -312,13 +320,10 @@ class Cache:
             fh = self.path(kind, key).open("rb")
         except OSError:
             return None
-        try:
-            for _ in _entry_items(kind, fh):
-                pass
-            fh.seek(0)
-        except _UNREADABLE:
+        if not _reads(kind, fh):
             fh.close()
             return None
+        fh.seek(0)
         return self._parts(kind, fh, limit)
 
     @staticmethod

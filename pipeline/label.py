@@ -14,7 +14,6 @@ section, when it is a feature and pushed toward the label, as ``context:section`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -23,12 +22,10 @@ from typing import Any
 import numpy as np
 
 from pipeline.scorer import Scorer, Scores
+from pipeline.segment import HAN
 from pipeline.text import Tokenizer, vocabulary_fold
 
 SECTION = "context:section"  # evidence: the rest of the paragraph's section
-# A Han character (the unified ideographs, their extensions and compatibility forms): a paragraph
-# without one is not Chinese text, whatever few words of it the model knows ("a", "covid").
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 ROW_BITS = 24  # evidence sorts up to 2**24 paragraphs a call with one integer key
 
 
@@ -192,8 +189,8 @@ def annotate(
     top2 = -np.sort(-proba, axis=1)[:, :2] if len(classes) > 1 else np.c_[proba, proba * 0]
     indptr = scores.features.indptr()
     empty = (indptr[1:] == indptr[:-1]).tolist()  # nothing in it the model knows
-    if scores.normalized is not None:  # or no Chinese in it: a word or two the model knows
-        empty = [e or _HAN.search(t) is None for e, t in zip(empty, scores.normalized,
+    if scores.normalized is not None:  # or no Han character in it: a word or two it knows
+        empty = [e or HAN.search(t) is None for e, t in zip(empty, scores.normalized,
                                                              strict=True)]
     review = ((top2[:, 0] < review_below) | (top2[:, 0] - top2[:, 1] < review_margin)).tolist()
     rounded = np.round(proba, 6)

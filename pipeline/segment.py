@@ -65,11 +65,11 @@ _DATE = r"(\d{4}\s*[年/\-.]|\d{2}[/\-.])\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*(日
 # 2020/4/28 12:54（4/30 08:42 更新）.
 _DATE_LINE = re.compile(
     rf"^{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*([(（][^()（）]*(更新|更新時間|更新时间)[)）])?$")
-# A date alone, as under a signature (a date with a time is a publication stamp, under a title).
-# A Han character (the unified ideographs, their extensions and compatibility forms).
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # A line that starts or ends with a date (a publisher and date, a publication stamp).
 _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
+# A Han character (the unified ideographs, their extensions and compatibility forms).
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
@@ -416,7 +416,7 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
         return None
     open_lines = Counter(len(line) for line in distinct
                          if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
-                         and 2 * len(_HAN.findall(line)) >= len(line))
+                         and 2 * len(HAN.findall(line)) >= len(line))
     if not open_lines:
         return None
     width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
