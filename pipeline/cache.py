@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
@@ -212,6 +213,8 @@ def _in_place(document: str, n: int, p: dict[str, Any]) -> bool:
 #   ,{…}
 #   ],"count":2}
 # (the count, so that a paragraph line lost at the end is seen too; load leaves it out).
+_HEAD = {kind: {k: v for k, v in fields.items() if k != "paragraphs"}
+         for kind, fields in _ENTRY.items()}  # the first line of an entry of each kind
 _OPENS = b',"paragraphs":[\n'
 _CLOSES = re.compile(rb'\],"count":(\d{1,15})}\n')
 
@@ -234,14 +237,16 @@ class _Damaged(Exception):
     """A cached entry that is not as this release writes it."""
 
 
-def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+def _entry_items(kind: str, fh: IO[bytes], fields: bool = True) -> Iterator[dict[str, Any]]:
     """A document entry's head (``id``, ``source``, ``encoding``), then its paragraphs, each
     checked as it is read (:class:`_Damaged`, or orjson's error, when one fails). An entry on
-    one line (a skipped file's, or one an earlier release wrote whole) is read whole."""
+    one line (a skipped file's, or one an earlier release wrote whole) is read whole.
+    ``fields=False``: each paragraph's fields are not checked again (an entry read a second
+    time, from the open file just checked); its lines still must make the whole entry."""
     line = fh.readline()
     if not line.endswith(b"\n"):
         value = orjson.loads(line)
-        if not _whole(kind, value):
+        if fields and not _whole(kind, value):
             raise _Damaged
         paragraphs = value.pop("paragraphs", [])
         yield value
@@ -250,7 +255,7 @@ def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
     if kind == SKIPPED or not line.endswith(_OPENS):
         raise _Damaged
     head = orjson.loads(line[: -len(_OPENS)] + b"}")
-    if not _has({k: v for k, v in _ENTRY[kind].items() if k != "paragraphs"}, head):
+    if not _has(_HEAD[kind], head):
         raise _Damaged
     yield head
     labelled = kind == LABELLED
@@ -262,13 +267,19 @@ def _entry_items(kind: str, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
         if n and not line.startswith(b","):
             raise _Damaged
         paragraph = orjson.loads(line[1:] if n else line)
-        if not (_paragraph(labelled, paragraph) and _in_place(head["id"], n, paragraph)):
+        if fields and not (_paragraph(labelled, paragraph) and _in_place(head["id"], n, paragraph)):
             raise _Damaged
         yield paragraph
     raise _Damaged  # cut short
 
 
 _UNREADABLE = (OSError, orjson.JSONDecodeError, _Damaged)
+
+
+def _identity(fh: IO[bytes]) -> tuple[int, ...]:
+    """Which file ``fh`` is, and as it was last written."""
+    info = os.fstat(fh.fileno())
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _reads(kind: str, fh: IO[bytes]) -> bool:
@@ -287,6 +298,9 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        # The entries found whole by has(), as they were then: parts() does not check an entry
+        # again that has not changed since (run plans, then copies).
+        self._checked: dict[Path, tuple[int, ...]] = {}
 
     def path(self, kind: str, key: str) -> Path:
         return self.folder / kind / f"{key}.json"
@@ -305,22 +319,29 @@ class Cache:
     def has(self, kind: str, key: str) -> bool:
         """Whether a cached artefact is there and reads (checked a paragraph at a time: the
         planners check a whole corpus's caches, long documents included, in little memory)."""
+        path = self.path(kind, key)
         try:
-            with self.path(kind, key).open("rb") as fh:
-                return _reads(kind, fh)
+            with path.open("rb") as fh:
+                if not _reads(kind, fh):
+                    return False
+                self._checked[path] = _identity(fh)
         except OSError:
             return False
+        return True
 
     def parts(self, kind: str, key: str, limit: int) -> Iterator[Part] | None:
         """A cached document as :class:`~pipeline.output.Part` s of ``limit`` paragraphs, or
-        None when missing, unreadable or damaged: checked whole first, then read again from the
-        same open file (an entry is only ever replaced, never written in place), so a long
+        None when missing, unreadable or damaged: checked whole first (unless :meth:`has` found
+        it whole and it has not changed since), then read from that open file without checking
+        each paragraph again (an entry is only ever replaced, never written in place), so a long
         document goes out part by part and never half."""
+        path = self.path(kind, key)
         try:
-            fh = self.path(kind, key).open("rb")
+            fh = path.open("rb")
+            unchanged = self._checked.get(path) == _identity(fh)
         except OSError:
             return None
-        if not _reads(kind, fh):
+        if not (unchanged or _reads(kind, fh)):
             fh.close()
             return None
         fh.seek(0)
@@ -329,7 +350,7 @@ class Cache:
     @staticmethod
     def _parts(kind: str, fh: IO[bytes], limit: int) -> Iterator[Part]:
         with fh:
-            items = _entry_items(kind, fh)
+            items = _entry_items(kind, fh, fields=False)
             try:
                 head = next(items)
                 batch = list(islice(items, limit))
