@@ -13,9 +13,9 @@ Each paragraph gets a ``kind``:
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``), photo captions (``▲…``,
-  ``…（记者…摄）``), a notice's or a letter's addressees (``各乡镇人民政府，县直各单位：``,
-  ``尊敬的市民朋友们：``) and closing formula (``特此通告。``), reprint notices, link lines, a
-  field's label alone (``關鍵詞：``), short unpunctuated
+  ``…（记者…摄）``, an image's file name), a notice's or a letter's addressees
+  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``) and closing formula (``特此通告。``),
+  reprint notices, link lines, a field's label alone (``關鍵詞：``), short unpunctuated
   lines repeated in the document (a repeated title still gives its article its title), lines
   without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
@@ -23,7 +23,8 @@ Each paragraph gets a ``kind``:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
-  numbered, is body text (see ``_title_blocks_and_chains``);
+  numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
+  longer title, or a question (see ``_long_titles``);
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -122,6 +123,8 @@ DEFAULT_BOILERPLATE = (
     r"^[▲▼↑↓]",
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
+    # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
+    r"^(\d{1,2}[.、．]\s*|(說明|说明)\s*[:：]\s*)?[^\s。，,]{1,40}\.(?i:jpe?g|png|gif|webp|bmp)$",
     r"^.{0,100}[。.]\s*(美聯社|美联社|路透社?|法新社|新華社|新华社|中新社|CFP|視覺中國|视觉中国)$",
     # A notice's addressees: 各乡镇人民政府，县政府各部门：/ 某镇、各办事处：
     r"^[^。！？!?]{0,30}各[^。！？!?]{0,60}(單位|单位|部門|部门|政府|機關|机关|黨委|党委|黨組|"
@@ -278,7 +281,6 @@ def segment_text(
     def key(piece: str) -> str:
         return "".join(piece.split())
 
-    repeats = Counter(key(p) for p, k in zip(pieces, kinds, strict=True) if k == "heading")
     # An article number is always boilerplate: only those lines need the pattern tried again.
     # One with no text after it (a cut-off date's "2" ending a page) starts no article.
     numbers = [i for i, (p, k) in enumerate(zip(pieces, kinds, strict=True))
@@ -287,6 +289,9 @@ def segment_text(
     markers = [i for i, end in zip(numbers, ends, strict=True)
                if any(k != "boilerplate" for k in kinds[i + 1 : end])]
     has_markers = bool(markers)
+    for i in _long_titles(pieces, kinds, markers, max_heading_chars):
+        kinds[i] = "heading"
+    repeats = Counter(key(p) for p, k in zip(pieces, kinds, strict=True) if k == "heading")
 
     paragraphs: list[Paragraph] = []
     article: str | None = None if has_markers else "1"
@@ -340,6 +345,27 @@ def segment_text(
             Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title, heading)
         )
     return paragraphs
+
+
+def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int],
+                 max_heading: int) -> list[int]:
+    """Article titles too long for a heading, or asking a question: an article's first line
+    that is not boilerplate, up to 1.5 times ``max_heading`` characters, with no sentence end in
+    it or one question mark at its end, and body text after it in its article
+    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, a notice's long title). Not a numbered
+    line, nor a dated chronology entry."""
+    found = []
+    for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
+        first = next((i for i in range(a + (a in markers), b) if kinds[i] != "boilerplate"), b)
+        if first == b or kinds[first] != "body" or "body" not in kinds[first + 1 : b]:
+            continue
+        line = pieces[first].rstrip(_CLOSERS)
+        inner = line[:-1] if line[-1:] in "？?" else line
+        if (len(pieces[first]) <= 1.5 * max_heading and not _ends_sentence(inner)
+                and not any(ch in _SENTENCE_END for ch in inner)
+                and not _NUMBERED.match(line) and not _DATED_ENTRY.match(line)):
+            found.append(first)
+    return found
 
 
 def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]

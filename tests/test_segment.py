@@ -343,3 +343,34 @@ def test_a_numbered_section_heading_is_never_the_article_title() -> None:
         (None, "１．加强组织领导"), (None, "２．加强医疗救治")]
     titled = segment_text("d", "某市防控工作总结\n" + text)
     assert {p.article_title for p in titled if p.kind == "body"} == {"某市防控工作总结"}
+
+
+def test_a_long_or_questioning_first_line_is_its_articles_title() -> None:
+    # Seen on real pages: a notice's title of 42 characters, a headline that asks a question.
+    for title in ("某省卫生健康委关于公布调整后新型冠状病毒感染的肺炎发热门诊和"
+                  "定点医疗救治机构的名单",
+                  "百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？"):
+        paragraphs = segment_text("d", f"{title}\n发布时间：2020-02-03\n医院组建医疗队驰援武汉。\n"
+                                       "队员们在病房连续工作。\n")
+        assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
+        assert {p.article_title for p in paragraphs} == {title}
+    # Not a title: a short exclamation or sentence opening the text, a line too long for a
+    # title, a numbered or dated line, a lone line with no body after it.
+    for first in ("一个好消息！", "疫情就是命令，防控就是责任。",
+                  "县委召开常委会议研究部署疫情防控工作要求各级干部取消休假全员在岗各乡镇各部门"
+                  "主要负责同志靠前指挥落实落细各项防控措施和群众生活保障工作",
+                  "1月26日 全县启动一级响应，各村设立防控卡点，党员干部全员下沉到村",
+                  "（一）全县各级党组织和广大党员干部要坚决贯彻落实党中央决策部署充分发挥战斗堡垒作用"):
+        assert segment_text("d", f"{first}\n医院组建医疗队驰援武汉。\n")[0].kind == "body"
+    alone = segment_text("d", "全县各级党组织和广大党员干部在疫情防控一线冲锋在前吗？")
+    assert [p.kind for p in alone] == ["body"]
+
+
+def test_an_images_file_name_is_furniture() -> None:
+    text = ("市供电公司党员服务队冲锋在前\n供电.jpg\n党员服务队为隔离点架设线路。\n"
+            "说明: DSC03235.JPG\n微信图片_20200311153950.jpg\n队员们连夜抢修。\n")
+    paragraphs = segment_text("d", text)
+    assert [p.kind for p in paragraphs] == [
+        "heading", "boilerplate", "body", "boilerplate", "boilerplate", "body"]
+    assert {(p.article_title, p.heading) for p in paragraphs if p.kind == "body"} == {
+        ("市供电公司党员服务队冲锋在前", None)}
