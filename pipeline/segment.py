@@ -14,10 +14,10 @@ Each paragraph gets a ``kind``:
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``), photo captions (``▲…``,
   ``…（记者…摄）``, an image's file name), a notice's or a letter's addressees
-  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``) and closing formula (``特此通告。``),
-  reprint notices, link lines, a field's label alone (``關鍵詞：``), short unpunctuated
-  lines repeated in the document (a repeated title still gives its article its title), lines
-  without letters;
+  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``), greetings (``大家好！``) and
+  closing formula (``特此通告。``), reprint notices, link lines, a field's label alone
+  (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated title still
+  gives its article its title), lines without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
@@ -138,6 +138,10 @@ DEFAULT_BOILERPLATE = (
     r"向|對|对|給|给|請|请|讓|让|遵守))[^。！？!?，,:：]{0,30}(朋友|鄉親|乡亲|同胞|家屬|家属|同學|同学|員工|"
     r"员工|職工|职工|工作者|書記|书记|居民|市民|村民|群眾|群众|同志|黨員|党员|患者|家長|家长|老師|老师)"
     r"(們|们)?\s*[:：]$",
+    # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！
+    r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"
+    r"(首先)?(恭祝|祝福|祝)(您|你|大家|你們|你们|各位)?[^。！？!?]{0,24}"
+    r"(快樂|快乐|愉快|安康|大吉|如意|幸福|健康|順利|顺利)[!！。]?$",
     # A notice's closing formula: 特此通告。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
     # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。

@@ -232,6 +232,12 @@ def test_news_page_furniture() -> None:
         "网信办提醒，网民转载时须核实信息来源，不信谣、不传谣。": "body",
         "这首歌由县文化馆干部创作，版权属于县文化馆。": "body",
         "他在公众号上发表原创文章20余篇，讲述社区抗疫故事。": "body",
+        # A letter's greetings; and sentences that wish or greet inside a text.
+        "大家好！": "boilerplate",
+        "你们好!首先恭祝大家新春快乐,鼠年大吉!": "boilerplate",
+        "首先祝您新春愉快、幸福安康！": "boilerplate",
+        "祝大家身体健康，出门请戴好口罩。": "body",
+        "护士长向患者问好，祝福他早日康复。": "body",
         "县指挥部 2020年2月5日": "boilerplate",
     }
     paragraphs = segment_text("d", "\n".join(lines))
