@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="at most N paragraphs (default: 50; 0: no limit)")
     p.add_argument("--all", action="store_true",
                    help="rank every body paragraph, not only the flagged ones (still at most N)")
-    _common(p, config=False)
+    _common(p)
 
     p = sub.add_parser("report", help="a self-contained HTML report of a labelled output",
                        description="Write one HTML file (no network needed to open it): each "
@@ -294,6 +294,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     config = _corpus_config(args)
     if args.json:
         check_output(args.json)  # now, not after minutes of cross-validation
+        _check_not_read(args.json, config, args.config)
     with _progress(args, None, "fold", "cross-validation") as bar:
         report = evaluate(config, progress=bar)
     data = report["training_data"]
@@ -347,14 +348,17 @@ def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.output import check_output
+    from pipeline.output import check_not_input, check_output
     from pipeline.reading import find_documents
     from pipeline.stages import run
 
     config = _corpus_config(args)
     check_output(config.output.path)
+    _check_not_read(config.output.path, config, args.config)
+    documents = find_documents(list(config.corpus.documents))
+    check_not_input(config.output.path, documents)
     force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
-    total = len(find_documents(list(config.corpus.documents)))
+    total = len(documents)
     with _progress(args, total, "doc", "classify") as bar:
         result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
     _say(args, f"model: {result.bundle}")
@@ -373,18 +377,54 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.corpus import load_labels
+    from pipeline.errors import OutputError
     from pipeline.output import atomic_write, check_not_input, check_output
-    from pipeline.review import review_items
+    from pipeline.review import first_filled_in, review_items
 
     check_output(args.out)
     check_not_input(args.out, [args.labelled])
-    items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all)
+    config = load_config(args.config, corpus=False)
+    # The list goes into the label folder (corpus.labels), but never over the config, its word
+    # lists or a list a person has filled in.
+    _check_not_read(args.out, config, args.config, folders=False)
+    line = None if args.out == "-" else first_filled_in(args.out)
+    if line is not None:
+        raise OutputError(f"{args.out}:{line}: holds hand labels already (a filled-in 'theme'); "
+                          "write the new list to another file, or delete this one first")
+    labelled = load_labels(config.corpus.labels, config.themes)
+    items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all,
+                         labelled=labelled)
     with atomic_write(args.out) as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     _say(args, f"{plural(len(items), 'paragraph')} to review"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return EXIT_OK
+
+
+def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
+                    folders: bool = True) -> None:
+    """Raise :class:`OutputError` if writing ``out`` would replace what the config reads: the
+    config file itself, its word lists, a label or written-paragraph file; or (``folders``) put
+    it among the label files of a folder the config reads, where it would be read as one."""
+    from pipeline.config import DEFAULT_CONFIG
+    from pipeline.errors import OutputError
+    from pipeline.output import check_not_input
+
+    c, t, v = config.corpus, config.tokenize, config.vectorize
+    config_file = config_file or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path,
+            *c.labels, *c.written, *c.heldout_labels]
+    check_not_input(out, [Path(f) for f in read if f is not None])
+    if not folders or str(out) == "-":
+        return
+    target = Path(out).resolve()
+    for folder in [*c.labels, *c.written, *c.heldout_labels]:
+        if Path(folder).is_dir() and target.is_relative_to(Path(folder).resolve()):
+            raise OutputError(f"{out}: is inside {folder}, a folder of labelled paragraphs the "
+                              "config reads; write it elsewhere")
 
 
 class _Terminated(BaseException):

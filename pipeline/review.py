@@ -1,13 +1,15 @@
 """The paragraphs most worth a person's look, as a file a person can label.
 
 :func:`review_items` reads a labelled output (``json`` or ``jsonl``) and ranks body paragraphs by
-the margin between their top two scores, smallest first. Each item is a hand-label line with an
-empty ``theme``: fill it in, add the file to ``corpus.labels`` in the config, and ``pipeline
-train`` learns from it (lines whose ``theme`` is still empty are ignored).
+the margin between their top two scores, smallest first, leaving out those a person has labelled
+already (the config's hand labels). Each item is a hand-label line with an empty ``theme``: fill
+it in, add the file to ``corpus.labels`` in the config, and ``pipeline train`` learns from it
+(lines whose ``theme`` is still empty are ignored).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,17 +30,25 @@ def margin(paragraph: Mapping[str, Any]) -> float:
     return round(ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), 6)
 
 
-def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list[dict[str, Any]]:
-    """Body paragraphs ranked by the margin between their two best themes (smallest first)."""
+def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
+                 labelled: Mapping[str, Mapping[str, str]] | None = None) -> list[dict[str, Any]]:
+    """Body paragraphs ranked by the margin between their two best themes (smallest first);
+    not those ``labelled`` already (document id -> ``sha1:<hex>`` or ``index:<n>`` -> theme, as
+    :func:`pipeline.corpus.load_labels` gives): a person has looked at them."""
     items = []
+    labelled = labelled or {}
     for doc_id, p in _paragraphs(Path(path)):
         if p.get("kind") != "body" or "scores" not in p:
             continue
         if flagged_only and not p.get("needs_review"):
             continue
+        sha1 = text_sha1(p["text"])
+        known = labelled.get(doc_id, {})
+        if f"sha1:{sha1}" in known or f"index:{p['index']}" in known:
+            continue
         items.append({
             "document": doc_id,
-            "sha1": text_sha1(p["text"]),
+            "sha1": sha1,
             "index": p["index"],
             "theme": None,
             "suggested": p["label"],
@@ -55,3 +65,21 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True) -> list
         first.setdefault((item["document"], item["sha1"]), item)
     items = list(first.values())
     return items[:limit] if limit > 0 else items
+
+
+def first_filled_in(path: Path | str) -> int | None:
+    """The number of the first line of the file ``path`` that is a hand label with its ``theme``
+    filled in (a review list a person has worked on), or None: such a file is not to be
+    written over."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            for number, line in enumerate(fh, 1):
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(item, dict) and item.get("theme"):
+                    return number
+    except OSError:  # what cannot be read is checked, and named, when it is written
+        return None
+    return None

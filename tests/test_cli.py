@@ -766,3 +766,65 @@ def test_names_with_line_separators_read_back_and_messages_stay_one_line(
     assert len(warning) == 1 and "a\\x0ab.txt" in warning[0] and "cut short" in warning[0]
     review = pipeline("review", str(out), "--all", "-o", str(tmp_path / "review.jsonl"))
     assert review.returncode == 0, review.stderr.decode()
+
+
+def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_in_ones(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    import shutil
+
+    _, bundle = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
+                    "-q").returncode == 0
+    labels = tmp_path / "labels"
+    shutil.copytree(ROOT / "corpus/labels", labels)
+    every = write_corpus_config(tmp_path / "every.yaml")  # the seed's labels: every paragraph
+    config = tmp_path / "config.yaml"
+    config.write_text(every.read_text("utf-8").replace(str(ROOT / "corpus/labels"), str(labels)),
+                      "utf-8")
+    (labels / "seed.jsonl").rename(tmp_path / "seed.jsonl")  # none labelled yet
+    out = labels / "zz-review.jsonl"
+    review = ["review", str(labelled), "--all", "--limit", "0", "--config", str(config),
+              "-o", str(out)]
+    assert pipeline(*review).returncode == 0
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(items) == 102 and all(item["theme"] is None for item in items)
+    assert pipeline(*review).returncode == 0  # nothing filled in yet: written again
+
+    # A person labels three; reviewing again into the same file would lose them.
+    filled = [{**item, "theme": "medical"} if n < 3 else item for n, item in enumerate(items)]
+    out.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in filled), "utf-8")
+    before = out.read_bytes()
+    assert_one_line_error(pipeline(*review), f"{out}:1", "holds hand labels already")
+    assert out.read_bytes() == before
+    # Into another file, the three are left out: a person has looked at them.
+    again = pipeline(*review[:-1], str(tmp_path / "next.jsonl"))
+    assert again.returncode == 0, again.stderr.decode()
+    assert len((tmp_path / "next.jsonl").read_text("utf-8").splitlines()) == 99
+    # With the seed's labels back, no paragraph is left to review.
+    (tmp_path / "seed.jsonl").rename(labels / "seed.jsonl")
+    assert pipeline(*review[:-1], str(tmp_path / "none.jsonl")).returncode == 0
+    assert (tmp_path / "none.jsonl").read_text("utf-8") == ""
+
+
+def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
+    import shutil
+
+    labels = tmp_path / "labels"
+    shutil.copytree(ROOT / "corpus/labels", labels)
+    every = write_corpus_config(tmp_path / "every.yaml")
+    config = tmp_path / "config.yaml"
+    config.write_text(every.read_text("utf-8").replace(str(ROOT / "corpus/labels"), str(labels)),
+                      "utf-8")
+    kept = {p: p.read_bytes() for p in (config, labels / "seed.jsonl")}
+    for target in (config, labels / "seed.jsonl"):  # --json given what --config should have been
+        assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
+                                       str(target)), str(target))
+    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
+                                   str(labels / "figures.json")), str(labels), "elsewhere")
+    into_labels = tmp_path / "into.yaml"
+    into_labels.write_text(config.read_text("utf-8")
+                           + f"output: {{path: {labels / 'seed.jsonl'}}}\n", "utf-8")
+    assert_one_line_error(pipeline("run", "--config", str(into_labels)), "seed.jsonl")
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert sorted(p.name for p in labels.iterdir()) == ["seed.jsonl"]
