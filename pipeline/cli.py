@@ -24,6 +24,7 @@ from pipeline.errors import PipelineError, plural
 from pipeline.reading import shown  # messages one line each, whatever file names they hold
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_STALE = 1  # status --check: a stage of run is to do
 
 log = logging.getLogger("pipeline")
 
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="which stages of 'run' are up to date, and why not",
                        description="Compare the corpus files and the config with the record of "
                        "the last 'pipeline run' and say which stages it would redo.")
+    p.add_argument("--check", action="store_true",
+                   help="exit code 1 when some stage is to do, 0 when all are up to date")
     _common(p)
 
     p = sub.add_parser("segment", help="split documents into paragraphs (JSON)",
@@ -370,10 +373,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from pipeline.stages import status
 
+    stale = False
     for stage, ok, why in status(_corpus_config(args)):
         state = "up to date" if ok else "to do"
+        stale = stale or not ok
         print(shown(f"{stage}: {state} ({why})" if why else f"{stage}: {state}"))
-    return EXIT_OK
+    return EXIT_STALE if args.check and stale else EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:

@@ -592,10 +592,14 @@ def test_status_and_run_from_the_command_line(workspace: Path) -> None:
     result = _cli("run", "--config", str(config_file))
     assert result.returncode == 0, result.stderr
     assert "segment: up to date" in result.stderr
-    result = _cli("status", "--config", str(config_file))
+    result = _cli("status", "--config", str(config_file), "--check")
     assert result.returncode == 0
     assert result.stdout.splitlines() == ["segment: up to date", "train: up to date",
                                           "classify: up to date"]
+    make_config(workspace).output.path.unlink()
+    stale = _cli("status", "--config", str(config_file), "--check")  # for scripts
+    assert stale.returncode == 1 and "classify: to do" in stale.stdout
+    assert _cli("status", "--config", str(config_file)).returncode == 0
     result = _cli("run", "--config", str(config_file), "--force", "classify")
     assert "classify: 2 of 2 documents labelled" in result.stderr
     lines = result.stderr.splitlines()  # the summary: two lines, nothing escaped
