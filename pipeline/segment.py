@@ -70,6 +70,11 @@ _DATE_LINE = re.compile(
 _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 # A Han character (the unified ideographs, their extensions and compatibility forms).
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A pinyin gloss that some script converters put after a character (發(fā)布, 醫(yī)院): no part of
+# the text's words. (It starts with its bracket, so that the search for it is quick.)
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_GLOSS = re.compile(
+    rf"\((?<=[\u3400-\u4dbf\u4e00-\u9fff]\()(?=[a-zü]*[{_TONES}])[a-zü{_TONES}]{{1,6}}\)")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
@@ -254,6 +259,8 @@ def _boilerplate(extra: tuple[str, ...]) -> tuple[list[re.Pattern[str]], list[re
 
 def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
                extra: Sequence[re.Pattern[str]]) -> str:
+    if "(" in text:
+        text = PINYIN_GLOSS.sub("", text)  # 發(fā)布時間：… is a publication stamp too
     if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
         return "boilerplate"
     # Page furniture (sources, bylines, captions, navigation) is short or does not end a

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ConfigError
+from pipeline.segment import PINYIN_GLOSS
 
 # Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
 # a range (1-2) is one number.
@@ -100,7 +101,9 @@ def vocabulary_fold() -> dict[str, str]:
 
 
 class Normalizer:
-    """Fold width, convert script, fold numbers: ``text -> normalized text`` (picklable).
+    """Fold width, drop pinyin glosses, convert script, fold numbers: ``text -> normalized text``
+    (picklable). A pinyin gloss after a character (``發(fā)布``), as some script converters write
+    it, would cut the word it stands in.
 
     Parameters
     ----------
@@ -116,7 +119,7 @@ class Normalizer:
         self.fold_numbers = fold_numbers
 
     def __call__(self, text: str) -> str:
-        text = fold_width(text)
+        text = PINYIN_GLOSS.sub("", fold_width(text))
         if self.conversion != "none":
             text = _opencc(self.conversion).convert(text)
         if self.fold_numbers:

@@ -91,6 +91,16 @@ def test_normalizer_folds_width_script_and_numbers() -> None:
     assert Normalizer(fold_numbers=False)("2020年") == "2020年"
 
 
+def test_pinyin_glosses_a_converter_wrote_cut_no_word() -> None:
+    # Seen on real pages: a converter glossed some characters (發(fā)布, 醫(yī)院), which cut the
+    # words they stand in. Brackets of other kinds stay.
+    glossed = "社區(qū)工作人員陸續(xù)發(fā)布通知，送醫(yī)院檢測（COVID-19）(記者 張三)"
+    norm = Normalizer()
+    assert norm(glossed) == norm("社區工作人員陸續發布通知，送醫院檢測（COVID-19）(記者 張三)")
+    tokens = Tokenizer(backend="jieba")(glossed)
+    assert {"社区", "发布", "医院"} <= set(tokens) and "qū" not in tokens
+
+
 def test_stop_words_and_punctuation_are_dropped() -> None:
     tok = Tokenizer(backend="jieba", stop_words=["的"])
     tokens = tok("市委的部署,“堅決”打贏!")

@@ -380,3 +380,10 @@ def test_an_images_file_name_is_furniture() -> None:
         "heading", "boilerplate", "body", "boilerplate", "boilerplate", "body"]
     assert {(p.article_title, p.heading) for p in paragraphs if p.kind == "body"} == {
         ("市供电公司党员服务队冲锋在前", None)}
+
+
+def test_a_converters_pinyin_glosses_do_not_hide_furniture() -> None:
+    text = ("周場村：“紅色堡壘”筑牢生命防線\n發(fā)布時間:2020年02月25日\n"
+            "越是風急浪驟，越需中流砥柱。\n小標題\n村里設(shè)立卡點。\n")
+    assert [p.kind for p in segment_text("d", text)] == [
+        "heading", "boilerplate", "body", "heading", "body"]
