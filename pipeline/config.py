@@ -384,10 +384,39 @@ def load_config(path: Path | str | None = None, corpus: bool = True) -> Config:
                         corpus=corpus)
 
 
+class _KeyGivenTwice(yaml.YAMLError):
+    """A mapping names one key twice; the message is ``line: what`` (the file's name goes first)."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key given twice in one mapping is an error: PyYAML keeps the
+    last one silently, so a section or a theme's word list appended under a key already there
+    would replace the first one whole. Keys a merge (``<<: *base``) brings in may be overridden."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in first:
+                    raise _KeyGivenTwice(f"{line}: key {key!r} given twice (the first one, line "
+                                         f"{first[key]}, would be lost)")
+            except TypeError:  # an unhashable key: the base class says so
+                continue
+            first[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path | str, text: str) -> Any:
-    """The YAML ``text`` of the file ``path``, or a one-line error naming the place at fault."""
+    """The YAML ``text`` of the file ``path``, or a one-line error naming the place at fault (a
+    key given twice in a mapping too)."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no Python objects
+    except _KeyGivenTwice as exc:
+        raise ConfigError(f"{path}:{exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.YAMLError as exc:

@@ -633,6 +633,14 @@ def test_a_config_that_never_ends_or_nests_too_deep_is_one_line(tmp_path: Path) 
                               "/dev/zero: a device, not a config file")
 
 
+def test_a_config_section_given_twice_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "dup.yaml"
+    config.write_text("label:\n  review_below: 0.9\nlabel: {evidence_terms: 2}\n", "utf-8")
+    assert_one_line_error(pipeline("segment", str(SEED), "--config", str(config)),
+                          f"{config}:3: key 'label' given twice (the first one, line 1, would be "
+                          "lost)")
+
+
 def test_an_output_path_ending_in_a_slash_names_a_folder(tmp_path: Path) -> None:
     result = pipeline("segment", str(SEED), "-o", f"{tmp_path}/new/")
     assert_one_line_error(result, f"{tmp_path}/new/: names a folder")

@@ -179,6 +179,46 @@ def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text:
         assert fragment in message
 
 
+def test_a_key_given_twice_in_a_config_is_refused(tmp_path: Path) -> None:
+    # PyYAML keeps the last of two equal keys: the first section's keys would be lost silently.
+    path = tmp_path / "config.yaml"
+    path.write_text("label:\n  review_below: 0.9\nmodel: {name: x}\nlabel: {evidence_terms: 2}\n",
+                    "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f"{path}:4: key 'label' given twice (the first one, line 1, "
+                               "would be lost)")
+    path.write_text("model: {name: x, name: y}\n", "utf-8")
+    with pytest.raises(ConfigError, match=r":1: key 'name' given twice \(the first one, line 1,"):
+        load_config(path)
+
+
+def test_a_key_a_merge_brings_in_may_be_overridden() -> None:
+    from pipeline.config import read_yaml
+
+    assert read_yaml("c.yaml", "x: &base {a: 1, b: 2}\ny:\n  <<: *base\n  a: 3\n") == {
+        "x": {"a": 1, "b": 2}, "y": {"a": 3, "b": 2}}
+
+
+@pytest.mark.parametrize("name", ["actors.yaml", "lexicon.yaml"])
+def test_a_theme_given_twice_in_a_word_list_is_refused(tmp_path: Path, name: str) -> None:
+    # Appending a theme's words under a theme already there would replace all its words.
+    from conftest import ROOT
+
+    from pipeline.text import load_lexicon
+
+    path = tmp_path / name
+    shipped = (ROOT / "configs" / name).read_text("utf-8")
+    path.write_text(shipped + "leadership: [防控办]\n", "utf-8")
+    lines = shipped.count("\n")
+    first = next(n for n, line in enumerate(shipped.splitlines(), 1)
+                 if line.startswith("leadership:"))
+    with pytest.raises(ConfigError) as info:
+        load_lexicon(path, ["leadership", "grassroots", "medical", "public_participation"])
+    assert str(info.value) == (f"{path}:{lines + 1}: key 'leadership' given twice (the first "
+                               f"one, line {first}, would be lost)")
+
+
 def test_the_shipped_config_is_valid() -> None:
     from conftest import ROOT
 
