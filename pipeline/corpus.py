@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CorpusError
+from pipeline.reading import files_under
 from pipeline.segment import Paragraph, article_ordinals
 
 log = logging.getLogger("pipeline")
@@ -144,20 +146,41 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         yield number, obj
 
 
-def _jsonl_files(paths: Sequence[Path]) -> list[Path]:
-    """The ``.jsonl`` files of ``paths`` (folders searched, sorted); a ``.json`` file in a
-    folder is named in a warning (a JSON lines file saved under the wrong suffix, most likely)."""
+# Suffixes a file of JSON lines may have been saved under by mistake: named, not read.
+_NOT_JSONL = (".json", ".txt")
+
+
+def jsonl_files(paths: Sequence[Path]) -> list[Path]:
+    """The files of JSON lines ``paths`` name: files as named, and the ``.jsonl`` files under
+    folders, walked as document folders are (:func:`~pipeline.reading.files_under`: hidden
+    files such as an editor's lock link or a checkpoint copy skipped, ``.JSONL`` read). A
+    ``.json`` or ``.txt`` file in a folder is named in a warning (JSON lines saved under another
+    suffix, most likely); a named device or pipe is an error (reading it might never end)."""
     files: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    for path in map(Path, paths):
         if not path.is_dir():
-            files.append(path)
+            files.append(_a_file(path))
             continue
-        files.extend(sorted(path.rglob("*.jsonl")))
-        for other in sorted(path.rglob("*.json")):
-            log.warning("%s: not read: labels and written paragraphs are read from .jsonl files",
-                        other)
+        for found in files_under(path, (".jsonl", *_NOT_JSONL)):
+            if found.suffix.lower() == ".jsonl":
+                files.append(found)
+            else:
+                log.warning("%s: not read: labels and written paragraphs are read from .jsonl "
+                            "files", found)
     return files
+
+
+def _a_file(path: Path) -> Path:
+    """``path``, unless it is a device or a named pipe (a path that is gone is named when read)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return path
+    if stat.S_ISREG(mode):
+        return path
+    what = ("a named pipe" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    raise CorpusError(f"{path}: {what}, not a file of JSON lines")
 
 
 class Labels(dict[str, dict[str, str]]):
@@ -192,7 +215,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     names both places.
     """
     labels = Labels()
-    for path in _jsonl_files(paths):
+    for path in jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             theme = obj.get("theme")
             if theme is None:
@@ -251,7 +274,7 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
     """Paragraphs written for training (a ``report`` is one cross-validation group)."""
     examples: list[Example] = []
     seen: set[str] = set()
-    for path in _jsonl_files(paths):
+    for path in jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             text, theme = obj.get("text"), obj.get("theme")
             if not isinstance(text, str) or not text.strip():

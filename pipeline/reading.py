@@ -384,14 +384,16 @@ class FileUnreadable(InputError):
 _NOT_UTF8 = "the file name is not UTF-8; rename the file to read it"
 
 
-def _text_files(folder: Path, strict: bool) -> list[Path]:
-    """The ``.txt`` files under ``folder`` (suffix in any case: ``A.TXT`` is text too), sorted.
+def files_under(folder: Path, suffixes: tuple[str, ...], strict: bool = False) -> list[Path]:
+    """The files under ``folder`` whose names end in one of ``suffixes`` (lower case; a name's
+    in any case: ``A.TXT`` is text too), sorted: documents' ``.txt`` files, labels' ``.jsonl``.
 
     Hidden files and folders below ``folder`` (``.git``, ``.cache``, editor backups) are skipped:
     they are not documents, and walking ``.git`` is slow. Links to folders are followed, each
     folder walked once (a link loop ends there); the walk keeps its own stack, so no depth is too
     deep for it. A folder that cannot be listed, a link that leads nowhere and a name that is not
-    UTF-8 (the output could not hold it) are named and left out (see :func:`_left_out`).
+    UTF-8 (the output could not hold it) are named and left out (see :func:`_left_out`); a
+    device or a named pipe (reading one might never end) is left out.
     """
     files: list[Path] = []
     walked: set[tuple[int, int]] = set()
@@ -420,7 +422,7 @@ def _text_files(folder: Path, strict: bool) -> list[Path]:
                 continue
             if is_dir:
                 below.append(path)
-            elif not entry.name.lower().endswith(".txt"):
+            elif not entry.name.lower().endswith(suffixes):
                 continue
             elif _utf8(str(path)):
                 files.append(path)
@@ -498,7 +500,9 @@ def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path |
         p = Path(path)
         if not _utf8(str(path)):
             raise InputError(f"{shown(str(path))}: {_NOT_UTF8}")
-        for source in ["-"] if str(path) == "-" else _text_files(p, strict) if p.is_dir() else [p]:
+        sources = (["-"] if str(path) == "-"
+                   else files_under(p, (".txt",), strict) if p.is_dir() else [p])
+        for source in sources:
             key = source if source == "-" else Path(source).resolve()
             if key not in at:
                 at[key] = len(found)

@@ -290,6 +290,28 @@ def test_output_through_a_link_or_into_a_pipe(model_dir: tuple[Path, Path],
     assert fifo.is_fifo()
 
 
+def test_a_device_or_a_pipe_among_the_labels_is_never_read(tmp_path: Path) -> None:
+    # Read, a link to /dev/zero would fill the memory and a named pipe wait for a writer forever.
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "seed.jsonl").write_bytes((ROOT / "corpus/labels/seed.jsonl").read_bytes())
+    (labels / "zero.jsonl").symlink_to("/dev/zero")
+    os.mkfifo(labels / "pipe.jsonl")
+    config = tmp_path / "config.yaml"
+
+    def status(named: Path) -> subprocess.CompletedProcess:
+        config.write_text(f"corpus: {{documents: [{ROOT / 'corpus/documents'}], labels: [{named}]}}"
+                          f"\nmodel: {{dir: {tmp_path / 'models'}}}\n", "utf-8")
+        return pipeline("status", "--config", str(config), timeout=60)
+
+    result = status(labels)
+    assert result.returncode == 0 and b"train: to do (never run)" in result.stdout, result.stderr
+    assert_one_line_error(status(labels / "pipe.jsonl"),
+                          f"{labels / 'pipe.jsonl'}: a named pipe, not a file of JSON lines")
+    assert_one_line_error(status(labels / "zero.jsonl"),
+                          f"{labels / 'zero.jsonl'}: a device, not a file of JSON lines")
+
+
 def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:
     result = pipeline("classify", str(SEED), "--model", str(tmp_path / "none"))
     assert_one_line_error(result, str(tmp_path / "none"), "pipeline train")

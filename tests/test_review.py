@@ -84,6 +84,29 @@ def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, 
     assert caplog.messages[0].startswith(f"{folder / 'c.json'}: not read")
 
 
+def test_a_labels_folder_is_walked_as_a_documents_folder(tmp_path: Path, caplog) -> None:
+    # Hidden files (an editor's lock link, a notebook's checkpoint copy of a label since removed)
+    # are not labels; .JSONL is JSON lines too; a .txt or .json file is named, not read.
+    folder = tmp_path / "labels"
+    (folder / ".ipynb_checkpoints").mkdir(parents=True)
+
+    def line(index: int, theme: str) -> str:
+        return json.dumps({"document": "r", "index": index, "theme": theme}) + "\n"
+
+    (folder / "seed.jsonl").write_text(line(0, "medical"), "utf-8")
+    (folder / "zz-review.JSONL").write_text(line(1, "grassroots"), "utf-8")
+    (folder / ".ipynb_checkpoints" / "zz-checkpoint.jsonl").write_text(line(2, "medical"), "utf-8")
+    (folder / ".#zz-review.jsonl").symlink_to("me@host.1234:1700000000")  # an Emacs lock
+    (folder / "old.json").write_text(line(3, "medical"), "utf-8")
+    (folder / "more.txt").write_text(line(4, "medical"), "utf-8")
+    (folder / "NOTES.md").write_text("what these labels are\n", "utf-8")
+    with caplog.at_level("WARNING"):
+        labels = load_labels([folder], ["medical", "grassroots"])
+    assert labels == {"r": {"index:0": "medical", "index:1": "grassroots"}}
+    assert caplog.messages == [f"{folder / name}: not read: labels and written paragraphs are "
+                               "read from .jsonl files" for name in ("more.txt", "old.json")]
+
+
 def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, caplog) -> None:
     from pipeline.config import Config
     from pipeline.stages import labelled_documents
