@@ -58,15 +58,8 @@ def bytes_hash(data: bytes) -> str:
 
 
 def files_hash(paths: Iterable[Path | str | None]) -> dict[str, str]:
-    """Hashes of the given files and of every file under the given folders."""
-    out: dict[str, str] = {}
-    for path in paths:
-        if path is None:
-            continue
-        p = Path(path)
-        for f in sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p]:
-            out[str(f)] = file_hash(f)
-    return out
+    """Hashes of the given files (``None``: no file)."""
+    return {str(path): file_hash(path) for path in paths if path is not None}
 
 
 # Modules that only present results (the command line, the HTML report, the review list): a
@@ -112,18 +105,23 @@ TRAIN_SECTIONS = ("themes", "reading", "segment", "tokenize", "vectorize", "mode
 
 def train_parts(config: Config) -> dict[str, str]:
     """What the model depends on, part by part: the corpus and word-list files, each config
-    section. Comparing parts tells *why* a model is out of date."""
-    from pipeline.corpus import load_labels
+    section. Comparing parts tells *why* a model is out of date.
+
+    Only the files training and evaluation read count, found in folders as they find them: a
+    ``NOTES.md`` beside the labels changes nothing."""
+    from pipeline.corpus import jsonl_files, load_labels
     from pipeline.reading import document_id, find_documents
 
     c, t = config.corpus, config.tokenize
+    labels = jsonl_files(c.labels)
     # Only documents that have hand labels shape the model: adding an unlabelled document to the
     # corpus does not retrain it.
-    labelled = set(load_labels(c.labels, config.themes))
+    labelled = set(load_labels(labels, config.themes))
     documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labelled]
-    files = files_hash([*documents, *c.labels, *(c.written if c.use_written else []),
-                        *c.heldout_documents, *c.heldout_labels, t.user_dict, t.stop_words,
-                        config.vectorize.lexicon.path, config.vectorize.actors.path])
+    files = files_hash([*documents, *labels, *jsonl_files(c.written if c.use_written else []),
+                        *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
+                        t.user_dict, t.stop_words, config.vectorize.lexicon.path,
+                        config.vectorize.actors.path])
     parts = {"training data": config_hash(files), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}

@@ -559,6 +559,30 @@ def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.Monke
               ("train", False, "code changed"), ("classify", False, "the model will be retrained"))
 
 
+def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: Path) -> None:
+    # Notes beside the labels, the written paragraphs or the held-out documents, and a hidden
+    # copy of a label file, are not training data: they must not make the model out of date.
+    for folder in ("labels", "written", "heldout"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(ROOT / "corpus/labels/seed.jsonl", tmp_path / "labels")
+    shutil.copy(SOME_WRITTEN[0], tmp_path / "written")
+    shutil.copy(HELDOUT / "hd01_yichun_jingyan_cailiao.txt", tmp_path / "heldout")
+    shutil.copy(HELDOUT / "labels.jsonl", tmp_path / "heldout")
+    config = parse_config({"corpus": {
+        "documents": [str(SEED.parent)], "labels": [str(tmp_path / "labels")],
+        "written": [str(tmp_path / "written")], "heldout_documents": [str(tmp_path / "heldout")],
+        "heldout_labels": [str(tmp_path / "heldout" / "labels.jsonl")]}})
+    key = cache.train_parts(config)["training data"]
+    for folder in ("labels", "written", "heldout"):
+        (tmp_path / folder / "NOTES.md").write_text("where these came from\n", "utf-8")
+    (tmp_path / "labels" / ".ipynb_checkpoints").mkdir()
+    shutil.copy(ROOT / "corpus/labels/seed.jsonl", tmp_path / "labels" / ".ipynb_checkpoints")
+    assert cache.train_parts(config)["training data"] == key
+    with (tmp_path / "labels" / "seed.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"document": SEED.stem, "index": 0, "theme": "medical"}) + "\n")
+    assert cache.train_parts(config)["training data"] != key
+
+
 def test_the_code_key_covers_what_computes_results_and_not_the_command_line() -> None:
     names = {str(f.relative_to(ROOT / "pipeline")) for f in cache.result_files()}
     assert {"text.py", "scorer.py", "label.py", "data/vocabulary_fold.tsv"} <= names
