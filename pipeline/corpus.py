@@ -5,9 +5,9 @@ Hand labels are JSON lines, one per paragraph::
     {"document": "000_10fc11496dbb7410", "sha1": "1f0c2d3e4a5b", "kind": "body", "theme": "medical"}
 
 ``document`` is the file name without ``.txt``; the paragraph is named by ``sha1`` (the first 12 hex
-digits of the SHA-1 of its UTF-8 text, which survives re-segmentation) or by ``index`` (its
-position among the document's paragraphs). Lines without a ``theme`` (headings, boilerplate) are
-ignored for training. To add your own documents: put the ``.txt`` files in a folder the config's
+digits of the SHA-1 of its UTF-8 text, or all 40, which survives re-segmentation) or by ``index``
+(its position among the document's paragraphs). Lines without a ``theme`` (headings, boilerplate)
+are ignored for training. To add your own documents: put the ``.txt`` files in a folder the config's
 ``corpus.documents`` names and their labels in a file ``corpus.labels`` names.
 
 Paragraphs written for training are JSON lines with ``id``, ``text`` and ``theme``, optionally the
@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -194,12 +195,18 @@ class Labels(dict[str, dict[str, str]]):
         self.at: dict[tuple[str, str], str] = {}
 
 
+# A label's ``sha1``: the 12 hex digits the project writes, or the whole SHA-1 (lower case).
+_SHA1 = re.compile("[0-9a-f]{12}(?:[0-9a-f]{28})?")
+
+
 def _label_key(obj: dict[str, Any], where: str) -> str:
     """``sha1:…`` or ``index:…``: which paragraph of its document a label line names."""
-    if obj.get("sha1") is not None:  # null, as a review file may leave it: the index names it
-        if not isinstance(obj["sha1"], str) or not obj["sha1"]:
-            raise CorpusError(f"{where}: 'sha1' must be the paragraph's sha1 as a string")
-        return f"sha1:{obj['sha1']}"
+    sha1 = obj.get("sha1")
+    if sha1 is not None:  # null, as a review file may leave it: the index names it
+        if not isinstance(sha1, str) or not _SHA1.fullmatch(sha1.lower()):
+            raise CorpusError(f"{where}: 'sha1' must be the first 12 hex digits of the SHA-1 of "
+                              f"the paragraph's text, or all 40; got {sha1!r}")
+        return f"sha1:{sha1.lower()[:12]}"  # a full SHA-1 names the paragraph its prefix names
     index = obj["index"]
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise CorpusError(f"{where}: 'index' must be a paragraph's index, a whole number from 0; "

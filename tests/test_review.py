@@ -134,6 +134,26 @@ def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, capl
     assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
 
 
+def test_a_label_may_name_its_paragraph_by_its_full_sha1(tmp_path: Path) -> None:
+    # sha1sum prints all 40 hex digits: they name the paragraph their first 12 name.
+    import hashlib
+
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "r.txt").write_text("市委召開會議部署防控工作。\n\n醫院醫生救治患者。\n", "utf-8")
+    full = hashlib.sha1("醫院醫生救治患者。".encode()).hexdigest()
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"document": "r", "sha1": full, "theme": "medical"}) + "\n"
+                      + json.dumps({"document": "r", "sha1": text_sha1("市委召開會議部署防控工作。")
+                                    .upper(), "theme": "leadership"}) + "\n", "utf-8")
+    examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert ([e.text for e in examples], [e.theme for e in examples], unmatched) == (
+        ["市委召開會議部署防控工作。", "醫院醫生救治患者。"], ["leadership", "medical"], 0)
+
+
 def test_two_corpus_files_of_one_name_are_named_both(tmp_path: Path) -> None:
     from pipeline.config import Config
     from pipeline.errors import CorpusError
