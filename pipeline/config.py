@@ -5,7 +5,7 @@ range, unknown classifiers and input paths that do not exist are all reported wi
 (``vectorize.words.ngram_range``) and what is allowed, as one :class:`~pipeline.errors.ConfigError`.
 
 Relative paths in a config file are resolved against the folder that holds the file, so a config
-works the same from any working directory.
+works the same from any working directory; ``~`` is the home folder, as in a shell.
 
 Example
 -------
@@ -274,11 +274,13 @@ _OUTPUT_PATHS = (("model", "dir"), ("output", "path"))
 
 
 def _resolve(data: dict[str, Any], base: Path) -> None:
-    """Make the config's relative paths relative to ``base`` (the config file's folder)."""
+    """Make the config's relative paths relative to ``base`` (the config file's folder), after
+    expanding ``~`` (the home folder) as a shell would."""
 
     def fix(value: Any) -> Any:
-        if isinstance(value, str) and not Path(value).is_absolute():
-            return os.path.normpath(base / value)
+        if isinstance(value, str):
+            value = os.path.expanduser(value)
+            return value if Path(value).is_absolute() else os.path.normpath(base / value)
         if isinstance(value, list):
             return [fix(v) for v in value]
         return value

@@ -219,6 +219,20 @@ def test_a_theme_given_twice_in_a_word_list_is_refused(tmp_path: Path, name: str
                                f"one, line {first}, would be lost)")
 
 
+def test_a_path_in_a_config_may_start_at_the_home_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    (home / "docs").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    path = tmp_path / "configs" / "config.yaml"
+    path.parent.mkdir()
+    path.write_text("corpus: {documents: [~/docs, '~']}\nmodel: {dir: ~/models}\n"
+                    "output: {path: ~/out/labelled.json}\n", "utf-8")
+    config = load_config(path)
+    assert config.corpus.documents == [home / "docs", home]
+    assert (config.model.dir, config.output.path) == (home / "models", home / "out/labelled.json")
+
+
 def test_the_shipped_config_is_valid() -> None:
     from conftest import ROOT
 
