@@ -297,9 +297,14 @@ def _resolve(data: dict[str, Any], base: Path) -> None:
 
 
 def _check_inputs_exist(config: Config, source: str, corpus: bool) -> None:
+    """Refuse an input path that does not exist (``corpus``: the corpus's too). Written
+    paragraphs that ``corpus.use_written: false`` leaves out are not needed: ``evaluate`` compares
+    with them only if they are there."""
     data = config.model_dump()
     for path in _INPUT_PATHS:
         if path[0] == "corpus" and not corpus:
+            continue
+        if path == ("corpus", "written") and not config.corpus.use_written:
             continue
         value: Any = data
         for key in path:

@@ -233,6 +233,15 @@ def test_a_path_in_a_config_may_start_at_the_home_folder(
     assert (config.model.dir, config.output.path) == (home / "models", home / "out/labelled.json")
 
 
+def test_written_paragraphs_left_out_need_not_exist(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("corpus: {written: [nowhere], use_written: false}\n", "utf-8")
+    assert load_config(path).corpus.written == [tmp_path / "nowhere"]
+    path.write_text("corpus: {written: [nowhere], use_written: true}\n", "utf-8")
+    with pytest.raises(ConfigError, match=r"corpus\.written: path does not exist: .*nowhere$"):
+        load_config(path)
+
+
 def test_the_shipped_config_is_valid() -> None:
     from conftest import ROOT
 
