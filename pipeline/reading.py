@@ -14,9 +14,9 @@ Big5. Detection, in order:
    Japanese;
 4. otherwise charset-normalizer picks the encoding.
 
-Files that are recognisably binary (images, archives, office files) or decode to mostly control
-characters are rejected with an :class:`~pipeline.errors.InputError` that names the file and says
-why.
+Files that are recognisably binary (images, archives, office files) or decode to more than 5%
+control characters are rejected with an :class:`~pipeline.errors.InputError` that names the file
+and says why.
 
 Example
 -------
@@ -329,9 +329,10 @@ def decode_bytes(
         ) from None
     except (ValueError, LookupError) as exc:
         raise InputError(f"{source}: {exc}") from None
-    if _junk_share(text) > _MAX_JUNK:
+    if (share := _junk_share(text)) > _MAX_JUNK:
         raise InputError(
-            f"{source}: not text: decoded as {encoding} it is mostly control characters"
+            f"{source}: not text: decoded as {encoding}, {share:.1%} of its characters are "
+            f"control or replacement characters (text has at most {_MAX_JUNK:.0%})"
         )
     if doc_id is None:
         doc_id = document_id(source)

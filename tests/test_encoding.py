@@ -262,3 +262,15 @@ def test_a_device_is_refused_before_it_is_read() -> None:
 
     with pytest.raises(InputError, match=r"^/dev/zero: a device, not a file$"):
         read_document("/dev/zero")  # endless: reading it would fill the memory
+
+
+def test_a_few_control_characters_are_named_with_their_share_and_the_limit() -> None:
+    """6 control characters in 85 were 'mostly control characters': the message says the
+    share found and the limit, which is what is true."""
+    text = "市委召開會議，部署疫情防控工作。\x85社區網格員入戶排查。\x0c\x1c\x1d\x1e" * 5
+    with pytest.raises(reading.InputError) as info:
+        decode_bytes(text.encode(), source="seps.txt")
+    share = 4 / 31  # the form feed is text
+    assert str(info.value) == (f"seps.txt: not text: decoded as utf-8, {share:.1%} of its "
+                               "characters are control or replacement characters (text has at "
+                               "most 5%)")
