@@ -510,6 +510,8 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
 
 
 REPLACED = "the model is missing, damaged or was replaced"
+NO_METRICS = ("the model was trained without figures (pipeline train --no-metrics); run trains "
+              "its own")
 
 
 def train_why(config: Config, state: RunState, bundle_hash: str | None,
@@ -535,6 +537,8 @@ def train_why(config: Config, state: RunState, bundle_hash: str | None,
         return parts, "never run"
     if stale:
         return parts, f"{', '.join(stale)} changed"
+    if bundle_hash and bundle_parts is None and bundle_hash != record.get("bundle_hash"):
+        return parts, NO_METRICS  # only train --no-metrics leaves out the parts it trained on
     if not bundle_hash or bundle_hash != record.get("bundle_hash"):
         return parts, REPLACED
     return parts, ""
