@@ -128,7 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Cross-validate grouped by article (no article on both sides), "
                        "with and without the written paragraphs; score the held-out documents; "
                        "measure script-flip agreement.")
-    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    # A str, not a Path, which would drop the trailing slash of a folder (see check_output).
+    p.add_argument("--json", metavar="FILE", help="also write the report as JSON (- for "
+                   "standard output; the text report then goes to standard error)")
     _common(p)
 
     p = sub.add_parser("review", help="list the paragraphs most worth a person's look",
@@ -291,7 +293,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipeline.output import atomic_write, check_output
+    from pipeline.output import atomic_write, check_output, to_standard_output
     from pipeline.stages import evaluate
 
     config = _corpus_config(args)
@@ -300,6 +302,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         _check_not_read(args.json, config, args.config)
     with _progress(args, None, "fold", "cross-validation") as bar:
         report = evaluate(config, progress=bar)
+    # With the JSON on standard output, the text beside it would break its readers (jq).
+    text_to = sys.stderr if args.json and to_standard_output(args.json) else sys.stdout
+    with contextlib.redirect_stdout(text_to):
+        _print_report(report)
+    if args.json:
+        with atomic_write(args.json) as fh:
+            json.dump(report, fh, ensure_ascii=False, indent=2)
+    return EXIT_OK
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    """The evaluation report as text, on standard output."""
     data = report["training_data"]
     print(f"corpus: {data['real_paragraphs']} hand-labelled paragraphs in {data['articles']} "
           f"articles, {data['written_paragraphs']} written for training "
@@ -324,10 +338,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
               f"paragraphs (seed and held-out): "
               f"coverage {weak['coverage']:.1%}, conflicts {weak['conflict']:.1%}, "
               f"accuracy where decided {weak['accuracy']:.1%}")
-    if args.json:
-        with atomic_write(args.json) as fh:
-            json.dump(report, fh, ensure_ascii=False, indent=2)
-    return EXIT_OK
 
 
 class _NoProgress(contextlib.AbstractContextManager):

@@ -128,6 +128,12 @@ def _descriptor(path: Path | str) -> int | None:
     return {"out": 1, "err": 2}[std] if std else int(fd or proc)
 
 
+def to_standard_output(path: Path | str) -> bool:
+    """Whether writing ``path`` writes to standard output (``-``, ``/dev/stdout``, ``/dev/fd/1``):
+    anything else printed there would then be mixed into it."""
+    return str(path) == "-" or _descriptor(path) == 1
+
+
 def _resolved(path: Path) -> Path:
     """``path`` with its links followed; one line for a loop of links."""
     try:

@@ -398,6 +398,37 @@ evaluate: {{folds: 3}}
     assert "lexicon_weak_labels" not in data  # the config names no lexicon
 
 
+def heldout_config(tmp_path: Path, documents: str = "corpus/heldout",
+                   labels: str = "corpus/heldout/labels.jsonl") -> Path:
+    """A quick config to evaluate: the held-out documents, scored on themselves (or on the
+    ``documents`` and ``labels`` given)."""
+    config = tmp_path / "heldout.yaml"
+    config.write_text(f"""
+corpus:
+  documents: [{ROOT / documents}]
+  labels: [{ROOT / labels}]
+  heldout_documents: [{ROOT / 'corpus/heldout'}]
+  heldout_labels: [{ROOT / 'corpus/heldout/labels.jsonl'}]
+model: {{dir: {tmp_path / 'models'}}}
+evaluate: {{folds: 2}}
+""", encoding="utf-8")
+    return config
+
+
+def test_evaluate_json_on_standard_output_is_the_json_alone(tmp_path: Path) -> None:
+    # The text report went to standard output before the JSON: '| jq' failed, even with --quiet.
+    config = heldout_config(tmp_path)
+    result = pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["cv_without_written"]["paragraphs"] == 155
+    assert "macro-F1" in result.stderr.decode()
+    # A trailing slash names a folder: argparse's Path dropped it and a file was written.
+    folder = tmp_path / "reports"
+    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", f"{folder}/"),
+                          f"{folder}/: names a folder")
+    assert not folder.exists()
+
+
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, bundle = model_dir
     labelled = tmp_path / "labelled.json"
