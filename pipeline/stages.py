@@ -285,7 +285,7 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
     without any written paragraph modeled on a held-out document."""
     from pipeline.evaluate import fit_prepared, metrics
 
-    measured = fitted
+    measured, kept = fitted, examples
     written = [e for e in examples if e.written]
     allowed = modeled_on_none_of(written, heldout)
     if len(allowed) < len(written):
@@ -294,8 +294,23 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
         kept = [e for e in examples if not e.written] + allowed
         measured = fit_prepared(_pipeline_for(config), kept, prepared)
     proba = measured.predict_proba([e.record() for e in heldout])
-    return metrics([e.theme for e in heldout], proba, list(fitted.classes_),
-                   config.evaluate.bins, order=config.themes)
+    figures = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
+                      config.evaluate.bins, order=config.themes)
+    figures["in_training"] = _in_training(heldout, kept)
+    return figures
+
+
+def _in_training(heldout: Sequence[Example], trained_on: Sequence[Example]) -> int:
+    """How many held-out paragraphs the model was trained on as well (the same text), with a
+    warning when there are any: their figures are then no figures on unseen text."""
+    seen = {e.text for e in trained_on}
+    overlap = sum(e.text in seen for e in heldout)
+    if overlap:
+        log.warning("corpus.heldout_documents: %d of the %d labelled held-out paragraphs are "
+                    "also in the training data (the same text), so the held-out figures are not "
+                    "figures on unseen text; hold out documents the corpus does not have",
+                    overlap, len(heldout))
+    return overlap
 
 
 # ----------------------------------------------------------------------------- classify

@@ -429,6 +429,24 @@ def test_evaluate_json_on_standard_output_is_the_json_alone(tmp_path: Path) -> N
     assert not folder.exists()
 
 
+def test_a_held_out_set_the_corpus_trains_on_is_named(tmp_path: Path) -> None:
+    # Held-out documents that are the training documents gave 'held-out macro-F1 1.000' and no
+    # word of it.
+    config = heldout_config(tmp_path)
+    result = pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout)["heldout"]["in_training"] == 155
+    warnings = [line for line in result.stderr.decode().splitlines() if "held-out par" in line]
+    assert warnings == ["pipeline: corpus.heldout_documents: 155 of the 155 labelled held-out "
+                        "paragraphs are also in the training data (the same text), so the "
+                        "held-out figures are not figures on unseen text; hold out documents the "
+                        "corpus does not have"]
+    apart = heldout_config(tmp_path, "corpus/documents", "corpus/labels")
+    result = pipeline("evaluate", "--config", str(apart), "--json", "-", "--quiet")
+    assert json.loads(result.stdout)["heldout"]["in_training"] == 0
+    assert "also in the training data" not in result.stderr.decode()
+
+
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, bundle = model_dir
     labelled = tmp_path / "labelled.json"
