@@ -174,6 +174,15 @@ def _corpus_config(args: argparse.Namespace) -> Any:
     return config
 
 
+def _config_name(args: argparse.Namespace) -> str:
+    """The config file the command read, to name in an error about one of its keys."""
+    from pipeline.config import DEFAULT_CONFIG
+
+    if getattr(args, "config", None) is not None:
+        return str(args.config)
+    return str(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else "the built-in config (no --config)"
+
+
 class _OneLine(logging.Formatter):
     """Our messages one line each, whatever the file names in them hold (a newline is
     written ``\\x0a``, as in ids)."""
@@ -490,7 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except PipelineError as exc:
-        print(f"pipeline: error: {shown(str(exc))}", file=sys.stderr)
+        where = f"{_config_name(args)}: " if exc.config_key else ""
+        print(f"pipeline: error: {shown(where + str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, _Terminated):
         print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 
 class PipelineError(Exception):
-    """An error caused by the user's input, config or model; its text is shown as is."""
+    """An error caused by the user's input, config or model; its text is shown as is.
+
+    ``config_key``: the config key whose value is at fault, found only once the corpus is read
+    (``themes``, ``vectorize.words``): the message starts with it, and the command line puts the
+    config file's name in front.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, config_key: str | None = None) -> None:
+        super().__init__(f"{config_key}: {message}" if config_key else message)
+        self.config_key = config_key
 
 
 class ConfigError(PipelineError):

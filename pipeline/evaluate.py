@@ -109,18 +109,30 @@ def _fit(estimator: Pipeline, records: list[Any], y: list[str]) -> Pipeline:
     theme, count = min(Counter(y).items(), key=lambda item: item[1], default=(None, 0))
     if isinstance(folds, int) and y and count < folds:
         raise CorpusError(
-            f"model.params.calibration_folds: the classifier calibrates its scores on {folds} "
-            f"folds of its training paragraphs, but theme {theme!r} has {count} of the {len(y)} "
-            "(in cross-validation, a fold trains on part of the corpus); label more paragraphs "
-            "of it or lower calibration_folds")
+            f"the classifier calibrates its scores on {folds} folds of its training paragraphs, "
+            f"but theme {theme!r} has {count} of the {len(y)} (in cross-validation, a fold "
+            "trains on part of the corpus); label more paragraphs of it or lower "
+            "calibration_folds", config_key="model.params.calibration_folds")
     try:
         return estimator.fit(records, y)
     except ValueError as exc:
         if "max_df corresponds to" in str(exc) or "no terms remain" in str(exc):
-            raise ConfigError(f"vectorize.words (or vectorize.chars): min_df and max_df leave no "
-                              f"term in the vocabulary of {len(records)} training paragraphs "
-                              f"({exc})") from None
+            raise _no_terms(estimator, len(records)) from None
         raise
+
+
+def _no_terms(estimator: Pipeline, paragraphs: int) -> ConfigError:
+    """The error for vectorizers whose ``min_df`` and ``max_df`` keep no term, naming their keys
+    and values (scikit-learn's own message names neither)."""
+    params = estimator.get_params()
+    names = [n for n in ("words", "chars") if f"features__{n}__min_df" in params]
+    values = ", ".join(f"min_df {params[f'features__{n}__min_df']} and max_df "
+                       f"{params[f'features__{n}__max_df']:g}" + (f" ({n})" if len(names) > 1
+                                                                  else "") for n in names)
+    return ConfigError(f"{values} keep no term of the {paragraphs} training paragraphs (a term "
+                       "must be in at least min_df of them and at most the share max_df); lower "
+                       "min_df or raise max_df",
+                       config_key=" or ".join(f"vectorize.{n}" for n in names))
 
 
 def fit_prepared(pipeline: Pipeline, examples: Sequence[Example],
@@ -162,8 +174,9 @@ def grouped_cv(
     groups = [e.group for e in real]
     n_splits = min(folds, len(set(groups)))
     if n_splits < 2:
-        raise CorpusError("cross-validation needs labelled paragraphs from at least two articles "
-                          f"(the corpus has {len(set(groups))})")
+        raise CorpusError("cross-validation needs labelled paragraphs from at least two "
+                          f"articles, and these come from {len(set(groups))}; label paragraphs "
+                          "of another article", config_key="corpus.labels")
     if n_splits < folds and warn:
         log.warning("evaluate.folds is %d but the labelled paragraphs come from %d articles: "
                     "%d folds, one article each", folds, n_splits, n_splits)

@@ -247,8 +247,9 @@ def train(config: Config, training: TrainingSet | None = None,
         raise CorpusError("the corpus has labelled paragraphs of only one theme; need two or more")
     missing = [t for t in config.themes if t not in classes]
     if missing:  # a model without them could not label by this config's themes
-        raise CorpusError(f"themes {missing} have no labelled paragraphs in the corpus; label some "
-                          "or take them out of 'themes'")
+        raise CorpusError(f"no paragraph of corpus.labels is labelled {' or '.join(missing)}; "
+                          "label some, or take " + ("it" if len(missing) == 1 else "them")
+                          + " out of themes", config_key="themes")
     log.info("training %s on %d paragraphs (%d real, %d written)", config.model.classifier,
              len(examples), len(training.real), len(training.written))
     # Tokenized once, for the model and for the cross-validation folds alike.

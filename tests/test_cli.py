@@ -503,15 +503,32 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
 
 @pytest.mark.parametrize(("extra", "fragments"), [
     ("model: {name: '..'}", ["model.name"]),
+    # Found only once the corpus is read: the config file is named all the same, with the key
+    # and what to change, and none of scikit-learn's wording.
     ("vectorize: {words: {min_df: 100000}}",
-     ["vectorize.words", "min_df and max_df leave no term"]),
+     ["config.yaml: vectorize.words: min_df 100000 and max_df 1 keep no term of the ",
+      "; lower min_df or raise max_df"]),
     ("themes: [leadership, grassroots, medical, public_participation, economy]",
-     ["themes ['economy'] have no labelled paragraphs"]),
+     ["config.yaml: themes: no paragraph of corpus.labels is labelled economy; label some, or "
+      "take it out of themes"]),
 ])
 def test_configs_that_cannot_train_say_why_in_one_line(tmp_path: Path, extra: str,
                                                        fragments: list[str]) -> None:
     config = write_corpus_config(tmp_path / "config.yaml", extra, written=SOME_WRITTEN)
-    assert_one_line_error(pipeline("train", "--config", str(config), "--no-metrics"), *fragments)
+    result = pipeline("train", "--config", str(config), "--no-metrics")
+    assert_one_line_error(result, *fragments)
+    assert "Try a lower" not in result.stderr.decode()  # scikit-learn's own advice
+
+
+def test_evaluate_on_one_article_names_the_config_and_what_to_change(tmp_path: Path) -> None:
+    labels = tmp_path / "one.jsonl"
+    labels.write_text("".join(line + "\n" for line in (ROOT / "corpus/heldout/labels.jsonl")
+                              .read_text("utf-8").splitlines() if "hd01_" in line), "utf-8")
+    config = heldout_config(tmp_path, labels=str(labels))
+    assert_one_line_error(pipeline("evaluate", "--config", str(config)),
+                          f"error: {config}: corpus.labels: cross-validation needs labelled "
+                          "paragraphs from at least two articles, and these come from 1; label "
+                          "paragraphs of another article")
 
 
 def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) -> None:

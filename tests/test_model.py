@@ -319,7 +319,9 @@ def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
     one = [Example(f"d:{i}", text, None, None, theme, "d:1", written=False)
            for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
                                               ("醫院救治患者。", "medical")])]
-    with pytest.raises(CorpusError, match="at least two articles"):
+    with pytest.raises(CorpusError, match=r"^corpus\.labels: cross-validation needs labelled "
+                                          r"paragraphs from at least two articles, and these "
+                                          r"come from 1; label paragraphs of another article$"):
         grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
 
 
