@@ -277,11 +277,24 @@ def _model_dir(args: argparse.Namespace, config: Any) -> Path:
     return args.model if args.model is not None else config.bundle_dir
 
 
-def cmd_classify(args: argparse.Namespace) -> int:
+def _classify_config(args: argparse.Namespace) -> Any:
+    """The config classify labels by. Without --config its themes are the bundle's: the config
+    then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
+    given with --model, so only a config named with --config must agree with the bundle."""
     from pipeline.config import load_config
-    from pipeline.stages import classify
+    from pipeline.model import read_meta
 
     config = load_config(args.config, corpus=False)
+    if args.config is None:
+        themes = tuple(read_meta(_model_dir(args, config))["themes"])
+        config = config.model_copy(update={"themes": themes})
+    return config
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from pipeline.stages import classify
+
+    config = _classify_config(args)
     if args.backend or args.scheduler:
         update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
         if args.scheduler:

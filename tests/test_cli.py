@@ -775,6 +775,35 @@ evaluate: {{folds: 2}}
     assert "cv_with_written" not in data and data["cv_without_written"]["paragraphs"] == 102
 
 
+def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: Path) -> None:
+    # A bundle of other theme names failed with '...but the config names [leadership, ...]'
+    # though no config was given: the built-in one, or configs/default.yaml of the folder.
+    names = {"leadership": "lead", "grassroots": "base", "medical": "med",
+             "public_participation": "public"}
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(
+        json.dumps({**record, "theme": names[record["theme"]]}, ensure_ascii=False) + "\n"
+        for record in map(json.loads, (ROOT / "corpus/heldout/labels.jsonl").read_text(
+            "utf-8").splitlines()) if record.get("theme")), encoding="utf-8")
+    config = tmp_path / "own.yaml"
+    config.write_text(f"themes: [lead, base, med, public]\n"
+                      f"corpus: {{documents: [{ROOT / 'corpus/heldout'}], labels: [{labels}]}}\n"
+                      f"model: {{dir: {tmp_path / 'models'}}}\n", encoding="utf-8")
+    assert pipeline("train", "--config", str(config), "--no-metrics").returncode == 0
+    bundle, out = tmp_path / "models" / "default", tmp_path / "out.json"
+    for cwd in (tmp_path, ROOT):  # no config at all; the project's configs/default.yaml
+        result = pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(out), cwd=cwd)
+        assert result.returncode == 0, result.stderr.decode()
+        data = json.loads(out.read_text("utf-8"))
+        assert data["model"]["themes"] == ["lead", "base", "med", "public"]
+        assert {p["label"] for p in data["documents"][0]["paragraphs"] if "label" in p} <= {
+            "lead", "base", "med", "public"}
+    assert_one_line_error(  # a config named with --config must agree with the bundle
+        pipeline("classify", str(SEED), "--model", str(bundle), "--config",
+                 str(ROOT / "configs/default.yaml"), "-o", str(out)),
+        "made for themes ['lead', 'base', 'med', 'public'], but the config names")
+
+
 def test_labelling_needs_the_model_and_config_but_not_the_corpus(
         model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     # The model and a copy of the config on a machine without the training corpus: segment,
