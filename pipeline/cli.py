@@ -15,6 +15,7 @@ import signal
 import sys
 import traceback
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -202,8 +203,17 @@ def _setup_logging(args: argparse.Namespace) -> None:
     logging.getLogger("pipeline").setLevel(level)
     # Libraries' warnings (scikit-learn on a small corpus, say) as one line each, like ours; and
     # none at all with --quiet.
-    logging.captureWarnings(True)
+    warnings.showwarning = _show_warning
     logging.getLogger("py.warnings").setLevel(logging.ERROR if args.quiet else level)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: Any = None, line: str | None = None) -> None:
+    """A library's warning as one line on the ``py.warnings`` logger: where it was raised and
+    what it says, without the line of source code that Python's own format adds below."""
+    text = " ".join(str(message).split())
+    logging.getLogger("py.warnings").warning("%s:%d: %s: %s", filename, lineno,
+                                             category.__name__, text)
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 import logging
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -184,10 +185,10 @@ def grouped_cv(
         prepared = prepare_examples(pipeline, [*real, *written])
     prepared_real = [prepared[e.id] for e in real]
     y_real = [e.theme for e in real]
-    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     proba = np.zeros((len(real), len(classes)))
     fold_of = np.zeros(len(real), dtype=int)
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(real, y_real, groups)):
+    splits = _splits(y_real, groups, n_splits, seed, warn)
+    for fold, (train_idx, test_idx) in enumerate(splits):
         allowed = modeled_on_none_of(written, [real[i] for i in test_idx])
         train_x = [prepared_real[i] for i in train_idx] + [prepared[e.id] for e in allowed]
         train_y = [y_real[i] for i in train_idx] + [e.theme for e in allowed]
@@ -203,6 +204,24 @@ def grouped_cv(
     result["groups"] = len(set(groups))
     result["written_in_training"] = len(written)
     return result
+
+
+def _splits(y: Sequence[str], groups: Sequence[str], n_splits: int, seed: int,
+            warn: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds, grouped by article and stratified by theme. A theme with fewer paragraphs than
+    folds is said once in one line (``warn``), instead of scikit-learn's warning of it."""
+    few = {t: n for t, n in sorted(Counter(y).items()) if n < n_splits}
+    if few and warn:
+        one = len(few) == 1
+        log.warning("evaluate.folds is %d, but theme%s %s ha%s only %s labelled paragraphs: some "
+                    "folds test none of them, and %s figures rest on few; label more or lower "
+                    "evaluate.folds", n_splits, "" if one else "s", " and ".join(few),
+                    "s" if one else "ve", " and ".join(map(str, few.values())),
+                    "its" if one else "their")
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        return list(splitter.split(y, y, groups))
 
 
 def lexicon_weak_labels(

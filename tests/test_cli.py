@@ -447,6 +447,36 @@ def test_a_held_out_set_the_corpus_trains_on_is_named(tmp_path: Path) -> None:
     assert "also in the training data" not in result.stderr.decode()
 
 
+def test_a_theme_with_fewer_paragraphs_than_folds_is_one_line_in_our_words(
+        tmp_path: Path) -> None:
+    # scikit-learn's 'The least populated class in y has only 3 members' came out on two lines
+    # (the second its source line, '  warnings.warn(').
+    labels, medical = tmp_path / "few.jsonl", 0
+    with labels.open("w", encoding="utf-8") as fh:
+        for line in (ROOT / "corpus/heldout/labels.jsonl").read_text("utf-8").splitlines():
+            medical += '"theme": "medical"' in line
+            if '"theme": "medical"' not in line or medical <= 3:
+                fh.write(line + "\n")
+    config = heldout_config(tmp_path, labels=str(labels)).read_text("utf-8")
+    (tmp_path / "few.yaml").write_text(config.replace("folds: 2", "folds: 5"), "utf-8")
+    result = pipeline("evaluate", "--config", str(tmp_path / "few.yaml"))
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stderr.decode().splitlines()
+    assert [line for line in lines if "corpus.heldout_documents" not in line] == [
+        "pipeline: evaluate.folds is 5, but theme medical has only 3 labelled paragraphs: some "
+        "folds test none of them, and its figures rest on few; label more or lower "
+        "evaluate.folds"]
+
+
+def test_a_library_warning_is_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    from pipeline.cli import _show_warning
+
+    _show_warning(UserWarning("a warning\n  over two lines"), UserWarning, "lib.py", 7,
+                  line="  warnings.warn(")
+    assert [r.getMessage() for r in caplog.records] == [
+        "lib.py:7: UserWarning: a warning over two lines"]
+
+
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, bundle = model_dir
     labelled = tmp_path / "labelled.json"
