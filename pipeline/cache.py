@@ -174,6 +174,8 @@ _LABEL = {"label": _words, "confidence": _share,
           "evidence": lambda v: type(v) is list and all(map(_text, v)),
           "needs_review": lambda v: type(v) is bool}
 _BODY = _PARAGRAPH | _LABEL  # a body paragraph of a labelled document
+# A document's field that only some documents have: a file cut short in its last character.
+_SOMETIMES = {"bytes_left_out": lambda v: type(v) is int and v > 0}
 
 
 def _has(fields: Mapping[str, Any], value: Any) -> bool:
@@ -190,12 +192,19 @@ def _paragraph(labelled: bool, p: Any) -> bool:
 
 def _whole(kind: str, value: Any) -> bool:
     """Whether a cached entry is as this release writes entries of its kind (see ``_ENTRY``)."""
-    if not _has(_ENTRY[kind], value):
+    if not _has(_ENTRY[kind] | _sometimes(kind, value), value):
         return False
     paragraphs = value.get("paragraphs", [])
     labelled = kind == LABELLED
     return type(paragraphs) is list and all(
         _paragraph(labelled, p) and _in_place(value["id"], n, p) for n, p in enumerate(paragraphs))
+
+
+def _sometimes(kind: str, value: Any) -> dict[str, Any]:
+    """The checks of the fields of ``_SOMETIMES`` that the document entry ``value`` has."""
+    if kind == SKIPPED or type(value) is not dict:
+        return {}
+    return {name: check for name, check in _SOMETIMES.items() if name in value}
 
 
 def _in_place(document: str, n: int, p: dict[str, Any]) -> bool:
@@ -253,7 +262,7 @@ def _entry_items(kind: str, fh: IO[bytes], fields: bool = True) -> Iterator[dict
     if kind == SKIPPED or not line.endswith(_OPENS):
         raise _Damaged
     head = orjson.loads(line[: -len(_OPENS)] + b"}")
-    if not _has(_HEAD[kind], head):
+    if not _has(_HEAD[kind] | _sometimes(kind, head), head):
         raise _Damaged
     yield head
     labelled = kind == LABELLED

@@ -4,8 +4,9 @@ Two formats, both described by ``pipeline/schema/labelled.schema.json``:
 
 - ``json``: one object ``{schema_version, created, model, documents: [...], errors: [...]}``;
 - ``jsonl``: one object per paragraph (schema ``$defs/line``), each with its document's ``document``
-  id, ``source`` and ``encoding`` and the ``model_hash`` beside the paragraph fields. Skipped files
-  are reported on standard error and in the exit code only.
+  id, ``source`` and ``encoding`` (and ``bytes_left_out``, when there are any) and the
+  ``model_hash`` beside the paragraph fields. Skipped files are reported on standard error and in
+  the exit code only.
 
 :func:`read_labelled` reads either format back into the ``json`` form.
 
@@ -36,9 +37,9 @@ import orjson
 
 from pipeline.errors import InputError, OutputError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: bytes_left_out
 # The fields a jsonl line carries beside the paragraph's own.
-LINE_FIELDS = ("schema_version", "document", "source", "encoding", "model_hash")
+LINE_FIELDS = ("schema_version", "document", "source", "encoding", "bytes_left_out", "model_hash")
 # Seconds after which a temporary file or bundle folder nobody touches was left by a killed run.
 STALE_AFTER = 3600.0
 
@@ -358,6 +359,8 @@ def render(document: Mapping[str, Any] | Part, fmt: str, model_hash: str | None)
             data += b"]}"
     else:
         line = {"document": head["id"], "source": head["source"], "encoding": head["encoding"]}
+        if "bytes_left_out" in head:
+            line["bytes_left_out"] = head["bytes_left_out"]
         if model_hash is not None:
             line = {"schema_version": SCHEMA_VERSION, **line, "model_hash": model_hash}
         data = b"".join(orjson.dumps({**line, **p}, option=orjson.OPT_APPEND_NEWLINE)

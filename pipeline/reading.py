@@ -83,12 +83,15 @@ _NEED_BOM = ["utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_
 @dataclass(frozen=True)
 class Document:
     """A decoded document. ``id`` is the file name without its suffix (``stdin`` for standard
-    input; see :func:`document_id`), unless the caller names it."""
+    input; see :func:`document_id`), unless the caller names it. ``bytes_left_out``: the last
+    bytes of a file cut short in the middle of a character, which ``encoding`` decodes only
+    without them (0 for a file that decodes whole)."""
 
     id: str
     source: str
     encoding: str
     text: str
+    bytes_left_out: int = 0
 
 
 # Controls (but tab, newlines, form feed), surrogates and replacement characters are what a
@@ -214,9 +217,10 @@ def _taken(text: str, cut: int, codec: str, source: str) -> str:
     return text
 
 
-def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> str:
-    """The text of a file that starts with a byte-order mark, or ValueError if its bytes do not
-    follow it (a UTF-16 mark in front of UTF-8 text reads as rare ideographs and Hangul)."""
+def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> tuple[str, int]:
+    """The text of a file that starts with a byte-order mark and the bytes left out at its end
+    (see :func:`_cut_short`), or ValueError if its bytes do not follow the mark (a UTF-16 mark in
+    front of UTF-8 text reads as rare ideographs and Hangul)."""
     codec = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         text, cut = _cut_short(data[len(bom):] if codec == "utf-8" else data, codec)
@@ -228,7 +232,7 @@ def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> str:
         if other:
             raise ValueError(f"not {encoding} as its byte-order mark says: the bytes after it "
                              f"are {other}")
-    return _taken(text, cut, codec.upper(), source)
+    return _taken(text, cut, codec.upper(), source), cut
 
 
 def _other_reading(data: bytes, encoding: str) -> str | None:
@@ -250,11 +254,12 @@ def _other_reading(data: bytes, encoding: str) -> str | None:
     return chinese[0] if chinese else None
 
 
-def _detect(data: bytes, source: str) -> tuple[str, str]:
-    """Return (encoding, text) or raise ValueError saying why the bytes are not text."""
+def _detect(data: bytes, source: str) -> tuple[str, str, int]:
+    """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
+    bytes are not text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return encoding, _by_bom(data, bom, encoding, source)
+            return encoding, *_by_bom(data, bom, encoding, source)
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise ValueError(f"not a text file: it is {what}")
@@ -271,18 +276,18 @@ def _detect(data: bytes, source: str) -> tuple[str, str]:
         if not _WIDE.search(text) and not _EUROPEAN.fullmatch(text):
             chinese = _chinese(data)
             if chinese is not None:
-                return chinese
-        return "utf-8", _taken(text, cut, "UTF-8", source)
+                return *chinese, 0
+        return "utf-8", _taken(text, cut, "UTF-8", source), cut
     chinese = _chinese(data)
     if chinese is not None:
-        return chinese
+        return *chinese, 0
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
     if best is None:
         raise ValueError("not text in any known encoding")
     encoding = best.encoding
-    return encoding, str(best)
+    return encoding, str(best), 0
 
 
 def text_codec(name: str) -> str:
@@ -310,9 +315,10 @@ def decode_bytes(
 
     ``encoding='auto'`` detects it; any codec name forces it.
     """
+    cut = 0
     try:
         if encoding == "auto":
-            encoding, text = _detect(data, source)
+            encoding, text, cut = _detect(data, source)
         else:
             encoding = codecs.lookup(encoding).name
             text = data.decode(encoding)
@@ -336,7 +342,7 @@ def decode_bytes(
         )
     if doc_id is None:
         doc_id = document_id(source)
-    return Document(id=doc_id, source=source, encoding=encoding, text=text)
+    return Document(id=doc_id, source=source, encoding=encoding, text=text, bytes_left_out=cut)
 
 
 def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None = None

@@ -68,9 +68,13 @@ class SegmentedDocument:
         return {**self.head(), "paragraphs": [p.to_dict() for p in self.paragraphs]}
 
     def head(self) -> dict[str, Any]:
-        """The output's fields of the document itself: ``id``, ``source``, ``encoding``."""
+        """The output's fields of the document itself: ``id``, ``source``, ``encoding``, and
+        ``bytes_left_out`` when the source decodes only without its last bytes."""
         d = self.document
-        return {"id": d.id, "source": d.source, "encoding": d.encoding}
+        head = {"id": d.id, "source": d.source, "encoding": d.encoding}
+        if d.bytes_left_out:
+            head["bytes_left_out"] = d.bytes_left_out
+        return head
 
     def parts(self, limit: int) -> Iterator[Part]:
         """The output of :meth:`to_dict` as consecutive :class:`Part` s of ``limit``
@@ -761,7 +765,8 @@ class RunResult:
 
 def segmented_from_dict(doc: dict[str, Any]) -> SegmentedDocument:
     """A segmented document back from its cached form (the text itself is not kept)."""
-    document = Document(id=doc["id"], source=doc["source"], encoding=doc["encoding"], text="")
+    document = Document(id=doc["id"], source=doc["source"], encoding=doc["encoding"], text="",
+                        bytes_left_out=doc.get("bytes_left_out", 0))
     return SegmentedDocument(document, [Paragraph(**p) for p in doc["paragraphs"]])
 
 

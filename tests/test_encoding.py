@@ -155,7 +155,8 @@ def test_utf8_cut_short_inside_its_last_character_is_read_with_a_warning(
     text = SEED.read_text("utf-8")[:3000]
     data = (text + "疫").encode("utf-8")[:-3 + cut]
     doc = decode_bytes(data, source="cut.txt")
-    assert (doc.text, doc.encoding) == (text, "utf-8")
+    assert (doc.text, doc.encoding, doc.bytes_left_out) == (text, "utf-8", cut)
+    assert data[:-cut].decode(doc.encoding) == doc.text  # what the output records decodes it
     assert f"cut.txt: the last {cut} byte(s) are an unfinished UTF-8 character" in caplog.text
 
 
@@ -173,7 +174,8 @@ def test_utf16_cut_short_is_read_and_a_bad_one_named_for_its_bom(
 
     data = codecs.BOM_UTF16_LE + "市委召開會議".encode("utf-16-le")
     doc = decode_bytes(data + b"\x02", source="cut.txt")
-    assert (doc.text, doc.encoding) == ("市委召開會議", "utf-16")
+    assert (doc.text, doc.encoding, doc.bytes_left_out) == ("市委召開會議", "utf-16", 1)
+    assert decode_bytes(data, source="whole.txt").bytes_left_out == 0
     assert "cut.txt: the last 1 byte(s) are an unfinished UTF-16 character" in caplog.text
     with pytest.raises(reading.InputError,
                        match=r"^bad.txt: not utf-16 as its byte-order mark says: illegal"):

@@ -271,6 +271,32 @@ def test_run_removes_what_killed_runs_left_even_when_up_to_date(ran: Path) -> No
     young.unlink()
 
 
+def test_a_file_cut_short_is_recorded_with_the_bytes_left_out(tmp_path: Path) -> None:
+    # The output said 'encoding: utf-8' for a file that utf-8 does not decode (its last
+    # character cut in the middle): it now says how many of its last bytes were left out, and
+    # the cache entries that hold it are taken as whole (the next run is up to date).
+    from pipeline.output import validator
+
+    config = make_config(_new_workspace(tmp_path))
+    data = SEED.read_bytes()[:3000].decode("utf-8", "ignore").encode() + "疫".encode()[:2]
+    (tmp_path / "docs" / "cut.txt").write_bytes(data)
+    run(config)
+    out = json.loads(config.output.path.read_text("utf-8"))
+    validator(strict=True).validate(out)
+    doc = next(d for d in out["documents"] if d["id"] == "cut")
+    assert (doc["encoding"], doc["bytes_left_out"]) == ("utf-8", 2)
+    text = data[: -doc["bytes_left_out"]].decode(doc["encoding"])
+    assert all(text[p["start"]:p["end"]] == p["text"] for p in doc["paragraphs"])
+    assert all("bytes_left_out" not in d for d in out["documents"] if d["id"] != "cut")
+    assert run(config).steps == UP_TO_DATE
+    jsonl = _with(config, "output", format="jsonl", path=str(tmp_path / "out" / "cut.jsonl"))
+    run(jsonl)
+    lines = [json.loads(line) for line in jsonl.output.path.read_text("utf-8").splitlines()]
+    for line in lines:
+        validator("line", strict=True).validate(line)
+    assert {line.get("bytes_left_out") for line in lines if line["document"] == "cut"} == {2}
+
+
 def test_status_and_run_agree_on_an_unreadable_document(
         ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(ran)
