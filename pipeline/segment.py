@@ -50,7 +50,7 @@ from functools import lru_cache
 KINDS = ("body", "heading", "boilerplate")
 
 _LINE_BREAKS = r"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"  # a character class's contents
-_SENTENCE_END = "。！？!?；;….．"
+_SENTENCE_END = "。！？!?；;….．⋯"  # ⋯: the ellipsis as Taiwan and Hong Kong write it
 _CLOSERS = "”’」』）)】》〉\"'"
 # Indentation inside a line after a sentence end starts a new paragraph.
 _INDENT = re.compile(r"(?<=[。！？!?；;…”」』])[ \t\xa0]*\u3000{2,}[ \t\xa0\u3000]*")

@@ -302,6 +302,13 @@ def test_a_text_partly_wrapped_or_filled_to_columns_is_warned_a_photo_page_is_no
     photos = "\n".join(line for n in range(1, 9) for line in (
         "武漢社區的“非常”與“日常”", f"說明: DSC0323{n}.JPG", f"3月{n}{caption}" * n))
     assert wrapped_width([p.text for p in segment_text("d", photos)]) is None
+    # A list of news summaries, each cut short with the ellipsis as Hong Kong and Taiwan write
+    # it (⋯), is no wrapping either, and a short one is body text, not a heading.
+    summaries = [f"本澳連續{n}日未有新增確診病例，衛生局表示將繼續加強口岸防疫措施，呼籲市民⋯"
+                 for n in range(1, 10)]
+    assert wrapped_width(summaries) is None
+    assert [p.kind for p in segment_text("d", "澳門新聞\n市民排隊購買口罩⋯\n")] == [
+        "heading", "body"]
 
 
 def test_a_number_ending_a_page_starts_no_article() -> None:
