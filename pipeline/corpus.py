@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import stat
 from collections import Counter
@@ -154,21 +155,32 @@ _NOT_JSONL = (".json", ".txt")
 def jsonl_files(paths: Sequence[Path]) -> list[Path]:
     """The files of JSON lines ``paths`` name: files as named, and the ``.jsonl`` files under
     folders, walked as document folders are (:func:`~pipeline.reading.files_under`: hidden
-    files such as an editor's lock link or a checkpoint copy skipped, ``.JSONL`` read). A
-    ``.json`` or ``.txt`` file in a folder is named in a warning (JSON lines saved under another
-    suffix, most likely); a named device or pipe is an error (reading it might never end)."""
-    files: list[Path] = []
+    files such as an editor's lock link or a checkpoint copy skipped, ``.JSONL`` read), each file
+    once however it is reached. A ``.json`` or ``.txt`` file in a folder that starts as JSON lines
+    do is named in a warning (JSON lines saved under another suffix, most likely); a named device
+    or pipe is an error (reading it might never end), but ``/dev/null``, which holds no labels."""
+    files: dict[Path, Path] = {}  # a file's real path -> where it is first found: read once
     for path in map(Path, paths):
         if not path.is_dir():
-            files.append(_a_file(path))
+            files.setdefault(path.resolve(), _a_file(path))
             continue
         for found in files_under(path, (".jsonl", *_NOT_JSONL)):
             if found.suffix.lower() == ".jsonl":
-                files.append(found)
-            else:
+                files.setdefault(found.resolve(), found)
+            elif _looks_like_json_lines(found):
                 log.warning("%s: not read: labels and written paragraphs are read from .jsonl "
                             "files", found)
-    return files
+    return list(files.values())
+
+
+def _looks_like_json_lines(path: Path) -> bool:
+    """Whether a file starts as JSON lines do (``{``): a ``.json`` or ``.txt`` file that does is
+    worth a warning; a document in a folder of both is not."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    except OSError:
+        return False
 
 
 def _a_file(path: Path) -> Path:
@@ -177,7 +189,7 @@ def _a_file(path: Path) -> Path:
         mode = path.stat().st_mode
     except OSError:
         return path
-    if stat.S_ISREG(mode):
+    if stat.S_ISREG(mode) or path.resolve() == Path(os.devnull):  # /dev/null: no labels
         return path
     what = ("a named pipe" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device")

@@ -105,6 +105,18 @@ def test_a_labels_folder_is_walked_as_a_documents_folder(tmp_path: Path, caplog)
     assert labels == {"r": {"index:0": "medical", "index:1": "grassroots"}}
     assert caplog.messages == [f"{folder / name}: not read: labels and written paragraphs are "
                                "read from .jsonl files" for name in ("more.txt", "old.json")]
+    # A document beside the labels (a held-out folder of both) is no mislaid label file; a file
+    # named and found in its folder, or through a link, is read once; /dev/null holds none.
+    (folder / "report.txt").write_text("市委召开会议。\n", "utf-8")
+    (folder / "a-link.jsonl").symlink_to(folder / "zz-review.JSONL")
+    (folder / "more.txt").unlink()
+    (folder / "old.json").unlink()
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        again = load_labels([folder, folder / "seed.jsonl", Path("/dev/null")],
+                            ["medical", "grassroots"])
+    assert again == labels and caplog.messages == []
+    assert sum(where.startswith(str(folder / "seed.jsonl")) for where in again.at.values()) == 1
 
 
 def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, caplog) -> None:
