@@ -403,9 +403,13 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
     try:
         for name in (MODEL_FILE, SCORER_FILE):
             meta["files"][name]["sha256"]
-        list(meta["themes"])
+        themes = meta["themes"]
     except (KeyError, TypeError):
         raise ModelError(f"{meta_path}: damaged: files or themes are missing") from None
+    if (not isinstance(themes, list) or len(themes) < 2 or len(set(map(str, themes))) < len(themes)
+            or not all(isinstance(t, str) and t for t in themes)):
+        raise ModelError(f"{meta_path}: damaged: 'themes' must be a list of two or more "
+                         f"different theme names, not {themes!r}")
     return meta
 
 
