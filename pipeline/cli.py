@@ -232,8 +232,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.stages import segment
 
-    result = segment(args.inputs, args.out, load_config(args.config, corpus=False), fmt=args.format,
-                     encoding=args.encoding, strict=args.strict)
+    config = load_config(args.config, corpus=False)
+    _check_not_read(args.out, config, args.config)
+    result = segment(args.inputs, args.out, config, fmt=args.format, encoding=args.encoding,
+                     strict=args.strict)
     return _report_skipped(result.skipped)
 
 
@@ -305,6 +307,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from pipeline.stages import classify
 
     config = _classify_config(args)
+    _check_not_read(args.out, config, args.config)
     if args.backend or args.scheduler:
         update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
         if args.scheduler:
@@ -329,16 +332,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.stages import evaluate
 
     config = _corpus_config(args)
-    if args.json:
+    if args.json is not None:  # "" (an unset variable) is an error, not "no JSON"
         check_output(args.json)  # now, not after minutes of cross-validation
         _check_not_read(args.json, config, args.config)
     with _progress(args, None, "fold", "cross-validation") as bar:
         report = evaluate(config, progress=bar)
     # With the JSON on standard output, the text beside it would break its readers (jq).
-    text_to = sys.stderr if args.json and to_standard_output(args.json) else sys.stdout
+    text_to = sys.stderr if args.json is not None and to_standard_output(args.json) else sys.stdout
     with contextlib.redirect_stdout(text_to):
         _print_report(report)
-    if args.json:
+    if args.json is not None:
         with atomic_write(args.json) as fh:
             json.dump(report, fh, ensure_ascii=False, indent=2)
     return EXIT_OK
@@ -432,15 +435,15 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     check_output(args.out)
     check_not_input(args.out, [args.labelled])
-    config = load_config(args.config, corpus=False)
-    # The list goes into the label folder (corpus.labels), but never over the config, its word
-    # lists or a list a person has filled in.
-    _check_not_read(args.out, config, args.config, folders=False)
-    line = None if args.out == "-" else first_filled_in(args.out)
+    # Only the themes and the hand labels are read: a new project may have no word lists, and
+    # no labels, yet.
+    config = load_config(args.config, corpus=False, inputs=False)
+    _check_not_read(args.out, config, args.config, review=True)
+    line = first_filled_in(args.out)
     if line is not None:
         raise OutputError(f"{args.out}:{line}: holds hand labels already (a filled-in 'theme'); "
                           "write the new list to another file, or delete this one first")
-    labelled = load_labels(config.corpus.labels, config.themes)
+    labelled = load_labels([p for p in config.corpus.labels if Path(p).exists()], config.themes)
     items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all,
                          labelled=labelled)
     with atomic_write(args.out) as fh:
@@ -452,26 +455,37 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
-                    folders: bool = True) -> None:
-    """Raise :class:`OutputError` if writing ``out`` would replace what the config reads: the
-    config file itself, its word lists, a label or written-paragraph file; or (``folders``) put
-    it among the label files of a folder the config reads, where it would be read as one."""
+                    review: bool = False) -> None:
+    """Raise :class:`OutputError` if writing ``out`` would replace what the config reads (the
+    config file, its word lists, a document, label or written-paragraph file) or put a file
+    where it would be read as one: inside a folder of labels or written paragraphs (``review``:
+    its list may go among the labels, where it is read from), or as a ``.txt`` file inside a
+    folder of documents."""
     from pipeline.config import DEFAULT_CONFIG
     from pipeline.errors import OutputError
-    from pipeline.output import check_not_input
+    from pipeline.output import check_not_input, writes_into_stream
 
+    if writes_into_stream(out):
+        return
     c, t, v = config.corpus, config.tokenize, config.vectorize
     config_file = config_file or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path,
-            *c.labels, *c.written, *c.heldout_labels]
+    read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path, *c.documents,
+            *c.heldout_documents, *c.labels, *c.written, *c.heldout_labels]
     check_not_input(out, [Path(f) for f in read if f is not None])
-    if not folders or str(out) == "-":
-        return
     target = Path(out).resolve()
-    for folder in [*c.labels, *c.written, *c.heldout_labels]:
-        if Path(folder).is_dir() and target.is_relative_to(Path(folder).resolve()):
-            raise OutputError(f"{out}: is inside {folder}, a folder of labelled paragraphs the "
-                              "config reads; write it elsewhere")
+
+    def inside(folders: list[Path]) -> Path | None:
+        return next((f for f in folders
+                     if Path(f).is_dir() and target.is_relative_to(Path(f).resolve())), None)
+
+    folder = inside([*([] if review else c.labels), *c.written, *c.heldout_labels])
+    if folder is not None:
+        raise OutputError(f"{out}: is inside {folder}, a folder of labelled paragraphs the "
+                          "config reads; write it elsewhere")
+    folder = inside([*c.documents, *c.heldout_documents])
+    if folder is not None and target.suffix.lower() == ".txt":
+        raise OutputError(f"{out}: a .txt file inside {folder}, a folder of documents the config "
+                          "reads, would be read as one; write it elsewhere")
 
 
 class _Terminated(BaseException):

@@ -296,13 +296,13 @@ def _resolve(data: dict[str, Any], base: Path) -> None:
                 node[path[-1]] = fix(node[path[-1]])
 
 
-def _check_inputs_exist(config: Config, source: str, corpus: bool) -> None:
-    """Refuse an input path that does not exist (``corpus``: the corpus's too). Written
-    paragraphs that ``corpus.use_written: false`` leaves out are not needed: ``evaluate`` compares
-    with them only if they are there."""
+def _check_inputs_exist(config: Config, source: str, corpus: bool, inputs: bool = True) -> None:
+    """Refuse an input path that does not exist (``corpus``: the corpus's too; ``inputs``: the
+    word lists'). Written paragraphs that ``corpus.use_written: false`` leaves out are not
+    needed: ``evaluate`` compares with them only if they are there."""
     data = config.model_dump()
     for path in _INPUT_PATHS:
-        if path[0] == "corpus" and not corpus:
+        if (path[0] == "corpus" and not corpus) or (path[0] != "corpus" and not inputs):
             continue
         if path == ("corpus", "written") and not config.corpus.use_written:
             continue
@@ -336,12 +336,14 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 
 
 def parse_config(data: Any, source: str = "config", base: Path | None = None,
-                 corpus: bool = True) -> Config:
+                 corpus: bool = True, inputs: bool = True) -> Config:
     """Validate plain data (as loaded from YAML) into a :class:`Config`.
 
     Raises :class:`ConfigError` naming ``source`` and the first bad key path. ``corpus``: check
     that the corpus's paths exist (commands that only segment or label a model's input, with
-    the model and config on a machine without the corpus, pass False).
+    the model and config on a machine without the corpus, pass False); ``inputs``: check that
+    the word lists' paths exist (``review``, which reads only the themes and labels, passes
+    False, so that it works in a project that has none yet).
     """
     if data is None:
         data = {}
@@ -365,14 +367,16 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None,
         raise ConfigError(f"{source}: {'; also '.join(texts)}") from None
     except ConfigError as exc:  # raised inside a validator (unknown classifier)
         raise ConfigError(f"{source}: {exc}") from None
-    _check_inputs_exist(config, source, corpus)
+    _check_inputs_exist(config, source, corpus, inputs)
     return config
 
 
-def load_config(path: Path | str | None = None, corpus: bool = True) -> Config:
+def load_config(path: Path | str | None = None, corpus: bool = True,
+                inputs: bool = True) -> Config:
     """Load and validate a YAML config; ``None`` means ``configs/default.yaml`` if present.
 
-    Without any file the built-in defaults are used. ``corpus``: see :func:`parse_config`.
+    Without any file the built-in defaults are used. ``corpus``, ``inputs``: see
+    :func:`parse_config`.
     """
     if path is None:
         if not DEFAULT_CONFIG.exists():
@@ -388,7 +392,7 @@ def load_config(path: Path | str | None = None, corpus: bool = True) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
     return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent,
-                        corpus=corpus)
+                        corpus=corpus, inputs=inputs)
 
 
 class _KeyGivenTwice(yaml.YAMLError):

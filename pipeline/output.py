@@ -101,6 +101,18 @@ def check_output(path: Path | str) -> None:
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
 
 
+def writes_into_stream(path: Path | str) -> bool:
+    """Whether writing ``path`` goes into a stream already open (``-``, ``/dev/stdout``,
+    ``/dev/fd/N``) or a device or pipe, rather than replacing a file: then nothing is lost."""
+    if str(path) == "-" or _descriptor(path) is not None:
+        return True
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:  # not there yet: a new file
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def check_not_input(path: Path | str, inputs: Iterable[Path | str]) -> None:
     """Raise :class:`OutputError` if the output ``path`` is one of the ``inputs`` (files): it
     would be replaced by the output of reading it."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import text_sha1
-from pipeline.output import read_labelled
+from pipeline.output import read_labelled, writes_into_stream
 
 
 def _paragraphs(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -70,7 +70,10 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
 def first_filled_in(path: Path | str) -> int | None:
     """The number of the first line of the file ``path`` that is a hand label with its ``theme``
     filled in (a review list a person has worked on), or None: such a file is not to be
-    written over."""
+    written over. A stream, device or pipe (``-o /dev/stdout``) is not read: nothing written
+    into it replaces anything."""
+    if writes_into_stream(path):
+        return None
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
             for number, line in enumerate(fh, 1):

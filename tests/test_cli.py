@@ -983,3 +983,42 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
     assert_one_line_error(pipeline("run", "--config", str(into_labels)), "seed.jsonl")
     assert {p: p.read_bytes() for p in kept} == kept
     assert sorted(p.name for p in labels.iterdir()) == ["seed.jsonl"]
+    # Documents, named or in a documents folder, and the config through classify, too; an
+    # empty --json (an unset variable) is no "no JSON".
+    documents = tmp_path / "documents"
+    shutil.copytree(ROOT / "corpus/documents", documents)
+    config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"),
+                                                         str(documents)), "utf-8")
+    document = next(documents.glob("*.txt"))
+    kept = {p: p.read_bytes() for p in (config, document)}
+    for target in (document, documents / "new.txt"):
+        assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
+                                       str(target)), str(target))
+    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "-o",
+                                   str(config)), str(config))
+    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", ""))
+    assert {p: p.read_bytes() for p in kept} == kept and not (documents / "new.txt").exists()
+
+
+def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    # A project with a config and nothing else yet (no word lists, no labels): review works.
+    # Into /dev/stdout, a pipe here, the list is written, not read first (that would hang).
+    _, bundle = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
+                    "-q").returncode == 0
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs/default.yaml").write_text(
+        "corpus: {documents: [../corpus/documents], labels: [../corpus/labels]}\n"
+        "tokenize: {user_dict: userdict.txt, stop_words: stopwords.txt}\n", "utf-8")
+    first = pipeline("review", str(labelled), "-o", "to-label.jsonl", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr.decode()
+    assert len((tmp_path / "to-label.jsonl").read_text("utf-8").splitlines()) > 0
+    piped = pipeline("review", str(labelled), "-o", "/dev/stdout", cwd=tmp_path, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.decode().count("\n") > 0
+    (tmp_path / "corpus/written").mkdir(parents=True)
+    (tmp_path / "configs/default.yaml").write_text(
+        "corpus: {documents: [../corpus/documents], written: [../corpus/written]}\n", "utf-8")
+    assert_one_line_error(pipeline("review", str(labelled), "-o", "corpus/written/r.jsonl",
+                                   cwd=tmp_path), "corpus/written")
