@@ -145,7 +145,7 @@ DEFAULT_BOILERPLATE = (
     r"(們|们)?\s*[:：]$",
     # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！
     r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"
-    r"(首先)?(恭祝|祝福|祝)(您|你|大家|你們|你们|各位)?[^。！？!?]{0,24}"
+    r"(首先)?(恭祝|祝福|祝)(您|你|大家|你們|你们|各位)[^。！？!?]{0,24}"
     r"(快樂|快乐|愉快|安康|大吉|如意|幸福|健康|順利|顺利)[!！。]?$",
     # A notice's closing formula: 特此通告。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
@@ -359,23 +359,36 @@ def segment_text(
     return paragraphs
 
 
+# A question that is a headline, not a text's first sentence: at most one comma, no sentence end
+# inside, not a question and answer's 问：, nor spoken by 我, 你 or 您, and set off as headlines
+# are: a 【section】, a “quoted”, 「quoted」 or 《named》 word, or a topic before a colon.
+_QUESTION_TITLE = re.compile(
+    r"^(?![问問答QA][:：])(?![我你您咱])(?=[^，,]*[，,]?[^，,]*$)(?=[^。！？!?；;]*$)"
+    r".*(【[^】]+】|“[^”]+”|「[^」]+」|《[^》]+》|^[^:：]{2,}[:：])")
+
+
 def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int],
                  max_heading: int) -> list[int]:
     """Article titles too long for a heading, or asking a question: an article's first line
-    that is not boilerplate, up to 1.5 times ``max_heading`` characters, with no sentence end in
-    it or one question mark at its end, and body text after it in its article
-    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, a notice's long title). Not a numbered
-    line, nor a dated chronology entry."""
+    that is not boilerplate, with body text after it in its article, not numbered nor a dated
+    chronology entry; either up to 1.5 times ``max_heading`` characters with no sentence end or
+    comma in it (a notice's long title), or a question up to ``max_heading`` characters that
+    reads as a headline (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see
+    :data:`_QUESTION_TITLE`)."""
     found = []
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         first = next((i for i in range(a + (a in markers), b) if kinds[i] != "boilerplate"), b)
         if first == b or kinds[first] != "body" or "body" not in kinds[first + 1 : b]:
             continue
         line = pieces[first].rstrip(_CLOSERS)
-        inner = line[:-1] if line[-1:] in "？?" else line
-        if (len(pieces[first]) <= 1.5 * max_heading and not _ends_sentence(inner)
-                and not any(ch in _SENTENCE_END for ch in inner)
-                and not _NUMBERED.match(line) and not _DATED_ENTRY.match(line)):
+        if _NUMBERED.match(line) or _DATED_ENTRY.match(line):
+            continue
+        if line[-1:] in "？?":
+            title = len(line) <= max_heading and _QUESTION_TITLE.search(line[:-1])
+        else:  # a sentence's pieces (commas) make it prose, a sentence that lost its stop
+            title = len(line) <= 1.5 * max_heading and not _ends_sentence(line) and not any(
+                ch in _SENTENCE_END + "，,、" for ch in line)
+        if title:
             found.append(first)
     return found
 

@@ -240,6 +240,10 @@ def test_news_page_furniture() -> None:
         "你们好!首先恭祝大家新春快乐,鼠年大吉!": "boilerplate",
         "首先祝您新春愉快、幸福安康！": "boilerplate",
         "祝大家身体健康，出门请戴好口罩。": "body",
+        "祝医生说，隔离期间要保持心情愉快。": "body",
+        "祝家庄村支书带领村民设卡值守，守护全村健康。": "body",
+        "祝福的话语温暖了整个病区，患者们都说心里很幸福。": "body",
+        "祝贺全体援鄂医疗队员圆满完成任务，平安顺利。": "body",
         "护士长向患者问好，祝福他早日康复。": "body",
         "县指挥部 2020年2月5日": "boilerplate",
     }
@@ -370,9 +374,15 @@ def test_a_long_or_questioning_first_line_is_its_articles_title() -> None:
                                        "队员们在病房连续工作。\n")
         assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
         assert {p.article_title for p in paragraphs} == {title}
-    # Not a title: a short exclamation or sentence opening the text, a line too long for a
-    # title, a numbered or dated line, a lone line with no body after it.
+    # Not a title: a short exclamation or sentence opening the text, a question a text opens
+    # with (a diary's, a question and answer's), a sentence that lost its stop, a line too long
+    # for a title, a numbered or dated line, a lone line with no body after it.
     for first in ("一个好消息！", "疫情就是命令，防控就是责任。",
+                  "问：居家隔离期间可以外出买菜吗？",
+                  "今天是武汉封城的第十三天，不知道什么时候才能出门？",
+                  "你有沒有想過，如果沒有這些醫護人員，我們現在會是什麼樣子？",
+                  "孩子開學後如果在學校出現發燒症狀，家長應該怎麼辦？",
+                  "根据上级疫情防控指挥部统一部署，自即日起我镇所有农贸市场暂停营业，恢复时间另行通知",
                   "县委召开常委会议研究部署疫情防控工作要求各级干部取消休假全员在岗各乡镇各部门"
                   "主要负责同志靠前指挥落实落细各项防控措施和群众生活保障工作",
                   "1月26日 全县启动一级响应，各村设立防控卡点，党员干部全员下沉到村",
