@@ -73,8 +73,9 @@ HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]
 # A pinyin gloss that some script converters put after a character (發(fā)布, 醫(yī)院): no part of
 # the text's words. (It starts with its bracket, so that the search for it is quick.)
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_GLOSS = re.compile(
-    rf"\((?<=[\u3400-\u4dbf\u4e00-\u9fff]\()(?=[a-zü]*[{_TONES}])[a-zü{_TONES}]{{1,6}}\)")
+PINYIN_GLOSS = re.compile(  # one syllable: an initial, vowels (one with a tone mark), n, ng or r
+    rf"\((?<=[\u3400-\u4dbf\u4e00-\u9fff]\()(?=[a-zü]*[{_TONES}])"
+    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouü{_TONES}]{{1,4}}(?:ng|n|r)?\)")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.

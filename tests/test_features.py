@@ -94,9 +94,12 @@ def test_normalizer_folds_width_script_and_numbers() -> None:
 def test_pinyin_glosses_a_converter_wrote_cut_no_word() -> None:
     # Seen on real pages: a converter glossed some characters (發(fā)布, 醫(yī)院), which cut the
     # words they stand in. Brackets of other kinds stay.
-    glossed = "社區(qū)工作人員陸續(xù)發(fā)布通知，送醫(yī)院檢測（COVID-19）(記者 張三)"
+    glossed = ("社區(qū)工作人員陸續(xù)發(fā)布通知，送醫(yī)院檢測（COVID-19）(記者 張三)，"
+               "強(qiáng)調(diào)長(zhǎng)期咖啡(café)")
     norm = Normalizer()
-    assert norm(glossed) == norm("社區工作人員陸續發布通知，送醫院檢測（COVID-19）(記者 張三)")
+    assert norm(glossed) == norm("社區工作人員陸續發布通知，送醫院檢測（COVID-19）(記者 張三)，"
+                                 "強調長期咖啡(café)")
+    assert norm(glossed).endswith("咖啡(café)")  # café is no syllable of pinyin
     tokens = Tokenizer(backend="jieba")(glossed)
     assert {"社区", "发布", "医院"} <= set(tokens) and "qū" not in tokens
 
