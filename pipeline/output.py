@@ -461,7 +461,9 @@ def read_labelled(path: Path) -> dict[str, Any]:
                              "encoding)")
         doc = documents.setdefault(record["document"], {
             "id": record["document"], "source": record["source"],
-            "encoding": record["encoding"], "paragraphs": [],
+            "encoding": record["encoding"],
+            **({"bytes_left_out": record["bytes_left_out"]} if "bytes_left_out" in record else {}),
+            "paragraphs": [],
         })
         model_hash = model_hash or str(record.get("model_hash", ""))
         versioned = versioned and "schema_version" in record

@@ -295,6 +295,12 @@ def test_a_file_cut_short_is_recorded_with_the_bytes_left_out(tmp_path: Path) ->
     for line in lines:
         validator("line", strict=True).validate(line)
     assert {line.get("bytes_left_out") for line in lines if line["document"] == "cut"} == {2}
+    from pipeline.output import read_labelled  # what review and report read back
+
+    for path in (config.output.path, jsonl.output.path):
+        again = {d["id"]: d for d in read_labelled(path)["documents"]}
+        assert again.pop("cut")["bytes_left_out"] == 2
+        assert again and all("bytes_left_out" not in d for d in again.values())
 
 
 def test_status_and_run_agree_on_an_unreadable_document(
