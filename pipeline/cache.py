@@ -113,16 +113,17 @@ def train_parts(config: Config) -> dict[str, str]:
     from pipeline.reading import document_id, find_documents
 
     c, t = config.corpus, config.tokenize
-    labels = jsonl_files(c.labels)
-    # Only documents that have hand labels shape the model: adding an unlabelled document to the
-    # corpus does not retrain it.
-    labelled = set(load_labels(labels, config.themes))
-    documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labelled]
-    files = files_hash([*documents, *labels, *jsonl_files(c.written if c.use_written else []),
+    # The labels, not their files' bytes: a review list not yet filled in, added to the labels
+    # folder, changes nothing. Only documents that have hand labels shape the model: adding an
+    # unlabelled document to the corpus does not retrain it.
+    labels = load_labels(c.labels, config.themes)
+    documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labels]
+    files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
                         *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
                         t.user_dict, t.stop_words, config.vectorize.lexicon.path,
                         config.vectorize.actors.path])
-    parts = {"training data": config_hash(files), "code": _package_code()}
+    themes = {document: sorted(keys.items()) for document, keys in sorted(labels.items())}
+    parts = {"training data": config_hash([files, themes]), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})

@@ -610,6 +610,10 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     (tmp_path / "labels" / ".ipynb_checkpoints").mkdir()
     shutil.copy(ROOT / "corpus/labels/seed.jsonl", tmp_path / "labels" / ".ipynb_checkpoints")
     assert cache.train_parts(config)["training data"] == key
+    # Nor does a review list not filled in yet: its lines label nothing.
+    (tmp_path / "labels" / "zz-review.jsonl").write_text(
+        json.dumps({"document": SEED.stem, "index": 3, "theme": None}) + "\n", "utf-8")
+    assert cache.train_parts(config)["training data"] == key
     with (tmp_path / "labels" / "seed.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"document": SEED.stem, "index": 0, "theme": "medical"}) + "\n")
     assert cache.train_parts(config)["training data"] != key
