@@ -122,7 +122,9 @@ def train_parts(config: Config) -> dict[str, str]:
                         *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
                         t.user_dict, t.stop_words, config.vectorize.lexicon.path,
                         config.vectorize.actors.path])
-    themes = {document: sorted(keys.items()) for document, keys in sorted(labels.items())}
+    # Each document's labels in the order they were set: of a sha1 and an index label of one
+    # paragraph, the later one is used.
+    themes = {document: list(keys.items()) for document, keys in sorted(labels.items())}
     parts = {"training data": config_hash([files, themes]), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}

@@ -472,7 +472,10 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path, *c.documents,
             *c.heldout_documents, *c.labels, *c.written, *c.heldout_labels]
     check_not_input(out, [Path(f) for f in read if f is not None])
-    target = Path(out).resolve()
+    try:
+        target = Path(out).resolve()
+    except (OSError, RuntimeError):  # a loop of links: check_output names it
+        return
 
     def inside(folders: list[Path]) -> Path | None:
         return next((f for f in folders

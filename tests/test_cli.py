@@ -775,16 +775,21 @@ def test_jobs_beyond_four_a_core_are_cut_with_a_warning(
     assert "--jobs 1000 is more than four workers a core (2 cores): using 8" in caplog.text
 
 
+def _renamed(labels: Path, to: Path, names: dict[str, str]) -> Path:
+    """A copy of the hand labels ``labels`` at ``to``, each theme by another name."""
+    lines = labels.read_text("utf-8").splitlines()
+    to.write_text("".join(json.dumps({**record, "theme": names[record["theme"]]},
+                                     ensure_ascii=False) + "\n"
+                          for record in map(json.loads, lines) if record.get("theme")), "utf-8")
+    return to
+
+
 def test_evaluate_with_themes_of_ones_own_and_written_paragraphs_off(tmp_path: Path) -> None:
     # A corpus labelled with other theme names, corpus.use_written false: the written paragraphs
     # (of the shipped themes) cannot be compared, which is a warning, not an error.
-    names = {"leadership": "govt", "grassroots": "community", "medical": "health",
-             "public_participation": "citizens"}
-    labels = tmp_path / "labels.jsonl"
-    labels.write_text("".join(
-        json.dumps({**record, "theme": names[record["theme"]]}, ensure_ascii=False) + "\n"
-        for record in map(json.loads, (ROOT / "corpus/labels/seed.jsonl").read_text(
-            "utf-8").splitlines()) if record.get("theme")), encoding="utf-8")
+    labels = _renamed(ROOT / "corpus/labels/seed.jsonl", tmp_path / "labels.jsonl",
+                      {"leadership": "govt", "grassroots": "community", "medical": "health",
+                       "public_participation": "citizens"})
     config = tmp_path / "own.yaml"
     config.write_text(f"""
 themes: [govt, community, health, citizens]
@@ -808,13 +813,9 @@ evaluate: {{folds: 2}}
 def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: Path) -> None:
     # A bundle of other theme names failed with '...but the config names [leadership, ...]'
     # though no config was given: the built-in one, or configs/default.yaml of the folder.
-    names = {"leadership": "lead", "grassroots": "base", "medical": "med",
-             "public_participation": "public"}
-    labels = tmp_path / "labels.jsonl"
-    labels.write_text("".join(
-        json.dumps({**record, "theme": names[record["theme"]]}, ensure_ascii=False) + "\n"
-        for record in map(json.loads, (ROOT / "corpus/heldout/labels.jsonl").read_text(
-            "utf-8").splitlines()) if record.get("theme")), encoding="utf-8")
+    labels = _renamed(ROOT / "corpus/heldout/labels.jsonl", tmp_path / "labels.jsonl",
+                      {"leadership": "lead", "grassroots": "base", "medical": "med",
+                       "public_participation": "public"})
     config = tmp_path / "own.yaml"
     config.write_text(f"themes: [lead, base, med, public]\n"
                       f"corpus: {{documents: [{ROOT / 'corpus/heldout'}], labels: [{labels}]}}\n"

@@ -614,6 +614,14 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     (tmp_path / "labels" / "zz-review.jsonl").write_text(
         json.dumps({"document": SEED.stem, "index": 3, "theme": None}) + "\n", "utf-8")
     assert cache.train_parts(config)["training data"] == key
+    # A label by index for a paragraph labelled by sha1 too: the later one is used, so the
+    # order of the two (a file renamed) is training data.
+    fix = {"document": SEED.stem, "index": 6, "theme": "medical"}
+    (tmp_path / "labels" / "z-fix.jsonl").write_text(json.dumps(fix) + "\n", "utf-8")
+    last = cache.train_parts(config)["training data"]
+    (tmp_path / "labels" / "z-fix.jsonl").rename(tmp_path / "labels" / "a-fix.jsonl")
+    assert cache.train_parts(config)["training data"] not in (key, last)
+    (tmp_path / "labels" / "a-fix.jsonl").unlink()
     with (tmp_path / "labels" / "seed.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps({"document": SEED.stem, "index": 0, "theme": "medical"}) + "\n")
     assert cache.train_parts(config)["training data"] != key
@@ -687,9 +695,13 @@ def test_a_label_edited_while_train_reads_the_corpus_leaves_its_model_stale(
     config = _with(make_config(_new_workspace(tmp_path)), "corpus", labels=[str(labels)])
     load = stages.load_training_set
 
+    first = next(label for label in map(json.loads, (labels / "seed.jsonl").read_text(
+        "utf-8").splitlines()) if label.get("theme"))
+    other = next(t for t in config.themes if t != first["theme"])
+
     def edited_meanwhile(*args: object, **kwargs: object) -> object:
-        with (labels / "seed.jsonl").open("a", encoding="utf-8") as fh:
-            fh.write("\n")
+        with (labels / "seed.jsonl").open("a", encoding="utf-8") as fh:  # a label changed
+            fh.write(json.dumps({**first, "theme": other}) + "\n")
         return load(*args, **kwargs)
 
     monkeypatch.setattr(stages, "load_training_set", edited_meanwhile)
