@@ -144,10 +144,12 @@ DEFAULT_BOILERPLATE = (
     r"向|對|对|給|给|請|请|讓|让|遵守))[^。！？!?，,:：]{0,30}(朋友|鄉親|乡亲|同胞|家屬|家属|同學|同学|員工|"
     r"员工|職工|职工|工作者|書記|书记|居民|市民|村民|群眾|群众|同志|黨員|党员|患者|家長|家长|老師|老师)"
     r"(們|们)?\s*[:：]$",
-    # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！
+    # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
+    # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
     r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"
-    r"(首先)?(恭祝|祝福|祝)(您|你|大家|你們|你们|各位)[^。！？!?]{0,24}"
-    r"(快樂|快乐|愉快|安康|大吉|如意|幸福|健康|順利|顺利)[!！。]?$",
+    r"(首先)?(恭祝|祝福|祝)([^\s，,。！？!?、]{1,10}?)?(((新春|新年|春節|春节|鼠年|身體|身体|闔家|阖家|"
+    r"萬事|万事|工作|全家|家庭|生活)?(快樂|快乐|愉快|大吉|如意|幸福|安康|健康|順利|顺利|吉祥|平安|"
+    r"美滿|美满))[、，,]?\s*)+[!！。]?$",
     # A notice's closing formula: 特此通告。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
     # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
@@ -361,11 +363,14 @@ def segment_text(
 
 
 # A question that is a headline, not a text's first sentence: at most one comma, no sentence end
-# inside, not a question and answer's 问：, nor spoken by 我, 你 or 您, and set off as headlines
-# are: a 【section】, a “quoted”, 「quoted」 or 《named》 word, or a topic before a colon.
+# inside; not a question and answer's 问：/问1：/问题：, nor a question someone asks (他问：…,
+# 有网友问：“…”), nor spoken by 我, 你 or 您 (我市 and 我省 are places); and short (20 characters
+# at most) or set off as headlines are: a 【section】, a “quoted”, 「quoted」 or 《named》 word, or
+# a topic before a colon.
 _QUESTION_TITLE = re.compile(
-    r"^(?![问問答QA][:：])(?![我你您咱])(?=[^，,]*[，,]?[^，,]*$)(?=[^。！？!?；;]*$)"
-    r".*(【[^】]+】|“[^”]+”|「[^」]+」|《[^》]+》|^[^:：]{2,}[:：])")
+    r"^(?![问問答QA]\s*\d*\s*[:：]|问题[:：]|問題[:：])(?!.*[问問][:：“「])(?!.*[:：]\s*[“「\"])"
+    r"(?![我你您咱](?![市省县縣区區镇鎮村国國]))(?=[^，,]*[，,]?[^，,]*$)(?=[^。！？!?；;]*$)"
+    r"(.{1,19}$|.*(【[^】]+】|“[^”]+”|「[^」]+」|《[^》]+》|^[^:：]{2,}[:：]))")
 
 
 def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int],
@@ -388,7 +393,7 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
             title = len(line) <= max_heading and _QUESTION_TITLE.search(line[:-1])
         else:  # a sentence's pieces (commas) make it prose, a sentence that lost its stop
             title = len(line) <= 1.5 * max_heading and not _ends_sentence(line) and not any(
-                ch in _SENTENCE_END + "，,、" for ch in line)
+                ch in _SENTENCE_END + "，," for ch in line)
         if title:
             found.append(first)
     return found

@@ -239,6 +239,8 @@ def test_news_page_furniture() -> None:
         "大家好！": "boilerplate",
         "你们好!首先恭祝大家新春快乐,鼠年大吉!": "boilerplate",
         "首先祝您新春愉快、幸福安康！": "boilerplate",
+        "祝全县父老乡亲新春愉快！": "boilerplate",
+        "祝工作顺利，身体健康！": "boilerplate",
         "祝大家身体健康，出门请戴好口罩。": "body",
         "祝医生说，隔离期间要保持心情愉快。": "body",
         "祝家庄村支书带领村民设卡值守，守护全村健康。": "body",
@@ -369,7 +371,9 @@ def test_a_long_or_questioning_first_line_is_its_articles_title() -> None:
     # Seen on real pages: a notice's title of 42 characters, a headline that asks a question.
     for title in ("某省卫生健康委关于公布调整后新型冠状病毒感染的肺炎发热门诊和"
                   "定点医疗救治机构的名单",
-                  "百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？"):
+                  "关于做好疫情防控期间企业复工复产、员工返岗及物资保障有关工作的通知",
+                  "百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？", "口罩到底该怎么戴？",
+                  "这个春节，为何如此不同？", "我市：返乡人员如何登记？"):
         paragraphs = segment_text("d", f"{title}\n发布时间：2020-02-03\n医院组建医疗队驰援武汉。\n"
                                        "队员们在病房连续工作。\n")
         assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
@@ -378,7 +382,8 @@ def test_a_long_or_questioning_first_line_is_its_articles_title() -> None:
     # with (a diary's, a question and answer's), a sentence that lost its stop, a line too long
     # for a title, a numbered or dated line, a lone line with no body after it.
     for first in ("一个好消息！", "疫情就是命令，防控就是责任。",
-                  "问：居家隔离期间可以外出买菜吗？",
+                  "问：居家隔离期间可以外出买菜吗？", "问1：口罩能否重复使用？",
+                  "他问：这样下去怎么行？", "有网友问：“口罩能重复使用吗？”",
                   "今天是武汉封城的第十三天，不知道什么时候才能出门？",
                   "你有沒有想過，如果沒有這些醫護人員，我們現在會是什麼樣子？",
                   "孩子開學後如果在學校出現發燒症狀，家長應該怎麼辦？",
