@@ -470,6 +470,9 @@ def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> 
     scorer = _unpickle(bundle_dir, meta, SCORER_FILE)
     if not isinstance(scorer, Scorer):
         raise ModelError(f"{bundle_dir / SCORER_FILE}: does not hold a scorer")
+    if sorted(map(str, scorer.classes)) != sorted(meta["themes"]):
+        raise ModelError(f"{bundle_dir / META_FILE}: damaged: its themes {meta['themes']} are not "
+                         f"those the model was trained on, {list(map(str, scorer.classes))}")
     return Bundle(scorer=scorer, meta=meta, path=bundle_dir)
 
 

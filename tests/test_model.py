@@ -174,6 +174,10 @@ def test_missing_damaged_and_foreign_bundles(trained, tmp_path: Path) -> None:
     (target / "model.json").write_text(json.dumps({**meta, "format": 1}), "utf-8")
     with pytest.raises(ModelError, match=r"format 1.*formats 4 and 5.*pipeline train"):
         load_bundle(target)
+    # The scorer's hash is in model.json: an edited model.json must still agree with the scorer.
+    (target / "model.json").write_text(json.dumps({**meta, "themes": meta["themes"][:3]}), "utf-8")
+    with pytest.raises(ModelError, match="not those the model was trained on"):
+        load_bundle(target)
     for themes in ("medical", ["medical"], ["medical", "medical"], ["medical", 3]):
         (target / "model.json").write_text(json.dumps({**meta, "themes": themes}), "utf-8")
         with pytest.raises(ModelError, match="damaged: 'themes' must be a list"):
