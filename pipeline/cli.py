@@ -443,7 +443,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if line is not None:
         raise OutputError(f"{args.out}:{line}: holds hand labels already (a filled-in 'theme'); "
                           "write the new list to another file, or delete this one first")
-    labelled = load_labels([p for p in config.corpus.labels if Path(p).exists()], config.themes)
+    # Held-out labels too: a person has looked at those paragraphs, and they must stay out of
+    # the training labels a review list joins.
+    c = config.corpus
+    labelled = load_labels([p for p in [*c.labels, *c.heldout_labels] if Path(p).exists()],
+                           config.themes)
     items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all,
                          labelled=labelled)
     with atomic_write(args.out) as fh:

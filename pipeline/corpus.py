@@ -156,9 +156,10 @@ def jsonl_files(paths: Sequence[Path]) -> list[Path]:
     """The files of JSON lines ``paths`` name: files as named, and the ``.jsonl`` files under
     folders, walked as document folders are (:func:`~pipeline.reading.files_under`: hidden
     files such as an editor's lock link or a checkpoint copy skipped, ``.JSONL`` read), each file
-    once however it is reached. A ``.json`` or ``.txt`` file in a folder that starts as JSON lines
-    do is named in a warning (JSON lines saved under another suffix, most likely); a named device
-    or pipe is an error (reading it might never end), but ``/dev/null``, which holds no labels."""
+    once however it is reached. A ``.json`` file in a folder, or a ``.txt`` file that starts as
+    JSON does, is named in a warning (JSON lines saved under another suffix, most likely); a
+    named device or pipe is an error (reading it might never end), but ``/dev/null``, which
+    holds no labels."""
     files: dict[Path, Path] = {}  # a file's real path -> where it is first found: read once
     for path in map(Path, paths):
         if not path.is_dir():
@@ -174,13 +175,19 @@ def jsonl_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _looks_like_json_lines(path: Path) -> bool:
-    """Whether a file starts as JSON lines do (``{``): a ``.json`` or ``.txt`` file that does is
-    worth a warning; a document in a folder of both is not."""
+    """Whether a file may hold labels under another suffix: a ``.json`` file, or a ``.txt`` file
+    that starts as JSON does (``{``, ``[``, in UTF-8 or UTF-16); a document in a folder of both
+    is not worth a warning."""
+    if path.suffix.lower() == ".json":
+        return True
     try:
         with path.open("rb") as fh:
-            return fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+            start = fh.read(64)
     except OSError:
         return False
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        start = start[2:].replace(b"\x00", b"")
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
 def _a_file(path: Path) -> Path:

@@ -86,6 +86,8 @@ def check_output(path: Path | str) -> None:
         return
     if _descriptor(path) is not None:
         return
+    if str(path) == "":
+        raise OutputError("an empty output name (an unset variable?); name a file to write")
     if str(path).endswith(os.sep):
         raise OutputError(f"{path}: names a folder; name a file to write")
     path = Path(path)

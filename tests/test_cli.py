@@ -957,6 +957,13 @@ def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_
     again = pipeline(*review[:-1], str(tmp_path / "next.jsonl"))
     assert again.returncode == 0, again.stderr.decode()
     assert len((tmp_path / "next.jsonl").read_text("utf-8").splitlines()) == 99
+    # Held-out labels count as looked at too (they must not join the training labels).
+    held = tmp_path / "held.yaml"
+    held.write_text(config.read_text("utf-8").replace(
+        "corpus:\n", f"corpus:\n  heldout_labels: [{tmp_path / 'seed.jsonl'}]\n", 1), "utf-8")
+    assert pipeline("review", str(labelled), "--all", "--limit", "0", "--config", str(held),
+                    "-o", str(tmp_path / "held.jsonl")).returncode == 0
+    assert (tmp_path / "held.jsonl").read_text("utf-8") == ""
     # With the seed's labels back, no paragraph is left to review.
     (tmp_path / "seed.jsonl").rename(labels / "seed.jsonl")
     assert pipeline(*review[:-1], str(tmp_path / "none.jsonl")).returncode == 0
@@ -997,7 +1004,8 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
                                        str(target)), str(target))
     assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "-o",
                                    str(config)), str(config))
-    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", ""))
+    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", ""),
+                          "an empty output name")
     assert {p: p.read_bytes() for p in kept} == kept and not (documents / "new.txt").exists()
 
 

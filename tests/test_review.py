@@ -116,6 +116,13 @@ def test_a_labels_folder_is_walked_as_a_documents_folder(tmp_path: Path, caplog)
         again = load_labels([folder, folder / "seed.jsonl", Path("/dev/null")],
                             ["medical", "grassroots"])
     assert again == labels and caplog.messages == []
+    # Labels under another suffix are named however they are written: a JSON array, UTF-16.
+    (folder / "array.json").write_text(json.dumps([{"document": "r", "index": 5}]), "utf-8")
+    (folder / "wide.txt").write_text(line(6, "medical"), "utf-16")
+    with caplog.at_level("WARNING"):
+        load_labels([folder], ["medical", "grassroots"])
+    assert [m.split(":")[0] for m in caplog.messages] == [str(folder / "array.json"),
+                                                          str(folder / "wide.txt")]
     assert sum(where.startswith(str(folder / "seed.jsonl")) for where in again.at.values()) == 1
 
 
