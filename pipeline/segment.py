@@ -72,10 +72,27 @@ _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # A pinyin gloss that some script converters put after a character (發(fā)布, 醫(yī)院): no part of
 # the text's words. (It starts with its bracket, so that the search for it is quick.)
-_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_GLOSS = re.compile(  # one syllable: an initial, vowels (one with a tone mark), n, ng or r
-    rf"\((?<=[\u3400-\u4dbf\u4e00-\u9fff]\()(?=[a-zü]*[{_TONES}])"
-    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouü{_TONES}]{{1,4}}(?:ng|n|r)?\)")
+_TONED = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
+_VOWELS = ("a", "o", "e", "i", "u", "ü", "ai", "ei", "ao", "ou", "ia", "ie", "iao", "iu", "io",
+           "ua", "uo", "uai", "ui", "üe", "ue")
+
+
+def _syllable_vowels(vowels: str) -> str:
+    """A pattern for a pinyin syllable's vowels with its tone mark where pinyin puts it: on a or
+    e, else on the o of ou, else on the last vowel (so é in née, ù in où are no pinyin)."""
+    toned = next((i for i, v in enumerate(vowels) if v in "ae"), None)
+    if toned is None:
+        toned = 0 if vowels == "ou" else len(vowels) - 1
+    mark = _TONED.get(vowels[toned], "")
+    upper = "".join(ch.upper() for ch in mark)
+    return "".join(f"[{mark}{upper}]" if i == toned else v for i, v in enumerate(vowels))
+
+
+PINYIN_GLOSS = re.compile(  # one toned syllable: an initial, its vowels, n, ng or r
+    r"\((?<=[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]\()"
+    r"(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    rf"(?:{'|'.join(sorted((_syllable_vowels(v) for v in _VOWELS), key=len, reverse=True))})"
+    r"(?:ng|n|r)?\)")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.

@@ -100,6 +100,10 @@ def test_pinyin_glosses_a_converter_wrote_cut_no_word() -> None:
     assert norm(glossed) == norm("社區工作人員陸續發布通知，送醫院檢測（COVID-19）(記者 張三)，"
                                  "強調長期咖啡(café)")
     assert norm(glossed).endswith("咖啡(café)")  # café is no syllable of pinyin
+    # Nor née or où (a tone on the wrong vowel); a capital, or a gloss after a character of
+    # extension B, is one.
+    assert norm("玛丽(née)在(où)") == "玛丽(née)在(où)"
+    assert norm("發(Fā)布𠀀(fā)") == norm("發布𠀀")
     tokens = Tokenizer(backend="jieba")(glossed)
     assert {"社区", "发布", "医院"} <= set(tokens) and "qū" not in tokens
 
