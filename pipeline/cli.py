@@ -468,13 +468,16 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     from pipeline.config import DEFAULT_CONFIG
     from pipeline.errors import OutputError
     from pipeline.output import check_not_input, writes_into_stream
+    from pipeline.reading import files_under
 
     if writes_into_stream(out):
         return
     c, t, v = config.corpus, config.tokenize, config.vectorize
     config_file = config_file or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    labelled = [Path(p) for p in [*c.labels, *c.written, *c.heldout_labels]]
     read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path, *c.documents,
-            *c.heldout_documents, *c.labels, *c.written, *c.heldout_labels]
+            *c.heldout_documents, *labelled,  # and the label files, reached through links too
+            *(f for p in labelled if p.is_dir() for f in files_under(p, (".jsonl",)))]
     check_not_input(out, [Path(f) for f in read if f is not None])
     try:
         target = Path(out).resolve()

@@ -1004,6 +1004,12 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
                                        str(target)), str(target))
     assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "-o",
                                    str(config)), str(config))
+    outside = tmp_path / "outside.jsonl"  # a label file the labels folder links to
+    outside.write_text((labels / "seed.jsonl").read_text("utf-8"), "utf-8")
+    (labels / "linked.jsonl").symlink_to(outside)
+    kept[outside] = outside.read_bytes()
+    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "--format",
+                                   "jsonl", "-o", str(outside)), str(outside))
     assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", ""),
                           "an empty output name")
     assert {p: p.read_bytes() for p in kept} == kept and not (documents / "new.txt").exists()
