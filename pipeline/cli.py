@@ -474,7 +474,8 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
         return
     c, t, v = config.corpus, config.tokenize, config.vectorize
     config_file = config_file or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    labelled = [Path(p) for p in [*c.labels, *c.written, *c.heldout_labels]]
+    # A review list may replace one among the labels (not one a person filled in: see review).
+    labelled = [Path(p) for p in [*([] if review else c.labels), *c.written, *c.heldout_labels]]
     read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path, *c.documents,
             *c.heldout_documents, *labelled,  # and the label files, reached through links too
             *(f for p in labelled if p.is_dir() for f in files_under(p, (".jsonl",)))]
