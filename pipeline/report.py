@@ -427,6 +427,10 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
         if figures.get("written_in_training"):
             what += (f" The {int(figures['written_in_training'])} written paragraphs are only "
                      "added to the training side.")
+    elif figures.get("in_training"):  # the config's held-out documents are in its training data
+        what = (f"{n} hand-labelled paragraphs of whole documents, scored by the final model; "
+                f"{int(figures['in_training'])} of them are also in its training data, so these "
+                "are not figures on unseen text.")
     else:
         what = (f"{n} hand-labelled paragraphs of whole documents kept out of training, scored "
                 "by the final model.")

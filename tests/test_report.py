@@ -372,6 +372,17 @@ def test_figures_of_another_model_are_flagged(run: dict[str, Any]) -> None:
     assert warning and "000000000000" in dom.text(warning[0])
 
 
+def test_held_out_figures_on_paragraphs_also_trained_on_say_so(run: dict[str, Any]) -> None:
+    meta = copy.deepcopy(run["meta"])
+    shipped = Dom(render_report(run["labelled"], meta))
+    assert "kept out of training" in shipped.text(shipped.by_id("eval-heldout"))
+    meta["metrics"]["heldout"]["in_training"] = 155
+    dom = Dom(render_report(run["labelled"], meta))
+    text = dom.text(dom.by_id("eval-heldout"))
+    assert "155 of them are also in its training data" in text
+    assert "kept out of training" not in text
+
+
 def test_unreadable_input_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("this is not labelled output\n", encoding="utf-8")
