@@ -175,13 +175,17 @@ def _corpus_config(args: argparse.Namespace) -> Any:
     return config
 
 
-def _config_name(args: argparse.Namespace) -> str:
-    """The config file the command read, to name in an error about one of its keys."""
+def _config_file(given: Path | None) -> Path | None:
+    """The config file a command reads (as :func:`~pipeline.config.load_config` finds it): the
+    one given, else ``configs/default.yaml`` if present, else none (the built-in config)."""
     from pipeline.config import DEFAULT_CONFIG
 
-    if getattr(args, "config", None) is not None:
-        return str(args.config)
-    return str(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else "the built-in config (no --config)"
+    return given if given is not None else DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+def _config_name(args: argparse.Namespace) -> str:
+    """The config file the command read, to name in an error about one of its keys."""
+    return str(_config_file(getattr(args, "config", None)) or "the built-in config (no --config)")
 
 
 class _OneLine(logging.Formatter):
@@ -465,7 +469,6 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     where it would be read as one: inside a folder of labels or written paragraphs (``review``:
     its list may go among the labels, where it is read from), or as a ``.txt`` file inside a
     folder of documents."""
-    from pipeline.config import DEFAULT_CONFIG
     from pipeline.errors import OutputError
     from pipeline.output import check_not_input, writes_into_stream
     from pipeline.reading import files_under
@@ -473,11 +476,11 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     if writes_into_stream(out):
         return
     c, t, v = config.corpus, config.tokenize, config.vectorize
-    config_file = config_file or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     # A review list may replace one among the labels (not one a person filled in: see review).
     labelled = [Path(p) for p in [*([] if review else c.labels), *c.written, *c.heldout_labels]]
-    read = [config_file, t.user_dict, t.stop_words, v.lexicon.path, v.actors.path, *c.documents,
-            *c.heldout_documents, *labelled,  # and the label files, reached through links too
+    read = [_config_file(config_file), t.user_dict, t.stop_words, v.lexicon.path, v.actors.path,
+            *c.documents, *c.heldout_documents,
+            *labelled,  # and the label files, reached through links too
             *(f for p in labelled if p.is_dir() for f in files_under(p, (".jsonl",)))]
     check_not_input(out, [Path(f) for f in read if f is not None])
     try:

@@ -38,8 +38,10 @@ import orjson
 from pipeline.errors import InputError, OutputError
 
 SCHEMA_VERSION = "1.1"  # 1.1: bytes_left_out
-# The fields a jsonl line carries beside the paragraph's own.
-LINE_FIELDS = ("schema_version", "document", "source", "encoding", "bytes_left_out", "model_hash")
+# A document's own fields besides its id (bytes_left_out only when it has some), which each of its
+# jsonl lines repeats; and all the fields a jsonl line carries beside the paragraph's own.
+HEAD_FIELDS = ("source", "encoding", "bytes_left_out")
+LINE_FIELDS = ("schema_version", "document", *HEAD_FIELDS, "model_hash")
 # Seconds after which a temporary file or bundle folder nobody touches was left by a killed run.
 STALE_AFTER = 3600.0
 
@@ -372,9 +374,7 @@ def render(document: Mapping[str, Any] | Part, fmt: str, model_hash: str | None)
         if closes:
             data += b"]}"
     else:
-        line = {"document": head["id"], "source": head["source"], "encoding": head["encoding"]}
-        if "bytes_left_out" in head:
-            line["bytes_left_out"] = head["bytes_left_out"]
+        line = {"document": head["id"], **{k: head[k] for k in HEAD_FIELDS if k in head}}
         if model_hash is not None:
             line = {"schema_version": SCHEMA_VERSION, **line, "model_hash": model_hash}
         data = b"".join(orjson.dumps({**line, **p}, option=orjson.OPT_APPEND_NEWLINE)
@@ -462,9 +462,7 @@ def read_labelled(path: Path) -> dict[str, Any]:
             raise InputError(f"{path}:{number}: not labelled output (no document, source or "
                              "encoding)")
         doc = documents.setdefault(record["document"], {
-            "id": record["document"], "source": record["source"],
-            "encoding": record["encoding"],
-            **({"bytes_left_out": record["bytes_left_out"]} if "bytes_left_out" in record else {}),
+            "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
         })
         model_hash = model_hash or str(record.get("model_hash", ""))
