@@ -118,13 +118,16 @@ def train_parts(config: Config) -> dict[str, str]:
     # unlabelled document to the corpus does not retrain it.
     labels = load_labels(c.labels, config.themes)
     documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labels]
+    # Labels of a document not in the corpus label nothing (training warns of them) until it is.
+    present = {document_id(p) for p in documents}
     files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
                         *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
                         t.user_dict, t.stop_words, config.vectorize.lexicon.path,
                         config.vectorize.actors.path])
     # Each document's labels in the order they were set: of a sha1 and an index label of one
     # paragraph, the later one is used.
-    themes = {document: list(keys.items()) for document, keys in sorted(labels.items())}
+    themes = {document: list(keys.items()) for document, keys in sorted(labels.items())
+              if document in present}
     parts = {"training data": config_hash([files, themes]), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}

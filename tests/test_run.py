@@ -614,6 +614,12 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     (tmp_path / "labels" / "zz-review.jsonl").write_text(
         json.dumps({"document": SEED.stem, "index": 3, "theme": None}) + "\n", "utf-8")
     assert cache.train_parts(config)["training data"] == key
+    # Nor a label of a document that is not in the corpus: training warns of it and uses it not.
+    (tmp_path / "labels" / "zz-elsewhere.jsonl").write_text(
+        json.dumps({"document": "not-in-the-corpus", "index": 0, "theme": "medical"}) + "\n",
+        "utf-8")
+    assert cache.train_parts(config)["training data"] == key
+    (tmp_path / "labels" / "zz-elsewhere.jsonl").unlink()
     # A label by index for a paragraph labelled by sha1 too: the later one is used, so the
     # order of the two (a file renamed) is training data.
     fix = {"document": SEED.stem, "index": 6, "theme": "medical"}
