@@ -70,29 +70,51 @@ _DATE_LINE = re.compile(
 _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 # A Han character (the unified ideographs, their extensions and compatibility forms).
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-# A pinyin gloss that some script converters put after a character (發(fā)布, 醫(yī)院): no part of
-# the text's words. (It starts with its bracket, so that the search for it is quick.)
+# A pinyin gloss that some script converters put after a character (發(fā)布, 醫(yī)院, 們(men)): no
+# part of the text's words. (It starts with its bracket, so that the search for it is quick.)
 _TONED = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
 _VOWELS = ("a", "o", "e", "i", "u", "ü", "ai", "ei", "ao", "ou", "ia", "ie", "iao", "iu", "io",
            "ua", "uo", "uai", "ui", "üe", "ue")
+_TONE_MARKS = "[\u0304\u0301\u030c\u0300]"  # the four tones as combining marks (decomposed text)
+_UMLAUT = "(?:ü|u\u0308)"  # ü, composed or not
 
 
 def _syllable_vowels(vowels: str) -> str:
     """A pattern for a pinyin syllable's vowels with its tone mark where pinyin puts it: on a or
-    e, else on the o of ou, else on the last vowel (so é in née, ù in où are no pinyin)."""
+    e, else on the o of ou, else on the last vowel (so é in née, ù in où are no pinyin). The
+    mark is a composed letter (ā) or a combining mark after the vowel (a + U+0304), as text
+    written decomposed has it."""
     toned = next((i for i, v in enumerate(vowels) if v in "ae"), None)
     if toned is None:
         toned = 0 if vowels == "ou" else len(vowels) - 1
-    mark = _TONED.get(vowels[toned], "")
-    upper = "".join(ch.upper() for ch in mark)
-    return "".join(f"[{mark}{upper}]" if i == toned else v for i, v in enumerate(vowels))
+
+    def letter(i: int, v: str) -> str:
+        if i != toned:
+            return _UMLAUT if v == "ü" else v
+        mark = _TONED[v]
+        upper = "".join(ch.upper() for ch in mark)
+        base = "(?:[üÜ]|[uU]\u0308)" if v == "ü" else f"[{v}{v.upper()}]"
+        return f"(?:[{mark}{upper}]|{base}{_TONE_MARKS})"
+
+    return "".join(letter(i, v) for i, v in enumerate(vowels))
 
 
-PINYIN_GLOSS = re.compile(  # one toned syllable: an initial, its vowels, n, ng or r
-    r"\((?<=[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]\()"
+def _plain_vowels(vowels: str) -> str:
+    return "".join(_UMLAUT if v == "ü" else v for v in vowels)
+
+
+_BY_LENGTH = sorted(_VOWELS, key=len, reverse=True)
+PINYIN_GLOSS = re.compile(
+    # One syllable after a Han character: an initial, its vowels, n, ng or r; with its tone mark,
+    # or in lower case without one (the neutral tone: 們(men), 的(de)), two letters at least, so
+    # that a list's (a) stays.
+    r"\((?<=[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]\()(?:"
     r"(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    rf"(?:{'|'.join(sorted((_syllable_vowels(v) for v in _VOWELS), key=len, reverse=True))})"
-    r"(?:ng|n|r)?\)")
+    rf"(?:{'|'.join(_syllable_vowels(v) for v in _BY_LENGTH)})"
+    r"(?:ng|n|r)?"
+    r"|(?=[a-zü]{2}|[a-z]u\u0308)(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    rf"(?:{'|'.join(_plain_vowels(v) for v in _BY_LENGTH)})"
+    r"(?:ng|n|r)?)\)")
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.

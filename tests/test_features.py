@@ -108,6 +108,20 @@ def test_pinyin_glosses_a_converter_wrote_cut_no_word() -> None:
     assert {"社区", "发布", "医院"} <= set(tokens) and "qū" not in tokens
 
 
+def test_pinyin_glosses_without_a_tone_mark_or_with_combining_marks_are_dropped() -> None:
+    # A converter writes the neutral tone without a mark (們(men)), and text written decomposed
+    # has its tone marks as combining characters after the vowel (a + U+0304).
+    norm = Normalizer()
+    plain = "社區工作人員們發布通知，綠色通道"
+    assert norm("社區(qu\u0304)工作人員們(men)發(fa\u0304)布通知，綠(lu\u0308\u0300)色通道") == (
+        norm(plain))
+    assert norm("社區(qū)工作人員們(men)發布通知，綠(lǜ)色通道") == norm(plain)
+    # A list's (a), a capital word (Men) and an English word that is no syllable stay.
+    assert norm("方案(a)和(Men)及(app)") == "方案(a)和(men)及(app)"
+    tokens = Tokenizer(backend="jieba")("我們(men)發(fa\u0304)布通知")
+    assert "发布" in tokens and "men" not in tokens
+
+
 def test_stop_words_and_punctuation_are_dropped() -> None:
     tok = Tokenizer(backend="jieba", stop_words=["的"])
     tokens = tok("市委的部署,“堅決”打贏!")

@@ -412,3 +412,8 @@ def test_a_converters_pinyin_glosses_do_not_hide_furniture() -> None:
             "越是風急浪驟，越需中流砥柱。\n小標題\n村里設(shè)立卡點。\n")
     assert [p.kind for p in segment_text("d", text)] == [
         "heading", "boilerplate", "body", "heading", "body"]
+    # Glosses without a tone mark (們(men)) or with combining marks hide none either.
+    text = ("周場村：黨員們(men)筑牢生命防線\n發(fa\u0304)布時間:2020年02月25日\n"
+            "越是風急浪驟，越需中流砥柱。\n記(ji\u0300)者(zhe\u030c)：張三\n村里設立卡點。\n")
+    assert [p.kind for p in segment_text("d", text)] == [
+        "heading", "boilerplate", "body", "boilerplate", "body"]
