@@ -21,6 +21,8 @@ Each paragraph gets a ``kind``:
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
+  A diary's day line (the date and the weekday, the lunar date, the weather:
+  ``2月3日，星期一，晴``) is a heading, with commas or a final stop too.
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -123,6 +125,23 @@ _ISSUER = re.compile(
     r"中心|公司|商会|商會|协会|協會|大学|大學|学校|學校|党委|黨委|支部|[(（][代借盖蓋]章[)）])$")
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
+# A diary's day line: a day's date and only what a diary writes beside it, the weekday, the lunar
+# date or a holiday, the weather, an hour (2月3日，星期一，晴 / 1月24日，大年三十，天气：雨。/
+# 二〇二〇年二月七日 星期五 多云转阴): the heading of that day's entry, not a dated entry.
+_CN_DIGIT = "[〇零一二三四五六七八九十]"
+_DAY_FIELD = (
+    r"(星期|禮拜|礼拜|周|週)[一二三四五六日天]"
+    r"|(農曆|农历)?(正月|臘月|腊月|大年)?(初[一二三四五六七八九十]|[二三]?十[一二三四五六七八九]?|廿"
+    r"[一二三四五六七八九]?)"
+    r"|除夕|小年|元宵節?|元宵节|春節|春节|情人節|情人节|(天氣|天气)\s*[:：]?\s*"
+    r"|[晴陰阴雨雪霧雾霾雲云多轉转小中大暴陣阵雷夾夹有間间]{0,6}[晴陰阴雨雪霧雾霾雲云][晴陰阴雨雪霧雾霾雲云轉转"
+    r"小中大暴陣阵雷夾夹間间]{0,6}"
+    r"|(上午|下午|晚上|凌晨|早上)?\d{1,2}\s*[:：時时点點]\s*(\d{2}分?)?"
+)
+_DAY_LINE = re.compile(
+    rf"^((\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*)?(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
+    rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日"
+    rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+[。.]?$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
@@ -312,7 +331,8 @@ def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
     prose = len(text) > 2 * max_heading and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
     if (not prose and any(p.search(text) for p in default)) or any(p.search(text) for p in extra):
         return "boilerplate"
-    if len(text) <= max_heading and not _ends_sentence(text) and not _DATED_ENTRY.match(text):
+    if len(text) <= max_heading and (
+            (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)):
         return "heading"
     return "body"
 

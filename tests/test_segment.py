@@ -417,3 +417,20 @@ def test_a_converters_pinyin_glosses_do_not_hide_furniture() -> None:
             "越是風急浪驟，越需中流砥柱。\n記(ji\u0300)者(zhe\u030c)：張三\n村里設立卡點。\n")
     assert [p.kind for p in segment_text("d", text)] == [
         "heading", "boilerplate", "body", "boilerplate", "body"]
+
+
+def test_a_diarys_day_lines_are_headings_even_with_commas_or_a_stop() -> None:
+    # A diary's day line (the date, the weekday, the lunar date, the weather) heads that day's
+    # entry; its commas are no sentence, so it is no dated chronology entry.
+    text = ("社区网格员抗疫日记\n记录一名网格员半个月来在卡口的日日夜夜。\n"
+            "2月3日，正月初十，天气：晴转多云\n一早到卡口值班，登记了二十多辆车。\n"
+            "2月4日，正月十一，天气：小雨。\n下午挨家挨户发放告知书。\n"
+            "二〇二〇年二月五日 星期三 阴\n晚上整理排查台账。\n"
+            "2月6日，全镇召开防控推进会，部署下一步工作。\n会后又回到卡口。\n")
+    paragraphs = segment_text("d", text)
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert [kinds[t] for t in ("2月3日，正月初十，天气：晴转多云", "2月4日，正月十一，天气：小雨。",
+                               "二〇二〇年二月五日 星期三 阴")] == ["heading"] * 3
+    assert kinds["2月6日，全镇召开防控推进会，部署下一步工作。"] == "body"  # a dated entry
+    by_text = {p.text: p.heading for p in paragraphs}
+    assert by_text["下午挨家挨户发放告知书。"] == "2月4日，正月十一，天气：小雨。"
