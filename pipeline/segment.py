@@ -12,7 +12,8 @@ Each paragraph gets a ``kind``:
 - ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source, editor and credit lines
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
-  来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``), photo captions (``▲…``,
+  来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``, ``0 不详 2020年02月24日``,
+  ``2020-12-22 某某新聞``), photo captions (``▲…``,
   ``…（记者…摄）``, an image's file name), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``), greetings (``大家好！``) and
   closing formula (``特此通告。``), reprint notices, link lines, a field's label alone
@@ -68,6 +69,9 @@ _DATE = r"(\d{4}\s*[年/\-.]|\d{2}[/\-.])\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*(日
 # 2020/4/28 12:54（4/30 08:42 更新）.
 _DATE_LINE = re.compile(
     rf"^{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?\s*([(（][^()（）]*(更新|更新時間|更新时间)[)）])?$")
+# A full date (a four-digit year) and its time, if any: 2020年02月24日, 2020-04-07 12:54:21.
+_FULL_DATE = (r"\d{4}\s*[年/\-.]\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*日?"
+              r"(\s*\d{1,2}:\d{2}(:\d{2})?)?")
 # A line that starts or ends with a date (a publisher and date, a publication stamp).
 _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 # A Han character (the unified ideographs, their extensions and compatibility forms).
@@ -172,6 +176,12 @@ DEFAULT_BOILERPLATE = (
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
     rf"^\S{{1,12}}\s+{_DATE}\s*\d{{1,2}}:\d{{2}}",
+    # A name and a full date, set off by white space or a slash, is who issued or published the
+    # page and when: 某某镇人民政府  2020年2月4日, 0 不详 2020年02月24日, 某某发布 2021-07-19,
+    # 2020-12-22 某某新聞 (a date written with dashes, as sites stamp pages, then a short name).
+    rf"^[^。！？!?，,；;:：]{{0,23}}[^。！？!?，,；;:：\s/]\s*[\s/]\s*{_FULL_DATE}[\s/]*$",
+    r"^\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s+"
+    r"[^。！？!?，,；;:：\s\d][^。！？!?，,；;:：]{0,11}$",
     r"^(文章|發佈|发布|發稿|发稿)?(時\s*間|时\s*间|日\s*期|來\s*源|来\s*源)\s*[:：]",
     # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31,
     # 某某中心  时间：2020-03-18.

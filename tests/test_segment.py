@@ -434,3 +434,22 @@ def test_a_diarys_day_lines_are_headings_even_with_commas_or_a_stop() -> None:
     assert kinds["2月6日，全镇召开防控推进会，部署下一步工作。"] == "body"  # a dated entry
     by_text = {p.text: p.heading for p in paragraphs}
     assert by_text["下午挨家挨户发放告知书。"] == "2月4日，正月十一，天气：小雨。"
+
+
+def test_a_name_and_a_full_date_on_one_line_is_a_stamp() -> None:
+    # Who issued or published the page and when, without a 来源： or a time to tell it: a name
+    # and a full date set off by white space, or a date written with dashes and a short name.
+    text = ("众志成城：青山村党员冲在前\n0 不详 2020年03月02日\n"
+            "青山村党支部组织党员在村口设卡，劝返外来车辆。\n一、守好村口\n"
+            "党员轮流值守，每天登记进出人员。\n2020-03-02 某某新闻\n二、送菜上门\n"
+            "党员为居家老人代购蔬菜。\n青山镇人民政府    2020年3月2日\n")
+    kinds = {p.text: p.kind for p in segment_text("d", text)}
+    assert kinds["0 不详 2020年03月02日"] == "boilerplate"
+    assert kinds["2020-03-02 某某新闻"] == "boilerplate"
+    assert kinds["青山镇人民政府    2020年3月2日"] == "boilerplate"
+    assert kinds["一、守好村口"] == kinds["二、送菜上门"] == "heading"
+    # A diary's day line and a chronology's dated heading are no stamps.
+    diary = ("日记\n2020年3月2日 星期一 晴\n今天在村口值班。\n2020年1月23日 武汉关闭离汉通道\n"
+             "当天全市停运公交。\n")
+    kinds = {p.text: p.kind for p in segment_text("d", diary)}
+    assert kinds["2020年3月2日 星期一 晴"] == kinds["2020年1月23日 武汉关闭离汉通道"] == "heading"
