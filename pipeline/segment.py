@@ -13,8 +13,9 @@ Each paragraph gets a ``kind``:
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``, ``0 不详 2020年02月24日``,
-  ``2020-12-22 某某新聞``), photo captions (``▲…``,
-  ``…（记者…摄）``, an image's file name), a notice's or a letter's addressees
+  ``2020-12-22 某某新聞``), photo captions (``▲…``, ``△…``, ``…（记者…摄）``; a short line
+  ending with a credit, ``…。某某 摄``, ``…。受访者供图``, ``…(资料图片)``; an image's file name
+  or number, ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``), greetings (``大家好！``) and
   closing formula (``特此通告。``), reprint notices, link lines, a field's label alone
   (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated title still
@@ -146,6 +147,13 @@ _DAY_LINE = re.compile(
     rf"^((\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*)?(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
     rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日"
     rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+[。.]?$")
+# A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
+# …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
+# …(資料圖片), …(某某 Images圖片).
+_CREDIT = re.compile(
+    r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|圖片|图片)"
+    r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
+    r"|[(（][^()（）]{0,30}(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
@@ -194,11 +202,14 @@ DEFAULT_BOILERPLATE = (
     r"^(文|圖|图|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # Photo captions: ▲…, …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社 (◆ and ● are list
     # bullets, not captions).
-    r"^[▲▼↑↓]",
+    r"^[▲▼↑↓△]",
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
     r"^(\d{1,2}[.、．]\s*|(說明|说明)\s*[:：]\s*)?[^\s。，,]{1,40}\.(?i:jpe?g|png|gif|webp|bmp)$",
+    # … or its name without the extension, a number a camera or an app gave it:
+    # QQ图片20200131102651_副本, 1580189382ABCDEF.
+    r"^(QQ|微信)?(圖片|图片)?_?[A-Za-z_\-]*\d{8,}[A-Za-z_\-\d]*(_副本)?$",
     r"^.{0,100}[。.]\s*(美聯社|美联社|路透社?|法新社|新華社|新华社|中新社|CFP|視覺中國|视觉中国)$",
     # A notice's addressees: 各乡镇人民政府，县政府各部门：/ 某镇、各办事处：
     r"^[^。！？!?]{0,30}各[^。！？!?]{0,60}(單位|单位|部門|部门|政府|機關|机关|黨委|党委|黨組|"
@@ -343,7 +354,9 @@ def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)):
-        return "heading"
+        # A short line that ends with a photo's credit is its caption: a credit ends no heading.
+        # (A longer caption reads as body text and stays it.)
+        return "boilerplate" if _CREDIT.search(text) else "heading"
     return "body"
 
 

@@ -453,3 +453,27 @@ def test_a_name_and_a_full_date_on_one_line_is_a_stamp() -> None:
              "当天全市停运公交。\n")
     kinds = {p.text: p.kind for p in segment_text("d", diary)}
     assert kinds["2020年3月2日 星期一 晴"] == kinds["2020年1月23日 武汉关闭离汉通道"] == "heading"
+
+
+def test_a_short_caption_with_a_credit_and_an_images_number_are_furniture() -> None:
+    # A credit (…。某某 摄, …。受访者供图, …(资料图片), …。摄:某某/某报) ends a caption, never a
+    # heading; an image's name without its extension (QQ图片2020…_副本) stands for its caption.
+    text = ("青山村筑牢疫情防线\n青山村党支部组织党员在村口设卡，劝返外来车辆。\n"
+            "村口检查点。受访者供图\n一、守好村口\n党员轮流值守，每天登记进出人员。\n"
+            "志愿者为车辆消毒。李四 摄\n△志愿者在村口值守\n"
+            "卡口的帐篷。(资料图片)\n村委会门前。摄:王五/某某报\nQQ图片20200202101010_副本\n"
+            "二、送菜上门\n党员为居家老人代购蔬菜。\n")
+    kinds = {p.text: p.kind for p in segment_text("d", text)}
+    assert [kinds[t] for t in ("村口检查点。受访者供图", "志愿者为车辆消毒。李四 摄",
+                               "△志愿者在村口值守", "卡口的帐篷。(资料图片)",
+                               "村委会门前。摄:王五/某某报", "QQ图片20200202101010_副本")] == [
+        "boilerplate"] * 6
+    assert kinds["一、守好村口"] == kinds["二、送菜上门"] == "heading"
+    by_text = {p.text: p.heading for p in segment_text("d", text)}
+    assert by_text["党员为居家老人代购蔬菜。"] == "二、送菜上门"
+    # A longer caption reads as body text, and a heading may end with 图片 as a word.
+    long_caption = ("2月3日，青山村党员在村口为过往车辆登记信息、测量体温，劝返外来人员。"
+                    "新华社记者 张三 摄")
+    assert [p.kind for p in segment_text("d", f"标题\n{long_caption}\n")][-1] == "body"
+    words = segment_text("d", "标题\n抗疫一线的精彩图片\n正文一句。\n")
+    assert words[1].kind == "heading"
