@@ -356,7 +356,9 @@ def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)):
         # A short line that ends with a photo's credit is its caption: a credit ends no heading.
         # (A longer caption reads as body text and stays it.)
-        return "boilerplate" if _CREDIT.search(text) else "heading"
+        # A numbered heading is a section's, whatever it ends with: （三）现场图片.
+        caption = _CREDIT.search(text) and not _NUMBERED.match(text)
+        return "boilerplate" if caption else "heading"
     return "body"
 
 

@@ -477,3 +477,7 @@ def test_a_short_caption_with_a_credit_and_an_images_number_are_furniture() -> N
     assert [p.kind for p in segment_text("d", f"标题\n{long_caption}\n")][-1] == "body"
     words = segment_text("d", "标题\n抗疫一线的精彩图片\n正文一句。\n")
     assert words[1].kind == "heading"
+    # So may a numbered section heading, after its number: it is no caption.
+    for heading in ("（三）现场图片", "二、 现场图片", "3. 抗疫 图片"):
+        numbered = segment_text("d", f"标题\n正文一句。\n{heading}\n正文又一句。\n")
+        assert [p.kind for p in numbered][2] == "heading", heading
