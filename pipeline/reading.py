@@ -11,7 +11,8 @@ Big5. Detection, in order:
 3. the Chinese codecs, strictly: GB18030 and Big5 (Big5-HKSCS if Big5 fails). The reading whose
    ideographs are most often common characters is taken if that share is high enough. The
    documents are Chinese, and on a short file a statistical detector takes Big5 for Korean or
-   Japanese;
+   Japanese. A file that no codec reads whole is read cut short (see :func:`_cut_short`), by
+   the same rule;
 4. otherwise charset-normalizer picks the encoding.
 
 Files that are recognisably binary (images, archives, office files) or decode to more than 5%
@@ -33,6 +34,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import itertools
 import logging
 import os
 import re
@@ -168,44 +170,93 @@ def _score(text: str) -> tuple[float, int]:
     return sum(c in _PUNCTUATION for c in chars) / len(chars), 0
 
 
-def _chinese(data: bytes) -> tuple[str, str] | None:
-    """Return (codec, text) for the best strict Chinese decoding if it is confident, else None.
+# EUC-JP has GB2312's byte pairs (its kanji read as common GB2312 characters) and three-byte
+# sequences, after which GB18030 pairs the bytes one off: a whole EUC-JP file can end, for
+# GB18030, in half a pair, a confident reading cut short.
+_EUC_JP = ("euc_jp", "euc_jis_2004")
+
+
+def _chinese(data: bytes) -> tuple[str, str, int] | None:
+    """Return (codec, text, bytes left out) for the best strict Chinese decoding if it is
+    confident, else None.
 
     Short files hold too little for a statistical detector to tell Chinese from Korean or
-    Japanese; since this tool reads Chinese only, the share of common characters decides.
+    Japanese; since this tool reads Chinese only, the share of common characters decides. A
+    reading cut short (see :func:`_cut_short`) counts only when no codec reads the whole file:
+    in a file really cut, every codec that reads it stops at the same unfinished pair, so a
+    whole file is read as it always was. EUC-JP counts among those codecs (see :data:`_EUC_JP`).
     """
-    best: tuple[tuple[float, int], str, str] | None = None
+    readings: list[tuple[str, str, int]] = []
     for codec in _CHINESE_CODECS:
         try:
-            text = data.decode(codec)
+            readings.append((codec, *_cut_short(data, codec)))
         except UnicodeDecodeError:
             if codec != "big5":
                 continue
-            try:
-                codec, text = "big5hkscs", data.decode("big5hkscs")
-            except UnicodeDecodeError:
-                continue
-        score = _score(text)
+            with contextlib.suppress(UnicodeDecodeError):
+                readings.append(("big5hkscs", *_cut_short(data, "big5hkscs")))
+    whole = [r for r in readings if r[2] == 0]
+    if whole or any(_decodes(data, codec) for codec in _EUC_JP):
+        readings = whole
+    best: tuple[tuple[float, int], tuple[str, str, int]] | None = None
+    for reading in readings:
+        score = _score(reading[1])
         # Equal shares: the reading with more common ideographs wins, since the right one makes
         # every byte pair an ideograph and a wrong one turns some into kana, Greek or symbols.
         # Still equal: gb18030, tried first.
         if best is None or score > best[0]:
-            best = (score, codec, text)
+            best = (score, reading)
     if best is None or best[0][0] < _MIN_COMMON:
         return None
-    return best[1], best[2]
+    return best[1]
+
+
+# What may follow the first 1, 2 or 3 bytes of a GB18030 four-byte sequence.
+_GB18030_FOUR = (range(0x30, 0x3A), range(0x81, 0xFF), range(0x30, 0x3A))
+
+
+def _starts_a_character(tail: bytes, codec: str) -> bool:
+    """Whether some bytes after ``tail`` make one whole character of ``codec``, a Chinese one.
+
+    Its decoder calls any byte above 0x7F at the end an incomplete sequence, a stray 0xFF too;
+    only a real beginning of a character (a lead byte, or the start of a GB18030 four-byte
+    sequence) is an unfinished one.
+    """
+    if len(tail) == 1:  # a lead byte (GB18030's four-byte sequences start with one too)
+        return any(_decodes(tail + bytes((b,)), codec) for b in range(0x40, 0x100))
+    return codec == "gb18030" and any(
+        _decodes(tail + bytes(rest), codec)
+        for rest in itertools.product(*_GB18030_FOUR[len(tail) - 1:]))
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    """Whether ``data`` decodes strictly in ``codec``."""
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _cut_short(data: bytes, encoding: str) -> tuple[str, int]:
     """``data`` decoded, and how many bytes were left out to do it: those of an unfinished last
-    character (a file cut short in a copy or a download), else 0; any other fault raises."""
+    character (a file cut short in a copy or a download), else 0; any other fault raises.
+
+    UTF-8 and UTF-16 say 'unexpected end of data' or 'truncated data' only for the beginning of
+    a character; the Chinese codecs say 'incomplete multibyte sequence' for any high byte, so
+    theirs is checked (:func:`_starts_a_character`).
+    """
     try:
         return data.decode(encoding), 0
     except UnicodeDecodeError as exc:
-        truncated = exc.reason in ("unexpected end of data", "truncated data")
-        if not truncated or exc.end != len(data) or len(data) - exc.start > 3:
-            raise
         cut = len(data) - exc.start
+        if exc.end != len(data) or cut > 3:
+            raise
+        if exc.reason == "incomplete multibyte sequence":
+            if not _starts_a_character(data[exc.start:], encoding):
+                raise
+        elif exc.reason not in ("unexpected end of data", "truncated data"):
+            raise
     return data[:-cut].decode(encoding), cut
 
 
@@ -215,6 +266,12 @@ def _taken(text: str, cut: int, codec: str, source: str) -> str:
         log.warning("%s: the last %d byte(s) are an unfinished %s character (the file was cut "
                     "short?): left out", source, cut, codec)
     return text
+
+
+def _taken_chinese(codec: str, text: str, cut: int, source: str) -> tuple[str, str, int]:
+    """A Chinese reading, now taken: (codec, text, bytes left out), with :func:`_taken`'s
+    warning."""
+    return codec, _taken(text, cut, codec.upper(), source), cut
 
 
 def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> tuple[str, int]:
@@ -276,11 +333,11 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         if not _WIDE.search(text) and not _EUROPEAN.fullmatch(text):
             chinese = _chinese(data)
             if chinese is not None:
-                return *chinese, 0
+                return _taken_chinese(*chinese, source)
         return "utf-8", _taken(text, cut, "UTF-8", source), cut
     chinese = _chinese(data)
     if chinese is not None:
-        return *chinese, 0
+        return _taken_chinese(*chinese, source)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()

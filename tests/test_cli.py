@@ -333,6 +333,31 @@ def test_bad_files_are_skipped_and_listed(model_dir: tuple[Path, Path], tmp_path
     assert data["errors"] == [{"source": str(png), "error": "not a text file: it is a PNG image"}]
 
 
+@pytest.mark.parametrize("codec", ["gb18030", "big5"])
+def test_a_legacy_file_cut_short_classifies_as_the_file_without_that_character(
+        model_dir: tuple[Path, Path], tmp_path: Path, codec: str) -> None:
+    """It was skipped as 'not text in any known encoding'."""
+    config, _ = model_dir
+    text = SEED.read_text("utf-8").replace("\xa0", " ").replace("礴", "薄")  # as Big5 holds it
+    (tmp_path / "a.txt").write_bytes(text.encode(codec))  # the file without that character
+    data = (text + "疫").encode(codec)[:-1]
+    (tmp_path / "b.txt").write_bytes(data)
+    out = tmp_path / "out.json"
+    result = pipeline("classify", str(tmp_path), "--config", str(config), "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert (f"{tmp_path / 'b.txt'}: the last 1 byte(s) are an unfinished {codec.upper()} "
+            "character") in result.stderr.decode()
+    data_out = json.loads(out.read_text("utf-8"))
+    validator(strict=True).validate(data_out)
+    whole, cut = data_out["documents"]
+    assert (whole["encoding"], cut["encoding"], cut["bytes_left_out"]) == (codec, codec, 1)
+    assert "bytes_left_out" not in whole
+    def own(doc: dict) -> list[dict]:  # its paragraphs, their ids named for the document
+        return [{**p, "id": p["id"].split(":")[1]} for p in doc["paragraphs"]]
+
+    assert own(cut) == own(whole) and sum(p["kind"] == "body" for p in own(cut)) == 102
+
+
 def test_strict_fails_on_the_first_bad_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, _ = model_dir
     out = tmp_path / "out.json"

@@ -168,6 +168,90 @@ def test_utf8_broken_before_its_end_is_not_taken_for_cut_short(
     assert "unfinished" not in caplog.text
 
 
+@pytest.mark.parametrize(("codec", "last", "kept", "read_as"), [
+    ("gb18030", "疫", 1, "gb18030"),
+    *[("gb18030", "𠮷", kept, "gb18030") for kept in (1, 2, 3)],  # a four-byte sequence
+    ("gb18030", "㐀", 2, "gb18030"),  # four bytes in the BMP
+    ("gbk", "疫", 1, "gb18030"),  # GB18030 holds GBK: a whole GBK file reads as gb18030 too
+    ("big5", "疫", 1, "big5"),
+    ("big5hkscs", "嘅", 1, "big5hkscs"),  # a lead byte Big5 lacks
+])
+def test_chinese_codecs_cut_short_inside_their_last_character_are_read_with_a_warning(
+        tmp_path: Path, codec: str, last: str, kept: int, read_as: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A GB18030, GBK or Big5 file cut inside its last character was 'not text in any known
+    encoding'; it now reads as the whole file does, without that character."""
+    text = SEED.read_text("utf-8")[:3000].replace("\xa0", " ")
+    whole = (text + last).encode(codec)
+    data = whole[:len(text.encode(codec)) + kept]
+    (tmp_path / "whole.txt").write_bytes(whole)
+    (tmp_path / "cut.txt").write_bytes(data)
+    assert (read_document(tmp_path / "whole.txt").encoding, caplog.text) == (read_as, "")
+    doc = read_document(tmp_path / "cut.txt")
+    assert (doc.text == text, doc.encoding, doc.bytes_left_out) == (True, read_as, kept)
+    assert data[:-kept].decode(doc.encoding) == doc.text  # what the output records decodes it
+    assert (f"cut.txt: the last {kept} byte(s) are an unfinished {read_as.upper()} character"
+            in caplog.text)
+    # Forced, the codec reads the whole file or nothing, as a forced utf-8 does.
+    with pytest.raises(reading.InputError, match=f"cut.txt: cannot decode as {codec}: "
+                                                 f"incomplete multibyte sequence at byte "
+                                                 f"{len(data) - kept}$"):
+        read_document(tmp_path / "cut.txt", encoding=codec)
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "gbk", "big5", "big5hkscs"])
+def test_every_document_cut_inside_its_last_character_reads_as_the_whole_one(codec: str) -> None:
+    """The seed and the held-out documents, in ``codec`` (what it cannot hold left out), ending
+    in their own last character and in a four-byte or an HKSCS one, cut at every byte inside
+    it: each reads as the whole file does, without that character."""
+    endings = {"gb18030": ["", "㐀", "𠮷"], "big5hkscs": ["", "嘅"]}.get(codec, [""])
+    tried = 0
+    for path in [SEED, *HELDOUT_FILES]:
+        text = path.read_text("utf-8").encode(codec, "ignore").decode(codec).rstrip()
+        for ending in endings:
+            whole_text = text + ending
+            whole = whole_text.encode(codec)
+            head = len(whole_text[:-1].encode(codec))
+            expected = decode_bytes(whole, source=str(path))
+            assert expected.text == whole_text
+            for kept in range(1, len(whole) - head):
+                doc = decode_bytes(whole[:head + kept], source=str(path))
+                assert (doc.text == whole_text[:-1], doc.encoding, doc.bytes_left_out) == (
+                    True, expected.encoding, kept), (path.name, ending, kept)
+                tried += 1
+    assert tried >= 9
+
+
+def test_a_cut_utf8_file_forced_is_refused_as_a_cut_gb18030_one_is(tmp_path: Path) -> None:
+    data = "市委召開會議".encode()[:-1]
+    (tmp_path / "cut.txt").write_bytes(data)
+    with pytest.raises(reading.InputError,
+                       match=r"cut.txt: cannot decode as utf-8: unexpected end of data at byte "
+                             r"15$"):
+        read_document(tmp_path / "cut.txt", encoding="utf-8")
+
+
+NOT_CUT_CHINESE = {
+    "a stray 0xFF, no lead byte": "市委召開會議部署防控工作。".encode("gb18030") + b"\xff",
+    "a stray 0x80 after Big5": "市委召開會議部署防控工作。".encode("big5") + b"\x80",
+    "a four-byte start GB18030 has no character for":
+        "市委召開會議部署防控工作。".encode("gb18030") + b"\x85\x30",
+    "whole EUC-JP, which GB18030 pairs one off after a three-byte sequence":
+        "市委召開會議，丂部署防控工作，成立領導小組。".encode("euc_jp"),
+    "UTF-8 broken before its end": "防控".encode()[:4] + "工作".encode() * 3 + b"\xe5",
+}
+
+
+@pytest.mark.parametrize("why", NOT_CUT_CHINESE)
+def test_what_is_not_a_cut_chinese_file_is_not_read_as_one(
+        why: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Chinese decoders call any high byte at the end an incomplete sequence: only a real start
+    of a character, in a file no codec reads whole, is an unfinished one."""
+    with contextlib.suppress(reading.InputError):  # whether another codec reads it or none
+        assert decode_bytes(NOT_CUT_CHINESE[why], source="x.txt").bytes_left_out == 0
+    assert "unfinished" not in caplog.text
+
+
 def test_utf16_cut_short_is_read_and_a_bad_one_named_for_its_bom(
         caplog: pytest.LogCaptureFixture) -> None:
     import codecs
