@@ -518,13 +518,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     check_output(args.out)
     check_not_input(args.out, [args.labelled])
+    # The config gives the bundle and what the page must not replace; its word lists are not read.
+    config = load_config(args.config, corpus=False, inputs=False)
+    _check_not_read(args.out, config, args.config)
     meta = None
     if args.model is not None:
         meta = read_meta(args.model)
-    else:
-        default = load_config(args.config, corpus=False).bundle_dir
-        if default.exists():
-            meta = read_meta(default)
+    elif config.bundle_dir.exists():
+        meta = read_meta(config.bundle_dir)
     write_report(args.labelled, args.out, meta)
     _say(args, f"report written to {args.out}")
     return EXIT_OK

@@ -1040,6 +1040,36 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in kept} == kept and not (documents / "new.txt").exists()
 
 
+def test_the_report_never_replaces_what_the_config_reads(model_dir: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    # report -o given the config, a label file or a document's name by a slip of the hand
+    # replaced it with the HTML page, as classify -o and review -o no longer do.
+    import shutil
+
+    _, bundle = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
+                    "-q").returncode == 0
+    for folder in ("labels", "documents"):
+        shutil.copytree(ROOT / "corpus" / folder, tmp_path / folder)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"corpus: {{documents: [{tmp_path / 'documents'}], "
+                      f"labels: [{tmp_path / 'labels'}]}}\n", "utf-8")
+    document = next((tmp_path / "documents").glob("*.txt"))
+    targets = (config, tmp_path / "labels" / "seed.jsonl", document,
+               tmp_path / "documents" / "report.txt")
+    kept = {p: p.read_bytes() for p in targets if p.exists()}
+    for target in targets:
+        result = pipeline("report", str(labelled), "--config", str(config), "--model",
+                          str(bundle), "-o", str(target))
+        assert_one_line_error(result, str(target))
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert not (tmp_path / "documents" / "report.txt").exists()
+    fine = pipeline("report", str(labelled), "--config", str(config), "-o",
+                    str(tmp_path / "report.html"))
+    assert fine.returncode == 0, fine.stderr.decode()
+
+
 def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
                                                  tmp_path: Path) -> None:
     # A project with a config and nothing else yet (no word lists, no labels): review works.
