@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import traceback
@@ -311,7 +312,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from pipeline.stages import classify
 
     config = _classify_config(args)
-    _check_not_read(args.out, config, args.config)
+    _check_not_read(args.out, config, args.config, model=args.model)
     if args.backend or args.scheduler:
         update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
         if args.scheduler:
@@ -463,12 +464,13 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
-                    review: bool = False) -> None:
+                    review: bool = False, model: Path | None = None) -> None:
     """Raise :class:`OutputError` if writing ``out`` would replace what the config reads (the
     config file, its word lists, a document, label or written-paragraph file) or put a file
     where it would be read as one: inside a folder of labels or written paragraphs (``review``:
     its list may go among the labels, where it is read from), or as a ``.txt`` file inside a
-    folder of documents."""
+    folder of documents; or inside the config's model bundle or ``model``, which training
+    replaces and then deletes."""
     from pipeline.errors import OutputError
     from pipeline.output import check_not_input, writes_into_stream
     from pipeline.reading import files_under
@@ -492,6 +494,10 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
         return next((f for f in folders
                      if Path(f).is_dir() and target.is_relative_to(Path(f).resolve())), None)
 
+    for bundle in (config.bundle_dir, *([model] if model is not None else [])):
+        if _in_bundle(target, Path(bundle)):
+            raise OutputError(f"{out}: is inside the model bundle {bundle}, which training "
+                              "replaces and later deletes; write it elsewhere")
     folder = inside([*([] if review else c.labels), *c.written, *c.heldout_labels])
     if folder is not None:
         raise OutputError(f"{out}: is inside {folder}, a folder of labelled paragraphs the "
@@ -500,6 +506,18 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     if folder is not None and target.suffix.lower() == ".txt":
         raise OutputError(f"{out}: a .txt file inside {folder}, a folder of documents the config "
                           "reads, would be read as one; write it elsewhere")
+
+
+def _in_bundle(target: Path, bundle: Path) -> bool:
+    """Whether the resolved path ``target`` is in the bundle folder ``bundle`` or one of its
+    versions (``.<name>.…`` beside it, where the bundle's link points): a training swaps in a
+    new version and removes the older ones, with whatever else was put in them."""
+    bundle = Path(os.path.abspath(bundle))  # "-m ." in the bundle's folder names it too
+    try:
+        parts = target.relative_to(bundle.parent.resolve()).parts
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return len(parts) > 1 and (parts[0] == bundle.name or parts[0].startswith(f".{bundle.name}."))
 
 
 class _Terminated(BaseException):
@@ -520,7 +538,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_not_input(args.out, [args.labelled])
     # The config gives the bundle and what the page must not replace; its word lists are not read.
     config = load_config(args.config, corpus=False, inputs=False)
-    _check_not_read(args.out, config, args.config)
+    _check_not_read(args.out, config, args.config, model=args.model)
     meta = None
     if args.model is not None:
         meta = read_meta(args.model)

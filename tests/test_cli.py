@@ -1070,6 +1070,30 @@ def test_the_report_never_replaces_what_the_config_reads(model_dir: tuple[Path, 
     assert fine.returncode == 0, fine.stderr.decode()
 
 
+def test_no_output_goes_into_a_model_bundle(model_dir: tuple[Path, Path],
+                                            tmp_path: Path) -> None:
+    # -o into the bundle's folder replaced its model.json, or put a file there that the
+    # training after next deleted with the old version folder.
+    config, bundle = model_dir
+    kept = {p: p.read_bytes() for p in bundle.iterdir()}
+    labelled = tmp_path / "labelled.json"
+    assert pipeline("classify", str(SEED), "--config", str(config), "-o", str(labelled),
+                    "-q").returncode == 0
+    version = bundle.resolve()
+    attempts = [("classify", str(SEED), "--config", str(config), "-o", str(bundle / "model.json")),
+                ("classify", str(SEED), "--model", str(bundle), "-o", str(bundle / "out.json")),
+                ("segment", str(SEED), "--config", str(config), "-o", str(version / "s.json")),
+                ("review", str(labelled), "--config", str(config), "-o", str(bundle / "r.jsonl")),
+                ("report", str(labelled), "--model", str(bundle), "-o", str(bundle / "r.html")),
+                ("evaluate", "--config", str(config), "--json", str(bundle / "figures.json"))]
+    for args in attempts:
+        assert_one_line_error(pipeline(*args), args[-1], "model bundle")
+    assert {p: p.read_bytes() for p in bundle.iterdir()} == kept
+    inside = pipeline("classify", str(SEED), "--model", ".", "-o", "out.json", cwd=bundle)
+    assert_one_line_error(inside, "model bundle")
+    assert sorted(bundle.iterdir()) == sorted(kept)
+
+
 def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
                                                  tmp_path: Path) -> None:
     # A project with a config and nothing else yet (no word lists, no labels): review works.
