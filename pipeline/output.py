@@ -100,6 +100,11 @@ def check_output(path: Path | str) -> None:
             if folder.exists():
                 if not folder.is_dir():
                     raise OutputError(f"{path}: cannot write there: {folder} is not a folder")
+                # The output goes in through a temporary file there (a device or a pipe is
+                # written into instead), so a folder that takes no new file fails now.
+                if not writes_into_stream(path) and not os.access(folder, os.W_OK | os.X_OK):
+                    raise OutputError(f"{path}: cannot write there: {folder} does not let "
+                                      "files be made in it (permissions, or a read-only disk)")
                 break
     except OSError as exc:  # a name too long for the file system, say
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None

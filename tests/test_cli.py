@@ -1094,6 +1094,35 @@ def test_no_output_goes_into_a_model_bundle(model_dir: tuple[Path, Path],
     assert sorted(bundle.iterdir()) == sorted(kept)
 
 
+def test_a_folder_that_takes_no_file_fails_before_any_work(model_dir: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    # evaluate --json into a read-only folder cross-validated for minutes, then failed.
+    import time
+
+    config, _ = model_dir
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    immutable = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(locked)],
+                                                     capture_output=True).returncode == 0
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("this user may write into any folder (root without chattr)")
+        for target in (locked / "figures.json", locked / "new" / "figures.json"):
+            start = time.monotonic()
+            result = pipeline("evaluate", "--config", str(config), "--json", str(target))
+            assert_one_line_error(result, str(target), f"{locked} does not let files be made")
+            assert time.monotonic() - start < 20  # the cross-validation takes longer
+        result = pipeline("classify", str(SEED), "--config", str(config), "-o", "/dev/null",
+                          "-q")
+        assert result.returncode == 0, result.stderr.decode()
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(locked)], check=True)
+        locked.chmod(0o755)
+    assert list(locked.iterdir()) == []
+
+
 def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
                                                  tmp_path: Path) -> None:
     # A project with a config and nothing else yet (no word lists, no labels): review works.
