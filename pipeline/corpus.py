@@ -218,18 +218,23 @@ class Labels(dict[str, dict[str, str]]):
 _SHA1 = re.compile("[0-9a-f]{12}(?:[0-9a-f]{28})?")
 
 
+def _as_written(value: Any) -> str:
+    """A JSON value as the file writes it (``true``, ``"3"``), for messages."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _label_key(obj: dict[str, Any], where: str) -> str:
     """``sha1:…`` or ``index:…``: which paragraph of its document a label line names."""
     sha1 = obj.get("sha1")
     if sha1 is not None:  # null, as a review file may leave it: the index names it
         if not isinstance(sha1, str) or not _SHA1.fullmatch(sha1.lower()):
             raise CorpusError(f"{where}: 'sha1' must be the first 12 hex digits of the SHA-1 of "
-                              f"the paragraph's text, or all 40; got {sha1!r}")
+                              f"the paragraph's text, or all 40; got {_as_written(sha1)}")
         return f"sha1:{sha1.lower()[:12]}"  # a full SHA-1 names the paragraph its prefix names
     index = obj["index"]
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         raise CorpusError(f"{where}: 'index' must be a paragraph's index, a whole number from 0; "
-                          f"got {index!r}")
+                          f"got {_as_written(index)}")
     return f"index:{index}"
 
 

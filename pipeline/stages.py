@@ -173,7 +173,11 @@ def labelled_documents(
     for path, doc_id in zip(paths, ids, strict=True):
         if doc_id not in labels:
             continue
-        segmented = segment_file(path, config)
+        try:
+            segmented = segment_file(path, config)
+        except InputError as exc:  # the unlabelled ones are never read: see the docstring
+            raise InputError(f"{exc} (it has hand labels, {labels.where[doc_id]}, so training "
+                             "needs it: mend it, or take its labels out)") from exc
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
         if missing:
             places = [labels.at[doc_id, key] for key in missing]
@@ -183,8 +187,10 @@ def labelled_documents(
         examples.extend(found)
         unmatched += len(missing)
     for doc_id in labels.keys() - set(ids):
-        log.warning("%s: labels of a document %r, which is not among the documents (%s)",
-                    labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)))
+        stem = doc_id[:-4] if doc_id.lower().endswith(".txt") else None
+        hint = f"; a document's id has no .txt: {stem!r}" if stem in ids else ""
+        log.warning("%s: labels of a document %r, which is not among the documents (%s)%s",
+                    labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)), hint)
         unmatched += len(labels[doc_id])
     return examples, unmatched, ids
 

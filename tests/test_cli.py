@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -604,6 +605,30 @@ def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) ->
     for command in ("run", "status"):
         assert_one_line_error(pipeline(command, "--config", str(config)),
                               f"a second document with the id '{SEED.stem}'")
+
+
+def test_a_labelled_document_that_does_not_read_says_why_training_needs_it(
+        tmp_path: Path) -> None:
+    docs, labels = tmp_path / "docs", tmp_path / "labels"
+    docs.mkdir()
+    labels.mkdir()
+    (docs / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    (labels / "l.jsonl").write_text(
+        json.dumps({"document": "scan", "index": 0, "theme": "medical"}) + "\n"
+        + json.dumps({"document": f"{SEED.stem}.txt", "index": 0, "theme": "medical"}) + "\n",
+        "utf-8")
+    shutil.copy(SEED, docs)
+    config = write_corpus_config(tmp_path / "c.yaml", f"model: {{dir: {tmp_path / 'm'}}}",
+                                 written=SOME_WRITTEN)
+    config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"), str(docs))
+                      .replace(str(ROOT / "corpus/labels"), str(labels)), "utf-8")
+    assert_one_line_error(pipeline("train", "--config", str(config), "--no-metrics"),
+                          "scan.txt: not a text file", f"hand labels, {labels / 'l.jsonl'}:1")
+    (labels / "l.jsonl").write_text(
+        json.dumps({"document": f"{SEED.stem}.txt", "index": 0, "theme": "medical"}) + "\n"
+        + (ROOT / "corpus/labels/seed.jsonl").read_text("utf-8"), "utf-8")
+    err = pipeline("train", "--config", str(config), "--no-metrics").stderr.decode()
+    assert f"a document's id has no .txt: '{SEED.stem}'" in err
 
 
 def test_a_bug_keeps_its_traceback_and_an_exit_code_of_its_own(

@@ -386,15 +386,16 @@ def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms:
 
 
 @pytest.mark.parametrize(("line", "fragment"), [
-    ('{"document": "d", "index": "abc", "theme": "medical"}', "got 'abc'"),
+    ('{"document": "d", "index": "abc", "theme": "medical"}', 'got "abc"'),
+    ('{"document": "d", "index": true, "theme": "medical"}', "got true"),  # as the file says
     ('{"document": "d", "index": null, "theme": "medical"}', "needs 'document' and 'sha1' or"),
-    ('{"document": "d", "sha1": null, "index": "3", "theme": "medical"}', "got '3'"),
+    ('{"document": "d", "sha1": null, "index": "3", "theme": "medical"}', 'got "3"'),
     ('{"document": "d", "index": 2.9, "theme": "medical"}', "got 2.9"),
     ('{"document": "d", "index": -1, "theme": "medical"}', "got -1"),
     ('{"document": "d", "sha1": 5, "theme": "medical"}', "'sha1' must be"),
     ('{"document": "d", "sha1": "0123456789abcdef", "theme": "medical"}',
      "'sha1' must be the first 12 hex digits of the SHA-1 of the paragraph's text, or all 40; "
-     "got '0123456789abcdef'"),
+     'got "0123456789abcdef"'),
     ('{"document": "d", "sha1": "sha1:0123456789ab", "theme": "medical"}', "or all 40; got"),
 ])
 def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
