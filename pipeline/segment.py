@@ -553,13 +553,17 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     >>> captions = [f"3月{d}日，小区门前的志愿者。" * d + "记者/摄" for d in range(1, 9)]
     >>> wrapped_width([line for caption in captions for line in (title, caption)]) is None
     True
+    >>> sections = [f"第{n}节 社区防控情况" for n in range(1, 10)]
+    >>> wrapped_width([line for h in sections for line in (h, "入户排查，登记测温。")]) is None
+    True
     """
     distinct = list(dict.fromkeys(lines))
     if len(distinct) < min_lines:
         return None
     open_lines = Counter(len(line) for line in distinct
                          if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
-                         and 2 * len(HAN.findall(line)) >= len(line))
+                         and 2 * len(HAN.findall(line)) >= len(line)
+                         and not _NUMBERED.match(line))  # 第3节 …, 一、…: headings, not wraps
     if not open_lines:
         return None
     width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
