@@ -5,7 +5,8 @@ range, unknown classifiers and input paths that do not exist are all reported wi
 (``vectorize.words.ngram_range``) and what is allowed, as one :class:`~pipeline.errors.ConfigError`.
 
 Relative paths in a config file are resolved against the folder that holds the file, so a config
-works the same from any working directory; ``~`` is the home folder, as in a shell.
+works the same from any working directory; ``~`` is the home folder and ``$NAME`` or ``${NAME}``
+an environment variable, as in a shell (one that is not set or is empty is an error).
 
 Example
 -------
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Literal
@@ -273,16 +275,37 @@ _INPUT_PATHS = (
 _OUTPUT_PATHS = (("model", "dir"), ("output", "path"))
 
 
-def _resolve(data: dict[str, Any], base: Path) -> None:
-    """Make the config's relative paths relative to ``base`` (the config file's folder), after
-    expanding ``~`` (the home folder) as a shell would."""
+# ``$NAME`` or ``${NAME}``, as os.path.expandvars finds them.
+_VARIABLE = re.compile(r"\$(\w+|\{[^}]*\})")
 
-    def fix(value: Any) -> Any:
+
+def _expand_variables(value: str, source: str, key: str) -> str:
+    """``value`` with its environment variables replaced, as a shell would; one that is not set
+    or is empty is an error naming it, where os.path.expandvars would leave a literal ``$NAME``
+    folder, and a shell an empty string (a path then starting at the root folder)."""
+
+    def one(match: re.Match[str]) -> str:
+        text = os.environ.get(match.group(1).strip("{}"))
+        if not text:
+            what = "not set" if text is None else "empty"
+            raise ConfigError(f"{source}: {key}: environment variable {match.group(0)} is {what} "
+                              f"(in {value!r})")
+        return text
+
+    return _VARIABLE.sub(one, value)
+
+
+def _resolve(data: dict[str, Any], base: Path, source: str) -> None:
+    """Make the config's relative paths relative to ``base`` (the config file's folder), after
+    expanding ``~`` (the home folder), then ``$NAME`` and ``${NAME}`` (environment variables), as
+    a shell would. ``source`` names the config in an error."""
+
+    def fix(value: Any, key: str) -> Any:
         if isinstance(value, str):
-            value = os.path.expanduser(value)
+            value = _expand_variables(os.path.expanduser(value), source, key)
             return value if Path(value).is_absolute() else os.path.normpath(base / value)
         if isinstance(value, list):
-            return [fix(v) for v in value]
+            return [fix(v, key) for v in value]
         return value
 
     for path in (*_INPUT_PATHS, *_OUTPUT_PATHS):
@@ -293,7 +316,7 @@ def _resolve(data: dict[str, Any], base: Path) -> None:
                 break
         else:
             if path[-1] in node and node[path[-1]] is not None:
-                node[path[-1]] = fix(node[path[-1]])
+                node[path[-1]] = fix(node[path[-1]], ".".join(path))
 
 
 def _check_inputs_exist(config: Config, source: str, corpus: bool, inputs: bool = True) -> None:
@@ -351,7 +374,7 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None,
         raise ConfigError(f"{source}: the top level must be a mapping of sections, not {data!r}")
     data = json.loads(json.dumps(data, default=str))  # a deep copy we may edit
     if base is not None:
-        _resolve(data, base)
+        _resolve(data, base, source)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

@@ -379,6 +379,17 @@ def test_bad_config_fails_before_any_work(tmp_path: Path) -> None:
                           str(config), "vectorize.words.ngram_range")
 
 
+def test_a_variable_not_set_in_a_config_path_fails_before_any_work(tmp_path: Path) -> None:
+    config = tmp_path / "vars.yaml"
+    config.write_text("output: {path: $NO_SUCH_FOLDER_VARIABLE/labelled.json}\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "NO_SUCH_FOLDER_VARIABLE"}
+    result = subprocess.run([sys.executable, "-m", "pipeline", "status", "--config", str(config)],
+                            capture_output=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)})
+    assert_one_line_error(result, str(config), "output.path",
+                          "$NO_SUCH_FOLDER_VARIABLE is not set")
+    assert list(tmp_path.iterdir()) == [config]
+
+
 def test_segment_prints_paragraphs(tmp_path: Path) -> None:
     result = pipeline("segment", str(SEED))
     assert result.returncode == 0, result.stderr.decode()

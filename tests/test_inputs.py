@@ -233,6 +233,45 @@ def test_a_path_in_a_config_may_start_at_the_home_folder(
     assert (config.model.dir, config.output.path) == (home / "models", home / "out/labelled.json")
 
 
+def test_a_path_in_a_config_may_name_environment_variables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A config shared between machines names its folders by variables, as a shell script would.
+    data = tmp_path / "data"
+    (data / "docs").mkdir(parents=True)
+    (data / "words").write_text("的\n", "utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DATA", str(data))
+    path = tmp_path / "configs" / "config.yaml"
+    path.parent.mkdir()
+    path.write_text("corpus: {documents: [$DATA/docs, '${DATA}']}\n"
+                    "tokenize: {stop_words: $DATA/words}\n"
+                    "model: {dir: $HOME/models}\noutput: {path: '${DATA}/out/labelled.json'}\n",
+                    "utf-8")
+    config = load_config(path)
+    assert config.corpus.documents == [data / "docs", data]
+    assert config.tokenize.stop_words == data / "words"
+    assert config.model.dir == tmp_path / "home" / "models"
+    assert config.output.path == data / "out" / "labelled.json"
+
+
+@pytest.mark.parametrize("value", ["", "unset"])
+def test_a_variable_not_set_in_a_config_path_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    # Left as it is, '$DATA/docs' would be a folder of that name beside the config; empty, the
+    # path would start at the root folder.
+    if value == "unset":
+        monkeypatch.delenv("DATA", raising=False)
+    else:
+        monkeypatch.setenv("DATA", value)
+    path = tmp_path / "config.yaml"
+    path.write_text("model: {dir: '${DATA}/models'}\n", "utf-8")
+    what = "not set" if value == "unset" else "empty"
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f"{path}: model.dir: environment variable ${{DATA}} is {what} "
+                               "(in '${DATA}/models')")
+
+
 def test_written_paragraphs_left_out_need_not_exist(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text("corpus: {written: [nowhere], use_written: false}\n", "utf-8")
