@@ -21,15 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import special_file
 from pipeline.errors import CorpusError
 from pipeline.reading import files_under
 from pipeline.segment import Paragraph, article_ordinals
@@ -191,15 +190,14 @@ def _looks_like_json_lines(path: Path) -> bool:
 
 
 def _a_file(path: Path) -> Path:
-    """``path``, unless it is a device or a named pipe (a path that is gone is named when read)."""
+    """``path``, unless it is a device or a named pipe (a path that is gone is named when read;
+    ``/dev/null`` holds no labels)."""
     try:
-        mode = path.stat().st_mode
+        what = special_file(path)
     except OSError:
         return path
-    if stat.S_ISREG(mode) or path.resolve() == Path(os.devnull):  # /dev/null: no labels
+    if what is None:
         return path
-    what = ("a named pipe" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device")
     raise CorpusError(f"{path}: {what}, not a file of JSON lines")
 
 

@@ -308,9 +308,28 @@ def test_a_device_or_a_pipe_among_the_labels_is_never_read(tmp_path: Path) -> No
     result = status(labels)
     assert result.returncode == 0 and b"train: to do (never run)" in result.stdout, result.stderr
     assert_one_line_error(status(labels / "pipe.jsonl"),
-                          f"{labels / 'pipe.jsonl'}: a named pipe, not a file of JSON lines")
+                          f"{config}: corpus.labels: a named pipe, not a file: {labels}/pipe.jsonl")
     assert_one_line_error(status(labels / "zero.jsonl"),
-                          f"{labels / 'zero.jsonl'}: a device, not a file of JSON lines")
+                          f"{config}: corpus.labels: a device, not a file: {labels}/zero.jsonl")
+
+
+def test_a_pipe_or_a_device_as_a_word_list_is_one_line_for_every_command(tmp_path: Path) -> None:
+    # Hashed by status and run, read by train and evaluate: a named pipe waits for a writer
+    # forever, and a link to /dev/zero never ends. (Every key: test_inputs.py.)
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    for special, what in (("pipe", "a named pipe"), ("zero", "a device")):
+        config = write_corpus_config(tmp_path / "config.yaml", "model: {dir: models}",
+                                     "output: {path: out/labelled.json}",
+                                     written=SOME_WRITTEN[:1])
+        text = config.read_text("utf-8").replace(str(ROOT / "configs/stopwords.txt"),
+                                                 str(tmp_path / special))
+        config.write_text(text, "utf-8")
+        for command in ("status", "train", "evaluate", "run"):
+            assert_one_line_error(
+                pipeline(command, "--config", str(config), timeout=60),
+                f"{config}: tokenize.stop_words: {what}, not a file: {tmp_path / special}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "pipe", "zero"]
 
 
 def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:

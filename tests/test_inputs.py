@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import struct
 import zipfile
@@ -270,6 +271,37 @@ def test_a_variable_not_set_in_a_config_path_is_named(
         load_config(path)
     assert str(info.value) == (f"{path}: model.dir: environment variable ${{DATA}} is {what} "
                                "(in '${DATA}/models')")
+
+
+@pytest.mark.parametrize("key", ["corpus.documents", "corpus.labels", "corpus.written",
+                                 "corpus.heldout_documents", "corpus.heldout_labels",
+                                 "tokenize.user_dict", "tokenize.stop_words",
+                                 "vectorize.lexicon.path", "vectorize.actors.path"])
+def test_a_pipe_or_a_device_named_by_a_config_key_is_refused(tmp_path: Path, key: str) -> None:
+    # Hashing or reading one might never end (a pipe waits for a writer, /dev/zero has no end);
+    # /dev/null reads as empty, and a folder of documents is walked.
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "folder").mkdir()
+    path = tmp_path / "config.yaml"
+    *sections, name = key.split(".")
+
+    def config(value: str) -> str:
+        text = f"{name}: {value}"
+        for section in reversed(sections):
+            text = f"{section}: {{{text}}}"
+        return text + "\n"
+
+    for special, what in (("pipe", "a named pipe"), ("zero", "a device")):
+        path.write_text(config(special), "utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert str(info.value) == f"{path}: {key}: {what}, not a file: {tmp_path / special}"
+    path.write_text(config(os.devnull), "utf-8")
+    load_config(path)
+    if key.startswith("corpus."):
+        path.write_text(config("folder"), "utf-8")
+        load_config(path)
 
 
 def test_written_paragraphs_left_out_need_not_exist(tmp_path: Path) -> None:
