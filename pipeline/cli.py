@@ -297,14 +297,26 @@ def _model_dir(args: argparse.Namespace, config: Any) -> Path:
 def _classify_config(args: argparse.Namespace) -> Any:
     """The config classify labels by. Without --config its themes are the bundle's: the config
     then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
-    given with --model, so only a config named with --config must agree with the bundle."""
+    given with --model, so only a config named with --config must agree with the bundle, and an
+    error says how to make them agree."""
+    import shlex
+
     from pipeline.config import load_config
+    from pipeline.errors import ModelError
     from pipeline.model import read_meta
 
     config = load_config(args.config, corpus=False)
+    bundle = _model_dir(args, config)
+    themes = tuple(read_meta(bundle)["themes"])
     if args.config is None:
-        themes = tuple(read_meta(_model_dir(args, config))["themes"])
-        config = config.model_copy(update={"themes": themes})
+        return config.model_copy(update={"themes": themes})
+    if config.themes != themes:
+        other = ("leave out --config to label by them" if args.model is not None
+                 else "train it for this config's with "
+                      f"'pipeline train --config {shlex.quote(str(args.config))}'")
+        raise ModelError(f"{bundle}: made for themes {list(themes)}, but {args.config} names "
+                         f"{list(config.themes)}; list the bundle's themes in {args.config}, "
+                         f"or {other}")
     return config
 
 

@@ -909,10 +909,33 @@ def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: 
         assert data["model"]["themes"] == ["lead", "base", "med", "public"]
         assert {p["label"] for p in data["documents"][0]["paragraphs"] if "label" in p} <= {
             "lead", "base", "med", "public"}
+    shipped = ROOT / "configs/default.yaml"
     assert_one_line_error(  # a config named with --config must agree with the bundle
-        pipeline("classify", str(SEED), "--model", str(bundle), "--config",
-                 str(ROOT / "configs/default.yaml"), "-o", str(out)),
-        "made for themes ['lead', 'base', 'med', 'public'], but the config names")
+        pipeline("classify", str(SEED), "--model", str(bundle), "--config", str(shipped),
+                 "-o", str(out)),
+        f"{bundle}: made for themes ['lead', 'base', 'med', 'public'], but {shipped} names "
+        "['leadership', 'grassroots', 'medical', 'public_participation']; list the bundle's "
+        f"themes in {shipped}, or leave out --config to label by them")
+
+
+def test_a_config_of_other_themes_than_its_bundle_says_what_to_change(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    bundle = model_dir[1]
+    other = tmp_path / "other.yaml"
+    other.write_text(f"themes: [economy, leadership, grassroots]\n"
+                     f"model: {{dir: {bundle.parent}, name: {bundle.name}}}\n", "utf-8")
+    themes = "['leadership', 'grassroots', 'medical', 'public_participation']"
+    said = (f"{bundle}: made for themes {themes}, but {other} names ['economy', 'leadership', "
+            f"'grassroots']; list the bundle's themes in {other}, or ")
+    out = tmp_path / "out.json"
+    assert_one_line_error(pipeline("classify", str(SEED), "--model", str(bundle),
+                                   "--config", str(other), "-o", str(out)),
+                          said + "leave out --config to label by them")
+    # Its own bundle (no --model): trained for other themes, it is trained again.
+    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(other), "-o", str(out)),
+                          said + f"train it for this config's with 'pipeline train --config "
+                                 f"{other}'")
+    assert not out.exists()
 
 
 def test_labelling_needs_the_model_and_config_but_not_the_corpus(
