@@ -16,12 +16,11 @@ import signal
 import sys
 import traceback
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
+from pipeline import __version__, logs
 from pipeline.errors import PipelineError, plural
 from pipeline.reading import shown  # messages one line each, whatever file names they hold
 
@@ -189,36 +188,10 @@ def _config_name(args: argparse.Namespace) -> str:
     return str(_config_file(getattr(args, "config", None)) or "the built-in config (no --config)")
 
 
-class _OneLine(logging.Formatter):
-    """Our messages one line each, whatever the file names in them hold (a newline is
-    written ``\\x0a``, as in ids)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        if not record.name.startswith("pipeline"):
-            return text
-        return shown(text)
-
-
 def _setup_logging(args: argparse.Namespace) -> None:
-    level = logging.INFO if args.verbose else logging.WARNING
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLine("%(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
-    logging.getLogger("pipeline").setLevel(level)
-    # Libraries' warnings (scikit-learn on a small corpus, say) as one line each, like ours; and
-    # none at all with --quiet.
-    warnings.showwarning = _show_warning
-    logging.getLogger("py.warnings").setLevel(logging.ERROR if args.quiet else level)
-
-
-def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  file: Any = None, line: str | None = None) -> None:
-    """A library's warning as one line on the ``py.warnings`` logger: where it was raised and
-    what it says, without the line of source code that Python's own format adds below."""
-    text = " ".join(str(message).split())
-    logging.getLogger("py.warnings").warning("%s:%d: %s: %s", filename, lineno,
-                                             category.__name__, text)
+    """Messages and libraries' warnings one line each (:func:`pipeline.logs.setup`), as
+    ``--verbose`` and ``--quiet`` ask."""
+    logs.setup(verbose=args.verbose, quiet=args.quiet)
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

@@ -17,6 +17,7 @@ import os
 import signal
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from pipeline import logs
 from pipeline.cache import LABELLED, SEGMENTS, Cache, entry_bytes
 from pipeline.config import Config
 from pipeline.errors import InputError, PipelineError
@@ -53,6 +55,10 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(context: dict[str, Any]) -> None:
     _WORKER.update(context)
+    # Started fresh (spawn, where there is no fork), a worker would log and warn in Python's
+    # own form: set it up as the command is (forked, it is already).
+    if context["logging"] is not None and logs.settings() is None:
+        logs.setup(*context["logging"])
     # The command line's SIGTERM handler is inherited; a worker just ends. And it ends when its
     # parent is gone (killed with SIGKILL, say): nothing else would tell it, and it would wait
     # for work forever.
@@ -217,13 +223,15 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
                  context: dict[str, Any]) -> Iterator[Any]:
     """``work`` over ``batches`` on ``workers`` processes, results in order.
 
-    ``context`` (the model, the config) is handed to each worker once, at start-up; at most two
-    batches per worker are in flight, so memory stays flat however many batches there are.
+    ``context`` (the model, the config) is handed to each worker once, at start-up, with how
+    this process logs; at most two batches per worker are in flight, so memory stays flat
+    however many batches there are.
     """
     import multiprocessing as mp
     from concurrent.futures.process import BrokenProcessPool
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    context = {**context, "logging": logs.settings()}
     with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
                              initializer=_init_worker, initargs=(context,)) as pool:
         try:
@@ -248,10 +256,12 @@ def _in_order(futures: Iterable[Any], limit: int) -> Iterator[Any]:
 # ----------------------------------------------------------------------------- dask
 @dataclass(frozen=True)
 class Warned:
-    """A warning a Dask worker logged (a file cut short, say), sent back with its batch's
-    items to be logged where the command runs, as a local run logs it."""
+    """A warning a Dask worker logged (a file cut short, say), or a library's warning there
+    (``logger`` ``py.warnings``), sent back with its batch's items to be logged where the
+    command runs, as a local run logs it."""
 
     message: str
+    logger: str = "pipeline"
 
 
 class _Kept(logging.Handler):
@@ -261,25 +271,31 @@ class _Kept(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.thread = threading.get_ident()
-        self.messages: list[str] = []
+        self.warned: list[Warned] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread == self.thread:
-            self.messages.append(record.getMessage())
+            self.warned.append(Warned(record.getMessage(), record.name))
 
 
 def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
                       batch: list[tuple[str, bytes | str]], ids: dict[str, str]
                       ) -> list[Item | Warned]:
-    """Label a batch of (source, bytes) on a Dask worker, and the warnings that gave; a read
-    error travels as a string. ``ids``: the batch's documents whose id is not their file name."""
+    """Label a batch of (source, bytes) on a Dask worker, and the warnings that gave, ours and
+    libraries' (one line each, as the command shows them: a worker process starts fresh); a
+    read error travels as a string. ``ids``: the batch's documents whose id is not their file
+    name."""
     kept = _Kept()
-    log.addHandler(kept)
+    loggers = [log, logging.getLogger("py.warnings")]
+    warnings.showwarning = logs.show_warning  # onto py.warnings, where it is kept
+    for logger in loggers:
+        logger.addHandler(kept)
     try:
         items: list[Item | Warned] = list(_dask_items(bundle, config, encoding, batch, ids))
     finally:
-        log.removeHandler(kept)
-    return [Warned(m) for m in kept.messages] + items
+        for logger in loggers:
+            logger.removeHandler(kept)
+    return [*kept.warned, *items]
 
 
 def _dask_items(bundle: Bundle, config: Config, encoding: str | None,
@@ -344,12 +360,17 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         workers = max(1, len(client.scheduler_info()["workers"]))
         shipped = client.scatter(bundle, broadcast=True)
         reads = (_read_bytes(s) for s in sources)
+        shown: set[Warned] = set()  # each worker process gives a library's warning once
         for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
                                              {s: ids[s] for s, _ in batch if s in ids},
                                              pure=False)
                                for batch in _batches(reads, config.classify.batch_size)),
                               2 * workers):
             if isinstance(item, Warned):
-                log.warning("%s", item.message)
+                if item.logger == "py.warnings":  # a library's: once, whichever workers gave it
+                    if item in shown:
+                        continue
+                    shown.add(item)
+                logging.getLogger(item.logger).warning("%s", item.message)
             else:
                 yield item

@@ -525,13 +525,47 @@ def test_a_theme_with_fewer_paragraphs_than_folds_is_one_line_in_our_words(
 
 
 def test_a_library_warning_is_one_line(caplog: pytest.LogCaptureFixture) -> None:
-    from pipeline.cli import _show_warning
+    from pipeline.logs import show_warning
 
-    _show_warning(UserWarning("a warning\n  over two lines"), UserWarning, "lib.py", 7,
+    show_warning(UserWarning("a warning\n  over two lines"), UserWarning, "lib.py", 7,
                   line="  warnings.warn(")
     assert [r.getMessage() for r in caplog.records] == [
         "lib.py:7: UserWarning: a warning over two lines"]
 
+
+def test_a_worker_started_fresh_logs_warnings_as_the_command_does(tmp_path: Path) -> None:
+    # Where there is no fork (spawn: a worker starts fresh, as a Dask worker does), a worker's
+    # library warning kept Python's form, the source line below it, and our own warnings lost
+    # their 'pipeline:'.
+    (tmp_path / "work.py").write_text(
+        "import logging, warnings\n"
+        "def warn(batch):\n"
+        "    warnings.warn(f'a library warning {batch}\\n  over two lines', UserWarning)\n"
+        "    logging.getLogger('pipeline').warning('ours, in a worker')\n"
+        "    return batch\n", "utf-8")
+    (tmp_path / "main.py").write_text(
+        "import argparse, multiprocessing, warnings\n"
+        "import work\n"
+        "from pipeline.cli import _setup_logging\n"
+        "from pipeline.parallel import ordered_pool\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.get_all_start_methods = lambda: ['spawn']  # as on Windows\n"
+        "    _setup_logging(argparse.Namespace(verbose=False, quiet=QUIET))\n"
+        "    print(list(ordered_pool(work.warn, [[1], [2]], 2, {})))\n", "utf-8")
+    for quiet in (False, True):
+        script = (tmp_path / "main.py").read_text("utf-8").replace("QUIET", str(quiet))
+        (tmp_path / "run.py").write_text(script, "utf-8")
+        result = subprocess.run([sys.executable, str(tmp_path / "run.py")], capture_output=True,
+                                text=True, cwd=tmp_path, timeout=120,
+                                env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "[1, 2]\n"
+        lines = sorted(result.stderr.splitlines())
+        shown = [f"py.warnings: {tmp_path / 'work.py'}:3: UserWarning: a library warning [{n}] "
+                 "over two lines" for n in (1, 2)]
+        # --quiet: no library warnings, ours still (as in the main process)
+        assert lines == ["pipeline: ours, in a worker"] * 2 + ([] if quiet else shown), \
+            result.stderr
 
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, bundle = model_dir

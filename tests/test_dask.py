@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -145,13 +146,31 @@ def test_a_warning_on_a_worker_is_shown_where_the_command_runs(trained, cluster,
     assert errors[0] == errors[1] and "unfinished UTF-8 character" in errors[0]
 
 
+def test_a_library_warning_on_a_worker_is_one_line_where_the_command_runs(
+        trained, cluster, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # A worker process starts fresh: a library's warning there (re's, on a POSIX class as other
+    # regular expression dialects write it) kept Python's two-line form, and went to the
+    # worker's own standard error. Now it comes back, once however many workers gave it.
+    config, bundle_dir = trained
+    dask_config = config.model_copy(update={
+        "segment": config.segment.model_copy(update={"boilerplate_patterns": ["^[[:digit:]]+$"]}),
+        "classify": config.classify.model_copy(update={
+            "backend": "dask", "scheduler": cluster.scheduler_address, "batch_size": 1})})
+    caplog.set_level(logging.WARNING, logger="py.warnings")  # whatever a test before left
+    classify([SEED, HELDOUT], bundle_dir, tmp_path / "dask.json", dask_config)
+    warned = [r.getMessage() for r in caplog.records if r.name == "py.warnings"]
+    assert len(warned) == 1, warned
+    where = re.escape(str(Path(__file__).resolve().parents[1] / "pipeline" / "segment.py"))
+    assert re.fullmatch(where + r":\d+: FutureWarning: Possible nested set at position 2",
+                        warned[0]), warned
+
+
 def test_a_batch_keeps_only_the_warnings_of_its_own_thread() -> None:
     # A Dask worker with several threads runs batches side by side: each batch sends back the
     # warnings it logged, not its neighbour's.
-    import logging
     import threading
 
-    from pipeline.parallel import _Kept
+    from pipeline.parallel import Warned, _Kept
 
     log = logging.getLogger("pipeline")
     kept = _Kept()
@@ -163,4 +182,4 @@ def test_a_batch_keeps_only_the_warnings_of_its_own_thread() -> None:
         log.warning("this batch's")
     finally:
         log.removeHandler(kept)
-    assert kept.messages == ["this batch's"]
+    assert kept.warned == [Warned("this batch's")]
