@@ -660,7 +660,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-def test_status_and_run_from_the_command_line(workspace: Path) -> None:
+def test_status_and_run_from_the_command_line(tmp_path: Path) -> None:
+    # A workspace of its own, two documents in it and run once: what it relied on the tests
+    # before it in the module to leave in theirs, so that alone it failed.
+    workspace = _new_workspace(tmp_path)
+    shutil.copy(HELDOUT / "hd01_yichun_jingyan_cailiao.txt", workspace / "docs")
+    run(make_config(workspace))
     config_file = workspace / "c.yaml"
     config_file.write_text(json.dumps(make_config(workspace).model_dump(mode="json")), "utf-8")
     result = _cli("run", "--config", str(config_file))
