@@ -405,16 +405,19 @@ class Siblings:
         norms = np.where(columns > 0, np.sqrt(np.maximum(squares, 0.0)), 0.0)
         return cls(group, group_rows, group_cols, group_values, rows, cols, new - old, norms)
 
-    def dot(self, weights: np.ndarray) -> np.ndarray:
-        """``rest · weightsᵀ`` (paragraphs × outputs), the rest L2-normalized."""
+    def dot(self, by_column: np.ndarray) -> np.ndarray:
+        """``rest · by_column`` (paragraphs × outputs; ``by_column``: a row of weights per word
+        column, see :meth:`Scorer.by_feature`), the rest L2-normalized."""
         n = len(self.group)
         n_groups = int(self.group.max()) + 1 if n else 0
-        out = np.zeros((n, weights.shape[0]))
-        for k, row in enumerate(weights):
+        out = np.zeros((n, by_column.shape[1]))
+        group_weights = by_column.take(self.group_cols, axis=0)
+        own_weights = by_column.take(self.own_cols, axis=0)
+        for k in range(by_column.shape[1]):
             per_group = np.bincount(self.group_rows, minlength=n_groups,
-                                    weights=self.group_values * row[self.group_cols])
+                                    weights=self.group_values * group_weights[:, k])
             out[:, k] = per_group[self.group] + np.bincount(
-                self.own_rows, minlength=n, weights=self.own_change * row[self.own_cols])
+                self.own_rows, minlength=n, weights=self.own_change * own_weights[:, k])
         known = self.norms > 0
         out[known] /= self.norms[known, None]
         out[~known] = 0.0
@@ -592,7 +595,20 @@ class Scorer:
 
     # ------------------------------------------------------------------ scoring
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_codes", "_mended")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_codes", "_mended", "_by_feature")}
+
+    def by_feature(self, weights: np.ndarray) -> np.ndarray:
+        """``weights`` (outputs × features) transposed and contiguous, made once per matrix.
+
+        A paragraph's features then find the weights of every output side by side, in one row
+        per feature: gathering them from each output's row in turn (each a few megabytes) missed
+        the cache, and took twice as long. The products are the same, so are the sums.
+        """
+        memo = self.__dict__.setdefault("_by_feature", {})
+        if id(weights) not in memo:  # the matrix is kept with it, so its id stays its own
+            memo[id(weights)] = (weights, np.ascontiguousarray(weights.T))
+        return memo[id(weights)][1]
 
     def _word(self, token: str) -> int:
         mapped = self.tokenizer.map_token(token)
@@ -706,7 +722,7 @@ class Scorer:
         if siblings is None:
             return 0.0
         _, first, weight = next(part for part in self.parts if part[0] == "words")
-        columns = weights[:, first : first + self.words.size]
+        columns = self.by_feature(weights)[first : first + self.words.size]
         return weight * self.section_weight * siblings.dot(columns)
 
     def explained_section(self, scores: Scores) -> np.ndarray | float:
@@ -719,9 +735,10 @@ class Scorer:
     def decision(self, features: Sparse, weights: np.ndarray) -> np.ndarray:
         """``features · weightsᵀ`` (paragraphs × outputs)."""
         out = np.empty((features.n_rows, weights.shape[0]))
-        for k, row in enumerate(weights):
+        taken = self.by_feature(weights).take(features.cols, axis=0)
+        for k in range(weights.shape[0]):
             out[:, k] = np.bincount(features.rows, minlength=features.n_rows,
-                                    weights=features.values * row[features.cols])
+                                    weights=features.values * taken[:, k])
         return out
 
     def score(self, records: Sequence[Mapping[str, Any]],
