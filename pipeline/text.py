@@ -321,8 +321,13 @@ class Tokenizer:
         pieces = _BEYOND_JIEBA.split(normalized)  # odd places: the ideographs, kept apart
         if len(pieces) == 1:
             return seg.cut(normalized, self.hmm)
-        return [token for i, piece in enumerate(pieces) if piece
-                for token in (seg.cut(piece, self.hmm) if i % 2 == 0 else [piece])]
+        tokens: list[str] = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                tokens.append(piece)
+            elif piece:
+                tokens += seg.cut(piece, self.hmm)  # extended in C, not token by token in Python
+        return tokens
 
     def jieba_pieces(self, token: str) -> list[str] | None:
         """How jieba cuts a token that rjieba keeps whole (``None``: jieba keeps it whole too).
