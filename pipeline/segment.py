@@ -14,7 +14,8 @@ Each paragraph gets a ``kind``:
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``, ``0 不详 2020年02月24日``,
   ``2020-12-22 某某新聞``), photo captions (``▲…``, ``△…``, ``…（记者…摄）``; a short line
-  ending with a credit, ``…。某某 摄``, ``…。受访者供图``, ``…(资料图片)``; an image's file name
+  ending with a credit, ``…。某某 摄``, ``…。受访者供图``, ``…(资料图片)``, but not a title's
+  ``…（附图片）``; an image's file name
   or number, ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``), greetings (``大家好！``) and
   closing formula (``特此通告。``), reprint notices, link lines, a field's label alone
@@ -149,11 +150,13 @@ _DAY_LINE = re.compile(
     rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+[。.]?$")
 # A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
 # …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
-# …(資料圖片), …(某某 Images圖片).
+# …(資料圖片), …(某某 Images圖片). A headline's note that photos come with it (…（附图片）,
+# … 多图片, …(含照片)) credits no one: the line is a title, not a caption.
 _CREDIT = re.compile(
-    r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|圖片|图片)"
+    r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|"
+    r"(?<![附含多组組])(圖片|图片))"
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
-    r"|[(（][^()（）]{0,30}(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
+    r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"

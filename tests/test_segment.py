@@ -481,3 +481,16 @@ def test_a_short_caption_with_a_credit_and_an_images_number_are_furniture() -> N
     for heading in ("（三）现场图片", "二、 现场图片", "3. 抗疫 图片"):
         numbered = segment_text("d", f"标题\n正文一句。\n{heading}\n正文又一句。\n")
         assert [p.kind for p in numbered][2] == "heading", heading
+
+
+def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
+    # （附图片）, 多图片, (含照片) say what the article holds, not whose photo it is: the line is
+    # the article's title, and its paragraphs carry it.
+    for title in ("钟南山院士最新研判（附图片）", "援鄂医疗队凯旋（附照片）",
+                  "防疫知识问答(含图片)", "钟南山院士最新研判 附图片", "探访方舱医院 多图片"):
+        paragraphs = segment_text("d", f"{title}\n今天，钟南山院士在广州介绍了疫情的最新研判。\n")
+        assert [p.kind for p in paragraphs] == ["heading", "body"], title
+        assert paragraphs[1].article_title == title
+    # A credit in brackets still ends a caption.
+    caption = "标题\n正文一句。\n港大校园。(资料图片)\n正文又一句。\n"
+    assert [p.kind for p in segment_text("d", caption)][2] == "boilerplate"
