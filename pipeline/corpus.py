@@ -250,9 +250,8 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             if theme is None:
                 continue
             if theme not in themes:
-                raise CorpusError(
-                    f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
-                )
+                raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
+                                  f"allowed: {', '.join(themes)}")
             if "document" not in obj or (obj.get("sha1") is None and obj.get("index") is None):
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
@@ -309,9 +308,8 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
             if not isinstance(text, str) or not text.strip():
                 raise CorpusError(f"{path}:{number}: 'text' must be a non-empty string")
             if theme not in themes:
-                raise CorpusError(
-                    f"{path}:{number}: unknown theme {theme!r}; allowed: {', '.join(themes)}"
-                )
+                raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
+                                  f"allowed: {', '.join(themes)}")
             ident = str(obj.get("id") or f"{path.stem}:{number}")
             if ident in seen:
                 raise CorpusError(f"{path}:{number}: duplicate id {ident!r}")

@@ -918,7 +918,7 @@ evaluate: {{folds: 2}}
     report = tmp_path / "report.json"
     result = pipeline("evaluate", "--config", str(config), "--json", str(report))
     assert result.returncode == 0, result.stderr.decode()
-    assert "unknown theme 'leadership'" in result.stderr.decode()
+    assert 'unknown theme "leadership"' in result.stderr.decode()
     assert "left out of the comparison" in result.stderr.decode()
     data = json.loads(report.read_text("utf-8"))
     assert "cv_with_written" not in data and data["cv_without_written"]["paragraphs"] == 102

@@ -504,3 +504,20 @@ def test_word_lists_that_are_not_utf8_are_named(tmp_path: Path) -> None:
         read_word_list(words)
     with pytest.raises(ConfigError, match=f"^{lexicon}: not UTF-8 text "):
         load_lexicon(lexicon, ["medical"])
+
+
+@pytest.mark.parametrize(("value", "shown"), [("true", "true"), ('"Medical"', '"Medical"'),
+                                               ('["medical"]', '["medical"]')])
+def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: str,
+                                                         shown: str) -> None:
+    # As 'index' and 'sha1' are: JSON's true, not Python's True.
+    from pipeline.corpus import load_labels, load_written
+    from pipeline.errors import CorpusError
+
+    labels, written = tmp_path / "labels.jsonl", tmp_path / "written.jsonl"
+    labels.write_text(f'{{"document": "d", "index": 3, "theme": {value}}}\n', "utf-8")
+    written.write_text(f'{{"text": "醫院救治患者。", "theme": {value}}}\n', "utf-8")
+    for load, path in ((load_labels, labels), (load_written, written)):
+        with pytest.raises(CorpusError) as info:
+            load([path], ["medical"])
+        assert str(info.value) == f"{path}:1: unknown theme {shown}; allowed: medical"
