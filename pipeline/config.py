@@ -282,10 +282,15 @@ _VARIABLE = re.compile(r"\$(\w+|\{[^}]*\})")
 def _expand_variables(value: str, source: str, key: str) -> str:
     """``value`` with its environment variables replaced, as a shell would; one that is not set
     or is empty is an error naming it, where os.path.expandvars would leave a literal ``$NAME``
-    folder, and a shell an empty string (a path then starting at the root folder)."""
+    folder, and a shell an empty string (a path then starting at the root folder). A shell's
+    other forms (``${DATA:-/srv}``) are an error too, not a variable of that name."""
 
     def one(match: re.Match[str]) -> str:
-        text = os.environ.get(match.group(1).strip("{}"))
+        name = match.group(1).strip("{}")
+        if not re.fullmatch(r"\w+", name):  # ${DATA:-/srv}, ${}: no name to look up
+            raise ConfigError(f"{source}: {key}: {match.group(0)} is not an environment variable: "
+                              f"only $NAME and ${{NAME}} are expanded (in {value!r})")
+        text = os.environ.get(name)
         if not text:
             what = "not set" if text is None else "empty"
             raise ConfigError(f"{source}: {key}: environment variable {match.group(0)} is {what} "

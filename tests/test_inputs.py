@@ -521,3 +521,17 @@ def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: 
         with pytest.raises(CorpusError) as info:
             load([path], ["medical"])
         assert str(info.value) == f"{path}:1: unknown theme {shown}; allowed: medical"
+
+
+@pytest.mark.parametrize("form", ["${DATA:-/srv}", "${}", "${DATA/x/y}"])
+def test_a_shell_form_other_than_a_variable_in_a_config_path_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str) -> None:
+    # With DATA set, '${DATA:-/srv}' was 'environment variable ${DATA:-/srv} is not set': no
+    # variable has that name, and only $NAME and ${NAME} are expanded.
+    monkeypatch.setenv("DATA", str(tmp_path))
+    path = tmp_path / "config.yaml"
+    path.write_text(f"model: {{dir: '{form}/models'}}\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f"{path}: model.dir: {form} is not an environment variable: only "
+                               f"$NAME and ${{NAME}} are expanded (in '{form}/models')")
