@@ -129,6 +129,13 @@ _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ISSUER = re.compile(
     r"(指挥部|指揮部|委员会|委員會|政府|办公室|辦公室|领导小组|領導小組|工作组|工作組|局|委|院|"
     r"中心|公司|商会|商會|协会|協會|大学|大學|学校|學校|党委|黨委|支部|[(（][代借盖蓋]章[)）])$")
+# What a publisher's or an issuer's name ends with, as it stamps a page beside the date: an
+# outlet (某某发布, 某某新聞, 某某日报, 某某网, 新华社, 某某融媒) or a body (某某镇人民政府,
+# 市卫健委, 某某中心), or the stamp's own words (不详, 刊登於).
+_PUBLISHER = (r"(發布|发布|發佈|新聞|新闻|(日|晚|早|時|时)(報|报)|網|网|社|電視台|电视台|電台|电台|"
+              r"客戶端|客户端|公眾號|公众号|融媒|頻道|频道|編輯部|编辑部|指挥部|指揮部|委员会|委員會|"
+              r"政府|办公室|辦公室|局|委|中心|公司|党委|黨委|支部|不詳|不详|刊登於|刊登于|發表於|"
+              r"发表于)")
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
 # A diary's day line: a day's date and only what a diary writes beside it, the weekday, the lunar
@@ -187,12 +194,13 @@ DEFAULT_BOILERPLATE = (
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
     rf"^\S{{1,12}}\s+{_DATE}\s*\d{{1,2}}:\d{{2}}",
-    # A name and a full date, set off by white space or a slash, is who issued or published the
-    # page and when: 某某镇人民政府  2020年2月4日, 0 不详 2020年02月24日, 某某发布 2021-07-19,
-    # 2020-12-22 某某新聞 (a date written with dashes, as sites stamp pages, then a short name).
-    rf"^[^。！？!?，,；;:：]{{0,23}}[^。！？!?，,；;:：\s/]\s*[\s/]\s*{_FULL_DATE}[\s/]*$",
+    # A publisher's or an issuer's name and a full date, set off by white space or a slash, is
+    # who issued or published the page and when: 某某镇人民政府  2020年2月4日, 0 不详
+    # 2020年02月24日, 某某发布 2021-07-19, 2020-12-22 某某新聞 (a date written with dashes, as
+    # sites stamp pages, then the name). Only a name: 抗疫日记 2020年2月3日 is a title.
+    rf"^[^。！？!?，,；;:：]{{0,23}}{_PUBLISHER}\s*[\s/]\s*{_FULL_DATE}[\s/]*$",
     r"^\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s+"
-    r"[^。！？!?，,；;:：\s\d][^。！？!?，,；;:：]{0,11}$",
+    rf"[^。！？!?，,；;:：\s\d][^。！？!?，,；;:：]{{0,11}}{_PUBLISHER}$",
     r"^(文章|發佈|发布|發稿|发稿)?(時\s*間|时\s*间|日\s*期|來\s*源|来\s*源)\s*[:：]",
     # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31,
     # 某某中心  时间：2020-03-18.

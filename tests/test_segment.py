@@ -453,6 +453,14 @@ def test_a_name_and_a_full_date_on_one_line_is_a_stamp() -> None:
              "当天全市停运公交。\n")
     kinds = {p.text: p.kind for p in segment_text("d", diary)}
     assert kinds["2020年3月2日 星期一 晴"] == kinds["2020年1月23日 武汉关闭离汉通道"] == "heading"
+    # Nor is a title or heading with its date: only a publisher's or an issuer's name stamps.
+    for line in ("抗疫日记 2020年2月3日", "县委召开常委会 2020年1月23日", "2020-01-23 武汉封城",
+                 "因應武漢肺炎疫情 花蓮縣府召開跨局處防疫會議 2020-01-22"):
+        dated = segment_text("d", f"{line}\n市委市政府高度重视疫情防控工作，召开会议研究部署。\n")
+        assert dated[0].kind == "heading", line
+    for line in ("人民网 2020年2月3日", "市卫健委 2020年2月3日", "2020-02-05 某某县融媒"):
+        dated = segment_text("d", f"{line}\n市委市政府高度重视疫情防控工作，召开会议研究部署。\n")
+        assert dated[0].kind == "boilerplate", line
 
 
 def test_a_short_caption_with_a_credit_and_an_images_number_are_furniture() -> None:
