@@ -180,7 +180,8 @@ def labelled_stream(
     """
     ids = dict(ids or {})
     if config.classify.backend == "dask":
-        yield from _check_strict(_dask_stream(bundle, sources, config, encoding, ids), strict)
+        yield from _check_strict(_dask_stream(bundle, sources, config, encoding, ids, fmt),
+                                 strict)
         return
     workers = min(resolve_jobs(jobs), max(1, len(sources)))
     if workers == 1 or any(str(source) == "-" for source in sources):  # stdin reads only here
@@ -279,19 +280,22 @@ class _Kept(logging.Handler):
 
 
 def _dask_label_batch(bundle: Bundle, config: Config, encoding: str | None,
-                      batch: list[tuple[str, bytes | str]], ids: dict[str, str]
-                      ) -> list[Item | Warned]:
-    """Label a batch of (source, bytes) on a Dask worker, and the warnings that gave, ours and
-    libraries' (one line each, as the command shows them: a worker process starts fresh); a
-    read error travels as a string. ``ids``: the batch's documents whose id is not their file
-    name."""
+                      batch: list[tuple[str, bytes | str]], ids: dict[str, str], fmt: str
+                      ) -> list[Rendered | Skipped | Warned]:
+    """Label a batch of (source, bytes) on a Dask worker and render it for ``fmt``, as a local
+    worker does (bytes travel back, not nested dicts, and the client only writes them), with the
+    warnings that gave, ours and libraries' (one line each, as the command shows them: a worker
+    process starts fresh); a read error travels as a string. ``ids``: the batch's documents whose
+    id is not their file name."""
     kept = _Kept()
     loggers = [log, logging.getLogger("py.warnings")]
     warnings.showwarning = logs.show_warning  # onto py.warnings, where it is kept
     for logger in loggers:
         logger.addHandler(kept)
     try:
-        items: list[Item | Warned] = list(_dask_items(bundle, config, encoding, batch, ids))
+        items: list[Rendered | Skipped | Warned] = [
+            item if isinstance(item, Skipped) else render(item, fmt, bundle.hash)
+            for item in _dask_items(bundle, config, encoding, batch, ids)]
     finally:
         for logger in loggers:
             logger.removeHandler(kept)
@@ -331,7 +335,7 @@ def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
 
 
 def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
-                 encoding: str | None, ids: dict[str, str]) -> Iterator[Item]:
+                 encoding: str | None, ids: dict[str, str], fmt: str) -> Iterator[Item]:
     try:
         from distributed import Client
     except ImportError:
@@ -362,7 +366,7 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         reads = (_read_bytes(s) for s in sources)
         shown: set[Warned] = set()  # each worker process gives a library's warning once
         for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
-                                             {s: ids[s] for s, _ in batch if s in ids},
+                                             {s: ids[s] for s, _ in batch if s in ids}, fmt,
                                              pure=False)
                                for batch in _batches(reads, config.classify.batch_size)),
                               2 * workers):

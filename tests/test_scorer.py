@@ -20,13 +20,14 @@ from pipeline.config import Config
 from pipeline.corpus import body_records
 from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
-from pipeline.model import Bundle, build_pipeline, load_bundle
+from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
 from pipeline.scorer import Scorer
 from pipeline.stages import (
     SCORE_BATCH,
+    Skipped,
     _pipeline_for,
     label_document,
     label_documents,
@@ -305,13 +306,16 @@ def test_a_section_longer_than_a_part_is_cut_with_its_whole_context(
 def test_a_long_document_in_parts_on_a_cluster_worker(small_bundle: tuple[Config, Bundle]
                                                       ) -> None:
     # A Dask batch holds each document's items in order: all parts of a long one, then the next.
-    config, bundle = small_bundle
+    config, small = small_bundle
+    bundle = Bundle(small.scorer, {**small.meta, "files": {MODEL_FILE: {"sha256": "0" * 64}}},
+                    small.path)  # rendered with the model's hash, as a saved bundle has it
     long = _long_document(sections=40, per_section=30).text.encode("utf-8")
     batch = [("a.txt", long), ("b.txt", "cannot read: gone"), ("c.txt", "醫院救治患者。".encode())]
-    items = _dask_label_batch(bundle, config, None, batch, {})
-    parts = [item for item in items if isinstance(item, Part)]
-    assert len(parts) > 1 and parts[-1].last and items[: len(parts)] == parts
-    assert [type(i).__name__ for i in items[len(parts):]] == ["Skipped", "dict"]
+    items = _dask_label_batch(bundle, config, None, batch, {}, "json")
+    n = next(k for k, item in enumerate(items) if isinstance(item, Skipped))
+    parts = [(item.opens, item.closes) for item in items[:n] if isinstance(item, Rendered)]
+    assert n > 1 and parts == [(True, False)] + [(False, False)] * (n - 2) + [(False, True)]
+    assert len(items) == n + 2 and isinstance(items[-1], Rendered) and items[-1].closes
 
 
 def test_strict_labels_what_comes_before_the_bad_file(small_bundle: tuple[Config, Bundle],
