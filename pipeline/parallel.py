@@ -7,7 +7,8 @@ memory stays flat however large the input is, and results are written in input o
 - local (``--jobs N``): a process pool; the model is handed to each worker once, at start-up.
   ``pipeline run`` labels on it too (:func:`cached_stream`), from its cached paragraphs.
 - dask (``--backend dask --scheduler ADDRESS``): the file bytes are read here and sent with each
-  batch (the workers need no shared file system); the model is scattered to every worker once.
+  task (the workers need no shared file system), a task being files up to about a megabyte
+  (:func:`_dask_tasks`); the model is scattered to every worker once.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ from pipeline.stages import (
 log = logging.getLogger("pipeline")
 Item = dict[str, Any] | Part | Rendered | Skipped
 WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
+# A Dask task carries consecutive files up to about TASK_BYTES of them, or TASK_FILES files, and
+# fewer when there are few, so that each worker gets TASKS_PER_WORKER tasks at least.
+TASK_BYTES = 1 << 20
+TASK_FILES = 2048
+TASKS_PER_WORKER = 4
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
 _WORKER: dict[str, Any] = {}
@@ -324,6 +330,29 @@ def _dask_items(bundle: Bundle, config: Config, encoding: str | None,
     return out
 
 
+def _dask_tasks(reads: Iterable[tuple[str, bytes | str]], files: int, size: int
+                ) -> Iterator[list[tuple[str, bytes | str]]]:
+    """Consecutive (source, bytes) in lists of at most ``files`` files and about ``size`` bytes
+    (a list ends at the file that reaches it, so a bigger file is a list of its own).
+
+    Each Dask task costs a round trip through the scheduler, some milliseconds: a task of 64
+    files of 1 KB spent more time on that than on labelling them.
+
+    >>> [len(t) for t in _dask_tasks([("a", b"x" * 5)] * 5 + [("b", "cannot read")], 3, 10)]
+    [2, 2, 2]
+    """
+    task: list[tuple[str, bytes | str]] = []
+    total = 0
+    for source, data in reads:
+        task.append((source, data))
+        total += len(data) if isinstance(data, bytes) else 0
+        if len(task) >= files or total >= size:
+            yield task
+            task, total = [], 0
+    if task:
+        yield task
+
+
 def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
     """A source's bytes, read here for the cluster, or why they cannot be (as a local run says)."""
     try:
@@ -365,10 +394,11 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         shipped = client.scatter(bundle, broadcast=True)
         reads = (_read_bytes(s) for s in sources)
         shown: set[Warned] = set()  # each worker process gives a library's warning once
-        for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, batch,
-                                             {s: ids[s] for s, _ in batch if s in ids}, fmt,
+        files = max(1, min(TASK_FILES, -(-len(sources) // (workers * TASKS_PER_WORKER))))
+        for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, task,
+                                             {s: ids[s] for s, _ in task if s in ids}, fmt,
                                              pure=False)
-                               for batch in _batches(reads, config.classify.batch_size)),
+                               for task in _dask_tasks(reads, files, TASK_BYTES)),
                               2 * workers):
             if isinstance(item, Warned):
                 if item.logger == "py.warnings":  # a library's: once, whichever workers gave it
