@@ -42,8 +42,6 @@ def test_help_on_every_command(command: str | None) -> None:
 
 
 def test_python_m_and_console_script_agree() -> None:
-    import shutil
-
     script = shutil.which("pipeline")
     if script is None:
         pytest.skip("the package is not installed (no console script on PATH)")
@@ -1061,14 +1059,18 @@ def test_names_with_line_separators_read_back_and_messages_stay_one_line(
     assert review.returncode == 0, review.stderr.decode()
 
 
-def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_in_ones(
-        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
-    import shutil
-
-    _, bundle = model_dir
+def _classified_seed(bundle: Path, tmp_path: Path) -> Path:
+    """The seed labelled by ``bundle``, as ``tmp_path/labelled.json``."""
     labelled = tmp_path / "labelled.json"
     assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
                     "-q").returncode == 0
+    return labelled
+
+
+def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_in_ones(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    _, bundle = model_dir
+    labelled = _classified_seed(bundle, tmp_path)
     labels = tmp_path / "labels"
     shutil.copytree(ROOT / "corpus/labels", labels)
     every = write_corpus_config(tmp_path / "every.yaml")  # the seed's labels: every paragraph
@@ -1108,8 +1110,6 @@ def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_
 
 
 def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
-    import shutil
-
     labels = tmp_path / "labels"
     shutil.copytree(ROOT / "corpus/labels", labels)
     every = write_corpus_config(tmp_path / "every.yaml")
@@ -1156,12 +1156,8 @@ def test_the_report_never_replaces_what_the_config_reads(model_dir: tuple[Path, 
                                                         tmp_path: Path) -> None:
     # report -o given the config, a label file or a document's name by a slip of the hand
     # replaced it with the HTML page, as classify -o and review -o no longer do.
-    import shutil
-
     _, bundle = model_dir
-    labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
-                    "-q").returncode == 0
+    labelled = _classified_seed(bundle, tmp_path)
     for folder in ("labels", "documents"):
         shutil.copytree(ROOT / "corpus" / folder, tmp_path / folder)
     config = tmp_path / "config.yaml"
@@ -1240,9 +1236,7 @@ def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
     # A project with a config and nothing else yet (no word lists, no labels): review works.
     # Into /dev/stdout, a pipe here, the list is written, not read first (that would hang).
     _, bundle = model_dir
-    labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
-                    "-q").returncode == 0
+    labelled = _classified_seed(bundle, tmp_path)
     (tmp_path / "configs").mkdir()
     (tmp_path / "configs/default.yaml").write_text(
         "corpus: {documents: [../corpus/documents], labels: [../corpus/labels]}\n"
