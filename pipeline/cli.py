@@ -270,19 +270,29 @@ def _model_dir(args: argparse.Namespace, config: Any) -> Path:
 def _classify_config(args: argparse.Namespace) -> Any:
     """The config classify labels by. Without --config its themes are the bundle's: the config
     then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
-    given with --model, so only a config named with --config must agree with the bundle, and an
-    error says how to make them agree."""
-    import shlex
-
+    given with --model, so only a config named with --config must agree with the bundle (see
+    :func:`_check_bundle_themes`)."""
     from pipeline.config import load_config
-    from pipeline.errors import ModelError
     from pipeline.model import read_meta
 
     config = load_config(args.config, corpus=False)
+    if args.config is None:
+        themes = tuple(read_meta(_model_dir(args, config))["themes"])
+        return config.model_copy(update={"themes": themes})
+    return config
+
+
+def _check_bundle_themes(args: argparse.Namespace, config: Any) -> None:
+    """Raise :class:`ModelError`, saying how to make them agree, if the config named with
+    --config lists other themes than the bundle. (After the outputs are checked: a slip of the
+    hand in ``-o`` is named first, with or without a bundle.)"""
+    import shlex
+
+    from pipeline.errors import ModelError
+    from pipeline.model import read_meta
+
     bundle = _model_dir(args, config)
     themes = tuple(read_meta(bundle)["themes"])
-    if args.config is None:
-        return config.model_copy(update={"themes": themes})
     if config.themes != themes:
         other = ("leave out --config to label by them" if args.model is not None
                  else "train it for this config's with "
@@ -290,7 +300,6 @@ def _classify_config(args: argparse.Namespace) -> Any:
         raise ModelError(f"{bundle}: made for themes {list(themes)}, but {args.config} names "
                          f"{list(config.themes)}; list the bundle's themes in {args.config}, "
                          f"or {other}")
-    return config
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -298,6 +307,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     config = _classify_config(args)
     _check_not_read(args.out, config, args.config, model=args.model)
+    if args.config is not None:
+        _check_bundle_themes(args, config)
     if args.backend or args.scheduler:
         update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
         if args.scheduler:
