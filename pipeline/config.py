@@ -324,22 +324,13 @@ def _resolve(data: dict[str, Any], base: Path, source: str) -> None:
                 node[path[-1]] = fix(node[path[-1]], ".".join(path))
 
 
-def special_file(path: Path) -> str | None:
-    """What ``path`` is if it is neither a file nor a folder (``a named pipe``, ``a socket``,
-    ``a device``), whose reading might never end; None for a file, a folder and ``/dev/null``,
-    which reads as empty. Raises :class:`OSError` if it cannot be looked at."""
-    mode = path.stat().st_mode
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or path.resolve() == Path(os.devnull):
-        return None
-    return ("a named pipe" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device")
-
-
 def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True) -> None:
     """Refuse an input path that does not exist, or is a named pipe or a device, which hashing
     or reading it would wait on forever (``corpus``: the corpus's too; ``inputs``: the word
     lists'). Written paragraphs that ``corpus.use_written: false`` leaves out are not needed:
     ``evaluate`` compares with them only if they are there."""
+    from pipeline.reading import special_file
+
     data = config.model_dump()
     for path in _INPUT_PATHS:
         if (path[0] == "corpus" and not corpus) or (path[0] != "corpus" and not inputs):

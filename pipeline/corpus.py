@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import special_file
 from pipeline.errors import CorpusError
-from pipeline.reading import files_under
+from pipeline.reading import files_under, special_file
 from pipeline.segment import Paragraph, article_ordinals
 
 log = logging.getLogger("pipeline")

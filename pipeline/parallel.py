@@ -202,22 +202,22 @@ def labelled_stream(
 
 def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: str | None,
                  workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
-    size = _batch_size(len(sources), workers, config)
+    size = _batch_size(len(sources), workers, config.classify.batch_size)
     context = {"bundle": bundle, "config": config, "encoding": encoding, "fmt": fmt, "ids": ids}
     yield from ordered_pool(_label_batch, _batches(sources, size), workers, context)
 
 
-def _batch_size(items: int, workers: int, config: Config) -> int:
-    """``classify.batch_size``, or smaller when there are few items, so every worker gets a
-    share."""
-    return max(1, min(config.classify.batch_size, -(-items // (workers * 16))))
+def _batch_size(items: int, workers: int, largest: int, per_worker: int = 16) -> int:
+    """``largest`` (``classify.batch_size``, say), or smaller when there are few items, so that
+    every worker gets ``per_worker`` batches."""
+    return max(1, min(largest, -(-items // (workers * per_worker))))
 
 
 def cached_stream(bundle: Bundle, config: Config, cache: Cache,
                   tasks: Sequence[tuple[str, str, str]], jobs: int, fmt: str) -> Iterator[Rendered]:
     """:func:`label_cached` over ``tasks`` on ``jobs`` local processes, in order."""
     workers = min(resolve_jobs(jobs), max(1, len(tasks)))
-    size = _batch_size(len(tasks), workers, config)
+    size = _batch_size(len(tasks), workers, config.classify.batch_size)
     if workers == 1:
         for batch in _batches(tasks, size):
             yield from label_cached(bundle, config, cache, batch, fmt)
@@ -394,7 +394,7 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         shipped = client.scatter(bundle, broadcast=True)
         reads = (_read_bytes(s) for s in sources)
         shown: set[Warned] = set()  # each worker process gives a library's warning once
-        files = max(1, min(TASK_FILES, -(-len(sources) // (workers * TASKS_PER_WORKER))))
+        files = _batch_size(len(sources), workers, TASK_FILES, TASKS_PER_WORKER)
         for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, task,
                                              {s: ids[s] for s, _ in task if s in ids}, fmt,
                                              pure=False)

@@ -433,6 +433,17 @@ def read_bytes(path: Path | str) -> bytes:
         raise FileUnreadable(f"{source}: cannot read: {exc.strerror or exc}") from None
 
 
+def special_file(path: Path) -> str | None:
+    """What ``path`` is if it is neither a file nor a folder (``a named pipe``, ``a socket``,
+    ``a device``), whose reading might never end; None for a file, a folder and ``/dev/null``,
+    which reads as empty. Raises :class:`OSError` if it cannot be looked at."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode) or path.resolve() == Path(os.devnull):
+        return None
+    return ("a named pipe" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+
+
 def refuse_device(path: Path | str) -> None:
     """Raise :class:`FileUnreadable` for a device such as ``/dev/zero``, which never ends (named
     pipes are read)."""
