@@ -50,10 +50,10 @@ log = logging.getLogger("pipeline")
 Item = dict[str, Any] | Part | Rendered | Skipped
 WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 # A Dask task carries consecutive files up to about TASK_BYTES of them, or TASK_FILES files, and
-# fewer when there are few, so that each worker gets TASKS_PER_WORKER tasks at least.
+# fewer when there are few, so that each worker thread gets TASKS_PER_THREAD tasks at least.
 TASK_BYTES = 1 << 20
 TASK_FILES = 2048
-TASKS_PER_WORKER = 4
+TASKS_PER_THREAD = 4
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
 _WORKER: dict[str, Any] = {}
@@ -390,16 +390,18 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
             raise PipelineError(f"the Dask scheduler at {address} has no workers (waited "
                                 f"{WAIT_FOR_WORKERS:g} s); start one: dask worker {address}"
                                 ) from None
-        workers = max(1, len(client.scheduler_info()["workers"]))
+        # A worker runs a task in each of its threads (`dask worker` starts one a core): the
+        # share of files and the tasks in flight count threads, not workers.
+        threads = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
         shipped = client.scatter(bundle, broadcast=True)
         reads = (_read_bytes(s) for s in sources)
         shown: set[Warned] = set()  # each worker process gives a library's warning once
-        files = _batch_size(len(sources), workers, TASK_FILES, TASKS_PER_WORKER)
+        files = _batch_size(len(sources), threads, TASK_FILES, TASKS_PER_THREAD)
         for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, task,
                                              {s: ids[s] for s, _ in task if s in ids}, fmt,
                                              pure=False)
                                for task in _dask_tasks(reads, files, TASK_BYTES)),
-                              2 * workers):
+                              2 * threads):
             if isinstance(item, Warned):
                 if item.logger == "py.warnings":  # a library's: once, whichever workers gave it
                     if item in shown:

@@ -67,6 +67,27 @@ def test_many_tiny_files_go_to_the_cluster_in_few_tasks(trained, cluster, tmp_pa
     assert len(tasks.data) <= 8
 
 
+def test_every_thread_of_a_worker_gets_its_share_of_tasks(trained, tmp_path: Path) -> None:
+    # `dask worker` starts one worker a machine with a thread a core: counting workers, one
+    # four-thread worker got four tasks (and two in flight) for 400 files, and three threads idled.
+    config, bundle_dir = trained
+    for i in range(400):
+        (tmp_path / f"n{i:03d}.txt").write_text(f"第{i}號：社區居民配合排查。", "utf-8")
+    inputs = sorted(tmp_path.glob("n*.txt"))
+    local = classify(inputs, bundle_dir, tmp_path / "local.json", config, jobs=1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
+                                  protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as threaded:
+        dask_config = config.model_copy(update={"classify": config.classify.model_copy(
+            update={"backend": "dask", "scheduler": threaded.scheduler_address})})
+        with distributed.Client(threaded) as client, \
+                distributed.get_task_stream(client) as tasks:
+            remote = classify(inputs, bundle_dir, tmp_path / "dask.json", dask_config)
+    assert _without_created(tmp_path / "local.json") == _without_created(tmp_path / "dask.json")
+    assert remote.documents == local.documents == 400
+    assert len(tasks.data) == 16  # four tasks for each of the four threads
+
+
 def test_dask_from_the_command_line(trained, cluster, tmp_path: Path) -> None:
     import subprocess
     import sys
