@@ -25,7 +25,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -449,9 +449,10 @@ def read_labelled(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, nested too deep, a number too long
         data = None
     if isinstance(data, dict) and "documents" in data:
+        _check_shape(path, data)
         return _require_labels(path, data, "schema_version" in data)
     documents: dict[str, dict[str, Any]] = {}
     model_hash = ""
@@ -461,11 +462,15 @@ def read_labelled(path: Path) -> dict[str, Any]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
         if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
             raise InputError(f"{path}:{number}: not labelled output (no document, source or "
                              "encoding)")
+        problem = (_document_problem({**record, "paragraphs": []}, name="document")
+                   or _paragraph_problem(record) or _unwritable(record))
+        if problem:
+            raise InputError(f"{path}:{number}: not labelled output: {problem}")
         doc = documents.setdefault(record["document"], {
             "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
@@ -475,6 +480,115 @@ def read_labelled(path: Path) -> dict[str, Any]:
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
     return _require_labels(path, {"model": {"hash": model_hash} if model_hash else {},
                                   "documents": list(documents.values()), "errors": []}, versioned)
+
+
+def _check_shape(path: Path, data: dict[str, Any]) -> None:
+    """Raise :class:`InputError` naming the first document or paragraph of a ``json`` output whose
+    fields are not of the schema's types (a file edited by hand, or another program's), before
+    ``review`` or ``report`` reads them."""
+    if not isinstance(data["documents"], list):
+        raise InputError(f"{path}: not labelled output: 'documents' must be a list")
+    if not isinstance(data.get("model") or {}, dict):
+        raise InputError(f"{path}: not labelled output: 'model' must be an object")
+    errors = data.get("errors", [])
+    if not isinstance(errors, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("source"), str)
+            and isinstance(e.get("error"), str) for e in errors):
+        raise InputError(f"{path}: not labelled output: 'errors' must be a list of objects with "
+                         "a 'source' and an 'error'")
+    for d, doc in enumerate(data["documents"], 1):
+        problem = _document_problem(doc)
+        for i, p in enumerate(doc["paragraphs"] if problem is None else []):
+            problem = _paragraph_problem(p)
+            if problem is not None:
+                problem = f"paragraph {i}: {problem}"
+                break
+        if problem is not None:
+            name = doc.get("id") if isinstance(doc, dict) else None
+            raise InputError(f"{path}: not labelled output: document {d}"
+                             + (f" ({name})" if isinstance(name, str) else "") + f": {problem}")
+    problem = _unwritable(data)
+    if problem:
+        raise InputError(f"{path}: not labelled output: {problem}")
+
+
+def _document_problem(doc: Any, name: str = "id") -> str | None:
+    """What is wrong with a document's own fields (its id under ``name``: a jsonl line's
+    ``document``), or None."""
+    if not isinstance(doc, dict):
+        return "not a JSON object"
+    for key in (name, "source", "encoding"):
+        if not isinstance(doc.get(key), str):
+            return f"'{key}' must be a string, not {_shown_json(doc.get(key))}"
+    if not isinstance(doc.get("paragraphs"), list):
+        return "'paragraphs' must be a list"
+    return None
+
+
+def _paragraph_problem(p: Any) -> str | None:
+    """What is wrong with a paragraph's fields (those the schema requires, and a body
+    paragraph's label fields), or None."""
+    if not isinstance(p, dict):
+        return "not a JSON object"
+    labelled = p.get("kind") == "body" and "label" in p  # segment's output has none: named later
+    for key, what, ok in (*_FIELDS, *(_LABEL_FIELDS if labelled else ())):
+        if key not in p:
+            return f"no '{key}'"
+        if not ok(p[key]):
+            return f"'{key}' must be {what}, not {_shown_json(p[key])}"
+    return None
+
+
+def _whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number from 0 (JSON's ``true`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _share(value: Any) -> bool:
+    """Whether ``value`` is a number from 0 to 1 (not NaN, which Python's JSON reads)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _shown_json(value: Any) -> str:
+    """A JSON value as a file writes it, cut short for a one-line message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text_or_null(value: Any) -> bool:
+    """Whether ``value`` is a string or JSON's null."""
+    return value is None or isinstance(value, str)
+
+
+# (field, what it must be, test) for every paragraph, and for a labelled body paragraph.
+_FIELDS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("id", "a string", lambda v: isinstance(v, str)),
+    ("index", "a whole number from 0", _whole),
+    ("kind", "body, heading or boilerplate", lambda v: v in ("body", "heading", "boilerplate")),
+    ("text", "a string", lambda v: isinstance(v, str)),
+    ("article", "a string or null", _text_or_null),
+    ("article_title", "a string or null", _text_or_null),
+    ("heading", "a string or null", _text_or_null),
+)
+_LABEL_FIELDS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("label", "a theme's name", lambda v: isinstance(v, str) and v != ""),
+    ("confidence", "a number from 0 to 1", _share),
+    ("scores", "an object of a number from 0 to 1 for each theme",
+     lambda v: isinstance(v, dict) and len(v) >= 2 and all(map(_share, v.values()))),
+    ("evidence", "a list of strings",
+     lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v)),
+    ("needs_review", "true or false", lambda v: isinstance(v, bool)),
+)
+
+
+def _unwritable(data: Any) -> str | None:
+    """Why ``data`` cannot be written again (a lone surrogate, ``\\ud800``, that a JSON escape
+    may hold and no UTF-8 file can; a number beyond 64 bits), or None."""
+    try:
+        orjson.dumps(data)
+    except orjson.JSONEncodeError as exc:
+        return f"it holds what cannot be written again ({exc})"
+    return None
 
 
 def _require_labels(path: Path, data: dict[str, Any], versioned: bool) -> dict[str, Any]:

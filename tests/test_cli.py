@@ -1251,3 +1251,68 @@ def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
         "corpus: {documents: [../corpus/documents], written: [../corpus/written]}\n", "utf-8")
     assert_one_line_error(pipeline("review", str(labelled), "-o", "corpus/written/r.jsonl",
                                    cwd=tmp_path), "corpus/written")
+
+
+def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
+        model_dir: tuple[Path, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # A labelled output edited by hand, or written by another program, is read by review and
+    # report: a field of the wrong type is named with its document and paragraph, exit 2,
+    # where it was a traceback (exit 3) from deep inside the ranking or the page.
+    from pipeline.cli import main
+
+    config, _ = model_dir
+    good = tmp_path / "good.json"
+    assert main(["classify", str(SEED), "-o", str(good), "-q", "--config", str(config)]) == 0
+    lines = tmp_path / "good.jsonl"
+    assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
+                 "--config", str(config)]) == 0
+    data = json.loads(good.read_text("utf-8"))
+    body = next(i for i, p in enumerate(data["documents"][0]["paragraphs"])
+                if p["kind"] == "body")
+
+    def edited(field: str, value: object) -> dict:
+        copy = json.loads(good.read_text("utf-8"))
+        copy["documents"][0]["paragraphs"][body][field] = value
+        return copy
+
+    cases = {
+        "confidence": (edited("confidence", "high"), f"paragraph {body}: 'confidence' must be"),
+        "scores": (edited("scores", None), "'scores' must be an object"),
+        "text": (edited("text", None), "'text' must be a string, not null"),
+        "evidence": (edited("evidence", [1]), "'evidence' must be a list of strings"),
+        "documents": ({**data, "documents": None}, "'documents' must be a list"),
+        "errors": ({**data, "errors": [3]}, "'errors' must be a list of objects"),
+    }
+    files = {}
+    for name, (value, message) in cases.items():
+        files[name] = (tmp_path / f"{name}.json", message)
+        files[name][0].write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+    # A lone surrogate, as a JSON escape may hold: no output can hold it again.
+    surrogate = tmp_path / "surrogate.json"
+    surrogate.write_text(json.dumps(edited("text", "\ud800")), "utf-8")
+    files["surrogate"] = (surrogate, "surrogates not allowed")
+    # JSON nested deeper than Python parses, and a number longer than it converts.
+    deep, long = tmp_path / "deep.json", tmp_path / "long.json"
+    deep.write_text("[" * 100_000, "utf-8")
+    long.write_text("1" * 5000, "utf-8")
+    files |= {"deep": (deep, "not labelled output"), "long": (long, "not labelled output")}
+    bad_line = tmp_path / "bad.jsonl"
+    rows = lines.read_text("utf-8").splitlines()
+    row = next(i for i, r in enumerate(rows) if json.loads(r)["kind"] == "body")
+    rows[row] = json.dumps({**json.loads(rows[row]), "needs_review": "yes"})
+    bad_line.write_text("\n".join(rows) + "\n", "utf-8")
+    files["jsonl"] = (bad_line, f"bad.jsonl:{row + 1}: not labelled output: 'needs_review'")
+
+    for path, message in files.values():
+        for command in (["review", "--all"], ["report"]):
+            out = tmp_path / f"{path.stem}.{command[0]}"
+            code = main([*command, str(path), "-o", str(out), "-q", "--config", str(config)])
+            err = capsys.readouterr().err
+            assert code == 2, (path, command, err)
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+            assert str(path.name) in err and message in err, err
+            assert not out.exists()
+    for path in (good, lines):  # what classify writes still reads
+        assert main(["review", str(path), "-o", str(tmp_path / "ok.jsonl"), "-q",
+                     "--config", str(config)]) == 0
