@@ -111,6 +111,20 @@ def _plain_vowels(vowels: str) -> str:
     return "".join(_UMLAUT if v == "ü" else v for v in vowels)
 
 
+# Characters that change how text is shown, not what it says: Unicode's format characters (zero
+# width space and joiners, the soft hyphen, a BOM inside the text, direction marks, tags) and the
+# variation selectors. Web pages put them between characters (a copy guard, a hyphenation hint);
+# left in, each would make a line longer than it is read and cut the word it sits in (jieba cuts
+# at anything that is not a letter). Segmenting and features see the text without them.
+INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x2064), (0x2066, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)
+INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES) + "]")
+
 _BY_LENGTH = sorted(_VOWELS, key=len, reverse=True)
 PINYIN_GLOSS = re.compile(
     # One syllable after a Han character: an initial, its vowels, n, ng or r; with its tone mark,
@@ -385,7 +399,9 @@ def segment_text(
     patterns = _boilerplate(tuple(boilerplate_patterns))
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
-    kinds = [_line_kind(p, max_heading_chars, *patterns) for p in pieces]
+    # The lines as a reader sees them, without invisible characters: what kinds are decided on.
+    seen = [INVISIBLE.sub("", p) for p in pieces] if INVISIBLE.search(text) else pieces
+    kinds = [_line_kind(p, max_heading_chars, *patterns) for p in seen]
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
     def key(piece: str) -> str:
@@ -393,15 +409,15 @@ def segment_text(
 
     # An article number is always boilerplate: only those lines need the pattern tried again.
     # One with no text after it (a cut-off date's "2" ending a page) starts no article.
-    numbers = [i for i, (p, k) in enumerate(zip(pieces, kinds, strict=True))
+    numbers = [i for i, (p, k) in enumerate(zip(seen, kinds, strict=True))
                if k == "boilerplate" and _ARTICLE_NUMBER.match(p)]
     ends = [*numbers[1:], len(kinds)] if numbers else []
     markers = [i for i, end in zip(numbers, ends, strict=True)
                if any(k != "boilerplate" for k in kinds[i + 1 : end])]
     has_markers = bool(markers)
-    for i in _long_titles(pieces, kinds, markers, max_heading_chars):
+    for i in _long_titles(seen, kinds, markers, max_heading_chars):
         kinds[i] = "heading"
-    repeats = Counter(key(p) for p, k in zip(pieces, kinds, strict=True) if k == "heading")
+    repeats = Counter(key(p) for p, k in zip(seen, kinds, strict=True) if k == "heading")
 
     paragraphs: list[Paragraph] = []
     article: str | None = None if has_markers else "1"
@@ -414,31 +430,32 @@ def segment_text(
     # with an issuer's name: a brief's title and its date.
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
     starts = set(markers)
-    title_block, chained = _title_blocks_and_chains(pieces, kinds, markers)
-    for index, ((start, end), piece, kind) in enumerate(zip(spans, pieces, kinds, strict=True)):
+    title_block, chained = _title_blocks_and_chains(seen, kinds, markers)
+    for index, ((start, end), piece, line, kind) in enumerate(
+            zip(spans, pieces, seen, kinds, strict=True)):
         if index in starts:
             article, title, heading, expect_title = piece, None, None, True
         elif kind == "heading" and (
             index > last_body
-            or (index + 1 < len(pieces) and _SIGNATURE_DATE.match(pieces[index + 1])
-                and (_ISSUER.search(piece)
+            or (index + 1 < len(seen) and _SIGNATURE_DATE.match(seen[index + 1])
+                and (_ISSUER.search(line)
                      or not (index + 2 < len(kinds) and kinds[index + 2] == "body")))
         ):
             kind = "boilerplate"
         elif kind == "heading" and index in chained:
             kind = "body"
         elif kind == "heading":
-            repeated = repeats[key(piece)] > 1
-            if expect_title and key(piece) not in seen_title_keys and not _NUMBERED.match(piece):
+            repeated = repeats[key(line)] > 1
+            if expect_title and key(line) not in seen_title_keys and not _NUMBERED.match(line):
                 title, expect_title = piece, False
-                seen_title_keys.add(key(piece))
+                seen_title_keys.add(key(line))
                 if repeated:
                     kind = "boilerplate"
             elif repeated:
                 kind = "boilerplate"
-            elif _SUBTITLE.match(piece) and title is not None and heading is None:
+            elif _SUBTITLE.match(line) and title is not None and heading is None:
                 title = f"{title} {piece}"
-            elif index in title_block and _DATE_EDGE.search(piece):
+            elif index in title_block and _DATE_EDGE.search(line):
                 kind = "boilerplate"  # a publisher and date: 2020-02-11 中国发展网
             elif index in title_block:
                 title = f"{title} {piece}" if title else piece

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ConfigError
-from pipeline.segment import PINYIN_GLOSS
+from pipeline.segment import INVISIBLE_RANGES, PINYIN_GLOSS
 
 # Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
 # a range (1-2) is one number.
@@ -64,16 +64,28 @@ def _whole_runs(user_words: tuple[str, ...]) -> frozenset[str]:
     return DICTIONARY_RUNS | {word for word, _ in _user_entries(user_words)}
 
 
-def fold_width(text: str) -> str:
-    """Full-width ASCII (！ to ～) and the ideographic space to their half-width forms.
+@lru_cache(maxsize=1)
+def _invisible_points() -> np.ndarray:
+    """A table of every code point: True for the invisible ones (see ``INVISIBLE``)."""
+    table = np.zeros(0x110000, dtype=bool)
+    for first, last in INVISIBLE_RANGES:
+        table[first : last + 1] = True
+    return table
 
-    Done on the code points as a NumPy array: ten times faster than ``str.translate`` on the
-    megabytes of a batch.
 
-    >>> fold_width("ＣＯＶＩＤ－１９，　疫情")
+def fold_width(text: str, drop_invisible: bool = False) -> str:
+    """Full-width ASCII (！ to ～) and the ideographic space to their half-width forms; with
+    ``drop_invisible``, without the invisible characters (zero-width space, soft hyphen, ...).
+
+    Done on the code points as a NumPy array: ten times faster than ``str.translate`` or
+    ``re.sub`` on the megabytes of a batch.
+
+    >>> fold_width("ＣＯＶＩＤ－１９，　疫\u200b情", drop_invisible=True)
     'COVID-19, 疫情'
     """
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    if drop_invisible:
+        points = points[~_invisible_points()[points]]
     wide = (points >= 0xFF01) & (points <= 0xFF5E)
     points[wide] -= 0xFEE0
     points[points == 0x3000] = 0x20
@@ -101,9 +113,10 @@ def vocabulary_fold() -> dict[str, str]:
 
 
 class Normalizer:
-    """Fold width, drop pinyin glosses, convert script, fold numbers: ``text -> normalized text``
-    (picklable). A pinyin gloss after a character (``發(fā)布``), as some script converters write
-    it, would cut the word it stands in.
+    """Drop invisible characters, fold width, drop pinyin glosses, convert script, fold numbers:
+    ``text -> normalized text`` (picklable). A zero-width space between characters, or a pinyin
+    gloss after one (``發(fā)布``), as some pages and script converters write them, would cut
+    the word it sits in.
 
     Parameters
     ----------
@@ -119,7 +132,7 @@ class Normalizer:
         self.fold_numbers = fold_numbers
 
     def __call__(self, text: str) -> str:
-        text = PINYIN_GLOSS.sub("", fold_width(text))
+        text = PINYIN_GLOSS.sub("", fold_width(text, drop_invisible=True))
         if self.conversion != "none":
             text = _opencc(self.conversion).convert(text)
         if self.fold_numbers:

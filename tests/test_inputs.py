@@ -126,6 +126,28 @@ def test_unusual_text_gets_a_sensible_result(trained, tmp_path: Path, name: str,
         assert all(p["needs_review"] for p in body_paragraphs)
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\U000e0100"])
+def test_invisible_characters_between_words_change_no_label(trained, tmp_path: Path,
+                                                            mark: str) -> None:
+    # Web pages put zero-width spaces between characters (a copy guard), soft hyphens, word
+    # joiners or variation selectors: shown, the text is the same, and so must its labels be.
+    # Each one cut the word it sat in: labels changed and confidence fell by up to 0.5.
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    text = SEED.read_text("utf-8")
+    marked = "".join(c + mark if "\u4e00" <= c <= "\u9fff" else c for c in text)
+    plain, path = tmp_path / "plain.txt", tmp_path / "marked.txt"
+    plain.write_text(text, "utf-8")
+    path.write_text(marked, "utf-8")
+    expected = label_document(bundle, segment_file(plain, config), config)["paragraphs"]
+    got = label_document(bundle, segment_file(path, config), config)["paragraphs"]
+    body = [(p["label"], p["scores"], p["evidence"]) for p in expected if p["kind"] == "body"]
+    assert len(body) > 50
+    assert [(p["label"], p["scores"], p["evidence"]) for p in got if p["kind"] == "body"] == body
+    for p in got:  # the text as written, invisible characters and all
+        assert marked[p["start"] : p["end"]] == p["text"]
+
+
 def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_path: Path,
                                                                 seed_text: str) -> None:
     config, bundle_dir = trained
