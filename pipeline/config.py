@@ -84,9 +84,15 @@ class SegmentConfig(_Section):
 
         for pattern in patterns:
             try:
-                re.compile(pattern)
+                compiled = re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from exc
+            # Searched in each line, one that matches nothing at all matches every line: the
+            # whole document would be boilerplate, and nothing labelled (a trailing | does it).
+            if compiled.search("") is not None:
+                raise ValueError(f"pattern {pattern!r} matches every line (it matches the empty "
+                                 "text); leave out the empty alternative or the ? or * that "
+                                 "makes all of it optional")
         return patterns
 
 

@@ -187,6 +187,13 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("- just\n- a list\n", ["top level must be a mapping"]),
         ("themes: [medical, '']\n", ["themes", "must not be empty or start or end with a space"]),
         ("themes: [medical, ' grassroots']\n", ["themes", "[' grassroots']"]),
+        # A pattern that matches the empty string matches every line: the whole document was
+        # boilerplate and nothing was labelled, without a word. A trailing | is the usual slip.
+        ("segment:\n  boilerplate_patterns: ['^来源：|^责任编辑：|']\n",
+         ["segment.boilerplate_patterns", "'^来源：|^责任编辑：|' matches every line"]),
+        ("segment:\n  boilerplate_patterns: ['']\n",
+         ["segment.boilerplate_patterns", "'' matches every line"]),
+        ("segment:\n  boilerplate_patterns: ['(来源)?']\n", ["'(来源)?' matches every line"]),
     ],
 )
 def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text: str,
