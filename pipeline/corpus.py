@@ -139,11 +139,36 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
             continue
         try:
             obj = json.loads(line)
+            # A colon follows each key: with no more colons than keys, no key came twice (the
+            # check of every pair, needed only then, takes as long as reading the line).
+            if isinstance(obj, dict) and line.count(":") != len(obj):
+                obj = json.loads(line, object_pairs_hook=_once_each)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{path}:{number}: not JSON: {exc.msg}") from None
+        except _GivenTwice as exc:
+            raise CorpusError(f"{path}:{number}: {exc}") from None
         if not isinstance(obj, dict):
             raise CorpusError(f"{path}:{number}: each line must be a JSON object")
         yield number, obj
+
+
+class _GivenTwice(Exception):
+    """A key given twice in one object of a JSON line."""
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, unless a key comes twice: JSON readers keep the last
+    value and drop the first silently (``"theme": "medical", …, "theme": "grassroots"``, a
+    label edited by adding a field rather than changing it), so which one was meant is asked."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise _GivenTwice(f"key {key!r} given twice ({_as_written(seen[key])}, then "
+                                  f"{_as_written(value)}); keep the one meant")
+            seen[key] = value
+    return obj
 
 
 # Suffixes a file of JSON lines may have been saved under by mistake: named, not read.

@@ -511,6 +511,35 @@ def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("spacing", ["", " ", "\t "])
+def test_a_key_given_twice_in_a_label_or_written_line_is_refused(tmp_path: Path,
+                                                                 spacing: str) -> None:
+    # JSON readers keep a repeated key's last value and drop the first without a word: a label
+    # edited by adding a "theme" rather than changing it trained on whichever came last.
+    from pipeline.corpus import load_labels, load_written
+    from pipeline.errors import CorpusError
+
+    colon = f"{spacing}:{spacing}"
+    labels, written = tmp_path / "labels.jsonl", tmp_path / "written.jsonl"
+    labels.write_text('{"document": "d", "index": 3, "theme": "medical", "note": "a: b"}\n'
+                      f'{{"document": "d", "index": 4, "theme"{colon}"medical", '
+                      f'"theme"{colon}"grassroots"}}\n', "utf-8")
+    written.write_text(f'{{"text"{colon}"醫院救治患者。", "theme": "medical", '
+                       f'"text"{colon}"社區志願者值守。"}}\n', "utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_labels([labels], ["medical", "grassroots"])
+    assert str(info.value) == (f"{labels}:2: key 'theme' given twice (\"medical\", then "
+                               '"grassroots"); keep the one meant')
+    with pytest.raises(CorpusError, match=f"{written}:1: key 'text' given twice"):
+        load_written([written], ["medical"])
+    # Colons inside values, or an object inside one, are no key given twice.
+    labels.write_text('{"document": "d", "index": 3, "theme": "medical", "note": "a: b:c"}\n'
+                      '{"document": "d", "index": 4, "theme": "medical", '
+                      '"scores": {"medical": 1, "grassroots": 0}}\n', "utf-8")
+    assert load_labels([labels], ["medical", "grassroots"])["d"] == {"index:3": "medical",
+                                                                      "index:4": "medical"}
+
+
 @pytest.mark.parametrize("field", ["heading", "title"])
 def test_a_written_line_with_a_heading_not_text_is_refused(tmp_path: Path, field: str) -> None:
     from pipeline.corpus import load_written
