@@ -176,14 +176,14 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         WordsWithContext,
         select_field,
     )
-    from pipeline.text import Normalizer, Tokenizer, read_word_list
+    from pipeline.text import Normalizer, Tokenizer, read_user_dict, read_word_list
 
     t = config.tokenize
     normalizer = Normalizer(conversion=t.conversion, fold_numbers=t.fold_numbers)
     tokenizer = Tokenizer(
         backend=t.backend,
         hmm=t.hmm,
-        user_words=read_word_list(t.user_dict),
+        user_words=read_user_dict(t.user_dict),
         stop_words=read_word_list(t.stop_words),
         normalizer=normalizer,
         fold_vocabulary=t.fold_vocabulary,

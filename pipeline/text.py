@@ -7,7 +7,8 @@
   and algorithm in Rust, many times faster), folds Taiwan vocabulary to mainland words (社群→社区,
   资讯→信息; a table built from OpenCC's phrase dictionaries), and drops stop words. The same
   paragraph in either script and either vocabulary then gives the same tokens.
-- :func:`read_word_list` and :func:`load_lexicon` read the user dictionary, stop words and lexicon.
+- :func:`read_word_list`, :func:`read_user_dict` and :func:`load_lexicon` read the stop words, user
+  dictionary and lexicon.
 
 Nothing here imports scikit-learn or SciPy, so classifying starts quickly.
 
@@ -207,6 +208,29 @@ def read_word_list(path: Path | str | None) -> tuple[str, ...]:
         if line:
             words.append(line)
     return tuple(words)
+
+
+# A user word's frequency at most: rjieba keeps frequencies in 64 bits and fails past them;
+# jieba's own most frequent word (了) has 883,634.
+MAX_USER_FREQ = 10**12
+
+
+def read_user_dict(path: Path | str | None) -> tuple[str, ...]:
+    """Read a user dictionary (a word list of ``word``, ``word freq`` or ``word freq tag``
+    lines): a frequency that is no whole number up to :data:`MAX_USER_FREQ` (``²``, a 25-digit
+    number) is a :class:`ConfigError` naming the line, not a failure inside the tokenizer."""
+    entries = read_word_list(path)
+    for entry in entries:
+        word, *rest = entry.split()
+        if rest and rest[0].isdigit():
+            try:
+                ok = int(rest[0]) <= MAX_USER_FREQ
+            except ValueError:  # a digit int() does not read: ² or ①
+                ok = False
+            if not ok:
+                raise ConfigError(f"{path}: the frequency of {word!r} must be a whole number "
+                                  f"up to {MAX_USER_FREQ:,}, not {rest[0]}")
+    return entries
 
 
 def _rjieba_class() -> Any:

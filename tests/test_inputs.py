@@ -485,6 +485,25 @@ def test_a_word_list_with_an_empty_or_odd_term_is_refused(tmp_path: Path, terms:
     assert str(info.value) == f"{path}: leadership: must be a list of terms, none of them empty"
 
 
+@pytest.mark.parametrize("freq", ["99999999999999999999999", "²", "1000000000001"])
+def test_a_user_word_of_a_frequency_the_tokenizer_cannot_take_is_refused(
+        tmp_path: Path, freq: str) -> None:
+    # rjieba keeps frequencies in 64 bits, and int() reads no ²: either failed inside training
+    # (exit 3, a traceback) once the corpus was read.
+    from pipeline.stages import train
+
+    words = tmp_path / "userdict.txt"
+    words.write_text(f"發熱門診 5\n醫院 {freq} n\n", "utf-8")
+    config = corpus_config(tmp_path, tokenize={"user_dict": str(words)},
+                           corpus={"written": [], "use_written": False})
+    with pytest.raises(ConfigError) as info:
+        train(config, with_metrics=False)
+    assert str(info.value) == (f"{words}: the frequency of '醫院' must be a whole number up to "
+                               f"1,000,000,000,000, not {freq}")
+    words.write_text("發熱門診 5\n醫院 1000000000000 n\n", "utf-8")  # the largest: trains
+    assert (train(config, with_metrics=False) / "model.pkl").exists()
+
+
 @pytest.mark.parametrize(("line", "fragment"), [
     ('{"document": "d", "index": "abc", "theme": "medical"}', 'got "abc"'),
     ('{"document": "d", "index": true, "theme": "medical"}', "got true"),  # as the file says
