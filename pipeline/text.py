@@ -1,7 +1,8 @@
 """Text to tokens: normalization and word cutting, shared by training and classifying.
 
-- :class:`Normalizer` folds full-width ASCII to half-width, converts the script to Simplified with
-  OpenCC (``t2s``), and folds digit runs to ``0``. The original text is never changed:
+- :class:`Normalizer` drops invisible characters (zero-width spaces, soft hyphens), folds
+  full-width ASCII to half-width, converts the script to Simplified with OpenCC (``t2s``), and
+  folds digit runs to ``0``. The original text is never changed:
   normalization is for features only.
 - :class:`Tokenizer` cuts normalized text with jieba (the reference) or rjieba (the same dictionary
   and algorithm in Rust, many times faster), folds Taiwan vocabulary to mainland words (社群→社区,
