@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "theme shares per document and article, the model's evaluation from its "
                        "model.json, and the paragraphs flagged for review.")
     p.add_argument("labelled", type=Path, metavar="LABELLED.json", help="json or jsonl output")
-    p.add_argument("--out", "-o", type=Path, default=Path("report.html"), metavar="FILE",
+    # A str, not a Path, which would drop the trailing slash of a folder (see check_output).
+    p.add_argument("--out", "-o", default="report.html", metavar="FILE",
                    help="the HTML file (default: report.html)")
     p.add_argument("--model", "-m", type=Path, metavar="DIR",
                    help="the bundle whose model.json gives the figures (default: the config's; "

@@ -635,7 +635,7 @@ def render_report(labelled: dict, model_meta: dict | None = None) -> str:
     ])
 
 
-def write_report(labelled_path: Path, out: Path, model_meta: dict | None = None) -> None:
+def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None = None) -> None:
     """Read a labelled output (``json`` or ``jsonl``) and write its HTML report atomically."""
     page = render_report(read_labelled(labelled_path), model_meta)
     with atomic_write(out) as fh:

@@ -1316,3 +1316,23 @@ def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
     for path in (good, lines):  # what classify writes still reads
         assert main(["review", str(path), "-o", str(tmp_path / "ok.jsonl"), "-q",
                      "--config", str(config)]) == 0
+
+
+def test_report_to_a_folder_name_or_an_empty_name_writes_nothing(
+        model_dir: tuple[Path, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # As for classify, segment, review and evaluate: "new/" names a folder, "" an unset
+    # variable. report's -o was a Path, which drops the slash: it wrote a file named "new".
+    from pipeline.cli import main
+
+    config, _ = model_dir
+    labelled = tmp_path / "labelled.json"
+    assert main(["classify", str(SEED), "-o", str(labelled), "-q", "--config", str(config)]) == 0
+    for out, message in ((f"{tmp_path / 'new'}/", "names a folder; name a file to write"),
+                         ("", "an empty output name")):
+        code = main(["report", str(labelled), "-o", out, "-q", "--config", str(config)])
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labelled.json"]
+    assert main(["report", str(labelled), "-o", str(tmp_path / "r.html"), "-q",
+                 "--config", str(config)]) == 0
