@@ -46,6 +46,14 @@ def _count(n: str) -> int:
     return value
 
 
+def _path(value: str) -> Path:
+    """An argparse type: a path, but not an empty one (an unset variable), which ``Path`` would
+    take for the current folder."""
+    if not value:
+        raise argparse.ArgumentTypeError("an empty name (an unset variable?)")
+    return Path(value)
+
+
 def _encoding(name: str) -> str:
     """An argparse type: a codec Python knows (``auto`` detects)."""
     from pipeline.reading import text_codec
@@ -58,7 +66,7 @@ def _encoding(name: str) -> str:
 
 def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
     if config:
-        p.add_argument("--config", "-c", type=Path, metavar="FILE",
+        p.add_argument("--config", "-c", type=_path, metavar="FILE",
                        help="YAML config (default: configs/default.yaml if present)")
     p.add_argument("--verbose", "-v", action="store_true", help="log what each stage decides")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bars or summaries")
@@ -112,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Label every body paragraph of the given documents. A folder "
                        "means every .txt file under it; - reads standard input.")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
-    p.add_argument("--model", "-m", type=Path, metavar="DIR",
+    p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="model bundle (default: the config's model.dir/model.name)")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"], help="default: the config's")
@@ -138,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="From a labelled JSON output, list the body paragraphs flagged "
                        "for review, lowest margin first, as JSON lines a person can label (fill "
                        "in 'theme') and add to corpus.labels for the next 'pipeline train'.")
-    p.add_argument("labelled", type=Path, metavar="LABELLED.json")
+    p.add_argument("labelled", type=_path, metavar="LABELLED.json")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--limit", "-n", type=_count, default=50, metavar="N",
                    help="at most N paragraphs (default: 50; 0: no limit)")
@@ -151,11 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "document's paragraphs coloured by theme with confidence and evidence, "
                        "theme shares per document and article, the model's evaluation from its "
                        "model.json, and the paragraphs flagged for review.")
-    p.add_argument("labelled", type=Path, metavar="LABELLED.json", help="json or jsonl output")
+    p.add_argument("labelled", type=_path, metavar="LABELLED.json", help="json or jsonl output")
     # A str, not a Path, which would drop the trailing slash of a folder (see check_output).
     p.add_argument("--out", "-o", default="report.html", metavar="FILE",
                    help="the HTML file (default: report.html)")
-    p.add_argument("--model", "-m", type=Path, metavar="DIR",
+    p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="the bundle whose model.json gives the figures (default: the config's; "
                    "left out when there is none)")
     _common(p)

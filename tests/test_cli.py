@@ -1336,3 +1336,14 @@ def test_report_to_a_folder_name_or_an_empty_name_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["labelled.json"]
     assert main(["report", str(labelled), "-o", str(tmp_path / "r.html"), "-q",
                  "--config", str(config)]) == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["classify", str(SEED), "--config", ""], ["classify", str(SEED), "--model", ""],
+    ["train", "--config", ""], ["review", ""], ["report", ""], ["report", str(SEED), "-m", ""],
+])
+def test_an_empty_path_argument_is_named_as_empty(args: list[str], tmp_path: Path) -> None:
+    # "$MODEL" with MODEL unset: a Path of "" is the current folder, which the message named
+    # (".: cannot read config: Is a directory") and classify would have taken a bundle from.
+    result = pipeline(*args, cwd=tmp_path)
+    assert_one_line_error(result, "an empty name (an unset variable?)")
