@@ -16,8 +16,8 @@ Big5. Detection, in order:
 4. otherwise charset-normalizer picks the encoding.
 
 Files that are recognisably binary (images, archives, office files) or decode to more than 5%
-control characters are rejected with an :class:`~pipeline.errors.InputError` that names the file
-and says why.
+control, replacement or private-use characters are rejected with an
+:class:`~pipeline.errors.InputError` that names the file and says why.
 
 Example
 -------
@@ -74,8 +74,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # A codec forced on a file with a byte-order mark, and the one to record, which drops the mark.
 _DROPS_BOM = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
               "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
-# Above this share of control characters, surrogates or U+FFFD (see _JUNK), a decoding is not
-# text.
+# Above this share of control, surrogate, private-use characters or U+FFFD (see _junk_share), a
+# decoding is not text.
 _MAX_JUNK = 0.05
 # Real UTF-16/32 files carry a byte-order mark; without one, short CJK text in a legacy encoding
 # can look like UTF-16 to a detector.
@@ -100,13 +100,20 @@ class Document:
 # wrong decoding produces. Unassigned code points are not counted: new scripts and CJK extensions
 # reach files before Python's Unicode tables know them.
 _JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+# Private-use characters too, from a few dozen on: a file joined from a Big5 part and a GB18030
+# part reads whole as GB18030, its Big5 part one private-use character in seven; a real text's
+# few (a glyph a font made up for a name) are no wrong decoding, even in a short file.
+_PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_MIN_PRIVATE = 20
 
 
 def _junk_share(text: str) -> float:
+    """The share of the characters (of the first 200,000) that a wrong decoding produces."""
     sample = text[:200_000]
     if not sample:
         return 0.0
-    return len(_JUNK.findall(sample)) / len(sample)
+    junk, private = len(_JUNK.findall(sample)), len(_PRIVATE.findall(sample))
+    return (junk + (private if private >= _MIN_PRIVATE else 0)) / len(sample)
 
 
 # Candidate Chinese codecs, in tie-break order; big5hkscs is tried only when big5 fails.
@@ -395,7 +402,8 @@ def decode_bytes(
     if (share := _junk_share(text)) > _MAX_JUNK:
         raise InputError(
             f"{source}: not text: decoded as {encoding}, {share:.1%} of its characters are "
-            f"control or replacement characters (text has at most {_MAX_JUNK:.0%})"
+            f"control, replacement or private-use characters (text has at most "
+            f"{_MAX_JUNK:.0%}; a wrong decoding, or parts in different encodings)"
         )
     if doc_id is None:
         doc_id = document_id(source)

@@ -358,5 +358,28 @@ def test_a_few_control_characters_are_named_with_their_share_and_the_limit() -> 
         decode_bytes(text.encode(), source="seps.txt")
     share = 4 / 31  # the form feed is text
     assert str(info.value) == (f"seps.txt: not text: decoded as utf-8, {share:.1%} of its "
-                               "characters are control or replacement characters (text has at "
-                               "most 5%)")
+                               "characters are control, replacement or private-use characters "
+                               "(text has at most 5%; a wrong decoding, or parts in different "
+                               "encodings)")
+
+
+def test_a_file_joined_from_big5_and_gb18030_parts_is_not_read_as_one_of_them(
+        tmp_path: Path) -> None:
+    # Both halves decode as GB18030, the Big5 half into mojibake one character in seven of
+    # which is a private-use one: it was read, segmented and labelled without a word.
+    traditional = (HELDOUT / "hd02_xichuan_xinwen_zongshu.txt").read_text("utf-8")
+    simplified = (HELDOUT / "hd01_yichun_jingyan_cailiao.txt").read_text("utf-8")
+    big5, gb = traditional.encode("big5hkscs"), simplified.encode("gb18030")
+    for name, data in (("big5_first.txt", big5 + gb), ("gb_first.txt", gb + big5)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(reading.InputError) as info:
+            read_document(path)
+        assert str(info.value).startswith(f"{path}: not text: decoded as gb18030, 14.")
+        assert "private-use characters" in str(info.value)
+    # Each part alone reads, and a real text's few private-use characters (a glyph a font made
+    # up for a name, 20 in under 400 characters at most) are kept, in a short file too.
+    for data, codec in ((big5, "big5"), (gb, "gb18030")):
+        assert decode_bytes(data, source="part.txt").encoding == codec
+    short = "市委書記\ue000\ue001主持召開會議。\n" + "社區\U000f0001網格員入戶排查。\n"
+    assert decode_bytes(short.encode(), source="short.txt").text == short
