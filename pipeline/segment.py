@@ -494,8 +494,9 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
     reads as a headline (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see
     :data:`_QUESTION_TITLE`)."""
     found = []
+    starts = set(markers)  # looked up once an article: a list made it quadratic in articles
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
-        first = next((i for i in range(a + (a in markers), b) if kinds[i] != "boilerplate"), b)
+        first = next((i for i in range(a + (a in starts), b) if kinds[i] != "boilerplate"), b)
         if first == b or kinds[first] != "body" or "body" not in kinds[first + 1 : b]:
             continue
         line = pieces[first].rstrip(_CLOSERS)

@@ -502,3 +502,18 @@ def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
     # A credit in brackets still ends a caption.
     caption = "标题\n正文一句。\n港大校园。(资料图片)\n正文又一句。\n"
     assert [p.kind for p in segment_text("d", caption)][2] == "boilerplate"
+
+
+def test_a_file_of_thousands_of_numbered_articles_segments_in_linear_time() -> None:
+    # An archive joined from 30,000 short articles (第N篇 and a line each): finding each
+    # article's title looked every article start up in a list, 10.5 s of CPU here, where the
+    # rest of segmenting takes 1.4 s; double the articles took four times as long.
+    import time
+
+    lines = ["醫院發熱門診接診患者，社區工作人員上門排查。" if i % 2 else f"第{i}篇"
+             for i in range(60_000)]
+    started = time.process_time()
+    paragraphs = segment_text("archive", "\n".join(lines))
+    assert time.process_time() - started < 5
+    assert len({p.article for p in paragraphs}) == 30_000
+    assert [p.kind for p in paragraphs[:2]] == ["boilerplate", "body"]
