@@ -205,7 +205,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not args.quiet:
-        print(shown(message), file=sys.stderr)
+        print(logs.on_own_line(shown(message)), file=sys.stderr)
 
 
 def _report_skipped(skipped: Sequence[Any]) -> int:

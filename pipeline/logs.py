@@ -18,6 +18,22 @@ from pipeline.reading import shown
 # How this process was set up (verbose, quiet), or None if it was not.
 _SETTINGS: tuple[bool, bool] | None = None
 
+# Back to the line's start, then erase it: a progress bar (tqdm) leaves the cursor at the end of
+# the bar it draws, so a message written then would be shown after the bar, on its line.
+ERASE_LINE = "\r\x1b[K"
+
+
+def on_own_line(text: str, stream: Any = None) -> str:
+    """``text`` as written to ``stream`` (standard error): on a terminal, behind
+    :data:`ERASE_LINE`, so that it starts a line of its own whether or not a progress bar, of
+    this process or of another, is drawn there; elsewhere unchanged."""
+    stream = sys.stderr if stream is None else stream
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError, OSError):  # no stream, or a closed one
+        terminal = False
+    return ERASE_LINE + text if terminal else text
+
 
 class OneLine(logging.Formatter):
     """Our messages one line each, whatever the file names in them hold (a newline is
@@ -30,12 +46,19 @@ class OneLine(logging.Formatter):
         return shown(text)
 
 
+class OwnLineHandler(logging.StreamHandler):
+    """Each message on a line of its own, even over a progress bar (:func:`on_own_line`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return on_own_line(super().format(record), self.stream)
+
+
 def setup(verbose: bool, quiet: bool) -> None:
     """Log to standard error: ours from INFO with ``verbose``, else from WARNING; libraries'
     warnings as one line each (scikit-learn on a small corpus, say), and none with ``quiet``."""
     global _SETTINGS
     level = logging.INFO if verbose else logging.WARNING
-    handler = logging.StreamHandler(sys.stderr)
+    handler = OwnLineHandler(sys.stderr)
     handler.setFormatter(OneLine("%(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("pipeline").setLevel(level)

@@ -1347,3 +1347,94 @@ def test_an_empty_path_argument_is_named_as_empty(args: list[str], tmp_path: Pat
     # (".: cannot read config: Is a directory") and classify would have taken a bundle from.
     result = pipeline(*args, cwd=tmp_path)
     assert_one_line_error(result, "an empty name (an unset variable?)")
+
+
+def _terminal_screen(*args: str, cwd: Path) -> list[str]:
+    """Run ``pipeline`` with standard error on a pseudo-terminal 100 columns wide, as a person
+    at a terminal does (so progress bars are drawn), and return the lines the terminal shows:
+    a carriage return goes back to the line's start and ``ESC [K`` erases to its end."""
+    import fcntl
+    import re
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed: the command has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert process.wait(timeout=300) == 0
+    screen: list[str] = []
+    for raw in b"".join(chunks).decode().split("\n"):
+        line: list[str] = []
+        column = 0
+        for piece in re.split(r"(\r|\x1b\[K|\x1b\[[0-9;]*[A-Za-z])", raw):
+            if piece == "\r":
+                column = 0
+            elif piece == "\x1b[K":
+                del line[column:]
+            elif not piece.startswith("\x1b"):
+                line[column:column + len(piece)] = piece
+                column += len(piece)
+        screen.append("".join(line).rstrip())
+    return screen
+
+
+@pytest.mark.slow
+def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path: Path) -> None:
+    # A bar leaves the cursor at its end: a warning or a stage's line written then was shown
+    # after the bar on its line ("cross-validation: 0fold [00:00, ?fold/s]pipeline: …").
+    import textwrap
+
+    sections = ["市委书记主持召开常委会，研究部署疫情防控工作，要求各级党委政府扛起政治责任。",
+                "社区网格员挨家挨户排查登记，村干部在村口设卡值守，做好返乡人员健康监测。",
+                "市人民医院开设发热门诊，医护人员全力救治患者，疾控中心开展流行病学调查。",
+                "广大市民积极响应，志愿者主动报名参加服务，企业捐赠口罩和消毒液。"]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    labels = []
+    for name, title in (("a", "关于做好疫情防控工作的通知"), ("b", "某县疫情防控工作总结")):
+        lines = [title]
+        for n, (heading, text) in enumerate(zip("一二三四", sections, strict=True)):
+            lines += [f"{heading}、第{heading}部分", text]
+            labels.append({"document": name, "index": 2 + 2 * n,
+                           "theme": ["leadership", "grassroots", "medical",
+                                     "public_participation"][n]})
+        (docs / f"{name}.txt").write_text("\n\n".join(lines) + "\n", "utf-8")
+    (tmp_path / "labels.jsonl").write_text(
+        "".join(json.dumps(label) + "\n" for label in labels), "utf-8")
+    (tmp_path / "config.yaml").write_text(
+        "corpus: {documents: [docs], labels: [labels.jsonl], written: []}\n"
+        "model: {dir: models}\noutput: {path: out/labelled.json}\n", "utf-8")
+    seed = [p.text for p in _seed_body()]
+    wrapped = tmp_path / "wrapped"
+    wrapped.mkdir()
+    for n in range(4):
+        (wrapped / f"w{n}.txt").write_text(
+            "\n".join(textwrap.wrap("".join(seed[n:n + 10]), 30)) + "\n", "utf-8")
+
+    # run: each stage's line, and the warning that there are fewer articles than folds
+    screen = _terminal_screen("run", "--config", "config.yaml", cwd=tmp_path)
+    # classify: the warnings of worker processes and of the command's own process
+    for jobs in ("2", "1"):
+        screen += _terminal_screen("classify", "wrapped", "-j", jobs, "-m", "models/default",
+                                   "-o", "out.json", cwd=tmp_path)
+    said = [line for line in screen if "pipeline: " in line or ": up to date" in line
+            or line.startswith(("segment:", "train:", "classify: ", "labelled "))]
+    assert sum("evaluate.folds is 5" in line for line in said) == 1, screen
+    assert sum("look wrapped at 30" in line for line in said) == 8, screen
+    for line in said:
+        assert line.startswith(("pipeline: ", "segment: ", "train: ", "classify: ", "model: ",
+                                "labelled ")), screen
+        assert "%|" not in line and "fold/s" not in line and "doc/s" not in line, screen
