@@ -543,12 +543,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_not_input(args.out, [args.labelled])
     # The config gives the bundle and what the page must not replace; its word lists are not read.
     config = load_config(args.config, corpus=False, inputs=False)
-    _check_not_read(args.out, config, args.config, model=args.model)
+    # The bundle first: a --model folder that is none is named as such, not as a bundle
+    # the page would be inside.
     meta = None
     if args.model is not None:
         meta = read_meta(args.model)
     elif config.bundle_dir.exists():
         meta = read_meta(config.bundle_dir)
+    _check_not_read(args.out, config, args.config, model=args.model)
     write_report(args.labelled, args.out, meta)
     _say(args, f"report written to {args.out}")
     return EXIT_OK

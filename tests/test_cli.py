@@ -1438,3 +1438,16 @@ def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path
         assert line.startswith(("pipeline: ", "segment: ", "train: ", "classify: ", "model: ",
                                 "labelled ")), screen
         assert "%|" not in line and "fold/s" not in line and "doc/s" not in line, screen
+
+
+def test_report_with_a_folder_that_is_no_bundle_says_so(model_dir: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    # report --model naming a folder above the page's (a slip for the bundle's own) said the
+    # page "is inside the model bundle", of a folder that is none; classify says what is wrong.
+    _, bundle = model_dir
+    labelled = _classified_seed(bundle, tmp_path)
+    for model in (".", str(tmp_path)):
+        result = pipeline("report", str(labelled), "--model", model, "-o", "report.html",
+                          cwd=tmp_path)
+        assert_one_line_error(result, f"{model}: not a model bundle: model.json is missing")
+        assert not (tmp_path / "report.html").exists()
