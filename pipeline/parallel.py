@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -393,20 +394,42 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         # A worker runs a task in each of its threads (`dask worker` starts one a core): the
         # share of files and the tasks in flight count threads, not workers.
         threads = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
-        shipped = client.scatter(bundle, broadcast=True)
-        reads = (_read_bytes(s) for s in sources)
-        shown: set[Warned] = set()  # each worker process gives a library's warning once
-        files = _batch_size(len(sources), threads, TASK_FILES, TASKS_PER_THREAD)
-        for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding, task,
-                                             {s: ids[s] for s, _ in task if s in ids}, fmt,
-                                             pure=False)
-                               for task in _dask_tasks(reads, files, TASK_BYTES)),
-                              2 * threads):
-            if isinstance(item, Warned):
-                if item.logger == "py.warnings":  # a library's: once, whichever workers gave it
-                    if item in shown:
-                        continue
-                    shown.add(item)
-                logging.getLogger(item.logger).warning("%s", item.message)
-            else:
-                yield item
+        try:
+            shipped = client.scatter(bundle, broadcast=True)
+            reads = (_read_bytes(s) for s in sources)
+            shown: set[Warned] = set()  # each worker process gives a library's warning once
+            files = _batch_size(len(sources), threads, TASK_FILES, TASKS_PER_THREAD)
+            for item in _in_order((client.submit(_dask_label_batch, shipped, config, encoding,
+                                                 task, {s: ids[s] for s, _ in task if s in ids},
+                                                 fmt, pure=False)
+                                   for task in _dask_tasks(reads, files, TASK_BYTES)),
+                                  2 * threads):
+                if isinstance(item, Warned):
+                    if item.logger == "py.warnings":  # a library's: once, whichever gave it
+                        if item in shown:
+                            continue
+                        shown.add(item)
+                    logging.getLogger(item.logger).warning("%s", item.message)
+                else:
+                    yield item
+        except Exception as exc:
+            module = _not_importable(exc)
+            if module is None:
+                raise
+            raise PipelineError(f"the Dask cluster at {address} cannot import {module!r}: "
+                                "install paragraph-themes (pip install '.[dask]', this release) "
+                                "where the scheduler and every worker run") from None
+
+
+def _not_importable(exc: BaseException) -> str | None:
+    """The module that the scheduler or a worker could not import, if that is why ``exc`` was
+    raised: Dask passes a remote ``ModuleNotFoundError`` on as an exception of another class
+    holding its text, or as the cause of one. A cluster set up without this package (or one of
+    its dependencies) is the user's to fix, not a bug."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        found = re.search(r"No module named '([^']+)'", str(seen))
+        if found:
+            return found.group(1)
+        seen = seen.__cause__
+    return None

@@ -224,3 +224,68 @@ def test_a_batch_keeps_only_the_warnings_of_its_own_thread() -> None:
     finally:
         log.removeHandler(kept)
     assert kept.warned == [Warned("this batch's")]
+
+
+# Runs a dask scheduler or worker (argv[1]) that cannot import this package when argv[2] is
+# "blocked": a cluster where it was not installed on that machine.
+_CLUSTER_PART = """
+import sys
+
+class NoPipeline:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pipeline" or name.startswith("pipeline."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+part, blocked, scheduler_file = sys.argv[1:4]
+if blocked == "blocked":
+    sys.meta_path.insert(0, NoPipeline())
+if part == "scheduler":
+    from distributed.cli.dask_scheduler import main
+    sys.argv = ["dask-scheduler", "--scheduler-file", scheduler_file, "--host", "127.0.0.1",
+                "--port", "0", "--no-dashboard"]
+else:
+    from distributed.cli.dask_worker import main
+    sys.argv = ["dask-worker", "--scheduler-file", scheduler_file, "--nthreads", "1",
+                "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"]
+main()
+"""
+
+
+@pytest.mark.parametrize("blocked", ["scheduler", "worker"])
+def test_a_cluster_without_the_package_is_a_clear_error(trained, tmp_path: Path,
+                                                        blocked: str) -> None:
+    # The package missing where the scheduler or a worker runs was a traceback and exit 3,
+    # "an internal error, a bug": it is the cluster's set-up, and says what to install where.
+    import subprocess
+    import sys
+    import time
+
+    _, bundle_dir = trained
+    scheduler_file = tmp_path / "scheduler.json"
+    parts = []
+    try:
+        for part in ("scheduler", "worker"):
+            parts.append(subprocess.Popen(
+                [sys.executable, "-c", _CLUSTER_PART, part,
+                 "blocked" if part == blocked else "free", str(scheduler_file)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path))
+            deadline = time.monotonic() + 60
+            while not scheduler_file.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text("utf-8"))["address"]
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
+             "--scheduler", address, "-o", str(tmp_path / "x.json")],
+            capture_output=True, text=True, timeout=300)
+    finally:
+        for process in parts:
+            process.terminate()
+            process.wait(timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"pipeline: error: the Dask cluster at {address} cannot import 'pipeline': install "
+        "paragraph-themes (pip install '.[dask]', this release) where the scheduler and every "
+        "worker run"]
+    assert not (tmp_path / "x.json").exists()
