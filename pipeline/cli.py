@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -311,9 +312,22 @@ def _check_bundle_themes(args: argparse.Namespace, config: Any) -> None:
                          f"or {other}")
 
 
+def _collect_less() -> None:
+    """Run Python's cycle collector every 20,000 new objects instead of every 700.
+
+    Classify holds large lists (a batch's tokens, records and outputs) while it makes many small
+    objects, and each collection walks every young list it finds: at the default threshold the
+    collector ran some 240 times on the 5 MB bench corpus, a twentieth of the run's time. Garbage
+    without cycles is freed at once by reference counting, as before; only cycles wait longer.
+    Worker processes are forked with this setting.
+    """
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from pipeline.stages import classify
 
+    _collect_less()
     config = _classify_config(args)
     _check_not_read(args.out, config, args.config, model=args.model)
     if args.config is not None:
