@@ -374,8 +374,10 @@ class Tokenizer:
         and user words stay whole in both. Depends on the token alone, never on the rest of the
         text.
         """
-        if (self.backend != "rjieba" or len(token) < 2 or token in _whole_runs(self.user_words)
-                or not _ASCII_RUN.fullmatch(token)):
+        # The pattern first: it turns a Chinese token (most of them) away at its first character,
+        # where finding the whole runs hashes the tuple of user words (the cache's key).
+        if (self.backend != "rjieba" or len(token) < 2 or not _ASCII_RUN.fullmatch(token)
+                or token in _whole_runs(self.user_words)):
             return None
         pieces = _jieba_pieces(token)
         return pieces if pieces != [token] else None
