@@ -196,8 +196,10 @@ DEFAULT_BOILERPLATE = (
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
     r"分享到|版權所有|版权所有|Copyright|©)",
     # A site's name (人民网, 浙江在线); not a numbered heading, nor a net the work weaves
-    # (织密社区防控网, 安全网).
-    rf"^(?!{_NUMBERED.pattern[1:]})"
+    # (织密社区防控网, 安全网). Its length is tested first, which turns most lines away at once:
+    # the test for a net looks for one ending at every character of the line.
+    r"^(?=\S{2,14}$)"
+    rf"(?!{_NUMBERED.pattern[1:]})"
     r"(?!\S*(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測|监测|聯防|联防|防疫|關愛|关爱|"
     r"天羅地|天罗地|救助|醫療|医疗)(網|网)$)"
     r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
