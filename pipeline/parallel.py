@@ -22,7 +22,6 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -235,8 +234,8 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
     this process logs; at most two batches per worker are in flight, so memory stays flat
     however many batches there are.
     """
-    import multiprocessing as mp
-    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing as mp  # imported here: one worker (--jobs 1) starts no pool
+    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     context = {**context, "logging": logs.settings()}
