@@ -325,9 +325,9 @@ def _collect_less() -> None:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    _collect_less()  # before the imports too: they make a few hundred thousand objects
     from pipeline.stages import classify
 
-    _collect_less()
     config = _classify_config(args)
     _check_not_read(args.out, config, args.config, model=args.model)
     if args.config is not None:
