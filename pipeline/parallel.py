@@ -388,10 +388,10 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
             client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
         except TimeoutError:
             raise PipelineError(f"the Dask scheduler at {address} has no workers (waited "
-                                f"{WAIT_FOR_WORKERS:g} s); start one: dask worker {address}"
-                                ) from None
-        # A worker runs a task in each of its threads (`dask worker` starts one a core): the
-        # share of files and the tasks in flight count threads, not workers.
+                                f"{WAIT_FOR_WORKERS:g} s); start a worker a core: dask worker "
+                                f"{address} --nworkers -1 --nthreads 1") from None
+        # A worker runs a task in each of its threads (by default `dask worker` starts a thread a
+        # core): the share of files and the tasks in flight count threads, not workers.
         threads = max(1, sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()))
         try:
             shipped = client.scatter(bundle, broadcast=True)
