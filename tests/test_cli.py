@@ -83,7 +83,7 @@ def test_training_in_two_processes_gives_the_same_bundle_bytes(tmp_path: Path) -
     for seed in ("1", "2"):
         config = write_corpus_config(tmp_path / f"config{seed}.yaml",
                                      f"model: {{dir: models{seed}, name: m}}",
-                                     written=SOME_WRITTEN)
+                                     written=SOME_WRITTEN[:1])
         result = pipeline("train", "--config", str(config), "--no-metrics",
                           env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr.decode()
@@ -434,7 +434,7 @@ def test_evaluate_prints_honest_figures(tmp_path: Path) -> None:
 corpus:
   documents: [{ROOT / 'corpus/documents'}]
   labels: [{ROOT / 'corpus/labels'}]
-  written: [{ROOT / 'corpus/written'}]
+  written: [{SOME_WRITTEN[0]}]
   heldout_documents: [{ROOT / 'corpus/heldout'}]
   heldout_labels: [{ROOT / 'corpus/heldout/labels.jsonl'}]
 model: {{classifier: complement_nb, dir: {tmp_path / 'models'}}}
@@ -476,10 +476,19 @@ evaluate: {{folds: 2}}
     return config
 
 
-def test_evaluate_json_on_standard_output_is_the_json_alone(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def heldout_evaluated(
+        tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """``heldout_config`` and what ``evaluate --json - --quiet`` gives on it: one run for the
+    tests that read it."""
+    config = heldout_config(tmp_path_factory.mktemp("heldout"))
+    return config, pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
+
+
+def test_evaluate_json_on_standard_output_is_the_json_alone(
+        heldout_evaluated: tuple[Path, subprocess.CompletedProcess], tmp_path: Path) -> None:
     # The text report went to standard output before the JSON: '| jq' failed, even with --quiet.
-    config = heldout_config(tmp_path)
-    result = pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
+    config, result = heldout_evaluated
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["cv_without_written"]["paragraphs"] == 155
     assert "macro-F1" in result.stderr.decode()
@@ -490,11 +499,11 @@ def test_evaluate_json_on_standard_output_is_the_json_alone(tmp_path: Path) -> N
     assert not folder.exists()
 
 
-def test_a_held_out_set_the_corpus_trains_on_is_named(tmp_path: Path) -> None:
+def test_a_held_out_set_the_corpus_trains_on_is_named(
+        heldout_evaluated: tuple[Path, subprocess.CompletedProcess], tmp_path: Path) -> None:
     # Held-out documents that are the training documents gave 'held-out macro-F1 1.000' and no
     # word of it.
-    config = heldout_config(tmp_path)
-    result = pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
+    _, result = heldout_evaluated
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["heldout"]["in_training"] == 155
     warnings = [line for line in result.stderr.decode().splitlines() if "held-out par" in line]
@@ -639,7 +648,7 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
 ])
 def test_configs_that_cannot_train_say_why_in_one_line(tmp_path: Path, extra: str,
                                                        fragments: list[str]) -> None:
-    config = write_corpus_config(tmp_path / "config.yaml", extra, written=SOME_WRITTEN)
+    config = write_corpus_config(tmp_path / "config.yaml", extra, written=SOME_WRITTEN[:1])
     result = pipeline("train", "--config", str(config), "--no-metrics")
     assert_one_line_error(result, *fragments)
     assert "Try a lower" not in result.stderr.decode()  # scikit-learn's own advice
@@ -663,7 +672,7 @@ def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) ->
     (docs / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))  # no labels: skipped
     config = write_corpus_config(tmp_path / "c.yaml", f"model: {{dir: {tmp_path / 'm'}}}",
                                  f"output: {{path: {tmp_path / 'out' / 'labelled.json'}}}",
-                                 written=SOME_WRITTEN)
+                                 written=SOME_WRITTEN[:1])
     config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"),
                                                         str(docs)), "utf-8")
     result = pipeline("train", "--config", str(config), "--no-metrics")
@@ -688,7 +697,7 @@ def test_a_labelled_document_that_does_not_read_says_why_training_needs_it(
         "utf-8")
     shutil.copy(SEED, docs)
     config = write_corpus_config(tmp_path / "c.yaml", f"model: {{dir: {tmp_path / 'm'}}}",
-                                 written=SOME_WRITTEN)
+                                 written=SOME_WRITTEN[:1])
     config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"), str(docs))
                       .replace(str(ROOT / "corpus/labels"), str(labels)), "utf-8")
     assert_one_line_error(pipeline("train", "--config", str(config), "--no-metrics"),
