@@ -77,7 +77,7 @@ def test_every_thread_of_a_worker_gets_its_share_of_tasks(trained, tmp_path: Pat
     local = classify(inputs, bundle_dir, tmp_path / "local.json", config, jobs=1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=4, processes=False,
                                   protocol="tcp", host="127.0.0.1",
-                                  dashboard_address=None) as threaded:
+                                  dashboard_address=":0") as threaded:
         dask_config = config.model_copy(update={"classify": config.classify.model_copy(
             update={"backend": "dask", "scheduler": threaded.scheduler_address})})
         with distributed.Client(threaded) as client, \
