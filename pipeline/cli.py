@@ -315,17 +315,17 @@ def _check_bundle_themes(args: argparse.Namespace, config: Any) -> None:
 def _collect_less() -> None:
     """Run Python's cycle collector every 20,000 new objects instead of every 700.
 
-    Classify holds large lists (a batch's tokens, records and outputs) while it makes many small
-    objects, and each collection walks every young list it finds: at the default threshold the
-    collector ran some 240 times on the 5 MB bench corpus, a twentieth of the run's time. Garbage
-    without cycles is freed at once by reference counting, as before; only cycles wait longer.
-    Worker processes are forked with this setting.
+    Labelling (classify, run, evaluate's folds) holds large lists (a batch's tokens, records and
+    outputs) while it makes many small objects, and each collection walks every young list it
+    finds: at the default threshold the collector ran some 240 times on the 5 MB bench corpus, a
+    twentieth of classify's time. Garbage without cycles is freed at once by reference counting,
+    as before; only cycles wait longer. Worker processes are forked with this setting. Set for
+    every command, before its imports, which make a few hundred thousand objects too.
     """
     gc.set_threshold(20_000, *gc.get_threshold()[1:])
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    _collect_less()  # before the imports too: they make a few hundred thousand objects
     from pipeline.stages import classify
 
     config = _classify_config(args)
@@ -586,6 +586,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pipeline`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     _setup_logging(args)
+    _collect_less()
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return COMMANDS[args.command](args)
