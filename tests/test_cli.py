@@ -1277,9 +1277,8 @@ def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
     # where it was a traceback (exit 3) from deep inside the ranking or the page.
     from pipeline.cli import main
 
-    config, _ = model_dir
-    good = tmp_path / "good.json"
-    assert main(["classify", str(SEED), "-o", str(good), "-q", "--config", str(config)]) == 0
+    config, bundle = model_dir
+    good = _classified_seed(bundle, tmp_path)
     lines = tmp_path / "good.jsonl"
     assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
                  "--config", str(config)]) == 0
@@ -1341,9 +1340,8 @@ def test_report_to_a_folder_name_or_an_empty_name_writes_nothing(
     # variable. report's -o was a Path, which drops the slash: it wrote a file named "new".
     from pipeline.cli import main
 
-    config, _ = model_dir
-    labelled = tmp_path / "labelled.json"
-    assert main(["classify", str(SEED), "-o", str(labelled), "-q", "--config", str(config)]) == 0
+    config, bundle = model_dir
+    labelled = _classified_seed(bundle, tmp_path)
     for out, message in ((f"{tmp_path / 'new'}/", "names a folder; name a file to write"),
                          ("", "an empty output name")):
         code = main(["report", str(labelled), "-o", out, "-q", "--config", str(config)])
