@@ -559,6 +559,16 @@ def train_why(config: Config, state: RunState, bundle_hash: str | None,
     return parts, ""
 
 
+def labelling_model(header: Any) -> Any:
+    """What of an output's model header decides its labels: all of it but ``trained_at``. A
+    model trained again on the same corpus, config and code comes out byte-identical (its hash,
+    the hash of ``model.pkl``, is the same) but for that date, and labels as before: the output
+    it labelled is up to date (it keeps the date of the model that labelled it)."""
+    if not isinstance(header, dict):  # a record of the wrong shape: compared as it is
+        return header
+    return {k: v for k, v in header.items() if k != "trained_at"}
+
+
 @dataclass
 class ClassifyPlan:
     """The classify stage before it runs: each document's label key (in output order), the
@@ -580,8 +590,8 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
 
     ``segments`` maps each document to label (source → segment key), ``skipped`` is what the
     output lists as errors, ``meta`` the bundle's ``model.json``. The output depends on all of
-    them, the output format and the model's header (a retrained model rewrites it even when its
-    scores are the same), so a removed document or a changed skipped file rewrites it too.
+    them, the output format and the model's header but for when it was trained (see
+    :func:`labelling_model`), so a removed document or a changed skipped file rewrites it too.
     """
     from pipeline.output import model_header
 
@@ -589,7 +599,7 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
     keys = {s: label_key(k, str(header["hash"]), config) for s, k in segments.items()}
     done = set() if force else {s for s, key in keys.items() if state.cache.has(LABELLED, key)}
     fmt = config.output.format
-    output_key = config_hash([list(keys.values()), fmt, skipped, header])
+    output_key = config_hash([list(keys.values()), fmt, skipped, labelling_model(header)])
     record = state.get("classify")
     out = Path(config.output.path)
     todo = len(keys) - len(done)
@@ -606,12 +616,14 @@ def plan_classify(config: Config, state: RunState, segments: Mapping[str, str],
            "the last run's record is from an older release" if "body" not in record else "")
     if not why and record.get("key") != output_key:
         old = _mapping(record.get("documents"))
+        was = {**record, "model": labelling_model(record.get("model"))}
         reasons = [f"{plural(n, 'document')} {what}" for n, what in (
             (len(set(old) - set(keys)), "removed"),
             (sum(old.get(s) != k for s, k in keys.items()), "added or changed")) if n]
         reasons += [what for name, now, what in (
             ("skipped", skipped, "the skipped files changed"),
             ("format", fmt, "the output format changed"),
-            ("model", header, "the model changed")) if name in record and record[name] != now]
+            ("model", labelling_model(header), "the model changed"))
+            if name in record and was[name] != now]
         why = ", ".join(reasons) or "its inputs changed"
     return ClassifyPlan(keys, done, output_key, why, header, label)

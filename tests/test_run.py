@@ -102,13 +102,41 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     assert run(config).steps[1] == f"train: trained ({NO_METRICS})"
     assert "metrics" in json.loads((config.bundle_dir / "model.json").read_text("utf-8"))
     # pipeline train with figures, on the very corpus, config and code run would train on: run
-    # takes its model as its own instead of training again (the same model.pkl: its labels come
-    # from the cache, under the new model.json's header).
+    # takes its model as its own instead of training again (the same model.pkl: its output,
+    # labelled by the same model, is up to date).
     train(config)
     assert ("train", True, "") in status(config)
-    steps = run(config).steps
-    assert steps[1] == "train: up to date" and steps[2].startswith("classify: 0 of")
     assert run(config).steps == UP_TO_DATE
+
+
+def test_a_model_trained_again_to_the_same_bytes_leaves_the_output_up_to_date(
+        ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pipeline train, or run --force train, on the same corpus, config and code: model.pkl comes
+    # out byte-identical, only model.json's trained_at differs. Its labels are the same, so the
+    # output is not stale: status said "classify: to do (the model changed)", and run rewrote
+    # the output for the date alone.
+    config = make_config(ran)
+    output = config.output.path.read_bytes()
+
+    def meta() -> dict:
+        return json.loads((config.bundle_dir / "model.json").read_text("utf-8"))
+
+    before = meta()
+    time.sleep(1)  # trained_at is to the second
+    train(config)
+    after = meta()
+    assert after["trained_at"] != before["trained_at"]
+    assert after["files"]["model.pkl"] == before["files"]["model.pkl"]
+    assert status(config) == [("segment", True, ""), ("train", True, ""), ("classify", True, "")]
+    with monkeypatch.context() as patched:  # up to date, run labels nothing
+        patched.setattr(parallel, "label_batch", _no_work)
+        assert run(config).steps == UP_TO_DATE
+        time.sleep(1)
+        assert run(config, force={"train"}).steps == [
+            "segment: up to date", "train: trained (forced)", "classify: up to date"]
+    assert meta()["trained_at"] != after["trained_at"]
+    assert all(ok for _, ok, _ in status(config))
+    assert config.output.path.read_bytes() == output  # the date of the model that labelled it
 
 
 # The start of a PNG file: what a scan saved as .txt by mistake looks like.
