@@ -408,6 +408,9 @@ class _NoProgress(contextlib.AbstractContextManager):
     def update(self, n: int = 1) -> None:
         """Count nothing."""
 
+    def reset(self, total: int | None = None) -> None:
+        """Start counting nothing again."""
+
 
 def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str) -> Any:
     """A progress bar on standard error, shown only to a person at a terminal (tqdm, and the
@@ -430,9 +433,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     documents = find_documents(list(config.corpus.documents))
     check_not_input(config.output.path, documents)
     force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
-    total = len(documents)
-    with _progress(args, total, "doc", "classify") as bar:
-        result = run(config, force=force, say=lambda line: _say(args, line), progress=bar.update)
+    units = {"segment": "doc", "train": "fold", "classify": "doc"}
+    # Each stage's bar while it works, named by the stage; its line once it is done.
+    result = run(config, force=force, say=lambda line: _say(args, line),
+                 bars=lambda stage, total: _progress(args, total, units[stage], stage))
     _say(args, f"model: {result.bundle}")
     _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
                f"{plural(result.documents, 'document')} -> {result.output}")

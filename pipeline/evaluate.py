@@ -165,6 +165,7 @@ def grouped_cv(
     """Out-of-fold scores on ``real`` paragraphs, grouped by article; ``written`` only trains,
     and never in a fold that tests a document it was modeled on. ``warn``: say so when there
     are fewer articles than ``folds`` (once is enough for two runs on the same paragraphs).
+    ``progress`` (a tqdm bar, say) is reset to the number of folds, then counts each.
 
     Tokenization runs once for all paragraphs (or not at all when ``prepared`` already maps
     each example's id to its prepared record); each fold refits the vectorizers and classifier on
@@ -181,6 +182,8 @@ def grouped_cv(
     if n_splits < folds and warn:
         log.warning("evaluate.folds is %d but the labelled paragraphs come from %d articles: "
                     "%d folds, one article each", folds, n_splits, n_splits)
+    if progress is not None:  # a bar of the folds, from none done
+        progress.reset(total=n_splits)
     if prepared is None:
         prepared = prepare_examples(pipeline, [*real, *written])
     prepared_real = [prepared[e.id] for e in real]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,7 +242,8 @@ def train(config: Config, training: TrainingSet | None = None,
 
     ``model.json`` records the label set, the config, a hash of the training data, library
     versions, the date, and (``with_metrics``) the grouped cross-validated figures and the figures
-    on held-out documents. ``progress`` (a tqdm bar, say) is updated once per fold.
+    on held-out documents. ``progress`` (a tqdm bar, say) counts the cross-validation folds
+    (see :func:`pipeline.evaluate.grouped_cv`).
     """
     from pipeline.cache import train_parts
     from pipeline.evaluate import fit_prepared, prepare_examples
@@ -803,15 +805,35 @@ def _skipped_note(skipped: Sequence[dict[str, str]]) -> str:
     return f"{plural(len(skipped), 'file')} skipped: {files}{more}"
 
 
+# A stage's progress bar: ``bars(stage, total)`` gives a context manager of an object with
+# ``update(n)`` and ``reset(total)`` (a tqdm bar, say).
+Bars = Callable[[str, int | None], AbstractContextManager[Any]]
+
+
+def _bar(bars: Bars | None, stage: str, total: int | None) -> AbstractContextManager[Any]:
+    """The progress bar of one stage of run while it works (None when none is shown)."""
+    return nullcontext() if bars is None else bars(stage, total)
+
+
+def _counted(items: Iterable[Any], bar: Any) -> Iterator[Any]:
+    """``items``, the ``bar`` (if any) counting each once the loop is done with it."""
+    for item in items:
+        yield item
+        if bar is not None:
+            bar.update(1)
+
+
 def run(config: Config, force: Iterable[str] = (),
         say: Callable[[str], Any] = lambda message: None,
-        progress: Callable[[int], Any] | None = None) -> RunResult:
+        bars: Bars | None = None) -> RunResult:
     """The whole pipeline on the config's corpus, redoing only what changed since the last run.
 
     ``force`` names stages to redo anyway (``segment``, ``train``, ``classify``). ``say`` gets one
-    line per stage (``segment: up to date``); ``progress`` is called once per document written
-    to the output (not at all when it is up to date). Cached artefacts no stage uses any more,
-    and stale temporary files beside the output, are removed.
+    line per stage once it is done (``segment: up to date``); ``bars`` gives a stage that works
+    its progress bar, for the time it works (none when it is up to date): ``segment`` counts the
+    documents it segments, ``train`` the cross-validation folds, ``classify`` the documents
+    written to the output. Cached artefacts no stage uses any more, and stale temporary files
+    beside the output, are removed.
     What is stale comes from :mod:`pipeline.cache` (``plan_segments``, ``train_why``,
     ``plan_classify``), which :func:`status` asks too.
     """
@@ -839,24 +861,25 @@ def run(config: Config, force: Iterable[str] = (),
     # segment: one cached file per document (or per document that does not read), keyed by its
     # path, its bytes and the settings.
     seg = plan_segments(config, state, "segment" in force)
-    for source in seg.todo:
-        try:
-            data = read_bytes(source)
-        except FileUnreadable as exc:  # not remembered: tried again on the next run
-            seg.errors[source] = Skipped.of(source, exc).error
-            continue
-        # Keyed by the bytes segmented: the file may have changed since it was planned.
-        seg.keys[source] = segment_key(bytes_hash(data), config, source)
-        try:
-            segmented = segment_file(source, config, data=data)
-        except PipelineError as exc:
-            seg.errors[source] = error = Skipped.of(source, exc).error
-            state.cache.store(SKIPPED, seg.keys[source], {"source": source, "error": error})
-            continue
-        with state.cache.writer(SEGMENTS, seg.keys[source]) as entry:
-            for part in segmented.parts(SCORE_BATCH):  # a long document is not dumped whole
-                entry.write(entry_bytes(part))
-        seg.done.add(source)
+    with _bar(bars if seg.todo else None, "segment", len(seg.todo)) as bar:
+        for source in _counted(seg.todo, bar):
+            try:
+                data = read_bytes(source)
+            except FileUnreadable as exc:  # not remembered: tried again on the next run
+                seg.errors[source] = Skipped.of(source, exc).error
+                continue
+            # Keyed by the bytes segmented: the file may have changed since it was planned.
+            seg.keys[source] = segment_key(bytes_hash(data), config, source)
+            try:
+                segmented = segment_file(source, config, data=data)
+            except PipelineError as exc:
+                seg.errors[source] = error = Skipped.of(source, exc).error
+                state.cache.store(SKIPPED, seg.keys[source], {"source": source, "error": error})
+                continue
+            with state.cache.writer(SEGMENTS, seg.keys[source]) as entry:
+                for part in segmented.parts(SCORE_BATCH):  # a long document is not dumped whole
+                    entry.write(entry_bytes(part))
+            seg.done.add(source)
     skipped = seg.skipped()
     result.skipped = [Skipped(**s) for s in skipped]
     segmented = {s: seg.keys[s] for s in seg.sources if s in seg.done}
@@ -877,7 +900,8 @@ def run(config: Config, force: Iterable[str] = (),
                                 "bundle": str(config.bundle_dir)})
         result.steps.append("train: up to date")
     else:
-        saved = train(config)  # just written: its files need no second check
+        with _bar(bars, "train", config.evaluate.folds) as bar:  # fewer if fewer articles
+            saved = train(config, progress=bar)  # just written: its files need no second check
         state.put("train", {"parts": parts, "bundle_hash": file_hash(saved / META_FILE),
                             "bundle": str(config.bundle_dir)})
         result.steps.append(f"train: trained ({why})")
@@ -897,9 +921,9 @@ def run(config: Config, force: Iterable[str] = (),
         todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
         fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
         labelled = len(todo)  # and those whose cache entry went bad since they were planned
-        with atomic_write(out_path, "wb") as fh:
+        with _bar(bars, "classify", len(plan.keys)) as bar, atomic_write(out_path, "wb") as fh:
             writer = LabelledWriter(fh, fmt, plan.header)
-            for source, key in plan.keys.items():
+            for source, key in _counted(plan.keys.items(), bar):
                 if source not in plan.done:
                     items: Iterator[Any] = fresh
                 else:  # cached when planned (read part by part); labelled here if it has gone since
@@ -913,8 +937,6 @@ def run(config: Config, force: Iterable[str] = (),
                     if written.closes:
                         break
                 result.documents += 1
-                if progress is not None:
-                    progress(1)
             writer.close(skipped)
         state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
                                "documents": plan.keys, "skipped": skipped,

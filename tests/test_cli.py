@@ -1363,12 +1363,10 @@ def test_an_empty_path_argument_is_named_as_empty(args: list[str], tmp_path: Pat
     assert_one_line_error(result, "an empty name (an unset variable?)")
 
 
-def _terminal_screen(*args: str, cwd: Path) -> list[str]:
+def _terminal_output(*args: str, cwd: Path) -> str:
     """Run ``pipeline`` with standard error on a pseudo-terminal 100 columns wide, as a person
-    at a terminal does (so progress bars are drawn), and return the lines the terminal shows:
-    a carriage return goes back to the line's start and ``ESC [K`` erases to its end."""
+    at a terminal does (so progress bars are drawn), and return all it wrote there."""
     import fcntl
-    import re
     import struct
     import termios
 
@@ -1389,8 +1387,17 @@ def _terminal_screen(*args: str, cwd: Path) -> list[str]:
         chunks.append(chunk)
     os.close(master)
     assert process.wait(timeout=300) == 0
+    return b"".join(chunks).decode()
+
+
+def _terminal_screen(*args: str, cwd: Path) -> list[str]:
+    """The lines the terminal shows once ``pipeline`` has written to it (see
+    :func:`_terminal_output`): a carriage return goes back to the line's start and ``ESC [K``
+    erases to its end."""
+    import re
+
     screen: list[str] = []
-    for raw in b"".join(chunks).decode().split("\n"):
+    for raw in _terminal_output(*args, cwd=cwd).split("\n"):
         line: list[str] = []
         column = 0
         for piece in re.split(r"(\r|\x1b\[K|\x1b\[[0-9;]*[A-Za-z])", raw):
@@ -1405,17 +1412,14 @@ def _terminal_screen(*args: str, cwd: Path) -> list[str]:
     return screen
 
 
-@pytest.mark.slow
-def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path: Path) -> None:
-    # A bar leaves the cursor at its end: a warning or a stage's line written then was shown
-    # after the bar on its line ("cross-validation: 0fold [00:00, ?fold/s]pipeline: …").
-    import textwrap
-
+def _two_document_project(folder: Path) -> None:
+    """A project in ``folder`` (``config.yaml``) of two short documents of four sections each,
+    one labelled with each theme: run trains on it in seconds."""
     sections = ["市委书记主持召开常委会，研究部署疫情防控工作，要求各级党委政府扛起政治责任。",
                 "社区网格员挨家挨户排查登记，村干部在村口设卡值守，做好返乡人员健康监测。",
                 "市人民医院开设发热门诊，医护人员全力救治患者，疾控中心开展流行病学调查。",
                 "广大市民积极响应，志愿者主动报名参加服务，企业捐赠口罩和消毒液。"]
-    docs = tmp_path / "docs"
+    docs = folder / "docs"
     docs.mkdir()
     labels = []
     for name, title in (("a", "关于做好疫情防控工作的通知"), ("b", "某县疫情防控工作总结")):
@@ -1426,11 +1430,20 @@ def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path
                            "theme": ["leadership", "grassroots", "medical",
                                      "public_participation"][n]})
         (docs / f"{name}.txt").write_text("\n\n".join(lines) + "\n", "utf-8")
-    (tmp_path / "labels.jsonl").write_text(
+    (folder / "labels.jsonl").write_text(
         "".join(json.dumps(label) + "\n" for label in labels), "utf-8")
-    (tmp_path / "config.yaml").write_text(
+    (folder / "config.yaml").write_text(
         "corpus: {documents: [docs], labels: [labels.jsonl], written: []}\n"
         "model: {dir: models}\noutput: {path: out/labelled.json}\n", "utf-8")
+
+
+@pytest.mark.slow
+def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path: Path) -> None:
+    # A bar leaves the cursor at its end: a warning or a stage's line written then was shown
+    # after the bar on its line ("cross-validation: 0fold [00:00, ?fold/s]pipeline: …").
+    import textwrap
+
+    _two_document_project(tmp_path)
     seed = [p.text for p in _seed_body()]
     wrapped = tmp_path / "wrapped"
     wrapped.mkdir()
@@ -1452,6 +1465,37 @@ def test_messages_shown_during_a_progress_bar_start_a_line_of_their_own(tmp_path
         assert line.startswith(("pipeline: ", "segment: ", "train: ", "classify: ", "model: ",
                                 "labelled ")), screen
         assert "%|" not in line and "fold/s" not in line and "doc/s" not in line, screen
+
+
+@pytest.mark.slow
+def test_run_shows_the_bar_of_the_stage_at_work(tmp_path: Path) -> None:
+    # run drew a "classify" bar from its start, through segmenting and training, and nothing of
+    # training's cross-validation folds. Each stage's bar is now drawn while it works, named by
+    # the stage, before its line; train's counts the folds.
+    import re
+
+    _two_document_project(tmp_path)
+    out = _terminal_output("run", "--config", "config.yaml", cwd=tmp_path)
+
+    def first(pattern: str) -> int:
+        found = re.search(pattern, out)
+        assert found, (pattern, out)
+        return found.start()
+
+    bar = r": +\d+%\|[^|\n]*\| \d+/{} \["  # a tqdm bar: ":   0%|          | 0/2 ["
+    segment_bar, segment_line = first("segment" + bar.format(2)), first("segment: 2 of 2")
+    train_bar, train_line = first("train" + bar.format(2)), first(r"train: trained \(")
+    classify_bar = first("classify" + bar.format(2))
+    assert segment_bar < segment_line < train_bar < train_line < classify_bar, out
+    assert "fold/s" in out[train_bar:train_line]  # two folds: two articles
+    assert classify_bar < first("classify: 2 of 2 documents labelled")
+    # -q: nothing on the terminal; a pipe or a file (a log, CI): the stages' lines, no bars.
+    assert _terminal_output("run", "--config", "config.yaml", "-q", "--force", "classify",
+                            cwd=tmp_path) == ""
+    logged = pipeline("run", "--config", "config.yaml", "--force", "train", cwd=tmp_path)
+    err = logged.stderr.decode()
+    assert logged.returncode == 0, err
+    assert "\r" not in err and "%|" not in err and "train: trained (forced)" in err
 
 
 def test_report_with_a_folder_that_is_no_bundle_says_so(model_dir: tuple[Path, Path],
