@@ -5,7 +5,8 @@ line separators), or after a full-width indentation (``\\u3000\\u3000``) that fo
 sentence inside a line, with surrounding white space (including full-width and non-breaking
 spaces) left out. Blank lines, single newlines and indentation all separate paragraphs the same way.
 A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end before the limit
-(or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs.
+(or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs. Its length
+is what a reader sees: invisible characters (:data:`INVISIBLE`) do not count.
 
 Each paragraph gets a ``kind``:
 
@@ -299,16 +300,32 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _visible_end(text: str, start: int, end: int, limit: int) -> int:
+    """Where ``limit`` visible characters from ``start`` end (and the invisible ones right after
+    them), or ``end`` if there are no more: :data:`INVISIBLE` characters are not counted."""
+    if not INVISIBLE.search(text, start, end):  # the common case
+        return min(start + limit, end)
+    pos, left = start, limit
+    for mark in INVISIBLE.finditer(text, start, end):
+        if mark.start() - pos > left:
+            return pos + left
+        left -= mark.start() - pos
+        pos = mark.end()
+    return min(pos + left, end)
+
+
 def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
-    """Cut [start, end) into pieces of at most ``limit`` characters, at sentence ends."""
-    while end - start > limit:
-        window = text[start : start + limit]
+    """Cut [start, end) into pieces of at most ``limit`` visible characters, at sentence
+    ends."""
+    while (stop := _visible_end(text, start, end, limit)) < end:
+        window = text[start:stop]
+        size = len(window)
         cut = max(window.rfind(ch) for ch in _SENTENCE_END)
-        if cut < limit // 4:  # no sentence end in most of the window: try a comma, then give up
+        if cut < size // 4:  # no sentence end in most of the window: try a comma, then give up
             cut = max(window.rfind(ch) for ch in "，,、 ")
-        cut = start + (cut + 1 if cut >= limit // 4 else limit)
+        cut = start + (cut + 1 if cut >= size // 4 else size)
         # Keep closing quotes with the sentence they close.
-        while cut < end and cut - start < limit and text[cut] in _CLOSERS:
+        while cut < end and cut < stop and text[cut] in _CLOSERS:
             cut += 1
         yield start, cut
         start = cut

@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 
+import pytest
 from conftest import HELDOUT
 
 from pipeline import segment
@@ -113,6 +114,22 @@ def test_a_very_long_line_is_cut_at_sentence_ends(seed_text: str) -> None:
     assert all(body[p.start : p.end] == p.text for p in paragraphs)
     ends = sum(p.text.endswith(("。", "!", "?", "”", ";")) for p in paragraphs)
     assert ends >= 0.9 * len(paragraphs)
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u200e"])
+def test_invisible_characters_do_not_count_toward_a_paragraphs_length(seed_text: str,
+                                                                      mark: str) -> None:
+    # A zero-width space after each character (a copy guard) doubled a line's length as
+    # max_paragraph_chars counted it: lines half as long were cut, mid-paragraph, although
+    # kinds and features see the text without them. Shown, the text is the same: so are its cuts.
+    body = "".join(_body_texts(seed_text)) * 3
+    for plain in (body, f"{body[:450]}\n{body[450:1500]}"):  # a line of 450: not cut
+        text = "".join(c + mark if "\u4e00" <= c <= "\u9fff" else c for c in plain)
+        expected = [(p.kind, p.text) for p in segment_text("d", plain, max_paragraph_chars=500)]
+        got = segment_text("d", text, max_paragraph_chars=500)
+        assert len(expected) > 1
+        assert [(p.kind, segment.INVISIBLE.sub("", p.text)) for p in got] == expected
+        assert all(text[p.start : p.end] == p.text for p in got)
 
 
 def test_heldout_documents_in_other_formats() -> None:
