@@ -272,6 +272,44 @@ def test_news_page_furniture() -> None:
     assert {p.heading for p in paragraphs if p.kind == "body"} == {None}  # no caption as heading
 
 
+def test_a_group_a_notice_addresses_is_boilerplate_a_lists_lead_in_is_not() -> None:
+    # 各社区： (a few words after 各 or 全体 ending in a full-width colon, addressed to a group)
+    # was a body paragraph, labelled with a theme, while a letter's 尊敬的居民朋友： was
+    # boilerplate. Headings and lead-ins of lists that end in a colon stay as they were.
+    lines = {
+        "关于进一步做好疫情防控工作的通知": "heading",
+        "各社区：": "boilerplate",
+        "各社區：": "boilerplate",
+        "各村（社区）：": "boilerplate",
+        "各鄉鎮（街道）、各村（社區）：": "boilerplate",
+        "各小区物业、网格员：": "boilerplate",
+        "各位居民：": "boilerplate",
+        "各位鄉親們：": "boilerplate",
+        "全体党员同志们：": "boilerplate",
+        "全體黨員同志們：": "boilerplate",
+        "致全体居民：": "boilerplate",
+        "尊敬的居民朋友：": "boilerplate",
+        "主要做法如下：": "body",
+        "主要做法如下:": "body",
+        "一、工作要求：": "body",
+        "二、工作要求：": "body",
+        "具体措施：": "body",
+        "具體措施：": "body",
+        "各地做法：": "body",
+        "各地經驗：": "body",
+        "各项措施：": "body",
+        "各村情况：": "body",
+        "各社区要做好以下工作：": "body",
+        "各社區要求如下：": "body",
+        "全体动员：": "body",
+        "全體動員：": "body",
+        "全体医务人员分为三组：": "body",
+        "全體居民須遵守以下規定：": "body",
+        "各社区要严格落实封闭管理，做好返乡人员排查登记。": "body",
+    }
+    assert {p.text: p.kind for p in segment_text("d", "\n".join(lines))} == lines
+
+
 def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -> None:
     # A notice's title over two lines, a publisher and date, a dateline: between the title and
     # the first body paragraph of an article without sections, they are not the heading of its
