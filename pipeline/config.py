@@ -431,8 +431,16 @@ def load_config(path: Path | str | None = None, corpus: bool = True,
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: a folder, not a config file") from None
+    except NotADirectoryError:  # a file named as a folder on the way: the config is not there
+        raise ConfigError(f"{path}: config file not found (a part of the path is a file, not a "
+                          "folder)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read config: not UTF-8 text (byte {exc.start}: "
+                          f"{exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent,
                         corpus=corpus, inputs=inputs)
 

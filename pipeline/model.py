@@ -388,11 +388,20 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
             f"{bundle_dir}: no model bundle here; build one with 'pipeline train' "
             "(or 'pipeline run')"
         )
+    if not bundle_dir.is_dir():
+        raise ModelError(f"{bundle_dir}: not a model bundle: a file, not a folder (a bundle is "
+                         f"the folder that holds {META_FILE})")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"{bundle_dir}: not a model bundle: {META_FILE} is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except IsADirectoryError:
+        raise ModelError(f"{meta_path}: damaged: a folder, not a file") from None
+    except OSError as exc:
+        raise ModelError(f"{meta_path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{meta_path}: damaged: not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
         raise ModelError(f"{meta_path}: damaged: {exc}") from None
     if not isinstance(meta, dict):
         raise ModelError(f"{meta_path}: damaged: not a JSON object")
@@ -421,6 +430,10 @@ def check_file(bundle_dir: Path, meta: dict[str, Any], name: str) -> None:
         actual = _sha256(path)
     except FileNotFoundError:
         raise ModelError(f"{path}: missing from the bundle") from None
+    except IsADirectoryError:
+        raise ModelError(f"{path}: damaged bundle: a folder, not a file") from None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if actual != meta["files"][name]["sha256"]:
         raise ModelError(
             f"{path}: does not match the hash in {META_FILE} (changed or damaged); not loading it"

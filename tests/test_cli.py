@@ -1509,3 +1509,29 @@ def test_report_with_a_folder_that_is_no_bundle_says_so(model_dir: tuple[Path, P
                           cwd=tmp_path)
         assert_one_line_error(result, f"{model}: not a model bundle: model.json is missing")
         assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
+        command: str, tmp_path: Path) -> None:
+    # A folder given as the config, a path through a file, a file given as the model bundle:
+    # "cannot read config: [Errno 21] Is a directory: '…'" and "model.json: damaged: [Errno 20]
+    # Not a directory: '…'", Python's exception text.
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("", "utf-8")
+    labelled = tmp_path / "out.json"
+    labelled.write_text('{"documents": [], "errors": []}', "utf-8")
+    inputs = {"classify": [str(SEED), "-o", "o.json"], "segment": [str(SEED), "-o", "o.json"],
+              "review": [str(labelled), "-o", "r.jsonl"],
+              "report": [str(labelled), "-o", "r.html"]}.get(command, [])
+    for config, message in (("folder", "folder: a folder, not a config file"),
+                            ("file/c.yaml", "file/c.yaml: config file not found (a part of the "
+                                            "path is a file, not a folder)")):
+        result = pipeline(command, *inputs, "--config", config, cwd=tmp_path)
+        assert_one_line_error(result, message)
+        assert "Errno" not in result.stderr.decode()
+    if command in ("classify", "report"):
+        result = pipeline(command, *inputs, "--model", "file", cwd=tmp_path)
+        assert_one_line_error(result, "file: not a model bundle: a file, not a folder")
+        assert "Errno" not in result.stderr.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "out.json"]
