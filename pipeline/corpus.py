@@ -280,8 +280,11 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
                 )
+            document = obj["document"]
+            if not isinstance(document, str) or not document:
+                raise CorpusError(f"{path}:{number}: 'document' must be a document's id (its "
+                                  f"file name without .txt); got {_as_written(document)}")
             key = _label_key(obj, f"{path}:{number}")
-            document = str(obj["document"])
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
                 log.warning("%s:%d: %s %s labelled %s here and %s at %s; using %s", path, number,
@@ -334,7 +337,11 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
                                   f"allowed: {', '.join(themes)}")
-            ident = str(obj.get("id") or f"{path.stem}:{number}")
+            for field in ("id", "report"):
+                if obj.get(field) is not None and not isinstance(obj[field], str):
+                    raise CorpusError(f"{path}:{number}: '{field}' must be a string or null; "
+                                      f"got {_as_written(obj[field])}")
+            ident = obj.get("id") or f"{path.stem}:{number}"
             if ident in seen:
                 raise CorpusError(f"{path}:{number}: duplicate id {ident!r}")
             seen.add(ident)

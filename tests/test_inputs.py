@@ -516,6 +516,13 @@ def test_a_user_word_of_a_frequency_the_tokenizer_cannot_take_is_refused(
      "'sha1' must be the first 12 hex digits of the SHA-1 of the paragraph's text, or all 40; "
      'got "0123456789abcdef"'),
     ('{"document": "d", "sha1": "sha1:0123456789ab", "theme": "medical"}', "or all 40; got"),
+    # null was the document "None", 5 the document "5": each one a warning that no such
+    # document is among the documents, or a label of a file named 5.txt.
+    ('{"document": null, "index": 3, "theme": "medical"}',
+     "'document' must be a document's id (its file name without .txt); got null"),
+    ('{"document": 5, "index": 3, "theme": "medical"}', "'document' must be a document's id"),
+    ('{"document": ["d"], "index": 3, "theme": "medical"}', 'got ["d"]'),
+    ('{"document": "", "index": 3, "theme": "medical"}', 'got ""'),
 ])
 def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
                                                      fragment: str) -> None:
@@ -528,6 +535,26 @@ def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
         load_labels([path], ["medical"])
     assert str(info.value).startswith(f"{path}:2: ")
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(("field", "value"), [("id", "5"), ("id", "true"), ("report", "7"),
+                                              ("report", '["r1"]')])
+def test_a_written_paragraph_id_or_report_of_another_type_is_refused(
+        tmp_path: Path, field: str, value: str) -> None:
+    # An id of 5 was the id "5"; a report of 7 grouped it with other reports numbered 7.
+    from pipeline.corpus import load_written
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "written.jsonl"
+    path.write_text('{"id": "w1", "text": "醫院救治患者。", "theme": "medical", "report": "r1"}\n'
+                    f'{{"text": "社區志願者值守。", "theme": "medical", "{field}": {value}}}\n',
+                    "utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_written([path], ["medical"])
+    assert str(info.value) == f"{path}:2: '{field}' must be a string or null; got {value}"
+    path.write_text('{"id": null, "text": "社區志願者值守。", "theme": "medical", '
+                    '"report": null}\n', "utf-8")
+    assert [e.id for e in load_written([path], ["medical"])] == ["written:1"]
 
 
 @pytest.mark.parametrize("spacing", ["", " ", "\t "])
