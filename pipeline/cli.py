@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__, logs
-from pipeline.errors import PipelineError, plural
+from pipeline.errors import PipelineError, listed, plural
 from pipeline.reading import shown  # messages one line each, whatever file names they hold
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -307,8 +307,8 @@ def _check_bundle_themes(args: argparse.Namespace, config: Any) -> None:
         other = ("leave out --config to label by them" if args.model is not None
                  else "train it for this config's with "
                       f"'pipeline train --config {shlex.quote(str(args.config))}'")
-        raise ModelError(f"{bundle}: made for themes {list(themes)}, but {args.config} names "
-                         f"{list(config.themes)}; list the bundle's themes in {args.config}, "
+        raise ModelError(f"{bundle}: made for themes: {listed(themes)}; {args.config} names: "
+                         f"{listed(config.themes)}; list the bundle's themes in {args.config}, "
                          f"or {other}")
 
 

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, quoted
 
 THEMES: tuple[str, ...] = ("leadership", "grassroots", "medical", "public_participation")
 DEFAULT_CONFIG = Path("configs/default.yaml")
@@ -253,7 +253,8 @@ class Config(_Section):
             raise ValueError("must list at least two distinct theme ids")
         blank = [t for t in value if not t.strip() or t != t.strip()]
         if blank:  # the schema's theme ids are non-empty, and a label must match one exactly
-            raise ValueError(f"theme ids must not be empty or start or end with a space: {blank}")
+            raise ValueError("theme ids must not be empty or start or end with a space: "
+                             f"{quoted(blank)}")
         return value
 
     @property
@@ -362,9 +363,9 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return f"{loc}: unknown key"
     if kind in {"literal_error", "enum"}:
-        return f"{loc}: {msg.replace('Input should be', 'must be')}, not {error['input']!r}"
+        return f"{loc}: {msg.replace('Input should be', 'must be')}, not {quoted(error['input'])}"
     msg = msg.removeprefix("Value error, ")
-    return f"{loc}: {msg} (got {error['input']!r})"
+    return f"{loc}: {msg} (got {quoted(error['input'])})"
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -390,7 +391,8 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None,
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: the top level must be a mapping of sections, not {data!r}")
+        what = "a list" if isinstance(data, list) else quoted(data)
+        raise ConfigError(f"{source}: the top level must be a mapping of sections, not {what}")
     data = json.loads(json.dumps(data, default=str))  # a deep copy we may edit
     if base is not None:
         _resolve(data, base, source)

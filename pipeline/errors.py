@@ -8,6 +8,9 @@ counts in messages.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 
 class PipelineError(Exception):
     """An error caused by the user's input, config or model; its text is shown as is.
@@ -43,6 +46,19 @@ class CorpusError(PipelineError):
 
 class OutputError(PipelineError):
     """An output path cannot be written: it is a folder, or its folder cannot be made."""
+
+
+def listed(items: Iterable[object]) -> str:
+    """``a, b, c``: items a message names, rather than Python's ``['a', 'b', 'c']``."""
+    return ", ".join(map(str, items))
+
+
+def quoted(value: object) -> str:
+    """A value a message quotes: a list or a mapping as JSON (YAML's flow style), not as
+    Python's repr (``['a', 1]``); anything else as its repr (``'abc'``, ``3``)."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return repr(value)
 
 
 def plural(n: int, noun: str) -> str:

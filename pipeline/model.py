@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.errors import ConfigError, ModelError
+from pipeline.errors import ConfigError, ModelError, listed, quoted
 
 if TYPE_CHECKING:
     from pipeline.scorer import Scorer
@@ -134,7 +134,7 @@ def validate_classifier(name: str, params: Mapping[str, Any]) -> _Params:
         if err["type"] == "extra_forbidden":
             msg = f"unknown parameter for {name}; allowed: {allowed}"
         else:
-            msg = f"{err['msg']} (got {err.get('input')!r})"
+            msg = f"{err['msg']} (got {quoted(err.get('input'))})"
         raise ConfigError(f"model.params.{loc}: {msg}") from None
 
 
@@ -418,7 +418,7 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
     if (not isinstance(themes, list) or len(themes) < 2 or len(set(map(str, themes))) < len(themes)
             or not all(isinstance(t, str) and t for t in themes)):
         raise ModelError(f"{meta_path}: damaged: 'themes' must be a list of two or more "
-                         f"different theme names, not {themes!r}")
+                         f"different theme names, not {json.dumps(themes, ensure_ascii=False)}")
     return meta
 
 
@@ -475,7 +475,8 @@ def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> 
     meta = read_meta(bundle_dir)
     if themes is not None and list(themes) != list(meta["themes"]):
         raise ModelError(
-            f"{bundle_dir}: made for themes {meta['themes']}, but the config names {list(themes)}"
+            f"{bundle_dir}: made for themes: {listed(meta['themes'])}; the config names: "
+            f"{listed(themes)}"
         )
     for name in meta["files"]:
         if name != SCORER_FILE:
@@ -484,8 +485,8 @@ def load_bundle(bundle_dir: Path | str, themes: Sequence[str] | None = None) -> 
     if not isinstance(scorer, Scorer):
         raise ModelError(f"{bundle_dir / SCORER_FILE}: does not hold a scorer")
     if sorted(map(str, scorer.classes)) != sorted(meta["themes"]):
-        raise ModelError(f"{bundle_dir / META_FILE}: damaged: its themes {meta['themes']} are not "
-                         f"those the model was trained on, {list(map(str, scorer.classes))}")
+        raise ModelError(f"{bundle_dir / META_FILE}: damaged: its themes ({listed(meta['themes'])})"
+                         f" are not those the model was trained on ({listed(scorer.classes)})")
     return Bundle(scorer=scorer, meta=meta, path=bundle_dir)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, listed
 from pipeline.segment import INVISIBLE_RANGES, PINYIN_GLOSS
 
 # Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
@@ -467,9 +467,9 @@ def load_lexicon(path: Path | str | None, themes: Sequence[str]) -> dict[str, li
     data = read_yaml(path, _read_utf8(path)) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: must map each theme to a list of terms")
-    unknown = sorted(set(data) - set(themes))
+    unknown = sorted(set(data) - set(themes), key=str)  # a key may be a number
     if unknown:
-        raise ConfigError(f"{path}: unknown themes {unknown}; allowed: {', '.join(themes)}")
+        raise ConfigError(f"{path}: unknown themes: {listed(unknown)}; allowed: {listed(themes)}")
     lexicon: dict[str, list[str]] = {}
     for theme in themes:
         terms = data.get(theme) or []

@@ -961,8 +961,8 @@ def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: 
     assert_one_line_error(  # a config named with --config must agree with the bundle
         pipeline("classify", str(SEED), "--model", str(bundle), "--config", str(shipped),
                  "-o", str(out)),
-        f"{bundle}: made for themes ['lead', 'base', 'med', 'public'], but {shipped} names "
-        "['leadership', 'grassroots', 'medical', 'public_participation']; list the bundle's "
+        f"{bundle}: made for themes: lead, base, med, public; {shipped} names: "
+        "leadership, grassroots, medical, public_participation; list the bundle's "
         f"themes in {shipped}, or leave out --config to label by them")
 
 
@@ -972,9 +972,9 @@ def test_a_config_of_other_themes_than_its_bundle_says_what_to_change(
     other = tmp_path / "other.yaml"
     other.write_text(f"themes: [economy, leadership, grassroots]\n"
                      f"model: {{dir: {bundle.parent}, name: {bundle.name}}}\n", "utf-8")
-    themes = "['leadership', 'grassroots', 'medical', 'public_participation']"
-    said = (f"{bundle}: made for themes {themes}, but {other} names ['economy', 'leadership', "
-            f"'grassroots']; list the bundle's themes in {other}, or ")
+    themes = "leadership, grassroots, medical, public_participation"  # not Python's ['…', …]
+    said = (f"{bundle}: made for themes: {themes}; {other} names: economy, leadership, "
+            f"grassroots; list the bundle's themes in {other}, or ")
     out = tmp_path / "out.json"
     assert_one_line_error(pipeline("classify", str(SEED), "--model", str(bundle),
                                    "--config", str(other), "-o", str(out)),

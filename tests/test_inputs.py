@@ -184,9 +184,15 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("vectorize:\n  actors: {path: null, weight: 1}\n",
          ["vectorize.actors: weight 1 needs a path to the word list"]),
         ("model:\n  classifier: x\n    params: 1\n", ["invalid YAML at line 3", "not allowed"]),
-        ("- just\n- a list\n", ["top level must be a mapping"]),
+        ("- just\n- a list\n", ["top level must be a mapping of sections, not a list"]),
         ("themes: [medical, '']\n", ["themes", "must not be empty or start or end with a space"]),
-        ("themes: [medical, ' grassroots']\n", ["themes", "[' grassroots']"]),
+        # Lists as YAML (and JSON) write them, not as Python's ['medical', ' grassroots'].
+        ("themes: [medical, ' grassroots']\n",
+         ["themes", 'space: [" grassroots"] (got ["medical", " grassroots"])']),
+        ("output: {format: [json]}\n",
+         ["output.format: must be 'json' or 'jsonl', not [\"json\"]"]),
+        ("model: {classifier: logistic_regression, params: {C: [x]}}\n",
+         ['model.params.C: Input should be a valid number (got ["x"])']),
         # A pattern that matches the empty string matches every line: the whole document was
         # boilerplate and nothing was labelled, without a word. A trailing | is the usual slip.
         ("segment:\n  boilerplate_patterns: ['^来源：|^责任编辑：|']\n",
@@ -207,6 +213,21 @@ def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text:
     assert "\n" not in message
     for fragment in fragments:
         assert fragment in message
+
+
+def test_a_word_list_of_unknown_themes_names_them_as_a_list_of_words(tmp_path: Path) -> None:
+    # "unknown themes ['economy']", Python's list; a theme key that YAML reads as a number
+    # beside a word one was a TypeError from sorting them, and a traceback.
+    from pipeline.text import load_lexicon
+
+    path = tmp_path / "actors.yaml"
+    for text, unknown in (("economy: [經濟]\nmedical: [醫生]\n", "economy"),
+                          ("economy: [經濟]\n1: [一]\nwelfare: [低保]\n", "1, economy, welfare")):
+        path.write_text(text, "utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_lexicon(path, ["medical", "grassroots"])
+        assert str(info.value) == (f"{path}: unknown themes: {unknown}; allowed: medical, "
+                                   "grassroots")
 
 
 def test_a_key_given_twice_in_a_config_is_refused(tmp_path: Path) -> None:
