@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import re
 import stat
@@ -36,6 +37,8 @@ from typing import IO, Any
 import orjson
 
 from pipeline.errors import InputError, OutputError
+
+log = logging.getLogger("pipeline")
 
 SCHEMA_VERSION = "1.1"  # 1.1: bytes_left_out
 # A document's own fields besides its id (bytes_left_out only when it has some), which each of its
@@ -438,7 +441,9 @@ def read_labelled(path: Path) -> dict[str, Any]:
     """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form.
 
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
-    model header beyond the hash and no list of skipped files.
+    model header beyond the hash and no list of skipped files. An empty file is the ``jsonl``
+    output of no documents (``classify`` writes it when it skips every file), said in a warning:
+    it is also what a failed ``classify -o - > FILE`` leaves.
     """
     path = Path(path)
     try:
@@ -447,6 +452,8 @@ def read_labelled(path: Path) -> dict[str, Any]:
         raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not text.strip():
+        log.warning("%s: empty: a labelled output (JSON lines) of no documents", path)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):  # not JSON, nested too deep, a number too long

@@ -1535,3 +1535,26 @@ def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
         assert_one_line_error(result, "file: not a model bundle: a file, not a folder")
         assert "Errno" not in result.stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "out.json"]
+
+
+def test_an_empty_labelled_output_is_read_as_no_documents_with_a_warning(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # classify --format jsonl writes an empty file when it labels no document, so an empty file
+    # is read as that output; but it is also what a failed 'classify -o - > FILE' leaves, and
+    # review and report made an empty list and page of it without a word.
+    config, _ = model_dir
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    for fmt in ("json", "jsonl"):
+        result = pipeline("classify", str(bad), "--config", str(config), "--format", fmt,
+                          "-o", str(tmp_path / f"none.{fmt}"))
+        assert result.returncode == 1, result.stderr.decode()
+    assert (tmp_path / "none.jsonl").read_bytes() == b""
+    for name in ("none.json", "none.jsonl"):
+        for command, out in (("report", "r.html"), ("review", "r.jsonl")):
+            result = pipeline(command, str(tmp_path / name), "--config", str(config),
+                              "-o", str(tmp_path / out))
+            err = result.stderr.decode()
+            assert result.returncode == 0, err
+            warned = f"{tmp_path / name}: empty: a labelled output (JSON lines) of no documents"
+            assert (warned in err) == (name == "none.jsonl"), err
