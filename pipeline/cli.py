@@ -255,10 +255,11 @@ def _print_metrics(title: str, m: dict[str, Any]) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from pipeline.model import read_meta
+    from pipeline.model import check_bundle_place, read_meta
     from pipeline.stages import train
 
     config = _corpus_config(args)
+    check_bundle_place(config.bundle_dir)
     with _progress(args, None, "fold", "cross-validation") as bar:
         path = train(config, with_metrics=not args.no_metrics, progress=bar)
     meta = read_meta(path)
@@ -423,11 +424,13 @@ def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.model import check_bundle_place
     from pipeline.output import check_not_input, check_output
     from pipeline.reading import find_documents
     from pipeline.stages import run
 
     config = _corpus_config(args)
+    check_bundle_place(config.bundle_dir)
     check_output(config.output.path)
     _check_not_read(config.output.path, config, args.config)
     documents = find_documents(list(config.corpus.documents))

@@ -333,9 +333,9 @@ def _resolve(data: dict[str, Any], base: Path, source: str) -> None:
 
 def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True) -> None:
     """Refuse an input path that does not exist, or is a named pipe or a device, which hashing
-    or reading it would wait on forever (``corpus``: the corpus's too; ``inputs``: the word
-    lists'). Written paragraphs that ``corpus.use_written: false`` leaves out are not needed:
-    ``evaluate`` compares with them only if they are there."""
+    or reading it would wait on forever, or a word list that is a folder (``corpus``: the
+    corpus's too; ``inputs``: the word lists'). Written paragraphs that ``corpus.use_written:
+    false`` leaves out are not needed: ``evaluate`` compares with them only if they are there."""
     from pipeline.reading import special_file
 
     data = config.model_dump()
@@ -353,6 +353,8 @@ def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True
             if not Path(item).exists():
                 raise ConfigError(f"{source}: {'.'.join(path)}: path does not exist: {item}")
             what = special_file(Path(item))
+            if what is None and path[0] != "corpus" and Path(item).is_dir():
+                what = "a folder"  # a word list is one file; the corpus's may be folders
             if what is not None:
                 raise ConfigError(f"{source}: {'.'.join(path)}: {what}, not a file: {item}")
 

@@ -289,6 +289,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_bundle_place(bundle_dir: Path) -> None:
+    """Raise :class:`ModelError`, before any training, if no bundle can be saved at
+    ``bundle_dir``: a file stands where it or a folder above it should be (saving found out
+    with a traceback once the model was trained, or moved the file aside)."""
+    if bundle_dir.exists() and not bundle_dir.is_dir():
+        raise ModelError(f"{bundle_dir}: a file, not a model bundle; training would put the "
+                         "bundle in its place", config_key="model.name")
+    for folder in bundle_dir.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise ModelError(f"{folder}: a file, not a folder; the bundle {bundle_dir.name} "
+                                 "goes in a folder", config_key="model.dir")
+            return
+
+
 def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
                 bundle_dir: Path) -> Path:
     """Write a bundle and swap it in whole; returns the bundle path.

@@ -1558,3 +1558,24 @@ def test_an_empty_labelled_output_is_read_as_no_documents_with_a_warning(
             assert result.returncode == 0, err
             warned = f"{tmp_path / name}: empty: a labelled output (JSON lines) of no documents"
             assert (warned in err) == (name == "none.jsonl"), err
+
+
+@pytest.mark.parametrize("command", ["train", "run"])
+def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
+        command: str, tmp_path: Path) -> None:
+    # model.dir naming a file failed, once the model was trained, with mkdir's FileExistsError
+    # and a traceback; a file where the bundle goes was moved aside for the bundle.
+    (tmp_path / "file").write_text("mine", "utf-8")
+    for model, message in (
+            (f"{{dir: {tmp_path / 'file'}}}",
+             f"model.dir: {tmp_path / 'file'}: a file, not a folder; the bundle default goes "
+             "in a folder"),
+            (f"{{dir: {tmp_path / 'file/below'}}}", f"model.dir: {tmp_path / 'file'}: a file"),
+            (f"{{dir: {tmp_path}, name: file}}",
+             f"model.name: {tmp_path / 'file'}: a file, not a model bundle")):
+        config = write_corpus_config(tmp_path / "c.yaml", f"model: {model}",
+                                     f"output: {{path: {tmp_path / 'out.json'}}}")
+        result = pipeline(command, "--config", str(config), timeout=60)
+        assert_one_line_error(result, f"{config}: {message}")
+    assert (tmp_path / "file").read_text("utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "file"]

@@ -180,6 +180,10 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("corpus:\n  documents: [no/such/folder]\n",
          ["corpus.documents: path does not exist", "no/such/folder"]),
         ("tokenize:\n  backend: spacy\n", ["tokenize.backend", "'jieba' or 'rjieba'"]),
+        # A folder (here the config's own): status, train and run hashed it, a traceback.
+        ("tokenize:\n  stop_words: .\n", ["tokenize.stop_words: a folder, not a file: "]),
+        ("vectorize:\n  actors: {path: ., weight: 1}\n",
+         ["vectorize.actors.path: a folder, not a file: "]),
         ("reading:\n  encoding: klingon\n", ["reading.encoding", "unknown encoding"]),
         ("vectorize:\n  actors: {path: null, weight: 1}\n",
          ["vectorize.actors: weight 1 needs a path to the word list"]),
