@@ -318,6 +318,27 @@ def _other_reading(data: bytes, encoding: str) -> str | None:
     return chinese[0] if chinese else None
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` if ``data``, which has no byte-order mark, reads as text
+    in it: Chinese (mostly common characters) or European, with no more junk than text has."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text, _ = _cut_short(data, codec)
+        except UnicodeDecodeError:
+            continue
+        if (text and _junk_share(text) <= _MAX_JUNK
+                and (_EUROPEAN.fullmatch(text) or _score(text)[0] >= _MIN_COMMON)):
+            return codec
+    return None
+
+
+def _use_utf16(codec: str) -> str:
+    """The message for a file in ``codec`` (UTF-16) without a byte-order mark: detection reads
+    only a marked one (unmarked, short Chinese text in a legacy codec can pass for UTF-16)."""
+    return (f"{codec.upper()} text without a byte-order mark (only a marked one is detected): "
+            f"read it with --encoding {codec} (in a config, reading.encoding: {codec})")
+
+
 def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
     bytes are not text."""
@@ -328,6 +349,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         if data.startswith(signature):
             raise ValueError(f"not a text file: it is {what}")
     if b"\x00" in data:
+        if codec := _utf16_without_bom(data):
+            raise ValueError(_use_utf16(codec))
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     try:
         text, cut = _cut_short(data, "utf-8")
@@ -345,6 +368,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     chinese = _chinese(data)
     if chinese is not None:
         return _taken_chinese(*chinese, source)
+    if codec := _utf16_without_bom(data):  # Chinese alone, no ASCII: no NUL byte in it
+        raise ValueError(_use_utf16(codec))
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()

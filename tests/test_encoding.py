@@ -383,3 +383,21 @@ def test_a_file_joined_from_big5_and_gb18030_parts_is_not_read_as_one_of_them(
         assert decode_bytes(data, source="part.txt").encoding == codec
     short = "市委書記\ue000\ue001主持召開會議。\n" + "社區\U000f0001網格員入戶排查。\n"
     assert decode_bytes(short.encode(), source="short.txt").text == short
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", [SEED.read_text("utf-8"), "市委召開會議部署防控工作",
+                                  "The city committee met.\n"], ids=["seed", "no_ascii", "english"])
+def test_utf16_without_a_bom_is_named_with_the_option_that_reads_it(
+        tmp_path: Path, codec: str, text: str) -> None:
+    # It was 'not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)', or,
+    # Chinese without ASCII and so without NUL bytes, 'not text in any known encoding'.
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(codec))
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    assert str(info.value) == (
+        f"{path}: {codec.upper()} text without a byte-order mark (only a marked one is "
+        f"detected): read it with --encoding {codec} (in a config, reading.encoding: {codec})")
+    doc = read_document(path, encoding=codec)
+    assert (doc.text, doc.encoding) == (text, codec)
