@@ -339,6 +339,51 @@ def _use_utf16(codec: str) -> str:
             f"read it with --encoding {codec} (in a config, reading.encoding: {codec})")
 
 
+def _line_codec(line: bytes) -> str | None:
+    """The codec one line (not ASCII alone) reads in as :func:`_detect` would read it alone:
+    ``utf-8``, ``gb18030``, ``big5`` or ``big5hkscs``; None if none reads it whole."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _WIDE.search(text) or _EUROPEAN.fullmatch(text):
+            return "utf-8"
+    chinese = _chinese(line)
+    return chinese[0] if chinese is not None and chinese[2] == 0 else None
+
+
+def _parts(data: bytes) -> str | None:
+    """Where a file that reads whole in no codec leaves the codec its first lines read in: a
+    UTF-8 part, then any line that is not UTF-8; or a GB18030 or Big5 part, then a line of
+    another codec. None if no such place is found (lines no codec reads do not end a Chinese
+    part: that file is no known encoding, not several).
+
+    Files joined from parts in different encodings say only that no codec reads them; this
+    says where to look."""
+    first, start = None, 0
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line_start, start = start, start + len(line) + 1
+        if line.isascii():
+            continue
+        codec = _line_codec(line)
+        if first is None:
+            if codec is None:
+                return None
+            first = codec
+        elif first == "utf-8" and codec != first:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line_start += exc.start
+            then = f"; that line reads as {codec.upper()}" if codec else ""
+            return f"valid UTF-8 up to byte {line_start} (line {number}), not from there{then}"
+        elif codec not in (None, first):
+            return (f"{first.upper()} in lines 1 to {number - 1}, {codec.upper()} from line "
+                    f"{number} (byte {line_start})")
+    return None
+
+
 def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
     bytes are not text."""
@@ -370,6 +415,9 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         return _taken_chinese(*chinese, source)
     if codec := _utf16_without_bom(data):  # Chinese alone, no ASCII: no NUL byte in it
         raise ValueError(_use_utf16(codec))
+    if where := _parts(data):
+        raise ValueError(f"not text in one encoding: {where} (parts in different encodings, or "
+                         "a damaged file)")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
@@ -404,9 +452,9 @@ def decode_bytes(
 
     ``encoding='auto'`` detects it; any codec name forces it.
     """
-    cut = 0
+    cut, detected = 0, encoding == "auto"
     try:
-        if encoding == "auto":
+        if detected:
             encoding, text, cut = _detect(data, source)
         else:
             encoding = codecs.lookup(encoding).name
@@ -425,10 +473,12 @@ def decode_bytes(
     except (ValueError, LookupError) as exc:
         raise InputError(f"{source}: {exc}") from None
     if (share := _junk_share(text)) > _MAX_JUNK:
+        where = _parts(data) if detected else None
         raise InputError(
             f"{source}: not text: decoded as {encoding}, {share:.1%} of its characters are "
             f"control, replacement or private-use characters (text has at most "
             f"{_MAX_JUNK:.0%}; a wrong decoding, or parts in different encodings)"
+            + (f"; {where}" if where else "")
         )
     if doc_id is None:
         doc_id = document_id(source)

@@ -401,3 +401,46 @@ def test_utf16_without_a_bom_is_named_with_the_option_that_reads_it(
         f"detected): read it with --encoding {codec} (in a config, reading.encoding: {codec})")
     doc = read_document(path, encoding=codec)
     assert (doc.text, doc.encoding) == (text, codec)
+
+
+@pytest.mark.parametrize(("first", "second"), [("utf-8", "gb18030"), ("gb18030", "utf-8"),
+                                               ("utf-8", "big5"), ("big5", "utf-8"),
+                                               ("gb18030", "big5"), ("big5", "gb18030")])
+def test_a_file_joined_from_parts_in_two_encodings_says_where_the_second_starts(
+        tmp_path: Path, first: str, second: str) -> None:
+    # It was 'not text in any known encoding' (or the share of junk characters alone): nothing
+    # to find the part in another encoding by.
+    text = SEED.read_text("utf-8").replace("\xa0", " ").replace("礴", "薄")  # as Big5 holds it
+    cut = text.rfind("\n", 0, len(text) // 2) + 1
+    head, tail = text[:cut], text[cut:]
+    line = head.count("\n") + 1
+    path = tmp_path / "joined.txt"
+    path.write_bytes(head.encode(first) + tail.encode(second))
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    byte = len(head.encode(first))
+    if first == "utf-8":
+        where = (f"valid UTF-8 up to byte {byte} (line {line}), not from there; that line "
+                 f"reads as {second.upper()}")
+    else:
+        where = (f"{first.upper()} in lines 1 to {line - 1}, {second.upper()} from line {line} "
+                 f"(byte {byte})")
+    if "utf-8" in (first, second):
+        assert str(info.value) == (f"{path}: not text in one encoding: {where} (parts in "
+                                   "different encodings, or a damaged file)")
+    else:  # GB18030 reads it whole, the Big5 part as junk
+        assert str(info.value).startswith(f"{path}: not text: decoded as gb18030, ")
+        assert str(info.value).endswith(f"or parts in different encodings); {where}")
+
+
+def test_utf8_damaged_inside_a_line_is_named_at_its_first_bad_byte(tmp_path: Path) -> None:
+    data = SEED.read_bytes()
+    bad = data.index("發熱門診".encode())  # a character's first byte lost
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(data[:bad] + data[bad + 1:])
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    line = data[:bad].count(b"\n") + 1
+    assert str(info.value) == (f"{path}: not text in one encoding: valid UTF-8 up to byte {bad} "
+                               f"(line {line}), not from there (parts in different encodings, "
+                               "or a damaged file)")
