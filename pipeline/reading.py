@@ -318,16 +318,26 @@ def _other_reading(data: bytes, encoding: str) -> str | None:
     return chinese[0] if chinese else None
 
 
+# Characters a file must read as, at least, to be named as UTF-16 without a byte-order mark (see
+# _utf16_without_bom): of 600 random files of 6 to 256 bytes, 57 passed for UTF-16 without them.
+_MIN_UTF16_HITS = 5
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` if ``data``, which has no byte-order mark, reads as text
-    in it: Chinese (mostly common characters) or European, with no more junk than text has."""
+    in it: Chinese (mostly common characters, at least :data:`_MIN_UTF16_HITS`) or European (at
+    least as many characters), with no more junk than text has. A few random bytes read as a
+    common character or two in one byte order or the other: those minimums rule them out."""
     for codec in ("utf-16-le", "utf-16-be"):
         try:
             text, _ = _cut_short(data, codec)
         except UnicodeDecodeError:
             continue
-        if (text and _junk_share(text) <= _MAX_JUNK
-                and (_EUROPEAN.fullmatch(text) or _score(text)[0] >= _MIN_COMMON)):
+        if _junk_share(text) > _MAX_JUNK:
+            continue
+        share, hits = _score(text)
+        if ((len(text) >= _MIN_UTF16_HITS and _EUROPEAN.fullmatch(text))
+                or (share >= _MIN_COMMON and hits >= _MIN_UTF16_HITS)):
             return codec
     return None
 

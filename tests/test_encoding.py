@@ -444,3 +444,13 @@ def test_utf8_damaged_inside_a_line_is_named_at_its_first_bad_byte(tmp_path: Pat
     assert str(info.value) == (f"{path}: not text in one encoding: valid UTF-8 up to byte {bad} "
                                f"(line {line}), not from there (parts in different encodings, "
                                "or a damaged file)")
+
+
+@pytest.mark.parametrize("data", [b"\x96\x94k\xd2\xa0\x14", b"\xbe:+| \xc3", b"\xfetg1<\x90"])
+def test_a_few_random_bytes_are_not_named_as_utf16(data: bytes) -> None:
+    # Each reads as a common character or two in one byte order ('隔毒ꀔ'), which named them
+    # 'UTF-16-BE text without a byte-order mark'; 57 of 600 random files of 6 to 256 bytes.
+    try:
+        decode_bytes(data, source="r.txt")
+    except reading.InputError as exc:
+        assert "UTF-16" not in str(exc)
