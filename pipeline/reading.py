@@ -13,7 +13,9 @@ Big5. Detection, in order:
    documents are Chinese, and on a short file a statistical detector takes Big5 for Korean or
    Japanese. A file that no codec reads whole is read cut short (see :func:`_cut_short`), by
    the same rule;
-4. otherwise charset-normalizer picks the encoding.
+4. otherwise charset-normalizer picks the encoding: a guess, taken with a warning if its reading
+   holds Chinese characters (Japanese in Shift_JIS does), refused if it holds none (random bytes
+   read as Cyrillic), since the documents are Chinese: ``--encoding`` reads such a file.
 
 Files that are recognisably binary (images, archives, office files) or decode to more than 5%
 control, replacement or private-use characters are rejected with an
@@ -123,6 +125,10 @@ _IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 # wrong codec it becomes private-use characters or odd symbols.
 _PUNCTUATION = frozenset("\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』…—·～％")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+# Han characters of every block (extensions, compatibility ideographs): what a reading that
+# charset-normalizer guesses for a Chinese document must hold. Random bytes read as Cyrillic or
+# Latin text hold none.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 # A character UTF-8 writes in 3 or 4 bytes: found at once in Chinese text, which then needs no
 # more checks (max() over the text would read all of it, on every file).
 _WIDE = re.compile("[\u0800-\U0010ffff]")
@@ -433,8 +439,15 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
     if best is None:
         raise ValueError("not text in any known encoding")
-    encoding = best.encoding
-    return encoding, str(best), 0
+    encoding, text = best.encoding, str(best)
+    if not _HAN.search(text):
+        raise ValueError(f"not Chinese text: not UTF-8, GB18030 or Big5, and {encoding}, the "
+                         "likeliest other encoding, gives no Chinese character; if it is right, "
+                         f"read it with --encoding {encoding}")
+    if _junk_share(text) <= _MAX_JUNK:  # else decode_bytes refuses it
+        log.warning("%s: read as %s, a guess (neither UTF-8 nor a confident GB18030 or Big5 "
+                    "reading); --encoding forces another", source, encoding)
+    return encoding, text, 0
 
 
 def text_codec(name: str) -> str:

@@ -454,3 +454,33 @@ def test_a_few_random_bytes_are_not_named_as_utf16(data: bytes) -> None:
         decode_bytes(data, source="r.txt")
     except reading.InputError as exc:
         assert "UTF-16" not in str(exc)
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    (b"\xed\xa0\x80abc", None),  # was read as cp1251, 'н Ђabc', and labelled
+    ("Городской комитет провёл совещание. Волонтёры доставляли продукты.\n".encode("cp1251"),
+     "cp1251"),
+], ids=["random", "russian"])
+def test_a_guessed_reading_without_a_chinese_character_is_refused(
+        tmp_path: Path, data: bytes, named: str | None) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: not Chinese text: not UTF-8, GB18030 or Big5, and ")
+    guess = message.rsplit("--encoding ", 1)[1]
+    assert "gives no Chinese character; if it is right, read it with --encoding" in message
+    assert named in (None, guess)
+    assert read_document(path, encoding=guess).encoding == reading.codecs.lookup(guess).name
+
+
+def test_a_guessed_reading_with_chinese_characters_is_read_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    text = "市役所は対策本部を設置しました。病院の医師が患者を治療しています。\n"
+    path = tmp_path / "ja.txt"
+    path.write_bytes(text.encode("shift_jis"))
+    doc = read_document(path)
+    assert doc.text == text
+    assert (f"{path}: read as {doc.encoding}, a guess (neither UTF-8 nor a confident GB18030 or "
+            "Big5 reading); --encoding forces another") in caplog.text
