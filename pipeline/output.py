@@ -450,6 +450,8 @@ def read_labelled(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a labelled output file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not text.strip():

@@ -664,3 +664,20 @@ def test_a_shell_form_other_than_a_variable_in_a_config_path_is_named(
         load_config(path)
     assert str(info.value) == (f"{path}: model.dir: {form} is not an environment variable: only "
                                f"$NAME and ${{NAME}} are expanded (in '{form}/models')")
+
+
+def test_a_folder_as_labelled_output_and_a_config_not_utf8_are_named_plainly(
+        tmp_path: Path) -> None:
+    # 'cannot read: Is a directory', the system's words; and for the config, Python's
+    # "'utf-8' codec can't decode byte 0xc9 in position 15: invalid continuation byte".
+    from pipeline.output import read_labelled
+
+    with pytest.raises(InputError) as info:
+        read_labelled(tmp_path)
+    assert str(info.value) == f"{tmp_path}: a folder, not a labelled output file"
+    config = tmp_path / "config.yaml"
+    config.write_bytes("# 主题\nthemes: [a, b]\n".encode("gb18030"))
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    assert str(info.value) == (f"{config}: cannot read config: not UTF-8 text (byte 2: invalid "
+                               "continuation byte); save it as UTF-8")
