@@ -3,7 +3,8 @@
 Real files come as UTF-8 (with or without a byte-order mark), UTF-16 with a BOM, GB18030/GBK or
 Big5. Detection, in order:
 
-1. a byte-order mark; then binary signatures and NUL bytes, which are rejected;
+1. a byte-order mark; then binary signatures and NUL bytes, which are rejected (UTF-16 without
+   a mark is named, with the ``--encoding`` that reads it);
 2. strict UTF-8 (the common case; it almost never decodes anything else by accident). The one
    exception: a short GB18030/Big5 file can be valid UTF-8 made of 2-byte sequences only ('医院'
    reads 'ҽԺ'). Such a decoding, unless it reads as European text, also gets step 3, and a
@@ -13,9 +14,11 @@ Big5. Detection, in order:
    documents are Chinese, and on a short file a statistical detector takes Big5 for Korean or
    Japanese. A file that no codec reads whole is read cut short (see :func:`_cut_short`), by
    the same rule;
-4. otherwise charset-normalizer picks the encoding: a guess, taken with a warning if its reading
-   holds Chinese characters (Japanese in Shift_JIS does), refused if it holds none (random bytes
-   read as Cyrillic), since the documents are Chinese: ``--encoding`` reads such a file.
+4. otherwise, unless its lines read in two codecs (a file joined from parts: refused, naming
+   where the second begins) or it is UTF-16 without a mark, charset-normalizer picks the
+   encoding: a guess, taken with a warning if its reading holds Chinese characters (Japanese in
+   Shift_JIS does), refused if it holds none (random bytes read as Cyrillic), since the
+   documents are Chinese: ``--encoding`` reads such a file.
 
 Files that are recognisably binary (images, archives, office files) or decode to more than 5%
 control, replacement or private-use characters are rejected with an
