@@ -8,7 +8,9 @@ Two formats, both described by ``pipeline/schema/labelled.schema.json``:
   ``model_hash`` beside the paragraph fields. Skipped files are reported on standard error and in
   the exit code only.
 
-:func:`read_labelled` reads either format back into the ``json`` form.
+:func:`read_labelled` reads either format back into the ``json`` form, checked against the
+schema (by :mod:`pipeline.validate`, built from the schema file: it is the one statement of the
+output's types).
 
 Writers stream: each document is written as soon as it is labelled, so memory does not grow with the
 input. Everything goes to a temporary file in the destination folder that is renamed into place
@@ -21,12 +23,14 @@ import contextlib
 import functools
 import json
 import logging
+import math
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +40,7 @@ from typing import IO, Any
 
 import orjson
 
+from pipeline import validate
 from pipeline.errors import InputError, OutputError
 
 log = logging.getLogger("pipeline")
@@ -443,170 +448,280 @@ def read_labelled(path: Path) -> dict[str, Any]:
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
     model header beyond the hash and no list of skipped files. An empty file is the ``jsonl``
     output of no documents (``classify`` writes it when it skips every file), said in a warning:
-    it is also what a failed ``classify -o - > FILE`` leaves.
+    it is also what a failed ``classify -o - > FILE`` leaves. An output edited by hand, or
+    another program's, is checked against the shipped schema (each ``jsonl`` line against
+    ``$defs/line``) before ``review`` or ``report`` reads it: what breaks it is one
+    :class:`InputError` naming the document, paragraph (or line) and field.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
+        raw = path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: a folder, not a labelled output file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not text.strip():
+    if not raw.strip():
         log.warning("%s: empty: a labelled output (JSON lines) of no documents", path)
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):  # not JSON, nested too deep, a number too long
-        data = None
+        return _read(path, raw)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
+
+
+def _read(path: Path, raw: bytes) -> dict[str, Any]:
+    """:func:`read_labelled` of the bytes ``raw`` of ``path``."""
+    data, holdable = _loads(raw)
     if isinstance(data, dict) and "documents" in data:
-        _check_shape(path, data)
-        return _require_labels(path, data, "schema_version" in data)
+        if "schema_version" not in data:
+            raise _unlabelled(path)
+        problem = _problem(data, holdable, _checks()[0])
+        if problem:
+            raise InputError(f"{path}: not labelled output: {problem}")
+        return data
     documents: dict[str, dict[str, Any]] = {}
     model_hash = ""
-    versioned = True  # every line carries the schema version: segment's lines do not
-    for number, line in enumerate(text.split("\n"), 1):  # U+2028 may be inside a line
+    for number, line in enumerate(raw.split(b"\n"), 1):  # U+2028 may be inside a line
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError):
-            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)") from None
+        record, holdable = _loads(line)
+        if record is _NOT_JSON:
+            raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)")
         if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
             raise InputError(f"{path}:{number}: not labelled output (no document, source or "
                              "encoding)")
-        problem = (_document_problem({**record, "paragraphs": []}, name="document")
-                   or _paragraph_problem(record) or _unwritable(record))
+        if "schema_version" not in record:  # pipeline segment's lines carry none
+            raise _unlabelled(path)
+        problem = _problem(record, holdable, _checks()[1])
         if problem:
             raise InputError(f"{path}:{number}: not labelled output: {problem}")
         doc = documents.setdefault(record["document"], {
             "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
         })
-        model_hash = model_hash or str(record.get("model_hash", ""))
-        versioned = versioned and "schema_version" in record
+        model_hash = model_hash or record["model_hash"]
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
-    return _require_labels(path, {"model": {"hash": model_hash} if model_hash else {},
-                                  "documents": list(documents.values()), "errors": []}, versioned)
+    return {"model": {"hash": model_hash} if model_hash else {},
+            "documents": list(documents.values()), "errors": []}
 
 
-def _check_shape(path: Path, data: dict[str, Any]) -> None:
-    """Raise :class:`InputError` naming the first document or paragraph of a ``json`` output whose
-    fields are not of the schema's types (a file edited by hand, or another program's), before
-    ``review`` or ``report`` reads them."""
-    if not isinstance(data["documents"], list):
-        raise InputError(f"{path}: not labelled output: 'documents' must be a list")
-    if not isinstance(data.get("model") or {}, dict):
-        raise InputError(f"{path}: not labelled output: 'model' must be an object")
-    errors = data.get("errors", [])
-    if not isinstance(errors, list) or not all(
-            isinstance(e, dict) and isinstance(e.get("source"), str)
-            and isinstance(e.get("error"), str) for e in errors):
-        raise InputError(f"{path}: not labelled output: 'errors' must be a list of objects with "
-                         "a 'source' and an 'error'")
-    for d, doc in enumerate(data["documents"], 1):
-        problem = _document_problem(doc)
-        for i, p in enumerate(doc["paragraphs"] if problem is None else []):
-            problem = _paragraph_problem(p)
-            if problem is not None:
-                problem = f"paragraph {i}: {problem}"
-                break
-        if problem is not None:
-            name = doc.get("id") if isinstance(doc, dict) else None
-            raise InputError(f"{path}: not labelled output: document {d}"
-                             + (f" ({name})" if isinstance(name, str) else "") + f": {problem}")
-    problem = _unwritable(data)
-    if problem:
-        raise InputError(f"{path}: not labelled output: {problem}")
+def _unlabelled(path: Path) -> InputError:
+    """The error for an output with no schema version, whose body paragraphs have no labels
+    (``pipeline segment``'s)."""
+    return InputError(f"{path}: not labelled output: its body paragraphs have no labels (made "
+                      "by 'pipeline segment'? label it with 'pipeline classify')")
 
 
-def _document_problem(doc: Any, name: str = "id") -> str | None:
-    """What is wrong with a document's own fields (its id under ``name``: a jsonl line's
-    ``document``), or None."""
-    if not isinstance(doc, dict):
-        return "not a JSON object"
-    for key in (name, "source", "encoding"):
-        if not isinstance(doc.get(key), str):
-            return f"'{key}' must be a string, not {_shown_json(doc.get(key))}"
-    if not isinstance(doc.get("paragraphs"), list):
-        return "'paragraphs' must be a list"
+_NOT_JSON = object()  # what _loads gives for a text that is no one JSON value
+
+
+def _loads(data: bytes) -> tuple[Any, bool]:
+    """``data`` read as one JSON value (:data:`_NOT_JSON` if it is none), and whether it can be
+    written again: orjson reads what it can write, and refuses what no output can hold (a lone
+    surrogate, which a JSON escape may hold, NaN, a number beyond a double, nesting past 1,024
+    levels); such a value is read by Python's json module instead, for :func:`_unholdable` to
+    name the part at fault. Raises :class:`UnicodeDecodeError` if ``data`` is not UTF-8."""
+    try:
+        return orjson.loads(data), True
+    except orjson.JSONDecodeError:
+        text = data.decode("utf-8")
+    try:
+        return json.loads(text), False
+    except (ValueError, RecursionError):  # not JSON, nested too deep, a number too long
+        return _NOT_JSON, False
+
+
+@functools.cache
+def _checks() -> tuple[validate.Check, validate.Check]:
+    """Checks of a whole ``json`` output and of one ``jsonl`` line, from the shipped schema."""
+    schema = _shipped_schema()
+    return validate.build(schema), validate.build(schema, "#/$defs/line")
+
+
+@functools.cache
+def _shipped_schema() -> dict[str, Any]:
+    """The schema, read once (:func:`load_schema` gives a copy free to edit)."""
+    return load_schema()
+
+
+def _problem(data: dict[str, Any], holdable: bool, check: validate.Check) -> str | None:
+    """What is wrong with a labelled output (or one ``jsonl`` line), ``data``, as read by
+    :func:`_loads`, by the schema ``check``: where, in which field, and what; or None."""
+    if not holdable:
+        keys, what = _unholdable(data)
+        places, keys = _places(data, keys, "")
+        return ": ".join([*places, f"{_subject(keys)} {what}".strip()])
+    try:
+        check(data)
+    except validate.Invalid as exc:
+        return _described(data, exc)
     return None
 
 
-def _paragraph_problem(p: Any) -> str | None:
-    """What is wrong with a paragraph's fields (those the schema requires, and a body
-    paragraph's label fields), or None."""
-    if not isinstance(p, dict):
-        return "not a JSON object"
-    labelled = p.get("kind") == "body" and "label" in p  # segment's output has none: named later
-    for key, what, ok in (*_FIELDS, *(_LABEL_FIELDS if labelled else ())):
-        if key not in p:
-            return f"no '{key}'"
-        if not ok(p[key]):
-            return f"'{key}' must be {what}, not {_shown_json(p[key])}"
-    return None
+def _unholdable(data: Any) -> tuple[tuple[str | int, ...], str]:
+    """The keys to the first value or name in ``data`` that no output can hold, and what it is
+    (``data`` as Python's json module reads it, when orjson would not)."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        keys, value = stack.pop()
+        if isinstance(value, str) and not _utf8(value):
+            return keys, ("holds a lone surrogate, which no UTF-8 file can hold (surrogates not "
+                          "allowed)")
+        if isinstance(value, float) and not math.isfinite(value):
+            return keys, f"is {json.dumps(value)}, which is no JSON number"
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
+            return keys, "is a number beyond the largest a JSON reader holds (about 1.8e308)"
+        if isinstance(value, dict):
+            name = next((k for k in value if not _utf8(k)), None)
+            if name is not None:
+                return (*keys, name), ("is a name with a lone surrogate, which no UTF-8 file can "
+                                       "hold (surrogates not allowed)")
+            stack += [((*keys, k), v) for k, v in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [((*keys, i), v) for i, v in reversed(list(enumerate(value)))]
+    return (), "holds what no JSON reader holds"
 
 
-def _whole(value: Any) -> bool:
-    """Whether ``value`` is a whole number from 0 (JSON's ``true`` is not one)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+_LARGEST = int(sys.float_info.max)
 
 
-def _share(value: Any) -> bool:
-    """Whether ``value`` is a number from 0 to 1 (not NaN, which Python's JSON reads)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# Lists of records in an output, and how a message names their items: documents and skipped
+# files counted from 1, paragraphs by their index.
+_ITEMS = {"documents": ("document", 1), "paragraphs": ("paragraph", 0),
+          "errors": ("skipped file", 1)}
+
+
+def _places(data: Any, keys: tuple[str | int, ...], keyword: str
+            ) -> tuple[list[str], tuple[str | int, ...]]:
+    """The records along ``keys`` in ``data`` that a message names (``document 2 (report)``,
+    ``paragraph 9``, ``model``), and the keys left: a field and the way into it. A record that
+    fails on its own ``type`` is left to its list's field (``'documents' must be a list of
+    objects``)."""
+    places, value, i = [], data, 0
+    while i < len(keys):
+        key, below = keys[i], len(keys) - i - 1  # how many keys go deeper
+        if key in _ITEMS and below and (below > 1 or keyword != "type"):
+            name, first = _ITEMS[str(key)]
+            index = int(keys[i + 1])
+            value = value[key][index]
+            ident = value.get("id") if key == "documents" and isinstance(value, dict) else None
+            places.append(f"{name} {index + first}"
+                          + (f" ({ident})" if isinstance(ident, str) else ""))
+            i += 2
+        elif key == "model" and (below or keyword != "type"):
+            places.append("model")
+            value = value[key]
+            i += 1
+        else:
+            break
+    return places, keys[i:]
+
+
+def _subject(keys: tuple[str | int, ...]) -> str:
+    """A field and the way into it, as a message names them: ``'scores.medical'``,
+    ``'evidence[2]'``; nothing for none."""
+    if not keys:
+        return ""
+    return "'" + str(keys[0]) + "".join(f"[{k}]" if isinstance(k, int) else f".{k}"
+                                        for k in keys[1:]) + "'"
+
+
+def _described(data: Any, exc: validate.Invalid) -> str:
+    """Where and how ``data`` breaks the schema, by the finding ``exc``: one line such as
+    ``document 1 (report): paragraph 9: 'confidence' must be a number from 0 to 1, not 5``."""
+    path = exc.path
+    places, keys = _places(data, path, exc.keyword)
+    node, value, shown = exc.node, exc.value, _shown_json(exc.value)
+    if exc.keyword == "type" and len(keys) > 1:  # inside a field: what the field must be
+        node = exc.nodes[len(path) - len(keys)]
+        name, first = _ITEMS.get(str(keys[0]), ("item", 1))
+        what = f"must be {_kind(node)}: " + " ".join(
+            f"{name} {k + first}" if isinstance(k, int) else f"'{k}'" for k in keys[1:]) + \
+            f" is {shown}"
+        keys = keys[:1]
+    elif exc.keyword in ("type", "enum", "const", "minimum", "maximum"):
+        what = f"must be {_kind(node)}, not {shown}"
+    elif exc.keyword == "pattern":
+        what = f"must match {node['pattern']}, not {shown}"
+    elif exc.keyword == "minLength":
+        what = "must not be empty" if node["minLength"] == 1 else \
+            f"must have {node['minLength']} characters or more, not {shown}"
+    elif exc.keyword == "minItems":
+        what = f"must have {node['minItems']} items or more, not {shown}"
+    elif exc.keyword == "minProperties":
+        what = f"must have {node['minProperties']} keys or more, not {shown}"
+    elif exc.keyword == "uniqueItems":
+        what = f"must not repeat an item, as {shown} does"
+    elif exc.keyword == "required":
+        what = "no " + ", ".join(f"'{k}'" for k in node["required"] if k not in value)
+    elif exc.keyword == "not":
+        named = [k for part in node["not"].get("anyOf", [node["not"]])
+                 for k in part.get("required", ()) if k in value]
+        kind = f" (kind {_shown_json(value['kind'])})" if "kind" in value else ""
+        what = (f"must not have {', '.join(repr(k) for k in named)}{kind}" if named
+                else "has a form the schema excludes")
+    else:  # anyOf, false
+        what = f"has none of the forms the schema allows: {shown}"
+    subject = _subject(keys)
+    if subject and exc.keyword in ("required", "not"):
+        subject += ":"
+    return ": ".join([*places, f"{subject} {what}".strip()])
+
+
+# How messages name a value of each JSON type, one and several.
+_NOUNS = {"string": ("a string", "strings"), "integer": ("a whole number", "whole numbers"),
+          "number": ("a number", "numbers"), "boolean": ("true or false", "true or false"),
+          "null": ("null", "null"), "object": ("an object", "objects"),
+          "array": ("a list", "lists")}
+
+
+def _kind(node: Any, several: bool = False) -> str:
+    """What a value of the schema ``node`` must be, in words: ``a list of strings``, ``a number
+    from 0 to 1``, ``"body", "heading" or "boilerplate"`` (``several``: ``strings``)."""
+    node = _typed(node)
+    if "enum" in node or "const" in node:
+        values = [_shown_json(v) for v in node.get("enum", [node.get("const")])]
+        return " or ".join(filter(None, (", ".join(values[:-1]), values[-1])))
+    names = node.get("type", [])
+    words = []
+    for name in [names] if isinstance(names, str) else names:
+        word = _NOUNS[name][several]
+        if name == "array" and "items" in node:
+            word += f" of {_kind(node['items'], True)}"
+        elif name == "object" and isinstance(node.get("additionalProperties"), dict):
+            word += f" of {_kind(node['additionalProperties'], True)}"
+        elif name in ("integer", "number") and "minimum" in node:
+            word += f" from {node['minimum']}" + (f" to {node['maximum']}" if "maximum" in node
+                                                  else "")
+        elif name in ("integer", "number") and "maximum" in node:
+            word += f" up to {node['maximum']}"
+        words.append(word)
+    return " or ".join(words) or "as the schema says"
+
+
+def _typed(node: Any) -> Any:
+    """``node`` with its references followed, or the part of its ``allOf`` that has a type."""
+    while isinstance(node, dict) and "$ref" in node:
+        node = validate.resolve(_shipped_schema(), node["$ref"])
+    if not isinstance(node, dict):
+        return {}
+    if not node.keys() & {"type", "enum", "const"}:
+        for part in node.get("allOf", []):
+            typed = _typed(part)
+            if typed.keys() & {"type", "enum", "const"}:
+                return typed
+    return node
 
 
 def _shown_json(value: Any) -> str:
     """A JSON value as a file writes it, cut short for a one-line message."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _text_or_null(value: Any) -> bool:
-    """Whether ``value`` is a string or JSON's null."""
-    return value is None or isinstance(value, str)
-
-
-# (field, what it must be, test) for every paragraph, and for a labelled body paragraph.
-_FIELDS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
-    ("id", "a string", lambda v: isinstance(v, str)),
-    ("index", "a whole number from 0", _whole),
-    ("kind", "body, heading or boilerplate", lambda v: v in ("body", "heading", "boilerplate")),
-    ("text", "a string", lambda v: isinstance(v, str)),
-    ("article", "a string or null", _text_or_null),
-    ("article_title", "a string or null", _text_or_null),
-    ("heading", "a string or null", _text_or_null),
-)
-_LABEL_FIELDS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
-    ("label", "a theme's name", lambda v: isinstance(v, str) and v != ""),
-    ("confidence", "a number from 0 to 1", _share),
-    ("scores", "an object of a number from 0 to 1 for each theme",
-     lambda v: isinstance(v, dict) and len(v) >= 2 and all(map(_share, v.values()))),
-    ("evidence", "a list of strings",
-     lambda v: isinstance(v, list) and all(isinstance(t, str) for t in v)),
-    ("needs_review", "true or false", lambda v: isinstance(v, bool)),
-)
-
-
-def _unwritable(data: Any) -> str | None:
-    """Why ``data`` cannot be written again (a lone surrogate, ``\\ud800``, that a JSON escape
-    may hold and no UTF-8 file can; a number beyond 64 bits), or None."""
-    try:
-        orjson.dumps(data)
-    except orjson.JSONEncodeError as exc:
-        return f"it holds what cannot be written again ({exc})"
-    return None
-
-
-def _require_labels(path: Path, data: dict[str, Any], versioned: bool) -> dict[str, Any]:
-    """``data``, if it is labelled output: it has a schema version and its body paragraphs carry
-    labels (``pipeline segment``'s output has neither)."""
-    unlabelled = not versioned or any(
-        p.get("kind") == "body" and "label" not in p
-        for doc in data["documents"] for p in doc.get("paragraphs", []))
-    if unlabelled:
-        raise InputError(f"{path}: not labelled output: its body paragraphs have no labels (made "
-                         "by 'pipeline segment'? label it with 'pipeline classify')")
-    return data

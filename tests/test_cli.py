@@ -1333,6 +1333,64 @@ def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
                      "--config", str(config)]) == 0
 
 
+def test_review_and_report_hold_a_labelled_output_to_the_whole_schema(
+        model_dir: tuple[Path, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The output is checked against the shipped schema itself: what it says beyond the types
+    # checked by hand before (label fields on body paragraphs only, version 1.x) is refused
+    # too, and a value no output can hold is named with its document, paragraph and field.
+    from pipeline.cli import main
+
+    config, bundle = model_dir
+    good = _classified_seed(bundle, tmp_path)
+    lines = tmp_path / "good.jsonl"
+    assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
+                 "--config", str(config)]) == 0
+    data = json.loads(good.read_text("utf-8"))
+    paragraphs = data["documents"][0]["paragraphs"]
+    body = next(i for i, p in enumerate(paragraphs) if p["kind"] == "body")
+    heading = next(i for i, p in enumerate(paragraphs) if p["kind"] == "heading")
+    where = f"document 1 ({SEED.stem}): paragraph "
+
+    def edited(i: int, **values: object) -> str:
+        copy = json.loads(good.read_text("utf-8"))
+        copy["documents"][0]["paragraphs"][i].update(values)
+        return json.dumps(copy)  # a lone surrogate as an escape: no UTF-8 file holds it as is
+
+    cases = {
+        "labelled_heading": (edited(heading, label="medical"),
+                             f"{where}{heading}: must not have 'label' (kind \"heading\")"),
+        "version": (json.dumps({**data, "schema_version": "2.0"}),
+                    "'schema_version' must match ^1\\.[0-9]+$, not \"2.0\""),
+        "nan": (edited(body, confidence=float("nan")), f"{where}{body}: 'confidence' is NaN"),
+        "surrogate": (edited(body, text="\ud800"),
+                      f"{where}{body}: 'text' holds a lone surrogate"),
+        "huge": (edited(body, start=10**400), f"{where}{body}: 'start' is a number beyond"),
+        "empty_evidence": (edited(body, evidence=["x", ""]),
+                           f"{where}{body}: 'evidence[1]' must not be empty"),
+    }
+    files = {}
+    for name, (text, message) in cases.items():
+        files[name] = (tmp_path / f"{name}.json", message)
+        files[name][0].write_text(text, "utf-8")
+    rows = lines.read_text("utf-8").splitlines()
+    row = next(i for i, r in enumerate(rows) if json.loads(r)["kind"] == "body")
+    rows[row] = json.dumps({**json.loads(rows[row]), "text": "\ud800"})
+    files["jsonl"] = (tmp_path / "bad.jsonl", f"bad.jsonl:{row + 1}: not labelled output: "
+                      "'text' holds a lone surrogate")
+    files["jsonl"][0].write_text("\n".join(rows) + "\n", "utf-8")
+
+    for path, message in files.values():
+        for command in (["review", "--all"], ["report"]):
+            out = tmp_path / f"{path.stem}.{command[0]}"
+            code = main([*command, str(path), "-o", str(out), "-q", "--config", str(config)])
+            err = capsys.readouterr().err
+            assert code == 2, (path, command, err)
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+            assert f"{path.name}" in err and message in err, err
+            assert not out.exists()
+
+
 def test_report_to_a_folder_name_or_an_empty_name_writes_nothing(
         model_dir: tuple[Path, Path], tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
