@@ -406,10 +406,13 @@ class LabelledWriter:
     >>> import io
     >>> buf = io.BytesIO()
     >>> w = LabelledWriter(buf, "json", {"name": "m", "themes": ["a", "b"], "hash": "0" * 64,
-    ...     "classifier": "x", "tokenizer": "jieba", "trained_at": ""}, created="2020-01-01")
+    ...     "classifier": "x", "tokenizer": "jieba", "trained_at": "2020-01-01T00:00:00Z"},
+    ...     created="2020-01-01T00:00:00Z")
     >>> w.close([])
-    >>> json.loads(buf.getvalue())["documents"]
+    >>> written = json.loads(buf.getvalue())
+    >>> written["documents"]
     []
+    >>> validate.build(load_schema())(written)  # as the schema says: no error
     """
 
     def __init__(self, fh: IO[bytes], fmt: str, model: Mapping[str, Any] | None,
