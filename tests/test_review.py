@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEED, corpus_config
+from conftest import SEED, corpus_config, write_corpus_config
 
+from pipeline.cli import main
 from pipeline.corpus import load_labels, text_sha1
-from pipeline.review import review_items
+from pipeline.review import first_filled_in, review_items
 from pipeline.stages import classify, load_training_set
 
 
@@ -185,3 +186,26 @@ def test_two_corpus_files_of_one_name_are_named_both(tmp_path: Path) -> None:
         labelled_documents([tmp_path], [], Config())
     assert str(error.value).startswith(f"{tmp_path / 'b' / 'r.txt'}: a second document with the "
                                        f"id 'r' (the first: {tmp_path / 'a' / 'r.txt'})")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-8-sig"])
+def test_review_never_writes_over_a_list_filled_in_and_saved_in_another_encoding(
+        trained, tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    # A person fills in the list in an editor that saves "Unicode" (UTF-16, with or without a
+    # byte-order mark) and CRLF line ends; reviewing again into the same file would lose it.
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, out, config)
+    items = review_items(out, limit=5, flagged_only=False)
+    filled = [{**item, "theme": "medical"} if n == 2 else item for n, item in enumerate(items)]
+    listed = tmp_path / "to-label.jsonl"
+    listed.write_bytes("".join(json.dumps(x, ensure_ascii=False) + "\r\n"
+                               for x in filled).encode(encoding))
+    before = listed.read_bytes()
+    assert first_filled_in(listed) == 3
+    code = main(["review", str(out), "-o", str(listed), "-q",
+                 "--config", str(write_corpus_config(tmp_path / "config.yaml"))])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{listed}:3: holds hand labels already" in err
+    assert listed.read_bytes() == before
