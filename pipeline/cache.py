@@ -109,7 +109,14 @@ def train_parts(config: Config) -> dict[str, str]:
 
     Only the files training and evaluation read count, found in folders as they find them: a
     ``NOTES.md`` beside the labels changes nothing."""
-    from pipeline.corpus import jsonl_files, load_labels
+    return _training_inputs(config)[0]
+
+
+def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
+    """:func:`train_parts`, and a note naming the labelled documents that are not in
+    ``corpus.documents`` (``""`` when there are none): their labels train nothing, and unless
+    training runs, which warns of them, nothing else would say so."""
+    from pipeline.corpus import jsonl_files, load_labels, unknown_document_hint
     from pipeline.reading import document_id, find_documents
 
     c, t = config.corpus, config.tokenize
@@ -117,7 +124,9 @@ def train_parts(config: Config) -> dict[str, str]:
     # folder, changes nothing. Only documents that have hand labels shape the model: adding an
     # unlabelled document to the corpus does not retrain it.
     labels = load_labels(c.labels, config.themes)
-    documents = [p for p in find_documents(list(c.documents)) if document_id(p) in labels]
+    corpus = find_documents(list(c.documents))
+    ids = {document_id(p) for p in corpus}
+    documents = [p for p in corpus if document_id(p) in labels]
     # Labels of a document not in the corpus label nothing (training warns of them) until it is.
     present = {document_id(p) for p in documents}
     files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
@@ -132,7 +141,11 @@ def train_parts(config: Config) -> dict[str, str]:
     sections = config.section(*TRAIN_SECTIONS)
     sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})
-    return parts
+    absent = [d for d in labels if d not in present]
+    named = [f"{d!r} ({labels.where[d]}{unknown_document_hint(d, ids)})" for d in absent[:3]]
+    note = (f"labels of {plural(len(absent), 'document')} not in corpus.documents are not used: "
+            + ", ".join(named) + (", …" if len(absent) > 3 else "")) if absent else ""
+    return parts, note
 
 
 def label_key(segment: str, model_hash: str, config: Config) -> str:
@@ -531,8 +544,9 @@ NO_METRICS = ("the model was trained without figures (pipeline train --no-metric
 
 def train_why(config: Config, state: RunState, bundle_hash: str | None,
               force: bool = False, bundle_parts: Mapping[str, str] | None = None
-              ) -> tuple[dict[str, str], str]:
-    """The train stage's parts (see :func:`train_parts`) and why it must run, ``""`` if not.
+              ) -> tuple[dict[str, str], str, str]:
+    """The train stage's parts (see :func:`train_parts`), why it must run (``""`` if not) and a
+    note naming the labelled documents the corpus does not have (``""`` if none).
 
     ``bundle_hash`` identifies the current bundle (None when there is none or it is damaged); a
     bundle that ``run`` did not train, ``train --no-metrics`` for one, has another.
@@ -540,23 +554,29 @@ def train_why(config: Config, state: RunState, bundle_hash: str | None,
     figures (``pipeline train`` records them): a bundle trained on exactly these parts is up to
     date, whoever trained it.
     """
-    parts = train_parts(config)
+    parts, note = _training_inputs(config)
+    return parts, _why_train(parts, state, bundle_hash, force, bundle_parts), note
+
+
+def _why_train(parts: Mapping[str, str], state: RunState, bundle_hash: str | None, force: bool,
+               bundle_parts: Mapping[str, str] | None) -> str:
+    """Why the train stage must run, ``""`` if not (see :func:`train_why`)."""
     record = state.get("train")
     old = _mapping(record.get("parts"))
     stale = [name for name, value in parts.items() if old.get(name) != value]
     if force:
-        return parts, "forced"
+        return "forced"
     if bundle_hash and bundle_parts == parts:
-        return parts, ""
+        return ""
     if not record:
-        return parts, "never run"
+        return "never run"
     if stale:
-        return parts, f"{', '.join(stale)} changed"
+        return f"{', '.join(stale)} changed"
     if bundle_hash and bundle_parts is None and bundle_hash != record.get("bundle_hash"):
-        return parts, NO_METRICS  # only train --no-metrics leaves out the parts it trained on
+        return NO_METRICS  # only train --no-metrics leaves out the parts it trained on
     if not bundle_hash or bundle_hash != record.get("bundle_hash"):
-        return parts, REPLACED
-    return parts, ""
+        return REPLACED
+    return ""
 
 
 def labelling_model(header: Any) -> Any:

@@ -23,7 +23,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -258,6 +258,18 @@ def _label_key(obj: dict[str, Any], where: str) -> str:
         raise CorpusError(f"{where}: 'index' must be a paragraph's index, a whole number from 0; "
                           f"got {_as_written(index)}")
     return f"index:{index}"
+
+
+def unknown_document_hint(doc_id: str, ids: Collection[str]) -> str:
+    """For labels of a document ``doc_id`` that is not among the corpus's ``ids``: the id of the
+    one most likely meant, when a label names it by its file name (``report.txt``), or with the
+    folders ``classify`` puts before same-named files (``2020/report``, from a review list); else
+    ``""``."""
+    name = doc_id.rsplit("/", 1)[-1]
+    meant = name[:-4] if name.lower().endswith(".txt") else name
+    if meant == doc_id or meant not in ids:
+        return ""
+    return f"; a document's id is its file name, without folders or .txt: {meant!r}"
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:

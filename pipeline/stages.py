@@ -35,6 +35,7 @@ from pipeline.corpus import (
     load_labels,
     load_written,
     modeled_on_none_of,
+    unknown_document_hint,
 )
 from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.label import annotate
@@ -187,11 +188,10 @@ def labelled_documents(
                         ", ".join(places[:3]), ", …" if len(places) > 3 else "")
         examples.extend(found)
         unmatched += len(missing)
-    for doc_id in labels.keys() - set(ids):
-        stem = doc_id[:-4] if doc_id.lower().endswith(".txt") else None
-        hint = f"; a document's id has no .txt: {stem!r}" if stem in ids else ""
+    for doc_id in [d for d in labels if d not in set(ids)]:  # in the order they are labelled
         log.warning("%s: labels of a document %r, which is not among the documents (%s)%s",
-                    labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)), hint)
+                    labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)),
+                    unknown_document_hint(doc_id, ids))
         unmatched += len(labels[doc_id])
     return examples, unmatched, ids
 
@@ -893,12 +893,13 @@ def run(config: Config, force: Iterable[str] = (),
 
     # train: when the corpus files, word lists or the training config changed.
     bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
-    parts, why = train_why(config, state, bundle_hash, "train" in force, bundle_parts)
+    parts, why, note = train_why(config, state, bundle_hash, "train" in force, bundle_parts)
     if not why:
         if state.get("train").get("bundle_hash") != bundle_hash:  # pipeline train made it
             state.put("train", {"parts": parts, "bundle_hash": bundle_hash,
                                 "bundle": str(config.bundle_dir)})
-        result.steps.append("train: up to date")
+        # Training warns of labels it cannot use; when it does not run, the step says so.
+        result.steps.append(f"train: up to date ({note})" if note else "train: up to date")
     else:
         with _bar(bars, "train", config.evaluate.folds) as bar:  # fewer if fewer articles
             saved = train(config, progress=bar)  # just written: its files need no second check
@@ -972,8 +973,8 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
     else:
         rows = [("segment", True, note)]
     bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
-    _, why = train_why(config, state, bundle_hash, bundle_parts=bundle_parts)
-    rows.append(("train", not why, why))
+    _, why, note = train_why(config, state, bundle_hash, bundle_parts=bundle_parts)
+    rows.append(("train", not why, "; ".join(filter(None, (why, note)))))
     if why:
         rows.append(("classify", False, "the model will be retrained"))
         return rows

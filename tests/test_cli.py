@@ -706,7 +706,7 @@ def test_a_labelled_document_that_does_not_read_says_why_training_needs_it(
         json.dumps({"document": f"{SEED.stem}.txt", "index": 0, "theme": "medical"}) + "\n"
         + (ROOT / "corpus/labels/seed.jsonl").read_text("utf-8"), "utf-8")
     err = pipeline("train", "--config", str(config), "--no-metrics").stderr.decode()
-    assert f"a document's id has no .txt: '{SEED.stem}'" in err
+    assert f"a document's id is its file name, without folders or .txt: '{SEED.stem}'" in err
 
 
 def test_a_bug_keeps_its_traceback_and_an_exit_code_of_its_own(

@@ -439,6 +439,27 @@ def test_a_device_in_the_corpus_is_named_by_status_and_run_alike(ran: Path) -> N
         run(make_config(ran))  # the output without the device again
 
 
+def test_labels_of_documents_not_in_the_corpus_are_named_when_training_does_not_run(
+        ran: Path, tmp_path: Path) -> None:
+    # A review list of documents classified elsewhere, filed among the labels before the
+    # documents are added to the corpus (or under the id classify gave a same-named file):
+    # training, which would warn of them, does not run, so status and run name them.
+    filed = tmp_path / "zz-review.jsonl"
+    filed.write_text(
+        json.dumps({"document": f"2020/{SEED.stem}", "sha1": "0123456789ab", "theme": "medical"})
+        + "\n" + json.dumps({"document": "elsewhere", "index": 3, "theme": "grassroots"}) + "\n",
+        "utf-8")
+    config = _with(make_config(ran), "corpus",
+                   labels=[str(ROOT / "corpus/labels"), str(filed)])
+    note = (f"labels of 2 documents not in corpus.documents are not used: '2020/{SEED.stem}' "
+            f"({filed}:1; a document's id is its file name, without folders or .txt: "
+            f"'{SEED.stem}'), 'elsewhere' ({filed}:2)")
+    assert status(config) == [("segment", True, ""), ("train", True, note),
+                              ("classify", True, "")]
+    assert run(config).steps == ["segment: up to date", f"train: up to date ({note})",
+                                 "classify: up to date"]
+
+
 def test_status_notices_a_deleted_document(ran: Path) -> None:
     config = make_config(ran)
     extra = ran / "docs" / "hd01_yichun_jingyan_cailiao.txt"
