@@ -283,7 +283,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     for path in jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             theme = obj.get("theme")
-            if theme is None:
+            if theme is None or theme == "":  # not filled in: a null, or a cell left empty
                 continue
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "

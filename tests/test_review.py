@@ -209,3 +209,22 @@ def test_review_never_writes_over_a_list_filled_in_and_saved_in_another_encoding
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{listed}:3: holds hand labels already" in err
     assert listed.read_bytes() == before
+
+
+def test_a_theme_left_empty_in_a_review_list_is_not_a_label(trained, tmp_path: Path) -> None:
+    # A list filled in through a spreadsheet, or by deleting the null, leaves "" where a person
+    # chose no theme: review takes such a list for one not filled in, and training as well.
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, out, config)
+    items = review_items(out, limit=4, flagged_only=False)
+    reviewed = tmp_path / "reviewed.jsonl"
+    reviewed.write_text("".join(json.dumps({**item, "theme": ""}) + "\n" for item in items),
+                        "utf-8")
+    assert first_filled_in(reviewed) is None
+    assert load_labels([reviewed], config.themes) == {}
+    lines = [{**item, "theme": "medical" if n == 1 else ""} for n, item in enumerate(items)]
+    reviewed.write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
+    assert first_filled_in(reviewed) == 2
+    assert load_labels([reviewed], config.themes) == {SEED.stem: {f"sha1:{items[1]['sha1']}":
+                                                                  "medical"}}
