@@ -144,12 +144,25 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
             if isinstance(obj, dict) and line.count(":") != len(obj):
                 obj = json.loads(line, object_pairs_hook=_once_each)
         except json.JSONDecodeError as exc:
-            raise CorpusError(f"{path}:{number}: not JSON: {exc.msg}") from None
+            raise CorpusError(f"{path}:{number}: {_not_json(exc, line)}") from None
         except _GivenTwice as exc:
             raise CorpusError(f"{path}:{number}: {exc}") from None
         if not isinstance(obj, dict):
             raise CorpusError(f"{path}:{number}: each line must be a JSON object")
         yield number, obj
+
+
+def _not_json(exc: json.JSONDecodeError, line: str) -> str:
+    """What is wrong with a line that is not JSON, and where: ``Unterminated string starting
+    at column 75`` (the decoder's message alone ends in ``at``). A line that ends inside its
+    object is one object cut over several lines, as an editor that re-wraps or pretty-prints
+    them leaves it: said, as a line number alone would not."""
+    where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else \
+        f"{exc.msg} at column {exc.colno}"
+    cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(line.rstrip())
+    return f"not JSON: {where}" + ("; the line ends inside its object, and each line must hold "
+                                   "one whole JSON object (was the file re-wrapped or "
+                                   "pretty-printed?)" if cut else "")
 
 
 class _GivenTwice(Exception):

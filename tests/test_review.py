@@ -10,6 +10,7 @@ from conftest import SEED, corpus_config, write_corpus_config
 
 from pipeline.cli import main
 from pipeline.corpus import load_labels, text_sha1
+from pipeline.errors import CorpusError
 from pipeline.review import first_filled_in, review_items
 from pipeline.stages import classify, load_training_set
 
@@ -228,3 +229,27 @@ def test_a_theme_left_empty_in_a_review_list_is_not_a_label(trained, tmp_path: P
     assert first_filled_in(reviewed) == 2
     assert load_labels([reviewed], config.themes) == {SEED.stem: {f"sha1:{items[1]['sha1']}":
                                                                   "medical"}}
+
+
+def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> None:
+    # An editor that wraps long lines, or pretty-prints JSON, cuts each label over several
+    # lines; the decoder's own message ("Unterminated string starting at") said neither where
+    # nor why.
+    item = {"document": SEED.stem, "sha1": "0123456789ab", "index": 9, "theme": "medical",
+            "text": "全市各级党委（党组）认真学习贯彻习近平总书记关于疫情防控工作的重要指示精神。"}
+    line = json.dumps(item, ensure_ascii=False)
+    wrapped, pretty = tmp_path / "wrapped.jsonl", tmp_path / "pretty.jsonl"
+    cut = line.index("疫情")  # inside the text, as a wrap at a fixed width falls
+    wrapped.write_text(line[:cut] + "\n" + line[cut:] + "\n", "utf-8")
+    pretty.write_text(json.dumps(item, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    column = line.index('"全') + 1  # where the text's string starts, counted from 1
+    for path, what in ((wrapped, f"Unterminated string starting at column {column}"),
+                       (pretty, "Expecting property name enclosed in double quotes at column 2")):
+        with pytest.raises(CorpusError) as caught:
+            load_labels([path], ["leadership", "grassroots", "medical", "public_participation"])
+        assert str(caught.value) == (
+            f"{path}:1: not JSON: {what}; the line ends inside its object, and each line must "
+            "hold one whole JSON object (was the file re-wrapped or pretty-printed?)")
+    wrapped.write_text(line[:-1] + ' "note": "x"}\n', "utf-8")  # a comma left out: where
+    with pytest.raises(CorpusError, match=r":1: not JSON: Expecting ',' delimiter at column \d+$"):
+        load_labels([wrapped], ["medical", "grassroots"])
