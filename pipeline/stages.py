@@ -306,8 +306,15 @@ def _heldout_metrics(config: Config, fitted: Any, examples: Sequence[Example],
                  "them", len(written) - len(allowed))
         kept = [e for e in examples if not e.written] + allowed
         measured = fit_prepared(_pipeline_for(config), kept, prepared)
+    import numpy as np
+
     proba = measured.predict_proba([e.record() for e in heldout])
-    figures = metrics([e.theme for e in heldout], proba, list(fitted.classes_),
+    # A theme no training paragraph has (evaluate warns of it) is one the model never gives:
+    # a column of zeros, so that held-out paragraphs labelled with it count as missed.
+    classes = list(fitted.classes_)
+    absent = [t for t in config.themes if t not in classes]
+    proba = np.hstack([proba, np.zeros((len(proba), len(absent)))])
+    figures = metrics([e.theme for e in heldout], proba, classes + absent,
                       config.evaluate.bins, order=config.themes)
     figures["in_training"] = _in_training(heldout, kept)
     return figures
@@ -728,6 +735,13 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         except CorpusError as exc:
             log.warning("%s: the written paragraphs are left out of the comparison "
                         "(corpus.use_written is false)", exc)
+    examples = full.real + (full.written if c.use_written else [])
+    missing = [t for t in config.themes if t not in {e.theme for e in examples}]
+    if missing:  # figures while labelling are worth having, but no model comes of this config
+        them = "it" if len(missing) == 1 else "them"
+        log.warning("themes: no paragraph of corpus.labels is labelled %s, so the figures leave "
+                    "%s out and pipeline train refuses this config; label some, or take %s out "
+                    "of themes", " or ".join(missing), them, them)
     pipeline = _pipeline_for(config)
     prepared = prepare_examples(pipeline, full.examples)  # tokenized once for every fit below
     common = {"folds": config.evaluate.folds, "seed": config.model.seed,
@@ -742,7 +756,6 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     if full.written:
         report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common,
                                                warn=False)
-    examples = full.real + (full.written if config.corpus.use_written else [])
     fitted = fit_prepared(_pipeline_for(config), examples, prepared)
     heldout = load_heldout(config)
     if heldout:

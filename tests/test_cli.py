@@ -538,6 +538,26 @@ def test_a_theme_with_fewer_paragraphs_than_folds_is_one_line_in_our_words(
         "evaluate.folds"]
 
 
+def test_evaluate_names_a_theme_no_paragraph_is_labelled_with(tmp_path: Path) -> None:
+    # train refuses such a config; evaluate measured it on the other themes without a word, and
+    # held-out labels of that theme made it a bug's traceback (scikit-learn's log loss, exit 3).
+    labels = tmp_path / "no-medical.jsonl"
+    labels.write_text("".join(
+        line + "\n" for line in (ROOT / "corpus/heldout/labels.jsonl").read_text("utf-8")
+        .splitlines() if '"theme": "medical"' not in line), "utf-8")
+    config = heldout_config(tmp_path, labels=str(labels))
+    result = pipeline("evaluate", "--config", str(config))
+    assert result.returncode == 0, result.stderr.decode()
+    assert [line for line in result.stderr.decode().splitlines()
+            if "corpus.heldout_documents" not in line] == [
+        "pipeline: themes: no paragraph of corpus.labels is labelled medical, so the figures "
+        "leave it out and pipeline train refuses this config; label some, or take it out of "
+        "themes"]
+    cv, heldout = result.stdout.decode().split("held-out documents")
+    assert "  medical " not in cv  # no real paragraph to measure it on
+    assert "  medical                        0.000   0.000  0.000    39" in heldout  # all missed
+
+
 def test_a_library_warning_is_one_line(caplog: pytest.LogCaptureFixture) -> None:
     from pipeline.logs import show_warning
 
