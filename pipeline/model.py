@@ -33,16 +33,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import ConfigError, ModelError, listed, quoted
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from pipeline.scorer import Scorer
 
-# scikit-learn is imported where it is used: importing it takes about a second, and validating a
-# config or reading model.json should not pay for that.
+# scikit-learn, and NumPy, are imported where they are used: importing scikit-learn takes about a
+# second, and NumPy a fifth of one, which validating a config (the classifier's parameters are
+# checked here) or reading model.json should not pay for: review and report need neither.
 ClassifierMixin = Pipeline = Any
 
 BUNDLE_FORMAT = 5  # 4: the scorer has the rest of the section; 5: its feature names as Names
@@ -140,6 +142,7 @@ def validate_classifier(name: str, params: Mapping[str, Any]) -> _Params:
 
 # ----------------------------------------------------------------------------- the estimator
 def _char_vectorizer(cfg: Any) -> Any:
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(
@@ -229,6 +232,7 @@ def linear_weights(classifier: Any) -> np.ndarray:
 
     Used for evidence: a paragraph's contribution to class k is ``x * W[k]``.
     """
+    import numpy as np
     from sklearn.calibration import CalibratedClassifierCV
 
     if isinstance(classifier, CalibratedClassifierCV):
