@@ -501,6 +501,15 @@ class Calibrated:
 
 
 @dataclass
+class Tokenized:
+    """Paragraph texts normalized and cut (:meth:`Scorer.tokenize`): the first pass over a long
+    section gives them to its second, which then needs no tokenizer."""
+
+    normalized: list[str] | None  # each text's normalized form
+    codes: np.ndarray  # their tokens' word codes (see Scorer.text_codes), texts apart
+
+
+@dataclass
 class Scores:
     """A batch's probabilities and the features behind them (for evidence)."""
 
@@ -663,11 +672,20 @@ class Scorer:
             found = np.concatenate([*parts, found[start:]])
         return found[found != DROPPED]
 
-    def section_counts(self, records: Sequence[Mapping[str, Any]]) -> dict[Any, Counts]:
+    def tokenize(self, texts: Sequence[str], each: bool = True) -> Tokenized:
+        """``texts`` normalized and cut in one call, as :meth:`features` uses them (``each``: with
+        each text's normalized form)."""
+        joined, normalized = self.tokenizer.normalize_many(texts, each=each)
+        return Tokenized(normalized, self.text_codes(joined))
+
+    def section_counts(self, records: Sequence[Mapping[str, Any]],
+                       tokenized: Tokenized | None = None) -> dict[Any, Counts]:
         """Each section's word n-gram counts over ``records`` (summed with :func:`add_counts`
-        over batches): what :meth:`score` needs to know of a section longer than one batch."""
-        joined, _ = self.tokenizer.normalize_many([r["text"] for r in records])
-        rows, cols, _ = self.words.occurrences(self.text_codes(joined))
+        over batches): what :meth:`score` needs to know of a section longer than one batch.
+        ``tokenized``: the records' texts already cut (:meth:`tokenize`)."""
+        if tokenized is None:
+            tokenized = self.tokenize([r["text"] for r in records], each=False)
+        rows, cols, _ = self.words.occurrences(tokenized.codes)
         size = self.words.size
         sections = [r.get("section") for r in records]
         group = group_ids(sections)
@@ -681,19 +699,21 @@ class Scorer:
 
     def features(self, records: Sequence[Mapping[str, Any]],
                  totals: Mapping[Any, Counts] | None = None,
+                 tokenized: Tokenized | None = None,
                  ) -> tuple[Sparse, list[str] | None, Leaders | None, Siblings | None]:
         """The feature matrix of paragraph records, as the Pipeline's feature union makes it,
         without the rest of each section (kept apart as :class:`Siblings`); with each paragraph's
-        normalized text, and its sentence leaders when the actors part needs them. ``totals``:
-        see :meth:`score`."""
+        normalized text, and its sentence leaders when the actors part needs them. ``totals``,
+        ``tokenized``: see :meth:`score`."""
         n = len(records)
-        tok = self.tokenizer
         if n == 0:
             none = Sparse(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64)), 0)
             return none, [], [], None
         # Each paragraph's normalized text: for the parts that need it, and for evidence.
-        joined, normalized = tok.normalize_many([r["text"] for r in records], each=True)
-        rows, cols, _ = self.words.occurrences(self.text_codes(joined))
+        if tokenized is None:
+            tokenized = self.tokenize([r["text"] for r in records])
+        normalized = tokenized.normalized
+        rows, cols, _ = self.words.occurrences(tokenized.codes)
         size = self.words.size
         codes, counts = _count(rows, cols, size)
         words = _weigh(codes, counts, n, size, self.words.idf, self.words.sublinear_tf)
@@ -752,15 +772,17 @@ class Scorer:
         return out
 
     def score(self, records: Sequence[Mapping[str, Any]],
-              totals: Mapping[Any, Counts] | None = None) -> Scores:
+              totals: Mapping[Any, Counts] | None = None,
+              tokenized: Tokenized | None = None) -> Scores:
         """Theme probabilities (columns in :attr:`classes` order) for paragraph records
         (``text`` and optionally ``heading``, ``title`` and ``section``, as
         :func:`pipeline.corpus.body_records` makes them).
 
         ``totals``: the whole counts (:meth:`section_counts`) of sections only partly in
-        ``records``, so that each paragraph has the rest of its whole section as context.
+        ``records``, so that each paragraph has the rest of its whole section as context;
+        ``tokenized``: the records' texts already cut (:meth:`tokenize`), not cut again.
         """
-        features, normalized, leaders, siblings = self.features(records, totals)
+        features, normalized, leaders, siblings = self.features(records, totals, tokenized)
         section = None
         if self.weights is not None and self.intercept is not None:
             part = self.section_part(siblings, self.weights)

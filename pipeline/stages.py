@@ -17,7 +17,10 @@ values (or the files it is asked to write), so each can be run, tested and cache
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -51,7 +54,7 @@ from pipeline.reading import (
     read_document,
     shown,
 )
-from pipeline.scorer import Counts, Scorer, add_counts
+from pipeline.scorer import Counts, Scorer, Tokenized, add_counts
 from pipeline.segment import Paragraph, segment_text, wrapped_width
 from pipeline.text import load_lexicon
 
@@ -389,9 +392,11 @@ def label_documents(bundle: Bundle, documents: Sequence[SegmentedDocument], conf
 
 
 def _label(bundle: Bundle, records: Sequence[dict[str, Any]], body: Sequence[dict[str, Any]],
-           config: Config, totals: Mapping[Any, Counts] | None = None) -> None:
-    """Score ``records`` in one call and add the label fields to their outputs ``body``."""
-    scores = bundle.scorer.score(records, totals)
+           config: Config, totals: Mapping[Any, Counts] | None = None,
+           tokenized: Tokenized | None = None) -> None:
+    """Score ``records`` in one call and add the label fields to their outputs ``body``
+    (``totals``, ``tokenized``: see :meth:`~pipeline.scorer.Scorer.score`)."""
+    scores = bundle.scorer.score(records, totals, tokenized)
     fields = annotate(
         bundle.scorer, bundle.themes, scores,
         review_below=config.label.review_below, review_margin=config.label.review_margin,
@@ -408,9 +413,11 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     it gets when the document is labelled whole.
 
     A run that cannot be cut so (a long document without headings is one section) is cut every
-    ``limit`` paragraphs anyway, after a first pass that counts the words of each section it
-    cuts through (:meth:`~pipeline.scorer.Scorer.section_counts`): each paragraph still has the
-    rest of its whole section as context, at the cost of tokenizing those paragraphs twice.
+    ``limit`` paragraphs anyway, after a first pass that cuts each part's paragraphs into words
+    and counts those of each section it cuts through
+    (:meth:`~pipeline.scorer.Scorer.section_counts`): each paragraph still has the rest of its
+    whole section as context. The cut words wait for the second pass in a temporary file, not in
+    memory, so that a document of one endless section takes no more memory than one part.
     """
     head = segmented.head()
     paragraphs = segmented.paragraphs
@@ -419,24 +426,33 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):
         pieces = [run]
-        totals: dict[Any, Counts] = {}
-        if len(run) > 2 * limit:
-            pieces = [range(i, min(i + limit, run.stop)) for i in range(run.start, run.stop, limit)]
-            spread = Counter(key for piece in pieces for key in {keys[i] for i in piece})
-            cut = {key for key, n in spread.items() if n > 1 and key is not None}
-            for piece in pieces:
-                counted = bundle.scorer.section_counts(
-                    [r for r in records[piece.start : piece.stop] if r and r["section"] in cut])
-                for key, counts in counted.items():
-                    totals[key] = add_counts(totals.get(key), counts)
-        for j, piece in enumerate(pieces):
-            out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]
-            body = [(r, o) for r, o in zip(records[piece.start : piece.stop], out, strict=True)
-                    if r is not None]
-            if body:
-                _label(bundle, [r for r, _ in body], [o for _, o in body], config, totals)
-            yield Part(head, out, first=k == 0 and j == 0,
-                       last=k == len(runs) - 1 and j == len(pieces) - 1)
+        with contextlib.ExitStack() as stack:
+            totals: dict[Any, Counts] = {}
+            spool = None
+            if len(run) > 2 * limit:
+                pieces = [range(i, min(i + limit, run.stop))
+                          for i in range(run.start, run.stop, limit)]
+                spread = Counter(key for piece in pieces for key in {keys[i] for i in piece})
+                cut = {key for key, n in spread.items() if n > 1 and key is not None}
+                spool = stack.enter_context(tempfile.TemporaryFile())
+                for piece in pieces:
+                    body = [r for r in records[piece.start : piece.stop] if r is not None]
+                    tokenized = bundle.scorer.tokenize([r["text"] for r in body])
+                    for key, counts in bundle.scorer.section_counts(body, tokenized).items():
+                        if key in cut:
+                            totals[key] = add_counts(totals.get(key), counts)
+                    pickle.dump(tokenized, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                spool.seek(0)
+            for j, piece in enumerate(pieces):
+                tokenized = pickle.load(spool) if spool is not None else None
+                out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]
+                body = [(r, o) for r, o in zip(records[piece.start : piece.stop], out,
+                                                strict=True) if r is not None]
+                if body:
+                    _label(bundle, [r for r, _ in body], [o for _, o in body], config, totals,
+                           tokenized)
+                yield Part(head, out, first=k == 0 and j == 0,
+                           last=k == len(runs) - 1 and j == len(pieces) - 1)
 
 
 def label_document(bundle: Bundle, segmented: SegmentedDocument, config: Config) -> dict[str, Any]:
