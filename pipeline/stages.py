@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Config, config_hash
 from pipeline.corpus import (
@@ -41,7 +41,6 @@ from pipeline.corpus import (
     unknown_document_hint,
 )
 from pipeline.errors import CorpusError, InputError, PipelineError, plural
-from pipeline.label import annotate
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part
 from pipeline.reading import (
@@ -54,9 +53,13 @@ from pipeline.reading import (
     read_document,
     shown,
 )
-from pipeline.scorer import Counts, Scorer, Tokenized, add_counts
 from pipeline.segment import Paragraph, segment_text, wrapped_width
-from pipeline.text import load_lexicon
+
+if TYPE_CHECKING:
+    from pipeline.scorer import Counts, Tokenized
+
+# The labelling modules (pipeline.label, .scorer, .text) are imported where they are used: they
+# load NumPy, a fifth of a second that status, segment and an up-to-date run do not need.
 
 log = logging.getLogger("pipeline")
 
@@ -222,6 +225,8 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
+    from pipeline.text import load_lexicon
+
     v = config.vectorize
     return build_pipeline(config, load_lexicon(v.lexicon.path, config.themes),
                           load_lexicon(v.actors.path, config.themes))
@@ -290,6 +295,8 @@ def train(config: Config, training: TrainingSet | None = None,
             figures["heldout"] = _heldout_metrics(config, pipeline, examples, heldout, prepared)
         meta["metrics"] = figures
     # The scorer classifies; it must give the Pipeline's probabilities (checked on a sample).
+    from pipeline.scorer import Scorer
+
     scorer = Scorer.from_pipeline(pipeline)
     scorer.check(pipeline, [e.record() for e in examples[:: max(1, len(examples) // 2000)]])
     return save_bundle(pipeline, scorer, meta, config.bundle_dir)
@@ -396,6 +403,8 @@ def _label(bundle: Bundle, records: Sequence[dict[str, Any]], body: Sequence[dic
            tokenized: Tokenized | None = None) -> None:
     """Score ``records`` in one call and add the label fields to their outputs ``body``
     (``totals``, ``tokenized``: see :meth:`~pipeline.scorer.Scorer.score`)."""
+    from pipeline.label import annotate
+
     scores = bundle.scorer.score(records, totals, tokenized)
     fields = annotate(
         bundle.scorer, bundle.themes, scores,
@@ -419,6 +428,8 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     whole section as context. The cut words wait for the second pass in a temporary file, not in
     memory, so that a document of one endless section takes no more memory than one part.
     """
+    from pipeline.scorer import add_counts
+
     head = segmented.head()
     paragraphs = segmented.paragraphs
     records = body_records(paragraphs)
@@ -742,6 +753,7 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         prepare_examples,
         script_flip_agreement,
     )
+    from pipeline.text import load_lexicon
 
     full = load_training_set(config)
     c = config.corpus
