@@ -343,25 +343,31 @@ def add_counts(a: Counts | None, b: Counts) -> Counts:
     return cols, np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
 
 
-def _outside(own: np.ndarray, counts: np.ndarray, group: np.ndarray, sections: Sequence[Any],
-             n_cols: int, totals: Mapping[Any, Counts]) -> tuple[np.ndarray, np.ndarray]:
-    """``(group * n_cols + column, count)`` of what each section of ``totals`` has outside the
-    batch: its whole counts less the batch's own (``own``: the batch's codes, ``counts`` theirs)."""
-    codes, amounts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+def _section_counts(own: np.ndarray, counts: np.ndarray, group: np.ndarray,
+                    sections: Sequence[Any], n_cols: int, totals: Mapping[Any, Counts] | None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct ``group * n_cols + column`` codes of a batch's sections (sorted), each one's
+    count in its whole section, and where each of ``own`` (the batch's codes, counted ``counts``)
+    is among them.
+
+    A section of ``totals`` (its whole counts, this batch's included) takes its counts from
+    there as they are: sorting them in with the batch's, as an ``np.unique`` of both did, cost
+    each part of a long section time that grew with the whole section's vocabulary.
+    """
     first = {key: i for i, key in reversed(list(enumerate(sections)))}
-    for key, (cols, whole) in totals.items():
-        if key is None or key not in first:
-            continue
-        g = int(group[first[key]])
-        mine = own // n_cols == g
-        inside = np.zeros(len(cols), dtype=np.int64)
-        at = np.searchsorted(cols, own[mine] % n_cols)
-        np.add.at(inside, at, counts[mine].astype(np.int64))
-        rest = whole - inside
-        keep = rest > 0
-        codes.append(g * n_cols + cols[keep])
-        amounts.append(rest[keep])
-    return np.concatenate(codes), np.concatenate(amounts)
+    whole = {int(group[first[key]]): value for key, value in (totals or {}).items()
+             if key is not None and key in first}
+    if not whole:
+        codes, where = np.unique(own, return_inverse=True)
+        return codes, np.bincount(where, weights=counts).astype(np.int64), where
+    rest = ~np.isin(own // n_cols, list(whole))  # the sections the batch holds whole
+    rest_codes, where = np.unique(own[rest], return_inverse=True)
+    rest_counts = np.bincount(where, weights=counts[rest]).astype(np.int64)
+    all_codes = np.concatenate([rest_codes, *(g * n_cols + cols for g, (cols, _) in whole.items())])
+    all_counts = np.concatenate([rest_counts, *(amounts for _, amounts in whole.values())])
+    order = np.argsort(all_codes, kind="stable")  # sorted runs: merged, not sorted afresh
+    codes = all_codes[order]
+    return codes, all_counts[order].astype(np.int64), np.searchsorted(codes, own)
 
 
 @dataclass
@@ -388,21 +394,14 @@ class Siblings:
         """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys.
 
         ``totals``: the whole counts of sections that have paragraphs outside this batch (see
-        :meth:`Scorer.section_counts`); the counts their paragraphs outside add come in as
-        entries of their own, so the result is the one of a batch holding the whole section.
+        :meth:`Scorer.section_counts`), so that the result is the one of a batch holding the
+        whole section.
         """
         group = group_ids(sections)
         n_groups = int(group.max()) + 1 if n_rows else 0
         rows, cols = codes // n_cols, codes % n_cols
-        own = all_codes = group[rows] * n_cols + cols
-        all_counts = counts
-        if totals:
-            outside_codes, outside_counts = _outside(own, counts, group, sections, n_cols, totals)
-            all_codes = np.concatenate([own, outside_codes])
-            all_counts = np.concatenate([counts, outside_counts])
-        group_codes, where = np.unique(all_codes, return_inverse=True)
-        group_counts = np.bincount(where, weights=all_counts).astype(np.int64)
-        where = where[: len(own)]
+        group_codes, group_counts, where = _section_counts(
+            group[rows] * n_cols + cols, counts, group, sections, n_cols, totals)
         group_rows, group_cols = group_codes // n_cols, group_codes % n_cols
         group_values = _tf(group_counts, sublinear_tf) * idf[group_cols]
         rest = group_counts[where] - counts
