@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -1289,6 +1290,35 @@ def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
                                    cwd=tmp_path), "corpus/written")
 
 
+def _seed_json_and_lines(config: Path, bundle: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The seed labelled by ``bundle`` as ``json`` (``labelled.json``) and ``jsonl``
+    (``good.jsonl``) in ``tmp_path``."""
+    from pipeline.cli import main
+
+    lines = tmp_path / "good.jsonl"
+    assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
+                 "--config", str(config)]) == 0
+    return _classified_seed(bundle, tmp_path), lines
+
+
+def _assert_refused_by_review_and_report(files: Iterable[tuple[Path, str]], config: Path,
+                                         tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Each labelled output of ``files`` (path, a part of the message) is refused by ``review``
+    and ``report``: exit 2, the one line naming the file and what is wrong, nothing written."""
+    from pipeline.cli import main
+
+    for path, message in files:
+        for command in (["review", "--all"], ["report"]):
+            out = tmp_path / f"{path.stem}.{command[0]}"
+            code = main([*command, str(path), "-o", str(out), "-q", "--config", str(config)])
+            err = capsys.readouterr().err
+            assert code == 2, (path, command, err)
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+            assert path.name in err and message in err, err
+            assert not out.exists()
+
+
 def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
         model_dir: tuple[Path, Path], tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -1298,10 +1328,7 @@ def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
     from pipeline.cli import main
 
     config, bundle = model_dir
-    good = _classified_seed(bundle, tmp_path)
-    lines = tmp_path / "good.jsonl"
-    assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
-                 "--config", str(config)]) == 0
+    good, lines = _seed_json_and_lines(config, bundle, tmp_path)
     data = json.loads(good.read_text("utf-8"))
     body = next(i for i, p in enumerate(data["documents"][0]["paragraphs"])
                 if p["kind"] == "body")
@@ -1339,15 +1366,7 @@ def test_labelled_output_of_the_wrong_shape_is_one_line_for_review_and_report(
     bad_line.write_text("\n".join(rows) + "\n", "utf-8")
     files["jsonl"] = (bad_line, f"bad.jsonl:{row + 1}: not labelled output: 'needs_review'")
 
-    for path, message in files.values():
-        for command in (["review", "--all"], ["report"]):
-            out = tmp_path / f"{path.stem}.{command[0]}"
-            code = main([*command, str(path), "-o", str(out), "-q", "--config", str(config)])
-            err = capsys.readouterr().err
-            assert code == 2, (path, command, err)
-            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-            assert str(path.name) in err and message in err, err
-            assert not out.exists()
+    _assert_refused_by_review_and_report(files.values(), config, tmp_path, capsys)
     for path in (good, lines):  # what classify writes still reads
         assert main(["review", str(path), "-o", str(tmp_path / "ok.jsonl"), "-q",
                      "--config", str(config)]) == 0
@@ -1359,13 +1378,8 @@ def test_review_and_report_hold_a_labelled_output_to_the_whole_schema(
     # The output is checked against the shipped schema itself: what it says beyond the types
     # checked by hand before (label fields on body paragraphs only, version 1.x) is refused
     # too, and a value no output can hold is named with its document, paragraph and field.
-    from pipeline.cli import main
-
     config, bundle = model_dir
-    good = _classified_seed(bundle, tmp_path)
-    lines = tmp_path / "good.jsonl"
-    assert main(["classify", str(SEED), "-o", str(lines), "--format", "jsonl", "-q",
-                 "--config", str(config)]) == 0
+    good, lines = _seed_json_and_lines(config, bundle, tmp_path)
     data = json.loads(good.read_text("utf-8"))
     paragraphs = data["documents"][0]["paragraphs"]
     body = next(i for i, p in enumerate(paragraphs) if p["kind"] == "body")
@@ -1400,15 +1414,7 @@ def test_review_and_report_hold_a_labelled_output_to_the_whole_schema(
                       "'text' holds a lone surrogate")
     files["jsonl"][0].write_text("\n".join(rows) + "\n", "utf-8")
 
-    for path, message in files.values():
-        for command in (["review", "--all"], ["report"]):
-            out = tmp_path / f"{path.stem}.{command[0]}"
-            code = main([*command, str(path), "-o", str(out), "-q", "--config", str(config)])
-            err = capsys.readouterr().err
-            assert code == 2, (path, command, err)
-            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
-            assert f"{path.name}" in err and message in err, err
-            assert not out.exists()
+    _assert_refused_by_review_and_report(files.values(), config, tmp_path, capsys)
 
 
 def test_report_to_a_folder_name_or_an_empty_name_writes_nothing(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -419,24 +417,6 @@ def test_paragraphs_without_known_words_are_flagged_with_no_evidence(trained) ->
     assert fields[0]["evidence"] == [] and fields[2]["evidence"] == []
     assert fields[1]["label"] == "medical" and 1 <= len(fields[1]["evidence"]) <= 3
     assert list(fields[1]["scores"]) == bundle.themes
-
-
-def test_classifying_imports_neither_scikit_learn_nor_scipy(trained, tmp_path: Path) -> None:
-    _, bundle_dir = trained
-    out = tmp_path / "out.json"
-    code = (
-        "import sys\n"
-        "from pipeline.cli import main\n"
-        f"code = main(['classify', {str(SEED)!r}, '--model', {str(bundle_dir)!r}, "
-        f"'--out', {str(out)!r}, '--quiet', '--jobs', '1'])\n"
-        "heavy = sorted(m for m in ('sklearn', 'scipy') if m in sys.modules)\n"
-        "print(code, heavy)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
-    assert result.stdout.strip() == "0 []", result.stdout + result.stderr
-    labelled = json.loads(out.read_text("utf-8"))
-    assert sum(p["kind"] == "body" for d in labelled["documents"] for p in d["paragraphs"]) == 102
 
 
 def test_evidence_is_each_paragraphs_strongest_features_in_order(trained) -> None:

@@ -13,6 +13,23 @@ from conftest import ROOT, SEED, write_corpus_config
 from pipeline.stages import classify
 
 
+def _run_fresh(commands: list[list[str]],
+               watched: tuple[str, ...]) -> tuple[str, list[int], list[str]]:
+    """Run ``commands`` (``pipeline`` arguments) in turn in a new Python process: what they
+    printed, their exit codes, and which of the ``watched`` modules were loaded by then."""
+    code = (
+        "import json, sys\n"
+        "from pipeline.cli import main\n"
+        f"codes = [main(args) for args in {commands!r}]\n"
+        f"print(json.dumps([codes, sorted(m for m in {watched!r} if m in sys.modules)]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    *printed, last = result.stdout.splitlines()
+    codes, loaded = json.loads(last)
+    return "\n".join(printed) + result.stderr, codes, loaded
+
+
 def test_review_and_report_load_neither_numpy_nor_scikit_learn(trained, tmp_path: Path) -> None:
     # Their config is validated (the classifier's parameters too), which once imported NumPy
     # with the classifier registry: a fifth of a second of each start, for nothing.
@@ -20,18 +37,11 @@ def test_review_and_report_load_neither_numpy_nor_scikit_learn(trained, tmp_path
     labelled = tmp_path / "labelled.json"
     classify([SEED], bundle_dir, labelled, config)
     review, page = tmp_path / "review.jsonl", tmp_path / "report.html"
-    code = (
-        "import sys\n"
-        "from pipeline.cli import main\n"
-        f"codes = [main(['review', {str(labelled)!r}, '--out', {str(review)!r}, '--quiet']),\n"
-        f"         main(['report', {str(labelled)!r}, '--out', {str(page)!r}, '--model', "
-        f"{str(bundle_dir)!r}, '--quiet'])]\n"
-        "heavy = sorted(m for m in ('numpy', 'scipy', 'sklearn') if m in sys.modules)\n"
-        "print(codes, heavy)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
-    assert result.stdout.strip() == "[0, 0] []", result.stdout + result.stderr
+    printed, codes, loaded = _run_fresh(
+        [["review", str(labelled), "--out", str(review), "--quiet"],
+         ["report", str(labelled), "--out", str(page), "--model", str(bundle_dir), "--quiet"]],
+        ("numpy", "scipy", "sklearn"))
+    assert (codes, loaded) == ([0, 0], []), printed
     assert review.exists()  # empty: every paragraph of the seed has a hand label
     assert "<html" in page.read_text("utf-8")
 
@@ -41,17 +51,22 @@ def test_status_and_segment_load_no_numpy(tmp_path: Path) -> None:
     # of each start), are imported only by what labels.
     config = write_corpus_config(tmp_path / "config.yaml")
     segmented = tmp_path / "segmented.json"
-    code = (
-        "import sys\n"
-        "from pipeline.cli import main\n"
-        f"codes = [main(['status', '--config', {str(config)!r}, '--quiet']),\n"
-        f"         main(['segment', {str(SEED)!r}, '--out', {str(segmented)!r}, '--config', "
-        f"{str(config)!r}, '--quiet'])]\n"
-        "heavy = sorted(m for m in ('numpy', 'scipy', 'sklearn') if m in sys.modules)\n"
-        "print(codes, heavy)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
-    assert result.stdout.splitlines()[-1] == "[0, 0] []", result.stdout + result.stderr
-    assert "segment: to do" in result.stdout
+    printed, codes, loaded = _run_fresh(
+        [["status", "--config", str(config), "--quiet"],
+         ["segment", str(SEED), "--out", str(segmented), "--config", str(config), "--quiet"]],
+        ("numpy", "scipy", "sklearn"))
+    assert (codes, loaded) == ([0, 0], []), printed
+    assert "segment: to do" in printed
     assert len(json.loads(segmented.read_text("utf-8"))["documents"][0]["paragraphs"]) > 100
+
+
+def test_classifying_imports_neither_scikit_learn_nor_scipy(trained, tmp_path: Path) -> None:
+    # The model bundle's scorer needs NumPy alone: the fitted Pipeline stays unpickled.
+    _, bundle_dir = trained
+    out = tmp_path / "out.json"
+    printed, codes, loaded = _run_fresh(
+        [["classify", str(SEED), "--model", str(bundle_dir), "--out", str(out), "--quiet",
+          "--jobs", "1"]], ("sklearn", "scipy"))
+    assert (codes, loaded) == ([0], []), printed
+    labelled = json.loads(out.read_text("utf-8"))
+    assert sum(p["kind"] == "body" for d in labelled["documents"] for p in d["paragraphs"]) == 102
