@@ -241,12 +241,15 @@ def _a_file(path: Path) -> Path:
 class Labels(dict[str, dict[str, str]]):
     """Hand labels: document id -> {``sha1:<hex>`` or ``index:<n>`` -> theme}, each document's
     keys in the order they were last set; ``where[document]`` is the first ``file:line`` that
-    labels it and ``at[document, key]`` the ``file:line`` of the label in use (for messages)."""
+    labels it, ``at[document, key]`` the ``file:line`` of the label in use and
+    ``index[document, key]`` the paragraph index a label by sha1 gave beside it, as review lists
+    do (for messages: its text may have changed since)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.where: dict[str, str] = {}
         self.at: dict[tuple[str, str], str] = {}
+        self.index: dict[tuple[str, str], int] = {}
 
 
 # A label's ``sha1``: the 12 hex digits the project writes, or the whole SHA-1 (lower case).
@@ -317,6 +320,11 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             labels[document].pop(key, None)  # keys keep the order they were last set in
             labels[document][key] = theme
             labels.at[document, key] = f"{path}:{number}"
+            index = obj.get("index")
+            if key.startswith("sha1:") and type(index) is int:
+                labels.index[document, key] = index
+            else:
+                labels.index.pop((document, key), None)
             labels.where.setdefault(document, f"{path}:{number}")
     return labels
 

@@ -187,13 +187,23 @@ def labelled_documents(
             raise InputError(f"{exc} (it has hand labels, {labels.where[doc_id]}, so training "
                              "needs it: mend it, or take its labels out)") from exc
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}))
+        # A label by sha1 whose index names a body paragraph still: that paragraph's text has
+        # changed since it was labelled (a document edited after its review list was filled in).
+        body = {p.index for p in segmented.paragraphs if p.kind == "body"}
+        changed = [key for key in missing if labels.index.get((doc_id, key)) in body]
+        for key in changed:
+            log.warning("%s: the label at %s names paragraph %d by the sha1 of its text, and "
+                        "paragraph %d has another text now (edited since it was labelled?): "
+                        "label it again (see 'pipeline segment')", path, labels.at[doc_id, key],
+                        labels.index[doc_id, key], labels.index[doc_id, key])
+        missing = [key for key in missing if key not in changed]
         if missing:
             places = [labels.at[doc_id, key] for key in missing]
             log.warning("%s: %d label(s) match no body paragraph (%s%s): no body paragraph has "
                         "their sha1 or index (see 'pipeline segment')", path, len(missing),
                         ", ".join(places[:3]), ", …" if len(places) > 3 else "")
         examples.extend(found)
-        unmatched += len(missing)
+        unmatched += len(missing) + len(changed)
     for doc_id in [d for d in labels if d not in set(ids)]:  # in the order they are labelled
         log.warning("%s: labels of a document %r, which is not among the documents (%s)%s",
                     labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)),

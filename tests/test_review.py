@@ -155,6 +155,34 @@ def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, capl
     assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
 
 
+def test_a_label_whose_paragraph_was_edited_since_is_named_as_such(tmp_path: Path,
+                                                                     caplog) -> None:
+    # A review list's lines carry the sha1 and the index: when the document is edited after the
+    # list is filled in, the label matches nothing, and the warning said no paragraph had "their
+    # sha1 or index", although paragraph 1 is there, with another text.
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels"
+    docs.mkdir()
+    labels.mkdir()
+    (docs / "r.txt").write_text("市委召開會議部署防控工作。\n\n醫院醫生救治患者，日夜奮戰。\n",
+                                "utf-8")
+    (labels / "r.jsonl").write_text("\n".join(json.dumps(line) for line in (
+        {"document": "r", "index": 1, "sha1": text_sha1("醫院醫生救治患者。"), "theme": "medical"},
+        {"document": "r", "index": 7, "sha1": "0123456789ab", "theme": "medical"},
+        {"document": "r", "index": 0, "sha1": text_sha1("市委召開會議部署防控工作。"),
+         "theme": "leadership"})) + "\n", "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert [e.theme for e in examples] == ["leadership"] and unmatched == 2
+    edited, gone = caplog.messages
+    assert edited == (f"{docs / 'r.txt'}: the label at {labels / 'r.jsonl'}:1 names paragraph 1 "
+                      "by the sha1 of its text, and paragraph 1 has another text now (edited "
+                      "since it was labelled?): label it again (see 'pipeline segment')")
+    assert f"1 label(s) match no body paragraph ({labels / 'r.jsonl'}:2)" in gone
+
+
 def test_a_label_may_name_its_paragraph_by_its_full_sha1(tmp_path: Path) -> None:
     # sha1sum prints all 40 hex digits: they name the paragraph their first 12 name.
     import hashlib
