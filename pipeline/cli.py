@@ -394,8 +394,9 @@ def _print_report(report: dict[str, Any]) -> None:
               + ", ".join(f"{k} {v:.1%}" for k, v in flips.items()))
     weak = report.get("lexicon_weak_labels")
     if weak:
+        labelled = "corpus.labels" + (" and corpus.heldout_labels" if "heldout" in report else "")
         print(f"\ntheme lexicon alone as a weak labeller, on {weak['paragraphs']} hand-labelled "
-              f"paragraphs (seed and held-out): "
+              f"paragraphs ({labelled}): "
               f"coverage {weak['coverage']:.1%}, conflicts {weak['conflict']:.1%}, "
               f"accuracy where decided {weak['accuracy']:.1%}")
 

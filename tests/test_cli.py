@@ -486,6 +486,25 @@ def heldout_evaluated(
     return config, pipeline("evaluate", "--config", str(config), "--json", "-", "--quiet")
 
 
+def test_the_lexicons_line_names_the_labels_it_was_measured_on(
+        heldout_evaluated: tuple[Path, subprocess.CompletedProcess],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # It said "(seed and held-out)" for every corpus, with held-out documents or none.
+    from pipeline.cli import _print_report
+
+    report = json.loads(heldout_evaluated[1].stdout)
+    report["lexicon_weak_labels"] = {"paragraphs": 10, "coverage": 0.9, "conflict": 0.1,
+                                     "accuracy": 0.8}
+    _print_report(report)
+    assert "on 10 hand-labelled paragraphs (corpus.labels and corpus.heldout_labels): " \
+        "coverage 90.0%, conflicts 10.0%, accuracy where decided 80.0%" in capsys.readouterr().out
+    del report["heldout"]
+    _print_report(report)
+    out = capsys.readouterr().out
+    assert "on 10 hand-labelled paragraphs (corpus.labels): coverage" in out
+    assert "held-out" not in out
+
+
 def test_evaluate_json_on_standard_output_is_the_json_alone(
         heldout_evaluated: tuple[Path, subprocess.CompletedProcess], tmp_path: Path) -> None:
     # The text report went to standard output before the JSON: '| jq' failed, even with --quiet.
