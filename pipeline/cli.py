@@ -283,12 +283,19 @@ def _classify_config(args: argparse.Namespace) -> Any:
     then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
     given with --model, so only a config named with --config must agree with the bundle (see
     :func:`_check_bundle_themes`)."""
-    from pipeline.config import load_config
+    from pipeline.config import DEFAULT_CONFIG, load_config
+    from pipeline.errors import ModelError
     from pipeline.model import read_meta
 
     config = load_config(args.config, corpus=False)
     if args.config is None:
-        themes = tuple(read_meta(_model_dir(args, config))["themes"])
+        bundle = _model_dir(args, config)
+        if args.model is None and _config_file(None) is None and not bundle.exists():
+            # 'pipeline train' would fail here too: the built-in config names no corpus.
+            raise ModelError(f"{bundle}: no model bundle here, and no --config or "
+                             f"{DEFAULT_CONFIG} in {Path.cwd()} to name another; run from the "
+                             "project folder, or give --model DIR or --config FILE")
+        themes = tuple(read_meta(bundle)["themes"])
         return config.model_copy(update={"themes": themes})
     return config
 
