@@ -492,8 +492,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     with atomic_write(args.out) as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    # An empty list is no failure, but a first-time user took it for one: say what --all does.
+    hint = ("; no flagged paragraph without a hand label: --all ranks every body paragraph"
+            if not items and not args.all else "")
     _say(args, f"{plural(len(items), 'paragraph')} to review"
-               + (f" -> {args.out}" if args.out != "-" else ""))
+               + (f" -> {args.out}" if args.out != "-" else "") + hint)
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,3 +37,29 @@ def test_classify_outside_the_project_says_where_a_model_is_found(
                   cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr.decode()
     assert (tmp_path / "out.json").exists()
+
+
+def test_an_empty_review_list_says_what_all_does(tmp_path: Path,
+                                                 trained: tuple[Config, Path]) -> None:
+    """A labelled output with nothing flagged gives an empty list; the message said only
+    '0 paragraphs to review', and a first-time user did not know of --all."""
+    (tmp_path / "report.txt").write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
+    labelled = tmp_path / "out.json"
+    made = pipeline("classify", "report.txt", "--model", str(trained[1]), "-o", str(labelled),
+                    cwd=tmp_path)
+    assert made.returncode == 0, made.stderr.decode()
+    data = json.loads(labelled.read_text(encoding="utf-8"))
+    for document in data["documents"]:
+        for paragraph in document["paragraphs"]:
+            if paragraph["kind"] == "body":
+                paragraph["needs_review"] = False
+    labelled.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = pipeline("review", str(labelled), "-o", "list.jsonl", cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert (tmp_path / "list.jsonl").read_text(encoding="utf-8") == ""
+    assert "0 paragraphs to review" in err and "--all" in err, err
+    every = pipeline("review", str(labelled), "--all", "-o", "all.jsonl", cwd=tmp_path)
+    assert every.returncode == 0, every.stderr.decode()
+    assert "--all" not in every.stderr.decode()
+    assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 1
