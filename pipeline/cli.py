@@ -144,10 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("review", help="list the paragraphs most worth a person's look",
-                       description="From a labelled JSON output, list the body paragraphs flagged "
-                       "for review, lowest margin first, as JSON lines a person can label (fill "
-                       "in 'theme') and add to corpus.labels for the next 'pipeline train'.")
-    p.add_argument("labelled", type=_path, metavar="LABELLED.json")
+                       description="From a labelled output (json or jsonl), list the body "
+                       "paragraphs flagged for review, lowest margin first, as JSON lines a person "
+                       "can label (fill in 'theme') and add to corpus.labels for the next "
+                       "'pipeline run' or 'pipeline train' (their documents in corpus.documents).")
+    p.add_argument("labelled", type=_path, metavar="LABELLED.json", help="json or jsonl output")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--limit", "-n", type=_count, default=50, metavar="N",
                    help="at most N paragraphs (default: 50; 0: no limit)")

@@ -63,3 +63,10 @@ def test_an_empty_review_list_says_what_all_does(tmp_path: Path,
     assert every.returncode == 0, every.stderr.decode()
     assert "--all" not in every.stderr.decode()
     assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_review_help_says_it_reads_jsonl_too(tmp_path: Path) -> None:
+    """review reads a jsonl output as report does; its help spoke of a JSON output only."""
+    result = pipeline("review", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert b"json or jsonl output" in result.stdout
