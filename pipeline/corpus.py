@@ -18,6 +18,7 @@ together in cross-validation; without it each paragraph is its own group), plus 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -126,14 +127,39 @@ def body_records(paragraphs: Sequence[Paragraph]) -> list[dict[str, Any] | None]
             for p, article in zip(paragraphs, article_keys(paragraphs), strict=True)]
 
 
+# Byte-order marks an editor may write; UTF-32's first, as its little-endian one starts as UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def saved_as(start: bytes) -> str:
+    """The encoding a list of JSON lines that starts with the bytes ``start`` was saved in: UTF-16
+    or UTF-32 by its byte-order mark, or without one by where the NUL bytes of its first ``{``
+    are (an editor's "Unicode" is UTF-16), else UTF-8, with or without a BOM."""
+    for bom, encoding in _BOMS:
+        if start.startswith(bom):
+            return encoding
+    if start[1:2] == b"\0":
+        return "utf-32-le" if start[2:4] == b"\0\0" else "utf-16-le"
+    if start[:1] == b"\0":
+        return "utf-32-be" if start[:3] == b"\0\0\0" else "utf-16-be"
+    return "utf-8-sig"
+
+
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
-        # A BOM, as editors may add; lines cut at "\n" only (U+2028 may sit inside a string).
-        lines = path.read_text(encoding="utf-8-sig").split("\n")
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8)") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        # A BOM, as editors may add; lines cut at "\n" only (U+2028 may sit inside a string).
+        lines = data.decode("utf-8-sig").split("\n")
+    except UnicodeDecodeError:
+        # A filled-in review list saved by an editor's "Unicode" is UTF-16: say so.
+        saved = saved_as(data[:4])
+        how = (f": saved as {saved.upper()} (an editor's \"Unicode\"); save it as UTF-8"
+               if saved != "utf-8-sig" else "")
+        raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8){how}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

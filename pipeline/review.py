@@ -9,13 +9,12 @@ it in, add the file to ``corpus.labels`` in the config, and ``pipeline train`` l
 
 from __future__ import annotations
 
-import codecs
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import text_sha1
+from pipeline.corpus import saved_as, text_sha1
 from pipeline.output import read_labelled, writes_into_stream
 
 
@@ -68,25 +67,6 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
     return items[:limit] if limit > 0 else items
 
 
-# Byte-order marks an editor may write; UTF-32's first, as its little-endian one starts as UTF-16's.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def _saved_as(start: bytes) -> str:
-    """The encoding a list of JSON lines that starts with the bytes ``start`` was saved in: UTF-16
-    or UTF-32 by its byte-order mark, or without one by where the NUL bytes of its first ``{``
-    are (an editor's "Unicode" is UTF-16), else UTF-8, with or without a BOM."""
-    for bom, encoding in _BOMS:
-        if start.startswith(bom):
-            return encoding
-    if start[1:2] == b"\0":
-        return "utf-32-le" if start[2:4] == b"\0\0" else "utf-16-le"
-    if start[:1] == b"\0":
-        return "utf-32-be" if start[:3] == b"\0\0\0" else "utf-16-be"
-    return "utf-8-sig"
-
-
 def first_filled_in(path: Path | str) -> int | None:
     """The number of the first line of the file ``path`` that is a hand label with its ``theme``
     filled in (a review list a person has worked on), or None: such a file is not to be
@@ -97,7 +77,7 @@ def first_filled_in(path: Path | str) -> int | None:
         return None
     try:
         with open(path, "rb") as fh:
-            encoding = _saved_as(fh.read(4))
+            encoding = saved_as(fh.read(4))
         with open(path, encoding=encoding, errors="replace") as fh:
             for number, line in enumerate(fh, 1):
                 try:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, write_corpus_config
 
 from pipeline.config import Config
 
@@ -70,3 +71,22 @@ def test_review_help_says_it_reads_jsonl_too(tmp_path: Path) -> None:
     result = pipeline("review", "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert b"json or jsonl output" in result.stdout
+
+
+def test_labels_saved_as_utf16_say_so(tmp_path: Path) -> None:
+    """A filled-in review list saved by an editor's "Unicode" is UTF-16; training said only
+    'not UTF-8 text', leaving the user to find out what it was saved as."""
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    line = '{"document": "000_10fc11496dbb7410", "index": 9, "theme": "leadership"}\r\n'
+    (labels / "zz-review.jsonl").write_bytes(codecs.BOM_UTF16_LE + line.encode("utf-16-le"))
+    config = write_corpus_config(tmp_path / "c.yaml")
+    text = config.read_text(encoding="utf-8").replace(
+        f"labels: [{ROOT / 'corpus/labels'}]", f"labels: [{ROOT / 'corpus/labels'}, {labels}]")
+    config.write_text(text, encoding="utf-8")
+    result = pipeline("status", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "zz-review.jsonl: not UTF-8 text" in err and "saved as UTF-16" in err, err
+    assert "save it as UTF-8" in err, err
