@@ -22,6 +22,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -411,6 +412,9 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                     logging.getLogger(item.logger).warning("%s", item.message)
                 else:
                     yield item
+        except CancelledError:  # nothing here cancels a task: the scheduler went away
+            raise PipelineError(f"lost the Dask scheduler at {address} while labelling; run the "
+                                "command again once it is back") from None
         except Exception as exc:
             module = _not_importable(exc)
             if module is None:

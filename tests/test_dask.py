@@ -289,3 +289,33 @@ def test_a_cluster_without_the_package_is_a_clear_error(trained, tmp_path: Path,
         "paragraph-themes (pip install '.[dask]', this release) where the scheduler and every "
         "worker run"]
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
+    # The client reads standard input when its task is formed: the scheduler is shut down while
+    # the command waits on it, so the next task goes to a scheduler that is gone.
+    import subprocess
+    import sys
+    import time
+
+    _, bundle_dir = trained
+    out = tmp_path / "out.json"
+    out.write_text("earlier output", "utf-8")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as doomed:
+        address = doomed.scheduler_address
+        command = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "classify", "-", str(SEED), "--model",
+             str(bundle_dir), "--scheduler", address, "-q", "-o", str(out)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not doomed.scheduler.tasks:  # the model scattered: the command waits on its input
+            assert command.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+    _, stderr = command.communicate("醫院救治患者。", timeout=120)
+    assert command.returncode == 2, stderr
+    # Before it, the Dask client's own line says that it could not reconnect.
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
+                                       "while labelling; run the command again once it is back")
+    assert out.read_text("utf-8") == "earlier output"
