@@ -15,7 +15,8 @@ one HTML page:
 :func:`write_report` reads a ``json`` or ``jsonl`` output file and writes the page atomically.
 
 The page opens without a network: the styles are inline, the charts are CSS bars and there is no
-script. Every string taken from the data is HTML-escaped. The same input always gives the same
+script. Every string taken from the data is HTML-escaped, and names in ``<bdi>`` (see
+:func:`_isolated`). The same input always gives the same
 bytes (no clock, no randomness), so reports can be compared and cached.
 """
 
@@ -158,6 +159,13 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _isolated(value: object) -> str:
+    """A name from the data (a file's, a theme's) escaped in a ``<bdi>``: a right-to-left mark or
+    override in it (``rtl\u202eTXT.exe``) then ends with it, rather than reversing the page's own
+    text after it up to the end of the line."""
+    return f"<bdi>{_esc(value)}</bdi>"
+
+
 def _breakable(name: str) -> str:
     """An escaped theme name that may wrap after its underscores (narrow table headers)."""
     return _esc(name).replace("_", "_<wbr>")
@@ -231,7 +239,7 @@ class _Themes:
                 share = f" ({_pct(counts[name] / total)})" if total else ""
                 extra = f" <span class=\"n\">{counts[name]}{share}</span>"
             items.append(f'<span class="{self.cls(name)}"><span class="sw"></span>'
-                         f"{_esc(name)}{extra}</span>")
+                         f"{_isolated(name)}{extra}</span>")
         return f'<div class="legend">{"".join(items)}</div>'
 
     def bar(self, counts: Mapping[str, int], size: str = "") -> str:
@@ -343,7 +351,7 @@ def _contents(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
         note = f" · {flagged} to review" if flagged else ""
         cells.append(
             f'<a class="name" href="#{_Anchors.doc(d)}" title="{_esc(doc["source"])}">'
-            f'{_esc(doc["id"])}</a>{themes.bar(themes.counts(body))}'
+            f'{_isolated(doc["id"])}</a>{themes.bar(themes.counts(body))}'
             f'<span class="count">{len(body)} body{note}</span>'
         )
         articles = _articles(doc["paragraphs"])
@@ -353,7 +361,7 @@ def _contents(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
             label = f"{number} · {title}" if title else number
             cells.append(
                 f'<a class="name art" href="#{_Anchors.article(d, a)}" title="{_esc(label)}">'
-                f"{_esc(label)}</a>{themes.bar(themes.counts(members), 'thin')}"
+                f"{_isolated(label)}</a>{themes.bar(themes.counts(members), 'thin')}"
                 f'<span class="count">{len(_body(members))} body</span>'
             )
     chart = f'<div class="chart">{"".join(cells)}</div>' if cells else "<p>No documents.</p>"
@@ -490,15 +498,15 @@ def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
     rows = []
     for gap, d, _, p in items:
         ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
-        runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_esc(ranked[1][0])} '
+        runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_isolated(ranked[1][0])} '
                   f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
         excerpt = p["text"] if len(p["text"]) <= 120 else p["text"][:120] + "…"
         rows.append(
             f"<tr><td>{gap:.3f}</td>"
-            f'<td><span class="badge {themes.cls(p["label"])}">{_esc(p["label"])} '
+            f'<td><span class="badge {themes.cls(p["label"])}">{_isolated(p["label"])} '
             f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
             f'<td class="text"><a href="#{_Anchors.para(d, p)}" lang="zh">{_esc(excerpt)}</a>'
-            f'<div class="where">{_esc(documents[d]["id"])} ¶{int(p["index"])}</div></td></tr>'
+            f'<div class="where">{_isolated(documents[d]["id"])} ¶{int(p["index"])}</div></td></tr>'
         )
     if rows:
         body = ("<table class=\"review\"><thead><tr><th>margin</th><th>predicted</th>"
@@ -517,7 +525,7 @@ def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
 def _skipped(errors: Sequence[Mapping[str, Any]]) -> str:
     """The input files that could not be labelled, and why."""
     if errors:
-        items = "".join(f"<li><code>{_esc(e['source'])}</code>: {_esc(e['error'])}</li>"
+        items = "".join(f"<li><code>{_isolated(e['source'])}</code>: {_isolated(e['error'])}</li>"
                         for e in errors)
         body = f'<ul class="skipped">{items}</ul>'
     else:
@@ -551,7 +559,7 @@ def _paragraph(d: int, p: Mapping[str, Any], themes: _Themes) -> str:
     return (
         f'<div class="para {themes.cls(label)}{" flagged" if flagged else ""}" id="{anchor}" '
         f'data-pid="{pid}" data-label="{_esc(label)}"><div class="meta">'
-        f'<span class="badge {themes.cls(label)}">{_esc(label)}</span>'
+        f'<span class="badge {themes.cls(label)}">{_isolated(label)}</span>'
         f'<span class="conf" title="confidence">{_pct(p["confidence"])}</span>'
         f'<span class="scores" title="{_esc(summary)}">{scores}</span>{flag}'
         f'<span class="pnum">¶{int(p["index"])}</span></div>'
@@ -582,9 +590,9 @@ def _document(d: int, doc: Mapping[str, Any], themes: _Themes) -> str:
         first_of = {members[0]["index"]: (a, number)
                     for a, (number, _, members) in enumerate(articles)}
     out = [
-        f'<article class="doc" id="{_Anchors.doc(d)}"><header><h2>{_esc(doc["id"])}</h2>'
-        f'<p><code>{_esc(doc["source"])}</code> · {_esc(doc["encoding"])} · {len(paragraphs)} '
-        f'paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
+        f'<article class="doc" id="{_Anchors.doc(d)}"><header><h2>{_isolated(doc["id"])}</h2>'
+        f'<p><code>{_isolated(doc["source"])}</code> · {_isolated(doc["encoding"])} · '
+        f'{len(paragraphs)} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
         f'{kinds["boilerplate"]} boilerplate · {flagged} flagged for review</p>'
         f"{themes.bar(themes.counts(paragraphs))}</header>"
     ]

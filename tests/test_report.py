@@ -483,3 +483,40 @@ def test_headless_chromium_renders_the_report(run: dict[str, Any], tmp_path: Pat
         assert shown[p["id"]]["attrs"]["data-label"] == p["label"]
         assert p["label"] in dom.text(shown[p["id"]])
         assert p["text"] in dom.text(shown[p["id"]])  # decoded as UTF-8 by the browser
+
+
+class _Runs(Dom):
+    """A Dom that also keeps each run of text with the element it is directly in."""
+
+    def __init__(self, page: str) -> None:
+        self.runs: list[tuple[dict[str, Any], str]] = []
+        super().__init__(page)
+
+    def handle_data(self, data: str) -> None:
+        super().handle_data(data)
+        if self._open:
+            self.runs.append((self.elements[self._open[-1]], data))
+
+
+def test_a_right_to_left_override_in_a_name_stays_inside_it(run: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    # U+202E in a file name (the old trick that shows "rtl\u202eTXT.exe" as "rtlexe.TXT") reversed
+    # the page's own text after the name up to the end of its line: "· utf-8 · 137 paragraphs"
+    # read "shpargarap 731 · 8-ftu ·". Each name is isolated in a <bdi>.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(ROOT / "corpus/documents/000_10fc11496dbb7410.txt",
+                folder / "rtl\u202eTXT.exe.txt")
+    (folder / "png\u202egnp.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    cfg = parse_config({"model": {"dir": str(run["dir"] / "models")}})
+    classify([folder], run["dir"] / "models" / cfg.model.name, tmp_path / "out.json", cfg)
+    write_report(tmp_path / "out.json", tmp_path / "report.html", run["meta"])
+    labelled = read_labelled(tmp_path / "out.json")
+    names = {labelled["documents"][0]["id"], labelled["documents"][0]["source"],
+             labelled["errors"][0]["source"]}
+    assert all("\u202e" in name for name in names)
+    dom = _Runs((tmp_path / "report.html").read_text("utf-8"))
+    shown = [(element["tag"], dom.text(element)) for element, data in dom.runs
+             if "\u202e" in data]
+    assert len(shown) >= 5  # contents, review, the document's name and source, skipped files
+    assert all(tag == "bdi" and text in names for tag, text in shown), shown
