@@ -568,9 +568,9 @@ def _terminate(signum: int, frame: Any) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
-    from pipeline.model import read_meta
+    from pipeline.model import META_FILE, read_meta
     from pipeline.output import check_not_input, check_output
-    from pipeline.report import write_report
+    from pipeline.report import check_figures, write_report
 
     check_output(args.out)
     check_not_input(args.out, [args.labelled])
@@ -579,10 +579,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     # The bundle first: a --model folder that is none is named as such, not as a bundle
     # the page would be inside.
     meta = None
-    if args.model is not None:
-        meta = read_meta(args.model)
-    elif config.bundle_dir.exists():
-        meta = read_meta(config.bundle_dir)
+    bundle = args.model if args.model is not None else config.bundle_dir
+    if args.model is not None or config.bundle_dir.exists():
+        meta = read_meta(bundle)
+        check_figures(meta, Path(bundle) / META_FILE)
     _check_not_read(args.out, config, args.config, model=args.model)
     write_report(args.labelled, args.out, meta)
     _say(args, f"report written to {args.out}")

@@ -23,10 +23,12 @@ bytes (no clock, no randomness), so reports can be compared and cached.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ModelError
 from pipeline.output import atomic_write, model_header, read_labelled
 from pipeline.review import margin
 from pipeline.segment import article_ordinals
@@ -485,6 +487,61 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
     )
     parts.append("".join(cards) + "</section>")
     return "".join(parts)
+
+
+def _number(value: object) -> bool:
+    """A finite JSON number (not a boolean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _count(value: object) -> bool:
+    """A whole JSON number from 0 on (not a boolean)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _figures_problem(figures: object) -> tuple[str, str] | None:
+    """What is wrong with one evaluation's figures for the page, if anything: the key under it
+    (``""``: the figures themselves) and what that must be."""
+    if not isinstance(figures, dict):
+        return "", "an object of figures"
+    for key in ("macro_f1", "accuracy", "log_loss", "ece"):
+        if not _number(figures.get(key)):
+            return f".{key}", "a number"
+    for key in ("paragraphs", "written_in_training", "in_training"):
+        if key in figures and not _count(figures[key]):
+            return f".{key}", "a whole number"
+    per_theme = figures.get("per_theme", {})
+    if not isinstance(per_theme, dict):
+        return ".per_theme", "an object of themes"
+    for name, f in per_theme.items():
+        if not (isinstance(f, dict) and _count(f.get("support"))
+                and all(_number(f.get(k)) for k in ("precision", "recall", "f1"))):
+            return f".per_theme.{name}", "numbers precision, recall and f1 and a whole support"
+    labels, matrix = figures.get("confusion_labels"), figures.get("confusion")
+    if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)):
+        return ".confusion_labels", "a list of theme names"
+    if not (isinstance(matrix, list) and len(matrix) == len(labels)
+            and all(isinstance(row, list) and len(row) == len(labels) and all(map(_count, row))
+                    for row in matrix)):
+        return ".confusion", f"{len(labels)} rows of {len(labels)} whole numbers (its labels')"
+    return None
+
+
+def check_figures(meta: Mapping[str, Any], source: Path) -> None:
+    """Refuse a ``model.json`` whose figures the page cannot show (edited by hand, damaged, or of
+    another shape), naming the key: its hashes cover the pickles, not itself.
+
+    Raises :class:`ModelError` with one line, rather than a traceback from inside the page.
+    """
+    metrics = meta.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise ModelError(f"{source}: damaged: 'metrics' must be an object of figures")
+    for key in EVALUATIONS:
+        problem = _figures_problem(metrics[key]) if key in metrics else None
+        if problem:
+            raise ModelError(f"{source}: damaged: 'metrics.{key}{problem[0]}' must be "
+                             f"{problem[1]}")
 
 
 def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:

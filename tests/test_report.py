@@ -520,3 +520,34 @@ def test_a_right_to_left_override_in_a_name_stays_inside_it(run: dict[str, Any],
              if "\u202e" in data]
     assert len(shown) >= 5  # contents, review, the document's name and source, skipped files
     assert all(tag == "bdi" and text in names for tag, text in shown), shown
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["metrics"]["heldout"].update(macro_f1="high"),
+     "'metrics.heldout.macro_f1' must be a number"),
+    (lambda m: m["metrics"].update(heldout=None), "'metrics.heldout' must be an object of figures"),
+    (lambda m: m["metrics"]["cross_validation"]["per_theme"]["medical"].update(f1=None),
+     "'metrics.cross_validation.per_theme.medical' must be numbers precision, recall and f1"),
+    (lambda m: m["metrics"]["cross_validation"].update(confusion=[[1]]),
+     "'metrics.cross_validation.confusion' must be 4 rows of 4 whole numbers"),
+    (lambda m: m["metrics"]["heldout"].update(confusion_labels=5),
+     "'metrics.heldout.confusion_labels' must be a list of theme names"),
+])
+def test_figures_of_the_wrong_shape_in_model_json_are_one_line(
+        run: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        edit: Any, message: str) -> None:
+    # model.json's hashes cover the pickles, not itself: a figure edited by hand (or damaged)
+    # was a traceback from inside the page, exit 3.
+    from pipeline.cli import main
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(run["dir"] / "models" / "default", bundle)
+    meta = copy.deepcopy(run["meta"])
+    edit(meta)
+    (bundle / "model.json").write_text(json.dumps(meta), "utf-8")
+    page = tmp_path / "report.html"
+    code = main(["report", str(run["dir"] / "out.json"), "--model", str(bundle), "-o", str(page)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"pipeline: error: {bundle / 'model.json'}: damaged: {message}")
+    assert not page.exists()
