@@ -153,6 +153,9 @@ h4.h-section{font-size:1.02rem;margin:1.1rem 0 .3rem;color:#2e3a48}
 .chip i{font-style:normal;color:#8a94a3;margin-right:.25rem}
 .para:target,.boiler:target,h3:target,h4:target{outline:3px solid #1d2430;outline-offset:3px}
 .totop{margin:.8rem 0 0;font-size:.82rem}
+/* A long unbroken run (a link, a path, a file name) wraps rather than widening the page. */
+.text,.boiler,.h-article,.h-section,article.doc>header p,.where,.skipped li,.model dd{
+  overflow-wrap:anywhere}
 """
 
 

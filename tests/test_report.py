@@ -551,3 +551,32 @@ def test_figures_of_the_wrong_shape_in_model_json_are_one_line(
     assert code == 2 and err.count("\n") == 1, err
     assert err.startswith(f"pipeline: error: {bundle / 'model.json'}: damaged: {message}")
     assert not page.exists()
+
+
+@pytest.mark.slow
+def test_a_long_unbroken_run_wraps_inside_the_page(run: dict[str, Any], tmp_path: Path) -> None:
+    # A link, a deep path or a long file name has no place to break: it ran past its card and
+    # widened the page, which scrolled sideways. Beside the centred column, only background.
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium binary (/usr/bin/chromium or chromium on PATH)")
+    folder = tmp_path / ("a" * 200)
+    folder.mkdir()
+    link = "https://example.org/" + "abcdefghij" * 60
+    (folder / ("n" * 200 + ".txt")).write_text(
+        "疫情防控工作会议召开，全市各级党组织要把防控工作作为当前最重要的工作来抓。\n\n"
+        f"链接：{link}\n\n医院发热门诊开放，医护人员坚守岗位，全力救治患者。\n", "utf-8")
+    cfg = parse_config({"model": {"dir": str(run["dir"] / "models")}})
+    classify([folder], run["dir"] / "models" / cfg.model.name, tmp_path / "out.json", cfg)
+    page = tmp_path / "report.html"
+    write_report(tmp_path / "out.json", page)
+    png = tmp_path / "report.png"
+    shot = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,2600",
+         f"--screenshot={png}", page.as_uri()], capture_output=True, timeout=180, check=False)
+    assert shot.returncode == 0, shot.stderr.decode(errors="replace")[-2000:]
+    pixels = _decode_png(png)[:, :, :3].astype(int)
+    # The column is at most 1140 px wide, centred: from x = 1270 on, the page's background.
+    beside = pixels[60:, 1270:1370]
+    assert (np.abs(beside - [0xF3, 0xF5, 0xF8]).max(axis=2) <= 2).all()
