@@ -367,7 +367,7 @@ def _read_bytes(source: Path | str) -> tuple[str, bytes | str]:
 def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                  encoding: str | None, ids: dict[str, str], fmt: str) -> Iterator[Item]:
     try:
-        from distributed import Client
+        from distributed import Client, KilledWorker
     except ImportError:
         raise PipelineError(
             "the dask backend needs the optional extra: pip install '.[dask]' in the project's "
@@ -415,6 +415,10 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
         except CancelledError:  # nothing here cancels a task: the scheduler went away
             raise PipelineError(f"lost the Dask scheduler at {address} while labelling; run the "
                                 "command again once it is back") from None
+        except KilledWorker:
+            raise PipelineError(f"a Dask worker of {address} died while labelling (killed from "
+                                "outside, or out of memory); give the workers more memory, or "
+                                "label the largest files apart") from None
         except Exception as exc:
             module = _not_importable(exc)
             if module is None:

@@ -302,7 +302,7 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
     out = tmp_path / "out.json"
     out.write_text("earlier output", "utf-8")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as doomed:
+                                  host="127.0.0.1", dashboard_address=":0") as doomed:
         address = doomed.scheduler_address
         command = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "classify", "-", str(SEED), "--model",
@@ -319,3 +319,39 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
     assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
                                        "while labelling; run the command again once it is back")
     assert out.read_text("utf-8") == "earlier output"
+
+
+def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> None:
+    # The system's out-of-memory killer, say: with no retries left the scheduler gives up on the
+    # task (KilledWorker), which was a bug's traceback; a local worker's death is one line.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import dask
+
+    _, bundle_dir = trained
+    big = tmp_path / "big.txt"
+    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
+    out = tmp_path / "out.json"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address=":0") as fragile:
+        command = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "classify", str(big), "--model", str(bundle_dir),
+             "--scheduler", fragile.scheduler_address, "-q", "-o", str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not any(task.state == "processing" for task in fragile.scheduler.tasks.values()):
+            assert command.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        (nanny,) = fragile.workers.values()
+        os.kill(nanny.pid, signal.SIGKILL)
+        _, stderr = command.communicate(timeout=120)
+    assert command.returncode == 2, stderr
+    assert "Traceback" not in stderr and len(stderr.splitlines()) == 1
+    assert stderr.startswith(f"pipeline: error: a Dask worker of {fragile.scheduler_address} "
+                             "died while labelling")
+    assert not out.exists()
