@@ -454,11 +454,14 @@ def read_labelled(path: Path) -> dict[str, Any]:
     it is also what a failed ``classify -o - > FILE`` leaves. An output edited by hand, or
     another program's, is checked against the shipped schema (each ``jsonl`` line against
     ``$defs/line``) before ``review`` or ``report`` reads it: what breaks it is one
-    :class:`InputError` naming the document, paragraph (or line) and field.
+    :class:`InputError` naming the document, paragraph (or line) and field. ``-`` reads standard
+    input.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
+    if str(path) == "-" and sys.stdin is None:
+        raise InputError("-: cannot read standard input: it is closed")
+    try:  # "-": standard input, as classify reads it (a pipe from classify, say)
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: a folder, not a labelled output file") from None
     except OSError as exc:

@@ -580,3 +580,32 @@ def test_a_long_unbroken_run_wraps_inside_the_page(run: dict[str, Any], tmp_path
     # The column is at most 1140 px wide, centred: from x = 1270 on, the page's background.
     beside = pixels[60:, 1270:1370]
     assert (np.abs(beside - [0xF3, 0xF5, 0xF8]).max(axis=2) <= 2).all()
+
+
+def test_the_labelled_output_may_come_on_standard_input(run: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    # "-" names standard input for classify and segment; report and review took it for a file
+    # named "-" (`-: cannot read: No such file or directory`), so classify could not pipe to them.
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    labelled = run["dir"] / "out.jsonl"
+    page = tmp_path / "piped.html"
+    piped = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "-", "-m", str(run["dir"] / "models/default"),
+         "-q", "-o", str(page)],
+        input=labelled.read_bytes(), capture_output=True, timeout=300, env=env, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert page.read_text("utf-8") == render_report(read_labelled(labelled), run["meta"])
+    listed, from_file = (subprocess.run(
+        [sys.executable, "-m", "pipeline", "review", name, "-q"],
+        input=labelled.read_bytes(), capture_output=True, timeout=300, env=env, cwd=tmp_path)
+        for name in ("-", str(labelled)))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == from_file.stdout and listed.stdout.count(b"\n") > 10
+    closed = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m pipeline report - -o {tmp_path}/x.html <&-"],
+        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert closed.returncode == 2
+    assert closed.stderr == "pipeline: error: -: cannot read standard input: it is closed\n"
