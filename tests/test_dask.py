@@ -355,3 +355,20 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
     assert stderr.startswith(f"pipeline: error: a Dask worker of {fragile.scheduler_address} "
                              "died while labelling")
     assert not out.exists()
+
+
+def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    # --jobs 3 with --backend dask was ignored without a word: the cluster's workers label.
+    config, bundle_dir = trained
+    dask_config = config.model_copy(update={"classify": config.classify.model_copy(
+        update={"backend": "dask", "scheduler": cluster.scheduler_address})})
+    with caplog.at_level(logging.WARNING, logger="pipeline"):
+        classify([SEED], bundle_dir, tmp_path / "out.json", dask_config, jobs=3)
+    assert [r.getMessage() for r in caplog.records if r.name == "pipeline"] == [
+        "--jobs 3 (classify.jobs) has no effect with the dask backend: the cluster's workers "
+        "label, a task a thread"]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="pipeline"):
+        classify([SEED], bundle_dir, tmp_path / "out.json", dask_config)
+    assert not [r for r in caplog.records if r.name == "pipeline"]
