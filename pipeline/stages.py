@@ -40,7 +40,7 @@ from pipeline.corpus import (
     modeled_on_none_of,
     unknown_document_hint,
 )
-from pipeline.errors import CorpusError, InputError, PipelineError, plural
+from pipeline.errors import CorpusError, InputError, OutputError, PipelineError, plural
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part
 from pipeline.reading import (
@@ -455,15 +455,22 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
                           for i in range(run.start, run.stop, limit)]
                 spread = Counter(key for piece in pieces for key in {keys[i] for i in piece})
                 cut = {key for key, n in spread.items() if n > 1 and key is not None}
-                spool = stack.enter_context(tempfile.TemporaryFile())
-                for piece in pieces:
-                    body = [r for r in records[piece.start : piece.stop] if r is not None]
-                    tokenized = bundle.scorer.tokenize([r["text"] for r in body])
-                    for key, counts in bundle.scorer.section_counts(body, tokenized).items():
-                        if key in cut:
-                            totals[key] = add_counts(totals.get(key), counts)
-                    pickle.dump(tokenized, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                spool.seek(0)
+                try:
+                    spool = stack.enter_context(tempfile.TemporaryFile())
+                    for piece in pieces:
+                        body = [r for r in records[piece.start : piece.stop] if r is not None]
+                        tokenized = bundle.scorer.tokenize([r["text"] for r in body])
+                        for key, counts in bundle.scorer.section_counts(body, tokenized).items():
+                            if key in cut:
+                                totals[key] = add_counts(totals.get(key), counts)
+                        pickle.dump(tokenized, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    spool.flush()
+                    spool.seek(0)
+                except OSError as exc:  # a full or read-only temporary folder, say
+                    raise OutputError(f"{tempfile.gettempdir()}: cannot write the temporary file "
+                                      f"that labelling {head['source']}'s long section needs: "
+                                      f"{exc.strerror or exc} (TMPDIR names another folder)"
+                                      ) from None
             for j, piece in enumerate(pieces):
                 tokenized = pickle.load(spool) if spool is not None else None
                 out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]

@@ -325,6 +325,24 @@ def test_a_section_longer_than_a_part_is_cut_into_words_once(
     assert body <= sum(map(len, cut)) < 1.1 * body
 
 
+def test_a_temporary_folder_that_cannot_be_written_is_named(
+        small_bundle: tuple[Config, Bundle], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first pass keeps a long section's words in a temporary file: a full temporary folder
+    # was an OSError from deep inside labelling, a bug's traceback (exit 3).
+    import tempfile
+
+    from pipeline.errors import OutputError
+
+    config, bundle = small_bundle
+    doc = segment_document(_long_document(headings=False), config)
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda: open("/dev/full", "w+b"))  # noqa: SIM115
+    with pytest.raises(OutputError) as info:
+        list(label_in_parts(bundle, doc, config, limit=50))
+    assert str(info.value).startswith(f"{tempfile.gettempdir()}: cannot write the temporary "
+                                      f"file that labelling {doc.document.source}'s long section "
+                                      "needs: No space left on device")
+
+
 def test_a_long_document_in_parts_on_a_cluster_worker(small_bundle: tuple[Config, Bundle]
                                                       ) -> None:
     # A Dask batch holds each document's items in order: all parts of a long one, then the next.
