@@ -64,3 +64,13 @@ def quoted(value: object) -> str:
 def plural(n: int, noun: str) -> str:
     """``1 document``, ``2 documents``: a count for a message."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: it holds no lone surrogate (a JSON escape's, or
+    one standing for a byte of a file name that is not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

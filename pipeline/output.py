@@ -41,7 +41,7 @@ from typing import IO, Any
 import orjson
 
 from pipeline import validate
-from pipeline.errors import InputError, OutputError
+from pipeline.errors import InputError, OutputError, encodable
 
 log = logging.getLogger("pipeline")
 
@@ -569,7 +569,7 @@ def _unholdable(data: Any) -> tuple[tuple[str | int, ...], str]:
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
     while stack:
         keys, value = stack.pop()
-        if isinstance(value, str) and not _utf8(value):
+        if isinstance(value, str) and not encodable(value):
             return keys, ("holds a lone surrogate, which no UTF-8 file can hold (surrogates not "
                           "allowed)")
         if isinstance(value, float) and not math.isfinite(value):
@@ -577,7 +577,7 @@ def _unholdable(data: Any) -> tuple[tuple[str | int, ...], str]:
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST:
             return keys, "is a number beyond the largest a JSON reader holds (about 1.8e308)"
         if isinstance(value, dict):
-            name = next((k for k in value if not _utf8(k)), None)
+            name = next((k for k in value if not encodable(k)), None)
             if name is not None:
                 return (*keys, name), ("is a name with a lone surrogate, which no UTF-8 file can "
                                        "hold (surrogates not allowed)")
@@ -588,15 +588,6 @@ def _unholdable(data: Any) -> tuple[tuple[str | int, ...], str]:
 
 
 _LARGEST = int(sys.float_info.max)
-
-
-def _utf8(text: str) -> bool:
-    """Whether ``text`` can be written as UTF-8 (it holds no lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 # Lists of records in an output, and how a message names their items: documents and skipped

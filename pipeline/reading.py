@@ -47,7 +47,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, encodable
 
 log = logging.getLogger("pipeline")
 
@@ -608,7 +608,7 @@ def files_under(folder: Path, suffixes: tuple[str, ...], strict: bool = False) -
                 below.append(path)
             elif not entry.name.lower().endswith(suffixes):
                 continue
-            elif _utf8(str(path)):
+            elif encodable(str(path)):
                 files.append(path)
             else:
                 _left_out(f"{shown(str(path))}: {_NOT_UTF8}", strict)
@@ -629,15 +629,6 @@ def _is_file(path: Path, strict: bool) -> bool:
     except OSError as exc:
         _left_out(f"{shown(str(path))}: cannot read: {exc.strerror or exc}", strict)
     return False
-
-
-def _utf8(name: str) -> bool:
-    """Whether a file name decoded from the file system is UTF-8 (not one with escaped bytes)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 # What a line of text or an id cannot hold as it is: control characters (a newline, a tab), the
@@ -682,7 +673,7 @@ def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path |
     at: dict[Path | str, int] = {}  # a file (its real path) -> its place in found
     for path in paths:
         p = Path(path)
-        if not _utf8(str(path)):
+        if not encodable(str(path)):
             raise InputError(f"{shown(str(path))}: {_NOT_UTF8}")
         sources = (["-"] if str(path) == "-"
                    else files_under(p, (".txt",), strict) if p.is_dir() else [p])

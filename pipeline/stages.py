@@ -17,13 +17,12 @@ values (or the files it is asked to write), so each can be run, tested and cache
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -447,7 +446,7 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):
         pieces = [run]
-        with contextlib.ExitStack() as stack:
+        with ExitStack() as stack:
             totals: dict[Any, Counts] = {}
             spool = None
             if len(run) > 2 * limit:
