@@ -221,7 +221,9 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.stages import segment
 
-    config = load_config(args.config, corpus=False)
+    # Segmenting reads no word list (they are the tokenizer's and the features'): a config
+    # whose folder lacks them segments all the same.
+    config = load_config(args.config, corpus=False, inputs=False)
     _check_not_read(args.out, config, args.config)
     result = segment(args.inputs, args.out, config, fmt=args.format, encoding=args.encoding,
                      strict=args.strict)
@@ -283,12 +285,14 @@ def _classify_config(args: argparse.Namespace) -> Any:
     """The config classify labels by. Without --config its themes are the bundle's: the config
     then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
     given with --model, so only a config named with --config must agree with the bundle (see
-    :func:`_check_bundle_themes`)."""
+    :func:`_check_bundle_themes`). Neither the corpus nor the word lists need exist: the
+    bundle holds the tokenizer with its dictionary and stop words, and the features' word lists,
+    as trained, so a bundle copied to another machine labels with the config's other settings."""
     from pipeline.config import DEFAULT_CONFIG, load_config
     from pipeline.errors import ModelError
     from pipeline.model import read_meta
 
-    config = load_config(args.config, corpus=False)
+    config = load_config(args.config, corpus=False, inputs=False)
     if args.config is None:
         bundle = _model_dir(args, config)
         if args.model is None and _config_file(None) is None and not bundle.exists():

@@ -1045,6 +1045,33 @@ def test_labelling_needs_the_model_and_config_but_not_the_corpus(
                           "corpus.documents: path does not exist")
 
 
+def test_labelling_needs_no_word_list_the_bundle_already_holds(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # The shipped config copied without its word lists (a trained model taken to another
+    # machine): the bundle holds the tokenizer with its dictionary and stop words, and the
+    # features' word lists, so segment and classify read none of the config's. One of them a
+    # named pipe is not read either.
+    config, bundle = model_dir
+    shipped = tmp_path / "configs" / "default.yaml"
+    shipped.parent.mkdir()
+    shutil.copy(ROOT / "configs/default.yaml", shipped)
+    os.mkfifo(shipped.parent / "stopwords.txt")
+    expected = pipeline("classify", str(SEED), "--config", str(config), "-q")
+    assert expected.returncode == 0, expected.stderr.decode()
+    for command in (("classify", str(SEED), "--model", str(bundle)),
+                    ("classify", str(SEED), "--model", str(bundle), "--config", str(shipped))):
+        result = pipeline(*command, "-q", cwd=tmp_path, timeout=120)
+        assert result.returncode == 0, result.stderr.decode()
+        assert (json.loads(result.stdout)["documents"]
+                == json.loads(expected.stdout)["documents"])
+    result = pipeline("segment", str(SEED), cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    # Training does read them: beside the corpus, it still names the one missing.
+    (tmp_path / "corpus").symlink_to(ROOT / "corpus")
+    assert_one_line_error(pipeline("train", cwd=tmp_path),
+                          "tokenize.user_dict: path does not exist")
+
+
 def test_a_paragraph_without_chinese_is_flagged_for_review(model_dir: tuple[Path, Path]) -> None:
     # The model knows a few Latin words of the corpus ("a"): a paragraph of English
     # gets a label from them, but it is not Chinese text, and a person should look.
