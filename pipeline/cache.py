@@ -1,7 +1,8 @@
 """What ``pipeline run`` has already done: content-hash keys per stage and a readable record.
 
 Each stage's key is a hash of everything its result depends on: the bytes of the input files, the
-dictionary, stop-word and lexicon files, and the stage's part of the config. ``run`` compares the
+dictionary and stop-word files, the lexicon and actor files the model uses (weight above 0), and
+the stage's part of the config. ``run`` compares the
 keys with the record of its last run (``run-state.json`` beside the labelled output, one record
 per output file) and skips what is unchanged. Segmented and labelled documents are cached one
 file per document (under ``.cache/`` beside the output), so adding one document segments and
@@ -107,8 +108,9 @@ def train_parts(config: Config) -> dict[str, str]:
     """What the model depends on, part by part: the corpus and word-list files, each config
     section. Comparing parts tells *why* a model is out of date.
 
-    Only the files training and evaluation read count, found in folders as they find them: a
-    ``NOTES.md`` beside the labels changes nothing."""
+    Only the files training reads count, found in folders as it finds them: a ``NOTES.md``
+    beside the labels changes nothing, nor does a lexicon at weight 0 (the model and its
+    figures do not use it; only ``evaluate`` reads it)."""
     return _training_inputs(config)[0]
 
 
@@ -119,7 +121,7 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     from pipeline.corpus import jsonl_files, load_labels, unknown_document_hint
     from pipeline.reading import document_id, find_documents
 
-    c, t = config.corpus, config.tokenize
+    c, t, v = config.corpus, config.tokenize, config.vectorize
     # The labels, not their files' bytes: a review list not yet filled in, added to the labels
     # folder, changes nothing. Only documents that have hand labels shape the model: adding an
     # unlabelled document to the corpus does not retrain it.
@@ -131,8 +133,7 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     present = {document_id(p) for p in documents}
     files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
                         *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
-                        t.user_dict, t.stop_words, config.vectorize.lexicon.path,
-                        config.vectorize.actors.path])
+                        t.user_dict, t.stop_words, v.in_model(v.lexicon), v.in_model(v.actors)])
     # Each document's labels in the order they were set: of a sha1 and an index label of one
     # paragraph, the later one is used.
     themes = {document: list(keys.items()) for document, keys in sorted(labels.items())

@@ -177,6 +177,12 @@ class VectorizeConfig(_Section):
     lexicon: LexiconConfig = LexiconConfig()
     actors: ActorsConfig = ActorsConfig()
 
+    def in_model(self, feature: _WordListFeature) -> Path | None:
+        """The word list of ``feature`` (``self.lexicon``, ``self.actors``) if the model uses it:
+        at weight 0 no feature is made of it, so training neither reads it nor depends on it
+        (``evaluate`` still reads the lexicon, for its figures as a weak labeller)."""
+        return feature.path if feature.weight > 0 else None
+
 
 class ModelConfig(_Section):
     """The classifier and where its bundle goes (``dir/name``)."""

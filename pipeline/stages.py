@@ -237,8 +237,8 @@ def _pipeline_for(config: Config) -> Any:
     from pipeline.text import load_lexicon
 
     v = config.vectorize
-    return build_pipeline(config, load_lexicon(v.lexicon.path, config.themes),
-                          load_lexicon(v.actors.path, config.themes))
+    return build_pipeline(config, load_lexicon(v.in_model(v.lexicon), config.themes),
+                          load_lexicon(v.in_model(v.actors), config.themes))
 
 
 def cross_validate(config: Config, training: TrainingSet, progress: Any = None,

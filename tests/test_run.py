@@ -683,6 +683,42 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     assert cache.train_parts(config)["training data"] != key
 
 
+def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -> None:
+    # At weight 0 the lexicon makes no feature: the bundle (model.pkl, scorer.pkl and the
+    # figures in model.json) comes out the same whatever it holds, so editing it retrains
+    # nothing. Only evaluate reads it then, for its figures as a weak labeller.
+    for name in ("lexicon.yaml", "actors.yaml"):
+        shutil.copy(ROOT / "configs" / name, tmp_path / name)
+
+    def config(lexicon_weight: float) -> Config:
+        return parse_config({
+            "corpus": {"documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")],
+                       "written": [str(SOME_WRITTEN[0])]},
+            "vectorize": {"lexicon": {"path": str(tmp_path / "lexicon.yaml"),
+                                      "weight": lexicon_weight},
+                          "actors": {"path": str(tmp_path / "actors.yaml"), "weight": 1.0}},
+            "model": {"dir": str(tmp_path / "models")}})
+
+    def keys() -> tuple[str, str]:
+        return tuple(cache.train_parts(config(w))["training data"] for w in (0.0, 0.5))
+
+    off, on = keys()
+    lexicon = tmp_path / "lexicon.yaml"
+    lexicon.write_text(lexicon.read_text("utf-8").replace("medical: [", "medical: [方舱, ", 1),
+                       "utf-8")
+    edited_off, edited_on = keys()
+    assert edited_off == off and edited_on != on
+    # The actor words, at weight 1, are training data.
+    with (tmp_path / "actors.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("# another comment\n")
+    assert keys()[0] != off
+    # Nor is an unused lexicon read in training: one that does not read is no error there.
+    lexicon.write_text("[not, a, mapping]\n", "utf-8")
+    assert (train(config(0.0), with_metrics=False) / "model.pkl").exists()
+    with pytest.raises(PipelineError, match="must map each theme"):
+        train(config(0.5), with_metrics=False)
+
+
 def test_the_code_key_covers_what_computes_results_and_not_the_command_line() -> None:
     names = {str(f.relative_to(ROOT / "pipeline")) for f in cache.result_files()}
     assert {"text.py", "scorer.py", "label.py", "data/vocabulary_fold.tsv"} <= names
