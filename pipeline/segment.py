@@ -18,7 +18,7 @@ Each paragraph gets a ``kind``:
   ending with a credit, ``…。某某 摄``, ``…。受访者供图``, ``…(资料图片)``, but not a title's
   ``…（附图片）``; an image's file name
   or number, ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
-  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``), greetings
+  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
   (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a field's
   label alone (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated
   title still gives its article its title), lines without letters;
@@ -252,15 +252,17 @@ DEFAULT_BOILERPLATE = (
     r"员工|職工|职工|工作者|書記|书记|居民|市民|村民|群眾|群众|同志|黨員|党员|患者|家長|家长|老師|老师)"
     r"(們|们)?\s*[:：]$",
     # A group addressed by 各 or 全体, the whole line: 各社区：/ 各村（社区）：/ 致全体居民：/
-    # 各小区物业、网格员：(not a list's lead-in or topic: 各地做法：, 各社区要做好以下工作：,
-    # 全体动员：, 全体医务人员分为三组：): a few words after 各 or 全体 ending in a place, a body
-    # or people, and no verb.
-    r"^致?(各位|全体|全體|广大|廣大|各)(?![^:：]*(說|说|講|讲|要|須|须|需|應|应|如下|以下|做|動員|动员|"
+    # 各小区物业、网格员：/ 尊敬的各位领导：(not a list's lead-in or topic: 各地做法：,
+    # 各社区要做好以下工作：, 全体动员：, 全体医务人员分为三组：): a few words after 各 or 全体
+    # ending in a place, a body or people, and no verb; or 各位 alone (a letter's "Dear all:").
+    r"^(致|尊敬的|親愛的|亲爱的)?(各位|全体|全體|广大|廣大|各)(?![^:：]*(說|说|講|讲|要|須|须|需|應|应|"
+    r"如下|以下|做|動員|动员|"
     r"叮囑|叮嘱|提醒|呼籲|呼吁|號召|号召|告訴|告诉|分成|分為|分为|向|對|对|給|给|請|请|讓|让|遵守|有))"
     r"[^。！？!?；;:：]{0,24}?(社区|社區|村|居|小区|小區|街道|乡镇|鄉鎮|镇|鎮|乡|鄉|片区|片區|网格|網格|"
     r"楼栋|樓棟|院落|物业|物業|企业|企業|商户|商戶|门店|門店|商家|场所|場所|机构|機構|站|所|队|隊|组|組|"
-    r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞)"
+    r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾)"
     r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
+    r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
     # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
     # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
     r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"

@@ -310,6 +310,29 @@ def test_a_group_a_notice_addresses_is_boilerplate_a_lists_lead_in_is_not() -> N
     assert {p.text: p.kind for p in segment_text("d", "\n".join(lines))} == lines
 
 
+def test_a_letters_bare_addressee_is_boilerplate_a_lead_in_is_not() -> None:
+    # A letter's "Dear all:" (各位：, in either script) and its colleagues or leaders addressed
+    # by 各位 were body paragraphs, labelled with a theme, while 各位居民： was boilerplate.
+    lines = {
+        "致全县医务工作者的一封信": "heading",
+        "各位：": "boilerplate",
+        "各位:": "boilerplate",
+        "親愛的各位：": "boilerplate",
+        "尊敬的各位领导：": "boilerplate",
+        "尊敬的各位領導：": "boilerplate",
+        "各位同事们：": "boilerplate",
+        "各位同事們：": "boilerplate",
+        "各位同仁：": "boilerplate",
+        "各位来宾：": "boilerplate",
+        "各地做法如下：": "body",
+        "各位领导讲话如下：": "body",
+        "各地领导要靠前指挥：": "body",
+        "各项指导：": "body",
+        "各位医护人员坚守岗位，守护群众健康。": "body",
+    }
+    assert {p.text: p.kind for p in segment_text("d", "\n".join(lines))} == lines
+
+
 def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -> None:
     # A notice's title over two lines, a publisher and date, a dateline: between the title and
     # the first body paragraph of an article without sections, they are not the heading of its
