@@ -4,24 +4,29 @@
 the margin between their top two scores, smallest first, leaving out those a person has labelled
 already (the config's hand labels). Each item is a hand-label line with an empty ``theme``: fill
 it in, add the file to ``corpus.labels`` in the config, and ``pipeline train`` learns from it
-(lines whose ``theme`` is still empty are ignored).
+(lines whose ``theme`` is still empty are ignored). A document labelled from standard input is
+left out, with a warning: a label finds its document by file name, and it has none.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import saved_as, text_sha1
+from pipeline.errors import plural
 from pipeline.output import read_labelled, writes_into_stream
 
+log = logging.getLogger("pipeline")
 
-def _paragraphs(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+
+def _paragraphs(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     for doc in read_labelled(path)["documents"]:
         for p in doc["paragraphs"]:
-            yield doc["id"], p
+            yield doc, p
 
 
 def margin(paragraph: Mapping[str, Any]) -> float:
@@ -36,15 +41,20 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
     not those ``labelled`` already (document id -> ``sha1:<hex>`` or ``index:<n>`` -> theme, as
     :func:`pipeline.corpus.load_labels` gives): a person has looked at them."""
     items = []
+    unnamed = 0  # paragraphs of a document read from standard input
     labelled = labelled or {}
-    for doc_id, p in _paragraphs(Path(path)):
+    for doc, p in _paragraphs(Path(path)):
         if p.get("kind") != "body" or "scores" not in p:
             continue
         if flagged_only and not p.get("needs_review"):
             continue
+        doc_id = doc["id"]
         sha1 = text_sha1(p["text"])
         known = labelled.get(doc_id, {})
         if f"sha1:{sha1}" in known or f"index:{p['index']}" in known:
+            continue
+        if doc.get("source") == "-":
+            unnamed += 1
             continue
         items.append({
             "document": doc_id,
@@ -57,6 +67,11 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
             "heading": p.get("heading"),
             "text": p["text"],
         })
+    if unnamed:
+        log.warning("%s: %s of the document read from standard input left out: a hand label "
+                    "finds its document by file name, and it has none; label the file by its "
+                    "name ('pipeline classify FILE') and review that output", path,
+                    plural(unnamed, "paragraph"))
     items.sort(key=lambda item: (item["margin"], item["document"], item["index"]))
     # A label names its paragraph by document and sha1, so the copies of one paragraph in a
     # document (reports joined in one file) share it: one line for them, the first.

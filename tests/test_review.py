@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED, corpus_config, write_corpus_config
+from conftest import ROOT, SEED, corpus_config, write_corpus_config
 
 from pipeline.cli import main
 from pipeline.corpus import load_labels, text_sha1
@@ -42,6 +45,38 @@ def test_review_ranks_by_margin_and_feeds_back(trained, tmp_path: Path) -> None:
     fed = corpus_config(tmp_path, corpus={"labels": [str(reviewed)], "written": []})
     training = load_training_set(fed)
     assert len(training.real) == 3 and {e.theme for e in training.real} == {"medical"}
+
+
+def test_a_document_read_from_standard_input_is_left_out_with_a_warning(
+        trained, tmp_path: Path, caplog) -> None:
+    # Its id is "stdin", which names no file: a list of its paragraphs could not be filed back
+    # (training would find no such document). A file named stdin.txt has a name, and is listed.
+    _, bundle_dir = trained
+    named = tmp_path / "docs" / "stdin.txt"
+    named.parent.mkdir()
+    named.write_bytes(SEED.read_bytes())
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"labelled.{fmt}"
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline", "classify", "-", str(named), "--model",
+             str(bundle_dir), "--format", fmt, "-o", str(out), "-q"],
+            input=SEED.read_bytes(), capture_output=True, cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert result.returncode == 0, result.stderr.decode()
+        text = out.read_text("utf-8")
+        records = json.loads(text)["documents"] if fmt == "json" else map(json.loads,
+                                                                           text.splitlines())
+        sources = {record["source"] for record in records}
+        assert sources == {"-", str(named)}
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            items = review_items(out, limit=0, flagged_only=False)
+        assert len(items) == 102 and {item["document"] for item in items} == {"docs/stdin"}
+        (warning,) = caplog.messages
+        assert warning == (f"{out}: 102 paragraphs of the document read from standard input left "
+                           "out: a hand label finds its document by file name, and it has none; "
+                           "label the file by its name ('pipeline classify FILE') and review "
+                           "that output")
 
 
 def test_review_reads_jsonl_output(trained, tmp_path: Path) -> None:
