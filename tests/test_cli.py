@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED, SOME_WRITTEN, write_corpus_config
 
-from pipeline.cli import COMMANDS
+from pipeline.cli import COMMANDS, build_parser
 from pipeline.config import Config, load_config
 from pipeline.output import validator
 
@@ -1709,3 +1710,24 @@ def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
         assert_one_line_error(result, f"{config}: {message}")
     assert (tmp_path / "file").read_text("utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "file"]
+
+
+def test_what_the_commands_write_by_default_in_the_project_folder_is_ignored_by_git() -> None:
+    # pipeline report writes report.html into the current folder; run writes the output, its
+    # record and cache, and the model, where configs/default.yaml puts them. In the project's
+    # own checkout none of them may show up as a file to commit.
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    config = load_config(ROOT / "configs/default.yaml")
+    written = [Path(commands.choices["report"].get_default("out")),
+               config.output.path, config.output.path.with_name("run-state.json"),
+               config.output.path.parent / ".cache" / "segments" / "entry",
+               config.bundle_dir / "model.pkl", config.bundle_dir.with_name(".default.x") / "a"]
+    for path in written:
+        relative = path.resolve().relative_to(ROOT) if path.is_absolute() else path
+        result = subprocess.run([git, "check-ignore", "--no-index", "-q", str(relative)],
+                                cwd=ROOT, capture_output=True)
+        assert result.returncode == 0, f"{relative} is not ignored by git"
