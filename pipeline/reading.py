@@ -676,7 +676,9 @@ def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path |
         if not encodable(str(path)):
             raise InputError(f"{shown(str(path))}: {_NOT_UTF8}")
         sources = (["-"] if str(path) == "-"
-                   else files_under(p, (".txt",), strict) if p.is_dir() else [p])
+                   else files_under(p, (".txt",), strict) if p.is_dir()
+                   # A file named '-' (given as ./-) as given: Path('./-') would be '-', stdin.
+                   else [path] if str(p) == "-" else [p])
         for source in sources:
             key = source if source == "-" else Path(source).resolve()
             if key not in at:
