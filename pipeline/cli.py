@@ -52,7 +52,9 @@ def _path(value: str) -> Path:
     take for the current folder."""
     if not value:
         raise argparse.ArgumentTypeError("an empty name (an unset variable?)")
-    return Path(value)
+    path = Path(value)
+    # './-' names a file called '-', which Path would write '-': standard input's name.
+    return path.absolute() if str(path) == "-" and value != "-" else path
 
 
 def _encoding(name: str) -> str:

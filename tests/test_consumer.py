@@ -48,3 +48,22 @@ def test_a_file_named_dash_given_as_dot_slash_dash_is_that_file_not_stdin(
     docs = json.loads(alone.stdout)["documents"]
     assert [(d["id"], d["source"], d["paragraphs"][-1]["text"]) for d in docs] == [
         ("-", "./-", "市人民医院开设发热门诊，医护人员昼夜坚守，全力救治确诊患者。")]
+
+
+def test_review_and_report_read_a_labelled_file_named_dash_given_as_dot_slash_dash(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """``review ./-`` and ``report ./-`` read the file called ``-``, not standard input (which
+    gave 'not labelled output' for what a pipe held, or waited on a terminal)."""
+    (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    made = pipeline("classify", "a.txt", "--model", str(trained[1]), "-o", "-", "-q",
+                    cwd=tmp_path)
+    (tmp_path / "-").write_bytes(made.stdout)
+    review = pipeline("review", "./-", "--all", "-o", "r.jsonl", "-q", stdin=b"{}",
+                      cwd=tmp_path)
+    assert review.returncode == 0, review.stderr.decode()
+    listed = (tmp_path / "r.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["document"] for line in listed] == ["a", "a"]
+    report = pipeline("report", "./-", "--model", str(trained[1]), "-o", "r.html", "-q",
+                      stdin=b"{}", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr.decode()
+    assert "市人民医院开设发热门诊" in (tmp_path / "r.html").read_text("utf-8")
