@@ -15,6 +15,9 @@ from tests.conftest import ROOT
 SIMPLIFIED = ("社区防控工作报告\n\n一、社区网格员挨家挨户排查\n\n"
               "各社区网格员坚持挨家挨户上门排查，逐户登记返乡人员，做到不漏一户、不落一人。\n\n"
               "二、医院全力救治患者\n\n市人民医院开设发热门诊，医护人员昼夜坚守，全力救治确诊患者。\n")
+TRADITIONAL = ("社區防控工作報告\n\n一、社區網格員挨家挨戶排查\n\n"
+               "各社區網格員堅持挨家挨戶上門排查，逐戶登記返鄉人員，做到不漏一戶、不落一人。\n\n"
+               "二、醫院全力救治患者\n\n市人民醫院開設發熱門診，醫護人員晝夜堅守，全力救治確診患者。\n")
 
 
 def pipeline(*args: str, stdin: bytes | None = None, cwd: Path | None = None
@@ -67,3 +70,61 @@ def test_review_and_report_read_a_labelled_file_named_dash_given_as_dot_slash_da
                       stdin=b"{}", cwd=tmp_path)
     assert report.returncode == 0, report.stderr.decode()
     assert "市人民医院开设发热门诊" in (tmp_path / "r.html").read_text("utf-8")
+
+
+def test_json_and_jsonl_hold_what_the_readme_promises_a_consumer(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """Files in several encodings, line ends and a few that hold nothing or do not read, in both
+    formats: the order, ids, offsets into the source decoded by the recorded codec, the label
+    fields of body paragraphs alone, scores in the order of the themes, and each jsonl line the
+    json document's paragraph with the document's fields beside it."""
+    files = {
+        "b.txt": SIMPLIFIED.encode("gb18030"),
+        "a/big5.txt": TRADITIONAL.encode("big5"),
+        "a/crlf.txt": SIMPLIFIED.replace("\n", "\r\n").encode(),
+        "a-u16.txt": SIMPLIFIED.encode("utf-16"),
+        "empty.txt": b"",
+        "scan.txt": b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
+        "cut.txt": (SIMPLIFIED.rstrip() + "𠮷").encode()[:-2],
+    }
+    for name, data in files.items():
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(data)
+    outputs = {}
+    for fmt in ("json", "jsonl"):
+        result = pipeline("classify", "in", "--model", str(trained[1]), "--format", fmt,
+                          "-o", f"out.{fmt}", "-q", cwd=tmp_path)
+        assert result.returncode == 1, result.stderr.decode()  # scan.txt skipped
+        outputs[fmt] = (tmp_path / f"out.{fmt}").read_text("utf-8")
+    data = json.loads(outputs["json"])
+    themes = data["model"]["themes"]
+    assert data["errors"] == [{"source": "in/scan.txt",
+                               "error": "not a text file: it is a PNG image"}]
+    assert [(d["id"], d["encoding"], d.get("bytes_left_out")) for d in data["documents"]] == [
+        ("big5", "big5", None), ("crlf", "utf-8", None), ("a-u16", "utf-16", None),
+        ("b", "gb18030", None), ("cut", "utf-8", 2), ("empty", "utf-8", None)]  # a/ first
+    lines = [json.loads(line) for line in outputs["jsonl"].splitlines()]
+    assert outputs["jsonl"].endswith("\n") and len(lines) == sum(
+        len(d["paragraphs"]) for d in data["documents"])
+    at = 0
+    for doc in data["documents"]:
+        raw = (tmp_path / doc["source"]).read_bytes()
+        decoded = raw[:len(raw) - doc.get("bytes_left_out", 0)].decode(doc["encoding"])
+        for index, p in enumerate(doc["paragraphs"]):
+            assert (p["index"], p["id"]) == (index, f"{doc['id']}:{index}")
+            assert decoded[p["start"]:p["end"]] == p["text"]
+            labelled = {"label", "confidence", "scores", "evidence", "needs_review"} & p.keys()
+            if p["kind"] != "body":
+                assert not labelled
+            else:
+                assert len(labelled) == 5 and list(p["scores"]) == themes
+                assert p["confidence"] == p["scores"][p["label"]] == max(p["scores"].values())
+            line = lines[at]
+            at += 1
+            head = {"schema_version": data["schema_version"], "document": doc["id"],
+                    "source": doc["source"], "encoding": doc["encoding"],
+                    "model_hash": data["model"]["hash"]}
+            if "bytes_left_out" in doc:
+                head["bytes_left_out"] = doc["bytes_left_out"]
+            assert line == {**head, **p}
+
