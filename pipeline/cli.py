@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "with kinds, offsets, articles and headings.")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
-    p.add_argument("--format", choices=["json", "jsonl"], default="json")
+    p.add_argument("--format", choices=["json", "jsonl"],
+                   help="default: jsonl for an output file named *.jsonl, else json")
     p.add_argument("--encoding", type=_encoding,
                    help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
@@ -126,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="model bundle (default: the config's model.dir/model.name)")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
-    p.add_argument("--format", choices=["json", "jsonl"], help="default: the config's")
+    p.add_argument("--format", choices=["json", "jsonl"],
+                   help="default: by the output file's name (*.jsonl or *.json), else the config's")
     p.add_argument("--encoding", type=_encoding,
                    help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
@@ -219,6 +221,16 @@ def _report_skipped(skipped: Sequence[Any]) -> int:
 
 
 # ----------------------------------------------------------------------------- commands
+def _format(args: argparse.Namespace) -> str | None:
+    """The output format: ``--format``, else the one the output file's name says (``-o
+    out.jsonl`` is JSON lines, ``-o out.json`` one JSON object, whatever the config's
+    ``output.format``), else None (the command's default)."""
+    if args.format:
+        return args.format
+    suffix = Path(args.out).suffix.lower() if args.out != "-" else ""
+    return {".json": "json", ".jsonl": "jsonl"}.get(suffix)
+
+
 def cmd_segment(args: argparse.Namespace) -> int:
     from pipeline.config import load_config
     from pipeline.stages import segment
@@ -227,8 +239,8 @@ def cmd_segment(args: argparse.Namespace) -> int:
     # whose folder lacks them segments all the same.
     config = load_config(args.config, corpus=False, inputs=False)
     _check_not_read(args.out, config, args.config)
-    result = segment(args.inputs, args.out, config, fmt=args.format, encoding=args.encoding,
-                     strict=args.strict)
+    result = segment(args.inputs, args.out, config, fmt=_format(args) or "json",
+                     encoding=args.encoding, strict=args.strict)
     return _report_skipped(result.skipped)
 
 
@@ -358,7 +370,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     sources = input_files(args.inputs, args.strict)  # the folders are walked once, here
     with _progress(args, len(sources), "doc", "classify") as bar:
         result = classify(sources, _model_dir(args, config), args.out, config,
-                          fmt=args.format, encoding=args.encoding, strict=args.strict,
+                          fmt=_format(args), encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
     _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
                f"{plural(result.documents, 'document')}"

@@ -140,6 +140,38 @@ def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> 
     assert {line["document"] for line in lines} == {SEED.stem}
 
 
+def test_the_output_files_name_chooses_its_format(model_dir: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    # -o out.jsonl without --format wrote one JSON object into a file named .jsonl.
+    config, _ = model_dir
+
+    def first_line(*args: str) -> dict:
+        """The output's first JSON value: the whole object, or a jsonl file's first line."""
+        assert pipeline(*args).returncode == 0
+        text = Path(args[args.index("-o") + 1]).read_text("utf-8")
+        return json.JSONDecoder().raw_decode(text)[0]
+
+    for command in (["classify", "--config", str(config)], ["segment"]):
+        jsonl = first_line(*command, str(SEED), "-o", str(tmp_path / "out.JSONL"))
+        assert jsonl["document"] == SEED.stem and "documents" not in jsonl
+        whole = first_line(*command, str(SEED), "-o", str(tmp_path / "out.json"))
+        assert "documents" in whole and "document" not in whole
+        # --format wins over the name; a name of neither kind keeps the default, json.
+        forced = first_line(*command, str(SEED), "-o", str(tmp_path / "forced.jsonl"),
+                            "--format", "json")
+        assert "documents" in forced
+        assert "documents" in first_line(*command, str(SEED), "-o", str(tmp_path / "out.txt"))
+    # The name wins over the config's output.format too.
+    jsonl_config = tmp_path / "jsonl.yaml"
+    jsonl_config.write_text(config.read_text("utf-8").replace(
+        "output: {path: out/labelled.json}", "output: {path: out/labelled.json, format: jsonl}"),
+        "utf-8")
+    assert "documents" in first_line("classify", "--config", str(jsonl_config), "--model",
+                                     str(model_dir[1]), str(SEED), "-o", str(tmp_path / "c.json"))
+    assert "document" in first_line("classify", "--config", str(jsonl_config), "--model",
+                                    str(model_dir[1]), str(SEED), "-o", str(tmp_path / "c.txt"))
+
+
 def test_stdin_to_stdout(model_dir: tuple[Path, Path]) -> None:
     config, _ = model_dir
     text = "市委書記主持召開常委會會議,研究部署疫情防控工作。\n\n社區網格員挨家挨戶摸排返鄉人員。\n"
