@@ -44,6 +44,7 @@ import logging
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +80,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # A codec forced on a file with a byte-order mark, and the one to record, which drops the mark.
 _DROPS_BOM = {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
               "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
+# Codecs whose byte order, without a mark, is the machine's; the marks they read.
+_NATIVE_ORDER = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+                 "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)}
 # Above this share of control, surrogate, private-use characters or U+FFFD (see _junk_share), a
 # decoding is not text.
 _MAX_JUNK = 0.05
@@ -489,6 +493,10 @@ def decode_bytes(
                 # The codec that drops the mark, so that offsets index what it decodes.
                 encoding = _DROPS_BOM[encoding]
                 text = text[1:]
+            elif encoding in _NATIVE_ORDER and not data.startswith(_NATIVE_ORDER[encoding]):
+                # Without a mark, utf-16 and utf-32 decode in this machine's byte order: record
+                # that order, which decodes the same bytes on any machine.
+                encoding += "-le" if sys.byteorder == "little" else "-be"
             if found := _SURROGATE.search(text):  # utf-7, unicode_escape: not writable text
                 raise InputError(f"{source}: cannot decode as {encoding}: a lone surrogate "
                                  f"(U+{ord(found[0]):04X}) at character {found.start()}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,6 +298,9 @@ def test_a_short_gb18030_file_gives_no_cut_short_warning(caplog: pytest.LogCaptu
     assert "unfinished" not in caplog.text
 
 
+NATIVE = "le" if sys.byteorder == "little" else "be"
+
+
 @pytest.mark.parametrize(("forced", "bom", "body_codec", "recorded"), [
     ("utf-8", b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
     ("UTF8", b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
@@ -304,6 +308,10 @@ def test_a_short_gb18030_file_gives_no_cut_short_warning(caplog: pytest.LogCaptu
     ("utf_32_be", b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
     ("UTF8", b"", "utf-8", "utf-8"),
     ("cp936", b"", "gbk", "gbk"),
+    # Without a mark, utf-16 and utf-32 decode in the machine's byte order: that one is recorded.
+    ("utf-16", b"", f"utf-16-{NATIVE}", f"utf-16-{NATIVE}"),
+    ("UTF-32", b"", f"utf-32-{NATIVE}", f"utf-32-{NATIVE}"),
+    ("utf-16", b"\xfe\xff", "utf-16-be", "utf-16"),
 ])
 def test_a_forced_encoding_is_recorded_as_the_codec_that_gives_the_offsets(
         tmp_path: Path, forced: str, bom: bytes, body_codec: str, recorded: str) -> None:
