@@ -27,6 +27,8 @@ from pipeline.reading import shown  # messages one line each, whatever file name
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STALE = 1  # status --check: a stage of run is to do
+# pipeline.report.PAGE_SIZE, not imported here: the report's modules load only for report.
+REPORT_PAGE_SIZE = 2000
 
 log = logging.getLogger("pipeline")
 
@@ -161,14 +163,22 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("report", help="a self-contained HTML report of a labelled output",
-                       description="Write one HTML file (no network needed to open it): each "
+                       description="Write an HTML report (no network needed to open it): each "
                        "document's paragraphs coloured by theme with confidence and evidence, "
                        "theme shares per document and article, the model's evaluation from its "
-                       "model.json, and the paragraphs flagged for review.")
+                       "model.json, and the paragraphs flagged for review. One file, unless the "
+                       "output has more paragraphs than a page holds (--page-size): then FILE is "
+                       "an index (totals, a line per page, figures, the 500 flagged paragraphs "
+                       "of smallest margin, skipped files) and the documents are on pages in the "
+                       "folder beside it, report_files/ for report.html, which is replaced with "
+                       "it (one page removes an old one).")
     p.add_argument("labelled", type=_path, metavar="LABELLED.json", help="json or jsonl output")
     # A str, not a Path, which would drop the trailing slash of a folder (see check_output).
     p.add_argument("--out", "-o", default="report.html", metavar="FILE",
-                   help="the HTML file (default: report.html)")
+                   help="the HTML file (default: report.html); to a stream (-), always one page")
+    p.add_argument("--page-size", type=_count, default=REPORT_PAGE_SIZE, metavar="N",
+                   help=f"paragraphs on a page of documents (default: {REPORT_PAGE_SIZE}; 0: all "
+                   "on one page, which a browser opens slowly beyond a few thousand)")
     p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="the bundle whose model.json gives the figures (default: the config's; "
                    "left out when there is none)")
@@ -602,7 +612,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         meta = read_meta(bundle)
         check_figures(meta, Path(bundle) / META_FILE)
     _check_not_read(args.out, config, args.config, model=args.model)
-    write_report(args.labelled, args.out, meta)
+    write_report(args.labelled, args.out, meta, args.page_size)
     _say(args, f"report written to {args.out}")
     return EXIT_OK
 

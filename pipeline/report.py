@@ -12,24 +12,38 @@ one HTML page:
 - the files that were skipped;
 - every document's paragraphs in order, coloured by theme, with confidence, scores and evidence.
 
-:func:`write_report` reads a ``json`` or ``jsonl`` output file and writes the page atomically.
+:func:`write_report` reads a ``json`` or ``jsonl`` output file and writes the page atomically. An
+output of more than :data:`PAGE_SIZE` paragraphs (or the size asked for) is split, because one page
+of it is too big for a browser (10,000 documents: 57 MB, minutes to open): the page named is then
+an index (the totals, a contents line per page, the model's figures, the flagged paragraphs with
+the smallest margins, the skipped files) and the documents are on pages of about that many
+paragraphs in a folder beside it, ``<name>_files/page-0001.html`` and on, each with its own
+contents and flagged paragraphs. Relative links join them, so the folder works wherever it is put
+beside the index; both are replaced together, and an old folder of pages is removed by a report
+of one page.
 
 The page opens without a network: the styles are inline, the charts are CSS bars and there is no
-script. Every string taken from the data is HTML-escaped, and names in ``<bdi>`` (see
-:func:`_isolated`). The same input always gives the same
-bytes (no clock, no randomness), so reports can be compared and cached.
+script. A document is laid out and painted only when it comes near the view (CSS
+``content-visibility``), so a page of a few thousand paragraphs opens in a second or two. Every
+string taken from the data is HTML-escaped, and names in ``<bdi>`` (see :func:`_isolated`). The
+same input always gives the same bytes (no clock, no randomness), so reports can be compared and
+cached.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
-from pipeline.errors import ModelError
-from pipeline.output import atomic_write, model_header, read_labelled
+from pipeline.errors import ModelError, OutputError, plural
+from pipeline.output import atomic_write, model_header, read_labelled, writes_into_stream
 from pipeline.review import margin
 from pipeline.segment import article_ordinals
 
@@ -38,6 +52,12 @@ from pipeline.segment import article_ordinals
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#7F7F7F")
 FONTS = '"Noto Sans CJK SC", "Noto Sans CJK TC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HASH_PREFIX = 12
+# Paragraphs on a page: a bigger output is split into pages of about this many. Headless Chromium
+# loads a page of 2,000 paragraphs in about 1.5 s; one of 40,000 took two minutes.
+PAGE_SIZE = 2000
+# The flagged paragraphs listed on the index of a split report; each page lists all of its own.
+REVIEW_ON_INDEX = 500
+PAGE_FILE = re.compile(r"page-[0-9]{4,}\.html")
 EVALUATIONS = {
     "cross_validation": "Grouped cross-validation",
     "heldout": "Held-out documents",
@@ -57,6 +77,8 @@ nav.top a:hover{color:#fff;text-decoration:underline}
 main{max-width:1140px;margin:0 auto;padding:1.4rem 1.5rem 3rem}
 main>header,main>section,article.doc{background:#fff;border:1px solid #dfe3e9;border-radius:10px;
   padding:1.2rem 1.5rem;margin-bottom:1.2rem}
+/* Laid out and painted only near the view: a page of many documents opens at once. */
+article.doc{content-visibility:auto;contain-intrinsic-size:auto 1200px}
 h1{font-size:1.6rem;margin:0 0 .2rem}
 h2{font-size:1.25rem;margin:0 0 .6rem}
 .n{display:inline-block;min-width:1.6rem;padding:0 .45rem;border-radius:999px;background:#e8ecf1;
@@ -128,6 +150,9 @@ tfoot td{font-weight:600;border-bottom:none}
   border-radius:4px;padding:0 .4rem;font-weight:700;font-size:.68rem;letter-spacing:.05em;
   text-transform:uppercase;line-height:1.3rem}
 .skipped li{margin:.2rem 0}
+.chart details{grid-column:1/-1;margin:-.2rem 0 .4rem;font-size:.84rem}
+.chart summary{color:#5b6676;cursor:pointer}
+.docs a{margin-right:.9rem;white-space:nowrap}
 article.doc>header{border-bottom:1px solid #e6e9ee;padding-bottom:.7rem;margin-bottom:.6rem}
 article.doc>header h2{margin:0;overflow-wrap:anywhere}
 article.doc>header p{margin:.1rem 0 .5rem;color:#5b6676;font-size:.84rem}
@@ -278,19 +303,69 @@ def _model_info(labelled: Mapping[str, Any], meta: Mapping[str, Any] | None) -> 
     return info
 
 
-def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[Any]]]:
-    """The document's articles in order: (number, title, paragraphs); none before the first. A
-    number that comes back is another article (see :func:`pipeline.segment.article_ordinals`)."""
-    groups: dict[int, list[Mapping[str, Any]]] = {}
+def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[int]]]:
+    """The document's articles in order: (number, title, positions of its paragraphs); none before
+    the first. A number that comes back is another article (see
+    :func:`pipeline.segment.article_ordinals`)."""
+    groups: dict[int, list[int]] = {}
     ordinals = article_ordinals((p["kind"], p["text"], p["article"]) for p in paragraphs)
-    for p, ordinal in zip(paragraphs, ordinals, strict=True):
+    for i, (p, ordinal) in enumerate(zip(paragraphs, ordinals, strict=True)):
         if p["article"] is not None:
-            groups.setdefault(ordinal, []).append(p)
+            groups.setdefault(ordinal, []).append(i)
     out = []
-    for members in groups.values():
-        title = next((str(p["article_title"]) for p in members if p["article_title"]), "")
-        out.append((str(members[0]["article"]), title, members))
+    for spots in groups.values():
+        title = next((str(paragraphs[i]["article_title"]) for i in spots
+                      if paragraphs[i]["article_title"]), "")
+        out.append((str(paragraphs[spots[0]]["article"]), title, spots))
     return out
+
+
+class _Part(NamedTuple):
+    """The paragraphs of document ``d`` from position ``lo`` up to ``hi``: a whole document, or the
+    part of one longer than a page that is on one page."""
+
+    d: int
+    doc: Mapping[str, Any]
+    lo: int
+    hi: int
+
+    @property
+    def whole(self) -> bool:
+        return self.lo == 0 and self.hi == len(self.doc["paragraphs"])
+
+    @property
+    def anchor(self) -> str:
+        """The id of the part on its page: the document's own for its first part."""
+        return _Anchors.doc(self.d) + (f"-at{self.lo + 1}" if self.lo else "")
+
+    def paragraphs(self) -> list[Mapping[str, Any]]:
+        return self.doc["paragraphs"][self.lo:self.hi]
+
+
+def _whole(documents: Sequence[Mapping[str, Any]]) -> list[_Part]:
+    """Every document whole, for a report of one page."""
+    return [_Part(d, doc, 0, len(doc["paragraphs"])) for d, doc in enumerate(documents)]
+
+
+def _plan(documents: Sequence[Mapping[str, Any]], size: int) -> list[list[_Part]]:
+    """Documents in order on pages of at most ``size`` paragraphs: a document that does not fit
+    in what is left of a page starts the next one; one longer than a page is cut into parts."""
+    pages: list[list[_Part]] = []
+    page: list[_Part] = []
+    room = size
+    for d, doc in enumerate(documents):
+        n, lo = len(doc["paragraphs"]), 0
+        if page and n > room:
+            pages.append(page)
+            page, room = [], size
+        while n - lo > room:  # on a page of its own: cut it
+            pages.append([_Part(d, doc, lo, lo + room)])
+            lo += room
+        page.append(_Part(d, doc, lo, n))
+        room -= n - lo
+    if page:
+        pages.append(page)
+    return pages
 
 
 class _Anchors:
@@ -347,22 +422,29 @@ def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
     )
 
 
-def _contents(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
-    """Contents and chart at once: a bar per document and per article, names linking down."""
+def _contents(parts: Sequence[_Part], themes: _Themes) -> str:
+    """Contents and chart at once: a bar per document (or part of one) and per article that
+    begins in it, names linking down."""
     cells = []
-    for d, doc in enumerate(documents):
-        body = _body(doc["paragraphs"])
+    for part in parts:
+        d, doc = part.d, part.doc
+        body = _body(part.paragraphs())
         flagged = sum(1 for p in body if p.get("needs_review"))
         note = f" · {flagged} to review" if flagged else ""
+        if not part.whole:
+            note += f" · paragraphs {part.lo + 1}–{part.hi} of {len(doc['paragraphs'])}"
         cells.append(
-            f'<a class="name" href="#{_Anchors.doc(d)}" title="{_esc(doc["source"])}">'
+            f'<a class="name" href="#{part.anchor}" title="{_esc(doc["source"])}">'
             f'{_isolated(doc["id"])}</a>{themes.bar(themes.counts(body))}'
             f'<span class="count">{len(body)} body{note}</span>'
         )
         articles = _articles(doc["paragraphs"])
         if len(articles) < 2:
             continue
-        for a, (number, title, members) in enumerate(articles):
+        for a, (number, title, spots) in enumerate(articles):
+            if not part.lo <= spots[0] < part.hi:  # begins on another page
+                continue
+            members = [doc["paragraphs"][i] for i in spots if i < part.hi]
             label = f"{number} · {title}" if title else number
             cells.append(
                 f'<a class="name art" href="#{_Anchors.article(d, a)}" title="{_esc(label)}">'
@@ -547,16 +629,20 @@ def check_figures(meta: Mapping[str, Any], source: Path) -> None:
                              f"{problem[1]}")
 
 
-def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
-    """Flagged paragraphs, smallest margin first (ties in document order), linking down."""
+def _review(parts: Sequence[_Part], themes: _Themes,
+            page_of: Callable[[int, int], str] | None = None, limit: int = 0) -> str:
+    """Flagged paragraphs, smallest margin first (ties in document order), linking down, or with
+    ``page_of`` (document, position) to the page that shows them; at most ``limit`` (0: all)."""
     items = []
-    for d, doc in enumerate(documents):
-        for p in _body(doc["paragraphs"]):
-            if p.get("needs_review"):
-                items.append((margin(p), d, p["index"], p))
+    for part in parts:
+        for i in range(part.lo, part.hi):
+            p = part.doc["paragraphs"][i]
+            if p["kind"] == "body" and p.get("needs_review"):
+                items.append((margin(p), part.d, p["index"], i, part.doc, p))
     items.sort(key=lambda item: item[:3])
+    shown = items[:limit] if limit else items
     rows = []
-    for gap, d, _, p in items:
+    for gap, d, _, i, doc, p in shown:
         ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
         runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_isolated(ranked[1][0])} '
                   f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
@@ -565,8 +651,9 @@ def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
             f"<tr><td>{gap:.3f}</td>"
             f'<td><span class="badge {themes.cls(p["label"])}">{_isolated(p["label"])} '
             f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
-            f'<td class="text"><a href="#{_Anchors.para(d, p)}" lang="zh">{_esc(excerpt)}</a>'
-            f'<div class="where">{_isolated(documents[d]["id"])} ¶{int(p["index"])}</div></td></tr>'
+            f'<td class="text"><a href="{page_of(d, i) if page_of else ""}#{_Anchors.para(d, p)}" '
+            f'lang="zh">{_esc(excerpt)}</a>'
+            f'<div class="where">{_isolated(doc["id"])} ¶{int(p["index"])}</div></td></tr>'
         )
     if rows:
         body = ("<table class=\"review\"><thead><tr><th>margin</th><th>predicted</th>"
@@ -574,11 +661,13 @@ def _review(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
                 f"<tbody>{''.join(rows)}</tbody></table>")
     else:
         body = "<p>No paragraph is flagged for review.</p>"
+    more = (f" The {len(rows)} with the smallest margins of {len(items)}: each page lists all "
+            "of its own." if len(rows) < len(items) else "")
     return (
-        f'<section id="review"><h2>Flagged for review <span class="n">{len(rows)}</span></h2>'
+        f'<section id="review"><h2>Flagged for review <span class="n">{len(items)}</span></h2>'
         '<p class="hint">Body paragraphs marked needs_review (low confidence, or two themes '
         "close together), the smallest margin between the two best scores first. Click a "
-        "paragraph to see it in its document.</p>" + body + "</section>"
+        f"paragraph to see it in its document.{more}</p>" + body + "</section>"
     )
 
 
@@ -638,35 +727,183 @@ def _chip(term: str) -> str:
     return f'<span class="chip">{_esc(term)}</span>'
 
 
-def _document(d: int, doc: Mapping[str, Any], themes: _Themes) -> str:
-    """A document's header with its own bar, then all its paragraphs in order."""
-    paragraphs = doc["paragraphs"]
+def _document(part: _Part, themes: _Themes) -> str:
+    """A document's header with its own bar, then its paragraphs in order (those of ``part``)."""
+    d, paragraphs = part.d, part.doc["paragraphs"]
     kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
              for kind in ("body", "heading", "boilerplate")}
     flagged = sum(1 for p in paragraphs if p.get("needs_review"))
     articles = _articles(paragraphs)
     first_of = {}
     if len(articles) > 1:
-        first_of = {members[0]["index"]: (a, number)
-                    for a, (number, _, members) in enumerate(articles)}
+        first_of = {spots[0]: (a, number) for a, (number, _, spots) in enumerate(articles)}
+    shown = "" if part.whole else f" · here paragraphs {part.lo + 1}–{part.hi}"
     out = [
-        f'<article class="doc" id="{_Anchors.doc(d)}"><header><h2>{_isolated(doc["id"])}</h2>'
-        f'<p><code>{_isolated(doc["source"])}</code> · {_isolated(doc["encoding"])} · '
+        f'<article class="doc" id="{part.anchor}"><header><h2>{_isolated(part.doc["id"])}</h2>'
+        f'<p><code>{_isolated(part.doc["source"])}</code> · {_isolated(part.doc["encoding"])} · '
         f'{len(paragraphs)} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
-        f'{kinds["boilerplate"]} boilerplate · {flagged} flagged for review</p>'
+        f'{kinds["boilerplate"]} boilerplate · {flagged} flagged for review{shown}</p>'
         f"{themes.bar(themes.counts(paragraphs))}</header>"
     ]
-    for p in paragraphs:
-        if p["index"] in first_of:
-            a, number = first_of[p["index"]]
+    for i in range(part.lo, part.hi):
+        if i in first_of:
+            a, number = first_of[i]
             out.append(f'<div class="art-mark" id="{_Anchors.article(d, a)}">article '
                        f"{_esc(number)}</div>")
-        out.append(_paragraph(d, p, themes))
+        out.append(_paragraph(d, paragraphs[i], themes))
     out.append('<p class="totop"><a href="#contents">↑ contents</a></p></article>')
     return "".join(out)
 
 
 # ----------------------------------------------------------------------------- entry points
+def _head(title: str, themes: _Themes, nav: Sequence[tuple[str, str]]) -> str:
+    """The page up to ``<main>``: title, styles and the bar of links (href, text) at the top."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_esc(title)}</title>\n<style>{CSS}{themes.css()}\n"
+        "</style>\n</head>\n<body>\n"
+        '<nav class="top"><b>Paragraph themes</b>'
+        + "".join(f'<a href="{href}">{text}</a>' for href, text in nav) + "</nav>\n<main>\n"
+    )
+
+
+def _documents(parts: Sequence[_Part], themes: _Themes) -> str:
+    return ('<div id="documents">' + "\n".join(_document(part, themes) for part in parts)
+            + "</div>\n</main>\n</body>\n</html>\n")
+
+
+class _Report:
+    """What every page of a report shares: the data, the model's header and the themes."""
+
+    def __init__(self, labelled: Mapping[str, Any], model_meta: Mapping[str, Any] | None) -> None:
+        self.documents = labelled.get("documents", [])
+        self.errors = labelled.get("errors", [])
+        self.model_meta = model_meta
+        self.model = _model_info(labelled, model_meta)
+        self.themes = _Themes(self.model, model_meta, self.documents)
+        self.flagged = sum(1 for doc in self.documents for p in doc["paragraphs"]
+                           if p.get("needs_review"))
+        self.labelled_hash = str((labelled.get("model") or {}).get("hash", ""))
+
+    def title(self, what: str) -> str:
+        return f"Paragraph themes · {self.model.get('name') or 'model'} · {what}"
+
+    def one_page(self) -> str:
+        """Everything on one page."""
+        parts = _whole(self.documents)
+        nav = [("#overview", "Overview"), ("#contents", "Contents"),
+               ("#evaluation", "Evaluation"), ("#review", f"Review ({self.flagged})"),
+               ("#skipped", f"Skipped ({len(self.errors)})"),
+               ("#documents", f"Documents ({len(self.documents)})")]
+        return "".join([
+            _head(self.title(f"{len(self.documents)} documents"), self.themes, nav),
+            _overview(self.model, self.documents, self.errors, self.themes), "\n",
+            _contents(parts, self.themes), "\n",
+            _evaluation(self.model_meta, self.labelled_hash, self.themes), "\n",
+            _review(parts, self.themes), "\n",
+            _skipped(self.errors), "\n",
+            _documents(parts, self.themes),
+        ])
+
+    def index(self, pages: Sequence[Sequence[_Part]], folder: str) -> str:
+        """The index of a split report: the whole output's sections, and a line per page of
+        documents in ``folder`` (its name, as a link)."""
+        starts: dict[int, list[tuple[int, int]]] = {}  # document: (first position, page)
+        for k, page in enumerate(pages, 1):
+            for part in page:
+                starts.setdefault(part.d, []).append((part.lo, k))
+
+        def page_of(d: int, i: int) -> str:
+            k = next(k for lo, k in reversed(starts[d]) if lo <= i)
+            return f"{quote(folder)}/{_page_name(k)}"
+
+        nav = [("#overview", "Overview"), ("#contents", f"Pages ({len(pages)})"),
+               ("#evaluation", "Evaluation"), ("#review", f"Review ({self.flagged})"),
+               ("#skipped", f"Skipped ({len(self.errors)})")]
+        return "".join([
+            _head(self.title(f"{len(self.documents)} documents"), self.themes, nav),
+            _overview(self.model, self.documents, self.errors, self.themes), "\n",
+            _pages(pages, self.themes, quote(folder)), "\n",
+            _evaluation(self.model_meta, self.labelled_hash, self.themes), "\n",
+            _review([part for page in pages for part in page], self.themes, page_of,
+                    REVIEW_ON_INDEX), "\n",
+            _skipped(self.errors), "\n",
+            "</main>\n</body>\n</html>\n",
+        ])
+
+    def page(self, k: int, pages: Sequence[Sequence[_Part]], index: str) -> str:
+        """Page ``k`` (from 1) of documents, beside the index named ``index`` one folder up."""
+        parts = pages[k - 1]
+        paragraphs = [p for part in parts for p in part.paragraphs()]
+        flagged = sum(1 for p in paragraphs if p.get("needs_review"))
+        up = f"../{quote(index)}"
+        nav = [(up, "↑ Report"), ("#contents", "Contents"), ("#review", f"Review ({flagged})"),
+               ("#documents", f"Documents ({len(parts)})")]
+        if k > 1:
+            nav.append((_page_name(k - 1), f"← Page {k - 1}"))
+        if k < len(pages):
+            nav.append((_page_name(k + 1), f"Page {k + 1} →"))
+        counts = self.themes.counts(paragraphs)
+        header = (
+            f'<header id="overview"><h1>Page {k} of {len(pages)}</h1>'
+            f'<p class="hint">{plural(len(paragraphs), "paragraph")}: {_span(parts)}, of '
+            f"{plural(len(self.documents), 'document')} in all. The totals, the model's figures "
+            f'and the skipped files are in <a href="{up}">{_isolated(index)}</a>.</p>'
+            "<h2>Theme shares, this page</h2>"
+            + self.themes.legend(counts) + self.themes.bar(counts, "big") + "</header>"
+        )
+        return "".join([
+            _head(self.title(f"page {k} of {len(pages)}"), self.themes, nav),
+            header, "\n", _contents(parts, self.themes), "\n",
+            _review(parts, self.themes), "\n",
+            _documents(parts, self.themes),
+        ])
+
+
+def _page_name(k: int) -> str:
+    """The file of page ``k`` (from 1) in the folder of pages."""
+    return f"page-{k:04d}.html"
+
+
+def _span(parts: Sequence[_Part]) -> str:
+    """Which documents a page holds, by number and name: ``documents 3–9 (a to b)``, or ``document
+    3 (a), paragraphs 2001–4000 of 9000`` for a part of one."""
+    first, last = parts[0], parts[-1]
+    if first.d != last.d:
+        return (f"documents {first.d + 1}–{last.d + 1} ({_isolated(first.doc['id'])} to "
+                f"{_isolated(last.doc['id'])})")
+    part = "" if first.whole else \
+        f", paragraphs {first.lo + 1}–{first.hi} of {len(first.doc['paragraphs'])}"
+    return f"document {first.d + 1} ({_isolated(first.doc['id'])}){part}"
+
+
+def _pages(pages: Sequence[Sequence[_Part]], themes: _Themes, folder: str) -> str:
+    """The index's contents: a bar per page, and the page's documents (folded) as links."""
+    cells = []
+    for k, page in enumerate(pages, 1):
+        href = f"{folder}/{_page_name(k)}"
+        paragraphs = [p for part in page for p in part.paragraphs()]
+        body = _body(paragraphs)
+        flagged = sum(1 for p in body if p.get("needs_review"))
+        note = f" · {flagged} to review" if flagged else ""
+        documents = "".join(f'<a href="{href}#{part.anchor}">{_isolated(part.doc["id"])}</a> '
+                            for part in page)
+        cells.append(
+            f'<a class="name" href="{href}">Page {k}</a>{themes.bar(themes.counts(body))}'
+            f'<span class="count">{plural(len(page), "document")} · {len(body)} body{note}</span>'
+            f"<details><summary>{_span(page)}</summary>"
+            f'<p class="docs">{documents}</p></details>'
+        )
+    return (
+        f'<section id="contents"><h2>Pages <span class="n">{len(pages)}</span></h2>'
+        '<p class="hint">Too many paragraphs for one page: the documents are on pages of their '
+        "own, each with its contents and its paragraphs flagged for review. Share of each page's "
+        "body paragraphs by predicted theme; open a line for its documents.</p>"
+        + themes.legend() + f'<div class="chart">{"".join(cells)}</div></section>'
+    )
+
+
 def render_report(labelled: dict, model_meta: dict | None = None) -> str:
     """The HTML page for a labelled output (``json`` form) and, optionally, its ``model.json``.
 
@@ -675,36 +912,117 @@ def render_report(labelled: dict, model_meta: dict | None = None) -> str:
     skipped (jsonl has no ``errors``) and ``model.json`` is given (jsonl names only the model's
     hash).
     """
-    documents = labelled.get("documents", [])
-    errors = labelled.get("errors", [])
-    model = _model_info(labelled, model_meta)
-    themes = _Themes(model, model_meta, documents)
-    flagged = sum(1 for doc in documents for p in doc["paragraphs"] if p.get("needs_review"))
-    title = f"Paragraph themes · {model.get('name') or 'model'} · {len(documents)} documents"
-    nav = [("overview", "Overview"), ("contents", "Contents"), ("evaluation", "Evaluation"),
-           ("review", f"Review ({flagged})"), ("skipped", f"Skipped ({len(errors)})"),
-           ("documents", f"Documents ({len(documents)})")]
-    labelled_hash = str((labelled.get("model") or {}).get("hash", ""))
-    return "".join([
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(title)}</title>\n<style>{CSS}{themes.css()}\n"
-        "</style>\n</head>\n<body>\n",
-        '<nav class="top"><b>Paragraph themes</b>'
-        + "".join(f'<a href="#{key}">{text}</a>' for key, text in nav) + "</nav>\n<main>\n",
-        _overview(model, documents, errors, themes), "\n",
-        _contents(documents, themes), "\n",
-        _evaluation(model_meta, labelled_hash, themes), "\n",
-        _review(documents, themes), "\n",
-        _skipped(errors), "\n",
-        '<div id="documents">',
-        "\n".join(_document(d, doc, themes) for d, doc in enumerate(documents)),
-        "</div>\n</main>\n</body>\n</html>\n",
-    ])
+    return _Report(labelled, model_meta).one_page()
 
 
-def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None = None) -> None:
-    """Read a labelled output (``json`` or ``jsonl``) and write its HTML report atomically."""
-    page = render_report(read_labelled(labelled_path), model_meta)
-    with atomic_write(out) as fh:
-        fh.write(page)
+def render_pages(labelled: dict, model_meta: dict | None, index: str,
+                 page_size: int = PAGE_SIZE) -> tuple[str, Iterator[tuple[str, str]]]:
+    """A split report: the index page (named ``index``) and, made one at a time, the pages of
+    documents as (file name, page) to put in the folder :func:`pages_folder` names.
+
+    The index links to ``<index's stem>_files/page-0001.html`` and on, and the pages to
+    ``../<index>``; the names are URL-quoted, so any file name works.
+    """
+    report = _Report(labelled, model_meta)
+    pages = _plan(report.documents, page_size)
+    folder = pages_folder(index).name
+    return (report.index(pages, folder),
+            ((_page_name(k), report.page(k, pages, index)) for k in range(1, len(pages) + 1)))
+
+
+def pages_folder(out: Path | str) -> Path:
+    """The folder of pages beside a split report: ``report_files`` for ``report.html``."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}_files")
+
+
+def _foreign(folder: Path) -> str | None:
+    """What makes ``folder`` not a folder of pages a report wrote (``None`` if it is one or is not
+    there): it is a file or a link, or holds something other than ``page-NNNN.html`` files."""
+    if not (folder.exists() or folder.is_symlink()):
+        return None
+    if folder.is_symlink() or not folder.is_dir():
+        return "which is there and is not a folder of report pages"
+    strange = next((f for f in sorted(folder.iterdir())
+                    if not (PAGE_FILE.fullmatch(f.name) and f.is_file() and not f.is_symlink())),
+                   None)
+    return None if strange is None else f"which holds {strange.name}, not a report's page"
+
+
+def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None = None,
+                 page_size: int = PAGE_SIZE) -> None:
+    """Read a labelled output (``json`` or ``jsonl``) and write its HTML report atomically.
+
+    One page when the output has at most ``page_size`` paragraphs (0: one page whatever its size)
+    or ``out`` is a stream (``-``, a pipe); it removes the folder of pages of an earlier split
+    report (only such a folder). Else an index at ``out`` and pages in :func:`pages_folder`,
+    refused (:class:`OutputError`, nothing written) if something else has that name. The index
+    and its folder are replaced together: pages are written into a new folder first, and the old
+    one is set aside until the index is in place, then removed (restored if the index could not
+    be written).
+    """
+    labelled = read_labelled(labelled_path)
+    size = sum(len(doc["paragraphs"]) for doc in labelled.get("documents", []))
+    if writes_into_stream(out):
+        with atomic_write(out) as fh:
+            fh.write(render_report(labelled, model_meta))
+        return
+    out = Path(out)
+    folder = pages_folder(out)
+    if page_size == 0 or size <= page_size:
+        _replace(out, render_report(labelled, model_meta), None, _foreign(folder) is None)
+        return
+    foreign = _foreign(folder)
+    if foreign:
+        raise OutputError(f"{out}: a report of {size} paragraphs puts its pages in {folder}, "
+                          f"{foreign}; move it, or name another output (or --page-size 0)")
+    index, pages = render_pages(labelled, model_meta, out.name, page_size)
+    _replace(out, index, pages, True)
+
+
+def _replace(out: Path, index: str, pages: Iterator[tuple[str, str]] | None, ours: bool) -> None:
+    """Write ``index`` at ``out`` and ``pages`` (none: no folder) as its folder of pages, in
+    place of what was there (a folder there only if ``ours``); on any failure, both as they
+    were."""
+    folder = pages_folder(out)
+    fresh = aside = None  # the new pages till in place; the folder the old pages are moved into
+    moved = placed = False
+    try:
+        if pages is not None:
+            fresh = _new_folder(folder.parent)
+            for name, page in pages:
+                with atomic_write(fresh / name) as fh:
+                    fh.write(page)
+        with atomic_write(out) as fh:  # renamed into place once this block is done
+            fh.write(index)
+            fh.flush()
+            if ours and folder.is_dir():
+                aside = _new_folder(folder.parent)
+                folder.rename(aside / "pages")
+                moved = True
+            if fresh is not None:
+                fresh.rename(folder)
+                placed = True
+    except BaseException:
+        if fresh is not None:
+            shutil.rmtree(folder if placed else fresh, ignore_errors=True)
+        if moved:
+            (aside / "pages").rename(folder)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _new_folder(parent: Path) -> Path:
+    """An empty hidden folder in ``parent``, ``.pages.<8 random characters>.tmp``, with the
+    permissions a new folder gets (pages readable as the index is)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = parent / f".pages.{secrets.token_hex(4)}.tmp"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue

@@ -609,3 +609,242 @@ def test_the_labelled_output_may_come_on_standard_input(run: dict[str, Any],
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert closed.returncode == 2
     assert closed.stderr == "pipeline: error: -: cannot read standard input: it is closed\n"
+
+
+# ----------------------------------------------------------------------------- a big output
+# One page of 10,000 documents (40,000 paragraphs) was 57 MB, which headless Chromium took minutes
+# to open. More paragraphs than a page holds give an index and pages of documents beside it.
+def _ids(page: Path) -> set[str]:
+    """The ids on ``page``, each on one element only."""
+    ids = [e["attrs"]["id"] for e in Dom(page.read_text("utf-8")).elements if "id" in e["attrs"]]
+    assert len(set(ids)) == len(ids), page.name
+    return set(ids)
+
+
+def _links(page: Path) -> list[tuple[Path, str]]:
+    """Every link on ``page`` as the file and the fragment it leads to; none leaves the folder
+    for the network or an absolute path."""
+    from urllib.parse import unquote, urlsplit
+
+    out = []
+    for e in Dom(page.read_text("utf-8")).find("a"):
+        parts = urlsplit(e["attrs"]["href"])
+        assert not parts.scheme and not parts.netloc and not parts.path.startswith("/"), parts
+        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+        out.append((target, unquote(parts.fragment)))
+    return out
+
+
+def _shown(page: Path) -> list[dict[str, Any]]:
+    return [e for e in Dom(page.read_text("utf-8")).elements if "data-pid" in e["attrs"]]
+
+
+def _review_links(page: Path) -> list[str]:
+    dom = Dom(page.read_text("utf-8"))
+    return [a["attrs"]["href"] for a in dom.find("a", within=dom.by_id("review"))]
+
+
+def test_a_big_output_is_an_index_and_pages_whose_links_all_land(run: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    labelled = run["labelled"]
+    documents = labelled["documents"]
+    total = sum(len(doc["paragraphs"]) for doc in documents)
+    assert max(len(doc["paragraphs"]) for doc in documents) > 60 and total > 180
+    out = tmp_path / "my report #1.html"  # a name to quote in links
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=60)
+    folder = tmp_path / "my report #1_files"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name, folder.name]  # no temporaries
+    pages = sorted(folder.iterdir())
+    assert [p.name for p in pages] == [f"page-{k:04d}.html" for k in range(1, len(pages) + 1)]
+    assert len(pages) >= total / 60
+
+    # Every paragraph once, in order, with its label; at most 60 a page; none on the index.
+    assert _shown(out) == []
+    seen = []
+    for page in pages:
+        shown = _shown(page)
+        assert 0 < len(shown) <= 60
+        seen.extend(shown)
+    expected = [p for doc in documents for p in doc["paragraphs"]]
+    assert [e["attrs"]["data-pid"] for e in seen] == [p["id"] for p in expected]
+    for element, p in zip(seen, expected, strict=True):
+        assert element["attrs"].get("data-label") == p.get("label")
+
+    # Every link on every page lands on a file of the report and an element there; every page
+    # is reached from the index; nothing is loaded from elsewhere.
+    ids = {page: _ids(page) for page in [out, *pages]}
+    reached = set()
+    for page in [out, *pages]:
+        text = page.read_text("utf-8")
+        assert "<script" not in text and "<link" not in text and " src=" not in text
+        for target, fragment in _links(page):
+            assert target in ids, (page.name, target)
+            assert not fragment or fragment in ids[target], (page.name, target.name, fragment)
+            if page == out:
+                reached.add(target)
+    assert reached >= set(pages)
+
+    # The index's totals are the whole output's, as on one page.
+    whole = Dom(render_report(labelled, run["meta"]))
+    assert overview_tiles(Dom(out.read_text("utf-8"))) == overview_tiles(whole)
+
+    # Each flagged paragraph is in its page's review list, and the index lists them all (fewer
+    # than 500 here) in margin order, linking to where they are.
+    flagged = [p for p in paragraphs(labelled, "body") if p["needs_review"]]
+    assert flagged
+    by_anchor = {}
+    for page in pages:
+        for e in _shown(page):
+            by_anchor[(page, e["attrs"]["id"])] = e["attrs"]["data-pid"]
+        for href in _review_links(page):
+            assert href.startswith("#")
+            assert by_anchor[(page, href[1:])] in {p["id"] for p in flagged}
+    listed = [by_anchor[target, fragment] for target, fragment in _links(out)
+              if (target, fragment) in by_anchor]
+    assert sorted(listed) == sorted(p["id"] for p in flagged)
+    margins = {p["id"]: margin(p) for p in flagged}
+    assert [margins[i] for i in listed] == sorted(margins[i] for i in listed)
+
+
+def test_the_index_lists_the_flagged_paragraphs_of_smallest_margin(
+        run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.report
+
+    monkeypatch.setattr(pipeline.report, "REVIEW_ON_INDEX", 5)
+    out = tmp_path / "report.html"
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=100)
+    flagged = sorted((p for p in paragraphs(run["labelled"], "body") if p["needs_review"]),
+                     key=margin)
+    dom = Dom(out.read_text("utf-8"))
+    review = dom.by_id("review")
+    assert dom.text(dom.find("span", "n", within=review)[0]) == str(len(flagged))
+    assert len(dom.find("tr", within=review)) == 5 + 1  # and the header
+    assert f"The 5 with the smallest margins of {len(flagged)}" in dom.text(review)
+    on_pages = sum(len(_review_links(page)) for page in (tmp_path / "report_files").iterdir())
+    assert on_pages == len(flagged)
+
+
+def test_a_small_output_is_one_page_and_removes_an_old_folder_of_pages(
+        run: dict[str, Any], tmp_path: Path) -> None:
+    from pipeline.cli import REPORT_PAGE_SIZE
+    from pipeline.report import PAGE_SIZE
+
+    assert REPORT_PAGE_SIZE == PAGE_SIZE
+    out = tmp_path / "report.html"
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=60)
+    assert len(list((tmp_path / "report_files").iterdir())) > 3
+    write_report(run["dir"] / "out.json", out, run["meta"])  # the default page size: one page
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    assert out.read_text("utf-8") == render_report(run["labelled"], run["meta"]) == run["html"]
+    # A folder of that name that no report wrote is left alone by a report of one page.
+    (tmp_path / "report_files").mkdir()
+    (tmp_path / "report_files" / "notes.txt").write_text("mine", "utf-8")
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=0)
+    assert (tmp_path / "report_files" / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_a_split_report_replaces_the_old_one_whole(run: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=40)
+    many = len(list((tmp_path / "report_files").iterdir()))
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=200)
+    pages = sorted((tmp_path / "report_files").iterdir())
+    assert 1 < len(pages) < many
+    assert [p.name for p in pages] == [f"page-{k:04d}.html" for k in range(1, len(pages) + 1)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report_files"]
+    for target, _ in _links(out):
+        assert target.exists()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("where", ["a page", "the index"])
+def test_a_failed_report_leaves_the_old_one_as_it_was(
+        run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    import os
+
+    import pipeline.output
+    import pipeline.report
+
+    out = tmp_path / "report.html"
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=100)
+    before = _snapshot(tmp_path)
+    if where == "a page":  # the third page cannot be written (a full disk, say)
+        page = pipeline.report._Report.page
+
+        def failing(self: Any, k: int, *args: Any) -> str:
+            if k == 3:
+                raise OSError(28, "No space left on device")
+            return page(self, k, *args)
+
+        monkeypatch.setattr(pipeline.report._Report, "page", failing)
+    else:  # every page written and the folders swapped, then the index cannot be put in place
+        replace = os.replace
+
+        def failing_replace(src: Any, dst: Any) -> None:
+            if Path(dst) == out:
+                raise OSError(5, "Input/output error")
+            replace(src, dst)
+
+        monkeypatch.setattr(pipeline.output.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        write_report(run["dir"] / "out.json", out, run["meta"], page_size=40)
+    assert _snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report_files"]
+
+
+def test_pages_are_not_put_in_place_of_someone_elses_folder(
+        run: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    folder = tmp_path / "report_files"
+    folder.mkdir()
+    (folder / "page-0001.html").write_text("old", "utf-8")
+    (folder / "notes.txt").write_text("mine", "utf-8")
+    out = tmp_path / "report.html"
+    code = main(["report", str(run["dir"] / "out.json"), "-m", str(run["dir"] / "models/default"),
+                 "--page-size", "50", "-o", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"pipeline: error: {out}: a report of ")
+    assert f"puts its pages in {folder}, which holds notes.txt, not a report's page" in err
+    assert not out.exists()
+    assert _snapshot(folder) == {"page-0001.html": b"old", "notes.txt": b"mine"}
+
+
+def test_a_big_report_to_a_stream_is_one_page(run: dict[str, Any], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(["report", str(run["dir"] / "out.json"), "-m", str(run["dir"] / "models/default"),
+                 "--page-size", "10", "-o", "-", "-q"])
+    assert code == 0
+    assert capsys.readouterr().out == run["html"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_headless_chromium_shows_a_page_of_a_split_report(run: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium binary (/usr/bin/chromium or chromium on PATH)")
+    out = tmp_path / "report.html"
+    write_report(run["dir"] / "out.json", out, run["meta"], page_size=100)
+    page = tmp_path / "report_files" / "page-0002.html"
+    dump = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True, timeout=180, check=False)
+    assert dump.returncode == 0, dump.stderr.decode(errors="replace")[-2000:]
+    shown = Dom(dump.stdout.decode("utf-8")).by_pid()
+    expected = {e["attrs"]["data-pid"] for e in _shown(page)}
+    assert expected and set(shown) == expected
+    texts = {p["id"]: p["text"] for p in paragraphs(run["labelled"])}
+    for pid, element in shown.items():
+        assert texts[pid] in Dom.text(element)
