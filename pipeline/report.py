@@ -320,6 +320,19 @@ def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, l
     return out
 
 
+class _Facts:
+    """What every part of a document shows of the whole of it, worked out once rather than once a
+    page (a document of 100,000 paragraphs is on 50 pages): its articles, and its paragraphs by
+    kind, flagged and by theme."""
+
+    def __init__(self, paragraphs: Sequence[Mapping[str, Any]], themes: _Themes) -> None:
+        self.articles = _articles(paragraphs)
+        self.kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
+                      for kind in ("body", "heading", "boilerplate")}
+        self.flagged = sum(1 for p in paragraphs if p.get("needs_review"))
+        self.bar = themes.bar(themes.counts(paragraphs))
+
+
 class _Part(NamedTuple):
     """The paragraphs of document ``d`` from position ``lo`` up to ``hi``: a whole document, or the
     part of one longer than a page that is on one page."""
@@ -328,6 +341,7 @@ class _Part(NamedTuple):
     doc: Mapping[str, Any]
     lo: int
     hi: int
+    facts: _Facts
 
     @property
     def whole(self) -> bool:
@@ -342,26 +356,28 @@ class _Part(NamedTuple):
         return self.doc["paragraphs"][self.lo:self.hi]
 
 
-def _whole(documents: Sequence[Mapping[str, Any]]) -> list[_Part]:
+def _whole(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> list[_Part]:
     """Every document whole, for a report of one page."""
-    return [_Part(d, doc, 0, len(doc["paragraphs"])) for d, doc in enumerate(documents)]
+    return [_Part(d, doc, 0, len(doc["paragraphs"]), _Facts(doc["paragraphs"], themes))
+            for d, doc in enumerate(documents)]
 
 
-def _plan(documents: Sequence[Mapping[str, Any]], size: int) -> list[list[_Part]]:
+def _plan(documents: Sequence[Mapping[str, Any]], size: int,
+          themes: _Themes) -> list[list[_Part]]:
     """Documents in order on pages of at most ``size`` paragraphs: a document that does not fit
     in what is left of a page starts the next one; one longer than a page is cut into parts."""
     pages: list[list[_Part]] = []
     page: list[_Part] = []
     room = size
     for d, doc in enumerate(documents):
-        n, lo = len(doc["paragraphs"]), 0
+        n, lo, facts = len(doc["paragraphs"]), 0, _Facts(doc["paragraphs"], themes)
         if page and n > room:
             pages.append(page)
             page, room = [], size
         while n - lo > room:  # on a page of its own: cut it
-            pages.append([_Part(d, doc, lo, lo + room)])
+            pages.append([_Part(d, doc, lo, lo + room, facts)])
             lo += room
-        page.append(_Part(d, doc, lo, n))
+        page.append(_Part(d, doc, lo, n, facts))
         room -= n - lo
     if page:
         pages.append(page)
@@ -438,7 +454,7 @@ def _contents(parts: Sequence[_Part], themes: _Themes) -> str:
             f'{_isolated(doc["id"])}</a>{themes.bar(themes.counts(body))}'
             f'<span class="count">{len(body)} body{note}</span>'
         )
-        articles = _articles(doc["paragraphs"])
+        articles = part.facts.articles
         if len(articles) < 2:
             continue
         for a, (number, title, spots) in enumerate(articles):
@@ -729,11 +745,8 @@ def _chip(term: str) -> str:
 
 def _document(part: _Part, themes: _Themes) -> str:
     """A document's header with its own bar, then its paragraphs in order (those of ``part``)."""
-    d, paragraphs = part.d, part.doc["paragraphs"]
-    kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
-             for kind in ("body", "heading", "boilerplate")}
-    flagged = sum(1 for p in paragraphs if p.get("needs_review"))
-    articles = _articles(paragraphs)
+    d, paragraphs, facts = part.d, part.doc["paragraphs"], part.facts
+    kinds, articles = facts.kinds, facts.articles
     first_of = {}
     if len(articles) > 1:
         first_of = {spots[0]: (a, number) for a, (number, _, spots) in enumerate(articles)}
@@ -742,8 +755,8 @@ def _document(part: _Part, themes: _Themes) -> str:
         f'<article class="doc" id="{part.anchor}"><header><h2>{_isolated(part.doc["id"])}</h2>'
         f'<p><code>{_isolated(part.doc["source"])}</code> · {_isolated(part.doc["encoding"])} · '
         f'{len(paragraphs)} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
-        f'{kinds["boilerplate"]} boilerplate · {flagged} flagged for review{shown}</p>'
-        f"{themes.bar(themes.counts(paragraphs))}</header>"
+        f'{kinds["boilerplate"]} boilerplate · {facts.flagged} flagged for review{shown}</p>'
+        f"{facts.bar}</header>"
     ]
     for i in range(part.lo, part.hi):
         if i in first_of:
@@ -791,7 +804,7 @@ class _Report:
 
     def one_page(self) -> str:
         """Everything on one page."""
-        parts = _whole(self.documents)
+        parts = _whole(self.documents, self.themes)
         nav = [("#overview", "Overview"), ("#contents", "Contents"),
                ("#evaluation", "Evaluation"), ("#review", f"Review ({self.flagged})"),
                ("#skipped", f"Skipped ({len(self.errors)})"),
@@ -924,7 +937,7 @@ def render_pages(labelled: dict, model_meta: dict | None, index: str,
     ``../<index>``; the names are URL-quoted, so any file name works.
     """
     report = _Report(labelled, model_meta)
-    pages = _plan(report.documents, page_size)
+    pages = _plan(report.documents, page_size, report.themes)
     folder = pages_folder(index).name
     return (report.index(pages, folder),
             ((_page_name(k), report.page(k, pages, index)) for k in range(1, len(pages) + 1)))
