@@ -17,6 +17,7 @@ from conftest import ROOT, SEED, SOME_WRITTEN, write_corpus_config
 from pipeline.cli import COMMANDS, build_parser
 from pipeline.config import Config, load_config
 from pipeline.output import validator
+from pipeline.report import pages_folder
 
 
 def pipeline(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
@@ -1745,7 +1746,8 @@ def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
 
 
 def test_what_the_commands_write_by_default_in_the_project_folder_is_ignored_by_git() -> None:
-    # pipeline report writes report.html into the current folder; run writes the output, its
+    # pipeline report writes report.html (and a big output's pages in report_files/) into the
+    # current folder; run writes the output, its
     # record and cache, and the model, where configs/default.yaml puts them. In the project's
     # own checkout none of them may show up as a file to commit.
     git = shutil.which("git")
@@ -1754,7 +1756,8 @@ def test_what_the_commands_write_by_default_in_the_project_folder_is_ignored_by_
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     config = load_config(ROOT / "configs/default.yaml")
-    written = [Path(commands.choices["report"].get_default("out")),
+    report = Path(commands.choices["report"].get_default("out"))
+    written = [report, pages_folder(report) / "page-0001.html",
                config.output.path, config.output.path.with_name("run-state.json"),
                config.output.path.parent / ".cache" / "segments" / "entry",
                config.bundle_dir / "model.pkl", config.bundle_dir.with_name(".default.x") / "a"]
