@@ -125,6 +125,21 @@ INVISIBLE_RANGES = (
     (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
 )
 INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES) + "]")
+# The same, in two parts, to look for them quickly (:func:`_has_invisible`): a character class
+# checks each range beyond the Basic Multilingual Plane on its own, one more comparison for every
+# character of the text (most of the time of looking for INVISIBLE), while the plane's own ranges
+# cost one table lookup, as does "any character beyond the plane".
+_INVISIBLE_IN_PLANE = re.compile(
+    "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES if b <= 0xFFFF) + "]")
+_BEYOND_PLANE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _has_invisible(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has an :data:`INVISIBLE` character; the ranges beyond the
+    plane are looked for only in a text with a character there (an emoji, a rare ideograph)."""
+    end = len(text) if end is None else end
+    return bool(_INVISIBLE_IN_PLANE.search(text, start, end)
+                or (_BEYOND_PLANE.search(text, start, end) and INVISIBLE.search(text, start, end)))
 
 _BY_LENGTH = sorted(_VOWELS, key=len, reverse=True)
 PINYIN_GLOSS = re.compile(
@@ -315,7 +330,7 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _visible_end(text: str, start: int, end: int, limit: int) -> int:
     """Where ``limit`` visible characters from ``start`` end (and the invisible ones right after
     them), or ``end`` if there are no more: :data:`INVISIBLE` characters are not counted."""
-    if not INVISIBLE.search(text, start, end):  # the common case
+    if not _has_invisible(text, start, end):  # the common case
         return min(start + limit, end)
     pos, left = start, limit
     for mark in INVISIBLE.finditer(text, start, end):
@@ -431,7 +446,7 @@ def segment_text(
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
-    seen = [INVISIBLE.sub("", p) for p in pieces] if INVISIBLE.search(text) else pieces
+    seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
     kinds = [_line_kind(p, max_heading_chars, *patterns) for p in seen]
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
