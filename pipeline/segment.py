@@ -199,18 +199,50 @@ _SUBTITLE = re.compile(r"^(--|——|─)")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
                        r"第[一二三四五六七八九十百\d]+(部分|章|节|節))")
-DEFAULT_BOILERPLATE = (
+# Page furniture, as regular expressions, in two parts by how a line of it may end. These can
+# match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).
+_BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
-    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 原标题：….
+    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：….
     r"^◎?\s*((信息|文章|圖片|图片)?(來源|来源)|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
     r"^(發布|发布|發佈)(機關|机关|單位|单位)\s*[:：]",
-    r"^(原標題|原标题)\s*[:：][^。！？!?]{0,80}$",
     r"(發佈|發布|发布|釋出|更新|編輯|编辑)(時間|时间|日期)\s*[:：]",
     r"(瀏覽|浏览|點擊|点击|閱讀|阅读)(次數|次数|量|數|数)?\s*[:：]\s*\d",
     r"(打印本頁|打印本页|列印本頁|關閉窗口|关闭窗口|關閉視窗|返回頂部|返回顶部|上一篇|下一篇|"
     r"分享到|版權所有|版权所有|Copyright|©)",
+    # Publication stamps: 2020年02月09日 19:35 来源：…, 20-02-23 08:45 来源：…,
+    # 今日某地 2020-02-17 06:43, 文章日期：2020年02月20日, 某某中心  时间：2020-03-18.
+    rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
+    rf"^\S{{1,12}}\s+{_DATE}\s*\d{{1,2}}:\d{{2}}",
+    r"^(文章|發佈|发布|發稿|发稿)?(時\s*間|时\s*间|日\s*期|來\s*源|来\s*源)\s*[:：]",
+    rf"^[^。！？!?，,]{{1,24}}\s(時間|时间|日期)\s*[:：]\s*{_DATE}",
+    # A photo caption: ▲… (◆ and ● are list bullets, not captions).
+    r"^[▲▼↑↓△]",
+    # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
+    # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
+    r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"
+    r"(首先)?(恭祝|祝福|祝)([^\s，,。！？!?、]{1,10}?)?(((新春|新年|春節|春节|鼠年|身體|身体|闔家|阖家|"
+    r"萬事|万事|工作|全家|家庭|生活)?(快樂|快乐|愉快|大吉|如意|幸福|安康|健康|順利|顺利|吉祥|平安|"
+    r"美滿|美满))[、，,]?\s*)+[!！。]?$",
+    # A notice's closing formula: 特此通告。
+    r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
+    # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
+    r"(轉載|转载)(請|请|須|须|需|務必|务必)(註明|注明|附上|保留|標明|标明|聯繫|联系)|"
+    r"(版權|版权)(歸|归|貴|贵|屬|属)\S{0,6}所有|^本文(為|为|系|係)\S{0,12}(原創|原创)",
+    # A link line (http://www.crntt.com 2020-02-03 16:02:11), a contact's fields (• 聯絡電話：…).
+    r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
+    r"^[•·●◆■*\-]?\s*(發布單位|发布单位|發佈單位|聯\s*絡\s*人|联\s*络\s*人|聯絡電話|联络电话|聯繫電話|"
+    r"联系电话|聯繫人|联系人)\s*[:：]",
+)
+# These match no line that ends with a full stop (their lines end with a name, a date, a bracket
+# or a colon): they are not tried on one (most short lines of body text end so), which saves
+# most of the time of trying the patterns on it. A pattern goes here only if no line ending with
+# 。！？!? can match it (tests/test_segment.py tries each with its example and a full stop).
+_BOILERPLATE_OPEN_END = (
+    # An original title's line: 原标题：….
+    r"^(原標題|原标题)\s*[:：][^。！？!?]{0,80}$",
     # A site's name (人民网, 浙江在线); not a numbered heading, nor a net the work weaves
     # (织密社区防控网, 安全网). Its length is tested first, which turns most lines away at once:
     # the test for a net looks for one ending at every character of the line.
@@ -221,11 +253,8 @@ DEFAULT_BOILERPLATE = (
     r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
     _DATE_LINE.pattern,
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
-    # Publication stamps: 2020年02月09日 19:35 来源：…, 20-02-23 08:45 来源：…,
-    # 2020-2-7 05:48:58 评论(0), 今日某地 2020-02-17 06:43, 文章日期：2020年02月20日.
-    rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}.{{0,20}}?(來\s*源|来\s*源|作\s*者)\s*[:：]",
+    # A publication stamp: 2020-2-7 05:48:58 评论(0).
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
-    rf"^\S{{1,12}}\s+{_DATE}\s*\d{{1,2}}:\d{{2}}",
     # A publisher's or an issuer's name and a full date, set off by white space or a slash, is
     # who issued or published the page and when: 某某镇人民政府  2020年2月4日, 0 不详
     # 2020年02月24日, 某某发布 2021-07-19, 2020-12-22 某某新聞 (a date written with dashes, as
@@ -233,19 +262,14 @@ DEFAULT_BOILERPLATE = (
     rf"^[^。！？!?，,；;:：]{{0,23}}{_PUBLISHER}\s*[\s/]\s*{_FULL_DATE}[\s/]*$",
     r"^\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?\s+"
     rf"[^。！？!?，,；;:：\s\d][^。！？!?，,；;:：]{{0,11}}{_PUBLISHER}$",
-    r"^(文章|發佈|发布|發稿|发稿)?(時\s*間|时\s*间|日\s*期|來\s*源|来\s*源)\s*[:：]",
-    # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31,
-    # 某某中心  时间：2020-03-18.
+    # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31.
     rf"^[^。！？!?，,]{{1,24}}[|｜丨·]\s*{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$",
-    rf"^[^。！？!?，,]{{1,24}}\s(時間|时间|日期)\s*[:：]\s*{_DATE}",
     r"^(來自|来自|轉自|转自|轉載自|转载自)[^。！？!?，,]{0,30}(公眾號|公众号|網|网|客戶端|客户端|微博)$",
     # Bylines: 新华社记者 张三 李四, 本报记者 王五 通讯员 赵六, 大陆中心/陈某某报导, 文／某某.
     r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)[^。！？!?，,]{0,30}$",
     r"^[^。！？!?，,]{0,24}/[^。！？!?，,]{0,16}(報導|报导|報道|报道)$",
     r"^(文|圖|图|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
-    # Photo captions: ▲…, …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社 (◆ and ● are list
-    # bullets, not captions).
-    r"^[▲▼↑↓△]",
+    # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
@@ -277,26 +301,14 @@ DEFAULT_BOILERPLATE = (
     r"楼栋|樓棟|院落|物业|物業|企业|企業|商户|商戶|门店|門店|商家|场所|場所|机构|機構|站|所|队|隊|组|組|"
     r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾)"
     r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
+    # A letter's bare addressee: 各位：, 尊敬的各位：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
-    # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
-    # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
-    r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"
-    r"(首先)?(恭祝|祝福|祝)([^\s，,。！？!?、]{1,10}?)?(((新春|新年|春節|春节|鼠年|身體|身体|闔家|阖家|"
-    r"萬事|万事|工作|全家|家庭|生活)?(快樂|快乐|愉快|大吉|如意|幸福|安康|健康|順利|顺利|吉祥|平安|"
-    r"美滿|美满))[、，,]?\s*)+[!！。]?$",
-    # A notice's closing formula: 特此通告。
-    r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
-    # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
-    r"(轉載|转载)(請|请|須|须|需|務必|务必)(註明|注明|附上|保留|標明|标明|聯繫|联系)|"
-    r"(版權|版权)(歸|归|貴|贵|屬|属)\S{0,6}所有|^本文(為|为|系|係)\S{0,12}(原創|原创)",
-    # A link line (http://www.crntt.com 2020-02-03 16:02:11), a field's label alone (關鍵詞：),
-    # a contact's fields (• 聯絡電話：…).
-    r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
+    # A field's label alone (關鍵詞：).
     r"^[•·●◆■*\-]?\s*((關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]|"
     r"(導語|导语|編者按|编者按)\s*[:：]?)$",
-    r"^[•·●◆■*\-]?\s*(發布單位|发布单位|發佈單位|聯\s*絡\s*人|联\s*络\s*人|聯絡電話|联络电话|聯繫電話|"
-    r"联系电话|聯繫人|联系人)\s*[:：]",
 )
+DEFAULT_BOILERPLATE = _BOILERPLATE_ANY_END + _BOILERPLATE_OPEN_END
+_FULL_STOPS = "。！？!?"  # what no line that _BOILERPLATE_OPEN_END matches ends with
 
 
 @dataclass(frozen=True)
@@ -399,20 +411,27 @@ def _ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:，,、"
 
 
-@lru_cache(maxsize=16)
-def _boilerplate(extra: tuple[str, ...]) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    """The compiled (default, config) boilerplate patterns. The default ones anchored at the line
-    start are joined into one (tried at one place, that is fast); every other one is searched on
-    its own (an unanchored alternation is tried at every place: four times slower)."""
-    anchored = [p for p in DEFAULT_BOILERPLATE if p.startswith("^")]
-    rest = [p for p in DEFAULT_BOILERPLATE if not p.startswith("^")]
+def _compiled(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """Boilerplate patterns compiled to search a line with. The ones anchored at the line start
+    are joined into one (tried at one place, that is fast); every other one is searched on its
+    own (an unanchored alternation is tried at every place: four times slower)."""
+    anchored = [p for p in patterns if p.startswith("^")]
+    rest = [p for p in patterns if not p.startswith("^")]
     joined = "|".join(f"(?:{p[1:]})" for p in anchored)
-    default = [re.compile(f"^(?:{joined})"), *(re.compile(p) for p in rest)]
-    return default, [re.compile(p) for p in extra]
+    return [*([re.compile(f"^(?:{joined})")] if anchored else []), *(re.compile(p) for p in rest)]
 
 
-def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
-               extra: Sequence[re.Pattern[str]]) -> str:
+@lru_cache(maxsize=16)
+def _boilerplate(extra: tuple[str, ...]) -> tuple[list[re.Pattern[str]], ...]:
+    """The compiled boilerplate patterns: the default ones that a line ending with a full stop
+    may match, all the default ones, and the config's. (Each is compiled once: compiling them
+    takes as long as trying them on a thousand lines.)"""
+    after_stop = _compiled(_BOILERPLATE_ANY_END)
+    return after_stop, after_stop + _compiled(_BOILERPLATE_OPEN_END), [re.compile(p) for p in extra]
+
+
+def _line_kind(text: str, max_heading: int, after_stop: Sequence[re.Pattern[str]],
+               default: Sequence[re.Pattern[str]], extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
         text = PINYIN_GLOSS.sub("", text)  # 發(fā)布時間：… is a publication stamp too
     if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
@@ -420,8 +439,15 @@ def _line_kind(text: str, max_heading: int, default: Sequence[re.Pattern[str]],
     # Page furniture (sources, bylines, captions, navigation) is short or does not end a
     # sentence: a long line that ends with a full stop is prose, and only the config's own
     # patterns are tried on it (most lines of a document, and half the time of segmenting).
-    prose = len(text) > 2 * max_heading and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
-    if (not prose and any(p.search(text) for p in default)) or any(p.search(text) for p in extra):
+    # A shorter one that ends with a full stop (most of the rest) is tried on the default
+    # patterns that can end so, not on _BOILERPLATE_OPEN_END's.
+    if len(text) > 2 * max_heading and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END:
+        tried: Sequence[re.Pattern[str]] = ()
+    elif text[-1] in _FULL_STOPS:
+        tried = after_stop
+    else:
+        tried = default
+    if any(p.search(text) for p in tried) or any(p.search(text) for p in extra):
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)):

@@ -175,6 +175,30 @@ def test_config_patterns_apply_to_long_prose_lines() -> None:
     assert [p.kind for p in custom] == ["body", "boilerplate"]
 
 
+# A line of each kind of furniture that can end a line with anything but a full stop.
+OPEN_END_FURNITURE = [
+    "原标题：武汉封城", "人民网", "2020/4/28 12:54（4/30 08:42 更新）", "记者 张三 整理",
+    "2020-2-7 05:48:58 评论(0)", "某某镇人民政府  2020年2月4日", "2020-12-22 某某新聞",
+    "中视新闻 | 2020/02/04", "来自某某公众号", "新华社记者 张三 李四", "大陆中心/陈某某报导",
+    "文／某某", "市民在排队（记者张三摄）", "张三（左）", "微信图片_20200311153950.jpg",
+    "QQ图片20200131102651_副本", "志愿者在街头。路透社", "各乡镇人民政府，县政府各部门：",
+    "尊敬的市民朋友们：", "各社区：", "關鍵詞：",
+]
+
+
+def test_furniture_not_tried_on_a_line_ending_with_a_full_stop_cannot_end_with_one() -> None:
+    """A line that ends with 。！？!? is not tried on the patterns of _BOILERPLATE_OPEN_END (most
+    of the time of trying them): none of them may match such a line. Each is written for lines
+    like its example here, and matches none of them with a full stop after it."""
+    patterns = [re.compile(p) for p in segment._BOILERPLATE_OPEN_END]
+    for pattern in patterns:
+        assert any(pattern.search(line) for line in OPEN_END_FURNITURE), pattern.pattern
+    for line in OPEN_END_FURNITURE:
+        assert segment_text("d", line)[0].kind == "boilerplate"
+        for stop in segment._FULL_STOPS:
+            assert not any(p.search(line + stop) for p in patterns), line + stop
+
+
 def test_original_title_line_is_furniture_but_not_the_text_glued_to_it() -> None:
     """``原标题：…`` repeats a title; a schedule line that names a time is still a heading, and a
     page that glued the original title to the first paragraph keeps that paragraph as body."""
