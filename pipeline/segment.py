@@ -125,21 +125,23 @@ INVISIBLE_RANGES = (
     (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
 )
 INVISIBLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES) + "]")
-# The same, in two parts, to look for them quickly (:func:`_has_invisible`): a character class
-# checks each range beyond the Basic Multilingual Plane on its own, one more comparison for every
-# character of the text (most of the time of looking for INVISIBLE), while the plane's own ranges
-# cost one table lookup, as does "any character beyond the plane".
-_INVISIBLE_IN_PLANE = re.compile(
-    "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES if b <= 0xFFFF) + "]")
-_BEYOND_PLANE = re.compile("[\U00010000-\U0010ffff]")
+# A quick first look for them (:func:`_has_invisible`): the invisible characters of the Basic
+# Multilingual Plane and any character beyond it. INVISIBLE checks each of its ranges beyond the
+# plane on its own, one more comparison for every character of the text; this class costs one
+# table lookup and one comparison a character.
+_INVISIBLE_OR_BEYOND_PLANE = re.compile(
+    "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES if b <= 0xFFFF)
+    + "\U00010000-\U0010ffff]")
 
 
 def _has_invisible(text: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``text[start:end]`` has an :data:`INVISIBLE` character; the ranges beyond the
-    plane are looked for only in a text with a character there (an emoji, a rare ideograph)."""
+    """Whether ``text[start:end]`` has an :data:`INVISIBLE` character. Most texts have none, nor
+    a character beyond the plane (an emoji, a rare ideograph): one quick look tells; otherwise
+    INVISIBLE looks on from the first such character."""
     end = len(text) if end is None else end
-    return bool(_INVISIBLE_IN_PLANE.search(text, start, end)
-                or (_BEYOND_PLANE.search(text, start, end) and INVISIBLE.search(text, start, end)))
+    first = _INVISIBLE_OR_BEYOND_PLANE.search(text, start, end)
+    return first is not None and INVISIBLE.search(text, first.start(), end) is not None
+
 
 _BY_LENGTH = sorted(_VOWELS, key=len, reverse=True)
 PINYIN_GLOSS = re.compile(
