@@ -796,6 +796,30 @@ def test_a_failed_report_leaves_the_old_one_as_it_was(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report_files"]
 
 
+def test_what_a_killed_report_left_is_removed_by_the_next_one(run: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    # A report killed while writing leaves its half-written index and its folder of new pages;
+    # the next report into that folder removes those older than an hour, not a running one's.
+    import os
+    import time
+
+    old = time.time() - 2 * 3600
+    left = [tmp_path / ".report.html.k9x2m4qa.tmp", tmp_path / ".pages.0badcafe.tmp"]
+    left[0].write_text("<html>half", "utf-8")
+    left[1].mkdir()
+    (left[1] / "page-0001.html").write_text("<html>half", "utf-8")
+    running = tmp_path / ".pages.1234abcd.tmp"  # another report's, being written now
+    running.mkdir()
+    mine = tmp_path / ".pages.notours1.tmp"  # not a name report makes
+    mine.mkdir()
+    for path in [*left, mine]:
+        os.utime(path, (old, old))
+    write_report(run["dir"] / "out.json", tmp_path / "report.html", run["meta"], page_size=100)
+    assert not any(p.exists() for p in left)
+    assert running.is_dir() and mine.is_dir()
+    assert (tmp_path / "report_files" / "page-0001.html").exists()
+
+
 def test_pages_are_not_put_in_place_of_someone_elses_folder(
         run: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from pipeline.cli import main
