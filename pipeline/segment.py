@@ -640,15 +640,21 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
     return out
 
 
+# What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.
+_INSIDE_PROSE = re.compile("[，,、；;：:。！？!?]")
+
+
 def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:
     """The width a text looks hard-wrapped at (as PDF exports and e-mails wrap it), given its
     first lines (stripped, not empty: the first paragraphs :func:`segment_text` cuts), or None.
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
     (a short one a heading): lines of Chinese text that do not end a sentence and share one
-    length, give or take a character, make up ``share`` of the distinct lines or more. (A title
-    that comes back between a page's photos counts once, and captions that are file names of one
-    length are not Chinese text.)
+    length, give or take a character, make up ``share`` of the distinct lines or more, and a
+    third of them at least hold a comma or a full stop before their end, as lines cut out of
+    prose do (an outline's short headings and one-line items of one length seldom hold one). (A
+    title that comes back between a page's photos counts once, and captions that are file names
+    of one length are not Chinese text.)
 
     >>> text = "市委市政府高度重视疫情防控工作，第一时间召开常委会议研究部署，成立领导小组。" * 6
     >>> wrapped_width([text[i : i + 18] for i in range(0, len(text), 18)])
@@ -666,12 +672,17 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     distinct = list(dict.fromkeys(lines))
     if len(distinct) < min_lines:
         return None
-    open_lines = Counter(len(line) for line in distinct
-                         if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
-                         and 2 * len(HAN.findall(line)) >= len(line)
-                         and not _NUMBERED.match(line))  # 第3节 …, 一、…: headings, not wraps
+    open_lines = [line for line in distinct
+                  if line.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
+                  and 2 * len(HAN.findall(line)) >= len(line)
+                  and not _NUMBERED.match(line)]  # 第3节 …, 一、…: headings, not wraps
     if not open_lines:
         return None
-    width = max(open_lines, key=lambda n: (sum(open_lines[n + d] for d in (-1, 0, 1)), n))
-    near = sum(open_lines[width + d] for d in (-1, 0, 1))
-    return width if width >= 10 and near >= share * len(distinct) else None
+    lengths = Counter(len(line) for line in open_lines)
+    width = max(lengths, key=lambda n: (sum(lengths[n + d] for d in (-1, 0, 1)), n))
+    at_width = [line for line in open_lines if abs(len(line) - width) <= 1]
+    # Lines cut from prose hold its commas and full stops (two in three at 13 characters, more
+    # when wider); headings and one-line items of one length seldom do.
+    cut = sum(bool(_INSIDE_PROSE.search(line, 0, len(line) - 1)) for line in at_width)
+    return (width if width >= 10 and len(at_width) >= share * len(distinct)
+            and 3 * cut >= len(at_width) else None)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import HELDOUT
 
 from pipeline import segment
+from pipeline.config import Config
 from pipeline.corpus import text_sha1
 from pipeline.output import load_schema
 from pipeline.reading import read_document
 from pipeline.segment import KINDS, segment_text, wrapped_width
+from pipeline.stages import segment_file
 
 
 def test_offsets_slice_back_to_text(seed_text: str) -> None:
@@ -418,6 +421,28 @@ def test_a_text_partly_wrapped_or_filled_to_columns_is_warned_a_photo_page_is_no
     assert wrapped_width(summaries) is None
     assert [p.kind for p in segment_text("d", "澳門新聞\n市民排隊購買口罩⋯\n")] == [
         "heading", "body"]
+
+
+def test_an_outline_of_short_lines_is_not_taken_for_wrapped_text(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # An outline's title, numbered headings and one-line items, most of them 9 to 11 characters
+    # long, share a length as wrapped lines do; but none is cut out of a sentence (no comma or
+    # full stop inside). Prose wrapped at 13 characters still is warned of.
+    outline = tmp_path / "outline.txt"
+    outline.write_text("社区疫情防控工作要点\n一、人员排查\n逐户登记外来人员信息\n每日两次测量体温并上报\n"
+                       "重点人员实行居家观察\n二、环境整治\n公共区域每天消毒两次\n清理楼道堆放的杂物\n"
+                       "三、物资保障\n为居家老人代购生活物资\n设立社区临时物资发放点\n", "utf-8")
+    prose = ("县委召开常委会议，传达学习上级关于疫情防控工作的部署要求，研究部署我县防控工作。"
+             "各乡镇迅速组织党员干部和网格员开展拉网式排查，逐户登记外来人员信息。"
+             "县人民医院开设发热门诊，抽调医护人员组建救治小组，全力做好患者救治工作。")
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("\n".join(prose[i : i + 13] for i in range(0, len(prose), 13)) + "\n",
+                       "utf-8")
+    for path in (outline, wrapped):
+        segment_file(path, Config())
+    assert [r.getMessage() for r in caplog.records if "wrapped" in r.getMessage()] == [
+        f"{wrapped}: its lines look wrapped at 13 characters: each line is read as a paragraph "
+        "(a short one as a heading); join the lines of a paragraph first"]
 
 
 def test_a_number_ending_a_page_starts_no_article() -> None:
