@@ -464,6 +464,14 @@ def _line_kind(text: str, max_heading: int, after_stop: Sequence[re.Pattern[str]
     return "body"
 
 
+def _cut_short(line: str) -> bool:
+    """Whether a short last line after body text, one that does not end a sentence, is prose
+    cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
+    body text, not a signature: it holds a comma or a sentence end, which an issuer's name, a
+    date or a credit line does not, and it is no diary's day line (``2月3日，星期一，晴``)."""
+    return any(ch in line for ch in "，,；;。！？!?") and not _DAY_LINE.match(line)
+
+
 def segment_text(
     doc_id: str,
     text: str,
@@ -479,6 +487,8 @@ def segment_text(
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
     seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
     kinds = [_line_kind(p, max_heading_chars, *patterns) for p in seen]
+    if kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1]):
+        kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
     def key(piece: str) -> str:

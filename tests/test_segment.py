@@ -445,6 +445,22 @@ def test_an_outline_of_short_lines_is_not_taken_for_wrapped_text(
         "(a short one as a heading); join the lines of a paragraph first"]
 
 
+def test_a_file_cut_short_mid_sentence_keeps_its_last_paragraph_and_heading(
+        tmp_path: Path) -> None:
+    # A download stopped mid-sentence: its unfinished last paragraph is body text (it holds a
+    # comma and a full stop), not a signature, and the heading above it stays a heading. A
+    # notice's issuer and date, and a diary's day line, after the body stay boilerplate.
+    cut = tmp_path / "cut.txt"
+    cut.write_text("社区防控纪实\n县委召开常委会议，研究部署防控工作。\n1月22日\n"
+                   "没有想到，事情发展完全超出了我的想象。回家后的这几天", "utf-8")
+    signed = tmp_path / "signed.txt"
+    signed.write_text("关于暂停农村集市的通告\n全县农村集市一律暂停。\n某县疫情防控指挥部\n"
+                      "2020年2月3日\n2月3日，星期一，晴\n", "utf-8")
+    kinds = [p.kind for path in (cut, signed) for p in segment_file(path, Config()).paragraphs]
+    assert kinds == ["heading", "body", "heading", "body",
+                     "heading", "body", "boilerplate", "boilerplate", "boilerplate"]
+
+
 def test_a_number_ending_a_page_starts_no_article() -> None:
     # A page cut short in a date ("2"): the number is boilerplate, and the page keeps its title.
     paragraphs = segment_text("d", "某市指挥部1号令\n全市暂停营业性演出活动。\n2\n")
