@@ -21,7 +21,8 @@ Each paragraph gets a ``kind``:
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
   (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a field's
   label alone (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated
-  title still gives its article its title), lines without letters;
+  title still gives its article its title; a numbered article's title right above its text is
+  a heading, however many articles have it), lines without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
@@ -464,6 +465,14 @@ def _line_kind(text: str, max_heading: int, after_stop: Sequence[re.Pattern[str]
     return "body"
 
 
+def _above_text(pieces: Sequence[str], kinds: Sequence[str], index: int) -> bool:
+    """Whether the next line after ``index`` that is not boilerplate is body text or a numbered
+    section heading: the line at ``index`` is then its article's title, not a page's header
+    repeated above each article's own title."""
+    after = next((i for i in range(index + 1, len(kinds)) if kinds[i] != "boilerplate"), None)
+    return after is not None and (kinds[after] == "body" or bool(_NUMBERED.match(pieces[after])))
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
@@ -533,10 +542,14 @@ def segment_text(
             kind = "body"
         elif kind == "heading":
             repeated = repeats[key(line)] > 1
-            if expect_title and key(line) not in seen_title_keys and not _NUMBERED.match(line):
+            # A numbered article's title right above its text: its own, and a heading, even if
+            # other articles have it too (reports of one title joined, each numbered).
+            opens = has_markers and expect_title and _above_text(seen, kinds, index)
+            if (expect_title and (key(line) not in seen_title_keys or opens)
+                    and not _NUMBERED.match(line)):
                 title, expect_title = piece, False
                 seen_title_keys.add(key(line))
-                if repeated:
+                if repeated and not opens:
                     kind = "boilerplate"
             elif repeated:
                 kind = "boilerplate"

@@ -461,6 +461,26 @@ def test_a_file_cut_short_mid_sentence_keeps_its_last_paragraph_and_heading(
                      "heading", "body", "boilerplate", "boilerplate", "boilerplate"]
 
 
+def test_numbered_reports_of_one_title_each_have_it_as_a_heading_a_header_over_titles_not(
+        tmp_path: Path) -> None:
+    # Reports joined into one file, each numbered and opening with the same title: each report's
+    # title is its own (the second had none) and a heading (both were boilerplate). A page's
+    # header repeated above each article's own title stays boilerplate, and no title.
+    joined = tmp_path / "joined.txt"
+    joined.write_text("01\n某县疫情防控日报\n县委召开会议，研究部署防控工作。\n"
+                      "02\n某县疫情防控日报\n各乡镇开展拉网式排查。\n", "utf-8")
+    headed = tmp_path / "headed.txt"
+    headed.write_text("01\n某某文库\n县委召开常委会议\n县委召开会议，研究部署防控工作。\n"
+                      "02\n某某文库\n各乡镇开展排查\n各乡镇开展拉网式排查。\n", "utf-8")
+    paragraphs = [p for path in (joined, headed) for p in segment_file(path, Config()).paragraphs]
+    assert [(p.kind, p.article_title) for p in paragraphs if p.kind != "body"] == [
+        ("boilerplate", None), ("heading", "某县疫情防控日报"),
+        ("boilerplate", None), ("heading", "某县疫情防控日报"),
+        ("boilerplate", None), ("boilerplate", "某某文库"),
+        ("heading", "某某文库 县委召开常委会议"),
+        ("boilerplate", None), ("boilerplate", None), ("heading", "各乡镇开展排查")]
+
+
 def test_a_number_ending_a_page_starts_no_article() -> None:
     # A page cut short in a date ("2"): the number is boilerplate, and the page keeps its title.
     paragraphs = segment_text("d", "某市指挥部1号令\n全市暂停营业性演出活动。\n2\n")
