@@ -266,6 +266,9 @@ def test_news_page_furniture() -> None:
         "特此通告！": "boilerplate",
         "本文为某某站原创文章，转载请附上原文出处链接和本声明。": "boilerplate",
         "本網資訊部分由網絡整理所得，版權歸原作者所有。": "boilerplate",
+        "版权声明:凡某某日报、某某网注明来源的作品,未": "boilerplate",  # cut short
+        "【免責聲明】本文僅代表作者本人觀點。": "boilerplate",
+        "版权声明不能代替授权合同，律师提醒。": "body",
         "http://www.example.com   2020-02-03 16:02:11": "boilerplate",
         "關鍵詞：": "boilerplate",
         "导语": "boilerplate",
