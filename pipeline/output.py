@@ -26,6 +26,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -292,12 +293,15 @@ def _checked(fh: IO[Any], path: Path, sync: bool = False) -> Iterator[_Checked]:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def remove_stale_temporaries(path: Path | str, name: str | None = None) -> int:
+def remove_stale_temporaries(path: Path | str, name: str | None = None,
+                             folders: bool = False) -> int:
     """Remove the temporary files that killed :func:`atomic_write` calls left (``.<name>.<8
     random characters>.tmp`` untouched for :data:`STALE_AFTER` seconds); how many.
 
     ``path`` is the file written (its temporaries are beside its target, if it is a link), or,
     with ``name`` a regular expression for the file names, the folder they were written in.
+    ``folders``: temporary folders of that name instead, removed with what they hold (a report's
+    pages, written aside till they are put in place).
     """
     path = Path(path)
     if str(path) == "-":
@@ -310,9 +314,15 @@ def remove_stale_temporaries(path: Path | str, name: str | None = None) -> int:
     pattern = re.compile(rf"\.{name}\.[a-z0-9_]{{8}}\.tmp")
     now, removed = time.time(), 0
     for f in path.iterdir():
-        if pattern.fullmatch(f.name) and f.is_file() and now - f.stat().st_mtime > STALE_AFTER:
+        if not pattern.fullmatch(f.name) or now - f.lstat().st_mtime <= STALE_AFTER:
+            continue
+        if folders and f.is_dir() and not f.is_symlink():
+            shutil.rmtree(f, ignore_errors=True)
+        elif not folders and f.is_file():
             f.unlink(missing_ok=True)
-            removed += 1
+        else:
+            continue
+        removed += 1
     return removed
 
 

@@ -37,7 +37,6 @@ import math
 import re
 import secrets
 import shutil
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -45,7 +44,6 @@ from urllib.parse import quote
 
 from pipeline.errors import ModelError, OutputError, plural
 from pipeline.output import (
-    STALE_AFTER,
     atomic_write,
     model_header,
     read_labelled,
@@ -66,8 +64,6 @@ PAGE_SIZE = 2000
 # The flagged paragraphs listed on the index of a split report; each page lists all of its own.
 REVIEW_ON_INDEX = 500
 PAGE_FILE = re.compile(r"page-[0-9]{4,}\.html")
-# A folder of new pages till they are put in place (``.pages.<8 hexadecimal digits>.tmp``).
-_PAGES_TEMPORARY = re.compile(r"\.pages\.[0-9a-f]{8}\.tmp")
 EVALUATIONS = {
     "cross_validation": "Grouped cross-validation",
     "heldout": "Held-out documents",
@@ -992,8 +988,8 @@ def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None =
         return
     out = Path(out)
     folder = pages_folder(out)
-    remove_stale_temporaries(out)
-    _remove_stale_pages(out.parent)
+    remove_stale_temporaries(out)  # left by a killed report: its index, its folder of pages
+    remove_stale_temporaries(out.parent, "pages", folders=True)
     if page_size == 0 or size <= page_size:
         _replace(out, render_report(labelled, model_meta), None, _foreign(folder) is None)
         return
@@ -1040,24 +1036,13 @@ def _replace(out: Path, index: str, pages: Iterator[tuple[str, str]] | None, our
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def _remove_stale_pages(parent: Path) -> None:
-    """Remove the folders of new pages (:func:`_new_folder`) that a killed report left in
-    ``parent``, untouched for :data:`pipeline.output.STALE_AFTER` seconds."""
-    if not parent.is_dir():
-        return
-    now = time.time()
-    for folder in parent.iterdir():
-        if (_PAGES_TEMPORARY.fullmatch(folder.name) and folder.is_dir()
-                and not folder.is_symlink() and now - folder.stat().st_mtime > STALE_AFTER):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 def _new_folder(parent: Path) -> Path:
     """An empty hidden folder in ``parent``, ``.pages.<8 random characters>.tmp``, with the
     permissions a new folder gets (pages readable as the index is)."""
     parent.mkdir(parents=True, exist_ok=True)
     while True:
-        folder = parent / f".pages.{secrets.token_hex(4)}.tmp"  # see _PAGES_TEMPORARY
+        # A killed report's is removed by the next (pipeline.output.remove_stale_temporaries).
+        folder = parent / f".pages.{secrets.token_hex(4)}.tmp"
         try:
             folder.mkdir()
             return folder

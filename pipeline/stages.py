@@ -203,10 +203,11 @@ def labelled_documents(
                         ", ".join(places[:3]), ", …" if len(places) > 3 else "")
         examples.extend(found)
         unmatched += len(missing) + len(changed)
-    for doc_id in [d for d in labels if d not in set(ids)]:  # in the order they are labelled
+    known = set(ids)
+    for doc_id in [d for d in labels if d not in known]:  # in the order they are labelled
         log.warning("%s: labels of a document %r, which is not among the documents (%s)%s",
                     labels.where[doc_id], doc_id, ", ".join(map(str, document_paths)),
-                    unknown_document_hint(doc_id, ids))
+                    unknown_document_hint(doc_id, known))
         unmatched += len(labels[doc_id])
     return examples, unmatched, ids
 

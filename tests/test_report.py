@@ -810,7 +810,7 @@ def test_what_a_killed_report_left_is_removed_by_the_next_one(run: dict[str, Any
     (left[1] / "page-0001.html").write_text("<html>half", "utf-8")
     running = tmp_path / ".pages.1234abcd.tmp"  # another report's, being written now
     running.mkdir()
-    mine = tmp_path / ".pages.notours1.tmp"  # not a name report makes
+    mine = tmp_path / ".pages.not-ours.tmp"  # not a name report makes
     mine.mkdir()
     for path in [*left, mine]:
         os.utime(path, (old, old))
