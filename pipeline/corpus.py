@@ -18,7 +18,6 @@ together in cross-validation; without it each paragraph is its own group), plus 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import logging
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CorpusError
-from pipeline.reading import files_under, special_file
+from pipeline.reading import BOMS, files_under, special_file
 from pipeline.segment import Paragraph, article_ordinals
 
 log = logging.getLogger("pipeline")
@@ -127,16 +126,11 @@ def body_records(paragraphs: Sequence[Paragraph]) -> list[dict[str, Any] | None]
             for p, article in zip(paragraphs, article_keys(paragraphs), strict=True)]
 
 
-# Byte-order marks an editor may write; UTF-32's first, as its little-endian one starts as UTF-16's.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def saved_as(start: bytes) -> str:
     """The encoding a list of JSON lines that starts with the bytes ``start`` was saved in: UTF-16
     or UTF-32 by its byte-order mark, or without one by where the NUL bytes of its first ``{``
     are (an editor's "Unicode" is UTF-16), else UTF-8, with or without a BOM."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if start.startswith(bom):
             return encoding
     if start[1:2] == b"\0":

@@ -70,7 +70,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "an executable"),
     (b"SQLite format 3\x00", "an SQLite database"),
 )
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32's first: its LE mark starts as UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -410,7 +410,7 @@ def _parts(data: bytes) -> str | None:
 def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
     bytes are not text."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             return encoding, *_by_bom(data, bom, encoding, source)
     for signature, what in _SIGNATURES:
