@@ -475,6 +475,12 @@ def _above_text(pieces: Sequence[str], kinds: Sequence[str], index: int) -> bool
     return after is not None and (kinds[after] == "body" or bool(_NUMBERED.match(pieces[after])))
 
 
+def _above_body(kinds: Sequence[str], index: int) -> bool:
+    """Whether the next line after ``index`` that is not boilerplate is body text."""
+    after = next((k for k in kinds[index + 1 :] if k != "boilerplate"), None)
+    return after == "body"
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
@@ -553,7 +559,10 @@ def segment_text(
                 seen_title_keys.add(key(line))
                 if repeated and not opens:
                     kind = "boilerplate"
-            elif repeated:
+            elif repeated and not (_NUMBERED.match(line) and _above_body(kinds, index)):
+                # A numbered section heading repeated right above its section's text is each
+                # section's own (daily reports of one outline joined); one above another heading
+                # is a table of contents, and furniture.
                 kind = "boilerplate"
             elif _SUBTITLE.match(line) and title is not None and heading is None:
                 title = f"{title} {piece}"

@@ -484,6 +484,23 @@ def test_numbered_reports_of_one_title_each_have_it_as_a_heading_a_header_over_t
         ("boilerplate", None), ("boilerplate", None), ("heading", "各乡镇开展排查")]
 
 
+def test_a_numbered_heading_repeated_above_its_text_is_each_sections_a_contents_list_not(
+        ) -> None:
+    # Daily reports of one outline joined in a file: each report's 一、排查 is its section's
+    # heading, and its paragraphs have it (both were boilerplate, and the paragraphs had no
+    # heading). A table of contents (one numbered line above another) stays boilerplate.
+    joined = segment_text("d", "01\n某县疫情防控日报\n一、排查\n各村开展拉网式排查。\n"
+                               "02\n某县疫情防控日报\n一、排查\n各乡镇设卡测温。\n")
+    assert [(p.kind, p.heading) for p in joined if p.text == "一、排查" or p.kind == "body"] == [
+        ("heading", None), ("body", "一、排查"), ("heading", None), ("body", "一、排查")]
+    contents = segment_text("d", "某县防控工作总结\n一、排查\n二、救治\n一、排查\n"
+                                 "各村开展拉网式排查，登记返乡人员。\n二、救治\n"
+                                 "县医院开设发热门诊，集中收治患者。\n")
+    assert [(p.kind, p.heading) for p in contents] == [
+        ("heading", None), ("boilerplate", None), ("boilerplate", None),
+        ("heading", None), ("body", "一、排查"), ("heading", "一、排查"), ("body", "二、救治")]
+
+
 def test_a_number_ending_a_page_starts_no_article() -> None:
     # A page cut short in a date ("2"): the number is boilerplate, and the page keeps its title.
     paragraphs = segment_text("d", "某市指挥部1号令\n全市暂停营业性演出活动。\n2\n")
