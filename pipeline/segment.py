@@ -678,6 +678,26 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
 _INSIDE_PROSE = re.compile("[，,、；;：:。！？!?]")
 
 
+# Chinese characters of every block, and letters of any script (Latin, Hangul, kana, Chinese).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def chinese_share(text: str, sample: int = 20_000, min_letters: int = 20) -> float | None:
+    """The share of the letters in ``text`` (its first ``sample`` characters) that are Chinese
+    characters; ``None`` when it has fewer than ``min_letters`` letters (a table of numbers).
+
+    >>> round(chinese_share("社区网格员入户排查，登记返乡人员 (grid workers)"), 2)
+    0.58
+    >>> chinese_share("The city held a meeting on epidemic prevention.")
+    0.0
+    """
+    part = text[:sample]
+    han = len(_HAN.findall(part))
+    letters = len(_LETTER.findall(part)) if han < 0.5 * len(part) else han
+    return None if letters < min_letters else han / letters
+
+
 def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:
     """The width a text looks hard-wrapped at (as PDF exports and e-mails wrap it), given its
     first lines (stripped, not empty: the first paragraphs :func:`segment_text` cuts), or None.

@@ -52,7 +52,7 @@ from pipeline.reading import (
     read_document,
     shown,
 )
-from pipeline.segment import Paragraph, segment_text, wrapped_width
+from pipeline.segment import Paragraph, chinese_share, segment_text, wrapped_width
 
 if TYPE_CHECKING:
     from pipeline.scorer import Counts, Tokenized
@@ -106,6 +106,10 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
                     "paragraph (a short one as a heading); join the lines of a paragraph first",
                     document.source, width)
+    if (share := chinese_share(document.text)) is not None and share < 0.1:
+        log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
+                    "characters): the pipeline reads Chinese, and its paragraphs' kinds and "
+                    "labels say little", document.source, 100 * share)
     return SegmentedDocument(document, paragraphs)
 
 

@@ -492,3 +492,24 @@ def test_a_guessed_reading_with_chinese_characters_is_read_with_a_warning(
     assert doc.text == text
     assert (f"{path}: read as {doc.encoding}, a guess (neither UTF-8 nor a confident GB18030 or "
             "Big5 reading); --encoding forces another") in caplog.text
+
+
+def test_korean_in_euc_kr_is_refused_not_read_as_chinese(tmp_path: Path) -> None:
+    # EUC-KR puts Hangul on GB2312's common byte pairs: the file read as confident GB18030
+    # ('서울시' as '辑匡矫') and was labelled. Chinese text that EUC-KR also decodes (the seed's
+    # first lines) gives hanja there, and is read as Chinese as before.
+    text = ("서울시는 코로나19 확산을 막기 위해 모든 시민에게 마스크 착용을 권고했다. "
+            "보건소는 선별진료소를 운영하고 있다.\n지역 주민들은 자원봉사에 참여했다.\n")
+    path = tmp_path / "ko.txt"
+    path.write_bytes(text.encode("euc_kr"))
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    assert str(info.value) == (
+        f"{path}: not Chinese text: it reads as Korean in EUC-KR (61 Hangul syllables, no "
+        "Chinese character), which GB18030 reads as common Chinese characters; if it is right, "
+        "read it with --encoding euc_kr")
+    assert read_document(path, encoding="euc_kr").text == text
+    chinese = tmp_path / "zh.txt"
+    chinese.write_bytes("县委召开常委会议，研究部署疫情防控工作。社区网格员逐户排查登记。\n"
+                        .encode("gb18030"))
+    assert read_document(chinese).encoding == "gb18030"

@@ -698,3 +698,23 @@ def test_a_file_of_thousands_of_numbered_articles_gets_an_article_each() -> None
     assert len({p.article for p in paragraphs}) == 2_000
     assert [p.kind for p in paragraphs[:2]] == ["boilerplate", "body"]
     assert sum(p.kind == "body" for p in paragraphs) == 2_000
+
+
+def test_a_file_with_hardly_any_chinese_is_named_in_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # An English read-me or a Korean report among the documents was cut and labelled as Chinese
+    # without a word. A Chinese report with an English summary is Chinese enough.
+    english = tmp_path / "README.txt"
+    english.write_text("These reports were collected in 2020.\nOne file per city.\n", "utf-8")
+    korean = tmp_path / "ko.txt"
+    korean.write_text("서울시는 모든 시민에게 마스크 착용을 권고했다. 보건소는 선별진료소를 "
+                      "운영하고 있다.\n", "utf-8")
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("县委召开常委会议，研究部署疫情防控工作，要求各级党组织冲锋在前。\n"
+                     "Summary: the county committee met on epidemic prevention work.\n", "utf-8")
+    for path in (english, korean, mixed):
+        segment_file(path, Config())
+    assert [r.getMessage() for r in caplog.records if "Chinese" in r.getMessage()] == [
+        f"{path}: hardly any Chinese in it (0% of its letters are Chinese characters): the "
+        "pipeline reads Chinese, and its paragraphs' kinds and labels say little"
+        for path in (english, korean)]
