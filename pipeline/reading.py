@@ -137,6 +137,25 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 # charset-normalizer guesses for a Chinese document must hold. Random bytes read as Cyrillic or
 # Latin text hold none.
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# Letters of any script: Latin, Hangul, kana, Chinese.
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def chinese_share(text: str, sample: int = 20_000, min_letters: int = 20) -> float | None:
+    """The share of the letters in ``text`` (its first ``sample`` characters) that are Chinese
+    characters; ``None`` when it has fewer than ``min_letters`` letters (a table of numbers).
+
+    >>> round(chinese_share("社区网格员入户排查，登记返乡人员 (grid workers)"), 2)
+    0.58
+    >>> chinese_share("The city held a meeting on epidemic prevention.")
+    0.0
+    """
+    part = text[:sample]
+    han = len(_HAN.findall(part))
+    letters = len(_LETTER.findall(part)) if han < 0.5 * len(part) else han
+    return None if letters < min_letters else han / letters
+
+
 # A character UTF-8 writes in 3 or 4 bytes: found at once in Chinese text, which then needs no
 # more checks (max() over the text would read all of it, on every file).
 _WIDE = re.compile("[\u0800-\U0010ffff]")

@@ -477,8 +477,8 @@ def _above_text(pieces: Sequence[str], kinds: Sequence[str], index: int) -> bool
 
 def _above_body(kinds: Sequence[str], index: int) -> bool:
     """Whether the next line after ``index`` that is not boilerplate is body text."""
-    after = next((k for k in kinds[index + 1 :] if k != "boilerplate"), None)
-    return after == "body"
+    after = next((i for i in range(index + 1, len(kinds)) if kinds[i] != "boilerplate"), None)
+    return after is not None and kinds[after] == "body"
 
 
 def _cut_short(line: str) -> bool:
@@ -676,26 +676,6 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
 
 # What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.
 _INSIDE_PROSE = re.compile("[，,、；;：:。！？!?]")
-
-
-# Chinese characters of every block, and letters of any script (Latin, Hangul, kana, Chinese).
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def chinese_share(text: str, sample: int = 20_000, min_letters: int = 20) -> float | None:
-    """The share of the letters in ``text`` (its first ``sample`` characters) that are Chinese
-    characters; ``None`` when it has fewer than ``min_letters`` letters (a table of numbers).
-
-    >>> round(chinese_share("社区网格员入户排查，登记返乡人员 (grid workers)"), 2)
-    0.58
-    >>> chinese_share("The city held a meeting on epidemic prevention.")
-    0.0
-    """
-    part = text[:sample]
-    han = len(_HAN.findall(part))
-    letters = len(_LETTER.findall(part)) if han < 0.5 * len(part) else han
-    return None if letters < min_letters else han / letters
 
 
 def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:

@@ -45,6 +45,7 @@ from pipeline.output import Part
 from pipeline.reading import (
     Document,
     FileUnreadable,
+    chinese_share,
     decode_bytes,
     document_id,
     find_documents,
@@ -52,7 +53,7 @@ from pipeline.reading import (
     read_document,
     shown,
 )
-from pipeline.segment import Paragraph, chinese_share, segment_text, wrapped_width
+from pipeline.segment import Paragraph, segment_text, wrapped_width
 
 if TYPE_CHECKING:
     from pipeline.scorer import Counts, Tokenized
