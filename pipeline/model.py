@@ -402,6 +402,14 @@ def read_meta(bundle_dir: Path) -> dict[str, Any]:
     """Read and check a bundle's ``model.json``."""
     bundle_dir = Path(bundle_dir)
     meta_path = bundle_dir / META_FILE
+    if not bundle_dir.exists() and bundle_dir.is_symlink():
+        # models/<name> is a link to the hidden folder beside it: `cp -r models/<name> DEST`
+        # and `cp -r models/* DEST` copy the link alone.
+        raise ModelError(
+            f"{bundle_dir}: a link to {os.readlink(bundle_dir)}, which is not there (was the "
+            "link copied without its folder? 'cp -r' copies a link as a link); copy the bundle "
+            "with 'cp -rL SOURCE DEST', or build one with 'pipeline train'"
+        )
     if not bundle_dir.exists():
         raise ModelError(
             f"{bundle_dir}: no model bundle here; build one with 'pipeline train' "

@@ -374,6 +374,23 @@ def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:
     assert_one_line_error(result, str(tmp_path / "none"), "pipeline train")
 
 
+def test_a_bundle_copied_as_its_link_alone_says_so(model_dir: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    # models/<name> is a link to a hidden folder beside it: 'cp -r models/<name> DEST' and
+    # 'cp -r models/* DEST' copy the link alone, which then names nothing.
+    _, bundle = model_dir
+    assert bundle.is_symlink()
+    copy = tmp_path / "mymodel"
+    shutil.copy2(bundle, copy, follow_symlinks=False)
+    result = pipeline("classify", str(SEED), "--model", str(copy), "-o", str(tmp_path / "o.json"))
+    assert_one_line_error(result, f"{copy}: a link to {os.readlink(bundle)}, which is not there",
+                          "cp -rL", "pipeline train")
+    shutil.copytree(bundle, tmp_path / "whole")  # what the message says: the files, not the link
+    result = pipeline("classify", str(SEED), "--model", str(tmp_path / "whole"),
+                      "-o", str(tmp_path / "o.json"))
+    assert result.returncode == 0, result.stderr.decode()
+
+
 def test_bad_files_are_skipped_and_listed(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, _ = model_dir
     good = tmp_path / "good.txt"
