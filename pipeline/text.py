@@ -189,9 +189,10 @@ def actor_shares(leaders: Sequence[Sequence[str | None]], term_theme: Mapping[st
 
 
 def _read_utf8(path: Path | str) -> str:
-    """A config-side text file (word list, lexicon), which must be UTF-8, as a string."""
+    """A config-side text file (word list, lexicon), which must be UTF-8, as a string; an
+    editor's byte-order mark is dropped, not made part of the first word."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
                           "UTF-8") from None

@@ -635,6 +635,25 @@ def test_word_lists_that_are_not_utf8_are_named(tmp_path: Path) -> None:
         load_lexicon(lexicon, ["medical"])
 
 
+def test_an_editors_byte_order_mark_in_a_word_list_is_not_part_of_its_first_word(
+        tmp_path: Path) -> None:
+    # Saved by an editor as "UTF-8 with BOM": the first user word was '\ufeff网格员摸排', which
+    # no text holds, so it was cut as if it were not there (and the model's bytes changed).
+    from pipeline.config import parse_config
+    from pipeline.model import build_pipeline
+
+    text = "网格员摸排工作的部署"
+    tokens = {}
+    for bom in ("", "\ufeff"):
+        stop, user = tmp_path / f"stop{len(bom)}.txt", tmp_path / f"user{len(bom)}.txt"
+        stop.write_text(f"{bom}的\n了\n", "utf-8")
+        user.write_text(f"{bom}网格员摸排 100000\n", "utf-8")
+        config = parse_config({"tokenize": {"stop_words": str(stop), "user_dict": str(user)}})
+        tokens[bom] = build_pipeline(config).named_steps["prepare"].tokenizer(text)
+    assert "的" not in tokens[""] and "网格员摸排" in tokens[""]
+    assert tokens["\ufeff"] == tokens[""]
+
+
 @pytest.mark.parametrize(("value", "shown"), [("true", "true"), ('"Medical"', '"Medical"'),
                                                ('["medical"]', '["medical"]')])
 def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: str,
