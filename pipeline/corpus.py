@@ -378,6 +378,44 @@ def labelled_examples(
     return examples, [key for key in labels if key not in used]
 
 
+def labels_of_other_kinds(paragraphs: Sequence[Paragraph],
+                          keys: Collection[str]) -> dict[str, Paragraph]:
+    """Of the label ``keys`` that matched no body paragraph, those that name a heading or a
+    boilerplate line (by the sha1 of its text or by its index), with it: such a line gets no
+    theme, and a label of it is a mistake to name as such."""
+    lines: dict[str, Paragraph] = {}
+    for p in paragraphs:
+        if p.kind != "body":
+            for key in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}"):
+                lines.setdefault(key, p)
+    return {key: lines[key] for key in keys if key in lines}
+
+
+# What a copy of a document in the other script was likely converted with: to Traditional
+# (plain, Taiwan, Taiwan with its phrases, Hong Kong) and back to Simplified.
+SCRIPT_CONVERSIONS = ("s2t", "s2tw", "s2twp", "s2hk", "t2s", "tw2s", "tw2sp", "hk2s")
+
+
+def labels_in_other_script(paragraphs: Sequence[Paragraph],
+                           keys: Collection[str]) -> dict[str, tuple[Paragraph, str]]:
+    """Of the label ``keys`` that matched no body paragraph, those whose sha1 is that of a body
+    paragraph's text in the other script, with it and the OpenCC conversion that gives that
+    text: labels made on a Traditional copy of a Simplified document (or the other way round),
+    whose sha1 cannot match the text this document writes."""
+    import opencc
+
+    wanted = {key for key in keys if key.startswith("sha1:")}
+    found: dict[str, tuple[Paragraph, str]] = {}
+    body = [p for p in paragraphs if p.kind == "body"]
+    for conversion in SCRIPT_CONVERSIONS if wanted else ():
+        convert = opencc.OpenCC(conversion).convert
+        for p in body:
+            key = f"sha1:{text_sha1(convert(p.text))}"
+            if key in wanted and key not in found:
+                found[key] = (p, conversion)
+    return {key: found[key] for key in keys if key in found}  # in the labels' order
+
+
 def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
     """Paragraphs written for training (a ``report`` is one cross-validation group)."""
     examples: list[Example] = []

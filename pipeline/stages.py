@@ -31,12 +31,16 @@ from typing import TYPE_CHECKING, Any
 from pipeline.config import Config, config_hash
 from pipeline.corpus import (
     Example,
+    Labels,
     body_records,
     check_distinct_names,
     labelled_examples,
+    labels_in_other_script,
+    labels_of_other_kinds,
     load_labels,
     load_written,
     modeled_on_none_of,
+    text_sha1,
     unknown_document_hint,
 )
 from pipeline.errors import CorpusError, InputError, OutputError, PipelineError, plural
@@ -201,11 +205,14 @@ def labelled_documents(
                         "label it again (see 'pipeline segment')", path, labels.at[doc_id, key],
                         labels.index[doc_id, key], labels.index[doc_id, key])
         missing = [key for key in missing if key not in changed]
-        if missing:
-            places = [labels.at[doc_id, key] for key in missing]
-            log.warning("%s: %d label(s) match no body paragraph (%s%s): no body paragraph has "
-                        "their sha1 or index (see 'pipeline segment')", path, len(missing),
-                        ", ".join(places[:3]), ", …" if len(places) > 3 else "")
+        named = _labels_not_body(path, doc_id, segmented.paragraphs, missing, labels)
+        named |= _labels_in_other_script(path, doc_id, segmented.paragraphs,
+                                         [key for key in missing if key not in named], labels)
+        unexplained = [key for key in missing if key not in named]
+        if unexplained:
+            log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
+                        "their sha1 or index (see 'pipeline segment')", path, len(unexplained),
+                        _some([labels.at[doc_id, key] for key in unexplained]))
         examples.extend(found)
         unmatched += len(missing) + len(changed)
     known = set(ids)
@@ -215,6 +222,42 @@ def labelled_documents(
                     unknown_document_hint(doc_id, known))
         unmatched += len(labels[doc_id])
     return examples, unmatched, ids
+
+
+def _some(places: Sequence[str]) -> str:
+    """The first three of a list of places or paragraphs, for a one-line message."""
+    return ", ".join(places[:3]) + (", …" if len(places) > 3 else "")
+
+
+def _labels_not_body(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
+                     missing: Sequence[str], labels: Labels) -> set[str]:
+    """Warn of the labels in ``missing`` that name a heading or a boilerplate line, which gets
+    no theme; return their keys."""
+    found = labels_of_other_kinds(paragraphs, missing)
+    if found:
+        what = {"heading": "a heading", "boilerplate": "boilerplate"}
+        log.warning("%s: %d label(s) name a line that is not body text, and only body paragraphs "
+                    "get a theme (%s): take them out (see 'pipeline segment')", path, len(found),
+                    _some([f"{labels.at[doc_id, key]} names paragraph {p.index}, {what[p.kind]}, "
+                           f"{p.text[:20]!r}" for key, p in found.items()]))
+    return set(found)
+
+
+def _labels_in_other_script(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
+                            missing: Sequence[str], labels: Labels) -> set[str]:
+    """Warn of the labels in ``missing`` made on a copy of the document in the other script
+    (their sha1 is that of a body paragraph's text converted), naming each paragraph's sha1 as
+    this document writes it; return their keys."""
+    found = labels_in_other_script(paragraphs, missing)
+    if found:
+        script = "Traditional" if next(iter(found.values()))[1].startswith("s2") else "Simplified"
+        log.warning("%s: %d label(s) name body paragraphs by the sha1 of their text in %s "
+                    "characters, which this document does not write (labelled on a copy in the "
+                    "other script?): give each the sha1 of this document's text, or its index "
+                    "(%s)", path, len(found), script,
+                    _some([f"{labels.at[doc_id, key]}: paragraph {p.index}, sha1 "
+                           f"{text_sha1(p.text)}" for key, (p, _) in found.items()]))
+    return set(found)
 
 
 def load_training_set(config: Config, use_written: bool | None = None) -> TrainingSet:

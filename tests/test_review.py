@@ -218,6 +218,55 @@ def test_a_label_whose_paragraph_was_edited_since_is_named_as_such(tmp_path: Pat
     assert f"1 label(s) match no body paragraph ({labels / 'r.jsonl'}:2)" in gone
 
 
+def test_labels_of_a_heading_or_of_a_copy_in_the_other_script_are_named_as_such(
+        tmp_path: Path, caplog) -> None:
+    # Both warned only that no body paragraph had "their sha1 or index", though the heading is
+    # there (it gets no theme) and the paragraphs are there in the other script (their sha1
+    # differs): the user could not tell what to mend.
+    import opencc
+
+    from pipeline.config import Config
+    from pipeline.segment import segment_text
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels.jsonl"
+    docs.mkdir()
+    text = ("市委召开常委会会议\n\n来源：临江日报\n\n一、统一思想认识\n\n"
+            "市委书记主持召开会议，研究部署疫情防控工作，发布疫情信息。\n\n"
+            "社区网格员逐户排查返乡人员。\n")
+    (docs / "r.txt").write_text(text, "utf-8")
+    kinds = [(p.index, p.kind) for p in segment_text("r", text)]
+    assert kinds == [(0, "heading"), (1, "boilerplate"), (2, "heading"), (3, "body"), (4, "body")]
+    # Copies made with two conversions: the first paragraph's label from one with Taiwan
+    # phrases (资讯), the second's from one of characters alone; named in the labels' order.
+    taiwan, plain = ([p.text for p in segment_text("r", opencc.OpenCC(name).convert(text))]
+                     for name in ("s2twp", "s2t"))
+    lines = [{"document": "r", "sha1": text_sha1("一、统一思想认识"), "theme": "leadership"},
+             {"document": "r", "index": 1, "theme": "leadership"},
+             {"document": "r", "sha1": text_sha1(taiwan[3]), "theme": "leadership"},
+             {"document": "r", "sha1": text_sha1(plain[4]), "theme": "grassroots"},
+             {"document": "r", "sha1": "0123456789ab", "theme": "medical"}]
+    labels.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert examples == [] and unmatched == 5
+    not_body, other_script, gone = caplog.messages
+    bodies = [text_sha1(p.text) for p in segment_text("r", text)[3:]]
+    assert not_body == (
+        f"{docs / 'r.txt'}: 2 label(s) name a line that is not body text, and only body "
+        f"paragraphs get a theme ({labels}:1 names paragraph 2, a heading, '一、统一思想认识', "
+        f"{labels}:2 names paragraph 1, boilerplate, '来源：临江日报'): take them out (see "
+        "'pipeline segment')")
+    assert other_script == (
+        f"{docs / 'r.txt'}: 2 label(s) name body paragraphs by the sha1 of their text in "
+        "Traditional characters, which this document does not write (labelled on a copy in the "
+        "other script?): give each the sha1 of this document's text, or its index "
+        f"({labels}:3: paragraph 3, sha1 {bodies[0]}, {labels}:4: paragraph 4, sha1 "
+        f"{bodies[1]})")
+    assert gone.endswith(f"1 label(s) match no body paragraph ({labels}:5): no body paragraph "
+                         "has their sha1 or index (see 'pipeline segment')")
+
+
 def test_a_label_may_name_its_paragraph_by_its_full_sha1(tmp_path: Path) -> None:
     # sha1sum prints all 40 hex digits: they name the paragraph their first 12 name.
     import hashlib
