@@ -357,12 +357,24 @@ def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True
             if item is None:
                 continue
             if not Path(item).exists():
-                raise ConfigError(f"{source}: {'.'.join(path)}: path does not exist: {item}")
+                raise ConfigError(f"{source}: {'.'.join(path)}: path does not exist: {item}"
+                                  f"{_missing_path_hint(str(item))}")
             what = special_file(Path(item))
             if what is None and path[0] != "corpus" and Path(item).is_dir():
                 what = "a folder"  # a word list is one file; the corpus's may be folders
             if what is not None:
                 raise ConfigError(f"{source}: {'.'.join(path)}: {what}, not a file: {item}")
+
+
+def _missing_path_hint(item: str) -> str:
+    """What a path that does not exist may have been meant as: a Windows path, whose
+    backslashes are a file name's characters here, not separators."""
+    if "\\" in item:
+        return " (a Windows path? here '\\' is part of a name: write paths with '/')"
+    if any(c in item for c in "\a\b\t\n\v\f\r"):  # "C:\new\tmp" in double quotes
+        return (" (a Windows path in double quotes? there '\\n', '\\t' and the like are "
+                "control characters: write paths with '/')")
+    return ""
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -494,6 +506,9 @@ def read_yaml(path: Path | str, text: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "escape" in problem:  # "C:\Users" in double quotes: \U starts an escape
+            problem += (" (in double quotes '\\' starts an escape; a Windows path? write paths "
+                        "with '/')")
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
 
 

@@ -671,6 +671,32 @@ def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: 
         assert str(info.value) == f"{path}:1: unknown theme {shown}; allowed: medical"
 
 
+@pytest.mark.parametrize(("value", "said"), [
+    ("'..\\docs'", "path does not exist: {configs}/..\\docs (a Windows path? here '\\' is "
+                   "part of a name: write paths with '/')"),
+    ("C:\\Users\\me\\docs", "path does not exist: {configs}/C:\\Users\\me\\docs (a Windows "
+                          "path? here '\\' is part of a name: write paths with '/')"),
+    ('"C:\\Users\\me\\docs"', "invalid YAML at line 2, column 20: expected escape sequence of 8 "
+                            "hexadecimal numbers, but found 's' (in double quotes '\\' starts an "
+                            "escape; a Windows path? write paths with '/')"),
+    ('"C:\\new\\tmp"', "path does not exist: {configs}/C:\new\tmp (a Windows path in double "
+                     "quotes? there '\\n', '\\t' and the like are control characters: write "
+                     "paths with '/')"),
+])
+def test_a_windows_path_in_a_config_is_named_as_such(tmp_path: Path, value: str,
+                                                     said: str) -> None:
+    # The path was joined to the config's folder and said not to exist, with no word of why;
+    # in double quotes YAML's own message spoke of escape sequences.
+    (tmp_path / "docs").mkdir()
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    config = configs / "mine.yaml"
+    config.write_text(f"corpus:\n  documents: [{value}]\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    assert str(info.value).endswith(said.format(configs=configs))
+
+
 @pytest.mark.parametrize("form", ["${DATA:-/srv}", "${}", "${DATA/x/y}"])
 def test_a_shell_form_other_than_a_variable_in_a_config_path_is_named(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str) -> None:
