@@ -337,11 +337,13 @@ def _resolve(data: dict[str, Any], base: Path, source: str) -> None:
                 node[path[-1]] = fix(node[path[-1]], ".".join(path))
 
 
-def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True) -> None:
+def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True,
+                  base: Path | None = None) -> None:
     """Refuse an input path that does not exist, or is a named pipe or a device, which hashing
     or reading it would wait on forever, or a word list that is a folder (``corpus``: the
     corpus's too; ``inputs``: the word lists'). Written paragraphs that ``corpus.use_written:
-    false`` leaves out are not needed: ``evaluate`` compares with them only if they are there."""
+    false`` leaves out are not needed: ``evaluate`` compares with them only if they are there.
+    ``base``: the config's folder, which relative paths were resolved against."""
     from pipeline.reading import special_file
 
     data = config.model_dump()
@@ -358,7 +360,7 @@ def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True
                 continue
             if not Path(item).exists():
                 raise ConfigError(f"{source}: {'.'.join(path)}: path does not exist: {item}"
-                                  f"{_missing_path_hint(str(item))}")
+                                  f"{_missing_path_hint(str(item), base)}")
             what = special_file(Path(item))
             if what is None and path[0] != "corpus" and Path(item).is_dir():
                 what = "a folder"  # a word list is one file; the corpus's may be folders
@@ -366,15 +368,25 @@ def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True
                 raise ConfigError(f"{source}: {'.'.join(path)}: {what}, not a file: {item}")
 
 
-def _missing_path_hint(item: str) -> str:
+def _missing_path_hint(item: str, base: Path | None) -> str:
     """What a path that does not exist may have been meant as: a Windows path, whose
-    backslashes are a file name's characters here, not separators."""
+    backslashes are a file name's characters here, not separators; or a path written relative
+    to the current folder, which is there, where a config's are relative to its own folder."""
     if "\\" in item:
         return " (a Windows path? here '\\' is part of a name: write paths with '/')"
     if any(c in item for c in "\a\b\t\n\v\f\r"):  # "C:\new\tmp" in double quotes
         return (" (a Windows path in double quotes? there '\\n', '\\t' and the like are "
                 "control characters: write paths with '/')")
-    return ""
+    if base is None or not Path(item).is_relative_to(base):
+        return ""
+    try:
+        meant = Path.cwd() / Path(item).relative_to(base)
+    except OSError:  # the current folder is gone
+        return ""
+    if meant == Path(item) or not meant.exists():
+        return ""
+    return (" (a config's relative paths are relative to its own folder, not the current one: "
+            f"did you mean {os.path.relpath(meant, base)}?)")
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -431,7 +443,7 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None,
         raise ConfigError(f"{source}: {'; also '.join(texts)}") from None
     except ConfigError as exc:  # raised inside a validator (unknown classifier)
         raise ConfigError(f"{source}: {exc}") from None
-    _check_inputs(config, source, corpus, inputs)
+    _check_inputs(config, source, corpus, inputs, base)
     return config
 
 

@@ -671,6 +671,27 @@ def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: 
         assert str(info.value) == f"{path}:1: unknown theme {shown}; allowed: medical"
 
 
+def test_a_config_path_written_from_the_current_folder_says_what_was_meant(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 'documents: [docs]' in configs/mine.yaml, run from the project folder where docs/ is:
+    # the error named configs/docs and left the user to find out why.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "configs").mkdir()
+    config = tmp_path / "configs" / "mine.yaml"
+    config.write_text("corpus:\n  documents: [docs]\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        load_config("configs/mine.yaml")
+    assert str(info.value) == (
+        f"configs/mine.yaml: corpus.documents: path does not exist: {tmp_path}/configs/docs (a "
+        "config's relative paths are relative to its own folder, not the current one: did you "
+        "mean ../docs?)")
+    monkeypatch.chdir(tmp_path / "configs")  # from where nothing of that name is: no guess
+    with pytest.raises(ConfigError) as info:
+        load_config("mine.yaml")
+    assert str(info.value).endswith(f"path does not exist: {tmp_path}/configs/docs")
+
+
 @pytest.mark.parametrize(("value", "said"), [
     ("'..\\docs'", "path does not exist: {configs}/..\\docs (a Windows path? here '\\' is "
                    "part of a name: write paths with '/')"),
