@@ -573,8 +573,13 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
     cards = [_evaluation_card(key, metrics[key], themes) for key in EVALUATIONS if key in metrics]
     parts = ['<section id="evaluation"><h2>Model evaluation</h2>']
     if not cards:
-        parts.append('<p class="hint">No figures: give the model\'s model.json (trained with '
-                     "metrics) to see them here.</p></section>")
+        # Say how to get them: there is no option that takes a model.json itself.
+        why = ("the model was trained without them (<code>pipeline train --no-metrics</code>); "
+               "train it with them, or see <code>pipeline evaluate</code>" if model_meta else
+               "no model bundle was given or found; to see them here, write the report with "
+               "<code>--model DIR</code> (the bundle that labelled this output) or "
+               "<code>--config FILE</code> (the config that names it)")
+        parts.append(f'<p class="hint">No figures: {why}.</p></section>')
         return "".join(parts)
     meta_hash = str(model_meta.get("files", {}).get("model.pkl", {}).get("sha256", ""))
     if labelled_hash and meta_hash and meta_hash != labelled_hash:

@@ -359,9 +359,19 @@ def test_report_is_deterministic(run: dict[str, Any]) -> None:
 
 
 def test_without_model_json_the_report_says_there_are_no_figures(run: dict[str, Any]) -> None:
+    # It said "give the model's model.json", which no option takes: say which options do, and
+    # tell a bundle trained without figures from no bundle at all.
     dom = Dom(render_report(run["labelled"]))
-    assert "No figures" in dom.text(dom.by_id("evaluation"))
+    assert dom.text(dom.by_id("evaluation")).endswith(
+        "No figures: no model bundle was given or found; to see them here, write the report "
+        "with --model DIR (the bundle that labelled this output) or --config FILE (the config "
+        "that names it).")
     assert not dom.find("table", "confusion")
+    no_metrics = {key: value for key, value in run["meta"].items() if key != "metrics"}
+    other = Dom(render_report(run["labelled"], no_metrics))
+    assert other.text(other.by_id("evaluation")).endswith(
+        "No figures: the model was trained without them (pipeline train --no-metrics); train it "
+        "with them, or see pipeline evaluate.")
     assert run["labelled"]["model"]["hash"][:12] in dom.text(dom.by_id("overview"))
 
 
