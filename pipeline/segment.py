@@ -665,13 +665,22 @@ def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[
     ...                   ("boilerplate", "01", "01"), ("body", "乙。", "01")])
     [0, 0, 1, 1]
     """
-    out: list[int] = []
-    ordinal, number = -1, object()
-    for kind, text, article in paragraphs:
-        if article != number or (kind == "boilerplate" and text == article):
-            ordinal, number = ordinal + 1, article
-        out.append(ordinal)
-    return out
+    ordinal = ArticleOrdinals()
+    return [ordinal(kind, text, article) for kind, text, article in paragraphs]
+
+
+class ArticleOrdinals:
+    """:func:`article_ordinals` a paragraph at a time, for a document read in parts (``pipeline
+    report`` on a long one): called with each paragraph's ``(kind, text, article)`` in order, it
+    gives the article the paragraph is in."""
+
+    def __init__(self) -> None:
+        self.ordinal, self.number = -1, object()
+
+    def __call__(self, kind: str, text: str, article: str | None) -> int:
+        if article != self.number or (kind == "boilerplate" and text == article):
+            self.ordinal, self.number = self.ordinal + 1, article
+        return self.ordinal
 
 
 # What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.
