@@ -10,7 +10,9 @@ Two formats, both described by ``pipeline/schema/labelled.schema.json``:
 
 :func:`read_labelled` reads either format back into the ``json`` form, checked against the
 schema (by :mod:`pipeline.validate`, built from the schema file: it is the one statement of the
-output's types).
+output's types). :func:`open_labelled` reads it a document, or a run of paragraphs, at a time,
+checked the same way first: ``review`` and ``report`` read with it, so that their memory does not
+grow with the output.
 
 Writers stream: each document is written as soon as it is labelled, so memory does not grow with the
 input. Everything goes to a temporary file in the destination folder that is renamed into place
@@ -19,8 +21,10 @@ only when complete, so a killed or failed run leaves any previous output exactly
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
+import itertools
 import json
 import logging
 import math
@@ -31,7 +35,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -456,7 +460,8 @@ class LabelledWriter:
 
 
 def read_labelled(path: Path) -> dict[str, Any]:
-    """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form.
+    """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form, read whole
+    (:func:`open_labelled` reads one a document at a time).
 
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
     model header beyond the hash and no list of skipped files. An empty file is the ``jsonl``
@@ -468,16 +473,15 @@ def read_labelled(path: Path) -> dict[str, Any]:
     input.
     """
     path = Path(path)
-    if str(path) == "-" and sys.stdin is None:
-        raise InputError("-: cannot read standard input: it is closed")
-    try:  # "-": standard input, as classify reads it (a pipe from classify, say)
-        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: a folder, not a labelled output file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with _opened(path) as fh:
+        raw = _read_from(fh, path)
     if not raw.strip():
         log.warning("%s: empty: a labelled output (JSON lines) of no documents", path)
+    return _whole(path, raw)
+
+
+def _whole(path: Path, raw: bytes) -> dict[str, Any]:
+    """:func:`read_labelled` of the bytes ``raw`` of ``path``, or its :class:`InputError`."""
     try:
         return _read(path, raw)
     except UnicodeDecodeError:
@@ -732,3 +736,464 @@ def _shown_json(value: Any) -> str:
     """A JSON value as a file writes it, cut short for a one-line message."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----------------------------------------------------------------------------- read in parts
+# A labelled output too big to hold (a 119 MB output took 747 MB read whole) is read a document,
+# or a run of paragraphs, at a time: the json format by finding where its documents and
+# paragraphs end (the regular expressions below) and reading each run of them with orjson, the
+# jsonl format a line at a time. One reading checks the whole of it first, as read_labelled does.
+BLOCK = 1 << 20  # bytes read at a time, and about the most read by orjson at once
+_STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+
+
+def _nested(inner: bytes) -> bytes:
+    """What may come between the brackets of a value whose own values hold ``inner``."""
+    return rb'(?:[^"\[\]{}]++|' + _STRING + rb'|\{' + inner + rb'\}|\[' + inner + rb'\])*+'
+
+
+_INSIDE = _nested(_nested(rb'(?:[^"\[\]{}]++|' + _STRING + rb')*+'))
+# One JSON value, by its brackets and quotes alone (orjson reads it): nested at most three deep,
+# as the parts of an output are (a paragraph, its scores; the model; the skipped files).
+_VALUE = re.compile(rb'\{' + _INSIDE + rb'\}|\[' + _INSIDE + rb'\]|' + _STRING
+                    + rb'|[-+.0-9A-Za-z]++')
+_KEY = re.compile(rb'[ \t\n\r]*+(' + _STRING + rb')[ \t\n\r]*+:[ \t\n\r]*+')
+_AFTER = re.compile(rb'[ \t\n\r]*+([,\]}]?)[ \t\n\r]*+')  # what follows a value
+_SPACE = b" \t\n\r"
+# Read backwards from the "{" that opens the next one, what ends a paragraph of a list of them
+# (the paragraph's "}", a comma), and a document of a list of them (its last paragraph's "}",
+# its list's "]", its own "}", a comma): nothing inside a paragraph ends so.
+_PARAGRAPH_END, _DOCUMENT_END = b",}", b",}]}"
+
+Document = tuple[dict[str, Any], Iterator[dict[str, Any]]]
+
+
+class _Unusual(Exception):
+    """What the reading in parts does not take: an output that breaks the schema, or is not
+    JSON, or one it cannot read in parts (a key given twice, a jsonl document whose lines are
+    apart, JSON nested deeper than an output's); :func:`read_labelled` then reads it whole."""
+
+
+class Labelled:
+    """A labelled output read back: its ``model`` header (jsonl names only the model's hash),
+    the files it skipped (``errors``; jsonl lists none) and :meth:`documents`."""
+
+    def __init__(self, model: dict[str, Any], errors: list[dict[str, Any]],
+                 documents: Callable[[], Iterator[Document]]) -> None:
+        self.model, self.errors, self._documents = model, errors, documents
+
+    @classmethod
+    def held(cls, data: Mapping[str, Any]) -> Labelled:
+        """An output in memory, in the ``json`` form (as :func:`read_labelled` gives it)."""
+        return cls(data.get("model") or {}, data.get("errors", []),
+                   lambda: ((_head(doc), iter(doc["paragraphs"]))
+                            for doc in data.get("documents", [])))
+
+    def documents(self) -> Iterator[Document]:
+        """Each document in order, as its fields (``id``, ``source``, ``encoding`` …) and its
+        paragraphs, read afresh from the file each time it is called: read a document's
+        paragraphs before the next document, and one reading of the output at a time."""
+        return self._documents()
+
+
+def _head(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "paragraphs"}
+
+
+@contextmanager
+def open_labelled(path: Path | str) -> Iterator[Labelled]:
+    """A labelled output file (``json`` or ``jsonl``, ``-``: standard input) to read a document
+    at a time, as often as needed, so that memory does not grow with it.
+
+    It is checked whole first, as :func:`read_labelled` checks it, and what that refuses is
+    refused with the same :class:`InputError` before anything is read from it. Standard input
+    or a pipe is kept in a temporary file meanwhile, removed with it. An output that cannot be
+    read in parts (see :class:`_Unusual`) is read whole.
+    """
+    path = Path(path)
+    with _opened(path) as fh:
+        try:
+            labelled = _in_parts(fh, path)
+        except _Unusual:
+            fh.seek(0)
+            labelled = Labelled.held(_whole(path, _read_from(fh, path)))
+        yield labelled
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[IO[bytes]]:
+    """The labelled output ``path``, open to be read from its start as often as needed:
+    standard input (``-``), a pipe or a device is first copied into a temporary file."""
+    if str(path) == "-":  # standard input, as classify reads it (a pipe from classify, say)
+        if sys.stdin is None:
+            raise InputError("-: cannot read standard input: it is closed")
+        with _copied(sys.stdin.buffer, path) as copy:
+            yield copy
+        return
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed below, or copied first)
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a labelled output file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with fh:
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            yield fh
+            return
+        with _copied(fh, path) as copy:
+            yield copy
+
+
+def _copied(source: IO[bytes], path: Path) -> IO[bytes]:
+    """A temporary file (removed once closed, or if the process is killed) holding what
+    ``source`` holds, open at its start."""
+    what = "reading " + ("standard input" if str(path) == "-" else str(path))
+    try:
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+    except OSError as exc:
+        raise temporary_error(exc, what) from None
+    try:
+        while block := _read_from(source, path, BLOCK):
+            try:
+                copy.write(block)
+            except OSError as exc:
+                raise temporary_error(exc, what) from None
+        copy.seek(0)
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
+def temporary_error(exc: OSError, what: str) -> OutputError:
+    """The error for a temporary file that ``what`` (``reading standard input``) needs and
+    that cannot be written (a full temporary folder, say)."""
+    return OutputError(f"{tempfile.gettempdir()}: cannot write the temporary file that {what} "
+                       f"needs: {exc.strerror or exc} (TMPDIR names another folder)")
+
+
+def _read_from(fh: IO[bytes], path: Path, size: int = -1) -> bytes:
+    """``size`` bytes of ``fh`` (-1: all that is left); what cannot be read is named."""
+    try:
+        return fh.read(size)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _in_parts(fh: IO[bytes], path: Path) -> Labelled:
+    """The output open in ``fh``, checked whole by reading it once in parts; :class:`_Unusual`
+    if it is to be read whole."""
+    document, paragraph = _parts_checks()
+    first = _Cursor(fh, path)
+    if first.peek() == b"{":  # the json format, or a jsonl file's first line
+        output = _JsonOutput(first, document, paragraph)
+        _through(output.documents())
+        if "documents" in output.top:
+            if not first.at_end():  # more than one value: no output of either format
+                raise _Unusual
+            return Labelled(output.top.get("model") or {}, output.top["errors"],
+                            lambda: _again(fh, path, lambda c: _JsonOutput(c).documents()))
+    fh.seek(0)
+    lines = _JsonLines(fh, path, check=True)
+    _through(lines.documents())
+    if not lines.any:
+        log.warning("%s: empty: a labelled output (JSON lines) of no documents", path)
+    model = {"hash": lines.model_hash} if lines.model_hash else {}
+    return Labelled(model, [], lambda: _again(fh, path, None))
+
+
+def _through(documents: Iterator[Document]) -> None:
+    """Read ``documents`` to the end (checking them, when they are read so)."""
+    for _, paragraphs in documents:
+        collections.deque(paragraphs, maxlen=0)
+
+
+def _again(fh: IO[bytes], path: Path, json: Callable[[_Cursor], Iterator[Document]] | None
+           ) -> Iterator[Document]:
+    """The documents of an output checked already, read again from its start (``json``: how,
+    for the json format; jsonl otherwise)."""
+    fh.seek(0)
+    try:
+        yield from (json(_Cursor(fh, path)) if json else _JsonLines(fh, path).documents())
+    except _Unusual:  # it was read whole and checked, and now reads otherwise
+        raise InputError(f"{path}: changed while it was read; run the command again") from None
+
+
+@functools.cache
+def _parts_checks() -> tuple[validate.Check, validate.Check]:
+    """Checks of a document (its paragraphs apart) and of a paragraph, from the shipped schema."""
+    schema = _shipped_schema()
+    return validate.build(schema, "#/$defs/document"), validate.build(schema, "#/$defs/paragraph")
+
+
+def _valid(check: validate.Check, value: Any) -> None:
+    """:class:`_Unusual` if ``value`` breaks the schema (read_labelled says where)."""
+    try:
+        check(value)
+    except validate.Invalid:
+        raise _Unusual from None
+
+
+class _Cursor:
+    """A binary file read a block at a time, and where the reading is in it."""
+
+    def __init__(self, fh: IO[bytes], path: Path) -> None:
+        self.fh, self.path = fh, path
+        self.data, self.at, self.ended = b"", 0, False
+
+    def more(self) -> bool:
+        """Read on, at least as much as is held (a long value is read in few steps); whether
+        there was more to read."""
+        if self.ended:
+            return False
+        block = _read_from(self.fh, self.path, max(BLOCK, len(self.data) - self.at))
+        if not block:
+            self.ended = True
+            return False
+        self.data = self.data[self.at:] + block
+        self.at = 0
+        return True
+
+    def match(self, pattern: re.Pattern[bytes]) -> re.Match[bytes]:
+        """``pattern`` where the reading is, read on till what it matches cannot grow (a
+        number or a space at the end of what is held might); :class:`_Unusual` if it does
+        not match."""
+        while True:
+            found = pattern.match(self.data, self.at)
+            if found is not None and (found.end() < len(self.data) or self.ended):
+                return found
+            if not self.more():
+                if found is None:
+                    raise _Unusual
+                return found
+
+    def peek(self) -> bytes:
+        """The next byte that is no JSON space (``b""`` at the end), not read."""
+        while True:
+            while self.at < len(self.data) and self.data[self.at] in _SPACE:
+                self.at += 1
+            if self.at < len(self.data):
+                return self.data[self.at:self.at + 1]
+            if not self.more():
+                return b""
+
+    def at_end(self) -> bool:
+        """Whether only JSON spaces are left."""
+        return self.peek() == b""
+
+    def take(self, byte: bytes) -> None:
+        if self.peek() != byte:
+            raise _Unusual
+        self.at += 1
+
+    def key(self) -> str:
+        """An object's key and its colon."""
+        found = self.match(_KEY)
+        key = _parsed(found.group(1))
+        self.at = found.end()
+        return key
+
+    def value(self) -> Any:
+        found = self.match(_VALUE)
+        value = _parsed(memoryview(self.data)[found.start():found.end()])
+        self.at = found.end()
+        return value
+
+    def after(self) -> bytes:
+        """What follows a value: a comma, or the end of an object or a list."""
+        found = self.match(_AFTER)
+        self.at = found.end()
+        return found.group(1)
+
+    def run(self, end: bytes) -> list[Any] | None:
+        """Objects of a list from where the reading is, as many as orjson reads at once from
+        what is held, each ended as ``end`` says (read backwards; see :data:`_PARAGRAPH_END`);
+        the reading is then at the next one. None if no whole one is held (a long one, the last
+        one)."""
+        if len(self.data) - self.at < BLOCK:
+            self.more()
+        data, hi = self.data, len(self.data)
+        for _ in range(3):  # a "}" and a comma inside a string may look like an end
+            cut = _last_end(data, self.at, hi, end)
+            if cut is None:
+                return None
+            try:
+                run = orjson.loads(b"[" + data[self.at:cut[0]] + b"]")
+            except orjson.JSONDecodeError as exc:  # where it went wrong: the list ends before?
+                wrong = len(exc.doc[:exc.pos].encode("utf-8", "surrogatepass"))  # pos: characters
+                hi = min(cut[1], self.at + wrong - 1)
+                continue
+            self.at = cut[1]
+            return run
+        return None
+
+
+def _last_end(data: bytes, lo: int, hi: int, end: bytes) -> tuple[int, int] | None:
+    """The last place in ``data[lo:hi]`` where an object ends as ``end`` says and the next one
+    opens: (just after the one's ``}``, the next one's ``{``), or None."""
+    while (opens := data.rfind(b"{", lo, hi)) > lo:
+        at, ends = opens, 0
+        for mark in end:
+            at -= 1
+            while at > lo and data[at] in _SPACE:
+                at -= 1
+            if data[at] != mark:
+                break
+            ends = ends or (at + 1 if mark == 125 else 0)  # 125: the first "}"
+        else:
+            return ends, opens
+        hi = opens
+    return None
+
+
+def _parsed(data: bytes | memoryview) -> Any:
+    """A part of an output read by orjson (:class:`_Unusual` if it does not read it: not JSON,
+    or what no output can hold; read_labelled names the fault)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise _Unusual from None
+
+
+class _JsonOutput:
+    """An output of the json format read in parts: its documents in order (those held whole at
+    once read whole, a longer one a run of paragraphs at a time) and, as they come, the other
+    members of the output (:attr:`top`). Given the checks of a document (``document``) and of a
+    paragraph, each is checked against the schema, and so is the rest once it is read."""
+
+    def __init__(self, cursor: _Cursor, document: validate.Check | None = None,
+                 paragraph: validate.Check | None = None) -> None:
+        self.cursor, self.check, self.check_paragraph = cursor, document, paragraph
+        self.top: dict[str, Any] = {}  # "documents" is [] here: they are not kept
+
+    def documents(self) -> Iterator[Document]:
+        c = self.cursor
+        c.take(b"{")
+        if c.peek() == b"}":
+            c.at += 1
+            return
+        while True:
+            key = c.key()
+            if key in self.top:  # the last one counts: read whole
+                raise _Unusual
+            if key == "documents" and c.peek() == b"[":
+                c.at += 1
+                self.top[key] = []
+                yield from self._documents()
+            else:
+                self.top[key] = c.value()
+            end = c.after()
+            if end == b"}":
+                break
+            if end != b",":
+                raise _Unusual
+        if self.check is not None and "documents" in self.top:
+            _valid(_checks()[0], self.top)
+
+    def _documents(self) -> Iterator[Document]:
+        c = self.cursor
+        if c.peek() == b"]":
+            c.at += 1
+            return
+        while True:
+            run = c.run(_DOCUMENT_END)
+            if run is not None:
+                for document in run:
+                    if self.check is not None:
+                        _valid(self.check, document)
+                    yield _head(document), iter(document["paragraphs"])
+                continue
+            if c.peek() != b"{":  # no document: the check refuses it
+                raise _Unusual
+            yield from self._document()
+            end = c.after()
+            if end == b"]":
+                return
+            if end != b",":
+                raise _Unusual
+
+    def _document(self) -> Iterator[Document]:
+        """A document too long to hold whole: its fields, then its paragraphs, which come last
+        in every output classify writes (a field after them: read whole)."""
+        c = self.cursor
+        c.take(b"{")
+        head: dict[str, Any] = {}
+        while True:
+            key = c.key()
+            if key in head:
+                raise _Unusual
+            if key == "paragraphs":
+                c.take(b"[")
+                paragraphs = self._paragraphs()
+                yield head, paragraphs
+                collections.deque(paragraphs, maxlen=0)  # those the reader left
+                if c.after() != b"}":
+                    raise _Unusual
+                break
+            head[key] = c.value()
+            if c.after() != b",":
+                raise _Unusual
+        if self.check is not None:
+            _valid(self.check, {**head, "paragraphs": []})
+
+    def _paragraphs(self) -> Iterator[dict[str, Any]]:
+        c, check = self.cursor, self.check_paragraph
+        if c.peek() == b"]":
+            c.at += 1
+            return
+        while True:
+            run, end = c.run(_PARAGRAPH_END), b","
+            if run is None:  # a long one, or the last one
+                run, end = [c.value()], c.after()
+                if end not in (b",", b"]"):
+                    raise _Unusual
+            for paragraph in run:
+                if check is not None:
+                    _valid(check, paragraph)
+                yield paragraph
+            if end == b"]":
+                return
+
+
+class _JsonLines:
+    """An output of the jsonl format read a line at a time, its documents gathered from lines
+    one after another. With ``check``, each line is checked as :func:`read_labelled` checks it,
+    and a document whose lines are apart (files joined) is :class:`_Unusual`: read_labelled
+    gathers them. :attr:`any`: whether a line was read; :attr:`model_hash`: the first line's."""
+
+    def __init__(self, fh: IO[bytes], path: Path, check: bool = False) -> None:
+        self.fh, self.path, self.check = fh, path, check
+        self.any, self.model_hash = False, ""
+
+    def _records(self) -> Iterator[dict[str, Any]]:
+        check = _checks()[1] if self.check else None
+        while line := self._line():
+            if not line.strip():
+                continue
+            self.any = True
+            record = _parsed(line)
+            if check is not None:
+                if not (isinstance(record, dict) and "schema_version" in record
+                        and {"document", "source", "encoding"} <= record.keys()):
+                    raise _Unusual
+                _valid(check, record)
+            self.model_hash = self.model_hash or record["model_hash"]
+            yield record
+
+    def _line(self) -> bytes:
+        try:
+            return self.fh.readline()
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+
+    def documents(self) -> Iterator[Document]:
+        seen: set[int] = set()  # hashes of the documents read, to find one whose lines are apart
+        for name, records in itertools.groupby(self._records(), key=lambda r: r["document"]):
+            if self.check:
+                if hash(name) in seen:
+                    raise _Unusual
+                seen.add(hash(name))
+            first = next(records)
+            head = {"id": name, **{k: first[k] for k in HEAD_FIELDS if k in first}}
+            yield head, ({k: v for k, v in record.items() if k not in LINE_FIELDS}
+                         for record in itertools.chain([first], records))
