@@ -22,6 +22,13 @@ contents and flagged paragraphs. Relative links join them, so the folder works w
 beside the index; both are replaced together, and an old folder of pages is removed by a report
 of one page.
 
+The output is never held whole, so that an output of any size has its report in about the same
+memory: :func:`write_report` reads it with :func:`pipeline.output.open_labelled`, which checks it
+whole first, then once to gather what every page shows (the totals, the themes and their colours,
+the facts of a document too long to hold, the flagged paragraphs the index lists; see
+:class:`_Report`) and once more to make the pages, a document, or a run of paragraphs of a long
+one, at a time. Each page is put together from temporary files as it is completed (:class:`_Page`).
+
 The page opens without a network: the styles are inline, the charts are CSS bars and there is no
 script. A document is laid out and painted only when it comes near the view (CSS
 ``content-visibility``), so a page of a few thousand paragraphs opens in a second or two. Every
@@ -32,26 +39,33 @@ cached.
 
 from __future__ import annotations
 
+import functools
 import html
+import io
+import itertools
 import math
 import re
 import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 from pipeline.errors import ModelError, OutputError, plural
 from pipeline.output import (
+    BLOCK,
+    Labelled,
     atomic_write,
     model_header,
-    read_labelled,
+    open_labelled,
     remove_stale_temporaries,
+    temporary_error,
     writes_into_stream,
 )
-from pipeline.review import margin
-from pipeline.segment import article_ordinals
+from pipeline.review import Fewest, margin
+from pipeline.segment import ArticleOrdinals
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -63,6 +77,11 @@ HASH_PREFIX = 12
 PAGE_SIZE = 2000
 # The flagged paragraphs listed on the index of a split report; each page lists all of its own.
 REVIEW_ON_INDEX = 500
+# Paragraphs of a document held at once while its page is written: a longer one is read in parts.
+HOLD = 2000
+# Bytes of a page (its documents, its contents) held in memory while it is made; more go to a
+# temporary file.
+SPOOL = 1 << 20
 PAGE_FILE = re.compile(r"page-[0-9]{4,}\.html")
 EVALUATIONS = {
     "cross_validation": "Grouped cross-validation",
@@ -220,9 +239,15 @@ def _ink(colour: str) -> str:
     return "#000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
 
 
-def _body(paragraphs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The body paragraphs: the only ones with a label, scores and evidence."""
-    return [p for p in paragraphs if p["kind"] == "body"]
+def _theme_names(model: Mapping[str, Any], model_meta: Mapping[str, Any] | None) -> list[str]:
+    """The themes the labelling model and ``model.json`` (its figures too) name, in order."""
+    names = [str(t) for t in model.get("themes", [])]
+    meta = model_meta or {}
+    names.extend(str(t) for t in meta.get("themes", []))
+    for figures in (meta.get("metrics") or {}).values():
+        names.extend(str(t) for t in figures.get("confusion_labels", []))
+        names.extend(str(t) for t in figures.get("per_theme", {}))
+    return names
 
 
 class _Themes:
@@ -232,17 +257,7 @@ class _Themes:
     any other label met in the data, so every theme shown has a colour even if they disagree.
     """
 
-    def __init__(self, model: Mapping[str, Any], model_meta: Mapping[str, Any] | None,
-                 documents: Sequence[Mapping[str, Any]]) -> None:
-        names = [str(t) for t in model.get("themes", [])]
-        meta = model_meta or {}
-        names.extend(str(t) for t in meta.get("themes", []))
-        for figures in (meta.get("metrics") or {}).values():
-            names.extend(str(t) for t in figures.get("confusion_labels", []))
-            names.extend(str(t) for t in figures.get("per_theme", {}))
-        for doc in documents:
-            for p in _body(doc["paragraphs"]):
-                names.extend([p["label"], *p["scores"]])
+    def __init__(self, names: Iterable[str]) -> None:
         self.names = list(dict.fromkeys(names))
         self.index = {name: i for i, name in enumerate(self.names)}
 
@@ -258,12 +273,10 @@ class _Themes:
             rules.append(f".t{i}{{--c:{colour};--on:{_ink(colour)};--tint:{colour}17}}")
         return "\n".join(rules)
 
-    def counts(self, paragraphs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-        """Body paragraphs per predicted theme, every theme present (zero included)."""
-        out = dict.fromkeys(self.names, 0)
-        for p in _body(paragraphs):
-            out[p["label"]] += 1
-        return out
+    def counts(self, labels: Mapping[str, int]) -> dict[str, int]:
+        """Body paragraphs per predicted theme, as a :class:`_Tally` counts them (``labels``),
+        every theme present (zero included)."""
+        return {name: labels.get(name, 0) for name in self.names}
 
     def legend(self, counts: Mapping[str, int] | None = None) -> str:
         """Swatch and name of every theme, with its count and share when ``counts`` is given."""
@@ -299,95 +312,135 @@ class _Themes:
         return f'<div class="{" ".join(["bar", size]).strip()}">{"".join(parts)}</div>'
 
 
-def _model_info(labelled: Mapping[str, Any], meta: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The labelling model's header: the output's own, gaps filled from ``model.json``.
+def _model_info(model: Mapping[str, Any], meta: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The labelling model's header: the output's own (``model``), gaps filled from
+    ``model.json``.
 
     A ``jsonl`` output carries only the model's hash; ``model.json`` supplies the rest.
     """
     info = dict(model_header(meta)) if meta else {}
-    info.update({k: v for k, v in (labelled.get("model") or {}).items() if v})
+    info.update({k: v for k, v in model.items() if v})
     return info
 
 
-def _articles(paragraphs: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, list[int]]]:
-    """The document's articles in order: (number, title, positions of its paragraphs); none before
-    the first. A number that comes back is another article (see
-    :func:`pipeline.segment.article_ordinals`)."""
-    groups: dict[int, list[int]] = {}
-    ordinals = article_ordinals((p["kind"], p["text"], p["article"]) for p in paragraphs)
-    for i, (p, ordinal) in enumerate(zip(paragraphs, ordinals, strict=True)):
-        if p["article"] is not None:
-            groups.setdefault(ordinal, []).append(i)
-    out = []
-    for spots in groups.values():
-        title = next((str(paragraphs[i]["article_title"]) for i in spots
-                      if paragraphs[i]["article_title"]), "")
-        out.append((str(paragraphs[spots[0]]["article"]), title, spots))
-    return out
+KINDS = ("body", "heading", "boilerplate")
 
 
-class _Facts:
+class _Tally:
+    """Paragraphs counted: by kind, the body ones by predicted theme (``labels``), and those
+    flagged for review (body ones only: the schema says so)."""
+
+    def __init__(self) -> None:
+        self.paragraphs = self.flagged = 0
+        self.kinds = dict.fromkeys(KINDS, 0)
+        self.labels: dict[str, int] = {}
+
+    def add(self, p: Mapping[str, Any]) -> None:
+        self.paragraphs += 1
+        self.kinds[p["kind"]] += 1
+        if p["kind"] == "body":
+            self.labels[p["label"]] = self.labels.get(p["label"], 0) + 1
+        if p.get("needs_review"):
+            self.flagged += 1
+
+    def merge(self, other: _Tally) -> None:
+        """Count ``other``'s paragraphs too."""
+        self.paragraphs += other.paragraphs
+        self.flagged += other.flagged
+        for kind, n in other.kinds.items():
+            self.kinds[kind] += n
+        for label, n in other.labels.items():
+            self.labels[label] = self.labels.get(label, 0) + n
+
+
+class _Article:
+    """An article of a document: its number as written, its title, and the positions of its
+    paragraphs, ``start`` up to ``end`` (an article's paragraphs are consecutive)."""
+
+    __slots__ = ("end", "number", "start", "title")
+
+    def __init__(self, number: str, start: int) -> None:
+        self.number, self.title, self.start, self.end = number, "", start, start + 1
+
+
+class _Facts(_Tally):
     """What every part of a document shows of the whole of it, worked out once rather than once a
-    page (a document of 100,000 paragraphs is on 50 pages): its articles, and its paragraphs by
-    kind, flagged and by theme."""
+    page (a document of 100,000 paragraphs is on 50 pages): its paragraphs counted, and its
+    articles in order, none before the first (a number that comes back is another article: see
+    :func:`pipeline.segment.article_ordinals`). Paragraphs are added in order, so that a long
+    document need not be held whole."""
 
-    def __init__(self, paragraphs: Sequence[Mapping[str, Any]], themes: _Themes) -> None:
-        self.articles = _articles(paragraphs)
-        self.kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
-                      for kind in ("body", "heading", "boilerplate")}
-        self.flagged = sum(1 for p in paragraphs if p.get("needs_review"))
-        self.bar = themes.bar(themes.counts(paragraphs))
+    def __init__(self) -> None:
+        super().__init__()
+        self.articles: list[_Article] = []
+        self._ordinal, self._last = ArticleOrdinals(), -1
+
+    @classmethod
+    def of(cls, paragraphs: Iterable[Mapping[str, Any]]) -> _Facts:
+        facts = cls()
+        for p in paragraphs:
+            facts.add(p)
+        return facts
+
+    def add(self, p: Mapping[str, Any]) -> None:
+        at = self.paragraphs
+        super().add(p)
+        ordinal = self._ordinal(p["kind"], p["text"], p["article"])
+        if p["article"] is None:
+            return
+        if ordinal != self._last:
+            self._last = ordinal
+            self.articles.append(_Article(str(p["article"]), at))
+        article = self.articles[-1]
+        article.end = at + 1
+        if not article.title and p["article_title"]:
+            article.title = str(p["article_title"])
 
 
 class _Part(NamedTuple):
-    """The paragraphs of document ``d`` from position ``lo`` up to ``hi``: a whole document, or the
-    part of one longer than a page that is on one page."""
+    """The paragraphs of document ``d`` (its fields ``head``) from position ``lo`` up to ``hi``: a
+    whole document, or the part of one longer than a page that is on one page."""
 
     d: int
-    doc: Mapping[str, Any]
+    head: Mapping[str, Any]
     lo: int
     hi: int
     facts: _Facts
 
     @property
     def whole(self) -> bool:
-        return self.lo == 0 and self.hi == len(self.doc["paragraphs"])
+        return self.lo == 0 and self.hi == self.facts.paragraphs
 
     @property
     def anchor(self) -> str:
         """The id of the part on its page: the document's own for its first part."""
         return _Anchors.doc(self.d) + (f"-at{self.lo + 1}" if self.lo else "")
 
-    def paragraphs(self) -> list[Mapping[str, Any]]:
-        return self.doc["paragraphs"][self.lo:self.hi]
 
-
-def _whole(documents: Sequence[Mapping[str, Any]], themes: _Themes) -> list[_Part]:
-    """Every document whole, for a report of one page."""
-    return [_Part(d, doc, 0, len(doc["paragraphs"]), _Facts(doc["paragraphs"], themes))
-            for d, doc in enumerate(documents)]
-
-
-def _plan(documents: Sequence[Mapping[str, Any]], size: int,
-          themes: _Themes) -> list[list[_Part]]:
+class _Plan:
     """Documents in order on pages of at most ``size`` paragraphs: a document that does not fit
     in what is left of a page starts the next one; one longer than a page is cut into parts."""
-    pages: list[list[_Part]] = []
-    page: list[_Part] = []
-    room = size
-    for d, doc in enumerate(documents):
-        n, lo, facts = len(doc["paragraphs"]), 0, _Facts(doc["paragraphs"], themes)
-        if page and n > room:
-            pages.append(page)
-            page, room = [], size
-        while n - lo > room:  # on a page of its own: cut it
-            pages.append([_Part(d, doc, lo, lo + room, facts)])
-            lo += room
-        page.append(_Part(d, doc, lo, n, facts))
-        room -= n - lo
-    if page:
-        pages.append(page)
-    return pages
+
+    def __init__(self, size: int) -> None:
+        self.size, self.room = size, size
+        self.closed, self.open = 0, False  # pages done; whether one is begun
+
+    @property
+    def pages(self) -> int:
+        return self.closed + self.open
+
+    def place(self, n: int) -> list[tuple[int, int, int]]:
+        """The parts of the next document, of ``n`` paragraphs: (page from 1, from, to)."""
+        parts, lo = [], 0
+        if self.open and n > self.room:
+            self.closed, self.open, self.room = self.closed + 1, False, self.size
+        while n - lo > self.room:  # on a page of its own: cut it
+            self.closed += 1
+            parts.append((self.closed, lo, lo + self.room))
+            lo += self.room
+        parts.append((self.closed + 1, lo, n))
+        self.open, self.room = True, self.room - (n - lo)
+        return parts
 
 
 class _Anchors:
@@ -406,14 +459,12 @@ class _Anchors:
         return f"doc-{d + 1}-p{paragraph['index']}"
 
 
+
 # ----------------------------------------------------------------------------- sections
-def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
+def _overview(model: Mapping[str, Any], documents: int, totals: _Tally,
               errors: Sequence[Mapping[str, Any]], themes: _Themes) -> str:
     """The model, the totals and the theme shares over all documents."""
-    paragraphs = [p for doc in documents for p in doc["paragraphs"]]
-    kinds = {kind: sum(1 for p in paragraphs if p["kind"] == kind)
-             for kind in ("body", "heading", "boilerplate")}
-    flagged = sum(1 for p in paragraphs if p.get("needs_review"))
+    kinds = totals.kinds
     full_hash = str(model.get("hash", ""))
     rows = [
         ("Model", _esc(model.get("name") or "—")),
@@ -424,13 +475,13 @@ def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
         ("Trained at", _esc(model.get("trained_at") or "—")),
     ]
     tiles = [
-        ("documents", len(documents), ""), ("paragraphs", len(paragraphs), ""),
+        ("documents", documents, ""), ("paragraphs", totals.paragraphs, ""),
         ("body", kinds["body"], ""), ("headings", kinds["heading"], ""),
         ("boilerplate", kinds["boilerplate"], ""),
-        ("flagged for review", flagged, " alert" if flagged else ""),
+        ("flagged for review", totals.flagged, " alert" if totals.flagged else ""),
         ("files skipped", len(errors), " alert" if errors else ""),
     ]
-    counts = themes.counts(paragraphs)
+    counts = themes.counts(totals.labels)
     return (
         '<header id="overview"><h1>Paragraph themes</h1>'
         '<p class="hint">Theme of every body paragraph, as the model labelled it.</p>'
@@ -444,41 +495,38 @@ def _overview(model: Mapping[str, Any], documents: Sequence[Mapping[str, Any]],
     )
 
 
-def _contents(parts: Sequence[_Part], themes: _Themes) -> str:
-    """Contents and chart at once: a bar per document (or part of one) and per article that
-    begins in it, names linking down."""
-    cells = []
-    for part in parts:
-        d, doc = part.d, part.doc
-        body = _body(part.paragraphs())
-        flagged = sum(1 for p in body if p.get("needs_review"))
-        note = f" · {flagged} to review" if flagged else ""
-        if not part.whole:
-            note += f" · paragraphs {part.lo + 1}–{part.hi} of {len(doc['paragraphs'])}"
+def _contents_lines(part: _Part, tally: _Tally, members: Mapping[int, _Tally],
+                    themes: _Themes) -> str:
+    """The contents' lines of a part of a document (``tally``: its paragraphs): a bar for it and
+    for each article that begins in it (``members``: by article, its paragraphs in the part),
+    names linking down."""
+    d, head = part.d, part.head
+    note = f" · {tally.flagged} to review" if tally.flagged else ""
+    if not part.whole:
+        note += f" · paragraphs {part.lo + 1}–{part.hi} of {part.facts.paragraphs}"
+    cells = [
+        f'<a class="name" href="#{part.anchor}" title="{_esc(head["source"])}">'
+        f'{_isolated(head["id"])}</a>{themes.bar(themes.counts(tally.labels))}'
+        f'<span class="count">{tally.kinds["body"]} body{note}</span>'
+    ]
+    for a, members_of in members.items():
+        article = part.facts.articles[a]
+        label = f"{article.number} · {article.title}" if article.title else article.number
         cells.append(
-            f'<a class="name" href="#{part.anchor}" title="{_esc(doc["source"])}">'
-            f'{_isolated(doc["id"])}</a>{themes.bar(themes.counts(body))}'
-            f'<span class="count">{len(body)} body{note}</span>'
+            f'<a class="name art" href="#{_Anchors.article(d, a)}" title="{_esc(label)}">'
+            f"{_isolated(label)}</a>{themes.bar(themes.counts(members_of.labels), 'thin')}"
+            f'<span class="count">{members_of.kinds["body"]} body</span>'
         )
-        articles = part.facts.articles
-        if len(articles) < 2:
-            continue
-        for a, (number, title, spots) in enumerate(articles):
-            if not part.lo <= spots[0] < part.hi:  # begins on another page
-                continue
-            members = [doc["paragraphs"][i] for i in spots if i < part.hi]
-            label = f"{number} · {title}" if title else number
-            cells.append(
-                f'<a class="name art" href="#{_Anchors.article(d, a)}" title="{_esc(label)}">'
-                f"{_isolated(label)}</a>{themes.bar(themes.counts(members), 'thin')}"
-                f'<span class="count">{len(_body(members))} body</span>'
-            )
-    chart = f'<div class="chart">{"".join(cells)}</div>' if cells else "<p>No documents.</p>"
+    return "".join(cells)
+
+
+def _contents_start(themes: _Themes) -> str:
+    """Contents and chart at once: the lines of :func:`_contents_lines` follow."""
     return (
         '<section id="contents"><h2>Contents and theme shares</h2>'
         '<p class="hint">Share of each document\'s body paragraphs by predicted theme; indented '
         "rows are its articles. Hover over a bar for the numbers; click a name to open the "
-        "document.</p>" + themes.legend() + chart + "</section>"
+        "document.</p>" + themes.legend()
     )
 
 
@@ -656,46 +704,43 @@ def check_figures(meta: Mapping[str, Any], source: Path) -> None:
                              f"{problem[1]}")
 
 
-def _review(parts: Sequence[_Part], themes: _Themes,
-            page_of: Callable[[int, int], str] | None = None, limit: int = 0) -> str:
-    """Flagged paragraphs, smallest margin first (ties in document order), linking down, or with
-    ``page_of`` (document, position) to the page that shows them; at most ``limit`` (0: all)."""
-    items = []
-    for part in parts:
-        for i in range(part.lo, part.hi):
-            p = part.doc["paragraphs"][i]
-            if p["kind"] == "body" and p.get("needs_review"):
-                items.append((margin(p), part.d, p["index"], i, part.doc, p))
-    items.sort(key=lambda item: item[:3])
-    shown = items[:limit] if limit else items
-    rows = []
-    for gap, d, _, i, doc, p in shown:
-        ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
-        runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_isolated(ranked[1][0])} '
-                  f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
-        excerpt = p["text"] if len(p["text"]) <= 120 else p["text"][:120] + "…"
-        rows.append(
-            f"<tr><td>{gap:.3f}</td>"
-            f'<td><span class="badge {themes.cls(p["label"])}">{_isolated(p["label"])} '
-            f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
-            f'<td class="text"><a href="{page_of(d, i) if page_of else ""}#{_Anchors.para(d, p)}" '
-            f'lang="zh">{_esc(excerpt)}</a>'
-            f'<div class="where">{_isolated(doc["id"])} ¶{int(p["index"])}</div></td></tr>'
-        )
-    if rows:
-        body = ("<table class=\"review\"><thead><tr><th>margin</th><th>predicted</th>"
-                "<th>runner-up</th><th>paragraph</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
-    else:
-        body = "<p>No paragraph is flagged for review.</p>"
-    more = (f" The {len(rows)} with the smallest margins of {len(items)}: each page lists all "
-            "of its own." if len(rows) < len(items) else "")
+def _review_row(p: Mapping[str, Any], d: int, document: str, themes: _Themes,
+                page: str = "") -> str:
+    """A flagged paragraph (of document ``d``, named ``document``) in the review list, linking
+    down to it, or to it on ``page``."""
+    ranked = sorted(p["scores"].items(), key=lambda kv: -kv[1])
+    runner = (f'<span class="badge soft {themes.cls(ranked[1][0])}">{_isolated(ranked[1][0])} '
+              f"{_pct(ranked[1][1], 0)}</span>") if len(ranked) > 1 else ""
+    excerpt = p["text"] if len(p["text"]) <= 120 else p["text"][:120] + "…"
     return (
-        f'<section id="review"><h2>Flagged for review <span class="n">{len(items)}</span></h2>'
+        f"<tr><td>{margin(p):.3f}</td>"
+        f'<td><span class="badge {themes.cls(p["label"])}">{_isolated(p["label"])} '
+        f'{_pct(p["confidence"], 0)}</span></td><td>{runner}</td>'
+        f'<td class="text"><a href="{page}#{_Anchors.para(d, p)}" lang="zh">{_esc(excerpt)}</a>'
+        f'<div class="where">{_isolated(document)} ¶{int(p["index"])}</div></td></tr>'
+    )
+
+
+def _write_review(out: _Out, flagged: int, shown: int, rows: Iterable[str | bytes]) -> None:
+    """The flagged paragraphs (``flagged`` of them), smallest margin first (ties in document
+    order): ``rows``, the ``shown`` first, by :func:`_review_row`."""
+    more = (f" The {shown} with the smallest margins of {flagged}: each page lists all "
+            "of its own." if shown < flagged else "")
+    out.write(
+        f'<section id="review"><h2>Flagged for review <span class="n">{flagged}</span></h2>'
         '<p class="hint">Body paragraphs marked needs_review (low confidence, or two themes '
         "close together), the smallest margin between the two best scores first. Click a "
-        f"paragraph to see it in its document.{more}</p>" + body + "</section>"
+        f"paragraph to see it in its document.{more}</p>"
     )
+    if shown:
+        out.write("<table class=\"review\"><thead><tr><th>margin</th><th>predicted</th>"
+                  "<th>runner-up</th><th>paragraph</th></tr></thead><tbody>")
+        for row in rows:
+            out.write(row)
+        out.write("</tbody></table>")
+    else:
+        out.write("<p>No paragraph is flagged for review.</p>")
+    out.write("</section>")
 
 
 def _skipped(errors: Sequence[Mapping[str, Any]]) -> str:
@@ -754,29 +799,20 @@ def _chip(term: str) -> str:
     return f'<span class="chip">{_esc(term)}</span>'
 
 
-def _document(part: _Part, themes: _Themes) -> str:
-    """A document's header with its own bar, then its paragraphs in order (those of ``part``)."""
-    d, paragraphs, facts = part.d, part.doc["paragraphs"], part.facts
-    kinds, articles = facts.kinds, facts.articles
-    first_of = {}
-    if len(articles) > 1:
-        first_of = {spots[0]: (a, number) for a, (number, _, spots) in enumerate(articles)}
+def _document_start(part: _Part, themes: _Themes) -> str:
+    """A document's header with its own bar (the paragraphs of ``part`` follow)."""
+    head, facts, kinds = part.head, part.facts, part.facts.kinds
     shown = "" if part.whole else f" · here paragraphs {part.lo + 1}–{part.hi}"
-    out = [
-        f'<article class="doc" id="{part.anchor}"><header><h2>{_isolated(part.doc["id"])}</h2>'
-        f'<p><code>{_isolated(part.doc["source"])}</code> · {_isolated(part.doc["encoding"])} · '
-        f'{len(paragraphs)} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
+    return (
+        f'<article class="doc" id="{part.anchor}"><header><h2>{_isolated(head["id"])}</h2>'
+        f'<p><code>{_isolated(head["source"])}</code> · {_isolated(head["encoding"])} · '
+        f'{facts.paragraphs} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
         f'{kinds["boilerplate"]} boilerplate · {facts.flagged} flagged for review{shown}</p>'
-        f"{facts.bar}</header>"
-    ]
-    for i in range(part.lo, part.hi):
-        if i in first_of:
-            a, number = first_of[i]
-            out.append(f'<div class="art-mark" id="{_Anchors.article(d, a)}">article '
-                       f"{_esc(number)}</div>")
-        out.append(_paragraph(d, paragraphs[i], themes))
-    out.append('<p class="totop"><a href="#contents">↑ contents</a></p></article>')
-    return "".join(out)
+        f"{themes.bar(themes.counts(facts.labels))}</header>"
+    )
+
+
+DOCUMENT_END = '<p class="totop"><a href="#contents">↑ contents</a></p></article>'
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -792,140 +828,334 @@ def _head(title: str, themes: _Themes, nav: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _documents(parts: Sequence[_Part], themes: _Themes) -> str:
-    return ('<div id="documents">' + "\n".join(_document(part, themes) for part in parts)
-            + "</div>\n</main>\n</body>\n</html>\n")
+class _Spool:
+    """Text kept as UTF-8 in a temporary file, in memory until it holds :data:`SPOOL` bytes: a
+    page's documents, the contents of a report of one page, the index's lines."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(SPOOL)  # noqa: SIM115 (closed by close)
+
+    def write(self, text: str | bytes) -> int:
+        """Add ``text``; how many bytes it takes."""
+        data = text.encode() if isinstance(text, str) else text
+        try:
+            self.file.write(data)
+        except OSError as exc:  # a full temporary folder, say
+            raise temporary_error(exc, "writing the report") from None
+        return len(data)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def read(self, at: int, size: int) -> bytes:
+        self.file.seek(at)
+        return self.file.read(size)
+
+    def copy(self, out: _Out | _Spool) -> None:
+        """Write what it holds into ``out``."""
+        self.file.seek(0)
+        while block := self.file.read(BLOCK):
+            out.write(block)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Out:
+    """A page being written into a binary file, as UTF-8."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+
+    def write(self, text: str | bytes) -> None:
+        self.fh.write(text.encode() if isinstance(text, str) else text)
+
+
+class _Page:
+    """A page of documents as it is made: its contents lines, flagged paragraphs and documents
+    go to :class:`_Spool` s as its paragraphs come, and are put together once it is complete,
+    so that no page, not even a report of one page, is held whole. ``href``: where the index
+    links to it, for a page of a split report."""
+
+    def __init__(self, themes: _Themes, href: str | None = None) -> None:
+        self.themes, self.href = themes, href
+        self.contents, self.documents, self.flagged = _Spool(), _Spool(), _Spool()
+        self.links = _Spool() if href is not None else None  # the index's, to its documents
+        self.rows: list[tuple[tuple[float, int, int, int], int, int]] = []  # key, where in flagged
+        self.tally = _Tally()
+        self.first: _Part | None = None
+        self.last: _Part | None = None
+        self.count = 0  # parts
+
+    def add(self, part: _Part, paragraphs: Iterable[Mapping[str, Any]]) -> None:
+        """The paragraphs of ``part``, in order."""
+        themes, d, articles = self.themes, part.d, part.facts.articles
+        if len(articles) < 2:
+            articles = []
+        marks = {article.start: a for a, article in enumerate(articles)}
+        # The articles that begin in the part, counted in the contents: their paragraphs in it.
+        members = {a: _Tally() for a, article in enumerate(articles)
+                   if part.lo <= article.start < part.hi}
+        html = ["\n"] if self.count else []  # written a run of paragraphs at a time
+        html.append(_document_start(part, themes))
+        # The part's paragraphs counted: a whole document's are counted already.
+        tally, a = part.facts if part.whole else _Tally(), 0
+        for i, p in zip(range(part.lo, part.hi), paragraphs, strict=True):
+            if i in marks:
+                html.append(f'<div class="art-mark" id="{_Anchors.article(d, marks[i])}">'
+                            f"article {_esc(articles[marks[i]].number)}</div>")
+            html.append(_paragraph(d, p, themes))
+            if len(html) > 500:
+                self.documents.write("".join(html))
+                html.clear()
+            if not part.whole:
+                tally.add(p)
+            if p["kind"] == "body" and p.get("needs_review"):
+                at = self.flagged.tell()
+                size = self.flagged.write(_review_row(p, d, part.head["id"], themes))
+                self.rows.append(((margin(p), d, p["index"], len(self.rows)), at, size))
+            if members:
+                while articles[a].end <= i and a + 1 < len(articles):
+                    a += 1
+                if a in members and articles[a].start <= i < articles[a].end:
+                    members[a].add(p)
+        html.append(DOCUMENT_END)
+        self.documents.write("".join(html))
+        self.contents.write(_contents_lines(part, tally, members, themes))
+        if self.links is not None:
+            self.links.write(f'<a href="{self.href}#{part.anchor}">'
+                             f'{_isolated(part.head["id"])}</a> ')
+        self.tally.merge(tally)
+        self.first, self.last = self.first or part, part
+        self.count += 1
+
+    def span(self) -> str:
+        """Which documents the page holds, by number and name: ``documents 3–9 (a to b)``, or
+        ``document 3 (a), paragraphs 2001–4000 of 9000`` for a part of one."""
+        first, last = self.first, self.last
+        assert first is not None and last is not None  # a page holds a part at least
+        if first.d != last.d:
+            return (f"documents {first.d + 1}–{last.d + 1} ({_isolated(first.head['id'])} to "
+                    f"{_isolated(last.head['id'])})")
+        part = "" if first.whole else \
+            f", paragraphs {first.lo + 1}–{first.hi} of {first.facts.paragraphs}"
+        return f"document {first.d + 1} ({_isolated(first.head['id'])}){part}"
+
+    def write_contents(self, out: _Out) -> None:
+        out.write(_contents_start(self.themes))
+        if self.count:
+            out.write('<div class="chart">')
+            self.contents.copy(out)
+            out.write("</div>")
+        else:
+            out.write("<p>No documents.</p>")
+        out.write("</section>")
+
+    def write_review(self, out: _Out) -> None:
+        self.rows.sort(key=lambda row: row[0])
+        _write_review(out, len(self.rows), len(self.rows),
+                      (self.flagged.read(at, size) for _, at, size in self.rows))
+
+    def write_documents(self, out: _Out) -> None:
+        out.write('<div id="documents">')
+        self.documents.copy(out)
+        out.write("</div>\n</main>\n</body>\n</html>\n")
+
+    def write_line(self, k: int, out: _Spool) -> None:
+        """The index's line for it, page ``k``: a bar, and its documents (folded) as links."""
+        assert self.links is not None  # a page of a split report
+        note = f" · {self.tally.flagged} to review" if self.tally.flagged else ""
+        out.write(f'<a class="name" href="{self.href}">Page {k}</a>'
+                  f"{self.themes.bar(self.themes.counts(self.tally.labels))}"
+                  f'<span class="count">{plural(self.count, "document")} · '
+                  f'{self.tally.kinds["body"]} body{note}</span>'
+                  f'<details><summary>{self.span()}</summary><p class="docs">')
+        self.links.copy(out)
+        out.write("</p></details>")
+
+    def close(self) -> None:
+        for spool in (self.contents, self.documents, self.flagged, self.links):
+            if spool is not None:
+                spool.close()
 
 
 class _Report:
-    """What every page of a report shares: the data, the model's header and the themes."""
+    """A report of a labelled output. What its pages share is gathered in one reading of the
+    output, before any page is made: the model, the themes (their colours are in every page's
+    head), the totals, the facts of each document too long to hold whole, how many pages there
+    are, and the flagged paragraphs the index lists. The pages are made in another reading."""
 
-    def __init__(self, labelled: Mapping[str, Any], model_meta: Mapping[str, Any] | None) -> None:
-        self.documents = labelled.get("documents", [])
-        self.errors = labelled.get("errors", [])
-        self.model_meta = model_meta
-        self.model = _model_info(labelled, model_meta)
-        self.themes = _Themes(self.model, model_meta, self.documents)
-        self.flagged = sum(1 for doc in self.documents for p in doc["paragraphs"]
-                           if p.get("needs_review"))
-        self.labelled_hash = str((labelled.get("model") or {}).get("hash", ""))
+    def __init__(self, labelled: Labelled, model_meta: Mapping[str, Any] | None,
+                 page_size: int) -> None:
+        self.labelled, self.model_meta, self.page_size = labelled, model_meta, page_size
+        self.errors = labelled.errors
+        self.model = _model_info(labelled.model, model_meta)
+        self.labelled_hash = str(labelled.model.get("hash", ""))
+        names = dict.fromkeys(_theme_names(self.model, model_meta))
+        self.totals, self.documents, self.to_review = _Tally(), 0, 0  # flagged body paragraphs
+        self.long: dict[int, _Facts] = {}  # by document: those read in parts
+        plan = _Plan(page_size) if page_size else None
+        listed = Fewest(REVIEW_ON_INDEX)  # the flagged paragraphs of smallest margin
+        starts: dict[int, list[tuple[int, int]]] = {}  # their documents: (first position, page)
+        for d, (head, paragraphs) in enumerate(labelled.documents()):
+            held: list[Mapping[str, Any]] = []  # till the document is found long
+            facts, listed_here = None, False
+            for at, p in enumerate(paragraphs):
+                self.totals.add(p)
+                if facts is not None:
+                    facts.add(p)
+                elif len(held) < HOLD:
+                    held.append(p)
+                else:
+                    facts, held = _Facts.of([*held, p]), []
+                if p["kind"] != "body":
+                    continue
+                names.setdefault(p["label"])
+                for theme in p["scores"]:
+                    names.setdefault(theme)
+                if p.get("needs_review"):
+                    self.to_review += 1
+                    listed_here |= listed.add((margin(p), d, p["index"], at),
+                                              (d, at, head["id"], p))
+            self.documents += 1
+            if facts is not None:
+                self.long[d] = facts
+            if plan is not None:
+                parts = plan.place(len(held) if facts is None else facts.paragraphs)
+                if listed_here:
+                    starts[d] = [(lo, k) for k, lo, _ in parts]
+        self.themes = _Themes(names)
+        self.page_count = plan.pages if plan is not None else 1
+
+        def page(d: int, at: int) -> int:
+            return next((k for lo, k in reversed(starts.get(d, [])) if lo <= at), 0)
+        # Each as (document, paragraph, document's id, page: 0 if the report is one page).
+        self.listed = [(d, p, name, page(d, at)) for d, at, name, p in listed.items()]
+        self.lines: _Spool | None = None  # the index's lines, by pages()
 
     def title(self, what: str) -> str:
         return f"Paragraph themes · {self.model.get('name') or 'model'} · {what}"
 
-    def one_page(self) -> str:
-        """Everything on one page."""
-        parts = _whole(self.documents, self.themes)
-        nav = [("#overview", "Overview"), ("#contents", "Contents"),
-               ("#evaluation", "Evaluation"), ("#review", f"Review ({self.flagged})"),
-               ("#skipped", f"Skipped ({len(self.errors)})"),
-               ("#documents", f"Documents ({len(self.documents)})")]
-        return "".join([
-            _head(self.title(f"{len(self.documents)} documents"), self.themes, nav),
-            _overview(self.model, self.documents, self.errors, self.themes), "\n",
-            _contents(parts, self.themes), "\n",
-            _evaluation(self.model_meta, self.labelled_hash, self.themes), "\n",
-            _review(parts, self.themes), "\n",
-            _skipped(self.errors), "\n",
-            _documents(parts, self.themes),
-        ])
+    def _parts(self, plan: _Plan | None) -> Iterator[tuple[int, _Part, Iterator[Any]]]:
+        """The documents read again, by parts (one a document with no ``plan``): each with its
+        page and its paragraphs, read as they are written. A document is held whole while its
+        parts are written, unless it is longer than :data:`HOLD` paragraphs."""
+        for d, (head, paragraphs) in enumerate(self.labelled.documents()):
+            facts = self.long.get(d)
+            if facts is None:
+                held = list(paragraphs)
+                facts, paragraphs = _Facts.of(held), iter(held)
+            parts = plan.place(facts.paragraphs) if plan else [(1, 0, facts.paragraphs)]
+            for k, lo, hi in parts:
+                yield k, _Part(d, head, lo, hi, facts), itertools.islice(paragraphs, hi - lo)
 
-    def index(self, pages: Sequence[Sequence[_Part]], folder: str) -> str:
-        """The index of a split report: the whole output's sections, and a line per page of
-        documents in ``folder`` (its name, as a link)."""
-        starts: dict[int, list[tuple[int, int]]] = {}  # document: (first position, page)
-        for k, page in enumerate(pages, 1):
-            for part in page:
-                starts.setdefault(part.d, []).append((part.lo, k))
+    def one_page(self, fh: IO[bytes]) -> None:
+        """Everything on one page, written into ``fh``."""
+        page = _Page(self.themes)
+        try:
+            for _, part, paragraphs in self._parts(None):
+                page.add(part, paragraphs)
+            out = _Out(fh)
+            nav = [("#overview", "Overview"), ("#contents", "Contents"),
+                   ("#evaluation", "Evaluation"), ("#review", f"Review ({self.totals.flagged})"),
+                   ("#skipped", f"Skipped ({len(self.errors)})"),
+                   ("#documents", f"Documents ({self.documents})")]
+            out.write(_head(self.title(f"{self.documents} documents"), self.themes, nav))
+            out.write(_overview(self.model, self.documents, self.totals, self.errors,
+                                self.themes) + "\n")
+            page.write_contents(out)
+            out.write("\n" + _evaluation(self.model_meta, self.labelled_hash, self.themes) + "\n")
+            page.write_review(out)
+            out.write("\n" + _skipped(self.errors) + "\n")
+            page.write_documents(out)
+        finally:
+            page.close()
 
-        def page_of(d: int, i: int) -> str:
-            k = next(k for lo, k in reversed(starts[d]) if lo <= i)
-            return f"{quote(folder)}/{_page_name(k)}"
+    def pages(self, index: str) -> Iterator[tuple[str, Callable[[IO[bytes]], None]]]:
+        """The pages of documents of a split report beside the index named ``index``, made one
+        at a time: each page's file name and what writes it (the index's lines are kept for
+        :meth:`index` meanwhile)."""
+        folder = quote(pages_folder(index).name)
+        self.lines = _Spool()
+        page, k = None, 0
+        for on, part, paragraphs in self._parts(_Plan(self.page_size)):
+            if on != k:
+                if page is not None:
+                    yield self._done(k, page, index)
+                page, k = _Page(self.themes, f"{folder}/{_page_name(on)}"), on
+            page.add(part, paragraphs)
+        if page is not None:
+            yield self._done(k, page, index)
 
-        nav = [("#overview", "Overview"), ("#contents", f"Pages ({len(pages)})"),
-               ("#evaluation", "Evaluation"), ("#review", f"Review ({self.flagged})"),
-               ("#skipped", f"Skipped ({len(self.errors)})")]
-        return "".join([
-            _head(self.title(f"{len(self.documents)} documents"), self.themes, nav),
-            _overview(self.model, self.documents, self.errors, self.themes), "\n",
-            _pages(pages, self.themes, quote(folder)), "\n",
-            _evaluation(self.model_meta, self.labelled_hash, self.themes), "\n",
-            _review([part for page in pages for part in page], self.themes, page_of,
-                    REVIEW_ON_INDEX), "\n",
-            _skipped(self.errors), "\n",
-            "</main>\n</body>\n</html>\n",
-        ])
+    def _done(self, k: int, page: _Page, index: str) -> tuple[str, Callable[[IO[bytes]], None]]:
+        """Page ``k`` complete: its line on the index kept, its name and what writes it."""
+        assert self.lines is not None
+        page.write_line(k, self.lines)
 
-    def page(self, k: int, pages: Sequence[Sequence[_Part]], index: str) -> str:
+        def write(fh: IO[bytes]) -> None:
+            try:
+                self.page(k, page, index, fh)
+            finally:
+                page.close()
+        return _page_name(k), write
+
+    def page(self, k: int, page: _Page, index: str, fh: IO[bytes]) -> None:
         """Page ``k`` (from 1) of documents, beside the index named ``index`` one folder up."""
-        parts = pages[k - 1]
-        paragraphs = [p for part in parts for p in part.paragraphs()]
-        flagged = sum(1 for p in paragraphs if p.get("needs_review"))
         up = f"../{quote(index)}"
-        nav = [(up, "↑ Report"), ("#contents", "Contents"), ("#review", f"Review ({flagged})"),
-               ("#documents", f"Documents ({len(parts)})")]
+        nav = [(up, "↑ Report"), ("#contents", "Contents"),
+               ("#review", f"Review ({page.tally.flagged})"),
+               ("#documents", f"Documents ({page.count})")]
         if k > 1:
             nav.append((_page_name(k - 1), f"← Page {k - 1}"))
-        if k < len(pages):
+        if k < self.page_count:
             nav.append((_page_name(k + 1), f"Page {k + 1} →"))
-        counts = self.themes.counts(paragraphs)
-        header = (
-            f'<header id="overview"><h1>Page {k} of {len(pages)}</h1>'
-            f'<p class="hint">{plural(len(paragraphs), "paragraph")}: {_span(parts)}, of '
-            f"{plural(len(self.documents), 'document')} in all. The totals, the model's figures "
+        counts = self.themes.counts(page.tally.labels)
+        out = _Out(fh)
+        out.write(_head(self.title(f"page {k} of {self.page_count}"), self.themes, nav))
+        out.write(
+            f'<header id="overview"><h1>Page {k} of {self.page_count}</h1>'
+            f'<p class="hint">{plural(page.tally.paragraphs, "paragraph")}: {page.span()}, of '
+            f"{plural(self.documents, 'document')} in all. The totals, the model's figures "
             f'and the skipped files are in <a href="{up}">{_isolated(index)}</a>.</p>'
             "<h2>Theme shares, this page</h2>"
-            + self.themes.legend(counts) + self.themes.bar(counts, "big") + "</header>"
+            + self.themes.legend(counts) + self.themes.bar(counts, "big") + "</header>\n"
         )
-        return "".join([
-            _head(self.title(f"page {k} of {len(pages)}"), self.themes, nav),
-            header, "\n", _contents(parts, self.themes), "\n",
-            _review(parts, self.themes), "\n",
-            _documents(parts, self.themes),
-        ])
+        page.write_contents(out)
+        out.write("\n")
+        page.write_review(out)
+        out.write("\n")
+        page.write_documents(out)
+
+    def index(self, folder: str, fh: IO[bytes]) -> None:
+        """The index of a split report, once :meth:`pages` has made the pages: the whole
+        output's sections, and a line per page of documents in ``folder`` (its name, quoted)."""
+        assert self.lines is not None
+        out = _Out(fh)
+        nav = [("#overview", "Overview"), ("#contents", f"Pages ({self.page_count})"),
+               ("#evaluation", "Evaluation"), ("#review", f"Review ({self.totals.flagged})"),
+               ("#skipped", f"Skipped ({len(self.errors)})")]
+        out.write(_head(self.title(f"{self.documents} documents"), self.themes, nav))
+        out.write(_overview(self.model, self.documents, self.totals, self.errors, self.themes))
+        out.write(
+            f'\n<section id="contents"><h2>Pages <span class="n">{self.page_count}</span></h2>'
+            '<p class="hint">Too many paragraphs for one page: the documents are on pages of '
+            "their own, each with its contents and its paragraphs flagged for review. Share of "
+            "each page's body paragraphs by predicted theme; open a line for its documents.</p>"
+            + self.themes.legend() + '<div class="chart">'
+        )
+        self.lines.copy(out)
+        out.write("</div></section>\n"
+                  + _evaluation(self.model_meta, self.labelled_hash, self.themes) + "\n")
+        _write_review(out, self.to_review, len(self.listed), (
+            _review_row(p, d, name, self.themes, f"{folder}/{_page_name(k)}")
+            for d, p, name, k in self.listed))
+        out.write("\n" + _skipped(self.errors) + "\n</main>\n</body>\n</html>\n")
+        self.lines.close()
 
 
 def _page_name(k: int) -> str:
     """The file of page ``k`` (from 1) in the folder of pages."""
     return f"page-{k:04d}.html"
-
-
-def _span(parts: Sequence[_Part]) -> str:
-    """Which documents a page holds, by number and name: ``documents 3–9 (a to b)``, or ``document
-    3 (a), paragraphs 2001–4000 of 9000`` for a part of one."""
-    first, last = parts[0], parts[-1]
-    if first.d != last.d:
-        return (f"documents {first.d + 1}–{last.d + 1} ({_isolated(first.doc['id'])} to "
-                f"{_isolated(last.doc['id'])})")
-    part = "" if first.whole else \
-        f", paragraphs {first.lo + 1}–{first.hi} of {len(first.doc['paragraphs'])}"
-    return f"document {first.d + 1} ({_isolated(first.doc['id'])}){part}"
-
-
-def _pages(pages: Sequence[Sequence[_Part]], themes: _Themes, folder: str) -> str:
-    """The index's contents: a bar per page, and the page's documents (folded) as links."""
-    cells = []
-    for k, page in enumerate(pages, 1):
-        href = f"{folder}/{_page_name(k)}"
-        paragraphs = [p for part in page for p in part.paragraphs()]
-        body = _body(paragraphs)
-        flagged = sum(1 for p in body if p.get("needs_review"))
-        note = f" · {flagged} to review" if flagged else ""
-        documents = "".join(f'<a href="{href}#{part.anchor}">{_isolated(part.doc["id"])}</a> '
-                            for part in page)
-        cells.append(
-            f'<a class="name" href="{href}">Page {k}</a>{themes.bar(themes.counts(body))}'
-            f'<span class="count">{plural(len(page), "document")} · {len(body)} body{note}</span>'
-            f"<details><summary>{_span(page)}</summary>"
-            f'<p class="docs">{documents}</p></details>'
-        )
-    return (
-        f'<section id="contents"><h2>Pages <span class="n">{len(pages)}</span></h2>'
-        '<p class="hint">Too many paragraphs for one page: the documents are on pages of their '
-        "own, each with its contents and its paragraphs flagged for review. Share of each page's "
-        "body paragraphs by predicted theme; open a line for its documents.</p>"
-        + themes.legend() + f'<div class="chart">{"".join(cells)}</div></section>'
-    )
 
 
 def render_report(labelled: dict, model_meta: dict | None = None) -> str:
@@ -936,22 +1166,9 @@ def render_report(labelled: dict, model_meta: dict | None = None) -> str:
     skipped (jsonl has no ``errors``) and ``model.json`` is given (jsonl names only the model's
     hash).
     """
-    return _Report(labelled, model_meta).one_page()
-
-
-def render_pages(labelled: dict, model_meta: dict | None, index: str,
-                 page_size: int = PAGE_SIZE) -> tuple[str, Iterator[tuple[str, str]]]:
-    """A split report: the index page (named ``index``) and, made one at a time, the pages of
-    documents as (file name, page) to put in the folder :func:`pages_folder` names.
-
-    The index links to ``<index's stem>_files/page-0001.html`` and on, and the pages to
-    ``../<index>``; the names are URL-quoted, so any file name works.
-    """
-    report = _Report(labelled, model_meta)
-    pages = _plan(report.documents, page_size, report.themes)
-    folder = pages_folder(index).name
-    return (report.index(pages, folder),
-            ((_page_name(k), report.page(k, pages, index)) for k in range(1, len(pages) + 1)))
+    page = io.BytesIO()
+    _Report(Labelled.held(labelled), model_meta, 0).one_page(page)
+    return page.getvalue().decode()
 
 
 def pages_folder(out: Path | str) -> Path:
@@ -973,7 +1190,7 @@ def _foreign(folder: Path) -> str | None:
     return None if strange is None else f"which holds {strange.name}, not a report's page"
 
 
-def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None = None,
+def write_report(labelled_path: Path | str, out: Path | str, model_meta: dict | None = None,
                  page_size: int = PAGE_SIZE) -> None:
     """Read a labelled output (``json`` or ``jsonl``) and write its HTML report atomically.
 
@@ -983,33 +1200,36 @@ def write_report(labelled_path: Path, out: Path | str, model_meta: dict | None =
     refused (:class:`OutputError`, nothing written) if something else has that name. The index
     and its folder are replaced together: pages are written into a new folder first, and the old
     one is set aside until the index is in place, then removed (restored if the index could not
-    be written).
+    be written). The output is checked whole first, then read twice more a document at a time
+    (see :class:`_Report`), so memory does not grow with it.
     """
-    labelled = read_labelled(labelled_path)
-    size = sum(len(doc["paragraphs"]) for doc in labelled.get("documents", []))
-    if writes_into_stream(out):
-        with atomic_write(out) as fh:
-            fh.write(render_report(labelled, model_meta))
-        return
-    out = Path(out)
-    folder = pages_folder(out)
-    remove_stale_temporaries(out)  # left by a killed report: its index, its folder of pages
-    remove_stale_temporaries(out.parent, "pages", folders=True)
-    if page_size == 0 or size <= page_size:
-        _replace(out, render_report(labelled, model_meta), None, _foreign(folder) is None)
-        return
-    foreign = _foreign(folder)
-    if foreign:
-        raise OutputError(f"{out}: a report of {size} paragraphs puts its pages in {folder}, "
-                          f"{foreign}; move it, or name another output (or --page-size 0)")
-    index, pages = render_pages(labelled, model_meta, out.name, page_size)
-    _replace(out, index, pages, True)
+    with open_labelled(labelled_path) as labelled:
+        report = _Report(labelled, model_meta, page_size)
+        size = report.totals.paragraphs
+        if writes_into_stream(out):
+            with atomic_write(out, "wb") as fh:
+                report.one_page(fh)
+            return
+        out = Path(out)
+        folder = pages_folder(out)
+        remove_stale_temporaries(out)  # left by a killed report: its index, its folder of pages
+        remove_stale_temporaries(out.parent, "pages", folders=True)
+        if page_size == 0 or size <= page_size:
+            _replace(out, report.one_page, None, _foreign(folder) is None)
+            return
+        foreign = _foreign(folder)
+        if foreign:
+            raise OutputError(f"{out}: a report of {size} paragraphs puts its pages in {folder}, "
+                              f"{foreign}; move it, or name another output (or --page-size 0)")
+        _replace(out, functools.partial(report.index, quote(folder.name)),
+                 report.pages(out.name), True)
 
 
-def _replace(out: Path, index: str, pages: Iterator[tuple[str, str]] | None, ours: bool) -> None:
-    """Write ``index`` at ``out`` and ``pages`` (none: no folder) as its folder of pages, in
-    place of what was there (a folder there only if ``ours``); on any failure, both as they
-    were."""
+def _replace(out: Path, index: Callable[[IO[bytes]], None],
+             pages: Iterable[tuple[str, Callable[[IO[bytes]], None]]] | None, ours: bool) -> None:
+    """Write the index (``index`` writes it) at ``out`` and ``pages`` (name, what writes it;
+    none: no folder) as its folder of pages, in place of what was there (a folder there only if
+    ``ours``); on any failure, both as they were."""
     folder = pages_folder(out)
     fresh = aside = None  # the new pages till in place; the folder the old pages are moved into
     moved = placed = False
@@ -1017,10 +1237,10 @@ def _replace(out: Path, index: str, pages: Iterator[tuple[str, str]] | None, our
         if pages is not None:
             fresh = _new_folder(folder.parent)
             for name, page in pages:
-                with atomic_write(fresh / name) as fh:
-                    fh.write(page)
-        with atomic_write(out) as fh:  # renamed into place once this block is done
-            fh.write(index)
+                with atomic_write(fresh / name, "wb") as fh:
+                    page(fh)
+        with atomic_write(out, "wb") as fh:  # renamed into place once this block is done
+            index(fh)
             fh.flush()
             if ours and folder.is_dir():
                 aside = _new_folder(folder.parent)

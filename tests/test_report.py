@@ -24,7 +24,8 @@ from conftest import SOME_WRITTEN
 
 from pipeline.config import parse_config
 from pipeline.errors import InputError
-from pipeline.report import PALETTE, read_labelled, render_report, write_report
+from pipeline.output import read_labelled
+from pipeline.report import PALETTE, render_report, write_report
 from pipeline.stages import classify, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -785,10 +786,10 @@ def test_a_failed_report_leaves_the_old_one_as_it_was(
     if where == "a page":  # the third page cannot be written (a full disk, say)
         page = pipeline.report._Report.page
 
-        def failing(self: Any, k: int, *args: Any) -> str:
+        def failing(self: Any, k: int, *args: Any) -> None:
             if k == 3:
                 raise OSError(28, "No space left on device")
-            return page(self, k, *args)
+            page(self, k, *args)
 
         monkeypatch.setattr(pipeline.report._Report, "page", failing)
     else:  # every page written and the folders swapped, then the index cannot be put in place
@@ -887,18 +888,105 @@ def test_headless_chromium_shows_a_page_of_a_split_report(run: dict[str, Any],
 def test_a_document_on_many_pages_is_gone_through_once(run: dict[str, Any], tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # Each part of a document worked out the whole document's articles and counts again: one of
-    # 169,261 paragraphs on 85 pages took 94 s to write, 19 s once they were worked out once.
+    # 169,261 paragraphs on 85 pages took 94 s to write, 19 s once they were worked out once:
+    # while its pages are written, for a document held whole; for one too long to hold, in the
+    # reading that gathers what every page shows.
     import pipeline.report
 
     calls = []
-    ordinals = pipeline.report.article_ordinals
+    ordinals = pipeline.report.ArticleOrdinals
 
-    def counted(rows: Any) -> list[int]:
+    def counted() -> Any:
         calls.append(1)
-        return ordinals(rows)
+        return ordinals()
 
-    monkeypatch.setattr(pipeline.report, "article_ordinals", counted)
+    monkeypatch.setattr(pipeline.report, "ArticleOrdinals", counted)
     write_report(run["dir"] / "out.json", tmp_path / "report.html", run["meta"], page_size=20)
     longest = max(len(doc["paragraphs"]) for doc in run["labelled"]["documents"])
     assert len(list((tmp_path / "report_files").iterdir())) >= longest / 20
     assert len(calls) == len(run["labelled"]["documents"])
+    calls.clear()
+    monkeypatch.setattr(pipeline.report, "HOLD", 0)  # every document read in parts: the same
+    write_report(run["dir"] / "out.json", tmp_path / "parts" / "report.html", run["meta"],
+                 page_size=20)
+    assert len(calls) == len(run["labelled"]["documents"])
+    assert _snapshot(tmp_path / "parts") == {k: v for k, v in _snapshot(tmp_path).items()
+                                             if not k.startswith("parts")}
+
+
+# ----------------------------------------------------------------------------- memory
+def _made_up_output(path: Path, documents: int, fmt: str) -> Path:
+    """A labelled output of ``documents`` documents of four paragraphs (a heading, three body
+    paragraphs of 150 characters, some flagged), as classify writes it; made up, so that no
+    model is needed."""
+    import random
+
+    from pipeline.output import LabelledWriter
+
+    themes = ["leadership", "grassroots", "medical", "public_participation"]
+    model = {"name": "made-up", "themes": themes, "hash": "0" * 64, "classifier": "x",
+             "tokenizer": "rjieba", "trained_at": "2020-01-01T00:00:00Z"}
+    rng = random.Random(documents)
+    with open(path, "wb") as fh:
+        writer = LabelledWriter(fh, fmt, model, created="2020-01-01T00:00:00Z")
+        for d in range(documents):
+            name, start, paragraphs = f"report{d}", 0, []
+            for i in range(4):
+                text = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(150)) + "。"
+                p = {"id": f"{name}:{i}", "index": i, "kind": "body" if i else "heading",
+                     "start": start, "end": start + len(text), "text": text, "article": "1",
+                     "article_title": None, "heading": None}
+                if i:
+                    raw = [rng.random() for _ in themes]
+                    scores = {t: round(s / sum(raw), 4) for t, s in zip(themes, raw, strict=True)}
+                    best = sorted(scores.values())
+                    p |= {"label": max(scores, key=scores.__getitem__), "confidence": best[-1],
+                          "scores": scores, "evidence": [text[:2]],
+                          "needs_review": best[-1] - best[-2] < 0.1}
+                paragraphs.append(p)
+                start += len(text) + 1
+            writer.write({"id": name, "source": f"{name}.txt", "encoding": "utf-8",
+                          "paragraphs": paragraphs})
+        writer.close([])
+    return path
+
+
+def _peak_kb(call: str, tmp_path: Path, stdin: Path | None = None) -> int:
+    """The peak resident memory (KB) of a fresh Python that makes the ``call`` (its temporary
+    files in ``tmp_path / "tmp"``, which is left empty)."""
+    import os
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(exist_ok=True)
+    script = ("import resource, sys\nfrom pathlib import Path\n"
+              "from pipeline.report import write_report\nfrom pipeline.review import review_items\n"
+              f"{call}\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    with open(stdin or os.devnull, "rb") as given:
+        done = subprocess.run([sys.executable, "-c", script], stdin=given, capture_output=True,
+                              text=True, timeout=600, cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temporary)})
+    assert done.returncode == 0, done.stderr
+    assert not list(temporary.iterdir())
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_report_and_review_take_the_same_memory_for_a_big_output(tmp_path: Path) -> None:
+    # report and review read the whole output into memory: 119 MB of output (169,261
+    # paragraphs) took 747 MB, so an output classify could write had no report. They now read it
+    # a document (or a run of paragraphs) at a time, as often as they need: the peak is that of
+    # a small output, from a file or standard input, in either format.
+    small = _made_up_output(tmp_path / "small.json", 300, "json")
+    big = _made_up_output(tmp_path / "big.json", 6000, "json")
+    lines = _made_up_output(tmp_path / "big.jsonl", 6000, "jsonl")
+    report = "write_report(Path({!r}), Path('report.html'))"
+    base = _peak_kb(report.format(str(small)), tmp_path)
+    peaks = {
+        "json": _peak_kb(report.format(str(big)), tmp_path),
+        "jsonl, standard input": _peak_kb(report.format("-"), tmp_path, stdin=lines),
+        "review": _peak_kb(f"review_items(Path({str(big)!r}))", tmp_path),
+    }
+    assert len(list((tmp_path / "report_files").iterdir())) == 12
+    for what, peak in peaks.items():
+        assert peak < base * 1.25, (what, peak, base)
