@@ -6,14 +6,17 @@ those under other names up to ``--documents`` (10,000 by default: 40,000 paragra
 whose one page no browser opened in reasonable time). Then measures:
 
 - ``pipeline report`` split into pages (the default) and as one page (``--page-size 0``): wall
-  time, peak resident memory, what it wrote;
+  time, peak resident memory, what it wrote; and split on an output of ``--smaller`` documents
+  (1,000 by default), to print the ratio of the two peaks (memory should not grow with the
+  output);
 - headless Chromium, when installed, opening the index, the largest page and (unless
   ``--no-one-page``, which saves minutes) the one page: the page's own timings (first contentful
   paint, the load event), its elements, and the peak memory of Chromium's largest process.
 
 The machines are shared and noisy: compare figures of the same run.
 
-    python bench/bench_report.py [--documents 10000] [--paragraphs 4] [--no-one-page] [--out DIR]
+    python bench/bench_report.py [--documents 10000] [--paragraphs 4] [--smaller 1000]
+                                 [--no-one-page] [--out DIR]
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ INPUTS = [ROOT / "corpus" / "documents", ROOT / "corpus" / "heldout"]
 CHROMIUM = "/usr/bin/chromium"
 
 
-def big_output(folder: Path, documents: int, size: int) -> Path:
-    """A labelled output of ``documents`` documents of ``size`` paragraphs, from the corpus's."""
-    labelled = folder / "labelled.json"
-    subprocess.run([sys.executable, "-m", "pipeline", "classify", *map(str, INPUTS), "-o",
-                    str(labelled), "-q"], cwd=ROOT, check=True, env=_env())
-    data = json.loads(labelled.read_text("utf-8"))
+def big_output(folder: Path, documents: int, size: int, name: str = "labelled.json") -> Path:
+    """A labelled output ``name`` of ``documents`` documents of ``size`` paragraphs, from the
+    corpus's (labelled once, into ``corpus.json``)."""
+    corpus, labelled = folder / "corpus.json", folder / name
+    if not corpus.exists():
+        subprocess.run([sys.executable, "-m", "pipeline", "classify", *map(str, INPUTS), "-o",
+                        str(corpus), "-q"], cwd=ROOT, check=True, env=_env())
+    data = json.loads(corpus.read_text("utf-8"))
     pieces = [(doc, doc["paragraphs"][lo:lo + size]) for doc in data["documents"]
               for lo in range(0, len(doc["paragraphs"]) - size + 1, size)]
     made = []
@@ -74,6 +79,7 @@ def report(labelled: Path, out: Path, page_size: int | None) -> dict[str, Any]:
     wall, peak = done.stdout.split()
     pages = sorted((out.parent / f"{out.stem}_files").glob("page-*.html"))
     return {"seconds": round(float(wall), 2), "peak_mb": round(int(peak) / 1024),
+            "peak_kb": int(peak),
             "index_mb": round(out.stat().st_size / 1e6, 2), "pages": len(pages),
             "largest_page_mb": round(max((p.stat().st_size for p in pages), default=0) / 1e6, 2),
             "largest_page": str(max(pages, key=lambda p: p.stat().st_size)) if pages else None}
@@ -187,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--paragraphs", type=int, default=4, help="paragraphs a document")
+    parser.add_argument("--smaller", type=int, default=1000,
+                        help="documents of the output to compare the peak memory with (0: none)")
     parser.add_argument("--no-one-page", action="store_true",
                         help="do not open the one-page report in the browser (minutes)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "report")
@@ -200,8 +208,16 @@ def main() -> None:
         "split": report(labelled, args.out / "split" / "report.html", None),
         "one_page": report(labelled, args.out / "one" / "report.html", 0),
     }
+    if args.smaller:
+        smaller = big_output(args.out, args.smaller, args.paragraphs, "smaller.json")
+        results["split, smaller"] = report(smaller, args.out / "smaller" / "report.html", None)
     for name, figures in results.items():
         print(f"report, {name}: {figures}")
+    if args.smaller:
+        results["peak_ratio"] = round(results["split"]["peak_kb"]
+                                      / results["split, smaller"]["peak_kb"], 2)
+        print(f"peak memory of the split report: {results['peak_ratio']} times as much for "
+              f"{args.documents} documents as for {args.smaller}")
     if Path(CHROMIUM).exists():
         pages = {"index": args.out / "split" / "report.html",
                  "largest page": Path(results["split"]["largest_page"]),
