@@ -118,12 +118,29 @@ def article_keys(paragraphs: Sequence[Paragraph]) -> list[str]:
     return keys
 
 
-def body_records(paragraphs: Sequence[Paragraph]) -> list[dict[str, Any] | None]:
+def section_keys(paragraphs: Sequence[Paragraph]) -> list[str | None]:
+    """The section key (:func:`section_key`) of each body paragraph of one document (``None``
+    for the others), one string a section: a long document's keys are held whole while its
+    parts are labelled (see :func:`pipeline.stages.label_in_parts`), its records only a part at
+    a time."""
+    keys: list[str | None] = []
+    shared: dict[str, str] = {}
+    for p, article in zip(paragraphs, article_keys(paragraphs), strict=True):
+        key = section_key(article, p.heading) if p.kind == "body" else None
+        keys.append(key if key is None else shared.setdefault(key, key))
+    return keys
+
+
+def body_records(paragraphs: Sequence[Paragraph], keys: Sequence[str | None] | None = None
+                 ) -> list[dict[str, Any] | None]:
     """The model's input for each body paragraph of one document (``None`` for the others):
-    its text and context."""
-    return [{"text": p.text, "heading": p.heading, "title": p.article_title,
-             "section": section_key(article, p.heading)} if p.kind == "body" else None
-            for p, article in zip(paragraphs, article_keys(paragraphs), strict=True)]
+    its text and context. ``keys``: the paragraphs' :func:`section_keys`, when ``paragraphs``
+    are a run of a document's (whose articles only the whole document tells)."""
+    if keys is None:
+        keys = section_keys(paragraphs)
+    return [None if key is None else
+            {"text": p.text, "heading": p.heading, "title": p.article_title, "section": key}
+            for p, key in zip(paragraphs, keys, strict=True)]
 
 
 def saved_as(start: bytes) -> str:

@@ -40,6 +40,7 @@ from pipeline.corpus import (
     load_labels,
     load_written,
     modeled_on_none_of,
+    section_keys,
     text_sha1,
     unknown_document_hint,
 )
@@ -485,13 +486,20 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
     (:meth:`~pipeline.scorer.Scorer.section_counts`): each paragraph still has the rest of its
     whole section as context. The cut words wait for the second pass in a temporary file, not in
     memory, so that a document of one endless section takes no more memory than one part.
+
+    Held whole meanwhile: the paragraphs and their section keys (one string a section). The
+    model's input (:func:`~pipeline.corpus.body_records`) is made a part at a time: made whole,
+    it held some 300 bytes a paragraph more till the last part.
     """
     from pipeline.scorer import add_counts
 
     head = segmented.head()
     paragraphs = segmented.paragraphs
-    records = body_records(paragraphs)
-    keys = [r["section"] if r else None for r in records]
+    keys = section_keys(paragraphs)
+
+    def records(piece: range) -> list[dict[str, Any] | None]:
+        return body_records(paragraphs[piece.start : piece.stop], keys[piece.start : piece.stop])
+
     runs = section_runs(keys, limit)
     for k, run in enumerate(runs):
         pieces = [run]
@@ -506,7 +514,7 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
                 try:
                     spool = stack.enter_context(tempfile.TemporaryFile())
                     for piece in pieces:
-                        body = [r for r in records[piece.start : piece.stop] if r is not None]
+                        body = [r for r in records(piece) if r is not None]
                         tokenized = bundle.scorer.tokenize([r["text"] for r in body])
                         for key, counts in bundle.scorer.section_counts(body, tokenized).items():
                             if key in cut:
@@ -522,8 +530,7 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
             for j, piece in enumerate(pieces):
                 tokenized = pickle.load(spool) if spool is not None else None
                 out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]
-                body = [(r, o) for r, o in zip(records[piece.start : piece.stop], out,
-                                                strict=True) if r is not None]
+                body = [(r, o) for r, o in zip(records(piece), out, strict=True) if r is not None]
                 if body:
                     _label(bundle, [r for r, _ in body], [o for _, o in body], config, totals,
                            tokenized)

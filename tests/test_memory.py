@@ -1,0 +1,80 @@
+"""What a long document holds in memory while it is read, labelled and written in parts.
+
+One file of many megabytes (an archive saved whole, often with no heading at all) is labelled
+and written part by part; these tests measure with ``tracemalloc`` what stays held beside its
+paragraphs, and that it does not grow with the document's length.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, corpus_config
+
+from pipeline.config import Config
+from pipeline.model import Bundle
+from pipeline.scorer import Scorer
+from pipeline.stages import _pipeline_for, label_in_parts, segment_file
+
+
+@pytest.fixture(scope="module")
+def small_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, Bundle]:
+    """A real model with section context and sentence actors, fitted on 400 written paragraphs."""
+    tmp = tmp_path_factory.mktemp("small")
+    config = corpus_config(tmp, vectorize={
+        "actors": {"path": str(ROOT / "configs/actors.yaml"), "weight": 1.0},
+        "context": {"title_weight": 0.5, "section_weight": 0.7}})
+    lines = (ROOT / "corpus/written/batch_e.jsonl").read_text("utf-8").splitlines()[:400]
+    train = [{**r, "section": r.get("report")} for r in map(json.loads, lines)]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    return config, Bundle(Scorer.from_pipeline(pipe), {"themes": list(config.themes)}, tmp)
+
+
+def _one_section(path: Path, paragraphs: int, join: int = 1) -> Path:
+    """A file of ``paragraphs`` body paragraphs and no heading (one section), each ``join``
+    written paragraphs on one line, numbered so that no two are the same; the written
+    paragraphs come round again, so a longer file has no words a shorter one lacks."""
+    lines = (ROOT / "corpus/written/batch_a.jsonl").read_text("utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:200]]
+    path.write_text("\n\n".join(
+        f"（{k}）" + "".join(texts[(k * join + j) % len(texts)] for j in range(join))
+        for k in range(paragraphs)) + "\n", encoding="utf-8")
+    return path
+
+
+@contextmanager
+def _traced() -> Iterator[list[int]]:
+    """Trace allocations from here on: the list gets the peak, in bytes above the start."""
+    gc.collect()
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    peak: list[int] = []
+    try:
+        yield peak
+    finally:
+        peak.append(tracemalloc.get_traced_memory()[1] - start)
+        tracemalloc.stop()
+
+
+def test_labelling_a_long_section_in_parts_holds_its_model_input_a_part_at_a_time(
+        small_bundle: tuple[Config, Bundle], tmp_path: Path) -> None:
+    # A document of one section is labelled in parts; the model's input for its paragraphs (a
+    # record of text, heading, title and section key each) was made for the whole document
+    # first, about 300 bytes a paragraph held till its last part: what labelling holds beside
+    # the paragraphs grew with the document. Now each part's records are made for that part.
+    config, bundle = small_bundle
+    extra = {}
+    for n in (1_500, 1_500, 6_000):  # the first run fills the tokenizer's and evidence's memos
+        segmented = segment_file(_one_section(tmp_path / f"{n}.txt", n), config)
+        with _traced() as peak:
+            for _ in label_in_parts(bundle, segmented, config, limit=100):
+                pass
+        extra[n] = peak[0]
+    per_paragraph = (extra[6_000] - extra[1_500]) / 4_500
+    assert per_paragraph < 60, extra
