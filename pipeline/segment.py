@@ -319,9 +319,11 @@ DEFAULT_BOILERPLATE = _BOILERPLATE_ANY_END + _BOILERPLATE_OPEN_END
 _FULL_STOPS = "。！？!?"  # what no line that _BOILERPLATE_OPEN_END matches ends with
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One paragraph of a document; ``text == document_text[start:end]``."""
+    """One paragraph of a document; ``text == document_text[start:end]``. Slotted: a long
+    document holds one for each of its paragraphs while it is labelled, 112 bytes each (160
+    with its fields in a dictionary), beside its text and id."""
 
     id: str
     index: int

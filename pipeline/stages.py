@@ -72,7 +72,9 @@ log = logging.getLogger("pipeline")
 # ----------------------------------------------------------------------------- segment
 @dataclass(frozen=True)
 class SegmentedDocument:
-    """A decoded document and its paragraphs."""
+    """A document's paragraphs, and the document without its text (``text`` is ``""``): the
+    paragraphs hold what labelling and output need of it, and the text kept beside them was a
+    second copy of a long document while its parts were labelled."""
 
     document: Document
     paragraphs: list[Paragraph]
@@ -100,7 +102,7 @@ class SegmentedDocument:
 
 
 def segment_document(document: Document, config: Config) -> SegmentedDocument:
-    """Segment an already-decoded document."""
+    """Segment an already-decoded document (the result keeps no reference to its text)."""
     s = config.segment
     paragraphs = segment_text(
         document.id, document.text,
@@ -116,7 +118,7 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
                     "characters): the pipeline reads Chinese, and its paragraphs' kinds and "
                     "labels say little", document.source, 100 * share)
-    return SegmentedDocument(document, paragraphs)
+    return SegmentedDocument(replace(document, text=""), paragraphs)
 
 
 def segment_file(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,3 +79,23 @@ def test_labelling_a_long_section_in_parts_holds_its_model_input_a_part_at_a_tim
         extra[n] = peak[0]
     per_paragraph = (extra[6_000] - extra[1_500]) / 4_500
     assert per_paragraph < 60, extra
+
+
+def test_a_segmented_document_holds_its_paragraphs_not_its_text_again(
+        small_bundle: tuple[Config, Bundle], tmp_path: Path) -> None:
+    # The decoded text is needed to cut the paragraphs and give their offsets; after that the
+    # paragraphs hold their own text. The segmented document kept the whole text beside them
+    # all the while its parts were labelled: a second copy of it (twice, four times the file's
+    # characters in bytes), and each paragraph's fields in a dictionary of its own.
+    config, _ = small_bundle
+    path = _one_section(tmp_path / "long.txt", 1_000, join=8)  # long lines: text outweighs
+    text = path.read_text("utf-8")
+    segment_file(path, config)  # the segmenter's own memos fill on the first
+    with _traced():
+        before = tracemalloc.get_traced_memory()[0]
+        segmented = segment_file(path, config)
+        held = tracemalloc.get_traced_memory()[0] - before
+    paragraphs = segmented.paragraphs
+    assert len(paragraphs) == 1_000 and paragraphs[-1].end <= len(text)
+    texts = sum(sys.getsizeof(p.text) for p in paragraphs)
+    assert held < texts + 330 * len(paragraphs) < 1.3 * sys.getsizeof(text), (held, texts)
