@@ -336,9 +336,20 @@ class Paragraph:
     heading: str | None
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "index": self.index, "kind": self.kind, "start": self.start,
-                "end": self.end, "text": self.text, "article": self.article,
-                "article_title": self.article_title, "heading": self.heading}
+        """The paragraph's output fields. Its text and id go out as copies (see
+        :func:`_apart`): the paragraph itself may be held long after it is written."""
+        return {"id": _apart(self.id), "index": self.index, "kind": self.kind,
+                "start": self.start, "end": self.end, "text": _apart(self.text),
+                "article": self.article, "article_title": self.article_title,
+                "heading": self.heading}
+
+
+def _apart(text: str) -> str:
+    """``text``, as a new string if it is not ASCII. A string orjson writes keeps its UTF-8
+    form inside it for as long as it lives (CPython's ``PyUnicode_AsUTF8AndSize`` caches it
+    there): the paragraphs of a long document, held while it is labelled and written part by
+    part, each kept a second copy of their text, in all about as much again as the file."""
+    return text if text.isascii() else "".join((text, ""))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

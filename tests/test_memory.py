@@ -8,6 +8,7 @@ paragraphs, and that it does not grow with the document's length.
 from __future__ import annotations
 
 import gc
+import io
 import json
 import sys
 import tracemalloc
@@ -20,6 +21,7 @@ from conftest import ROOT, corpus_config
 
 from pipeline.config import Config
 from pipeline.model import Bundle
+from pipeline.output import LabelledWriter
 from pipeline.scorer import Scorer
 from pipeline.stages import _pipeline_for, label_in_parts, segment_file
 
@@ -99,3 +101,25 @@ def test_a_segmented_document_holds_its_paragraphs_not_its_text_again(
     assert len(paragraphs) == 1_000 and paragraphs[-1].end <= len(text)
     texts = sum(sys.getsizeof(p.text) for p in paragraphs)
     assert held < texts + 330 * len(paragraphs) < 1.3 * sys.getsizeof(text), (held, texts)
+
+
+def test_writing_a_long_document_keeps_no_copy_of_what_it_wrote(
+        small_bundle: tuple[Config, Bundle], tmp_path: Path) -> None:
+    # Written with orjson, a string keeps its UTF-8 form inside it as long as it lives; the
+    # paragraphs of a long document live till its last part is written, so each part written
+    # added its text again in UTF-8: by the end, a copy of the whole document beside it.
+    config, bundle = small_bundle
+    segmented = segment_file(_one_section(tmp_path / "long.txt", 2_000), config)
+    utf8 = sum(len(p.text.encode("utf-8")) for p in segmented.paragraphs)
+    writer = LabelledWriter(io.BytesIO(), "json", None)
+    parts = label_in_parts(bundle, segmented, config, limit=100)
+    writer.write(next(parts))  # the memos of the model and of evidence fill on the first
+    with _traced():
+        start = tracemalloc.get_traced_memory()[0]
+        for part in parts:
+            writer.write(part)
+        del part
+        writer.fh = io.BytesIO()  # what was written is not what is held
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - start
+    assert grown < 0.1 * utf8, (grown, utf8)
