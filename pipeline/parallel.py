@@ -5,7 +5,9 @@ All three give the same labelled documents in the same order. Work is cut into b
 memory stays flat however large the input is, and results are written in input order as they come.
 
 - local (``--jobs N``): a process pool; the model is handed to each worker once, at start-up.
-  ``pipeline run`` labels on it too (:func:`cached_stream`), from its cached paragraphs.
+  ``pipeline run`` labels on it too (:func:`cached_stream`), from its cached paragraphs. A
+  batch's rendered output beyond :data:`SPOOL_BYTES` (a long document's parts) comes back
+  through a temporary file, not in the batch's result (see :func:`_returned`).
 - dask (``--backend dask --scheduler ADDRESS``): the file bytes are read here and sent with each
   task (the workers need no shared file system), a task being files up to about a megabyte
   (:func:`_dask_tasks`); the model is scattered to every worker once.
@@ -17,12 +19,14 @@ import logging
 import os
 import re
 import signal
+import tempfile
 import threading
 import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import CancelledError
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -31,7 +35,7 @@ from typing import Any
 from pipeline import logs
 from pipeline.cache import LABELLED, SEGMENTS, Cache, entry_bytes
 from pipeline.config import Config
-from pipeline.errors import InputError, PipelineError
+from pipeline.errors import InputError, OutputError, PipelineError
 from pipeline.model import Bundle
 from pipeline.output import Part, Rendered, render
 from pipeline.reading import Document, FileUnreadable, read_bytes
@@ -55,9 +59,89 @@ WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 TASK_BYTES = 1 << 20
 TASK_FILES = 2048
 TASKS_PER_THREAD = 4
+# A worker's batch comes back in its result up to this many bytes of rendered output (a batch of
+# 64 documents of 40 KB renders to about 6 MB); the rest, a long document's parts, through a file.
+SPOOL_BYTES = 16 << 20
 
 # Per-worker state, set once by the pool initializer (each worker process has its own).
 _WORKER: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """A :class:`Rendered` that a worker wrote to its batch's file in the pool's spool folder
+    instead of returning it: its ``size`` bytes follow those of the one before in ``path``."""
+
+    path: str
+    size: int
+    paragraphs: int
+    body: int
+    opens: bool
+    closes: bool
+
+
+def _returned(items: Iterable[Any]) -> list[Any]:
+    """A worker's batch, as its result: ``items`` in order, but the rendered output beyond
+    :data:`SPOOL_BYTES` written to a file of the pool's spool folder (each a :class:`Spooled`).
+
+    A result is pickled whole in the worker and unpickled whole where the command runs: a long
+    document's rendered parts, held there till the last, took as much memory again as its
+    output in each of the two processes (on a 50 MB file of one section, 111 MB).
+    """
+    folder = _WORKER["spool"]
+    if folder is None:  # see ordered_pool
+        return list(items)
+    out: list[Any] = []
+    held = 0
+    with ExitStack() as stack:
+        spool = None
+        for item in items:
+            if isinstance(item, Rendered) and (spool is not None
+                                               or held + len(item.data) > SPOOL_BYTES):
+                try:
+                    if spool is None:
+                        spool = stack.enter_context(tempfile.NamedTemporaryFile(
+                            dir=folder, prefix="batch.", suffix=".tmp", delete=False))
+                    spool.write(item.data)
+                    spool.flush()  # so that a write that fails does so here, not on closing
+                except OSError as exc:  # a full temporary folder, say
+                    if spool is not None:
+                        with suppress(OSError):
+                            spool.close()  # what it still buffers cannot be written either
+                    raise OutputError(f"{folder}: cannot write the temporary file that brings a "
+                                      "long document's labelled parts back from its worker "
+                                      f"process: {exc.strerror or exc} (TMPDIR names another "
+                                      "folder)") from None
+                item = Spooled(spool.name, len(item.data), item.paragraphs, item.body,
+                               item.opens, item.closes)
+            elif isinstance(item, Rendered):
+                held += len(item.data)
+            out.append(item)
+    return out
+
+
+def _unspooled(items: Iterable[Any]) -> Iterator[Any]:
+    """``items`` with each :class:`Spooled` read back from its file, one at a time; a file is
+    removed once the items after it come from elsewhere."""
+    reading = None
+    try:
+        for item in items:
+            if isinstance(item, Spooled):
+                if reading is None or reading.name != item.path:
+                    _remove(reading)
+                    reading = open(item.path, "rb")  # noqa: SIM115 (_remove closes it)
+                item = Rendered(reading.read(item.size), item.paragraphs, item.body, item.opens,
+                                item.closes)
+            yield item
+    finally:
+        _remove(reading)
+
+
+def _remove(spool: Any) -> None:
+    """Close and remove a batch's file (if any) that :func:`_unspooled` has read."""
+    if spool is not None:
+        spool.close()
+        Path(spool.name).unlink(missing_ok=True)
 
 
 def _init_worker(context: dict[str, Any]) -> None:
@@ -80,20 +164,18 @@ def _init_worker(context: dict[str, Any]) -> None:
     threading.Thread(target=exit_with_parent, daemon=True).start()
 
 
-def _label_batch(sources: Sequence[str]) -> list[Rendered | Skipped]:
+def _label_batch(sources: Sequence[str]) -> list[Rendered | Spooled | Skipped]:
     """Label and serialize a batch in a worker: the main process then only writes text."""
     w = _WORKER
-    out: list[Rendered | Skipped] = []
-    for item in label_sources(w["bundle"], sources, w["config"], encoding=w["encoding"],
-                              ids=w["ids"]):
-        out.append(item if isinstance(item, Skipped) else
-                   render(item, w["fmt"], w["bundle"].hash))
-    return out
+    return _returned(item if isinstance(item, Skipped) else render(item, w["fmt"],
+                                                                     w["bundle"].hash)
+                     for item in label_sources(w["bundle"], sources, w["config"],
+                                               encoding=w["encoding"], ids=w["ids"]))
 
 
-def _label_cached_batch(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered]:
+def _label_cached_batch(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered | Spooled]:
     w = _WORKER
-    return list(label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"]))
+    return _returned(label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"]))
 
 
 def label_cached(bundle: Bundle, config: Config, cache: Cache,
@@ -235,18 +317,27 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
     """``work`` over ``batches`` on ``workers`` processes, results in order.
 
     ``context`` (the model, the config) is handed to each worker once, at start-up, with how
-    this process logs; at most two batches per worker are in flight, so memory stays flat
-    however many batches there are.
+    this process logs and the spool folder of this pool (see :func:`_returned`), removed when
+    the pool ends; at most two batches per worker are in flight, so memory stays flat however
+    many batches there are.
     """
     import multiprocessing as mp  # imported here: one worker (--jobs 1) starts no pool
     from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    context = {**context, "logging": logs.settings()}
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context(method),
-                             initializer=_init_worker, initargs=(context,)) as pool:
+    with ExitStack() as stack:
         try:
-            yield from _in_order((pool.submit(work, batch) for batch in batches), 2 * workers)
+            spool = stack.enter_context(tempfile.TemporaryDirectory(
+                prefix="pipeline-batches.", ignore_cleanup_errors=True))
+        except OSError:  # no temporary folder to write in: batches come back whole
+            spool = None
+        context = {**context, "logging": logs.settings(), "spool": spool}
+        pool = stack.enter_context(ProcessPoolExecutor(
+            workers, mp_context=mp.get_context(method), initializer=_init_worker,
+            initargs=(context,)))
+        try:
+            yield from _unspooled(_in_order((pool.submit(work, batch) for batch in batches),
+                                            2 * workers))
         except BrokenProcessPool:
             raise PipelineError("a worker process was killed (by a signal, or by the system for "
                                 "want of memory); try fewer --jobs") from None

@@ -20,8 +20,8 @@ import pytest
 from conftest import ROOT, corpus_config
 
 from pipeline.config import Config
-from pipeline.model import Bundle
-from pipeline.output import LabelledWriter
+from pipeline.model import Bundle, load_bundle
+from pipeline.output import LabelledWriter, model_header
 from pipeline.scorer import Scorer
 from pipeline.stages import _pipeline_for, label_in_parts, segment_file
 
@@ -123,3 +123,70 @@ def test_writing_a_long_document_keeps_no_copy_of_what_it_wrote(
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - start
     assert grown < 0.1 * utf8, (grown, utf8)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_long_document_comes_back_from_a_worker_process_part_by_part(
+        trained: tuple[Config, Path], tmp_path: Path, fmt: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # With --jobs 2 a worker labels a batch and returns it as one result, pickled whole there
+    # and unpickled whole here: a long document's rendered parts were held whole in both
+    # processes (on a 50 MB file, 111 MB in each). Past SPOOL_BYTES of a batch's output, the
+    # worker writes them to a file of the pool's temporary folder, which this process reads
+    # back a part at a time and which is gone once the labelling ends.
+    import tempfile
+
+    from pipeline import parallel
+
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    inputs = [_one_section(tmp_path / "long.txt", 3_000), tmp_path / "short.txt"]
+    inputs[1].write_text("疫情防控\n社區網格員入戶排查。\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "SPOOL_BYTES", 200_000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+
+    def written(jobs: int) -> tuple[bytes, int]:
+        out = tmp_path / f"{jobs}.{fmt}"
+        with out.open("wb") as fh, _traced() as peak:
+            writer = LabelledWriter(fh, fmt, model_header(bundle.meta), created="2020")
+            for item in parallel.labelled_stream(bundle, inputs, config, jobs=jobs, fmt=fmt):
+                writer.write(item)
+            writer.close([])
+        return out.read_bytes(), peak[0]
+
+    one, _ = written(1)
+    two, peak = written(2)
+    assert two == one and len(two) > 2_000_000
+    assert peak < len(two) / 2, peak  # it was twice the output: its pickle and its items
+    assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_a_worker_that_cannot_write_its_batch_aside_says_so_in_one_line(
+        trained: tuple[Config, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full temporary folder is an error that names it (exit 2), not a traceback; and with no
+    # temporary folder to write in at all, batches come back whole, as they did.
+    import tempfile
+
+    from pipeline import parallel
+    from pipeline.errors import OutputError
+
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    inputs = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in inputs:
+        path.write_text("疫情防控\n社區網格員入戶排查。\n醫院救治患者。\n", encoding="utf-8")
+    one = list(parallel.labelled_stream(bundle, inputs, config, jobs=1))
+    monkeypatch.setattr(parallel, "SPOOL_BYTES", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    assert [i.data for i in parallel.labelled_stream(bundle, inputs, config, jobs=2)] == [
+        parallel.render(d, "json", bundle.hash).data for d in one]
+    (tmp_path / "missing").mkdir()
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile",
+                        lambda **_: open("/dev/full", "w+b"))  # noqa: SIM115
+    with pytest.raises(OutputError) as info:
+        list(parallel.labelled_stream(bundle, inputs, config, jobs=2))
+    assert str(info.value).startswith(f"{tmp_path / 'missing'}/pipeline-batches.")
+    assert str(info.value).endswith(": cannot write the temporary file that brings a long "
+                                    "document's labelled parts back from its worker process: "
+                                    "No space left on device (TMPDIR names another folder)")
