@@ -13,8 +13,10 @@ one run, on the same text:
   runs, best of ``--repeat``);
 - a plain scikit-learn script: jieba + TfidfVectorizer + the shipped config's classifier, no
   pipeline;
-- the same text as one long document (the corpus's files joined into one file): peak resident
-  memory of ``pipeline classify --jobs 1`` on it;
+- the same text as one long document (the corpus's files joined into one file), and as one
+  long document of one section (joined without the files' titles and headings: an archive
+  saved whole, which no heading cuts): peak resident memory of ``pipeline classify --jobs 1``
+  on each;
 - start-up: ``pipeline classify`` on one short file, wall time;
 - training on 100,000 labelled paragraphs.
 
@@ -29,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -79,6 +82,21 @@ def build_corpus(folder: Path, megabytes: float, paragraphs: list[str], seed: in
         written += len(data)
         doc += 1
     return written
+
+
+# The lines build_corpus writes as a file's title and its section headings, in either script.
+_TITLE_OR_HEADING = re.compile(
+    r"第\d+[号號]材料：疫情防控工作[综綜]述|[一二三四五六七八九十]、第\d+部分")
+
+
+def one_section(folder: Path) -> bytes:
+    """The corpus's files joined into one document of one section: their titles and headings
+    left out, their paragraphs in order."""
+    out: list[str] = []
+    for path in sorted(folder.glob("*.txt")):
+        out += [line for line in path.read_text("utf-8").split("\n")
+                if line and not _TITLE_OR_HEADING.fullmatch(line)]
+    return ("\n\n".join(out) + "\n").encode("utf-8")
 
 
 # A child's peak RSS counts the moment it is forked, before it runs the command; so commands are
@@ -243,16 +261,18 @@ def main() -> None:
                 runs[jobs].append((seconds, rss))
             floors.append(tokenizer_floor(folder, megabytes))
         long_file = args.out / f"long_{size:g}mb.txt"
-        with long_file.open("wb") as fh:
-            for path in sorted(folder.glob("*.txt")):
-                fh.write(path.read_bytes())
-        seconds, rss, code = run_measured([*cmd, str(long_file), "--jobs", "1",
-                                           "-o", str(args.out / "out.json")])
-        long_file.unlink()
-        if code != 0:
-            sys.exit(f"classify of one long document failed with exit code {code}")
-        row["one long document, 1 core, peak RSS MB"] = rss
-        row["one long document, 1 core, MB/s"] = round(megabytes / seconds, 2)
+        joined = b"".join(path.read_bytes() for path in sorted(folder.glob("*.txt")))
+        for name, data in (("one long document", joined),
+                           ("one long document of one section", one_section(folder))):
+            long_file.write_bytes(data)
+            seconds, rss, code = run_measured([*cmd, str(long_file), "--jobs", "1",
+                                               "-o", str(args.out / "out.json")])
+            long_file.unlink()
+            if code != 0:
+                sys.exit(f"classify of {name} failed with exit code {code}")
+            row[f"{name}, 1 core, peak RSS MB"] = rss
+            row[f"{name}, 1 core, MB/s"] = round(len(data) / 1e6 / seconds, 2)
+        del joined
         for jobs, measured in runs.items():
             name = "1 core" if jobs == 1 else "all cores"
             seconds = min(s for s, _ in measured)

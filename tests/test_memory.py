@@ -190,3 +190,25 @@ def test_a_worker_that_cannot_write_its_batch_aside_says_so_in_one_line(
     assert str(info.value).endswith(": cannot write the temporary file that brings a long "
                                     "document's labelled parts back from its worker process: "
                                     "No space left on device (TMPDIR names another folder)")
+
+
+def test_the_bench_joins_its_corpus_into_one_section(tmp_path: Path) -> None:
+    # bench/bench_classify.py measures one long document of one section too: its corpus
+    # joined without the files' titles and headings, every paragraph body text.
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import bench_classify
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    lines = (ROOT / "corpus/written/batch_a.jsonl").read_text("utf-8").splitlines()
+    bench_classify.build_corpus(tmp_path, 0.2, [json.loads(line)["text"] for line in lines])
+    files = sorted(tmp_path.glob("*.txt"))
+    assert len(files) > 2
+    path = tmp_path / "one.txt"
+    path.write_bytes(bench_classify.one_section(tmp_path))
+    paragraphs = segment_file(path, corpus_config(tmp_path)).paragraphs
+    lines = [line for f in files for line in f.read_text("utf-8").splitlines() if line]
+    left_out = [line for line in lines if bench_classify._TITLE_OR_HEADING.fullmatch(line)]
+    assert len(left_out) > 2 * len(files)  # a title and headings of each
+    assert {(p.kind, p.article, p.heading) for p in paragraphs} == {("body", "1", None)}
+    assert [p.text for p in paragraphs] == [line for line in lines if line not in left_out]
