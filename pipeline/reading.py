@@ -128,15 +128,37 @@ def _junk_share(text: str) -> float:
 
 # Candidate Chinese codecs, in tie-break order; big5hkscs is tried only when big5 fails.
 _CHINESE_CODECS = ("gb18030", "big5")
-_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+
+
+@functools.cache
+def _ideograph() -> re.Pattern[str]:
+    """An ideograph of the main block. Compiled on first need, as :func:`_han` is: only a file
+    that is not plain UTF-8 needs either, and compiling their tens of thousands of code points
+    (the compiler walks a range one code point at a time) took 4 ms of every command's start."""
+    return re.compile("[\u4e00-\u9fff]")
+
+
 # Punctuation of Chinese text, to judge a file without ideographs (a line of '……'): read with the
 # wrong codec it becomes private-use characters or odd symbols.
 _PUNCTUATION = frozenset("\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』…—·～％")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
-# Han characters of every block (extensions, compatibility ideographs): what a reading that
-# charset-normalizer guesses for a Chinese document must hold. Random bytes read as Cyrillic or
-# Latin text hold none.
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+@functools.cache
+def _han() -> re.Pattern[str]:
+    """Han characters of every block (extensions, compatibility ideographs): what a reading that
+    charset-normalizer guesses for a Chinese document must hold. Random bytes read as Cyrillic
+    or Latin text hold none."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+# A character UTF-8 writes in 3 or 4 bytes (U+0800 and up): found at once in Chinese text, which
+# then needs no more checks (max() over the text would read all of it, on every file). Written as
+# the complement of the rest: the same characters, compiled in a fraction of a millisecond, where
+# the range itself took 5 ms of every start.
+_WIDE = re.compile("[^\x00-\u07ff]")
+
+
 # Letters of any script: Latin, Hangul, kana, Chinese.
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -151,14 +173,11 @@ def chinese_share(text: str, sample: int = 20_000, min_letters: int = 20) -> flo
     0.0
     """
     part = text[:sample]
-    han = len(_HAN.findall(part))
+    han = len(_han().findall(part))
     letters = len(_LETTER.findall(part)) if han < 0.5 * len(part) else han
     return None if letters < min_letters else han / letters
 
 
-# A character UTF-8 writes in 3 or 4 bytes: found at once in Chinese text, which then needs no
-# more checks (max() over the text would read all of it, on every file).
-_WIDE = re.compile("[\u0800-\U0010ffff]")
 # Text made only of ASCII, Latin-1, Latin Extended, basic Greek and basic Cyrillic letters: what
 # European UTF-8 text is, and what GB18030 read as UTF-8 rarely is ('医院' reads 'ҽԺ', Cyrillic
 # extended and Armenian). Such UTF-8 stays UTF-8: 'niño' or 'да' would read as Chinese ('ni帽o',
@@ -190,7 +209,7 @@ def _common_ideographs() -> frozenset[str]:
                 break
             with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("big5"))
-    return frozenset(c for c in chars if _IDEOGRAPH.fullmatch(c))
+    return frozenset(c for c in chars if _ideograph().fullmatch(c))
 
 
 def _score(text: str) -> tuple[float, int]:
@@ -200,7 +219,7 @@ def _score(text: str) -> tuple[float, int]:
     """
     common = _common_ideographs()
     sample = text[:200_000]
-    chars = _IDEOGRAPH.findall(sample)
+    chars = _ideograph().findall(sample)
     if chars:
         hits = sum(c in common for c in chars)
         return hits / len(chars), hits
@@ -255,7 +274,6 @@ def _chinese(data: bytes) -> tuple[str, str, int] | None:
     return best[1]
 
 
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 # Hangul syllables a text must have to be taken for Korean: 30 Chinese characters all in the
 # part of GB2312 that EUC-KR makes Hangul of (lead bytes 0xB0-0xC8) would be chance.
 _MIN_HANGUL = 30
@@ -274,8 +292,8 @@ def _korean(data: bytes) -> int:
         text = codecs.getincrementaldecoder("euc_kr")().decode(data[:400_000])
     except UnicodeDecodeError:
         return 0
-    hangul = len(_HANGUL.findall(text))
-    return hangul if hangul >= _MIN_HANGUL and len(_HAN.findall(text)) < 0.02 * hangul else 0
+    hangul = len(re.findall("[\uac00-\ud7a3]", text))  # compiled on first need
+    return hangul if hangul >= _MIN_HANGUL and len(_han().findall(text)) < 0.02 * hangul else 0
 
 
 # What may follow the first 1, 2 or 3 bytes of a GB18030 four-byte sequence.
@@ -351,7 +369,7 @@ def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> tuple[str, i
     except UnicodeDecodeError as exc:
         raise ValueError(f"not {encoding} as its byte-order mark says: {exc.reason} at byte "
                          f"{exc.start + (len(bom) if codec == 'utf-8' else 0)}") from None
-    if codec != "utf-8" and _score(text)[0] < _MIN_COMMON and _IDEOGRAPH.search(text[:1000]):
+    if codec != "utf-8" and _score(text)[0] < _MIN_COMMON and _ideograph().search(text[:1000]):
         other = _other_reading(data[len(bom):], encoding)
         if other:
             raise ValueError(f"not {encoding} as its byte-order mark says: the bytes after it "
@@ -494,7 +512,7 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     if best is None:
         raise ValueError("not text in any known encoding")
     encoding, text = best.encoding, str(best)
-    if not _HAN.search(text):
+    if not _han().search(text):
         raise ValueError(f"not Chinese text: not UTF-8, GB18030 or Big5, and {encoding}, the "
                          "likeliest other encoding, gives no Chinese character; if it is right, "
                          f"read it with --encoding {encoding}")
