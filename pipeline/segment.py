@@ -145,17 +145,26 @@ def _has_invisible(text: str, start: int = 0, end: int | None = None) -> bool:
 
 
 _BY_LENGTH = sorted(_VOWELS, key=len, reverse=True)
-PINYIN_GLOSS = re.compile(
-    # One syllable after a Han character: an initial, its vowels, n, ng or r; with its tone mark,
-    # or in lower case without one (the neutral tone: 們(men), 的(de)), two letters at least, so
-    # that a list's (a) stays.
-    r"\((?<=[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]\()(?:"
-    r"(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    rf"(?:{'|'.join(_syllable_vowels(v) for v in _BY_LENGTH)})"
-    r"(?:ng|n|r)?"
-    r"|(?=[a-zü]{2}|[a-z]u\u0308)(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    rf"(?:{'|'.join(_plain_vowels(v) for v in _BY_LENGTH)})"
-    r"(?:ng|n|r)?)\)")
+
+
+@lru_cache(maxsize=1)
+def pinyin_gloss() -> re.Pattern[str]:
+    """The pattern of a pinyin gloss (see above), compiled on first need: a text without a "("
+    holds none. Its many small sets of accented letters take 9 ms to compile, which every
+    command paid on import, whether it read such a text or none at all."""
+    return re.compile(
+        # One syllable after a Han character: an initial, its vowels, n, ng or r; with its tone
+        # mark, or in lower case without one (the neutral tone: 們(men), 的(de)), two letters at
+        # least, so that a list's (a) stays.
+        r"\((?<=[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]\()(?:"
+        r"(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+        rf"(?:{'|'.join(_syllable_vowels(v) for v in _BY_LENGTH)})"
+        r"(?:ng|n|r)?"
+        r"|(?=[a-zü]{2}|[a-z]u\u0308)(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+        rf"(?:{'|'.join(_plain_vowels(v) for v in _BY_LENGTH)})"
+        r"(?:ng|n|r)?)\)")
+
+
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
 _SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
@@ -442,19 +451,30 @@ def _compiled(patterns: Sequence[str]) -> list[re.Pattern[str]]:
     return [*([re.compile(f"^(?:{joined})")] if anchored else []), *(re.compile(p) for p in rest)]
 
 
+@lru_cache(maxsize=1)
+def _after_stop() -> list[re.Pattern[str]]:
+    """The default boilerplate patterns that a line ending with a full stop may match, compiled
+    (once: compiling them takes as long as trying them on a thousand lines)."""
+    return _compiled(_BOILERPLATE_ANY_END)
+
+
+@lru_cache(maxsize=1)
+def _every_default() -> list[re.Pattern[str]]:
+    """All the default boilerplate patterns, compiled when a line first needs them (one that
+    does not end with a full stop): a text whose lines all end with one, as a sentence or two
+    labelled alone do, is spared the 14 ms that compiling the rest takes."""
+    return _after_stop() + _compiled(_BOILERPLATE_OPEN_END)
+
+
 @lru_cache(maxsize=16)
-def _boilerplate(extra: tuple[str, ...]) -> tuple[list[re.Pattern[str]], ...]:
-    """The compiled boilerplate patterns: the default ones that a line ending with a full stop
-    may match, all the default ones, and the config's. (Each is compiled once: compiling them
-    takes as long as trying them on a thousand lines.)"""
-    after_stop = _compiled(_BOILERPLATE_ANY_END)
-    return after_stop, after_stop + _compiled(_BOILERPLATE_OPEN_END), [re.compile(p) for p in extra]
+def _extra_patterns(extra: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """The config's own boilerplate patterns, compiled."""
+    return [re.compile(p) for p in extra]
 
 
-def _line_kind(text: str, max_heading: int, after_stop: Sequence[re.Pattern[str]],
-               default: Sequence[re.Pattern[str]], extra: Sequence[re.Pattern[str]]) -> str:
+def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
-        text = PINYIN_GLOSS.sub("", text)  # 發(fā)布時間：… is a publication stamp too
+        text = pinyin_gloss().sub("", text)  # 發(fā)布時間：… is a publication stamp too
     if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
         return "boilerplate"
     # Page furniture (sources, bylines, captions, navigation) is short or does not end a
@@ -465,9 +485,9 @@ def _line_kind(text: str, max_heading: int, after_stop: Sequence[re.Pattern[str]
     if len(text) > 2 * max_heading and text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END:
         tried: Sequence[re.Pattern[str]] = ()
     elif text[-1] in _FULL_STOPS:
-        tried = after_stop
+        tried = _after_stop()
     else:
-        tried = default
+        tried = _every_default()
     if any(p.search(text) for p in tried) or any(p.search(text) for p in extra):
         return "boilerplate"
     if len(text) <= max_heading and (
@@ -511,12 +531,12 @@ def segment_text(
     boilerplate_patterns: Sequence[str] = (),
 ) -> list[Paragraph]:
     """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings."""
-    patterns = _boilerplate(tuple(boilerplate_patterns))
+    extra = _extra_patterns(tuple(boilerplate_patterns))
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
     seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
-    kinds = [_line_kind(p, max_heading_chars, *patterns) for p in seen]
+    kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1]):
         kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
 

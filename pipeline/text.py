@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ConfigError, listed
-from pipeline.segment import INVISIBLE_RANGES, PINYIN_GLOSS
+from pipeline.segment import INVISIBLE_RANGES, pinyin_gloss
 
 # Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
 # a range (1-2) is one number.
@@ -134,7 +134,9 @@ class Normalizer:
         self.fold_numbers = fold_numbers
 
     def __call__(self, text: str) -> str:
-        text = PINYIN_GLOSS.sub("", fold_width(text, drop_invisible=True))
+        text = fold_width(text, drop_invisible=True)
+        if "(" in text:  # a gloss starts with one: a text without needs no pattern
+            text = pinyin_gloss().sub("", text)
         if self.conversion != "none":
             text = _opencc(self.conversion).convert(text)
         if self.fold_numbers:

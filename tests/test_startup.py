@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import ROOT, SEED, write_corpus_config
 
+from pipeline import segment
 from pipeline.stages import classify
 
 
@@ -128,3 +130,52 @@ def test_the_wide_class_holds_every_character_from_u0800() -> None:
 
     wide = [c for c in range(0x110000) if _WIDE.fullmatch(chr(c))]
     assert wide == list(range(0x800, 0x110000))
+
+
+def _segmenting_patterns() -> dict[str, Callable[[str], bool]]:
+    """The costly patterns of segmenting, by what needs them: the pinyin gloss's (a text with a
+    "("; 9 ms to compile) and the boilerplate patterns that a line ending with a full stop cannot
+    match (a line without one; 14 ms). Every command compiled both on import or first segment."""
+    open_ended = {p.pattern for p in segment._compiled(segment._BOILERPLATE_OPEN_END)}
+    return {"pinyin gloss": lambda pattern: "(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])" in pattern,
+            "open-ended boilerplate": open_ended.__contains__}
+
+
+def test_commands_compile_segmenting_patterns_only_for_the_lines_that_need_them(
+        trained, tmp_path: Path) -> None:
+    config, bundle_dir = trained
+    labelled = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, labelled, config)
+    costly = _segmenting_patterns()
+
+    def compiled_costly(commands: list[list[str]]) -> list[str]:
+        printed, codes, compiled = _run_compiling(commands)
+        assert codes == [0] * len(commands), printed
+        return [name for name, used in costly.items() if any(map(used, compiled))]
+
+    # Neither status, nor review, nor report segments anything.
+    status_config = write_corpus_config(
+        tmp_path / "config.yaml", f"output: {{path: {tmp_path / 'out' / 'labelled.json'}}}",
+        f"model: {{dir: {tmp_path / 'models'}}}")
+    assert compiled_costly([
+        ["status", "--config", str(status_config), "--quiet"],
+        ["review", str(labelled), "--out", str(tmp_path / "review.jsonl"), "--quiet"],
+        ["report", str(labelled), "--out", str(tmp_path / "report.html"), "--model",
+         str(bundle_dir), "--quiet"]]) == []
+    # A sentence that ends with a full stop, as a script labelling texts one by one may pass it:
+    # no "(" in it, and no line without a full stop.
+    sentence = tmp_path / "sentence.txt"
+    sentence.write_text("市委召開常委會會議,研究部署疫情防控工作。\n", "utf-8")
+    out = tmp_path / "out.json"
+    assert compiled_costly([["classify", str(sentence), "--model", str(bundle_dir), "--out",
+                             str(out), "--quiet"]]) == []
+    paragraphs = json.loads(out.read_text("utf-8"))["documents"][0]["paragraphs"]
+    assert [(p["kind"], p["label"]) for p in paragraphs] == [("body", "leadership")]
+    # A heading and a gloss need them both, and get them.
+    glossed = tmp_path / "glossed.txt"
+    glossed.write_text("社區防控\n\n社區網格員發(fā)布通知，入戶排查。\n", "utf-8")
+    assert compiled_costly([["segment", str(glossed), "--out", str(out), "--quiet"]]) == list(
+        costly)
+    paragraphs = json.loads(out.read_text("utf-8"))["documents"][0]["paragraphs"]
+    assert [(p["kind"], p["text"]) for p in paragraphs] == [
+        ("heading", "社區防控"), ("body", "社區網格員發(fā)布通知，入戶排查。")]
