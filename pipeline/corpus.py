@@ -26,11 +26,13 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CorpusError
 from pipeline.reading import BOMS, files_under, special_file
-from pipeline.segment import Paragraph, article_ordinals
+
+if TYPE_CHECKING:
+    from pipeline.segment import Paragraph
 
 log = logging.getLogger("pipeline")
 
@@ -89,6 +91,35 @@ def check_distinct_names(paths: Sequence[Path | str]) -> None:
 def text_sha1(text: str) -> str:
     """The key hand labels use for a paragraph: SHA-1 of its text, first 12 hex digits."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[int]:
+    """Which article each paragraph is in, counted from 0 in the order articles start, given
+    each paragraph's ``(kind, text, article)``. A number that comes back starts a new article:
+    a file that joins reports each numbered from ``01`` has two articles ``01``. (Kept here, not
+    with the segmenter, whose patterns, compiled on import, were a tenth of the start of review
+    and report: they read the articles of an output and segment nothing.)
+
+    >>> article_ordinals([("boilerplate", "01", "01"), ("body", "甲。", "01"),
+    ...                   ("boilerplate", "01", "01"), ("body", "乙。", "01")])
+    [0, 0, 1, 1]
+    """
+    ordinal = ArticleOrdinals()
+    return [ordinal(kind, text, article) for kind, text, article in paragraphs]
+
+
+class ArticleOrdinals:
+    """:func:`article_ordinals` a paragraph at a time, for a document read in parts (``pipeline
+    report`` on a long one): called with each paragraph's ``(kind, text, article)`` in order, it
+    gives the article the paragraph is in."""
+
+    def __init__(self) -> None:
+        self.ordinal, self.number = -1, object()
+
+    def __call__(self, kind: str, text: str, article: str | None) -> int:
+        if article != self.number or (kind == "boilerplate" and text == article):
+            self.ordinal, self.number = self.ordinal + 1, article
+        return self.ordinal
 
 
 def article_keys(paragraphs: Sequence[Paragraph]) -> list[str]:

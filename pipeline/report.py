@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
+from pipeline.corpus import ArticleOrdinals
 from pipeline.errors import ModelError, OutputError, plural
 from pipeline.output import (
     BLOCK,
@@ -65,7 +66,6 @@ from pipeline.output import (
     writes_into_stream,
 )
 from pipeline.review import Fewest, margin
-from pipeline.segment import ArticleOrdinals
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -367,7 +367,7 @@ class _Facts(_Tally):
     """What every part of a document shows of the whole of it, worked out once rather than once a
     page (a document of 100,000 paragraphs is on 50 pages): its paragraphs counted, and its
     articles in order, none before the first (a number that comes back is another article: see
-    :func:`pipeline.segment.article_ordinals`). Paragraphs are added in order, so that a long
+    :func:`pipeline.corpus.article_ordinals`). Paragraphs are added in order, so that a long
     document need not be held whole."""
 
     def __init__(self) -> None:

@@ -50,7 +50,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -687,33 +687,6 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
                 chained.update(range(i, j - 1))
             i = j + 1
     return block, chained
-
-
-def article_ordinals(paragraphs: Iterable[tuple[str, str, str | None]]) -> list[int]:
-    """Which article each paragraph is in, counted from 0 in the order articles start, given
-    each paragraph's ``(kind, text, article)``. A number that comes back starts a new article:
-    a file that joins reports each numbered from ``01`` has two articles ``01``.
-
-    >>> article_ordinals([("boilerplate", "01", "01"), ("body", "甲。", "01"),
-    ...                   ("boilerplate", "01", "01"), ("body", "乙。", "01")])
-    [0, 0, 1, 1]
-    """
-    ordinal = ArticleOrdinals()
-    return [ordinal(kind, text, article) for kind, text, article in paragraphs]
-
-
-class ArticleOrdinals:
-    """:func:`article_ordinals` a paragraph at a time, for a document read in parts (``pipeline
-    report`` on a long one): called with each paragraph's ``(kind, text, article)`` in order, it
-    gives the article the paragraph is in."""
-
-    def __init__(self) -> None:
-        self.ordinal, self.number = -1, object()
-
-    def __call__(self, kind: str, text: str, article: str | None) -> int:
-        if article != self.number or (kind == "boilerplate" and text == article):
-            self.ordinal, self.number = self.ordinal + 1, article
-        return self.ordinal
 
 
 # What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.

@@ -48,6 +48,21 @@ def test_review_and_report_load_neither_numpy_nor_scikit_learn(trained, tmp_path
     assert "<html" in page.read_text("utf-8")
 
 
+def test_review_and_report_load_no_segmenter(trained, tmp_path: Path) -> None:
+    # They read an output's paragraphs and articles and segment nothing; the segmenter's module
+    # compiles its patterns on import, which was a tenth of their start.
+    config, bundle_dir = trained
+    labelled = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, labelled, config)
+    page = tmp_path / "report.html"
+    printed, codes, loaded = _run_fresh(
+        [["review", str(labelled), "--out", str(tmp_path / "review.jsonl"), "--quiet"],
+         ["report", str(labelled), "--out", str(page), "--model", str(bundle_dir), "--quiet"]],
+        ("pipeline.segment",))
+    assert (codes, loaded) == ([0, 0], []), printed
+    assert page.read_text("utf-8").count('class="art-mark"') == 6  # the seed's six articles
+
+
 def test_status_and_segment_load_no_numpy(tmp_path: Path) -> None:
     # Neither labels a paragraph: the labelling modules, which load NumPy (a fifth of a second
     # of each start), are imported only by what labels. The output and model are the test's own:
