@@ -50,10 +50,10 @@ from pipeline.output import Part
 from pipeline.reading import (
     Document,
     FileUnreadable,
-    chinese_share,
     decode_bytes,
     document_id,
     find_documents,
+    hardly_chinese,
     read_bytes,
     read_document,
     shown,
@@ -114,7 +114,7 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
                     "paragraph (a short one as a heading); join the lines of a paragraph first",
                     document.source, width)
-    if (share := chinese_share(document.text)) is not None and share < 0.1:
+    if (share := hardly_chinese(document.text)) is not None:
         log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
                     "characters): the pipeline reads Chinese, and its paragraphs' kinds and "
                     "labels say little", document.source, 100 * share)
