@@ -149,8 +149,9 @@ def test_the_wide_class_holds_every_character_from_u0800() -> None:
 
 def _segmenting_patterns() -> dict[str, Callable[[str], bool]]:
     """The costly patterns of segmenting, by what needs them: the pinyin gloss's (a text with a
-    "("; 9 ms to compile) and the boilerplate patterns that a line ending with a full stop cannot
-    match (a line without one; 14 ms). Every command compiled both on import or first segment."""
+    "("; 9 ms to compile), which every command compiled on import, and the boilerplate patterns
+    that a line ending with a full stop cannot match (a line without one; 14 ms), compiled with
+    the others on the first document segmented."""
     open_ended = {p.pattern for p in segment._compiled(segment._BOILERPLATE_OPEN_END)}
     return {"pinyin gloss": lambda pattern: "(?i:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])" in pattern,
             "open-ended boilerplate": open_ended.__contains__}
