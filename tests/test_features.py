@@ -91,6 +91,15 @@ def test_normalizer_folds_width_script_and_numbers() -> None:
     assert Normalizer(fold_numbers=False)("2020年") == "2020年"
 
 
+def test_a_number_of_digits_joined_by_single_hyphens_folds_to_one_zero() -> None:
+    # Phone numbers, dates and ranges are one number; a double hyphen or one at an end joins
+    # nothing; digits of other scripts (Arabic-Indic ٣٤, Devanagari ५) are digits too.
+    norm = Normalizer()
+    assert norm("電話05-5348810，2020-02-10至1-2-3日") == "电话0,0至0日"
+    assert norm("1--2，-3-，x7y，٣٤-५") == "0--0,-0-,x0y,0"
+    assert norm("第1期") == "第0期" and norm("12") == "0" and norm("年-") == "年-"
+
+
 def test_pinyin_glosses_a_converter_wrote_cut_no_word() -> None:
     # Seen on real pages: a converter glossed some characters (發(fā)布, 醫(yī)院), which cut the
     # words they stand in. Brackets of other kinds stay.
