@@ -133,14 +133,20 @@ def _folded_words(term: str) -> tuple[int, ...]:
     return tuple(i for i, word in enumerate(term.split(" ")) if word in targets)
 
 
-def _as_written(terms: list[str], text: str, tokenizer: Tokenizer) -> list[str]:
+def _as_written(terms: list[str], text: str, tokenizer: Tokenizer,
+                tokens: list[str] | None = None) -> list[str]:
     """Evidence terms with each word the vocabulary fold made shown as the paragraph writes it:
     新增 where the model counts its mainland 添加. A word the paragraph writes as it is stays (so
     does one written both ways); otherwise the paragraph's own token that the fold turned into it
-    is shown, found among its tokens (``text`` is its normalized text), and a word that came from
-    the heading or title, which the paragraph has no token for, stays as it is."""
+    is shown, found among its tokens (``text`` is its normalized text, ``tokens`` its tokens as
+    the segmenter cut them, if kept, or else it is cut here), and a word that came from the
+    heading or title, which the paragraph has no token for, stays as it is.
+
+    The segmenter's tokens serve as well as :meth:`~pipeline.text.Tokenizer.cut_raw`'s, which
+    differ in runs of Latin letters and digits only: the fold's words are Chinese.
+    """
     fold = vocabulary_fold()
-    out, tokens = terms, None
+    out = terms
     for k, term in enumerate(terms):
         if not (places := _folded_words(term)):
             continue
@@ -199,8 +205,12 @@ def annotate(
     confidence = rounded[np.arange(len(proba)), labels].tolist()
     evidence = _evidence(scorer, scores, labels, evidence_terms)
     if scorer.tokenizer.fold_vocabulary and scores.normalized is not None:
-        evidence = [_as_written(terms, text, scorer.tokenizer)
-                    for terms, text in zip(evidence, scores.normalized, strict=True)]
+        tokenized = scores.tokenized
+        for row, terms in enumerate(evidence):
+            if any(map(_folded_words, terms)):  # few paragraphs' evidence has such a word
+                tokens = tokenized.text_tokens(row) if tokenized is not None else None
+                evidence[row] = _as_written(terms, scores.normalized[row], scorer.tokenizer,
+                                            tokens)
     return [
         {
             "label": classes[label],

@@ -502,10 +502,29 @@ class Calibrated:
 @dataclass
 class Tokenized:
     """Paragraph texts normalized and cut (:meth:`Scorer.tokenize`): the first pass over a long
-    section gives them to its second, which then needs no tokenizer."""
+    section gives them to its second, which then needs no tokenizer.
+
+    The segmenter's tokens are kept as well, for evidence (a word the vocabulary fold made is
+    shown as its text writes it), but not pickled: a long section's first pass keeps only what
+    the model needs, and evidence cuts such a text again.
+    """
 
     normalized: list[str] | None  # each text's normalized form
     codes: np.ndarray  # their tokens' word codes (see Scorer.text_codes), texts apart
+    tokens: list[str] | None = None  # the segmenter's tokens of the texts, "\n" between texts
+    breaks: np.ndarray | None = None  # where those "\n" are among them
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "tokens": None, "breaks": None}
+
+    def text_tokens(self, k: int) -> list[str] | None:
+        """Text ``k``'s tokens as the segmenter cut them (``None``: not kept). Cut with the
+        others, a text has the tokens it has alone: a line break ends a word for the segmenter."""
+        if self.tokens is None or self.breaks is None:
+            return None
+        start = int(self.breaks[k - 1]) + 1 if k else 0
+        end = int(self.breaks[k]) if k < len(self.breaks) else len(self.tokens)
+        return self.tokens[start:end]
 
 
 @dataclass
@@ -518,6 +537,7 @@ class Scores:
     leaders: Leaders | None = None  # each paragraph's sentence leaders, when actors are used
     siblings: Siblings | None = None  # the rest of each section, when the section is a feature
     section: np.ndarray | None = None  # its part of the scores, when one weight matrix scores
+    tokenized: Tokenized | None = None  # the paragraphs cut, with their tokens when kept
 
 
 @dataclass
@@ -655,12 +675,18 @@ class Scorer:
         the codes of its pieces when the text needs mending (or by its own code when it does not),
         instead of a second pass over every token.
         """
+        return self._cut(normalized)[1]
+
+    def _cut(self, normalized: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """:meth:`text_codes`, with the segmenter's tokens they come from and where the line
+        breaks (between texts) are among those."""
         codes = self.__dict__.get("_codes")
         if codes is None:
             codes = self.__dict__["_codes"] = TokenMemo(self._code)
             self.__dict__["_mended"] = TokenMemo(self._mend)
         tokens = self.tokenizer.segmenter_tokens(normalized)
         found = np.fromiter(map(codes.__getitem__, tokens), np.int64, len(tokens))
+        breaks = np.flatnonzero(found == SEPARATOR)
         mended = np.flatnonzero(found == MENDED).tolist()
         if mended:
             which = 1 if self.tokenizer.needs_mending(normalized) else 0
@@ -669,13 +695,14 @@ class Scorer:
                 parts += [found[start:at], self.__dict__["_mended"][tokens[at]][which]]
                 start = at + 1
             found = np.concatenate([*parts, found[start:]])
-        return found[found != DROPPED]
+        return tokens, found[found != DROPPED], breaks
 
     def tokenize(self, texts: Sequence[str], each: bool = True) -> Tokenized:
         """``texts`` normalized and cut in one call, as :meth:`features` uses them (``each``: with
         each text's normalized form)."""
         joined, normalized = self.tokenizer.normalize_many(texts, each=each)
-        return Tokenized(normalized, self.text_codes(joined))
+        tokens, codes, breaks = self._cut(joined)
+        return Tokenized(normalized, codes, tokens, breaks)
 
     def section_counts(self, records: Sequence[Mapping[str, Any]],
                        tokenized: Tokenized | None = None) -> dict[Any, Counts]:
@@ -781,6 +808,8 @@ class Scorer:
         ``records``, so that each paragraph has the rest of its whole section as context;
         ``tokenized``: the records' texts already cut (:meth:`tokenize`), not cut again.
         """
+        if tokenized is None and records:
+            tokenized = self.tokenize([r["text"] for r in records])
         features, normalized, leaders, siblings = self.features(records, totals, tokenized)
         section = None
         if self.weights is not None and self.intercept is not None:
@@ -797,7 +826,7 @@ class Scorer:
                             + self.section_part(siblings, member.weights) + member.intercept)
                 proba += member.proba(decision, len(self.classes))
             proba /= len(self.calibrated)
-        return Scores(proba, features, normalized, leaders, siblings, section)
+        return Scores(proba, features, normalized, leaders, siblings, section, tokenized)
 
 
 def _weights(coef: Any) -> np.ndarray:

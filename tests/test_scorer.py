@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -468,6 +470,32 @@ def test_evidence_is_each_paragraphs_strongest_features_in_order(trained) -> Non
         fold = vocabulary_fold()
         counted = [" ".join(fold.get(w, w) for w in t.split(" ")) for t in field["evidence"]]
         assert counted == expected[:5]
+
+
+def test_evidence_shows_words_as_written_from_the_batchs_tokens_as_from_a_cut_of_its_own(
+        trained) -> None:
+    # The batch keeps its tokens for evidence; a long section's spool does not, and evidence
+    # then cuts each paragraph again: the same evidence either way.
+    config, bundle_dir = trained
+    scorer = load_bundle(bundle_dir).scorer
+    written = ["集寧區各社群為居家隔離戶每天上門收取生活垃圾，社群網格員逐戶排查登記。",
+               "社群志工透過網路登記物資\n並送到醫院。", "www.gov.cn網站公佈社群名單。"]
+    records = _seed_records(config) + [{"text": t} for t in written]
+    scores = scorer.score(records)
+    tokenized, tokenizer = scores.tokenized, scorer.tokenizer
+    for k, text in enumerate(scores.normalized):
+        assert tokenized.text_tokens(k) == tokenizer.segmenter_tokens(text.replace("\n", " "))
+    fields = annotate(scorer, scorer.classes, scores)
+    assert any("社群" in term for f in fields[-3:] for term in f["evidence"])
+    scores.tokenized = pickle.loads(pickle.dumps(tokenized))
+    assert scores.tokenized.tokens is None and scores.tokenized.text_tokens(0) is None
+    assert annotate(scorer, scorer.classes, scores) == fields
+
+
+def test_the_vocabulary_fold_has_no_word_of_latin_letters_and_digits() -> None:
+    # Evidence looks for a folded word among the segmenter's tokens, which rjieba cuts as jieba
+    # does but in such runs (see Tokenizer.cut_raw).
+    assert not [word for word in vocabulary_fold() if re.fullmatch(r"[a-z0-9+#&._%-]+", word)]
 
 
 def test_evidence_shows_words_as_written_with_the_built_in_defaults() -> None:
