@@ -352,7 +352,9 @@ class Tokenizer:
         """The token after the vocabulary fold, or ``""`` when it is dropped."""
         if self.fold_vocabulary:
             token = vocabulary_fold().get(token, token)
-        if token in self.stop_words or not _WORDLIKE.search(token):
+        # isalnum() first: a word of letters or digits only (most of them) has a \w; the regular
+        # expression costs more than the rest of this for each token met the first time.
+        if token in self.stop_words or not (token.isalnum() or _WORDLIKE.search(token)):
             return ""
         return token
 
@@ -379,10 +381,11 @@ class Tokenizer:
         and user words stay whole in both. Depends on the token alone, never on the rest of the
         text.
         """
-        # The pattern first: it turns a Chinese token (most of them) away at its first character,
-        # where finding the whole runs hashes the tuple of user words (the cache's key).
-        if (self.backend != "rjieba" or len(token) < 2 or not _ASCII_RUN.fullmatch(token)
-                or token in _whole_runs(self.user_words)):
+        # isascii() and the pattern first: they turn a Chinese token (most of them) away, where
+        # finding the whole runs hashes the tuple of user words (the cache's key); isascii()
+        # without the cost of a regular expression.
+        if (self.backend != "rjieba" or len(token) < 2 or not token.isascii()
+                or not _ASCII_RUN.fullmatch(token) or token in _whole_runs(self.user_words)):
             return None
         pieces = _jieba_pieces(token)
         return pieces if pieces != [token] else None

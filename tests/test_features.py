@@ -65,6 +65,19 @@ def test_dictionary_runs_are_the_ones_of_jiebas_dictionary() -> None:
     assert cut == DICTIONARY_RUNS
 
 
+def test_a_token_is_kept_with_a_letter_digit_or_underscore_and_mended_only_as_a_latin_run(
+) -> None:
+    tok = Tokenizer(stop_words=["的"])
+    kept = ["医院", "covid", "0", "٣", "_", "a,", "—a", "社群", "x社"]
+    assert [tok.map_token(t) for t in kept] == ["医院", "covid", "0", "٣", "_", "a,", "—a", "社区",
+                                                "x社"]
+    assert [tok.map_token(t) for t in ["的", "，", "——", " ", "\n", "(", "%"]] == [""] * 7
+    # Only a run of Latin letters, digits and +#&._%- that jieba cuts is mended.
+    assert tok.jieba_pieces("www.gov.cn") == ["www", ".", "gov", ".", "cn"]
+    whole = ["医院", "c++", "0.0%", "x社", "社.cn", "ｗｗｗ.cn"]
+    assert [tok.jieba_pieces(t) for t in whole] == [None] * len(whole)
+
+
 def test_a_run_is_cut_as_jieba_cuts_it_whatever_else_is_in_the_text() -> None:
     # rjieba keeps runs like covid-19 whole and jieba cuts them; dictionary words like c++ stay
     # whole in both. Whether a token is cut must not depend on the other texts of a batch.
