@@ -49,6 +49,7 @@ class Example:
     group: str
     written: bool
     modeled_on: str | None = None  # a written paragraph's model: a real paragraph's id
+    section: str | None = None  # a real paragraph's section (see section_keys)
 
     @property
     def document(self) -> str:
@@ -60,7 +61,7 @@ class Example:
     def record(self) -> dict[str, Any]:
         """The model's input: text and context (its group is its article)."""
         return {"text": self.text, "heading": self.heading, "title": self.title,
-                "section": section_key(self.group, self.heading)}
+                "section": self.section or section_key(self.group, self.heading)}
 
 
 def section_key(article: str, heading: str | None) -> str:
@@ -149,16 +150,36 @@ def article_keys(paragraphs: Sequence[Paragraph]) -> list[str]:
     return keys
 
 
-def section_keys(paragraphs: Sequence[Paragraph]) -> list[str | None]:
+def section_keys(paragraphs: Sequence[Paragraph],
+                 articles: Sequence[str] | None = None) -> list[str | None]:
     """The section key (:func:`section_key`) of each body paragraph of one document (``None``
     for the others), one string a section: a long document's keys are held whole while its
     parts are labelled (see :func:`pipeline.stages.label_in_parts`), its records only a part at
-    a time."""
+    a time. ``articles``: the paragraphs' :func:`article_keys`, if known.
+
+    A section is a run of body paragraphs under one heading line: a heading that comes back in
+    one article (daily reports of one outline joined, each with its ``一、排查``) starts a new
+    section each time, keyed ``…:一、排查#2`` and on, so that a section's context is its own text,
+    not that of every section of the same name.
+
+    >>> from pipeline.segment import segment_text
+    >>> text = "一、排查\\n网格员入户排查。\\n二、救治\\n医院救治患者。\\n一、排查\\n志愿者排查。"
+    >>> [k for k in section_keys(segment_text("doc", text)) if k]
+    ['doc:1:一、排查', 'doc:1:二、救治', 'doc:1:一、排查#2']
+    """
     keys: list[str | None] = []
-    shared: dict[str, str] = {}
-    for p, article in zip(paragraphs, article_keys(paragraphs), strict=True):
-        key = section_key(article, p.heading) if p.kind == "body" else None
-        keys.append(key if key is None else shared.setdefault(key, key))
+    runs: Counter[str] = Counter()  # how many sections of each key so far
+    last, key = None, None
+    for p, article in zip(paragraphs, articles or article_keys(paragraphs), strict=True):
+        if p.kind != "body":
+            keys.append(None)
+            continue
+        base = section_key(article, p.heading)
+        if base != last:  # a section starts
+            last = base
+            runs[base] += 1
+            key = base if runs[base] == 1 else f"{base}#{runs[base]}"
+        keys.append(key)
     return keys
 
 
@@ -409,7 +430,9 @@ def labelled_examples(
     examples: list[Example] = []
     used: set[str] = set()
     order = {key: i for i, key in enumerate(labels)}
-    for p, article in zip(paragraphs, article_keys(paragraphs), strict=True):
+    articles = article_keys(paragraphs)
+    sections = section_keys(paragraphs, articles)
+    for p, article, section in zip(paragraphs, articles, sections, strict=True):
         if p.kind != "body":
             continue
         keys = [k for k in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}") if k in labels]
@@ -422,7 +445,7 @@ def labelled_examples(
                         "using the later, %s", doc_id, p.index, labels[keys[0]], labels[keys[1]],
                         labels[key])
         examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],
-                                article, written=False))
+                                article, written=False, section=section))
     return examples, [key for key in labels if key not in used]
 
 

@@ -17,7 +17,7 @@ from conftest import HELDOUT, ROOT, SEED, corpus_config
 
 from pipeline import stages
 from pipeline.config import Config
-from pipeline.corpus import body_records
+from pipeline.corpus import body_records, labelled_examples, text_sha1
 from pipeline.errors import InputError, ModelError
 from pipeline.label import annotate
 from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
@@ -533,3 +533,34 @@ def test_articles_numbered_again_in_one_file_keep_their_own_sections(
     alone = [labels(text) for text in reports]
     assert any("context:section" in e for report in alone for _, _, e in report)
     assert labels("".join(reports)) == alone[0] + alone[1]
+
+
+def test_a_section_heading_that_comes_back_starts_a_section_of_its_own(
+        small_bundle: tuple[Config, Bundle]) -> None:
+    # Daily reports of one outline joined in one file, each with the same numbered headings: each
+    # 一、 is its own report's section, so its paragraphs get the context of that section alone,
+    # as in their report alone (the key of every 一、 was one, so each day's paragraphs leaned on
+    # every day's text, and a long archive's few huge sections took minutes to score).
+    config, bundle = small_bundle
+    texts = [r["text"] for r in _written(24, batches="batch_*")]
+    reports = ["".join(f"{number}\n" + "\n".join(texts[12 * day + 6 * k: 12 * day + 6 * k + 6])
+                       + "\n" for k, number in enumerate(("一、排查工作", "二、救治工作")))
+               for day in range(2)]
+
+    def labels(text: str) -> list[tuple]:
+        doc = label_document(bundle, segment_document(Document("r", "r.txt", "utf-8", text),
+                                                      config), config)
+        return [(p["label"], p["scores"], p["evidence"]) for p in doc["paragraphs"]
+                if p["kind"] == "body"]
+
+    alone = [labels(text) for text in reports]
+    assert any("context:section" in e for report in alone for _, _, e in report)
+    assert labels("".join(reports)) == alone[0] + alone[1]
+    # and training sees the sections classify sees
+    paragraphs = segment_document(Document("r", "r.txt", "utf-8", "".join(reports)),
+                                  config).paragraphs
+    examples, _ = labelled_examples("r", paragraphs, {
+        f"sha1:{text_sha1(p.text)}": "medical" for p in paragraphs if p.kind == "body"})
+    sections = [r["section"] for r in body_records(paragraphs) if r]
+    assert [e.record()["section"] for e in examples] == sections
+    assert len(set(sections)) == 4
