@@ -396,6 +396,11 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{loc}: unknown key"
     if kind in {"literal_error", "enum"}:
         return f"{loc}: {msg.replace('Input should be', 'must be')}, not {quoted(error['input'])}"
+    if kind == "path_type":  # pydantic's words name the Python class, not the YAML slip
+        if error["input"] is None:
+            return (f"{loc}: a path, not null (YAML reads ~ alone, or no value, as null: write "
+                    "'~' for the home folder)")
+        return f"{loc}: must be a path, not {quoted(error['input'])}"
     msg = msg.removeprefix("Value error, ")
     return f"{loc}: {msg} (got {quoted(error['input'])})"
 

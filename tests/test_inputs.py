@@ -288,6 +288,27 @@ def test_a_path_in_a_config_may_start_at_the_home_folder(
     assert (config.model.dir, config.output.path) == (home / "models", home / "out/labelled.json")
 
 
+@pytest.mark.parametrize("yaml_text, key", [
+    ("corpus: {documents: [~]}\n", "corpus.documents.0"),
+    ("model: {dir: ~}\n", "model.dir"),
+    ("output:\n  path:\n", "output.path"),
+])
+def test_a_path_left_null_in_a_config_says_how_to_write_the_home_folder(
+        tmp_path: Path, yaml_text: str, key: str) -> None:
+    # `~` alone (or nothing) is YAML's null: the message was pydantic's "Input is not a valid
+    # path for <class 'pathlib.Path'> (got None)", which said neither null nor how to write `~`.
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml_text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (f"{path}: {key}: a path, not null (YAML reads ~ alone, or no "
+                               "value, as null: write '~' for the home folder)")
+    path.write_text("model: {dir: 5}\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: model.dir: must be a path, not 5"
+
+
 def test_a_path_in_a_config_may_name_environment_variables(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A config shared between machines names its folders by variables, as a shell script would.
