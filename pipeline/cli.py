@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "jsonl"],
                    help="default: jsonl for an output file named *.jsonl, else json")
     p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
+                   "(default: the config's reading.encoding, or detected)")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
     _common(p)
 
@@ -132,12 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "jsonl"],
                    help="default: by the output file's name (*.jsonl or *.json), else the config's")
     p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it")
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
+                   "(default: the config's reading.encoding, or detected)")
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
     p.add_argument("--jobs", "-j", type=_count, metavar="N",
-                   help="worker processes (0: all cores)")
+                   help="worker processes (default: the config's classify.jobs; 0: all cores)")
     p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
+                   "(default: the config's classify.scheduler)")
     _common(p)
 
     p = sub.add_parser("evaluate", help="grouped cross-validated figures",

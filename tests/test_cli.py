@@ -45,6 +45,19 @@ def test_help_on_every_command(command: str | None) -> None:
     assert b"usage: pipeline" in result.stdout
 
 
+@pytest.mark.parametrize("command, keys", [
+    ("segment", ["reading.encoding"]),
+    ("classify", ["reading.encoding", "classify.jobs", "classify.scheduler"]),
+])
+def test_help_names_the_config_key_an_option_defaults_to(command: str, keys: list[str]) -> None:
+    # --jobs, --encoding and --scheduler fall back to the config, as the README says; their help
+    # said only "0: all cores" or nothing, as if there were no default.
+    result = pipeline(command, "--help")
+    text = " ".join(result.stdout.decode().split())
+    for key in keys:
+        assert f"(default: the config's {key}" in text, key
+
+
 def test_python_m_and_console_script_agree() -> None:
     script = shutil.which("pipeline")
     if script is None:
