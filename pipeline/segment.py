@@ -19,7 +19,8 @@ Each paragraph gets a ``kind``:
   ``…（附图片）``; an image's file name
   or number, ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
-  (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a field's
+  (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a release's
+  contact fields and spokesman (``發稿單位：…``, ``電話：…``, ``行政院發言人：○○○``), a field's
   label alone (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated
   title still gives its article its title; a numbered article's title right above its text is
   a heading, however many articles have it), lines without letters;
@@ -216,8 +217,8 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三
 _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
-    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：….
-    r"^◎?\s*((信息|文章|圖片|图片)?(來源|来源)|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
+    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：….
+    r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息)?(來源|来源)|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
     r"^(發布|发布|發佈)(機關|机关|單位|单位)\s*[:：]",
     r"(發佈|發布|发布|釋出|更新|編輯|编辑)(時間|时间|日期)\s*[:：]",
@@ -240,18 +241,21 @@ _BOILERPLATE_ANY_END = (
     r"美滿|美满))[、，,]?\s*)+[!！。]?$",
     # A notice's closing formula: 特此通告。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
-    # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。
+    # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。/
+    # （本新聞稿歡迎轉載，請註明出處）
     # Three patterns, not one alternation of them: that one was tried in full at every place of
     # the line, four times as long as the three, each looked for by its first character.
-    r"(轉載|转载)(請|请|須|须|需|務必|务必)(註明|注明|附上|保留|標明|标明|聯繫|联系)",
+    r"(轉載|转载)[，,、]?\s*(請|请|須|须|需|務必|务必)(註明|注明|附上|保留|標明|标明|聯繫|联系)",
     r"(版權|版权)(歸|归|貴|贵|屬|属)\S{0,6}所有",
     r"^本文(為|为|系|係)\S{0,12}(原創|原创)",
     # A copyright or disclaimer notice by its label: 版权声明：凡注明来源的作品…, 【免责声明】….
     r"^[【\[]?(版權聲明|版权声明|免責聲明|免责声明)([】\]]|\s*[:：])",
-    # A link line (http://www.crntt.com 2020-02-03 16:02:11), a contact's fields (• 聯絡電話：…).
+    # A link line (http://www.crntt.com 2020-02-03 16:02:11), a contact's fields (• 聯絡電話：…,
+    # 新聞聯絡人：…, a Taiwan release's 發稿單位：…, 電話：04-…, E-mail：…).
     r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
-    r"^[•·●◆■*\-]?\s*(發布單位|发布单位|發佈單位|聯\s*絡\s*人|联\s*络\s*人|聯絡電話|联络电话|聯繫電話|"
-    r"联系电话|聯繫人|联系人)\s*[:：]",
+    r"^[•·●◆■*\-]?\s*(新聞|新闻|業務|业务)?(發布單位|发布单位|發佈單位|發稿單位|发稿单位|聯\s*絡\s*人|"
+    r"联\s*络\s*人|聯絡電話|联络电话|聯繫電話|联系电话|聯繫人|联系人|(E-?mail|e-?mail|電子郵件|电子邮件|"
+    r"電子信箱|电子信箱)|(電話|电话|傳真|传真)(?=\s*[:：]\s*[(（+\d]))\s*[:：]",
 )
 # These match no line that ends with a full stop (their lines end with a name, a date, a bracket
 # or a colon): they are not tried on one (most short lines of body text end so), which saves
@@ -320,6 +324,9 @@ _BOILERPLATE_OPEN_END = (
     r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
     # A letter's bare addressee: 各位：, 尊敬的各位：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
+    # A spokesman's name under a release (行政院發言人：○○○, ○ for a name left out), not what
+    # he said (發言人：「…」).
+    r"^[^。！？!?，,；;:：]{0,12}(發言人|发言人)\s*[:：]\s*[^。！？!?，,；;:：「」“”『』\"]{1,12}$",
     # A field's label alone (關鍵詞：).
     r"^[•·●◆■*\-]?\s*((關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]|"
     r"(導語|导语|編者按|编者按)\s*[:：]?)$",
