@@ -14,10 +14,11 @@ Each paragraph gets a ``kind``:
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
   (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``, ``0 不详 2020年02月24日``,
-  ``2020-12-22 某某新聞``), photo captions (``▲…``, ``△…``, ``…（记者…摄）``; a short line
-  ending with a credit, ``…。某某 摄``, ``…。受访者供图``, ``…(资料图片)``, but not a title's
-  ``…（附图片）``; an image's file name
-  or number, ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
+  ``2020-12-22 某某新聞``; ROC dates, ``109年3月26日``, and an issuing letter's date and number,
+  ``中華民國109年2月20日府衛疾字第…號函訂定``), photo captions (``▲…``, ``△…``,
+  ``…（记者…摄）``; a short line ending with a credit, ``…。某某 摄``, ``…。受访者供图``,
+  ``…(资料图片)``, but not a title's ``…（附图片）``; an image's file name or number,
+  ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
   (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a release's
   contact fields and spokesman (``發稿單位：…``, ``電話：…``, ``行政院發言人：○○○``), a field's
@@ -77,6 +78,9 @@ _DATE_LINE = re.compile(
 # A full date (a four-digit year) and its time, if any: 2020年02月24日, 2020-04-07 12:54:21.
 _FULL_DATE = (r"\d{4}\s*[年/\-.]\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*日?"
               r"(\s*\d{1,2}:\d{2}(:\d{2})?)?")
+# A date of the ROC calendar, as Taiwan dates releases and letters: 109年3月26日 (109 is 2020),
+# 中華民國109年2月20日.
+_ROC_DATE = r"(中華民國|中华民国|民國|民国)?\s*\d{2,3}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # A line that starts or ends with a date (a publisher and date, a publication stamp).
 _DATE_EDGE = re.compile(rf"^{_DATE}|{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 # A Han character (the unified ideographs, their extensions and compatibility forms).
@@ -273,6 +277,12 @@ _BOILERPLATE_OPEN_END = (
     r"天羅地|天罗地|救助|醫療|医疗)(網|网)$)"
     r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
     _DATE_LINE.pattern,
+    # An ROC date alone, or with its weekday: 109年3月26日, 民國109年3月26日（星期四）.
+    rf"^{_ROC_DATE}(\s*[(（](星期|週|周|禮拜|礼拜)[一二三四五六日天][)）])?$",
+    # The date and number of the letter a plan was issued by (of either calendar):
+    # 中華民國109年2月20日府衛疾字第1090041234號函訂定.
+    r"^(中華民國|中华民国|民國|民国)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"[^。！？!?，,\s]{0,16}字第\s*[\dA-Za-z]+\s*(號|号)[^。！？!?，,]{0,20}$",
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
     # A publication stamp: 2020-2-7 05:48:58 评论(0).
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",

@@ -50,3 +50,34 @@ def test_a_taiwan_release_fields_and_reprint_notice_are_furniture(tmp_path: Path
         assert kinds[line] == "boilerplate", line
     assert kinds["里長鄰長挨家挨戶發送防疫關懷包"] == "heading"
     assert list(kinds.values()).count("body") == 2
+
+
+def test_an_roc_date_and_an_issuing_letters_number_are_furniture(tmp_path: Path) -> None:
+    """Taiwan dates its releases and plans by the ROC calendar (109年 is 2020): a date alone
+    under a release's name, and the line that gives the date and number of the letter a plan was
+    issued by, are neither part of the title nor a section's heading. Before, both were headings:
+    the date joined the release's title, the letter's line headed the plan's first section."""
+    release = "\n".join([
+        "新北市政府新聞稿",
+        "109年3月26日",
+        "企業暖心捐贈防疫物資　志工投入口罩分裝",
+        "　　多家在地企業今日捐贈額溫槍500支、酒精3000公升，分送各區衛生所。",
+        "",
+    ])
+    path = tmp_path / "release.txt"
+    path.write_bytes(release.encode("cp950"))
+    paragraphs = segment_file(path, Config()).paragraphs
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "heading", "body"]
+    assert paragraphs[-1].article_title == "新北市政府新聞稿 企業暖心捐贈防疫物資　志工投入口罩分裝"
+    plan = "\n".join([
+        "臺南市社區防疫工作計畫",
+        "中華民國109年2月20日府衛疾字第1090041234號函訂定",
+        "壹、目的",
+        "　　為及早發現社區疑似個案，防止疫情於社區擴散，特訂定本計畫。",
+        "",
+    ])
+    kinds = kinds_of(tmp_path, plan, "big5")
+    assert kinds["中華民國109年2月20日府衛疾字第1090041234號函訂定"] == "boilerplate"
+    assert kinds["壹、目的"] == "heading"
+    for line in ("109年3月26日", "民國109年3月26日（星期四）", "中華民國 109 年 3 月 5 日"):
+        assert kinds_of(tmp_path, f"{line}\n醫院設置發燒篩檢站。\n")[line] == "boilerplate", line
