@@ -21,7 +21,8 @@ Each paragraph gets a ``kind``:
   ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
   (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a release's
-  contact fields and spokesman (``發稿單位：…``, ``電話：…``, ``行政院發言人：○○○``), a field's
+  contact fields and spokesman (``發稿單位：…``, ``電話：…``, ``行政院發言人：○○○``), a Hong
+  Kong release's end (``完``, its date and ``香港時間20時15分``: :func:`_release_dates`), a field's
   label alone (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated
   title still gives its article its title; a numbered article's title right above its text is
   a heading, however many articles have it), lines without letters;
@@ -212,6 +213,13 @@ _CREDIT = re.compile(
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
     r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
+# A Hong Kong government release's end: 完 on a line of its own, then the release's date and the
+# time it went out (2020年3月5日（星期四） / 香港時間20時15分).
+_RELEASE_END = re.compile(r"^[-－—(（【\[]*\s*完\s*[-－—)）】\]]*$")
+_RELEASE_TIME = re.compile(r"^(香港|澳門|澳门)?(時間|时间)\s*\d{1,2}\s*[時时]\s*\d{1,2}\s*分$")
+_RELEASE_DATE = re.compile(
+    rf"^(\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
+    rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日\s*([(（](星期|禮拜|礼拜)[一二三四五六日天][)）])?$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
@@ -284,6 +292,8 @@ _BOILERPLATE_OPEN_END = (
     r"^(中華民國|中华民国|民國|民国)?\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"[^。！？!?，,\s]{0,16}字第\s*[\dA-Za-z]+\s*(號|号)[^。！？!?，,]{0,20}$",
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
+    _RELEASE_END.pattern,  # 完
+    _RELEASE_TIME.pattern,  # 香港時間20時15分
     # A publication stamp: 2020-2-7 05:48:58 评论(0).
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
     # A publisher's or an issuer's name and a full date, set off by white space or a slash, is
@@ -531,6 +541,25 @@ def _above_body(kinds: Sequence[str], index: int) -> bool:
     return after is not None and kinds[after] == "body"
 
 
+def _release_dates(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
+    """The date lines of Hong Kong releases' ends: right below a release's 完, or right above the
+    time it went out. Elsewhere a date with its weekday keeps its kind (a diary's day line is a
+    heading). A day's releases saved into one file put these lines above the next title."""
+    found = []
+    for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        if kind != "boilerplate" or len(line) > 12:
+            continue
+        if _RELEASE_END.match(line) and i + 1 < len(pieces):
+            date = i + 1
+        elif _RELEASE_TIME.match(line) and i > 0:
+            date = i - 1
+        else:
+            continue
+        if kinds[date] != "boilerplate" and _RELEASE_DATE.match(pieces[date]):
+            found.append(date)
+    return found
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
@@ -556,6 +585,8 @@ def segment_text(
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1]):
         kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
+    for i in _release_dates(seen, kinds):
+        kinds[i] = "boilerplate"
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
     def key(piece: str) -> str:

@@ -81,3 +81,33 @@ def test_an_roc_date_and_an_issuing_letters_number_are_furniture(tmp_path: Path)
     assert kinds["壹、目的"] == "heading"
     for line in ("109年3月26日", "民國109年3月26日（星期四）", "中華民國 109 年 3 月 5 日"):
         assert kinds_of(tmp_path, f"{line}\n醫院設置發燒篩檢站。\n")[line] == "boilerplate", line
+
+
+HK_RELEASES = [
+    ("政府推出新一輪防疫措施",
+     "　　政府發言人今日（三月五日）表示，行政長官已指示各政策局加強防疫工作。",
+     "2020年3月5日（星期四）", "香港時間20時15分"),
+    ("衞生防護中心調查三宗確診個案",
+     "　　衞生署衞生防護中心今日正調查三宗確診個案，病人在醫院隔離。",
+     "二〇二〇年二月十日（星期一）", "香港時間23時45分"),
+]
+
+
+def test_a_hong_kong_releases_end_is_furniture_and_ends_no_chain(tmp_path: Path) -> None:
+    """A Hong Kong government release ends with 完, its date and the time it went out; a day's
+    releases saved into one file put those lines right above the next release's title. Before,
+    完, the date and the time were boilerplate only below the file's last body paragraph:
+    between two releases they and the next title made a run of four short lines, which was read
+    as a poem, and labelled as body text."""
+    text = "\n".join(line for title, body, date, time in HK_RELEASES
+                     for line in (title, "＊" * 11, "", body, "", "完", "", date, time, ""))
+    for encoding in ("utf-8", "big5hkscs"):
+        path = tmp_path / f"day-{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        paragraphs = segment_file(path, Config()).paragraphs
+        assert [p.kind for p in paragraphs] == [
+            "heading", "boilerplate", "body", "boilerplate", "boilerplate", "boilerplate"] * 2
+        assert paragraphs[8].heading == "衞生防護中心調查三宗確診個案"
+    # A diary's day line, with no release's end beside it, stays the heading of its day.
+    diary = "2020年2月3日（星期一）\n今天社區又來了三位返鄉人員，我們上門登記。\n"
+    assert kinds_of(tmp_path, diary)["2020年2月3日（星期一）"] == "heading"
