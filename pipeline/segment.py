@@ -20,17 +20,20 @@ Each paragraph gets a ``kind``:
   ``…(资料图片)``, but not a title's ``…（附图片）``; an image's file name or number,
   ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
-  (``大家好！``) and closing formula (``特此通告。``), reprint notices, link lines, a release's
-  contact fields and spokesman (``發稿單位：…``, ``電話：…``, ``行政院發言人：○○○``), a Hong
-  Kong release's end (``完``, its date and ``香港時間20時15分``: :func:`_release_dates`), a field's
-  label alone (``關鍵詞：``), short unpunctuated lines repeated in the document (a repeated
-  title still gives its article its title; a numbered article's title right above its text is
-  a heading, however many articles have it), lines without letters;
+  (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link
+  lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
+  ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
+  :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
+  repeated in the document (a repeated title still gives its article its title; a numbered
+  article's title right above its text is a heading, however many articles have it), lines
+  without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
   A diary's day line (the date and the weekday, the lunar date, the weather:
   ``2月3日，星期一，晴``) is a heading, with commas or a final stop too.
+  So is a question's or an answer's label alone, with its colon (a LegCo answer's ``問題：``,
+  ``答覆：``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -220,6 +223,9 @@ _RELEASE_TIME = re.compile(r"^(香港|澳門|澳门)?(時間|时间)\s*\d{1,2}\s
 _RELEASE_DATE = re.compile(
     rf"^(\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
     rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日\s*([(（](星期|禮拜|礼拜)[一二三四五六日天][)）])?$")
+# The label of a question's or an answer's part, alone on its line (a LegCo question's written
+# answer: 問題： … 答覆：): the heading of that part, though it ends with a colon.
+_QA_LABEL = re.compile(r"^(問題|问题|答覆|答复|回覆|回复|提問|提问)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
@@ -251,8 +257,9 @@ _BOILERPLATE_ANY_END = (
     r"(首先)?(恭祝|祝福|祝)([^\s，,。！？!?、]{1,10}?)?(((新春|新年|春節|春节|鼠年|身體|身体|闔家|阖家|"
     r"萬事|万事|工作|全家|家庭|生活)?(快樂|快乐|愉快|大吉|如意|幸福|安康|健康|順利|顺利|吉祥|平安|"
     r"美滿|美满))[、，,]?\s*)+[!！。]?$",
-    # A notice's closing formula: 特此通告。
+    # A notice's closing formula: 特此通告。; a LegCo answer's: 多謝主席。
     r"^特此(通告|公告|通知|函告|告知|說明|说明|公示|通報|通报)[。！!]?$",
+    r"^(多謝|多谢|謝謝|谢谢)(代理|署理)?主席[。！!]?$",
     # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。/
     # （本新聞稿歡迎轉載，請註明出處）
     # Three patterns, not one alternation of them: that one was tried in full at every place of
@@ -342,8 +349,10 @@ _BOILERPLATE_OPEN_END = (
     r"楼栋|樓棟|院落|物业|物業|企业|企業|商户|商戶|门店|門店|商家|场所|場所|机构|機構|站|所|队|隊|组|組|"
     r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾)"
     r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
-    # A letter's bare addressee: 各位：, 尊敬的各位：.
+    # A letter's bare addressee: 各位：, 尊敬的各位：; the President a LegCo answer opens with:
+    # 主席：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
+    r"^(代理|署理)?主席(先生|女士)?\s*[:：]$",
     # A spokesman's name under a release (行政院發言人：○○○, ○ for a name left out), not what
     # he said (發言人：「…」).
     r"^[^。！？!?，,；;:：]{0,12}(發言人|发言人)\s*[:：]\s*[^。！？!?，,；;:：「」“”『』\"]{1,12}$",
@@ -518,7 +527,8 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
     if any(p.search(text) for p in tried) or any(p.search(text) for p in extra):
         return "boilerplate"
     if len(text) <= max_heading and (
-            (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)):
+            (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)
+            or (text[-1] in ":：" and _QA_LABEL.match(text))):
         # A short line that ends with a photo's credit is its caption: a credit ends no heading.
         # (A longer caption reads as body text and stays it.)
         # A numbered heading is a section's, whatever it ends with: （三）现场图片.

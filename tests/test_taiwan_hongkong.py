@@ -111,3 +111,42 @@ def test_a_hong_kong_releases_end_is_furniture_and_ends_no_chain(tmp_path: Path)
     # A diary's day line, with no release's end beside it, stays the heading of its day.
     diary = "2020年2月3日（星期一）\n今天社區又來了三位返鄉人員，我們上門登記。\n"
     assert kinds_of(tmp_path, diary)["2020年2月3日（星期一）"] == "heading"
+
+
+def test_a_legco_question_and_answer_have_their_parts_as_headings(tmp_path: Path) -> None:
+    """A Legislative Council question's written answer: 問題： and 答覆： head its two parts, the
+    answer opens with 主席： (the President addressed) and ends with 多謝主席。 Before, all four
+    were body text and were labelled; the question's and the answer's paragraphs had no
+    heading to tell them apart."""
+    text = "\n\n".join([
+        "立法會十二題：社區檢測及檢疫設施",
+        "　　以下是今日在立法會會議上議員的提問和食物及衞生局局長的書面答覆：",
+        "問題：",
+        "　　（一）現時各檢疫中心的單位數目及入住率為何；",
+        "答覆：",
+        "主席：",
+        "　　（一）截至三月三日，政府共設有四個檢疫中心，入住率約為三成。",
+        "　　多謝主席。",
+        "完",
+        "",
+    ])
+    paragraphs = segment_file(_write(tmp_path, text), Config()).paragraphs
+    got = [(p.text, p.kind, p.heading) for p in paragraphs][2:]
+    assert got == [
+        ("問題：", "heading", None),
+        ("（一）現時各檢疫中心的單位數目及入住率為何；", "body", "問題："),
+        ("答覆：", "heading", "問題："),
+        ("主席：", "boilerplate", "答覆："),
+        ("（一）截至三月三日，政府共設有四個檢疫中心，入住率約為三成。", "body", "答覆："),
+        ("多謝主席。", "boilerplate", "答覆："),
+        ("完", "boilerplate", "答覆："),
+    ]
+    # A sentence about the chairman, or one that asks a question, stays body.
+    for line in ("主席：會議到此結束，多謝各位。", "問題：政府會否增加檢測地點？"):
+        assert kinds_of(tmp_path, f"標題\n{line}\n政府設有四個檢疫中心。\n")[line] == "body", line
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "answer.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
