@@ -694,11 +694,18 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
     chronology entry; either up to 1.5 times ``max_heading`` characters with no sentence end or
     comma in it (a notice's long title), or a question up to ``max_heading`` characters that
     reads as a headline (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see
-    :data:`_QUESTION_TITLE`)."""
+    :data:`_QUESTION_TITLE`), or a headline over its date (see :func:`_over_its_stamp`), right
+    under the article's first line or as that line itself."""
     found = []
     starts = set(markers)  # looked up once an article: a list made it quadratic in articles
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         first = next((i for i in range(a + (a in starts), b) if kinds[i] != "boilerplate"), b)
+        if first < b and kinds[first] == "heading" and not _NUMBERED.match(pieces[first]):
+            # A release's first line names who issues it; its headline may come right under it.
+            headline = next((i for i in range(first + 1, b) if kinds[i] != "boilerplate"), b)
+            if headline < b and _over_its_stamp(pieces, kinds, headline, b, max_heading):
+                found.append(headline)
+            continue
         if first == b or kinds[first] != "body" or "body" not in kinds[first + 1 : b]:
             continue
         line = pieces[first].rstrip(_CLOSERS)
@@ -709,9 +716,24 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
         else:  # a sentence's pieces (commas) make it prose, a sentence that lost its stop
             title = len(line) <= 1.5 * max_heading and not _ends_sentence(line) and not any(
                 ch in _SENTENCE_END + "，," for ch in line)
-        if title:
+        if title or _over_its_stamp(pieces, kinds, first, b, max_heading):
             found.append(first)
     return found
+
+
+def _over_its_stamp(pieces: Sequence[str], kinds: Sequence[str], index: int, end: int,
+                    max_heading: int) -> bool:
+    """Whether the body line at ``index`` is a headline over its date: up to 1.5 times
+    ``max_heading`` characters, not ending a sentence and without a full stop inside, though
+    commas may part its clauses (``國內新增3例確定病例，均為境外移入；指揮中心提醒…``), not
+    numbered nor a dated entry, right above a line of furniture (``發布日期：109年3月5日``) with
+    body text below in its article (``end``). A lead sentence that lost its stop has the text
+    right under it."""
+    line = pieces[index].rstrip(_CLOSERS)
+    return (kinds[index] == "body" and index + 1 < end and kinds[index + 1] == "boilerplate"
+            and "body" in kinds[index + 2 : end] and len(line) <= 1.5 * max_heading
+            and not _ends_sentence(line) and "。" not in line
+            and not _NUMBERED.match(line) and not _DATED_ENTRY.match(line))
 
 
 def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]

@@ -150,3 +150,33 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "answer.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_headline_with_commas_over_its_releases_date_is_its_title(tmp_path: Path) -> None:
+    """Taiwan's CDC heads a release with the agency's name, then a headline of two clauses parted
+    by a comma and a semicolon, then the date and the issuing unit. Before, the headline was body
+    text (a sentence that lost its stop, by its commas) and was labelled; the date under it
+    shows it for a headline. A lead sentence that lost its stop, with body text right under it,
+    stays body."""
+    headline = "國內新增3例COVID-19確定病例，均為境外移入；指揮中心提醒民眾避免非必要出國旅遊"
+    text = "\n".join([
+        "衛生福利部疾病管制署 新聞稿",
+        headline,
+        "發布日期：109年3月5日",
+        "發布單位：疾病管制署",
+        "　　中央流行疫情指揮中心今（5）日公布國內新增3例確定病例，目前均於醫院負壓隔離病房治療。",
+        "　　指揮中心再次呼籲，民眾如非必要，應避免前往疫情流行地區。",
+        "",
+    ])
+    paragraphs = segment_file(_write(tmp_path, text), Config()).paragraphs
+    assert [p.kind for p in paragraphs] == [
+        "heading", "heading", "boilerplate", "boilerplate", "body", "body"]
+    assert paragraphs[-1].article_title == f"衛生福利部疾病管制署 新聞稿 {headline}"
+    assert paragraphs[-1].heading is None
+    # Without an agency's line above it, the headline over its date is the title as well.
+    kinds = kinds_of(tmp_path, "\n".join(text.splitlines()[1:]))
+    assert kinds[headline] == "heading"
+    lead = ("衛生局今天上午召開防疫工作會議，要求各區公所加強關懷居家檢疫者，"
+            "並請各里辦公處每日回報關懷情形")  # 47 characters: too long for a heading
+    kinds = kinds_of(tmp_path, f"防疫會議\n{lead}\n各里辦公處每日電話關懷。\n")
+    assert kinds[lead] == "body"
