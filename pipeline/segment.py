@@ -174,8 +174,11 @@ def pinyin_gloss() -> re.Pattern[str]:
         r"(?:ng|n|r)?)\)")
 
 
+_CN_DIGIT = "[〇零一二三四五六七八九十]"
+# A full date in Chinese numerals, as Macau and Hong Kong sign notices: 二零二零年二月四日.
+_CN_DATE = rf"{_CN_DIGIT}{{4}}\s*年\s*{_CN_DIGIT}{{1,3}}\s*月\s*{_CN_DIGIT}{{1,3}}\s*日"
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
-_SIGNATURE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_SIGNATURE_DATE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE})$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
     r"(指挥部|指揮部|委员会|委員會|政府|办公室|辦公室|领导小组|領導小組|工作组|工作組|局|委|院|"
@@ -192,7 +195,6 @@ _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,
 # A diary's day line: a day's date and only what a diary writes beside it, the weekday, the lunar
 # date or a holiday, the weather, an hour (2月3日，星期一，晴 / 1月24日，大年三十，天气：雨。/
 # 二〇二〇年二月七日 星期五 多云转阴): the heading of that day's entry, not a dated entry.
-_CN_DIGIT = "[〇零一二三四五六七八九十]"
 _DAY_FIELD = (
     r"(星期|禮拜|礼拜|周|週)[一二三四五六日天]"
     r"|(農曆|农历)?(正月|臘月|腊月|大年)?(初[一二三四五六七八九十]|[二三]?十[一二三四五六七八九]?|廿"
@@ -292,6 +294,7 @@ _BOILERPLATE_OPEN_END = (
     r"天羅地|天罗地|救助|醫療|医疗)(網|网)$)"
     r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
     _DATE_LINE.pattern,
+    rf"^{_CN_DATE}$",  # 二零二零年二月四日, alone as 2020年2月4日 is
     # An ROC date alone, or with its weekday: 109年3月26日, 民國109年3月26日（星期四）.
     rf"^{_ROC_DATE}(\s*[(（](星期|週|周|禮拜|礼拜)[一二三四五六日天][)）])?$",
     # The date and number of the letter a plan was issued by (of either calendar):

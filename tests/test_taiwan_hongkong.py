@@ -180,3 +180,27 @@ def test_a_headline_with_commas_over_its_releases_date_is_its_title(tmp_path: Pa
             "並請各里辦公處每日回報關懷情形")  # 47 characters: too long for a heading
     kinds = kinds_of(tmp_path, f"防疫會議\n{lead}\n各里辦公處每日電話關懷。\n")
     assert kinds[lead] == "body"
+
+
+def test_macau_notices_joined_keep_their_signatures_out_of_the_body(tmp_path: Path) -> None:
+    """Macau's notices are signed by the issuing centre and dated in Chinese numerals
+    (二零二零年二月四日). Two notices saved into one file put the first one's signature and
+    date and the second one's heading one under another: before, the date was a heading, and
+    with the next lines they made a run of four short lines, read as a poem: body text."""
+    notice = "\n\n".join([
+        "新型冠狀病毒感染應變協調中心",
+        "第 {n}/2020 號通告",
+        "　　為預防及控制新型冠狀病毒感染的傳播，應變協調中心現公佈如下：",
+        "　　一、所有公共部門的員工在家工作，維持緊急及必要公共服務者除外。",
+        "　　特此通告。",
+        "新型冠狀病毒感染應變協調中心\n{date}",
+        "",
+    ])
+    text = (notice.format(n=12, date="二零二零年二月四日")
+            + notice.format(n=13, date="二〇二〇年二月十日"))
+    path = tmp_path / "notices.txt"
+    path.write_bytes(text.encode("big5hkscs"))
+    paragraphs = segment_file(path, Config()).paragraphs
+    kinds = ["boilerplate", "heading", "body", "body", "boilerplate", "boilerplate", "boilerplate"]
+    assert [p.kind for p in paragraphs] == kinds * 2
+    assert paragraphs[9].heading == "第 13/2020 號通告"
