@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import opencc
+import pytest
+
 from pipeline.config import Config
 from pipeline.stages import segment_file
 
@@ -204,3 +207,28 @@ def test_macau_notices_joined_keep_their_signatures_out_of_the_body(tmp_path: Pa
     kinds = ["boilerplate", "heading", "body", "body", "boilerplate", "boilerplate", "boilerplate"]
     assert [p.kind for p in paragraphs] == kinds * 2
     assert paragraphs[9].heading == "第 13/2020 號通告"
+
+
+@pytest.mark.parametrize("conversion", ["t2s", "tw2sp", "s2hk"])
+def test_a_taiwan_release_converted_to_another_script_keeps_its_lines_kinds(
+        tmp_path: Path, conversion: str) -> None:
+    """The same release in Simplified characters (OpenCC ``t2s``, or ``tw2sp``, which changes
+    Taiwan's words to the mainland's) or Hong Kong's: every line keeps its kind. ``tw2sp`` writes
+    資料來源 (the source) as 数据源, which was a heading over the body."""
+    text = "\n".join([
+        "嚴防社區傳播　縣府召開防疫應變會議",
+        "發布日期：109年2月10日",
+        "資料來源：縣政府新聞處",
+        "　　縣長今（10）日上午召開防疫應變會議，邀集衛生局及各鄉鎮市長與會。",
+        "　　各鄉鎮市公所應結合村里長，每日電話關懷居家檢疫者。",
+        "新聞聯絡人：新聞處　王科長",
+        "聯絡電話：(08)732-0415 分機 3210",
+        "（本新聞稿歡迎轉載，請註明出處）",
+        "",
+    ])
+    converted = opencc.OpenCC(conversion).convert(text)
+    assert converted != text
+    kinds = ["heading", "boilerplate", "boilerplate", "body", "body", "boilerplate",
+             "boilerplate", "boilerplate"]
+    assert list(kinds_of(tmp_path, text).values()) == kinds
+    assert list(kinds_of(tmp_path, converted).values()) == kinds, converted
