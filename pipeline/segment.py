@@ -32,8 +32,8 @@ Each paragraph gets a ``kind``:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
   A diary's day line (the date and the weekday, the lunar date, the weather:
   ``2月3日，星期一，晴``) is a heading, with commas or a final stop too.
-  So is a question's or an answer's label alone, with its colon (a LegCo answer's ``問題：``,
-  ``答覆：``).
+  So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
+  official letter's ``說明：``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -225,9 +225,9 @@ _RELEASE_TIME = re.compile(r"^(香港|澳門|澳门)?(時間|时间)\s*\d{1,2}\s
 _RELEASE_DATE = re.compile(
     rf"^(\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
     rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日\s*([(（](星期|禮拜|礼拜)[一二三四五六日天][)）])?$")
-# The label of a question's or an answer's part, alone on its line (a LegCo question's written
-# answer: 問題： … 答覆：): the heading of that part, though it ends with a colon.
-_QA_LABEL = re.compile(r"^(問題|问题|答覆|答复|回覆|回复|提問|提问)\s*[:：]$")
+# The label of a part, alone on its line: a LegCo question's written answer (問題： … 答覆：), an
+# official letter's points (說明：, 辦法：). It heads that part, though it ends with a colon.
+_PART_LABEL = re.compile(r"^(問題|问题|答覆|答复|回覆|回复|提問|提问|說明|说明|辦法|办法)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
@@ -532,7 +532,7 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)
-            or (text[-1] in ":：" and _QA_LABEL.match(text))):
+            or (text[-1] in ":：" and _PART_LABEL.match(text))):
         # A short line that ends with a photo's credit is its caption: a credit ends no heading.
         # (A longer caption reads as body text and stays it.)
         # A numbered heading is a section's, whatever it ends with: （三）现场图片.

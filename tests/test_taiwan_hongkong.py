@@ -232,3 +232,25 @@ def test_a_taiwan_release_converted_to_another_script_keeps_its_lines_kinds(
              "boilerplate", "boilerplate"]
     assert list(kinds_of(tmp_path, text).values()) == kinds
     assert list(kinds_of(tmp_path, converted).values()) == kinds, converted
+
+
+def test_an_official_letters_parts_are_headed_by_their_labels(tmp_path: Path) -> None:
+    """A Taiwan official notice (a village office's 公告) gives its subject (主旨：…) and then,
+    under 說明： alone, its numbered points. Before, 說明： was body text and was labelled; the
+    points had no heading."""
+    text = "\n".join([
+        "臺北市中正區文北里辦公處　公告",
+        "中華民國109年3月10日",
+        "主旨：本里自即日起暫停里民活動中心各項活動，請里民配合。",
+        "說明：",
+        "一、依據臺北市政府109年3月9日府授民字第1093012345號函辦理。",
+        "二、里民如有居家檢疫期間生活需求，請洽里辦公處，鄰長將協助代購。",
+        "里長　王大明",
+        "",
+    ])
+    path = tmp_path / "notice.txt"
+    path.write_bytes(text.replace("\n", "\r\n").encode("big5"))
+    paragraphs = segment_file(path, Config()).paragraphs
+    assert [(p.kind, p.heading) for p in paragraphs] == [
+        ("heading", None), ("boilerplate", None), ("body", None), ("heading", None),
+        ("body", "說明："), ("body", "說明："), ("boilerplate", "說明：")]
