@@ -254,3 +254,16 @@ def test_an_official_letters_parts_are_headed_by_their_labels(tmp_path: Path) ->
     assert [(p.kind, p.heading) for p in paragraphs] == [
         ("heading", None), ("boilerplate", None), ("body", None), ("heading", None),
         ("body", "說明："), ("body", "說明："), ("boilerplate", "說明：")]
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("说明：", "heading"), ("特此说明。", "boilerplate"), ("阅读次数：1234", "boilerplate"),
+    ("说明: DSC03235.JPG", "boilerplate"), ("他对村民们说：", "body"),
+])
+def test_hong_kong_characters_keep_a_lines_kind(tmp_path: Path, line: str, kind: str) -> None:
+    """Hong Kong writes 説 and 閲 where Taiwan writes 說 and 閱 (OpenCC ``s2hk``): 説明：,
+    特此説明。, 閲讀次數： and an image's 説明 were body text or headings, in Hong Kong's
+    characters only."""
+    for text in (line, opencc.OpenCC("s2t").convert(line), opencc.OpenCC("s2hk").convert(line)):
+        got = kinds_of(tmp_path, f"標題\n{text}\n村幹部上門登記返鄉人員信息。\n")[text]
+        assert got == kind, text
