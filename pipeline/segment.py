@@ -229,9 +229,11 @@ _RELEASE_DATE = re.compile(
 # official letter's points (說明：, 辦法：). It heads that part, though it ends with a colon.
 _PART_LABEL = re.compile(
     r"^(問題|问题|答覆|答复|回覆|回复|提問|提问|說明|説明|说明|辦法|办法)\s*[:：]$")
-# A numbered section heading (一、 （二） 3. １．): a section's, never an article's title.
+# A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
+# as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
+                       r"[⑴-⒇⒈-⒛㈠-㈩]|[甲乙丙丁戊己庚辛壬癸]、|"
                        r"第[一二三四五六七八九十百\d]+(部分|章|节|節))")
 # Page furniture, as regular expressions, in two parts by how a line of it may end. These can
 # match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).

@@ -267,3 +267,17 @@ def test_hong_kong_characters_keep_a_lines_kind(tmp_path: Path, line: str, kind:
     for text in (line, opencc.OpenCC("s2t").convert(line), opencc.OpenCC("s2hk").convert(line)):
         got = kinds_of(tmp_path, f"標題\n{text}\n村幹部上門登記返鄉人員信息。\n")[text]
         assert got == kind, text
+
+
+@pytest.mark.parametrize("numbers", ["⑴⑵⑶⑷", "㈠㈡㈢㈣", "⒈⒉⒊⒋", "甲乙丙丁"])
+def test_an_outlines_numbers_as_word_processors_and_taiwan_write_them(
+        tmp_path: Path, numbers: str) -> None:
+    """Word processors write an outline's (1) and (一) as one character, ⑴ and ㈠, and 1. as ⒈;
+    Taiwan's documents number a level 甲、乙、丙、. Four such short lines under a paragraph are
+    an outline's headings, as (1) … (4) are: before, they were read as a poem, and all but the
+    last were body text."""
+    numbered = [f"{n}、" if n in "甲乙丙丁" else n for n in numbers]
+    text = "\n".join(["防疫工作計畫", "壹、工作項目", "各區公所應落實下列事項。",
+                      *(f"{n}居家檢疫者關懷" for n in numbered), "以上事項由區公所執行。", ""])
+    assert list(kinds_of(tmp_path, text).values()) == [
+        "heading", "heading", "body", "heading", "heading", "heading", "heading", "body"]
