@@ -281,3 +281,17 @@ def test_an_outlines_numbers_as_word_processors_and_taiwan_write_them(
                       *(f"{n}居家檢疫者關懷" for n in numbered), "以上事項由區公所執行。", ""])
     assert list(kinds_of(tmp_path, text).values()) == [
         "heading", "heading", "body", "heading", "heading", "heading", "heading", "body"]
+
+
+def test_more_fields_of_a_taiwan_release_page_are_furniture(tmp_path: Path) -> None:
+    """A Taiwan agency's release page gives who wrote it (撰稿單位), who handles it (承辦人,
+    本案聯絡人), how often it was read (點閱數, 瀏覽人次) and its date and hour by the ROC calendar.
+    Before, each of these was a heading, the nearest one heading the body paragraphs."""
+    fields = ["民國109年3月5日 下午3時", "撰稿單位：衛生局疾病管制科", "承辦人：王小明",
+              "本案聯絡人：陳科長", "點閱數：1234", "瀏覽人次：1,234"]
+    text = "\n".join(["北市防疫旅館啟用", "提供居家檢疫者安心住所", *fields,
+                      "　　衛生局今日宣布啟動防疫旅館，提供居家檢疫者入住。", ""])
+    kinds = kinds_of(tmp_path, text, "big5")
+    assert [kinds[line] for line in fields] == ["boilerplate"] * len(fields)
+    paragraphs = segment_file(tmp_path / "release.txt", Config()).paragraphs
+    assert paragraphs[-1].heading is None
