@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pipeline.errors import ConfigError, ModelError, listed, quoted
+from pipeline.errors import ConfigError, ModelError, OutputError, listed, quoted
 
 if TYPE_CHECKING:
     import numpy as np
@@ -336,6 +336,10 @@ def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
                 os.fsync(fh.fileno())
         version_dir.chmod(0o755)
         _swap_in(version_dir, bundle_dir)
+    except OSError as exc:  # a full disk, a quota: one line, as for any output (not a bug)
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise OutputError(f"{bundle_dir}: cannot write the model bundle: "
+                          f"{exc.strerror or exc}; the previous one is unchanged") from None
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)
         raise

@@ -179,6 +179,33 @@ def _config(tmp: Path, name: str, c: float,
     )
 
 
+def test_a_bundle_that_cannot_be_written_is_one_line_and_the_previous_one_stays(
+        tmp_path: Path) -> None:
+    # A full disk while the bundle was written was a traceback, exit 3. Files here may not grow
+    # past 256 KB (the limit a full disk sets, as the write fails with an OSError): model.pkl.
+    import resource
+
+    config = _config(tmp_path, "m", 1.0)
+    assert start("train", "--config", str(config), "--no-metrics").wait(timeout=300) == 0
+    before = read_meta(tmp_path / "models" / "m")
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 10, 256 << 10))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "train", "--config", str(config),
+                           "--no-metrics", "-q"], cwd=ROOT, env=env, capture_output=True,
+                          preexec_fn=small_files, timeout=300)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err == (f"pipeline: error: {tmp_path / 'models' / 'm'}: cannot write the model "
+                   "bundle: File too large; the previous one is unchanged\n")
+    assert read_meta(tmp_path / "models" / "m") == before
+    models = tmp_path / "models"  # the link and its folder: the half-written one is removed
+    assert sorted(p.name for p in models.iterdir()) == sorted(["m", (models / "m").resolve().name])
+
+
 def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
     first = start("train", "--config", str(_config(tmp_path, "m", 1.0)), "--no-metrics")
     assert first.wait(timeout=300) == 0, first.stderr.read().decode()
