@@ -339,7 +339,7 @@ def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
     except OSError as exc:  # a full disk, a quota: one line, as for any output (not a bug)
         shutil.rmtree(version_dir, ignore_errors=True)
         raise OutputError(f"{bundle_dir}: cannot write the model bundle: "
-                          f"{exc.strerror or exc}; the previous one is unchanged") from None
+                          f"{exc.strerror or exc}; any previous one is unchanged") from None
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
