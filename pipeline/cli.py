@@ -616,7 +616,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         check_figures(meta, Path(bundle) / META_FILE)
     _check_not_read(args.out, config, args.config, model=args.model)
     write_report(args.labelled, args.out, meta, args.page_size)
-    _say(args, f"report written to {args.out}")
+    where = "standard output" if str(args.out) == "-" else args.out
+    _say(args, f"report written to {where}")
     return EXIT_OK
 
 

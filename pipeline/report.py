@@ -806,8 +806,9 @@ def _document_start(part: _Part, themes: _Themes) -> str:
     return (
         f'<article class="doc" id="{part.anchor}"><header><h2>{_isolated(head["id"])}</h2>'
         f'<p><code>{_isolated(head["source"])}</code> · {_isolated(head["encoding"])} · '
-        f'{facts.paragraphs} paragraphs: {kinds["body"]} body, {kinds["heading"]} headings, '
-        f'{kinds["boilerplate"]} boilerplate · {facts.flagged} flagged for review{shown}</p>'
+        f'{plural(facts.paragraphs, "paragraph")}: {kinds["body"]} body, '
+        f'{plural(kinds["heading"], "heading")}, {kinds["boilerplate"]} boilerplate · '
+        f'{facts.flagged} flagged for review{shown}</p>'
         f"{themes.bar(themes.counts(facts.labels))}</header>"
     )
 
@@ -1060,7 +1061,7 @@ class _Report:
                    ("#evaluation", "Evaluation"), ("#review", f"Review ({self.totals.flagged})"),
                    ("#skipped", f"Skipped ({len(self.errors)})"),
                    ("#documents", f"Documents ({self.documents})")]
-            out.write(_head(self.title(f"{self.documents} documents"), self.themes, nav))
+            out.write(_head(self.title(plural(self.documents, 'document')), self.themes, nav))
             out.write(_overview(self.model, self.documents, self.totals, self.errors,
                                 self.themes) + "\n")
             page.write_contents(out)
@@ -1134,7 +1135,7 @@ class _Report:
         nav = [("#overview", "Overview"), ("#contents", f"Pages ({self.page_count})"),
                ("#evaluation", "Evaluation"), ("#review", f"Review ({self.totals.flagged})"),
                ("#skipped", f"Skipped ({len(self.errors)})")]
-        out.write(_head(self.title(f"{self.documents} documents"), self.themes, nav))
+        out.write(_head(self.title(plural(self.documents, 'document')), self.themes, nav))
         out.write(_overview(self.model, self.documents, self.totals, self.errors, self.themes))
         out.write(
             f'\n<section id="contents"><h2>Pages <span class="n">{self.page_count}</span></h2>'

@@ -990,3 +990,23 @@ def test_report_and_review_take_the_same_memory_for_a_big_output(tmp_path: Path)
     assert len(list((tmp_path / "report_files").iterdir())) == 12
     for what, peak in peaks.items():
         assert peak < base * 1.25, (what, peak, base)
+
+
+def test_counts_of_one_are_singular_and_a_stream_is_named_as_such(
+        run: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.cli import main
+
+    labelled = json.loads((run["dir"] / "out.json").read_text(encoding="utf-8"))
+    doc = labelled["documents"][0]
+    heading = next(p for p in doc["paragraphs"] if p["kind"] == "heading")
+    labelled["documents"] = [{**doc, "paragraphs": [heading]}]
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(labelled, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["report", str(one), "-m", str(run["dir"] / "models/default"), "-o", "-"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "· 1 document</title>" in captured.out
+    assert "1 paragraph: 0 body, 1 heading, 0 boilerplate" in captured.out
+    assert captured.err.strip().endswith("report written to standard output")
