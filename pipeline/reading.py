@@ -14,7 +14,9 @@ Big5. Detection, in order:
    documents are Chinese, and on a short file a statistical detector takes Big5 for Korean or
    Japanese. A file that no codec reads whole is read cut short (see :func:`_cut_short`), by
    the same rule. Korean in EUC-KR, which reads as common Chinese characters, is refused
-   (see :func:`_korean`);
+   (see :func:`_korean`); Japanese in EUC-JP, which reads so too, is read as EUC-JP, with a
+   warning (see :func:`_japanese`), as Japanese in ISO-2022-JP is (which is ASCII with escapes
+   and would read as UTF-8);
 4. otherwise, unless its lines read in two codecs (a file joined from parts: refused, naming
    where the second begins) or it is UTF-16 without a mark, charset-normalizer picks the
    encoding: a guess, taken with a warning if its reading holds Chinese characters (Japanese in
@@ -278,6 +280,8 @@ def _chinese(data: bytes) -> tuple[str, str, int] | None:
         raise ValueError(f"not Chinese text: it reads as Korean in EUC-KR ({hangul} Hangul "
                          "syllables, no Chinese character), which GB18030 reads as common Chinese "
                          "characters; if it is right, read it with --encoding euc_kr")
+    if best[1][0] == "gb18030" and (japanese := _japanese(data, best[1][1])):
+        return japanese
     return best[1]
 
 
@@ -301,6 +305,58 @@ def _korean(data: bytes) -> int:
         return 0
     hangul = len(re.findall("[\uac00-\ud7a3]", text))  # compiled on first need
     return hangul if hangul >= _MIN_HANGUL and len(_han().findall(text)) < 0.02 * hangul else 0
+
+
+# Kana (hiragana and katakana, not the prolonged sound mark or the middle dot) a GB18030
+# reading must hold, at least, to be taken for Japanese in EUC-JP, and their least share of its
+# kana and ideographs: Japanese prose is about half kana (112 of 222 in a news item), Chinese
+# has a few at most (a quoted name, の in a shop's name).
+_MIN_KANA = 20
+_MIN_KANA_SHARE = 0.25
+
+
+@functools.cache
+def _kana() -> re.Pattern[str]:
+    """A hiragana or katakana letter; compiled on first need, as :func:`_han` is."""
+    return re.compile("[\u3041-\u3096\u30a1-\u30fa]")
+
+
+def _japanese(data: bytes, text: str) -> tuple[str, str, int] | None:
+    """(codec, text, bytes left out) of ``data`` read as EUC-JP, if it is Japanese text there,
+    which GB18030 reads as ``text``; else None.
+
+    GB2312 puts the kana where JIS X 0208 does and EUC-JP's kanji on its byte pairs of common
+    characters, so Japanese in EUC-JP reads as confident GB18030: its kana right, every kanji a
+    wrong Chinese character ('新型' as '糠房'). The kana, the same in either reading, tell it
+    from Chinese (see :data:`_MIN_KANA`); and EUC-JP must read the whole file, which Chinese
+    text seldom lets it do: its full-width comma, colon and exclamation mark (0xA3AC, 0xA3BA,
+    0xA3A1) are no EUC-JP characters. They are in EUC-JIS-2004, which is not tried: it gives
+    GB2312's every byte pair a character.
+    """
+    sample = text[:200_000]
+    kana = len(_kana().findall(sample))
+    if kana < _MIN_KANA or kana < _MIN_KANA_SHARE * (kana + len(_ideograph().findall(sample))):
+        return None
+    try:
+        return ("euc_jp", *_cut_short(data, "euc_jp"))
+    except UnicodeDecodeError:
+        return None
+
+
+# ISO-2022-JP's codecs, in the order tried: the plain one, then those that add character sets.
+_ISO_2022_JP = ("iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004")
+
+
+def _iso_2022_jp(data: bytes) -> tuple[str, str] | None:
+    """(codec, text) of ``data`` if it is text in ISO-2022-JP: 7-bit, with its two-byte
+    characters between escape sequences (``ESC $ B`` … ``ESC ( B``), so that it reads as ASCII
+    letters and escape characters ('\\x1b$B?77?' for '新型'); else None."""
+    if b"\x1b$" not in data or not data.isascii():
+        return None
+    for codec in _ISO_2022_JP:
+        with contextlib.suppress(UnicodeDecodeError):
+            return codec, data.decode(codec)
+    return None
 
 
 # What may follow the first 1, 2 or 3 bytes of a GB18030 four-byte sequence.
@@ -361,9 +417,23 @@ def _taken(text: str, cut: int, codec: str, source: str) -> str:
 
 
 def _taken_chinese(codec: str, text: str, cut: int, source: str) -> tuple[str, str, int]:
-    """A Chinese reading, now taken: (codec, text, bytes left out), with :func:`_taken`'s
-    warning."""
-    return codec, _taken(text, cut, codec.upper(), source), cut
+    """A Chinese reading (or a Japanese one: see :func:`_japanese`), now taken: (codec, text,
+    bytes left out), with :func:`_taken`'s warning."""
+    if codec == "euc_jp":
+        _say_japanese(source, codec, text)
+    return codec, _taken(text, cut, _codec_name(codec), source), cut
+
+
+def _codec_name(codec: str) -> str:
+    """``codec`` as people write it: ``GB18030``, ``EUC-JP``, ``ISO-2022-JP``."""
+    return codec.upper().replace("_", "-").replace("ISO2022", "ISO-2022")
+
+
+def _say_japanese(source: str, codec: str, text: str) -> None:
+    """Warn that ``source`` was read as Japanese text in ``codec``: labels of it say little."""
+    log.warning("%s: Japanese text in %s (%d kana), read as such: the pipeline reads Chinese, "
+                "and its paragraphs' kinds and labels say little", source, _codec_name(codec),
+                len(_kana().findall(text[:200_000])))
 
 
 def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> tuple[str, int]:
@@ -471,11 +541,11 @@ def _parts(data: bytes) -> str | None:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
                 line_start += exc.start
-            then = f"; that line reads as {codec.upper()}" if codec else ""
+            then = f"; that line reads as {_codec_name(codec)}" if codec else ""
             return f"valid UTF-8 up to byte {line_start} (line {number}), not from there{then}"
         elif codec not in (None, first):
-            return (f"{first.upper()} in lines 1 to {number - 1}, {codec.upper()} from line "
-                    f"{number} (byte {line_start})")
+            return (f"{_codec_name(first)} in lines 1 to {number - 1}, {_codec_name(codec)} "
+                    f"from line {number} (byte {line_start})")
     return None
 
 
@@ -492,6 +562,9 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         if codec := _utf16_without_bom(data):
             raise ValueError(_use_utf16(codec))
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
+    if japanese := _iso_2022_jp(data):
+        _say_japanese(source, *japanese)
+        return *japanese, 0
     try:
         text, cut = _cut_short(data, "utf-8")
     except UnicodeDecodeError:

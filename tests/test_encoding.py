@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from pathlib import Path
 
@@ -513,3 +514,68 @@ def test_korean_in_euc_kr_is_refused_not_read_as_chinese(tmp_path: Path) -> None
     chinese.write_bytes("县委召开常委会议，研究部署疫情防控工作。社区网格员逐户排查登记。\n"
                         .encode("gb18030"))
     assert read_document(chinese).encoding == "gb18030"
+
+
+JAPANESE = ("新型コロナウイルス感染症への対応について\n\n"
+            "東京都は二月四日、新型コロナウイルスの感染拡大を防ぐため、都内の病院と保健所に対して"
+            "発熱外来の設置を要請した。知事は記者会見で「都民の皆様には、不要不急の外出を控えて"
+            "いただきたい」と述べた。\n\n"
+            "市内の小学校では、三月から臨時休校が始まった。保護者の多くは仕事を休んで子どもの世話"
+            "をしているが、医療従事者の家庭には学童保育が用意された。\n")
+
+
+@pytest.mark.parametrize(("codec", "name"), [("euc_jp", "EUC-JP"), ("iso2022_jp", "ISO-2022-JP")])
+def test_japanese_in_euc_jp_or_iso_2022_jp_is_read_as_japanese_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, codec: str, name: str) -> None:
+    # EUC-JP read as confident GB18030, its kana right and every kanji a wrong Chinese character
+    # ('新型' as '糠房'); ISO-2022-JP, 7-bit, as UTF-8 letters and escape characters.
+    path = tmp_path / "ja.txt"
+    path.write_bytes(JAPANESE.encode(codec))
+    doc = read_document(path)
+    assert (doc.text == JAPANESE, doc.encoding) == (True, codec)
+    assert (f"{path}: Japanese text in {name} (84 kana), read as such: the pipeline reads "
+            "Chinese, and its paragraphs' kinds and labels say little") in caplog.text
+
+
+def chinese_units() -> list[str]:
+    """Every corpus text (the seed, the held-out documents, the written paragraphs) and every
+    line of them that is not ASCII alone, once each."""
+    texts = [path.read_bytes().decode("utf-8") for path in [SEED, *HELDOUT_FILES]]
+    for path in sorted((SEED.parent.parent / "written").glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_bytes().decode().splitlines()]
+    units = set(texts)
+    for text in texts:
+        units.update(line for line in text.splitlines() if line.strip())
+    return sorted(unit for unit in units if not unit.isascii())
+
+
+@pytest.mark.slow
+def test_no_corpus_text_or_line_is_taken_for_japanese() -> None:
+    """In GB18030, and in Big5 as written and converted to Traditional characters."""
+    import opencc
+
+    traditional = opencc.OpenCC("s2twp").convert
+    units = chinese_units()
+    assert len(units) > 8000
+    wrong, decoded = [], 0
+    for text in units:
+        for codec, written in (("gb18030", text), ("big5", text), ("big5", traditional(text))):
+            with contextlib.suppress(UnicodeEncodeError):
+                doc = decode_bytes(written.encode(codec), source="a.txt")
+                decoded += 1
+                if doc.text != written or doc.encoding == "euc_jp":
+                    wrong.append((codec, doc.encoding, written[:30]))
+    assert wrong == [] and decoded > 19_000
+
+
+@pytest.mark.parametrize("text", [
+    "她在东京的“さくら食堂”吃了拉面，店名里的“の”字也很常见，比如“吉野家の牛丼”。\n",
+    "日本友人山田さん发来慰问，“がんばれ武汉”，并寄来口罩。\n",
+    "鲜の果水果店\n",
+    "《ドラえもん》主题店开业\n",
+    "日本网友留言：がんばってください、中国のみなさん。ありがとう、ありがとう！\n",
+])
+@pytest.mark.parametrize("codec", ["gb18030", "big5"])
+def test_chinese_with_a_few_kana_is_not_taken_for_japanese(text: str, codec: str) -> None:
+    doc = decode_bytes(text.encode(codec, errors="ignore"), source="a.txt")
+    assert (doc.text, doc.encoding) == (text.encode(codec, errors="ignore").decode(codec), codec)
