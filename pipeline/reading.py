@@ -119,9 +119,13 @@ _PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _MIN_PRIVATE = 20
 
 
+# The characters of a decoding that are looked at to judge it (its first ones).
+_SAMPLE = 200_000
+
+
 def _junk_share(text: str) -> float:
     """The share of the characters (of the first 200,000) that a wrong decoding produces."""
-    sample = text[:200_000]
+    sample = text[:_SAMPLE]
     if not sample:
         return 0.0
     junk, private = len(_JUNK.findall(sample)), len(_PRIVATE.findall(sample))
@@ -138,6 +142,13 @@ def _ideograph() -> re.Pattern[str]:
     that is not plain UTF-8 needs either, and compiling their tens of thousands of code points
     (the compiler walks a range one code point at a time) took 4 ms of every command's start."""
     return re.compile("[\u4e00-\u9fff]")
+
+
+@functools.cache
+def _not_ideograph() -> re.Pattern[str]:
+    """What :func:`_ideograph` does not match: stripped from a text, it leaves the ideographs
+    in one string, where finding them made a string of each (16 MB for 200,000 of them)."""
+    return re.compile("[^\u4e00-\u9fff]+")
 
 
 # Punctuation of Chinese text, to judge a file without ideographs (a line of '……'): read with the
@@ -227,8 +238,8 @@ def _score(text: str) -> tuple[float, int]:
     Without ideographs, among its non-ASCII characters, counting Chinese punctuation instead.
     """
     common = _common_ideographs()
-    sample = text[:200_000]
-    chars = _ideograph().findall(sample)
+    sample = text[:_SAMPLE]
+    chars = _not_ideograph().sub("", sample)
     if chars:
         hits = sum(c in common for c in chars)
         return hits / len(chars), hits
@@ -254,15 +265,21 @@ def _chinese(data: bytes) -> tuple[str, str, int] | None:
     in a file really cut, every codec that reads it stops at the same unfinished pair, so a
     whole file is read as it always was. EUC-JP counts among those codecs (see :data:`_EUC_JP`).
     """
+    # (codec, its reading's first characters, bytes left out). Only the text last read is kept
+    # whole, and let go before another is read: a large Big5 file also reads as GB18030, and
+    # holding every reading took as much memory again as its text.
     readings: list[tuple[str, str, int]] = []
+    last: tuple[str, str, int] | None = None
     for codec in _CHINESE_CODECS:
-        try:
-            readings.append((codec, *_cut_short(data, codec)))
-        except UnicodeDecodeError:
-            if codec != "big5":
+        for tried in (codec, "big5hkscs") if codec == "big5" else (codec,):
+            try:
+                _check_start(data, tried)
+                last = None
+                last = (tried, *_cut_short(data, tried))
+            except UnicodeDecodeError:
                 continue
-            with contextlib.suppress(UnicodeDecodeError):
-                readings.append(("big5hkscs", *_cut_short(data, "big5hkscs")))
+            readings.append((tried, last[1][:_SAMPLE], last[2]))
+            break
     whole = [r for r in readings if r[2] == 0]
     if whole or any(_decodes(data, codec) for codec in _EUC_JP):
         readings = whole
@@ -280,9 +297,14 @@ def _chinese(data: bytes) -> tuple[str, str, int] | None:
         raise ValueError(f"not Chinese text: it reads as Korean in EUC-KR ({hangul} Hangul "
                          "syllables, no Chinese character), which GB18030 reads as common Chinese "
                          "characters; if it is right, read it with --encoding euc_kr")
-    if best[1][0] == "gb18030" and (japanese := _japanese(data, best[1][1])):
-        return japanese
-    return best[1]
+    codec, sample, cut = best[1]
+    if codec == "gb18030" and _japanese(sample):
+        last = None
+        with contextlib.suppress(UnicodeDecodeError):
+            return "euc_jp", *_cut_short(data, "euc_jp")
+    if last is not None and last[0] == codec:
+        return last
+    return codec, data[:len(data) - cut].decode(codec), cut
 
 
 # Hangul syllables a text must have to be taken for Korean: 30 Chinese characters all in the
@@ -321,9 +343,9 @@ def _kana() -> re.Pattern[str]:
     return re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 
 
-def _japanese(data: bytes, text: str) -> tuple[str, str, int] | None:
-    """(codec, text, bytes left out) of ``data`` read as EUC-JP, if it is Japanese text there,
-    which GB18030 reads as ``text``; else None.
+def _japanese(sample: str) -> bool:
+    """Whether a file whose GB18030 reading starts with ``sample`` may be Japanese in EUC-JP:
+    it is, if EUC-JP reads it.
 
     GB2312 puts the kana where JIS X 0208 does and EUC-JP's kanji on its byte pairs of common
     characters, so Japanese in EUC-JP reads as confident GB18030: its kana right, every kanji a
@@ -333,14 +355,9 @@ def _japanese(data: bytes, text: str) -> tuple[str, str, int] | None:
     0xA3A1) are no EUC-JP characters. They are in EUC-JIS-2004, which is not tried: it gives
     GB2312's every byte pair a character.
     """
-    sample = text[:200_000]
     kana = len(_kana().findall(sample))
-    if kana < _MIN_KANA or kana < _MIN_KANA_SHARE * (kana + len(_ideograph().findall(sample))):
-        return None
-    try:
-        return ("euc_jp", *_cut_short(data, "euc_jp"))
-    except UnicodeDecodeError:
-        return None
+    return kana >= _MIN_KANA and kana >= _MIN_KANA_SHARE * (
+        kana + len(_ideograph().findall(sample)))
 
 
 # ISO-2022-JP's codecs, in the order tried: the plain one, then those that add character sets.
@@ -380,10 +397,25 @@ def _starts_a_character(tail: bytes, codec: str) -> bool:
 def _decodes(data: bytes, codec: str) -> bool:
     """Whether ``data`` decodes strictly in ``codec``."""
     try:
+        _check_start(data, codec)
         data.decode(codec)
     except UnicodeDecodeError:
         return False
     return True
+
+
+# The first bytes of a file that a codec must read before the whole file is decoded in it.
+_START = 65_536
+
+
+def _check_start(data: bytes, codec: str) -> None:
+    """Raise the :class:`UnicodeDecodeError` that decoding ``data`` whole in ``codec`` raises,
+    if its first :data:`_START` bytes do not decode (a character they end inside is left to the
+    rest): a wrong codec mostly fails there. Decoding a large file whole to find that out held,
+    till the error, what was decoded and a copy of the file that the error keeps: 34 MB and
+    more for a 34 MB GB18030 file, once as UTF-8 and again as Big5 and Big5-HKSCS."""
+    if len(data) > _START:
+        codecs.getincrementaldecoder(codec)().decode(data[:_START])
 
 
 def _cut_short(data: bytes, encoding: str) -> tuple[str, int]:
@@ -394,6 +426,7 @@ def _cut_short(data: bytes, encoding: str) -> tuple[str, int]:
     a character; the Chinese codecs say 'incomplete multibyte sequence' for any high byte, so
     theirs is checked (:func:`_starts_a_character`).
     """
+    _check_start(data, encoding)
     try:
         return data.decode(encoding), 0
     except UnicodeDecodeError as exc:
@@ -433,7 +466,7 @@ def _say_japanese(source: str, codec: str, text: str) -> None:
     """Warn that ``source`` was read as Japanese text in ``codec``: labels of it say little."""
     log.warning("%s: Japanese text in %s (%d kana), read as such: the pipeline reads Chinese, "
                 "and its paragraphs' kinds and labels say little", source, _codec_name(codec),
-                len(_kana().findall(text[:200_000])))
+                len(_kana().findall(text[:_SAMPLE])))
 
 
 def _by_bom(data: bytes, bom: bytes, encoding: str, source: str) -> tuple[str, int]:

@@ -579,3 +579,39 @@ def test_no_corpus_text_or_line_is_taken_for_japanese() -> None:
 def test_chinese_with_a_few_kana_is_not_taken_for_japanese(text: str, codec: str) -> None:
     doc = decode_bytes(text.encode(codec, errors="ignore"), source="a.txt")
     assert (doc.text, doc.encoding) == (text.encode(codec, errors="ignore").decode(codec), codec)
+
+
+# Decodes a file and prints its encoding, how far the peak resident memory rose while it did
+# (from the process's own VmHWM: getrusage's peak counts the parent's at the fork) and the
+# size of the text.
+_DECODE_PEAK = """
+import re, sys
+from pathlib import Path
+from pipeline.reading import decode_bytes
+def peak():
+    return int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())[1]) << 10
+data = Path(sys.argv[1]).read_bytes()
+before = peak()
+doc = decode_bytes(data, sys.argv[1])
+print(doc.encoding, peak() - before, sys.getsizeof(doc.text))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("codec", ["gb18030", "big5"])
+def test_a_large_chinese_file_is_decoded_holding_about_its_text_beside_its_bytes(
+        tmp_path: Path, codec: str) -> None:
+    # A 20 MB GB18030 file peaked at its text and two copies of its bytes more (each held by
+    # the error of a codec tried whole and failing at its first bytes: Big5, then Big5-HKSCS
+    # while Big5's error was still held); a Big5 one at its GB18030 reading and its Big5 one;
+    # either, 16 MB more for the 200,000 characters scored, found one string each.
+    import subprocess
+
+    text = SEED.read_bytes().decode("utf-8").replace("\xa0", " ").replace("礴", "薄")
+    path = tmp_path / "big.txt"
+    path.write_bytes((text * (20_000_000 // len(text.encode(codec)))).encode(codec))
+    out = subprocess.run([sys.executable, "-c", _DECODE_PEAK, str(path)], check=True,
+                         capture_output=True, text=True, cwd=SEED.parent.parent.parent).stdout
+    encoding, grown, size = out.split()
+    assert encoding == codec
+    assert int(grown) < 1.5 * int(size), (int(grown) >> 20, int(size) >> 20)
