@@ -13,10 +13,11 @@ one run, on the same text:
   runs, best of ``--repeat``);
 - a plain scikit-learn script: jieba + TfidfVectorizer + the shipped config's classifier, no
   pipeline;
-- the same text as one long document (the corpus's files joined into one file), and as one
+- the same text as one long document (the corpus's files joined into one file), as one
   long document of one section (joined without the files' titles and headings: an archive
-  saved whole, which no heading cuts): peak resident memory of ``pipeline classify --jobs 1``
-  on each;
+  saved whole, which no heading cuts), and as the long document in GB18030 (what decoding a
+  file not in UTF-8 costs): peak resident memory of ``pipeline classify --jobs 1`` and of
+  ``pipeline segment`` on each;
 - start-up: ``pipeline classify`` on one short file, wall time;
 - training on 100,000 labelled paragraphs.
 
@@ -228,6 +229,7 @@ def main() -> None:
         sys.exit(f"no model at {args.model}: run 'pipeline train' first")
     paragraphs = source_paragraphs()
     cmd = [sys.executable, "-m", "pipeline", "classify", "--model", str(args.model), "--quiet"]
+    segment = [sys.executable, "-m", "pipeline", "segment", "--quiet"]
     results: dict[str, object] = {"cores": len(os.sched_getaffinity(0))}
 
     short = args.out / "short.txt"
@@ -263,16 +265,21 @@ def main() -> None:
         long_file = args.out / f"long_{size:g}mb.txt"
         joined = b"".join(path.read_bytes() for path in sorted(folder.glob("*.txt")))
         for name, data in (("one long document", joined),
-                           ("one long document of one section", one_section(folder))):
+                           ("one long document of one section", one_section(folder)),
+                           ("one long document in GB18030",
+                            joined.decode("utf-8").encode("gb18030"))):
             long_file.write_bytes(data)
             seconds, rss, code = run_measured([*cmd, str(long_file), "--jobs", "1",
                                                "-o", str(args.out / "out.json")])
-            long_file.unlink()
             if code != 0:
                 sys.exit(f"classify of {name} failed with exit code {code}")
             row[f"{name}, 1 core, peak RSS MB"] = rss
             row[f"{name}, 1 core, MB/s"] = round(len(data) / 1e6 / seconds, 2)
-        del joined
+            # Reading and segmenting alone: where decoding a file not in UTF-8 shows.
+            rss = run_measured([*segment, str(long_file), "-o", str(args.out / "out.json")])[1]
+            row[f"{name}, segment, peak RSS MB"] = rss
+            long_file.unlink()
+        del joined, data
         for jobs, measured in runs.items():
             name = "1 core" if jobs == 1 else "all cores"
             seconds = min(s for s, _ in measured)
