@@ -150,10 +150,13 @@ def _init_worker(context: dict[str, Any]) -> None:
     # own form: set it up as the command is (forked, it is already).
     if context["logging"] is not None and logs.settings() is None:
         logs.setup(*context["logging"])
-    # The command line's SIGTERM handler is inherited; a worker just ends. And it ends when its
-    # parent is gone (killed with SIGKILL, say): nothing else would tell it, and it would wait
-    # for work forever.
+    # The command line's SIGTERM handler is inherited; a worker just ends, and so on Ctrl-C,
+    # which a terminal sends to the worker as well as to the command: a worker waiting for its
+    # next batch printed multiprocessing's traceback of the KeyboardInterrupt, while the command
+    # says it was interrupted. And it ends when its parent is gone (killed with SIGKILL, say):
+    # nothing else would tell it, and it would wait for work forever.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     parent = os.getppid()
 
     def exit_with_parent() -> None:

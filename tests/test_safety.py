@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -112,6 +113,45 @@ def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
     assert proc.returncode == 2 and len(lines) == 1, err.decode()
     assert "a worker process was killed" in lines[0]
     assert out.read_text("utf-8") == "previous"
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    """The CPU time the processes ``pids`` have used so far, in clock ticks."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += sum(map(int, Path(f"/proc/{pid}/stat").read_text()
+                             .split(") ", 1)[1].split()[11:13]))
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_ctrl_c_with_idle_workers_is_one_line(trained, big_input: Path) -> None:
+    """Ctrl-C at a terminal signals the command and its worker processes alike: a worker waiting
+    for its next batch (here the command waits on a reader that reads nothing yet) printed
+    multiprocessing's traceback, one a worker, above the command's own line."""
+    _, bundle_dir = trained
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "classify", str(big_input), "--model",
+         str(bundle_dir), "--jobs", "2", "--format", "jsonl", "-o", "-"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    wait_for(lambda: len(children.read_text().split()) >= 2, timeout=300)
+    workers = [int(pid) for pid in children.read_text().split()]
+    ticks = [-1]
+
+    def idle() -> bool:  # the workers' CPU time stands still: they wait for work
+        time.sleep(1.0)
+        before, ticks[0] = ticks[0], _cpu_ticks(workers)
+        return before == ticks[0]
+
+    wait_for(idle, timeout=300)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().splitlines() == ["pipeline: interrupted; earlier outputs are unchanged"]
 
 
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
