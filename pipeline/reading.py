@@ -841,11 +841,20 @@ def document_id(source: Path | str) -> str:
     return "stdin" if str(source) == "-" else shown(Path(source).stem)
 
 
+# What _left_out has said in this process: a command may walk one folder several times
+# (``status`` and ``run`` for the segment stage and again for training's inputs), and named
+# each link loop or unreadable folder once a walk.
+_SAID: set[str] = set()
+
+
 def _left_out(message: str, strict: bool) -> None:
-    """A file found in a folder that cannot be read: an error with ``strict``, else a warning."""
+    """A file found in a folder that cannot be read: an error with ``strict``, else a warning,
+    given once in a process however often the folder is walked."""
     if strict:
         raise InputError(message)
-    log.warning("%s", message)
+    if message not in _SAID:
+        _SAID.add(message)
+        log.warning("%s", message)
 
 
 def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path | str]:

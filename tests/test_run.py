@@ -807,3 +807,17 @@ def test_a_label_edited_while_train_reads_the_corpus_leaves_its_model_stale(
     assert status(config)[1][:2] == ("train", False)
     train(config)
     assert status(config)[1] == ("train", True, "")
+
+
+def test_status_names_a_link_loop_in_the_corpus_once(tmp_path: Path) -> None:
+    # status (and run) walk the documents folder for the segment stage and again for what
+    # training reads: each walk named the loop, so every such file was named twice.
+    workspace = _new_workspace(tmp_path)
+    (workspace / "docs" / "loop.txt").symlink_to("loop.txt")
+    config_file = workspace / "c.yaml"
+    config_file.write_text(json.dumps(make_config(workspace).model_dump(mode="json")), "utf-8")
+    result = _cli("status", "--config", str(config_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"pipeline: {workspace / 'docs' / 'loop.txt'}: cannot read: Too many levels of symbolic "
+        "links"]
