@@ -23,7 +23,7 @@ from typing import Any
 
 from pipeline import __version__, logs
 from pipeline.errors import PipelineError, listed, plural
-from pipeline.reading import shown  # messages one line each, whatever file names they hold
+from pipeline.reading import each_said_once, shown  # messages one line each, whatever names hold
 
 EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STALE = 1  # status --check: a stage of run is to do
@@ -640,7 +640,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _collect_less()
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        return COMMANDS[args.command](args)
+        with each_said_once():  # a folder walked twice (status, run) names what it skips once
+            return COMMANDS[args.command](args)
     except PipelineError as exc:
         where = f"{_config_name(args)}: " if exc.config_key else ""
         print(f"pipeline: error: {shown(where + str(exc))}", file=sys.stderr)

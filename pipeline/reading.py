@@ -48,6 +48,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -841,20 +842,34 @@ def document_id(source: Path | str) -> str:
     return "stdin" if str(source) == "-" else shown(Path(source).stem)
 
 
-# What _left_out has said in this process: a command may walk one folder several times
-# (``status`` and ``run`` for the segment stage and again for training's inputs), and named
-# each link loop or unreadable folder once a walk.
-_SAID: set[str] = set()
+# What _left_out has said within :func:`each_said_once` (None: outside it).
+_SAID: set[str] | None = None
+
+
+@contextlib.contextmanager
+def each_said_once() -> Iterator[None]:
+    """Within this block, what a folder holds that cannot be read is named once, however often
+    the folder is walked: a command may walk one several times (``status`` and ``run`` for the
+    segment stage and again for training's inputs), and named each link loop or unreadable
+    folder once a walk."""
+    global _SAID
+    outer, _SAID = _SAID, set() if _SAID is None else _SAID
+    try:
+        yield
+    finally:
+        _SAID = outer
 
 
 def _left_out(message: str, strict: bool) -> None:
-    """A file found in a folder that cannot be read: an error with ``strict``, else a warning,
-    given once in a process however often the folder is walked."""
+    """A file found in a folder that cannot be read: an error with ``strict``, else a warning
+    (once, within :func:`each_said_once`)."""
     if strict:
         raise InputError(message)
-    if message not in _SAID:
+    if _SAID is not None:
+        if message in _SAID:
+            return
         _SAID.add(message)
-        log.warning("%s", message)
+    log.warning("%s", message)
 
 
 def find_documents(paths: list[Path | str], strict: bool = False) -> list[Path | str]:
