@@ -780,8 +780,9 @@ def files_under(folder: Path, suffixes: tuple[str, ...], strict: bool = False) -
                 entries = sorted((e for e in listing if not e.name.startswith(".")),
                                  key=lambda e: e.name)
         except OSError as exc:
-            _left_out(f"{shown(str(root))}: cannot read this folder: {exc.strerror or exc}; its "
-                      "files are left out", strict)
+            # With strict nothing is left out: the command stops here.
+            _left_out(f"{shown(str(root))}: cannot read this folder: {exc.strerror or exc}"
+                      + ("" if strict else "; its files are left out"), strict)
             continue
         below: list[Path] = []
         for entry in entries:
