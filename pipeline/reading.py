@@ -336,6 +336,9 @@ def _korean(data: bytes) -> int:
 # has a few at most (a quoted name, の in a shop's name).
 _MIN_KANA = 20
 _MIN_KANA_SHARE = 0.25
+# In UTF-8, read right either way, the warning is advice only, and more kana are asked for: a
+# Chinese line quoting a Japanese sentence or two (日本网友留言：がんばってください…) has 30.
+_MIN_KANA_UTF8 = 50
 
 
 @functools.cache
@@ -344,9 +347,9 @@ def _kana() -> re.Pattern[str]:
     return re.compile("[\u3041-\u3096\u30a1-\u30fa]")
 
 
-def _japanese(sample: str) -> bool:
+def _japanese(sample: str, least: int = _MIN_KANA) -> bool:
     """Whether a file whose GB18030 reading starts with ``sample`` may be Japanese in EUC-JP:
-    it is, if EUC-JP reads it.
+    it is, if EUC-JP reads it (``least``: the kana it must hold).
 
     GB2312 puts the kana where JIS X 0208 does and EUC-JP's kanji on its byte pairs of common
     characters, so Japanese in EUC-JP reads as confident GB18030: its kana right, every kanji a
@@ -357,7 +360,7 @@ def _japanese(sample: str) -> bool:
     GB2312's every byte pair a character.
     """
     kana = len(_kana().findall(sample))
-    return kana >= _MIN_KANA and kana >= _MIN_KANA_SHARE * (
+    return kana >= least and kana >= _MIN_KANA_SHARE * (
         kana + len(_ideograph().findall(sample)))
 
 
@@ -611,6 +614,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
             chinese = _chinese(data)
             if chinese is not None:
                 return _taken_chinese(*chinese, source)
+        if _japanese(text[:_SAMPLE], _MIN_KANA_UTF8):  # named as EUC-JP and ISO-2022-JP are
+            _say_japanese(source, "utf-8", text)
         return "utf-8", _taken(text, cut, "UTF-8", source), cut
     chinese = _chinese(data)
     if chinese is not None:

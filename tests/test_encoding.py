@@ -525,8 +525,9 @@ JAPANESE = ("新型コロナウイルス感染症への対応について\n\n"
             "をしているが、医療従事者の家庭には学童保育が用意された。\n")
 
 
-@pytest.mark.parametrize(("codec", "name"), [("euc_jp", "EUC-JP"), ("iso2022_jp", "ISO-2022-JP")])
-def test_japanese_in_euc_jp_or_iso_2022_jp_is_read_as_japanese_with_a_warning(
+@pytest.mark.parametrize(("codec", "name"), [("euc_jp", "EUC-JP"), ("iso2022_jp", "ISO-2022-JP"),
+                                             ("utf-8", "UTF-8")])
+def test_japanese_text_is_read_as_japanese_with_a_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, codec: str, name: str) -> None:
     # EUC-JP read as confident GB18030, its kana right and every kanji a wrong Chinese character
     # ('新型' as '糠房'); ISO-2022-JP, 7-bit, as UTF-8 letters and escape characters.
@@ -576,10 +577,12 @@ def test_no_corpus_text_or_line_is_taken_for_japanese() -> None:
     "《ドラえもん》主题店开业\n",
     "日本网友留言：がんばってください、中国のみなさん。ありがとう、ありがとう！\n",
 ])
-@pytest.mark.parametrize("codec", ["gb18030", "big5"])
-def test_chinese_with_a_few_kana_is_not_taken_for_japanese(text: str, codec: str) -> None:
+@pytest.mark.parametrize("codec", ["gb18030", "big5", "utf-8"])
+def test_chinese_with_a_few_kana_is_not_taken_for_japanese(
+        text: str, codec: str, caplog: pytest.LogCaptureFixture) -> None:
     doc = decode_bytes(text.encode(codec, errors="ignore"), source="a.txt")
     assert (doc.text, doc.encoding) == (text.encode(codec, errors="ignore").decode(codec), codec)
+    assert "Japanese" not in caplog.text
 
 
 # Decodes a file and prints its encoding, how far the peak resident memory rose while it did
