@@ -516,13 +516,10 @@ def _numbered_report(first: int, titles: tuple[str, str]) -> str:
                    for k, title in enumerate(titles))
 
 
-def test_articles_numbered_again_in_one_file_keep_their_own_sections(
-        small_bundle: tuple[Config, Bundle]) -> None:
-    # A file that joins reports, each numbering its articles from 01: the second 01 is another
-    # article, so its paragraphs get the context of their own section, as in the report alone.
+def _assert_joined_as_alone(small_bundle: tuple[Config, Bundle], reports: list[str]) -> None:
+    """The body paragraphs of ``reports`` joined in one file get the labels, scores and evidence
+    they get in their report alone, section context among them."""
     config, bundle = small_bundle
-    reports = [_numbered_report(0, ("市委部署疫情防控", "醫院救治紀實")),
-               _numbered_report(40, ("社區網格排查", "志願者捐贈物資"))]
 
     def labels(text: str) -> list[tuple]:
         doc = label_document(bundle, segment_document(Document("r", "r.txt", "utf-8", text),
@@ -533,6 +530,15 @@ def test_articles_numbered_again_in_one_file_keep_their_own_sections(
     alone = [labels(text) for text in reports]
     assert any("context:section" in e for report in alone for _, _, e in report)
     assert labels("".join(reports)) == alone[0] + alone[1]
+
+
+def test_articles_numbered_again_in_one_file_keep_their_own_sections(
+        small_bundle: tuple[Config, Bundle]) -> None:
+    # A file that joins reports, each numbering its articles from 01: the second 01 is another
+    # article, so its paragraphs get the context of their own section, as in the report alone.
+    reports = [_numbered_report(0, ("市委部署疫情防控", "醫院救治紀實")),
+               _numbered_report(40, ("社區網格排查", "志願者捐贈物資"))]
+    _assert_joined_as_alone(small_bundle, reports)
 
 
 def test_a_section_heading_that_comes_back_starts_a_section_of_its_own(
@@ -541,21 +547,12 @@ def test_a_section_heading_that_comes_back_starts_a_section_of_its_own(
     # 一、 is its own report's section, so its paragraphs get the context of that section alone,
     # as in their report alone (the key of every 一、 was one, so each day's paragraphs leaned on
     # every day's text, and a long archive's few huge sections took minutes to score).
-    config, bundle = small_bundle
+    config, _ = small_bundle
     texts = [r["text"] for r in _written(24, batches="batch_*")]
     reports = ["".join(f"{number}\n" + "\n".join(texts[12 * day + 6 * k: 12 * day + 6 * k + 6])
                        + "\n" for k, number in enumerate(("一、排查工作", "二、救治工作")))
                for day in range(2)]
-
-    def labels(text: str) -> list[tuple]:
-        doc = label_document(bundle, segment_document(Document("r", "r.txt", "utf-8", text),
-                                                      config), config)
-        return [(p["label"], p["scores"], p["evidence"]) for p in doc["paragraphs"]
-                if p["kind"] == "body"]
-
-    alone = [labels(text) for text in reports]
-    assert any("context:section" in e for report in alone for _, _, e in report)
-    assert labels("".join(reports)) == alone[0] + alone[1]
+    _assert_joined_as_alone(small_bundle, reports)
     # and training sees the sections classify sees
     paragraphs = segment_document(Document("r", "r.txt", "utf-8", "".join(reports)),
                                   config).paragraphs
