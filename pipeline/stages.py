@@ -44,9 +44,9 @@ from pipeline.corpus import (
     text_sha1,
     unknown_document_hint,
 )
-from pipeline.errors import CorpusError, InputError, OutputError, PipelineError, plural
+from pipeline.errors import CorpusError, InputError, PipelineError, plural
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
-from pipeline.output import Part
+from pipeline.output import Part, temporary_error
 from pipeline.reading import (
     Document,
     FileUnreadable,
@@ -525,10 +525,8 @@ def label_in_parts(bundle: Bundle, segmented: SegmentedDocument, config: Config,
                     spool.flush()
                     spool.seek(0)
                 except OSError as exc:  # a full or read-only temporary folder, say
-                    raise OutputError(f"{tempfile.gettempdir()}: cannot write the temporary file "
-                                      f"that labelling {head['source']}'s long section needs: "
-                                      f"{exc.strerror or exc} (TMPDIR names another folder)"
-                                      ) from None
+                    raise temporary_error(exc, f"labelling {head['source']}'s long section"
+                                          ) from None
             for j, piece in enumerate(pieces):
                 tokenized = pickle.load(spool) if spool is not None else None
                 out = [p.to_dict() for p in paragraphs[piece.start : piece.stop]]
