@@ -295,8 +295,9 @@ def _sha256(path: Path) -> str:
 
 def check_bundle_place(bundle_dir: Path) -> None:
     """Raise :class:`ModelError`, before any training, if no bundle can be saved at
-    ``bundle_dir``: a file stands where it or a folder above it should be (saving found out
-    with a traceback once the model was trained, or moved the file aside)."""
+    ``bundle_dir``: a file stands where it or a folder above it should be, or the nearest folder
+    that exists cannot be written (saving found out with a traceback once the model was trained,
+    or moved the file aside). The write is tried with a folder made and removed at once."""
     if bundle_dir.exists() and not bundle_dir.is_dir():
         raise ModelError(f"{bundle_dir}: a file, not a model bundle; training would put the "
                          "bundle in its place", config_key="model.name")
@@ -305,6 +306,11 @@ def check_bundle_place(bundle_dir: Path) -> None:
             if not folder.is_dir():
                 raise ModelError(f"{folder}: a file, not a folder; the bundle {bundle_dir.name} "
                                  "goes in a folder", config_key="model.dir")
+            try:
+                os.rmdir(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.probe.", dir=folder))
+            except OSError as exc:
+                raise ModelError(f"{folder}: cannot write the bundle {bundle_dir.name} there: "
+                                 f"{exc.strerror or exc}", config_key="model.dir") from None
             return
 
 
@@ -318,8 +324,12 @@ def save_bundle(pipeline: Pipeline, scorer: Scorer, meta: dict[str, Any],
     """
     bundle_dir = Path(bundle_dir)
     parent = bundle_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    version_dir = Path(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        version_dir = Path(tempfile.mkdtemp(prefix=f".{bundle_dir.name}.", dir=parent))
+    except OSError as exc:  # its folder became unwritable while the model trained
+        raise OutputError(f"{parent}: cannot write the model bundle: {exc.strerror or exc}; "
+                          "any previous one is unchanged") from None
     try:
         files = {}
         for name, obj in ((MODEL_FILE, pipeline), (SCORER_FILE, scorer)):

@@ -1772,6 +1772,20 @@ def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "file"]
 
 
+@pytest.mark.skipif(not Path("/sys").is_dir(), reason="needs /sys, where nobody may make a folder")
+@pytest.mark.parametrize("command", ["train", "run"])
+def test_a_folder_the_bundle_cannot_be_written_in_is_refused_before_training(
+        command: str, tmp_path: Path) -> None:
+    # model.dir under a folder nobody may write in (here /sys, which refuses even root) was
+    # found after a minute of training, by mkdir's PermissionError and a traceback (exit 3).
+    config = write_corpus_config(tmp_path / "c.yaml", "model: {dir: /sys/paragraph-themes}",
+                                 f"output: {{path: {tmp_path / 'out.json'}}}")
+    result = pipeline(command, "--config", str(config), timeout=60)
+    assert_one_line_error(result, f"{config}: model.dir: /sys: cannot write the bundle default "
+                                  "there: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
 def test_what_the_commands_write_by_default_in_the_project_folder_is_ignored_by_git() -> None:
     # pipeline report writes report.html (and a big output's pages in report_files/) into the
     # current folder; run writes the output, its
