@@ -233,6 +233,12 @@ def _report_skipped(skipped: Sequence[Any]) -> int:
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
+def _skipped_count(skipped: Sequence[Any]) -> str:
+    """`` (1 file skipped, above)`` for a command's last line, which comes after the skipped
+    files' lines so that what it did is what a reader sees last."""
+    return f" ({plural(len(skipped), 'file')} skipped, above)" if skipped else ""
+
+
 # ----------------------------------------------------------------------------- commands
 def _format(args: argparse.Namespace) -> str | None:
     """The output format: ``--format``, else the one the output file's name says (``-o
@@ -385,10 +391,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
         result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=_format(args), encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
+    code = _report_skipped(result.skipped)
     _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
-               f"{plural(result.documents, 'document')}"
+               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
                + (f" -> {args.out}" if args.out != "-" else ""))
-    return _report_skipped(result.skipped)
+    return code
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -481,9 +488,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run(config, force=force, say=lambda line: _say(args, line),
                  bars=lambda stage, total: _progress(args, total, units[stage], stage))
     _say(args, f"model: {result.bundle}")
+    code = _report_skipped(result.skipped)
     _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
-               f"{plural(result.documents, 'document')} -> {result.output}")
-    return _report_skipped(result.skipped)
+               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)} -> "
+               f"{result.output}")
+    return code
 
 
 def cmd_status(args: argparse.Namespace) -> int:

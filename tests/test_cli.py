@@ -274,8 +274,9 @@ def test_names_with_a_newline_give_valid_ids_and_one_line_messages(
     out = tmp_path / "out.json"
     result = pipeline("classify", str(tmp_path), "--config", str(config), "-o", str(out))
     assert result.returncode == 1, result.stderr.decode()
-    assert result.stderr.decode().splitlines()[1:] == [
-        f"pipeline: skipped {tmp_path}/bad\\x09name.txt: not a text file: it is a PNG image"]
+    assert result.stderr.decode().splitlines() == [
+        f"pipeline: skipped {tmp_path}/bad\\x09name.txt: not a text file: it is a PNG image",
+        f"labelled 1 body paragraph in 1 document (1 file skipped, above) -> {out}"]
     data = json.loads(out.read_text("utf-8"))
     validator(strict=True).validate(data)
     assert [p["id"] for d in data["documents"] for p in d["paragraphs"]] == ["new\\x0aline:0"]
@@ -413,7 +414,10 @@ def test_bad_files_are_skipped_and_listed(model_dir: tuple[Path, Path], tmp_path
     out = tmp_path / "out.json"
     result = pipeline("classify", str(good), str(png), "--config", str(config), "-o", str(out))
     assert result.returncode == 1
-    assert f"skipped {png}: not a text file: it is a PNG image" in result.stderr.decode()
+    # The skipped file's line, then the summary that counts it, last (it came before them).
+    assert result.stderr.decode().splitlines()[-2:] == [
+        f"pipeline: skipped {png}: not a text file: it is a PNG image",
+        f"labelled 1 body paragraph in 1 document (1 file skipped, above) -> {out}"]
     data = json.loads(out.read_text("utf-8"))
     validator(strict=True).validate(data)
     assert [d["id"] for d in data["documents"]] == ["good"]
