@@ -155,6 +155,17 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         return word_ngrams(doc.split(), *self.ngram_range)
 
     def fit(self, X: Sequence[Mapping[str, str]], y: Any = None) -> WordsWithContext:
+        self._fit_counts(X)
+        return self
+
+    def fit_transform(self, X: Sequence[Mapping[str, str]], y: Any = None) -> sp.csr_matrix:
+        """``fit(X).transform(X)``, with the paragraphs' n-grams counted once, not twice (the
+        second count was a fifth of training)."""
+        return self._with_context(X, self._fit_counts(X))
+
+    def _fit_counts(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
+        """Learn the vocabulary and IDF; the paragraphs' counts over that vocabulary, as
+        :meth:`counts` gives them."""
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
         self.counter_ = CountVectorizer(
@@ -164,7 +175,8 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         counts = self.counter_.fit_transform([x["words"] for x in X])
         self.vocabulary_: dict[str, int] = self.counter_.vocabulary_
         self.tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
-        return self
+        counts.sort_indices()  # its columns were renumbered in place: as counts() orders them
+        return counts
 
     def counts(self, docs: Sequence[str]) -> sp.csr_matrix:
         """N-gram counts of space-joined token strings over the fitted vocabulary."""
@@ -184,7 +196,12 @@ class WordsWithContext(BaseEstimator, TransformerMixin):
         return self.tfidf_.transform(self.counts(docs))
 
     def transform(self, X: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
-        counts = self.counts([x["words"] for x in X])
+        return self._with_context(X, self.counts([x["words"] for x in X]))
+
+    def _with_context(self, X: Sequence[Mapping[str, str]], counts: sp.csr_matrix
+                      ) -> sp.csr_matrix:
+        """The TF-IDF of ``counts`` (the paragraphs' own) plus their section's, heading's and
+        title's, weighted."""
         matrix = self.tfidf_.transform(counts)
         if self.section_weight > 0:
             others = sibling_counts(counts, [x.get("section") for x in X])

@@ -180,6 +180,26 @@ def test_fast_counts_equal_scikit_learn_counts(seed_body: list[str],
     assert fast.nnz > 0
 
 
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_fit_transform_gives_fit_then_transform(seed_body: list[str],
+                                                user_words: tuple[str, ...], min_df: int) -> None:
+    # fit_transform counts the paragraphs once (in fitting) where fit().transform() counts them
+    # twice; the matrices must be the same, entry for entry and in the same order, or the
+    # model trained would change.
+    from pipeline.features import Prepare, WordsWithContext
+
+    records = [{"text": t, "heading": f"第{i % 3}部分", "title": "疫情防控",
+                "section": str(i // 4)} for i, t in enumerate(seed_body)]
+    prepared = Prepare(Tokenizer(user_words=user_words)).transform(records)
+    params = {"ngram_range": (1, 2), "min_df": min_df, "heading_weight": 0.5,
+              "title_weight": 1.0, "section_weight": 0.3}
+    once = WordsWithContext(**params).fit_transform(prepared)
+    twice = WordsWithContext(**params).fit(prepared).transform(prepared)
+    assert once.shape == twice.shape and once.nnz == twice.nnz > 0
+    for part in ("indptr", "indices", "data"):
+        assert getattr(once, part).tolist() == getattr(twice, part).tolist(), part
+
+
 @pytest.fixture(scope="module")
 def actors() -> SentenceActors:
     themes = ["leadership", "grassroots", "medical", "public_participation"]
