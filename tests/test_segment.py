@@ -720,3 +720,22 @@ def test_a_file_with_hardly_any_chinese_is_named_in_a_warning(
         f"{path}: hardly any Chinese in it (0% of its letters are Chinese characters): the "
         "pipeline reads Chinese, and its paragraphs' kinds and labels say little"
         for path in (english, korean)]
+
+
+def _segmented(tmp_path: Path, text: str) -> list[segment.Paragraph]:
+    """Write ``text`` as a page's file, read and segment it as the command does."""
+    path = tmp_path / "page.txt"
+    path.write_text(text, "utf-8")
+    return segment_file(path, Config()).paragraphs
+
+
+def test_a_writers_byline_under_the_headline_is_furniture_not_a_heading(tmp_path: Path) -> None:
+    # 撰文：某某 credits the writer as 文／某某 does: it was a heading, the text's first section
+    # heading or a piece of its title.
+    text = ("新冠肺炎｜社區義工隊挨家挨戶派口罩\n撰文：陳某某\n"
+            "社區義工隊昨日在屋邨逐戶派發口罩，並向長者講解防疫知識。\n義工們表示會繼續服務居民。\n")
+    paragraphs = _segmented(tmp_path, text)
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
+    assert {(p.article_title, p.heading) for p in paragraphs if p.kind == "body"} == {
+        ("新冠肺炎｜社區義工隊挨家挨戶派口罩", None)}
+    assert _segmented(tmp_path, "標題\n撰稿：李某\n正文一句。\n")[1].kind == "boilerplate"
