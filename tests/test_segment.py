@@ -739,3 +739,18 @@ def test_a_writers_byline_under_the_headline_is_furniture_not_a_heading(tmp_path
     assert {(p.article_title, p.heading) for p in paragraphs if p.kind == "body"} == {
         ("新冠肺炎｜社區義工隊挨家挨戶派口罩", None)}
     assert _segmented(tmp_path, "標題\n撰稿：李某\n正文一句。\n")[1].kind == "boilerplate"
+
+
+def test_a_long_question_over_its_stamp_is_the_headline(tmp_path: Path) -> None:
+    # A headline that asks a question, too long to be taken for one alone (round 16's rule wants
+    # 19 characters or a headline's marks), was body text though its page's stamp stood under it.
+    question = "某县小区、企业、单位从什么时候开始实行封闭式管理？"
+    text = (f"{question}\n来源：某某网 更新时间：2020-02-06 09:28\n"
+            "导读：城中街道各社区从2月7日开始对辖区内小区实施封闭管理。\n"
+            "有物业的小区保留一个出入口通行，并设置关卡。\n")
+    paragraphs = _segmented(tmp_path, text)
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
+    assert {p.article_title for p in paragraphs} == {question}
+    # Right above the text, it may be the text's own first sentence: it stays body.
+    opening = _segmented(tmp_path, f"{question}\n有物业的小区保留一个出入口通行，并设置关卡。\n")
+    assert [p.kind for p in opening] == ["body", "body"]
