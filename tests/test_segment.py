@@ -754,3 +754,25 @@ def test_a_long_question_over_its_stamp_is_the_headline(tmp_path: Path) -> None:
     # Right above the text, it may be the text's own first sentence: it stays body.
     opening = _segmented(tmp_path, f"{question}\n有物业的小区保留一个出入口通行，并设置关卡。\n")
     assert [p.kind for p in opening] == ["body", "body"]
+
+
+def test_a_letters_title_with_a_colon_after_it_is_the_title(tmp_path: Path) -> None:
+    # A letter's name on the page's first line, with a colon as some pages leave after it, was
+    # body text (a colon ends a lead-in, not a title); its addressees' line comes under it.
+    text = ("致全镇广大居民的一封信：\n致全镇居民朋友：\n"
+            "近期，新型冠状病毒感染的肺炎疫情形势严峻，为保障大家身体健康，特提醒如下。\n"
+            "一是尽量留在家中，减少走亲访友。\n二是外出请佩戴口罩，勤洗手。\n")
+    paragraphs = _segmented(tmp_path, text)
+    assert [p.kind for p in paragraphs] == [
+        "heading", "boilerplate", "body", "body", "body"]
+    assert {p.article_title for p in paragraphs} == {"致全镇广大居民的一封信："}
+    for title in ("某县卫生健康局告全县人民书：", "关于防控疫情的倡议书:"):
+        letter = _segmented(tmp_path, f"{title}\n请大家少出门、不聚集。\n外出请戴口罩。\n")
+        assert [p.kind for p in letter] == ["heading", "body", "body"], title
+    # A lead-in that names a letter it quotes, below the text's start, is text; so is a first
+    # line that says what a letter did.
+    quoted = _segmented(tmp_path, "某县发布公开信\n县指挥部今天发出一封信。\n致全县人民的一封信：\n"
+                                  "请大家少出门。\n")
+    assert quoted[2].kind == "body"
+    opening = _segmented(tmp_path, "他给村民写了一封信，信中说：\n请大家少出门。\n外出请戴口罩。\n")
+    assert opening[0].kind == "body"
