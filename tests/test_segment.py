@@ -776,3 +776,17 @@ def test_a_letters_title_with_a_colon_after_it_is_the_title(tmp_path: Path) -> N
     assert quoted[2].kind == "body"
     opening = _segmented(tmp_path, "他给村民写了一封信，信中说：\n请大家少出门。\n外出请戴口罩。\n")
     assert opening[0].kind == "body"
+
+
+def test_a_papers_line_of_date_reads_and_author_fields_is_furniture(tmp_path: Path) -> None:
+    # A county paper's page puts its fields on one line, some without a value; the line ends
+    # with a field's colon, so it was taken for a lead-in and labelled as body text.
+    fields = "刊发日期：2020-02-05 阅读次数： 作者：张某某 李某 文/图  语音阅读："
+    text = (f"某县2名患者治愈出院\n{fields}\n"
+            "2月4日，某县2名新冠肺炎确诊患者经过精心治疗，达到出院标准，正式出院。\n"
+            "发表时间：2020年2月5日 09:30\n医护人员将患者送出病房。\n")
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert kinds[fields] == kinds["发表时间：2020年2月5日 09:30"] == "boilerplate"
+    assert kinds["医护人员将患者送出病房。"] == "body"
+    said = "他说：“文章刊发以后，很多居民打来电话。”"
+    assert _segmented(tmp_path, f"标题\n{said}\n")[1].kind == "body"
