@@ -187,7 +187,7 @@ OPEN_END_FURNITURE = [
     "QQ图片20200131102651_副本", "志愿者在街头。路透社", "各乡镇人民政府，县政府各部门：",
     "尊敬的市民朋友们：", "各社区：", "尊敬的各位：", "行政院發言人：○○○", "關鍵詞：",
     "109年3月26日", "中華民國109年2月20日府衛疾字第1090041234號函訂定",
-    "完", "香港時間20時15分", "主席：", "二零二零年二月四日",
+    "完", "香港時間20時15分", "主席：", "二零二零年二月四日", "某镇服务热线：23229985，23303789",
 ]
 
 
@@ -790,3 +790,18 @@ def test_a_papers_line_of_date_reads_and_author_fields_is_furniture(tmp_path: Pa
     assert kinds["医护人员将患者送出病房。"] == "body"
     said = "他说：“文章刊发以后，很多居民打来电话。”"
     assert _segmented(tmp_path, f"标题\n{said}\n")[1].kind == "body"
+
+
+def test_a_hotlines_line_of_numbers_is_furniture(tmp_path: Path) -> None:
+    # A notice ends with its hotline: the comma between two numbers made the last line prose cut
+    # short, body text; in the middle of a page such a line was a section's heading.
+    text = ("某镇企业复工复产最新通知\n即日起，全镇取消企业复工备案审批，请企业做好防控工作。\n"
+            "咨询电话：0760-23229985\n已经复工的企业，请继续落实每日消毒、体温检测等措施。\n"
+            "某镇企业复工复产服务热线：23229985，23303789\n")
+    paragraphs = _segmented(tmp_path, text)
+    assert [p.kind for p in paragraphs] == [
+        "heading", "body", "boilerplate", "body", "boilerplate"]
+    assert {p.heading for p in paragraphs if p.kind == "body"} == {None}
+    # A sentence that gives a hotline is text.
+    given = "如有疑问，请拨打服务热线：12345。"
+    assert _segmented(tmp_path, f"标题\n正文一句。\n{given}\n")[2].kind == "body"
