@@ -365,6 +365,9 @@ _BOILERPLATE_OPEN_END = (
     # 主席：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
     r"^(代理|署理)?主席(先生|女士)?\s*[:：]$",
+    # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
+    # 以下为三名志愿者的口述：, 原文如下：. (现将有关事项通告如下： issues the notice: text.)
+    r"^(以下(是|為|为)[^。！？!?，,；;:：]{1,30}|(原文|全文)如下)\s*[:：]$",
     # A hotline's line, its name and its numbers only: 某镇企业复工服务热线：23229985，23303789,
     # 免付費防疫專線：1922、0800-001922.
     r"^[^。！？!?，,；;:：]{0,24}(熱線|热线|專線|专线|電話|电话)(號碼|号码)?\s*[:：]\s*"

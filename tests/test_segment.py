@@ -188,6 +188,7 @@ OPEN_END_FURNITURE = [
     "尊敬的市民朋友们：", "各社区：", "尊敬的各位：", "行政院發言人：○○○", "關鍵詞：",
     "109年3月26日", "中華民國109年2月20日府衛疾字第1090041234號函訂定",
     "完", "香港時間20時15分", "主席：", "二零二零年二月四日", "某镇服务热线：23229985，23303789",
+    "以下是他的自述：",
 ]
 
 
@@ -805,3 +806,21 @@ def test_a_hotlines_line_of_numbers_is_furniture(tmp_path: Path) -> None:
     # A sentence that gives a hotline is text.
     given = "如有疑问，请拨打服务热线：12345。"
     assert _segmented(tmp_path, f"标题\n正文一句。\n{given}\n")[2].kind == "body"
+
+
+def test_a_lead_in_that_only_says_what_follows_is_furniture(tmp_path: Path) -> None:
+    # 以下是…： and 原文如下： tell what text comes next and nothing that anyone did; they were
+    # body text, labelled with a theme of their own.
+    text = ("村支书的抗疫日记\n村支书今年33岁，带领村干部守好村口。\n以下是他的自述：\n"
+            "我们村离城区六十公里，村民一开始并不重视。\n县指挥部发布第1号通告。\n原文如下：\n"
+            "即日起，全县所有棋牌室暂停营业。\n以下为三名志愿者的口述:\n我每天负责给隔离户送菜。\n")
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert [kinds[t] for t in ("以下是他的自述：", "原文如下：", "以下为三名志愿者的口述:")] == [
+        "boilerplate"] * 3
+    assert kinds["我每天负责给隔离户送菜。"] == "body"
+    # A notice that issues its rules, or a lead-in that says who did what, is text.
+    for line in ("现将有关事项通告如下：", "县指挥部研究决定，发布命令如下：",
+                 "中国各地封城时序如下：", "以下是他们的做法，值得借鉴：",
+                 "以下几点请大家务必做到："):
+        page = _segmented(tmp_path, f"标题\n正文一句。\n{line}\n正文又一句。\n")
+        assert page[2].kind == "body", line
