@@ -368,6 +368,8 @@ _BOILERPLATE_OPEN_END = (
     # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
     # 以下为三名志愿者的口述：, 原文如下：. (现将有关事项通告如下： issues the notice: text.)
     r"^(以下(是|為|为)[^。！？!?，,；;:：]{1,30}|(原文|全文)如下)\s*[:：]$",
+    # A Hong Kong release issued for another body says so above its text: 下稿代醫院管理局發出：.
+    r"^下稿(代|由)[^。！？!?，,；;:：]{1,40}(發出|发出)\s*[:：]$",
     # A hotline's line, its name and its numbers only: 某镇企业复工服务热线：23229985，23303789,
     # 免付費防疫專線：1922、0800-001922.
     r"^[^。！？!?，,；;:：]{0,24}(熱線|热线|專線|专线|電話|电话)(號碼|号码)?\s*[:：]\s*"

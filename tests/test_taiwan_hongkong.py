@@ -295,3 +295,21 @@ def test_more_fields_of_a_taiwan_release_page_are_furniture(tmp_path: Path) -> N
     assert [kinds[line] for line in fields] == ["boilerplate"] * len(fields)
     paragraphs = segment_file(tmp_path / "release.txt", Config()).paragraphs
     assert paragraphs[-1].heading is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "big5hkscs"])
+def test_a_release_issued_for_another_body_says_so_in_furniture(tmp_path: Path,
+                                                                encoding: str) -> None:
+    """A government release issued on behalf of another body (the Hospital Authority) says so
+    on the line above its text, ``下稿代醫院管理局發出：``: who sent it out, no news of its own.
+    It was body text, labelled with a theme."""
+    text = "\n".join([
+        "公立醫院呈報懷疑個案數字", "＊" * 11, "", "下稿代醫院管理局發出：", "",
+        "截至今日中午十二時，公立醫院於過去二十四小時共接收三名懷疑個案病人。", "",
+        "醫院管理局已向衞生署呈報有關個案，病人現正接受隔離治療。", "",
+        "完", "", "2020年1月6日（星期一）", "香港時間17時00分", ""])
+    kinds = kinds_of(tmp_path, text, encoding)
+    assert kinds["下稿代醫院管理局發出："] == "boilerplate"
+    assert kinds["醫院管理局已向衞生署呈報有關個案，病人現正接受隔離治療。"] == "body"
+    said = "醫管局今日下午代衞生署發出新聞稿，公布最新個案。"
+    assert kinds_of(tmp_path, f"標題\n正文一句。\n{said}\n", encoding)[said] == "body"
