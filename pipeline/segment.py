@@ -331,6 +331,10 @@ _BOILERPLATE_OPEN_END = (
     r"^(文|圖|图|撰文|撰稿|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
+    # A photographer's credit in brackets ends a caption however long: a paper's captions run to
+    # more than the 100 characters the pattern above allows before it. A line that long whose
+    # credit names the text's writer too, （记者 某某 文/摄）, may be an article's last paragraph.
+    r"^.{101,}[(（](?![^()（）]*文\s*[/／、])[^()（）]{0,30}(攝|摄)[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
     r"^(\d{1,2}[.、．]\s*|(說明|説明|说明)\s*[:：]\s*)?[^\s。，,]{1,40}\.(?i:jpe?g|png|gif|webp|bmp)$",

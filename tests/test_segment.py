@@ -189,6 +189,8 @@ OPEN_END_FURNITURE = [
     "109年3月26日", "中華民國109年2月20日府衛疾字第1090041234號函訂定",
     "完", "香港時間20時15分", "主席：", "二零二零年二月四日", "某镇服务热线：23229985，23303789",
     "以下是他的自述：", "下稿代醫院管理局發出：",
+    "醫院的清潔工每天要多次清理院內的洗手間，穿著全套保護衣工作，十五分鐘後面罩已全是霧氣。" * 3
+    + "（某某攝）",
 ]
 
 
@@ -824,3 +826,25 @@ def test_a_lead_in_that_only_says_what_follows_is_furniture(tmp_path: Path) -> N
                  "以下几点请大家务必做到："):
         page = _segmented(tmp_path, f"标题\n正文一句。\n{line}\n正文又一句。\n")
         assert page[2].kind == "body", line
+
+
+def test_a_long_caption_ending_with_a_photographers_credit_is_furniture(tmp_path: Path) -> None:
+    # A paper's photo essay: each photo's caption runs to a hundred characters and more and ends
+    # with the photographer's credit in brackets. Only those up to 100 characters were captions;
+    # a longer one was body text, labelled with a theme, though the credit ends no paragraph of
+    # the story. A paragraph that tells of photographing, or an article's last paragraph that
+    # credits its writer as well (文/摄), is text.
+    caption = ("新型冠狀病毒可透過糞便傳播，清潔工要經常清理院內的洗手間。圖中醫院的清潔工說，"
+               "洗一次廁所要四十五分鐘，疫情下要穿著全套保護衣工作，會熱得全身濕透。本報記者拍攝時，"
+               "她示範清潔約十五分鐘，整個面罩已熱得全是霧氣。（某某攝）")
+    story = ("本報攝影記者走訪各醫院聯網的七間醫院，拍攝了醫生、護士、清潔工和保安員在各自崗位上"
+             "的工作。他們說，拍攝時最難的是在隔離病房外等候，每次只能停留幾分鐘，拍完還要把相機"
+             "消毒一遍才能帶出病房，有時一整天只拍到幾張照片。")
+    last = ("隔離病房的護士每天工作十二小時，下班後還要在醫院附近的酒店住下，不能回家。她們說，"
+            "只要病人能早日康復，再辛苦也值得。醫院表示，會繼續為前線人員提供足夠的防護裝備，"
+            "並安排心理輔導，讓她們安心工作。醫院的同事也輪流為她們送上飯菜和水果。"
+            "（記者 某某 文/攝）")
+    assert caption.index("（") > 100 and last.index("（") > 100
+    text = f"守護香港的人\n{story}\n{caption}\n{last}\n"
+    kinds = [p.kind for p in _segmented(tmp_path, text)]
+    assert kinds == ["heading", "body", "boilerplate", "body"]
