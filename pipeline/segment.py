@@ -258,6 +258,10 @@ _BOILERPLATE_ANY_END = (
     rf"^[^。！？!?，,]{{1,24}}\s(時間|时间|日期)\s*[:：]\s*{_DATE}",
     # A photo caption: ▲… (◆ and ● are list bullets, not captions).
     r"^[▲▼↑↓△]",
+    # A caption that names what the photo shows, 圖為 and a name, at the line's end or alone:
+    # …交付使用。圖為病房內部設施。 One that tells what happened in clauses (…。圖為2月16日，
+    # 市民在超市內選購蔬菜。) reads as body text and stays it, as a longer caption does.
+    r"^(.{0,100}[。.！!]\s*)?(圖為|图为)[^。！？!?，,；;:：]{1,30}[。.]?$",
     # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
     # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
     r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"

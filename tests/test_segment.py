@@ -848,3 +848,16 @@ def test_a_long_caption_ending_with_a_photographers_credit_is_furniture(tmp_path
     text = f"守護香港的人\n{story}\n{caption}\n{last}\n"
     kinds = [p.kind for p in _segmented(tmp_path, text)]
     assert kinds == ["heading", "body", "boilerplate", "body"]
+
+
+def test_a_caption_that_names_what_the_photo_shows_is_furniture(tmp_path: Path) -> None:
+    # 圖為 and a name for what is shown, ending a caption's line or alone: the photo's caption,
+    # which was body text labelled with a theme.
+    text = ("火神山醫院交付使用\n"
+            "2月2日上午，解放軍醫療隊隊員抵達武漢，目的地就是剛剛建成的火神山醫院。\n"
+            "2月2日，火神山醫院正式交付使用。圖為病房內部設施。\n"
+            "图为医院的隔离病区走廊\n"
+            "近日，市民外出購物時普遍佩戴口罩。圖為2月16日，市民在超市內選購蔬菜。\n"
+            "社區幹部力圖為居民解決買菜難題。\n")
+    kinds = [p.kind for p in _segmented(tmp_path, text)]
+    assert kinds == ["heading", "body", "boilerplate", "boilerplate", "body", "body"]
