@@ -262,6 +262,13 @@ _BOILERPLATE_ANY_END = (
     # …交付使用。圖為病房內部設施。 One that tells what happened in clauses (…。圖為2月16日，
     # 市民在超市內選購蔬菜。) reads as body text and stays it, as a longer caption does.
     r"^(.{0,100}[。.！!]\s*)?(圖為|图为)[^。！？!?，,；;:：]{1,30}[。.]?$",
+    # A caption as news agencies write it, the whole line: the day, where or by what camera, and
+    # what was photographed: 2月2日，无人机拍摄的火神山医院。/ 这是2月3日在武汉拍摄的方舱医院
+    # （无人机照片）。 Not what someone photographed or what then became of it: 2月5日，县融媒体
+    # 中心拍摄的短片播出。/ 2月3日在武汉拍摄的视频在网上热传。
+    r"^(這是|这是)?\s*(\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日[,，\s]*"
+    r"(無人機|无人机|(新華社|新华社|本報|本报)?(記者|记者))?\s*(在[^。！？!?，,；;:：]{1,16})?"
+    r"(拍攝|拍摄|航拍)的[^。！？!?，,；;:：在被]{1,30}([(（][^()（）]{1,12}[)）])?[。.]?$",
     # A letter's greetings and wishes, the whole line: 大家好！/ 首先恭祝大家新春快乐，鼠年大吉！/
     # 祝全县父老乡亲新春愉快！: after 祝 and whom it wishes, nothing but wishes.
     r"^((大家|你們|你们|您|你|各位)好[!！。，,]*\s*)+$|^((大家|你們|你们|您|你|各位)好[!！，,]\s*)?"

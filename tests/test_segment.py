@@ -861,3 +861,19 @@ def test_a_caption_that_names_what_the_photo_shows_is_furniture(tmp_path: Path) 
             "社區幹部力圖為居民解決買菜難題。\n")
     kinds = [p.kind for p in _segmented(tmp_path, text)]
     assert kinds == ["heading", "body", "boilerplate", "boilerplate", "body", "body"]
+
+
+def test_a_news_agencys_caption_of_the_day_and_what_was_photographed_is_furniture(
+        tmp_path: Path) -> None:
+    # The day, where or by what camera, and what was photographed, the whole line, is how news
+    # agencies caption a photo; it was body text labelled with a theme.
+    captions = ("2020年2月2日，無人機拍攝的武漢火神山醫院。",
+                "这是2月3日在武汉拍摄的方舱医院（无人机照片）。", "2月4日航拍的雷神山医院。")
+    sentences = ("2月5日，县融媒体中心拍摄的抗疫短片播出。", "2月3日在武汉拍摄的视频在网上热传。",
+                 "2月2日，他翻出手机里拍摄的照片。",
+                 "2月2日，记者在医院拍摄时看到，医护人员正在搬运物资。")
+    text = "\n".join(["火神山醫院交付使用", "解放軍醫療隊隊員抵達武漢，目的地就是火神山醫院。",
+                      *captions, *sentences])
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text + "\n")}
+    assert [kinds[c] for c in captions] == ["boilerplate"] * 3
+    assert [kinds[s] for s in sentences] == ["body"] * 4
