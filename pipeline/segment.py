@@ -37,7 +37,8 @@ Each paragraph gets a ``kind``:
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
-  longer title, a question, or a letter's name with a colon (see ``_long_titles``);
+  longer title, a question, a tagged exclamation, or a letter's name with a colon (see
+  ``_long_titles``);
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -723,6 +724,9 @@ _QUESTION_TITLE = re.compile(
     r"(.{1,19}$|.*(【[^】]+】|“[^”]+”|「[^」]+」|《[^》]+》|^[^:：]{2,}[:：]))")
 
 
+# A headline's tag opening the line: a topic and a bar (新冠肺炎｜…, 微视频|…) or a section in
+# brackets (【战疫】…). A line so tagged is a headline, though it exclaims.
+_HEADLINE_TAG = re.compile(r"^([^|｜。，,！？!?\s]{2,10}\s*[|｜]|【[^】]{1,10}】)")
 # A letter's or an appeal's name as its title says it (致全县人民的一封信, 倡议书, 告患者及家属书),
 # with the colon some pages leave after it: 致广大村民的一封信：.
 _LETTER_TITLE = re.compile(
@@ -732,12 +736,14 @@ _LETTER_TITLE = re.compile(
 
 def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int],
                  max_heading: int) -> list[int]:
-    """Article titles too long for a heading, asking a question or ending with a colon: an
-    article's first line that is not boilerplate, with body text after it in its article, not
-    numbered nor a dated chronology entry; either up to 1.5 times ``max_heading`` characters
-    with no sentence end or comma in it (a notice's long title), or a question up to
+    """Article titles too long for a heading, asking a question, exclaiming or ending with a
+    colon: an article's first line that is not boilerplate, with body text after it in its
+    article, not numbered nor a dated chronology entry; either up to 1.5 times ``max_heading``
+    characters with no sentence end or comma in it (a notice's long title), or a question up to
     ``max_heading`` characters that reads as a headline
-    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see :data:`_QUESTION_TITLE`), or a
+    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see :data:`_QUESTION_TITLE`), or an
+    exclamation up to ``max_heading`` characters opened by a headline's tag
+    (``新冠肺炎｜餐廳送粥打氣 醫護超感動：滿滿的愛！``, see :data:`_HEADLINE_TAG`), or a
     letter's name with a colon after it (``致广大村民的一封信：``, see :data:`_LETTER_TITLE`;
     its addressees' line, ``致广大村民朋友：``, comes under it), or a headline over its date
     (see :func:`_over_its_stamp`), right under the article's first line or as that line itself.
@@ -759,6 +765,8 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
             continue
         if line[-1:] in "？?":
             title = len(line) <= max_heading and _QUESTION_TITLE.search(line[:-1])
+        elif line[-1:] in "！!" and _HEADLINE_TAG.match(line):  # 新冠肺炎｜…满满的爱！
+            title = len(line) <= max_heading and not any(ch in line[:-1] for ch in _SENTENCE_END)
         elif line[-1:] in ":：" and _LETTER_TITLE.search(line):  # 致全县人民的一封信：
             title = len(line) <= max_heading and not any(
                 ch in _SENTENCE_END + "，," for ch in line)

@@ -877,3 +877,20 @@ def test_a_news_agencys_caption_of_the_day_and_what_was_photographed_is_furnitur
     kinds = {p.text: p.kind for p in _segmented(tmp_path, text + "\n")}
     assert [kinds[c] for c in captions] == ["boilerplate"] * 3
     assert [kinds[s] for s in sentences] == ["body"] * 4
+
+
+def test_a_tagged_headline_that_exclaims_is_the_title(tmp_path: Path) -> None:
+    # A headline opened by its topic's tag and a bar (新冠肺炎｜…), as Hong Kong sites write
+    # them, that ends exclaiming was body text, labelled with a theme, and left its article
+    # without a title.
+    for title in ("新冠肺炎｜餐廳老闆送粥打氣 醫護超感動：滿滿的愛！", "【战疫】武汉加油！"):
+        text = (f"{title}\n有餐廳老闆為前線醫護人員送上二十四碗熱騰騰的海鮮粥。\n"
+                "醫院在網上專頁表示非常感謝。\n")
+        paragraphs = _segmented(tmp_path, text)
+        assert [p.kind for p in paragraphs] == ["heading", "body", "body"], title
+        assert paragraphs[1].article_title == title
+    # Untagged, an exclamation opening a text stays body (the text's own first words may
+    # exclaim); so does a tagged line of two sentences.
+    for first in ("一方有难八方支援！", "新冠肺炎｜好消息！醫院今日又有三名病人出院！"):
+        opening = _segmented(tmp_path, f"{first}\n社區義工為長者派發口罩。\n")
+        assert opening[0].kind == "body", first
