@@ -354,9 +354,11 @@ def _section_counts(own: np.ndarray, counts: np.ndarray, group: np.ndarray,
     there as they are: sorting them in with the batch's, as an ``np.unique`` of both did, cost
     each part of a long section time that grew with the whole section's vocabulary.
     """
-    first = {key: i for i, key in reversed(list(enumerate(sections)))}
-    whole = {int(group[first[key]]): value for key, value in (totals or {}).items()
-             if key is not None and key in first}
+    whole: dict[int, Counts] = {}
+    if totals:  # where each section first comes, looked up only when some are partly here
+        first = {key: i for i, key in reversed(list(enumerate(sections)))}
+        whole = {int(group[first[key]]): value for key, value in totals.items()
+                 if key is not None and key in first}
     if not whole:
         codes, where = np.unique(own, return_inverse=True)
         return codes, np.bincount(where, weights=counts).astype(np.int64), where
@@ -388,10 +390,11 @@ class Siblings:
     norms: np.ndarray  # per paragraph: the norm of the rest (0: nothing else in the section)
 
     @classmethod
-    def build(cls, codes: np.ndarray, counts: np.ndarray, n_rows: int, n_cols: int,
-              sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool,
+    def build(cls, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, n_rows: int,
+              n_cols: int, sections: Sequence[Any], idf: np.ndarray, sublinear_tf: bool,
               totals: Mapping[Any, Counts] | None = None) -> Siblings:
-        """From the paragraphs' counted n-gram codes (see :func:`_count`) and section keys.
+        """From the paragraphs' counted n-grams (see :func:`_count`: the paragraph and column of
+        each distinct code, as :func:`_weigh` splits them) and section keys.
 
         ``totals``: the whole counts of sections that have paragraphs outside this batch (see
         :meth:`Scorer.section_counts`), so that the result is the one of a batch holding the
@@ -399,7 +402,6 @@ class Siblings:
         """
         group = group_ids(sections)
         n_groups = int(group.max()) + 1 if n_rows else 0
-        rows, cols = codes // n_cols, codes % n_cols
         group_codes, group_counts, where = _section_counts(
             group[rows] * n_cols + cols, counts, group, sections, n_cols, totals)
         group_rows, group_cols = group_codes // n_cols, group_codes % n_cols
@@ -745,8 +747,9 @@ class Scorer:
         words = _weigh(codes, counts, n, size, self.words.idf, self.words.sublinear_tf)
         siblings = None
         if self.section_weight > 0:
-            siblings = Siblings.build(codes, counts, n, size, [r.get("section") for r in records],
-                                      self.words.idf, self.words.sublinear_tf, totals)
+            siblings = Siblings.build(words.rows, words.cols, counts, n, size,
+                                      [r.get("section") for r in records], self.words.idf,
+                                      self.words.sublinear_tf, totals)
         for name, weight in self.context.items():
             if weight <= 0:
                 continue
