@@ -373,6 +373,56 @@ def test_a_few_control_characters_are_named_with_their_share_and_the_limit() -> 
                                "encodings)")
 
 
+def _judged(path: Path, caplog: pytest.LogCaptureFixture) -> tuple[str, str]:
+    """How a file reads: its encoding or the error, and what was logged."""
+    caplog.clear()
+    try:
+        outcome = read_document(path).encoding
+    except reading.InputError as exc:
+        outcome = str(exc)
+    return outcome, caplog.text
+
+
+def test_a_decoding_is_judged_the_same_with_numpy_loaded_or_not(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """classify has NumPy loaded and counts a decoding's control, private-use and kana
+    characters in a table; segment, without it, with regular expressions: files read the same
+    either way, near each class's bounds too."""
+    import numpy  # noqa: F401  (loaded, as in classify)
+
+    chinese = "市委召開會議，部署疫情防控工作。社區網格員入戶排查。"
+    edges = "".join(chr(c) for first, last in
+                    (*reading._JUNK_RANGES, *reading._PRIVATE_RANGES, *reading._KANA_RANGES)
+                    for c in (first - 1, first, last, last + 1) if 0 <= c <= 0x10FFFF)
+    texts = {
+        "controls.txt": (chinese + "\x01\x85") * 20,  # 2 in 29: refused
+        "few_controls.txt": chinese * 20 + "\x01\x1f\x7f",  # under the limit: read
+        "private.txt": chinese * 3 + "\ue000" * 25,  # a few dozen private-use ones count
+        "some_private.txt": chinese * 30 + "\uf8ff\U000f0000" * 9,  # under 20: they do not
+        "japanese.txt": JAPANESE,  # in UTF-8: read, with a warning
+        # Each class's bounds and the code points beside them (but NUL, which makes a file
+        # binary, and surrogates, which no UTF-8 holds).
+        "edges.txt": chinese * 40 + "".join(c for c in edges
+                                            if not (c == "\0" or "\ud800" <= c <= "\udfff")),
+    }
+    paths = []
+    for name, text in texts.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(text.encode("utf-8"))
+    counts = reading._class_counts(edges)
+    assert counts is not None and min(counts) > 0 and sum(counts) == len(edges)
+    assert counts[1:] == [len(reading._JUNK.findall(edges)), len(reading._PRIVATE.findall(edges)),
+                          len(reading._kana().findall(edges))]
+    with_numpy = [_judged(path, caplog) for path in paths]
+    monkeypatch.delitem(sys.modules, "numpy")
+    assert reading._class_counts(edges) is None  # the regular expressions count
+    without = [_judged(path, caplog) for path in paths]
+    assert with_numpy == without
+    assert [outcome.startswith(str(tmp_path)) for outcome, _ in without] == [
+        True, False, True, False, False, False]
+    assert "Japanese text in UTF-8" in without[4][1]
+
+
 def test_a_file_joined_from_big5_and_gb18030_parts_is_not_read_as_one_of_them(
         tmp_path: Path) -> None:
     # Both halves decode as GB18030, the Big5 half into mojibake one character in seven of
