@@ -469,7 +469,7 @@ class Actors:
 
     def features(self, normalized: Sequence[str]) -> tuple[Sparse, Leaders]:
         """The shares, and each paragraph's sentence leaders (kept for evidence)."""
-        leaders = [self.leading(text) for text in normalized]
+        leaders = [sentence_leaders(text, self.pattern) for text in normalized]
         shares = actor_shares(leaders, self.term_theme, len(self.themes))
         rows, cols = np.nonzero(shares)
         return Sparse(rows, cols, shares[rows, cols], len(normalized)), leaders

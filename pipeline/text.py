@@ -172,8 +172,9 @@ def sentence_leaders(normalized: str, pattern: re.Pattern[str] | None) -> list[s
     """
     if pattern is None:
         return [None for _ in sentences(normalized)]
-    found = [pattern.search(s) for s in sentences(normalized)]
-    return [m.group(0) if m else None for m in found]
+    search = pattern.search  # one pass over the sentences: a paragraph has several, a batch many
+    return [m.group(0) if (m := search(s)) else None for s in _SENTENCE_END.split(normalized)
+            if s.strip()]
 
 
 def actor_shares(leaders: Sequence[Sequence[str | None]], term_theme: Mapping[str, int],
