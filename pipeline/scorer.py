@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
@@ -51,8 +52,27 @@ def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, 
     return np.unique(rows * n_cols + ids, return_counts=True)
 
 
+# Counts up to this have their sublinear term frequency looked up (see _tf).
+_TF_LOOKED_UP = 1 << 12
+
+
+@lru_cache(maxsize=1)
+def _sublinear_tfs() -> np.ndarray:
+    """``1 + log(count)`` of each count below :data:`_TF_LOOKED_UP` (0 for 0), computed as
+    :func:`_tf` computes it, by NumPy's ``log`` of the counts as floats."""
+    counts = np.arange(_TF_LOOKED_UP, dtype=np.float64)
+    counts[1:] = np.log(counts[1:]) + 1
+    return counts
+
+
 def _tf(counts: np.ndarray, sublinear_tf: bool) -> np.ndarray:
-    """Term frequencies as scikit-learn's ``TfidfTransformer`` weighs them (0 stays 0)."""
+    """Term frequencies as scikit-learn's ``TfidfTransformer`` weighs them (0 stays 0).
+
+    Sublinear ones of the small counts that make nearly all of them are looked up in a table of
+    the same numbers: a logarithm of each cost more than the rest of the TF-IDF.
+    """
+    if sublinear_tf and len(counts) and counts.min() >= 0 and counts.max() < _TF_LOOKED_UP:
+        return _sublinear_tfs()[counts]
     tf = counts.astype(np.float64)
     if sublinear_tf:
         positive = tf > 0

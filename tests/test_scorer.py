@@ -133,6 +133,27 @@ def test_the_scorer_gives_the_pipelines_probabilities(variant: str, tmp_path: Pa
     scorer.check(pipe, records)  # and the check agrees
 
 
+def test_term_frequencies_looked_up_are_those_computed(tmp_path: Path) -> None:
+    # The sublinear term frequency of a count below _TF_LOOKED_UP is looked up in a table; a
+    # batch with a larger count (a word said thousands of times in one section) has them all
+    # computed: the same probabilities either way, to the bit, and the Pipeline's.
+    from pipeline.scorer import _TF_LOOKED_UP, _tf
+
+    config = corpus_config(tmp_path)
+    train = [{**r, "section": r.get("report")} for r in _written(400)]
+    pipe = _pipeline_for(config).fit(train, [r["theme"] for r in train])
+    scorer = Scorer.from_pipeline(pipe)
+    records = _seed_records(config)
+    many = {"text": "醫院收治患者。" * _TF_LOOKED_UP, "section": "many"}
+    alone = scorer.score(records).proba
+    together = scorer.score([*records, many]).proba
+    assert np.array_equal(together[:-1], alone)
+    np.testing.assert_allclose(together, pipe.predict_proba([*records, many]), rtol=0, atol=1e-9)
+    counts = np.arange(_TF_LOOKED_UP + 1)
+    assert np.array_equal(_tf(counts[:-1], True), _tf(counts, True)[:-1])
+    assert _tf(counts, True)[[0, 1, -1]].tolist() == [0.0, 1.0, np.log(_TF_LOOKED_UP) + 1]
+
+
 def test_the_rest_of_the_section_moves_a_paragraph_and_shows_in_its_evidence(
         tmp_path: Path) -> None:
     config = corpus_config(tmp_path, vectorize={"context": {"section_weight": 1.0}})
