@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import ConfigError, listed
-from pipeline.segment import INVISIBLE_RANGES, pinyin_gloss
+from pipeline.segment import invisible_points, pinyin_gloss
 
 # Runs of digits, and runs joined by hyphens: a phone number (05-5348810), a date (2020-02-10) or
 # a range (1-2) is one number. Written \d\d* rather than \d+: Python's engine skips ahead to the
@@ -68,15 +68,6 @@ def _whole_runs(user_words: tuple[str, ...]) -> frozenset[str]:
     return DICTIONARY_RUNS | {word for word, _ in _user_entries(user_words)}
 
 
-@lru_cache(maxsize=1)
-def _invisible_points() -> np.ndarray:
-    """A table of every code point: True for the invisible ones (see ``INVISIBLE``)."""
-    table = np.zeros(0x110000, dtype=bool)
-    for first, last in INVISIBLE_RANGES:
-        table[first : last + 1] = True
-    return table
-
-
 def fold_width(text: str, drop_invisible: bool = False) -> str:
     """Full-width ASCII (！ to ～) and the ideographic space to their half-width forms; with
     ``drop_invisible``, without the invisible characters (zero-width space, soft hyphen, ...).
@@ -89,7 +80,7 @@ def fold_width(text: str, drop_invisible: bool = False) -> str:
     """
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     if drop_invisible:
-        points = points[~_invisible_points()[points]]
+        points = points[~invisible_points()[points]]
     wide = (points >= 0xFF01) & (points <= 0xFF5E)
     points[wide] -= 0xFEE0
     points[points == 0x3000] = 0x20

@@ -136,6 +136,36 @@ def test_invisible_characters_do_not_count_toward_a_paragraphs_length(seed_text:
         assert all(text[p.start : p.end] == p.text for p in got)
 
 
+def test_invisible_characters_are_found_alike_with_numpy_loaded_or_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # classify has NumPy loaded and looks each character up in a table, a part of the text at a
+    # time; segment, without it, searches with regular expressions: the same answers, near each
+    # range's bounds, beyond the plane, past the first part of a long text; the same paragraphs.
+    import sys
+
+    import numpy  # noqa: F401  (loaded, as in classify)
+
+    marks = [chr(c) for first, last in segment.INVISIBLE_RANGES
+             for c in (first - 1, first, last, last + 1)]
+    texts = [f"市委召开会议{mark}，部署防控。" for mark in [*marks, "😀", "\U00020000"]]
+    part = segment._TABLE_PART
+    texts += ["医" * part + "\u200b", "医" * part + "院", ""]
+    ranges = [(text, start, end) for text in texts[:3] for start, end in ((0, 6), (6, 7), (7, 9))]
+    path = tmp_path / "marks.txt"
+    path.write_text("\n\n".join(texts[:-3]), "utf-8")
+
+    def found() -> tuple[list[bool], list[bool], list[tuple[str, str]]]:
+        return ([segment._has_invisible(text) for text in texts],
+                [segment._has_invisible(*r) for r in ranges],
+                [(p.kind, p.text) for p in segment_file(path, Config()).paragraphs])
+
+    with_numpy = found()
+    assert with_numpy[0].count(True) == sum(first <= ord(m) <= last for m in marks
+                                            for first, last in segment.INVISIBLE_RANGES) + 1
+    monkeypatch.delitem(sys.modules, "numpy")
+    assert found() == with_numpy
+
+
 def test_heldout_documents_in_other_formats() -> None:
     """Eight documents with single newlines, CRLF, indentation, NBSP, bylines, repeated titles."""
     labels: dict[str, dict[str, str]] = {}
