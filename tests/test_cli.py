@@ -1,4 +1,9 @@
-"""The command line as a user runs it: real processes, exit codes, messages, the JSON contract."""
+"""The command line as a user runs it: real processes, exit codes, messages, the JSON contract.
+
+Each behaviour of the command is checked on a real ``python -m pipeline`` process (``pipeline``);
+more inputs to the same behaviour, and commands that only make a test's input, run the command's
+``main`` in this process (``in_process``), which saves a second of start-up a call.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, SOME_WRITTEN, write_corpus_config
+from conftest import ROOT, SEED, SOME_WRITTEN, in_process, write_corpus_config
 
 from pipeline.cli import COMMANDS, build_parser
 from pipeline.config import Config, load_config
@@ -144,7 +149,7 @@ def test_classify_writes_schema_valid_json(model_dir: tuple[Path, Path], tmp_pat
 
 def test_classify_jsonl_lines_are_schema_valid(model_dir: tuple[Path, Path]) -> None:
     config, _ = model_dir
-    result = pipeline("classify", str(SEED), "--config", str(config), "--format", "jsonl")
+    result = in_process("classify", str(SEED), "--config", str(config), "--format", "jsonl")
     assert result.returncode == 0
     lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
     check = validator("line", strict=True)
@@ -159,14 +164,16 @@ def test_the_output_files_name_chooses_its_format(model_dir: tuple[Path, Path],
     # -o out.jsonl without --format wrote one JSON object into a file named .jsonl.
     config, _ = model_dir
 
-    def first_line(*args: str) -> dict:
+    def first_line(*args: str,
+                   run: Callable[..., subprocess.CompletedProcess] = in_process) -> dict:
         """The output's first JSON value: the whole object, or a jsonl file's first line."""
-        assert pipeline(*args).returncode == 0
+        assert run(*args).returncode == 0
         text = Path(args[args.index("-o") + 1]).read_text("utf-8")
         return json.JSONDecoder().raw_decode(text)[0]
 
-    for command in (["classify", "--config", str(config)], ["segment"]):
-        jsonl = first_line(*command, str(SEED), "-o", str(tmp_path / "out.JSONL"))
+    for command, run in ((["classify", "--config", str(config)], pipeline),
+                         (["segment"], in_process)):
+        jsonl = first_line(*command, str(SEED), "-o", str(tmp_path / "out.JSONL"), run=run)
         assert jsonl["document"] == SEED.stem and "documents" not in jsonl
     # --format wins over the name.
     forced = first_line("classify", "--config", str(config), str(SEED), "-o",
@@ -197,12 +204,12 @@ def test_stdin_to_stdout(model_dir: tuple[Path, Path]) -> None:
 def test_unreadable_stdin_is_skipped_like_any_file(model_dir: tuple[Path, Path]) -> None:
     config, _ = model_dir
     png = b"\x89PNG\r\n\x1a\n" + bytes(20)
-    result = pipeline("classify", "-", str(SEED), "--config", str(config), stdin=png)
+    result = in_process("classify", "-", str(SEED), "--config", str(config), stdin=png)
     assert result.returncode == 1, result.stderr.decode()
     data = json.loads(result.stdout)
     assert [d["id"] for d in data["documents"]] == [SEED.stem]
     assert data["errors"] == [{"source": "-", "error": "not a text file: it is a PNG image"}]
-    strict = pipeline("classify", "-", "--strict", "--config", str(config), stdin=png)
+    strict = in_process("classify", "-", "--strict", "--config", str(config), stdin=png)
     assert_one_line_error(strict, "-: not a text file: it is a PNG image")
     closed = subprocess.run([sys.executable, "-m", "pipeline", "classify", "-", str(SEED),
                              "--config", str(config)], stdin=subprocess.DEVNULL,
@@ -220,7 +227,7 @@ def test_a_folder_means_every_txt_under_it(model_dir: tuple[Path, Path], tmp_pat
     (tmp_path / "a.txt").write_text("醫院醫生救治患者。", "utf-8")
     (tmp_path / "sub" / "b.txt").write_text("市民捐贈口罩。", "utf-8")
     (tmp_path / "notes.md").write_text("not a document", "utf-8")
-    result = pipeline("classify", str(tmp_path), "--config", str(config), "--jobs", "2")
+    result = in_process("classify", str(tmp_path), "--config", str(config), "--jobs", "2")
     assert result.returncode == 0, result.stderr.decode()
     ids = [d["id"] for d in json.loads(result.stdout)["documents"]]
     assert ids == ["a", "b"]
@@ -234,26 +241,25 @@ def test_files_of_the_same_name_get_ids_of_their_own(model_dir: tuple[Path, Path
         (tmp_path / folder / "report.txt").write_text("市委召開會議部署防控工作。", "utf-8")
     (tmp_path / "other.txt").write_text("醫院醫生救治患者。", "utf-8")
     twice = str(tmp_path / "2020" / "report.txt")
-    for jobs in ("1", "2"):
-        result = pipeline("classify", str(tmp_path), twice, "--config", str(config),
-                          "--jobs", jobs)
+    for jobs, run in (("1", pipeline), ("2", in_process)):
+        result = run("classify", str(tmp_path), twice, "--config", str(config), "--jobs", jobs)
         assert result.returncode == 0, result.stderr.decode()
         docs = json.loads(result.stdout)["documents"]
         assert [d["id"] for d in docs] == ["2020/report", "2021/report", "other"]
         assert [p["id"] for p in docs[1]["paragraphs"]] == ["2021/report:0"]
-    result = pipeline("segment", str(tmp_path / "2021"), twice)
+    result = in_process("segment", str(tmp_path / "2021"), twice)
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["2021/report",
                                                                          "2020/report"]
     (tmp_path / "2021" / "report.TXT").write_text("社區網格員摸排。", "utf-8")
-    result = pipeline("segment", str(tmp_path / "2021"))
+    result = in_process("segment", str(tmp_path / "2021"))
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["report.TXT",
                                                                          "report.txt"]
     (tmp_path / "2021" / "report.txt.txt").write_text("醫院救治。", "utf-8")
-    result = pipeline("segment", str(tmp_path / "2021"))
+    result = in_process("segment", str(tmp_path / "2021"))
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == [
         "report.TXT", "report.txt~2", "report.txt"]  # the last one's name is report.txt
     (tmp_path / "stdin.txt").write_text("社區。", "utf-8")
-    result = pipeline("segment", "-", str(tmp_path / "stdin.txt"), stdin="市委。".encode())
+    result = in_process("segment", "-", str(tmp_path / "stdin.txt"), stdin="市委。".encode())
     assert [d["id"] for d in json.loads(result.stdout)["documents"]] == [
         "stdin", f"{tmp_path.name}/stdin"]
 
@@ -281,8 +287,9 @@ def test_names_with_a_newline_give_valid_ids_and_one_line_messages(
     validator(strict=True).validate(data)
     assert [p["id"] for d in data["documents"] for p in d["paragraphs"]] == ["new\\x0aline:0"]
     assert data["errors"][0]["source"] == str(tmp_path / "bad\tname.txt")  # the path as it is
-    assert_one_line_error(pipeline("classify", str(tmp_path), "--strict", "--config", str(config),
-                                   "-o", str(out)), "bad\\x09name.txt: not a text file")
+    assert_one_line_error(in_process("classify", str(tmp_path), "--strict", "--config",
+                                     str(config), "-o", str(out)),
+                          "bad\\x09name.txt: not a text file")
 
 
 def test_same_named_files_in_a_folder_not_utf8_get_ids_that_can_be_written(
@@ -293,7 +300,7 @@ def test_same_named_files_in_a_folder_not_utf8_get_ids_that_can_be_written(
     for path in (folder / "r.txt", folder / "sub" / "r.txt"):
         path.write_text("市委召開會議部署防控工作。", "utf-8")
     out = tmp_path / "out.json"
-    result = pipeline("classify", ".", "--config", str(config), "-o", str(out), cwd=folder)
+    result = in_process("classify", ".", "--config", str(config), "-o", str(out), cwd=folder)
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(out.read_text("utf-8"))
     validator(strict=True).validate(data)
@@ -308,16 +315,16 @@ def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
     missing = tmp_path / "nope.txt"
     assert_one_line_error(pipeline("classify", str(SEED), str(missing), "--config", str(config),
                                    "-o", str(out)), str(missing), "no such file or folder")
-    assert_one_line_error(pipeline("classify", str(SEED), "--encoding", "nosuch", "-o", str(out)),
-                          "--encoding", "nosuch")
-    assert_one_line_error(pipeline("classify", str(SEED), "--jobs", "-1", "-o", str(out)),
+    assert_one_line_error(in_process("classify", str(SEED), "--encoding", "nosuch", "-o",
+                                     str(out)), "--encoding", "nosuch")
+    assert_one_line_error(in_process("classify", str(SEED), "--jobs", "-1", "-o", str(out)),
                           "--jobs", "0 or more")
     assert out.read_text("utf-8") == "previous output"
     for command in (["classify", str(SEED), "--config", str(config)], ["segment", str(SEED)],
                     ["review", str(out)], ["report", str(out)]):
-        assert_one_line_error(pipeline(*command, "-o", str(tmp_path)), str(tmp_path),
+        assert_one_line_error(in_process(*command, "-o", str(tmp_path)), str(tmp_path),
                               "is a folder")
-    assert_one_line_error(pipeline("segment", str(SEED), "-o", str(out / "x.json")),
+    assert_one_line_error(in_process("segment", str(SEED), "-o", str(out / "x.json")),
                           f"{out} is not a folder")
     assert pipeline("--version").stdout.decode().startswith("pipeline ")
 
@@ -330,7 +337,7 @@ def test_output_through_a_link_or_into_a_pipe(model_dir: tuple[Path, Path],
     target.write_text("previous output", "utf-8")
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    result = pipeline("classify", str(SEED), "--config", str(config), "-o", str(link))
+    result = in_process("classify", str(SEED), "--config", str(config), "-o", str(link))
     assert result.returncode == 0, result.stderr.decode()
     assert link.is_symlink() and json.loads(target.read_text("utf-8"))["documents"]
     fifo = tmp_path / "pipe"
@@ -400,8 +407,8 @@ def test_a_bundle_copied_as_its_link_alone_says_so(model_dir: tuple[Path, Path],
     assert_one_line_error(result, f"{copy}: a link to {os.readlink(bundle)}, which is not there",
                           "cp -rL", "pipeline train")
     shutil.copytree(bundle, tmp_path / "whole")  # what the message says: the files, not the link
-    result = pipeline("classify", str(SEED), "--model", str(tmp_path / "whole"),
-                      "-o", str(tmp_path / "o.json"))
+    result = in_process("classify", str(SEED), "--model", str(tmp_path / "whole"),
+                        "-o", str(tmp_path / "o.json"))
     assert result.returncode == 0, result.stderr.decode()
 
 
@@ -434,7 +441,7 @@ def test_a_legacy_file_cut_short_classifies_as_the_file_without_that_character(
     data = (text + "疫").encode(codec)[:-1]
     (tmp_path / "b.txt").write_bytes(data)
     out = tmp_path / "out.json"
-    result = pipeline("classify", str(tmp_path), "--config", str(config), "-o", str(out))
+    result = in_process("classify", str(tmp_path), "--config", str(config), "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     assert (f"{tmp_path / 'b.txt'}: the last 1 byte(s) are an unfinished {codec.upper()} "
             "character") in result.stderr.decode()
@@ -488,7 +495,7 @@ def test_segment_prints_paragraphs(tmp_path: Path) -> None:
     assert len(doc["paragraphs"]) == 137
     assert {p["kind"] for p in doc["paragraphs"]} == {"body", "heading", "boilerplate"}
     assert all("label" not in p for p in doc["paragraphs"])
-    lines = pipeline("segment", str(SEED), "--format", "jsonl").stdout.decode().splitlines()
+    lines = in_process("segment", str(SEED), "--format", "jsonl").stdout.decode().splitlines()
     records = [json.loads(line) for line in lines]
     head = {"document": SEED.stem, "source": str(SEED), "encoding": "utf-8"}
     assert records == [{**head, **p} for p in doc["paragraphs"]]
@@ -507,7 +514,7 @@ model: {{classifier: complement_nb, dir: {tmp_path / 'models'}}}
 evaluate: {{folds: 3}}
 """, encoding="utf-8")
     report = tmp_path / "report.json"
-    result = pipeline("evaluate", "--config", str(config), "--json", str(report))
+    result = in_process("evaluate", "--config", str(config), "--json", str(report))
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode()
     for fragment in ("grouped CV, real paragraphs only: ",
@@ -579,8 +586,8 @@ def test_evaluate_json_on_standard_output_is_the_json_alone(
     assert "macro-F1" in result.stderr.decode()
     # A trailing slash names a folder: argparse's Path dropped it and a file was written.
     folder = tmp_path / "reports"
-    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", f"{folder}/"),
-                          f"{folder}/: names a folder")
+    assert_one_line_error(in_process("evaluate", "--config", str(config), "--json",
+                                     f"{folder}/"), f"{folder}/: names a folder")
     assert not folder.exists()
 
 
@@ -597,7 +604,7 @@ def test_a_held_out_set_the_corpus_trains_on_is_named(
                         "held-out figures are not figures on unseen text; hold out documents the "
                         "corpus does not have"]
     apart = heldout_config(tmp_path, "corpus/documents", "corpus/labels")
-    result = pipeline("evaluate", "--config", str(apart), "--json", "-", "--quiet")
+    result = in_process("evaluate", "--config", str(apart), "--json", "-", "--quiet")
     assert json.loads(result.stdout)["heldout"]["in_training"] == 0
     assert "also in the training data" not in result.stderr.decode()
 
@@ -631,7 +638,7 @@ def test_evaluate_names_a_theme_no_paragraph_is_labelled_with(tmp_path: Path) ->
         line + "\n" for line in (ROOT / "corpus/heldout/labels.jsonl").read_text("utf-8")
         .splitlines() if '"theme": "medical"' not in line), "utf-8")
     config = heldout_config(tmp_path, labels=str(labels))
-    result = pipeline("evaluate", "--config", str(config))
+    result = in_process("evaluate", "--config", str(config))
     assert result.returncode == 0, result.stderr.decode()
     assert [line for line in result.stderr.decode().splitlines()
             if "corpus.heldout_documents" not in line] == [
@@ -689,15 +696,15 @@ def test_a_worker_started_fresh_logs_warnings_as_the_command_does(tmp_path: Path
 def test_report_command_writes_one_html_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
     config, bundle = model_dir
     labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--config", str(config), "-o",
-                    str(labelled)).returncode == 0
+    assert in_process("classify", str(SEED), "--config", str(config), "-o",
+                      str(labelled)).returncode == 0
     html = tmp_path / "report.html"
     result = pipeline("report", str(labelled), "--model", str(bundle), "-o", str(html))
     assert result.returncode == 0, result.stderr.decode()
     page = html.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.startswith("<!doctype html>")
     assert "湘潭市" in page and "leadership" in page
-    missing = pipeline("report", str(tmp_path / "none.json"), "-o", str(html))
+    missing = in_process("report", str(tmp_path / "none.json"), "-o", str(html))
     assert_one_line_error(missing, "none.json")
 
 
@@ -711,11 +718,11 @@ def test_review_and_report_refuse_segmented_output(tmp_path: Path, text: str | N
         source = tmp_path / "heading.txt"
         source.write_text(text, "utf-8")
     segmented = tmp_path / f"segmented.{fmt}"
-    assert pipeline("segment", str(source), "--format", fmt,
-                    "-o", str(segmented)).returncode == 0
+    assert in_process("segment", str(source), "--format", fmt,
+                      "-o", str(segmented)).returncode == 0
     for command in (["review", str(segmented)],
                     ["report", str(segmented), "-o", str(tmp_path / "r.html")]):
-        assert_one_line_error(pipeline(*command), str(segmented), "have no labels",
+        assert_one_line_error(in_process(*command), str(segmented), "have no labels",
                               "pipeline classify")
     assert not (tmp_path / "r.html").exists()
 
@@ -734,7 +741,7 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
     labels.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
     config.write_text(f"corpus: {{documents: {SEED}, labels: {labels}}}\n"
                       f"model: {{dir: {tmp_path / 'models'}}}\n", "utf-8")
-    result = pipeline("train", "--config", str(config), "--no-metrics")
+    result = in_process("train", "--config", str(config), "--no-metrics")
     assert result.returncode == 0, result.stderr.decode()
     assert b"4 real + 0 written paragraphs" in result.stderr
 
@@ -754,7 +761,7 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
 def test_configs_that_cannot_train_say_why_in_one_line(tmp_path: Path, extra: str,
                                                        fragments: list[str]) -> None:
     config = write_corpus_config(tmp_path / "config.yaml", extra, written=SOME_WRITTEN[:1])
-    result = pipeline("train", "--config", str(config), "--no-metrics")
+    result = in_process("train", "--config", str(config), "--no-metrics")
     assert_one_line_error(result, *fragments)
     assert "Try a lower" not in result.stderr.decode()  # scikit-learn's own advice
 
@@ -780,13 +787,13 @@ def test_an_unreadable_unlabelled_file_does_not_stop_training(tmp_path: Path) ->
                                  written=SOME_WRITTEN[:1])
     config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"),
                                                         str(docs)), "utf-8")
-    result = pipeline("train", "--config", str(config), "--no-metrics")
+    result = in_process("train", "--config", str(config), "--no-metrics")
     assert result.returncode == 0, result.stderr.decode()
     assert "scan.txt" not in result.stderr.decode()  # training reads only labelled documents
     (docs / "other").mkdir()  # a second file of the seed's name: run and status refuse at once
     (docs / "other" / SEED.name).write_bytes(SEED.read_bytes())
-    for command in ("run", "status"):
-        assert_one_line_error(pipeline(command, "--config", str(config)),
+    for command, run in (("run", pipeline), ("status", in_process)):
+        assert_one_line_error(run(command, "--config", str(config)),
                               f"a second document with the id '{SEED.stem}'")
 
 
@@ -805,12 +812,12 @@ def test_a_labelled_document_that_does_not_read_says_why_training_needs_it(
                                  written=SOME_WRITTEN[:1])
     config.write_text(config.read_text("utf-8").replace(str(ROOT / "corpus/documents"), str(docs))
                       .replace(str(ROOT / "corpus/labels"), str(labels)), "utf-8")
-    assert_one_line_error(pipeline("train", "--config", str(config), "--no-metrics"),
+    assert_one_line_error(in_process("train", "--config", str(config), "--no-metrics"),
                           "scan.txt: not a text file", f"hand labels, {labels / 'l.jsonl'}:1")
     (labels / "l.jsonl").write_text(
         json.dumps({"document": f"{SEED.stem}.txt", "index": 0, "theme": "medical"}) + "\n"
         + (ROOT / "corpus/labels/seed.jsonl").read_text("utf-8"), "utf-8")
-    err = pipeline("train", "--config", str(config), "--no-metrics").stderr.decode()
+    err = in_process("train", "--config", str(config), "--no-metrics").stderr.decode()
     assert f"a document's id is its file name, without folders or .txt: '{SEED.stem}'" in err
 
 
@@ -870,8 +877,8 @@ def test_standard_output_redirected_in_python_gets_the_output(
 def test_a_full_disk_is_one_line_naming_the_output(model_dir: tuple[Path, Path]) -> None:
     # /dev/full fails every write with "No space left on device", as a full disk does.
     config, _ = model_dir
-    for command in ("classify", "segment"):
-        result = pipeline(command, str(SEED), "-o", "/dev/full", "--config", str(config))
+    for command, run in (("classify", pipeline), ("segment", in_process)):
+        result = run(command, str(SEED), "-o", "/dev/full", "--config", str(config))
         assert_one_line_error(result, "/dev/full: cannot write", "No space left on device")
 
 
@@ -915,9 +922,11 @@ def test_the_output_may_not_be_one_of_the_inputs(model_dir: tuple[Path, Path],
     document.write_bytes(SEED.read_bytes())
     link = tmp_path / "out.json"
     link.symlink_to(document)
+    runs = iter([pipeline] + [in_process] * 3)
     for command in ("segment", "classify"):
         for out, inputs in ((document, [document]), (link, [tmp_path / "docs"])):
-            result = pipeline(command, *map(str, inputs), "-o", str(out), "--config", str(config))
+            result = next(runs)(command, *map(str, inputs), "-o", str(out), "--config",
+                                str(config))
             assert_one_line_error(result, f"{out}: is one of the input files")
             assert document.read_bytes() == SEED.read_bytes()
 
@@ -932,7 +941,8 @@ def test_an_output_written_again_keeps_its_permissions(model_dir: tuple[Path, Pa
     assert json.loads(out.read_text("utf-8"))["documents"]
     assert out.stat().st_mode & 0o777 == 0o600
     new = tmp_path / "new.json"
-    assert pipeline("segment", str(SEED), "-o", str(new), "--config", str(config)).returncode == 0
+    assert in_process("segment", str(SEED), "-o", str(new), "--config",
+                      str(config)).returncode == 0
     assert new.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
@@ -946,15 +956,14 @@ def test_long_output_names_and_link_loops(model_dir: tuple[Path, Path], tmp_path
     # A name of 255 bytes is a valid output (its temporary file's name is cut to fit); a link
     # that loops is one line, not a traceback.
     config, _ = model_dir
-    for name in ("o" * 250 + ".json", "報告" * 41 + ".json"):
+    for name, run in (("o" * 250 + ".json", pipeline), ("報告" * 41 + ".json", in_process)):
         assert len(name.encode()) <= 255
-        result = pipeline("segment", str(SEED), "-o", str(tmp_path / name), "--config",
-                          str(config))
+        result = run("segment", str(SEED), "-o", str(tmp_path / name), "--config", str(config))
         assert result.returncode == 0, result.stderr.decode()
         assert json.loads((tmp_path / name).read_text("utf-8"))["documents"]
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     for out in (tmp_path / "loop", tmp_path / "loop" / "out.json"):
-        result = pipeline("segment", str(SEED), "-o", str(out), "--config", str(config))
+        result = in_process("segment", str(SEED), "-o", str(out), "--config", str(config))
         assert_one_line_error(result, str(out), "loop of symbolic links")
 
 
@@ -963,14 +972,14 @@ def test_codecs_that_do_not_give_text_are_refused(tmp_path: Path) -> None:
     # surrogate, which no output could hold.
     document = tmp_path / "u7.txt"
     document.write_bytes("医院发热门诊。".encode("utf-7") + b"+2AA-")
-    for name in ("rot13", "base64"):
-        assert_one_line_error(pipeline("segment", str(document), "--encoding", name),
+    for name, run in (("rot13", pipeline), ("base64", in_process)):
+        assert_one_line_error(run("segment", str(document), "--encoding", name),
                               f"'{name}' is not a text encoding")
         config = tmp_path / f"{name}.yaml"
         config.write_text(f"reading: {{encoding: {name}}}\n", "utf-8")
-        assert_one_line_error(pipeline("segment", str(document), "--config", str(config)),
+        assert_one_line_error(in_process("segment", str(document), "--config", str(config)),
                               str(config), "reading.encoding", "not a text encoding")
-    result = pipeline("segment", str(document), "--encoding", "utf-7", "--strict")
+    result = in_process("segment", str(document), "--encoding", "utf-7", "--strict")
     assert_one_line_error(result, str(document), "lone surrogate (U+D800) at character 7")
 
 
@@ -1035,7 +1044,7 @@ vectorize: {{actors: {{path: null, weight: 0}}}}
 evaluate: {{folds: 2}}
 """, encoding="utf-8")
     report = tmp_path / "report.json"
-    result = pipeline("evaluate", "--config", str(config), "--json", str(report))
+    result = in_process("evaluate", "--config", str(config), "--json", str(report))
     assert result.returncode == 0, result.stderr.decode()
     assert 'unknown theme "leadership"' in result.stderr.decode()
     assert "left out of the comparison" in result.stderr.decode()
@@ -1053,10 +1062,11 @@ def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: 
     config.write_text(f"themes: [lead, base, med, public]\n"
                       f"corpus: {{documents: [{ROOT / 'corpus/heldout'}], labels: [{labels}]}}\n"
                       f"model: {{dir: {tmp_path / 'models'}}}\n", encoding="utf-8")
-    assert pipeline("train", "--config", str(config), "--no-metrics").returncode == 0
+    assert in_process("train", "--config", str(config), "--no-metrics").returncode == 0
     bundle, out = tmp_path / "models" / "default", tmp_path / "out.json"
-    for cwd in (tmp_path, ROOT):  # no config at all; the project's configs/default.yaml
-        result = pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(out), cwd=cwd)
+    # No config at all; the project's configs/default.yaml.
+    for cwd, run in ((tmp_path, pipeline), (ROOT, in_process)):
+        result = run("classify", str(SEED), "--model", str(bundle), "-o", str(out), cwd=cwd)
         assert result.returncode == 0, result.stderr.decode()
         data = json.loads(out.read_text("utf-8"))
         assert data["model"]["themes"] == ["lead", "base", "med", "public"]
@@ -1064,8 +1074,8 @@ def test_classify_takes_the_themes_of_a_bundle_given_without_a_config(tmp_path: 
             "lead", "base", "med", "public"}
     shipped = ROOT / "configs/default.yaml"
     assert_one_line_error(  # a config named with --config must agree with the bundle
-        pipeline("classify", str(SEED), "--model", str(bundle), "--config", str(shipped),
-                 "-o", str(out)),
+        in_process("classify", str(SEED), "--model", str(bundle), "--config", str(shipped),
+                   "-o", str(out)),
         f"{bundle}: made for themes: lead, base, med, public; {shipped} names: "
         "leadership, grassroots, medical, public_participation; list the bundle's "
         f"themes in {shipped}, or leave out --config to label by them")
@@ -1085,7 +1095,8 @@ def test_a_config_of_other_themes_than_its_bundle_says_what_to_change(
                                    "--config", str(other), "-o", str(out)),
                           said + "leave out --config to label by them")
     # Its own bundle (no --model): trained for other themes, it is trained again.
-    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(other), "-o", str(out)),
+    assert_one_line_error(in_process("classify", str(SEED), "--config", str(other), "-o",
+                                     str(out)),
                           said + f"train it for this config's with 'pipeline train --config "
                                  f"{other}'")
     assert not out.exists()
@@ -1101,12 +1112,13 @@ def test_labelling_needs_the_model_and_config_but_not_the_corpus(
     config.write_text("corpus: {documents: [../corpus/documents], labels: [../corpus/labels]}\n",
                       "utf-8")
     out = tmp_path / "out.json"
-    for command in (("segment", str(SEED), "-o", str(out)),
-                    ("classify", str(SEED), "--model", str(bundle), "-o", str(out)),
-                    ("report", str(out), "-o", str(tmp_path / "report.html"))):
-        result = pipeline(*command, cwd=tmp_path)
+    for command, run in ((("segment", str(SEED), "-o", str(out)), in_process),
+                         (("classify", str(SEED), "--model", str(bundle), "-o", str(out)),
+                          pipeline),
+                         (("report", str(out), "-o", str(tmp_path / "report.html")), in_process)):
+        result = run(*command, cwd=tmp_path)
         assert result.returncode == 0, result.stderr.decode()
-    assert_one_line_error(pipeline("train", cwd=tmp_path),
+    assert_one_line_error(in_process("train", cwd=tmp_path),
                           "corpus.documents: path does not exist")
 
 
@@ -1121,7 +1133,7 @@ def test_labelling_needs_no_word_list_the_bundle_already_holds(
     shipped.parent.mkdir()
     shutil.copy(ROOT / "configs/default.yaml", shipped)
     os.mkfifo(shipped.parent / "stopwords.txt")
-    expected = pipeline("classify", str(SEED), "--config", str(config), "-q")
+    expected = in_process("classify", str(SEED), "--config", str(config), "-q")
     assert expected.returncode == 0, expected.stderr.decode()
     for command in (("classify", str(SEED), "--model", str(bundle)),
                     ("classify", str(SEED), "--model", str(bundle), "--config", str(shipped))):
@@ -1142,7 +1154,7 @@ def test_a_paragraph_without_chinese_is_flagged_for_review(model_dir: tuple[Path
     # gets a label from them, but it is not Chinese text, and a person should look.
     config, _ = model_dir
     text = "A hospital opened a fever clinic.\n醫院開設發熱門診。\n"
-    result = pipeline("classify", "-", "--config", str(config), "-q", stdin=text.encode())
+    result = in_process("classify", "-", "--config", str(config), "-q", stdin=text.encode())
     assert result.returncode == 0, result.stderr.decode()
     english, chinese = json.loads(result.stdout)["documents"][0]["paragraphs"]
     assert english["evidence"] and english["needs_review"]
@@ -1174,8 +1186,8 @@ def test_report_and_review_may_not_write_over_their_input(model_dir: tuple[Path,
                                                           tmp_path: Path) -> None:
     config, _ = model_dir
     labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--config", str(config), "-o",
-                    str(labelled)).returncode == 0
+    assert in_process("classify", str(SEED), "--config", str(config), "-o",
+                      str(labelled)).returncode == 0
     before = labelled.read_bytes()
     for command in ("report", "review"):
         result = pipeline(command, str(labelled), "-o", str(labelled))
@@ -1198,20 +1210,20 @@ def test_names_with_line_separators_read_back_and_messages_stay_one_line(
     (folder / "r.txt").write_text("醫院救治患者。\n", "utf-8")
     (folder / "a\nb.txt").write_bytes("醫院救治患者。".encode() + b"\xe9\x86")
     out = tmp_path / "out.jsonl"
-    result = pipeline("classify", str(folder), "--config", str(config), "--format", "jsonl",
-                      "-q", "-o", str(out))
+    result = in_process("classify", str(folder), "--config", str(config), "--format", "jsonl",
+                        "-q", "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     warning = result.stderr.decode().splitlines()
     assert len(warning) == 1 and "a\\x0ab.txt" in warning[0] and "cut short" in warning[0]
-    review = pipeline("review", str(out), "--all", "-o", str(tmp_path / "review.jsonl"))
+    review = in_process("review", str(out), "--all", "-o", str(tmp_path / "review.jsonl"))
     assert review.returncode == 0, review.stderr.decode()
 
 
 def _classified_seed(bundle: Path, tmp_path: Path) -> Path:
     """The seed labelled by ``bundle``, as ``tmp_path/labelled.json``."""
     labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
-                    "-q").returncode == 0
+    assert in_process("classify", str(SEED), "--model", str(bundle), "-o", str(labelled),
+                      "-q").returncode == 0
     return labelled
 
 
@@ -1232,28 +1244,28 @@ def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_
     assert pipeline(*review).returncode == 0
     items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(items) == 102 and all(item["theme"] is None for item in items)
-    assert pipeline(*review).returncode == 0  # nothing filled in yet: written again
+    assert in_process(*review).returncode == 0  # nothing filled in yet: written again
 
     # A person labels three; reviewing again into the same file would lose them.
     filled = [{**item, "theme": "medical"} if n < 3 else item for n, item in enumerate(items)]
     out.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in filled), "utf-8")
     before = out.read_bytes()
-    assert_one_line_error(pipeline(*review), f"{out}:1", "holds hand labels already")
+    assert_one_line_error(in_process(*review), f"{out}:1", "holds hand labels already")
     assert out.read_bytes() == before
     # Into another file, the three are left out: a person has looked at them.
-    again = pipeline(*review[:-1], str(tmp_path / "next.jsonl"))
+    again = in_process(*review[:-1], str(tmp_path / "next.jsonl"))
     assert again.returncode == 0, again.stderr.decode()
     assert len((tmp_path / "next.jsonl").read_text("utf-8").splitlines()) == 99
     # Held-out labels count as looked at too (they must not join the training labels).
     held = tmp_path / "held.yaml"
     held.write_text(config.read_text("utf-8").replace(
         "corpus:\n", f"corpus:\n  heldout_labels: [{tmp_path / 'seed.jsonl'}]\n", 1), "utf-8")
-    assert pipeline("review", str(labelled), "--all", "--limit", "0", "--config", str(held),
-                    "-o", str(tmp_path / "held.jsonl")).returncode == 0
+    assert in_process("review", str(labelled), "--all", "--limit", "0", "--config", str(held),
+                      "-o", str(tmp_path / "held.jsonl")).returncode == 0
     assert (tmp_path / "held.jsonl").read_text("utf-8") == ""
     # With the seed's labels back, no paragraph is left to review.
     (tmp_path / "seed.jsonl").rename(labels / "seed.jsonl")
-    assert pipeline(*review[:-1], str(tmp_path / "none.jsonl")).returncode == 0
+    assert in_process(*review[:-1], str(tmp_path / "none.jsonl")).returncode == 0
     assert (tmp_path / "none.jsonl").read_text("utf-8") == ""
 
 
@@ -1265,15 +1277,16 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
     config.write_text(every.read_text("utf-8").replace(str(ROOT / "corpus/labels"), str(labels)),
                       "utf-8")
     kept = {p: p.read_bytes() for p in (config, labels / "seed.jsonl")}
-    for target in (config, labels / "seed.jsonl"):  # --json given what --config should have been
-        assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
-                                       str(target)), str(target))
-    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
-                                   str(labels / "figures.json")), str(labels), "elsewhere")
+    # --json given what --config should have been
+    for target, run in ((config, pipeline), (labels / "seed.jsonl", in_process)):
+        assert_one_line_error(run("evaluate", "--config", str(config), "--json", str(target)),
+                              str(target))
+    assert_one_line_error(in_process("evaluate", "--config", str(config), "--json",
+                                     str(labels / "figures.json")), str(labels), "elsewhere")
     into_labels = tmp_path / "into.yaml"
     into_labels.write_text(config.read_text("utf-8")
                            + f"output: {{path: {labels / 'seed.jsonl'}}}\n", "utf-8")
-    assert_one_line_error(pipeline("run", "--config", str(into_labels)), "seed.jsonl")
+    assert_one_line_error(in_process("run", "--config", str(into_labels)), "seed.jsonl")
     assert {p: p.read_bytes() for p in kept} == kept
     assert sorted(p.name for p in labels.iterdir()) == ["seed.jsonl"]
     # Documents, named or in a documents folder, and the config through classify, too; an
@@ -1285,17 +1298,17 @@ def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
     document = next(documents.glob("*.txt"))
     kept = {p: p.read_bytes() for p in (config, document)}
     for target in (document, documents / "new.txt"):
-        assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json",
-                                       str(target)), str(target))
-    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "-o",
-                                   str(config)), str(config))
+        assert_one_line_error(in_process("evaluate", "--config", str(config), "--json",
+                                         str(target)), str(target))
+    assert_one_line_error(in_process("classify", str(SEED), "--config", str(config), "-o",
+                                     str(config)), str(config))
     outside = tmp_path / "outside.jsonl"  # a label file the labels folder links to
     outside.write_text((labels / "seed.jsonl").read_text("utf-8"), "utf-8")
     (labels / "linked.jsonl").symlink_to(outside)
     kept[outside] = outside.read_bytes()
-    assert_one_line_error(pipeline("classify", str(SEED), "--config", str(config), "--format",
-                                   "jsonl", "-o", str(outside)), str(outside))
-    assert_one_line_error(pipeline("evaluate", "--config", str(config), "--json", ""),
+    assert_one_line_error(in_process("classify", str(SEED), "--config", str(config), "--format",
+                                     "jsonl", "-o", str(outside)), str(outside))
+    assert_one_line_error(in_process("evaluate", "--config", str(config), "--json", ""),
                           "an empty output name")
     assert {p: p.read_bytes() for p in kept} == kept and not (documents / "new.txt").exists()
 
@@ -1315,14 +1328,14 @@ def test_the_report_never_replaces_what_the_config_reads(model_dir: tuple[Path, 
     targets = (config, tmp_path / "labels" / "seed.jsonl", document,
                tmp_path / "documents" / "report.txt")
     kept = {p: p.read_bytes() for p in targets if p.exists()}
-    for target in targets:
-        result = pipeline("report", str(labelled), "--config", str(config), "--model",
-                          str(bundle), "-o", str(target))
+    for target, run in zip(targets, [pipeline] + [in_process] * 3, strict=True):
+        result = run("report", str(labelled), "--config", str(config), "--model",
+                     str(bundle), "-o", str(target))
         assert_one_line_error(result, str(target))
     assert {p: p.read_bytes() for p in kept} == kept
     assert not (tmp_path / "documents" / "report.txt").exists()
-    fine = pipeline("report", str(labelled), "--config", str(config), "-o",
-                    str(tmp_path / "report.html"))
+    fine = in_process("report", str(labelled), "--config", str(config), "-o",
+                      str(tmp_path / "report.html"))
     assert fine.returncode == 0, fine.stderr.decode()
 
 
@@ -1333,8 +1346,8 @@ def test_no_output_goes_into_a_model_bundle(model_dir: tuple[Path, Path],
     config, bundle = model_dir
     kept = {p: p.read_bytes() for p in bundle.iterdir()}
     labelled = tmp_path / "labelled.json"
-    assert pipeline("classify", str(SEED), "--config", str(config), "-o", str(labelled),
-                    "-q").returncode == 0
+    assert in_process("classify", str(SEED), "--config", str(config), "-o", str(labelled),
+                      "-q").returncode == 0
     version = bundle.resolve()
     attempts = [("classify", str(SEED), "--config", str(config), "-o", str(bundle / "model.json")),
                 ("classify", str(SEED), "--model", str(bundle), "-o", str(bundle / "out.json")),
@@ -1342,10 +1355,10 @@ def test_no_output_goes_into_a_model_bundle(model_dir: tuple[Path, Path],
                 ("review", str(labelled), "--config", str(config), "-o", str(bundle / "r.jsonl")),
                 ("report", str(labelled), "--model", str(bundle), "-o", str(bundle / "r.html")),
                 ("evaluate", "--config", str(config), "--json", str(bundle / "figures.json"))]
-    for args in attempts:
-        assert_one_line_error(pipeline(*args), args[-1], "model bundle")
+    for args, run in zip(attempts, [pipeline] + [in_process] * 5, strict=True):
+        assert_one_line_error(run(*args), args[-1], "model bundle")
     assert {p: p.read_bytes() for p in bundle.iterdir()} == kept
-    inside = pipeline("classify", str(SEED), "--model", ".", "-o", "out.json", cwd=bundle)
+    inside = in_process("classify", str(SEED), "--model", ".", "-o", "out.json", cwd=bundle)
     assert_one_line_error(inside, "model bundle")
     assert sorted(bundle.iterdir()) == sorted(kept)
 
@@ -1364,13 +1377,14 @@ def test_a_folder_that_takes_no_file_fails_before_any_work(model_dir: tuple[Path
     try:
         if os.access(locked, os.W_OK):
             pytest.skip("this user may write into any folder (root without chattr)")
-        for target in (locked / "figures.json", locked / "new" / "figures.json"):
+        for target, run in ((locked / "figures.json", pipeline),
+                            (locked / "new" / "figures.json", in_process)):
             start = time.monotonic()
-            result = pipeline("evaluate", "--config", str(config), "--json", str(target))
+            result = run("evaluate", "--config", str(config), "--json", str(target))
             assert_one_line_error(result, str(target), f"{locked} does not let files be made")
             assert time.monotonic() - start < 20  # the cross-validation takes longer
-        result = pipeline("classify", str(SEED), "--config", str(config), "-o", "/dev/null",
-                          "-q")
+        result = in_process("classify", str(SEED), "--config", str(config), "-o", "/dev/null",
+                            "-q")
         assert result.returncode == 0, result.stderr.decode()
     finally:
         if immutable:
@@ -1397,8 +1411,8 @@ def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
     (tmp_path / "corpus/written").mkdir(parents=True)
     (tmp_path / "configs/default.yaml").write_text(
         "corpus: {documents: [../corpus/documents], written: [../corpus/written]}\n", "utf-8")
-    assert_one_line_error(pipeline("review", str(labelled), "-o", "corpus/written/r.jsonl",
-                                   cwd=tmp_path), "corpus/written")
+    assert_one_line_error(in_process("review", str(labelled), "-o", "corpus/written/r.jsonl",
+                                     cwd=tmp_path), "corpus/written")
 
 
 def _seed_json_and_lines(config: Path, bundle: Path, tmp_path: Path) -> tuple[Path, Path]:
@@ -1687,7 +1701,7 @@ def test_run_shows_the_bar_of_the_stage_at_work(tmp_path: Path) -> None:
     # -q: nothing on the terminal; a pipe or a file (a log, CI): the stages' lines, no bars.
     assert _terminal_output("run", "--config", "config.yaml", "-q", "--force", "classify",
                             cwd=tmp_path) == ""
-    logged = pipeline("run", "--config", "config.yaml", "--force", "train", cwd=tmp_path)
+    logged = in_process("run", "--config", "config.yaml", "--force", "train", cwd=tmp_path)
     err = logged.stderr.decode()
     assert logged.returncode == 0, err
     assert "\r" not in err and "%|" not in err and "train: trained (forced)" in err
@@ -1699,9 +1713,9 @@ def test_report_with_a_folder_that_is_no_bundle_says_so(model_dir: tuple[Path, P
     # page "is inside the model bundle", of a folder that is none; classify says what is wrong.
     _, bundle = model_dir
     labelled = _classified_seed(bundle, tmp_path)
-    for model in (".", str(tmp_path)):
-        result = pipeline("report", str(labelled), "--model", model, "-o", "report.html",
-                          cwd=tmp_path)
+    for model, run in ((".", pipeline), (str(tmp_path), in_process)):
+        result = run("report", str(labelled), "--model", model, "-o", "report.html",
+                     cwd=tmp_path)
         assert_one_line_error(result, f"{model}: not a model bundle: model.json is missing")
         assert not (tmp_path / "report.html").exists()
 
@@ -1719,14 +1733,15 @@ def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
     inputs = {"classify": [str(SEED), "-o", "o.json"], "segment": [str(SEED), "-o", "o.json"],
               "review": [str(labelled), "-o", "r.jsonl"],
               "report": [str(labelled), "-o", "r.html"]}.get(command, [])
-    for config, message in (("folder", "folder: a folder, not a config file"),
-                            ("file/c.yaml", "file/c.yaml: config file not found (a part of the "
-                                            "path is a file, not a folder)")):
-        result = pipeline(command, *inputs, "--config", config, cwd=tmp_path)
+    for config, message, run in (
+            ("folder", "folder: a folder, not a config file", pipeline),
+            ("file/c.yaml", "file/c.yaml: config file not found (a part of the path is a file, "
+                            "not a folder)", in_process)):
+        result = run(command, *inputs, "--config", config, cwd=tmp_path)
         assert_one_line_error(result, message)
         assert "Errno" not in result.stderr.decode()
     if command in ("classify", "report"):
-        result = pipeline(command, *inputs, "--model", "file", cwd=tmp_path)
+        result = in_process(command, *inputs, "--model", "file", cwd=tmp_path)
         assert_one_line_error(result, "file: not a model bundle: a file, not a folder")
         assert "Errno" not in result.stderr.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "out.json"]
@@ -1741,14 +1756,15 @@ def test_an_empty_labelled_output_is_read_as_no_documents_with_a_warning(
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
     for fmt in ("json", "jsonl"):
-        result = pipeline("classify", str(bad), "--config", str(config), "--format", fmt,
-                          "-o", str(tmp_path / f"none.{fmt}"))
+        result = in_process("classify", str(bad), "--config", str(config), "--format", fmt,
+                            "-o", str(tmp_path / f"none.{fmt}"))
         assert result.returncode == 1, result.stderr.decode()
     assert (tmp_path / "none.jsonl").read_bytes() == b""
+    runs = iter([pipeline] + [in_process] * 3)
     for name in ("none.json", "none.jsonl"):
         for command, out in (("report", "r.html"), ("review", "r.jsonl")):
-            result = pipeline(command, str(tmp_path / name), "--config", str(config),
-                              "-o", str(tmp_path / out))
+            result = next(runs)(command, str(tmp_path / name), "--config", str(config),
+                                "-o", str(tmp_path / out))
             err = result.stderr.decode()
             assert result.returncode == 0, err
             warned = f"{tmp_path / name}: empty: a labelled output (JSON lines) of no documents"
@@ -1761,6 +1777,7 @@ def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
     # model.dir naming a file failed, once the model was trained, with mkdir's FileExistsError
     # and a traceback; a file where the bundle goes was moved aside for the bundle.
     (tmp_path / "file").write_text("mine", "utf-8")
+    runs = iter([pipeline] + [in_process] * 2)
     for model, message in (
             (f"{{dir: {tmp_path / 'file'}}}",
              f"model.dir: {tmp_path / 'file'}: a file, not a folder; the bundle default goes "
@@ -1770,7 +1787,7 @@ def test_a_file_where_the_bundle_or_its_folder_goes_is_refused_before_training(
              f"model.name: {tmp_path / 'file'}: a file, not a model bundle")):
         config = write_corpus_config(tmp_path / "c.yaml", f"model: {model}",
                                      f"output: {{path: {tmp_path / 'out.json'}}}")
-        result = pipeline(command, "--config", str(config), timeout=60)
+        result = next(runs)(command, "--config", str(config))
         assert_one_line_error(result, f"{config}: {message}")
     assert (tmp_path / "file").read_text("utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml", "file"]
