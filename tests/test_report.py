@@ -915,10 +915,12 @@ def test_a_document_on_many_pages_is_gone_through_once(run: dict[str, Any], tmp_
 
 
 # ----------------------------------------------------------------------------- memory
-def _made_up_output(path: Path, documents: int, fmt: str) -> Path:
+def _made_up_output(documents: int, *paths: Path) -> None:
     """A labelled output of ``documents`` documents of four paragraphs (a heading, three body
-    paragraphs of 150 characters, some flagged), as classify writes it; made up, so that no
-    model is needed."""
+    paragraphs of 150 characters, some flagged), as classify writes it, in each of ``paths``
+    (JSON lines for a ``.jsonl`` name): the same documents in each, made once; made up, so that
+    no model is needed."""
+    import contextlib
     import random
 
     from pipeline.output import LabelledWriter
@@ -926,13 +928,16 @@ def _made_up_output(path: Path, documents: int, fmt: str) -> Path:
     themes = ["leadership", "grassroots", "medical", "public_participation"]
     model = {"name": "made-up", "themes": themes, "hash": "0" * 64, "classifier": "x",
              "tokenizer": "rjieba", "trained_at": "2020-01-01T00:00:00Z"}
+    characters = [chr(0x4E00 + n) for n in range(3000)]
     rng = random.Random(documents)
-    with open(path, "wb") as fh:
-        writer = LabelledWriter(fh, fmt, model, created="2020-01-01T00:00:00Z")
+    with contextlib.ExitStack() as files:
+        writers = [LabelledWriter(files.enter_context(open(path, "wb")),
+                                  "jsonl" if path.suffix == ".jsonl" else "json", model,
+                                  created="2020-01-01T00:00:00Z") for path in paths]
         for d in range(documents):
             name, start, paragraphs = f"report{d}", 0, []
             for i in range(4):
-                text = "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(150)) + "。"
+                text = "".join(rng.choices(characters, k=150)) + "。"
                 p = {"id": f"{name}:{i}", "index": i, "kind": "body" if i else "heading",
                      "start": start, "end": start + len(text), "text": text, "article": "1",
                      "article_title": None, "heading": None}
@@ -945,10 +950,11 @@ def _made_up_output(path: Path, documents: int, fmt: str) -> Path:
                           "needs_review": best[-1] - best[-2] < 0.1}
                 paragraphs.append(p)
                 start += len(text) + 1
-            writer.write({"id": name, "source": f"{name}.txt", "encoding": "utf-8",
-                          "paragraphs": paragraphs})
-        writer.close([])
-    return path
+            for writer in writers:
+                writer.write({"id": name, "source": f"{name}.txt", "encoding": "utf-8",
+                              "paragraphs": paragraphs})
+        for writer in writers:
+            writer.close([])
 
 
 def _peak_kb(call: str, tmp_path: Path, stdin: Path | None = None) -> int:
@@ -977,9 +983,9 @@ def test_report_and_review_take_the_same_memory_for_a_big_output(tmp_path: Path)
     # paragraphs) took 747 MB, so an output classify could write had no report. They now read it
     # a document (or a run of paragraphs) at a time, as often as they need: the peak is that of
     # a small output, from a file or standard input, in either format.
-    small = _made_up_output(tmp_path / "small.json", 300, "json")
-    big = _made_up_output(tmp_path / "big.json", 6000, "json")
-    lines = _made_up_output(tmp_path / "big.jsonl", 6000, "jsonl")
+    small, big, lines = tmp_path / "small.json", tmp_path / "big.json", tmp_path / "big.jsonl"
+    _made_up_output(300, small)
+    _made_up_output(6000, big, lines)
     report = "write_report(Path({!r}), Path('report.html'))"
     base = _peak_kb(report.format(str(small)), tmp_path)
     peaks = {
