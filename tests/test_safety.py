@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, write_corpus_config
+from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_corpus_config
 
 from pipeline.model import load_bundle, read_meta
 
@@ -226,7 +226,8 @@ def test_a_bundle_that_cannot_be_written_is_one_line_and_the_previous_one_stays(
     import resource
 
     config = _config(tmp_path, "m", 1.0)
-    assert start("train", "--config", str(config), "--no-metrics").wait(timeout=300) == 0
+    first = in_process("train", "--config", str(config), "--no-metrics")  # the previous bundle
+    assert first.returncode == 0, first.stderr.decode()
     before = read_meta(tmp_path / "models" / "m")
 
     def small_files() -> None:
@@ -247,8 +248,8 @@ def test_a_bundle_that_cannot_be_written_is_one_line_and_the_previous_one_stays(
 
 
 def test_a_killed_training_leaves_the_previous_model(tmp_path: Path) -> None:
-    first = start("train", "--config", str(_config(tmp_path, "m", 1.0)), "--no-metrics")
-    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    first = in_process("train", "--config", str(_config(tmp_path, "m", 1.0)), "--no-metrics")
+    assert first.returncode == 0, first.stderr.decode()
     bundle = tmp_path / "models" / "m"
     before = _snapshot(bundle)
     # The whole corpus, so the kill comes well inside training (reading, tokenizing or fitting).
