@@ -8,10 +8,11 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN
+from conftest import HELDOUT, ROOT, SEED, SOME_WRITTEN, in_process
 
 from pipeline import cache, parallel, stages
 from pipeline.cache import NO_METRICS, REPLACED
@@ -122,7 +123,7 @@ def test_a_model_trained_again_to_the_same_bytes_leaves_the_output_up_to_date(
         return json.loads((config.bundle_dir / "model.json").read_text("utf-8"))
 
     before = meta()
-    time.sleep(1)  # trained_at is to the second
+    _wait_for_the_second_after(before["trained_at"])  # trained_at is to the second
     train(config)
     after = meta()
     assert after["trained_at"] != before["trained_at"]
@@ -131,12 +132,19 @@ def test_a_model_trained_again_to_the_same_bytes_leaves_the_output_up_to_date(
     with monkeypatch.context() as patched:  # up to date, run labels nothing
         patched.setattr(parallel, "label_batch", _no_work)
         assert run(config).steps == UP_TO_DATE
-        time.sleep(1)
+        _wait_for_the_second_after(after["trained_at"])
         assert run(config, force={"train"}).steps == [
             "segment: up to date", "train: trained (forced)", "classify: up to date"]
     assert meta()["trained_at"] != after["trained_at"]
     assert all(ok for _, ok, _ in status(config))
     assert config.output.path.read_bytes() == output  # the date of the model that labelled it
+
+
+def _wait_for_the_second_after(stamp: str) -> None:
+    """Sleep until the clock is past the second of ``stamp`` (a model.json ``trained_at``), so
+    that a model trained from now on gets another: no longer than that."""
+    while datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") <= stamp:
+        time.sleep(0.05)
 
 
 # The start of a PNG file: what a scan saved as .txt by mistake looks like.
@@ -757,19 +765,19 @@ def test_status_and_run_from_the_command_line(tmp_path: Path) -> None:
     result = _cli("run", "--config", str(config_file))
     assert result.returncode == 0, result.stderr
     assert "segment: up to date" in result.stderr
-    result = _cli("status", "--config", str(config_file), "--check")
-    assert result.returncode == 0
-    assert result.stdout.splitlines() == ["segment: up to date", "train: up to date",
-                                          "classify: up to date"]
+    checked = in_process("status", "--config", str(config_file), "--check")
+    assert checked.returncode == 0
+    assert checked.stdout.decode().splitlines() == ["segment: up to date", "train: up to date",
+                                                    "classify: up to date"]
     make_config(workspace).output.path.unlink()
     stale = _cli("status", "--config", str(config_file), "--check")  # for scripts
     assert stale.returncode == 1 and "classify: to do" in stale.stdout
-    assert _cli("status", "--config", str(config_file)).returncode == 0
-    result = _cli("run", "--config", str(config_file), "--force", "classify")
-    assert "classify: 2 of 2 documents labelled" in result.stderr
-    lines = result.stderr.splitlines()  # the summary: two lines, nothing escaped
+    assert in_process("status", "--config", str(config_file)).returncode == 0
+    err = in_process("run", "--config", str(config_file), "--force", "classify").stderr.decode()
+    assert "classify: 2 of 2 documents labelled" in err
+    lines = err.splitlines()  # the summary: two lines, nothing escaped
     assert lines[-2] == f"model: {make_config(workspace).bundle_dir}"
-    assert lines[-1].startswith("labelled ") and "\\x0a" not in result.stderr
+    assert lines[-1].startswith("labelled ") and "\\x0a" not in err
 
 
 def test_verbose_logs_decisions_and_json_stays_clean(trained) -> None:
@@ -779,8 +787,8 @@ def test_verbose_logs_decisions_and_json_stays_clean(trained) -> None:
     json.loads(result.stdout)  # nothing but JSON on standard output
     assert f"{SEED}: utf-8, 137 paragraphs (102 body, 23 heading, 12 boilerplate)" in result.stderr
     assert "\r" not in result.stderr  # no progress bar when standard error is not a terminal
-    quiet = _cli("classify", str(SEED), "--model", str(bundle_dir), "--quiet")
-    assert quiet.stderr == ""
+    quiet = in_process("classify", str(SEED), "--model", str(bundle_dir), "--quiet")
+    assert quiet.stderr == b""
 
 
 def test_a_label_edited_while_train_reads_the_corpus_leaves_its_model_stale(
