@@ -1,5 +1,6 @@
 """The labelled output read as a program of another team reads it, from the README alone: what
-it says of `source`, ids, offsets and the json and jsonl layouts, on files made here."""
+it says of `source`, ids, offsets and the json and jsonl layouts, on files made here. Each test
+runs the real command; its other calls run in this process (``in_process``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 from pipeline.config import Config
-from tests.conftest import ROOT
+from tests.conftest import ROOT, in_process
 
 SIMPLIFIED = ("社区防控工作报告\n\n一、社区网格员挨家挨户排查\n\n"
               "各社区网格员坚持挨家挨户上门排查，逐户登记返乡人员，做到不漏一户、不落一人。\n\n"
@@ -34,9 +35,9 @@ def test_a_file_named_dash_given_as_dot_slash_dash_is_that_file_not_stdin(
     ``-``, id ``stdin``), and beside ``-`` itself the file was left out."""
     (tmp_path / "-").write_text(SIMPLIFIED, "utf-8")
     model = str(trained[1])
-    for fmt in ("json", "jsonl"):
-        result = pipeline("classify", "-", "./-", "--model", model, "--format", fmt, "-q",
-                          stdin="市人民医院开设发热门诊。".encode(), cwd=tmp_path)
+    for fmt, run in (("json", pipeline), ("jsonl", in_process)):
+        result = run("classify", "-", "./-", "--model", model, "--format", fmt, "-q",
+                     stdin="市人民医院开设发热门诊。".encode(), cwd=tmp_path)
         assert result.returncode == 0, result.stderr.decode()
         if fmt == "json":
             docs = json.loads(result.stdout)["documents"]
@@ -47,7 +48,7 @@ def test_a_file_named_dash_given_as_dot_slash_dash_is_that_file_not_stdin(
                      for d, s in dict.fromkeys((line["document"], line["source"])
                                                for line in lines)]
         assert heads == [("stdin", "-", 1), ("-", "./-", 5)]
-    alone = pipeline("segment", "./-", cwd=tmp_path, stdin=b"")
+    alone = in_process("segment", "./-", cwd=tmp_path)
     docs = json.loads(alone.stdout)["documents"]
     assert [(d["id"], d["source"], d["paragraphs"][-1]["text"]) for d in docs] == [
         ("-", "./-", "市人民医院开设发热门诊，医护人员昼夜坚守，全力救治确诊患者。")]
@@ -58,16 +59,16 @@ def test_review_and_report_read_a_labelled_file_named_dash_given_as_dot_slash_da
     """``review ./-`` and ``report ./-`` read the file called ``-``, not standard input (which
     gave 'not labelled output' for what a pipe held, or waited on a terminal)."""
     (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
-    made = pipeline("classify", "a.txt", "--model", str(trained[1]), "-o", "-", "-q",
-                    cwd=tmp_path)
+    made = in_process("classify", "a.txt", "--model", str(trained[1]), "-o", "-", "-q",
+                      cwd=tmp_path)
     (tmp_path / "-").write_bytes(made.stdout)
     review = pipeline("review", "./-", "--all", "-o", "r.jsonl", "-q", stdin=b"{}",
                       cwd=tmp_path)
     assert review.returncode == 0, review.stderr.decode()
     listed = (tmp_path / "r.jsonl").read_text("utf-8").splitlines()
     assert [json.loads(line)["document"] for line in listed] == ["a", "a"]
-    report = pipeline("report", "./-", "--model", str(trained[1]), "-o", "r.html", "-q",
-                      stdin=b"{}", cwd=tmp_path)
+    report = in_process("report", "./-", "--model", str(trained[1]), "-o", "r.html", "-q",
+                        stdin=b"{}", cwd=tmp_path)
     assert report.returncode == 0, report.stderr.decode()
     assert "市人民医院开设发热门诊" in (tmp_path / "r.html").read_text("utf-8")
 
@@ -91,9 +92,9 @@ def test_json_and_jsonl_hold_what_the_readme_promises_a_consumer(
         (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "in" / name).write_bytes(data)
     outputs = {}
-    for fmt in ("json", "jsonl"):
-        result = pipeline("classify", "in", "--model", str(trained[1]), "--format", fmt,
-                          "-o", f"out.{fmt}", "-q", cwd=tmp_path)
+    for fmt, run in (("json", pipeline), ("jsonl", in_process)):
+        result = run("classify", "in", "--model", str(trained[1]), "--format", fmt,
+                     "-o", f"out.{fmt}", "-q", cwd=tmp_path)
         assert result.returncode == 1, result.stderr.decode()  # scan.txt skipped
         outputs[fmt] = (tmp_path / f"out.{fmt}").read_text("utf-8")
     data = json.loads(outputs["json"])
