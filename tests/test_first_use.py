@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, write_corpus_config
+from conftest import ROOT, in_process, write_corpus_config
 
 from pipeline.config import Config
 
@@ -34,8 +34,8 @@ def test_classify_outside_the_project_says_where_a_model_is_found(
     assert "pipeline train" not in err, err
     assert not (tmp_path / "out.json").exists()
     # the bundle named with --model labels from there
-    ok = pipeline("classify", "report.txt", "--model", str(trained[1]), "-o", "out.json",
-                  cwd=tmp_path)
+    ok = in_process("classify", "report.txt", "--model", str(trained[1]), "-o", "out.json",
+                    cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr.decode()
     assert (tmp_path / "out.json").exists()
 
@@ -46,8 +46,8 @@ def test_an_empty_review_list_says_what_all_does(tmp_path: Path,
     '0 paragraphs to review', and a first-time user did not know of --all."""
     (tmp_path / "report.txt").write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
     labelled = tmp_path / "out.json"
-    made = pipeline("classify", "report.txt", "--model", str(trained[1]), "-o", str(labelled),
-                    cwd=tmp_path)
+    made = in_process("classify", "report.txt", "--model", str(trained[1]), "-o",
+                      str(labelled), cwd=tmp_path)
     assert made.returncode == 0, made.stderr.decode()
     data = json.loads(labelled.read_text(encoding="utf-8"))
     for document in data["documents"]:
@@ -60,7 +60,7 @@ def test_an_empty_review_list_says_what_all_does(tmp_path: Path,
     assert result.returncode == 0, err
     assert (tmp_path / "list.jsonl").read_text(encoding="utf-8") == ""
     assert "0 paragraphs to review" in err and "--all" in err, err
-    every = pipeline("review", str(labelled), "--all", "-o", "all.jsonl", cwd=tmp_path)
+    every = in_process("review", str(labelled), "--all", "-o", "all.jsonl", cwd=tmp_path)
     assert every.returncode == 0, every.stderr.decode()
     assert "--all" not in every.stderr.decode()
     assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 1
