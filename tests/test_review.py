@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, corpus_config, write_corpus_config
+from conftest import ROOT, SEED, corpus_config, in_process, write_corpus_config
 
 from pipeline.cli import main
 from pipeline.corpus import load_labels, text_sha1
@@ -55,13 +55,18 @@ def test_a_document_read_from_standard_input_is_left_out_with_a_warning(
     named = tmp_path / "docs" / "stdin.txt"
     named.parent.mkdir()
     named.write_bytes(SEED.read_bytes())
-    for fmt in ("json", "jsonl"):
+    def real(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline", *args], input=SEED.read_bytes(),
+                              capture_output=True, cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+    def here(*args: str) -> subprocess.CompletedProcess:  # the same, in this process
+        return in_process(*args, stdin=SEED.read_bytes(), cwd=tmp_path)
+
+    for fmt, run in (("json", real), ("jsonl", here)):
         out = tmp_path / f"labelled.{fmt}"
-        result = subprocess.run(
-            [sys.executable, "-m", "pipeline", "classify", "-", str(named), "--model",
-             str(bundle_dir), "--format", fmt, "-o", str(out), "-q"],
-            input=SEED.read_bytes(), capture_output=True, cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        result = run("classify", "-", str(named), "--model", str(bundle_dir), "--format", fmt,
+                     "-o", str(out), "-q")
         assert result.returncode == 0, result.stderr.decode()
         text = out.read_text("utf-8")
         records = json.loads(text)["documents"] if fmt == "json" else map(json.loads,
