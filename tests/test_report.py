@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
-from conftest import SOME_WRITTEN
+from conftest import SOME_WRITTEN, in_process
 
 from pipeline.config import parse_config
 from pipeline.errors import InputError
@@ -609,10 +609,10 @@ def test_the_labelled_output_may_come_on_standard_input(run: dict[str, Any],
         input=labelled.read_bytes(), capture_output=True, timeout=300, env=env, cwd=tmp_path)
     assert piped.returncode == 0, piped.stderr
     assert page.read_text("utf-8") == render_report(read_labelled(labelled), run["meta"])
-    listed, from_file = (subprocess.run(
-        [sys.executable, "-m", "pipeline", "review", name, "-q"],
+    listed = subprocess.run(
+        [sys.executable, "-m", "pipeline", "review", "-", "-q"],
         input=labelled.read_bytes(), capture_output=True, timeout=300, env=env, cwd=tmp_path)
-        for name in ("-", str(labelled)))
+    from_file = in_process("review", str(labelled), "-q", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout == from_file.stdout and listed.stdout.count(b"\n") > 10
     closed = subprocess.run(
