@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HELDOUT, SEED
+from conftest import HELDOUT, SEED, in_process
 
 from pipeline.stages import classify
 
@@ -119,17 +119,15 @@ def test_an_unreachable_scheduler_is_a_clear_error(trained, tmp_path: Path) -> N
 @pytest.mark.parametrize("address", ["foo://x", "tcp://127.0.0.1:notaport"])
 def test_a_malformed_scheduler_address_is_a_clear_error(trained, tmp_path: Path,
                                                          address: str) -> None:
-    import subprocess
-    import sys
-
+    # In this process (conftest.in_process): the real command's clear errors of a cluster are
+    # the unreachable scheduler's and the missing package's.
     _, bundle_dir = trained
-    result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
-         "--scheduler", address, "-o", str(tmp_path / "x.json")],
-        capture_output=True, text=True, timeout=300)
+    result = in_process("classify", str(SEED), "--model", str(bundle_dir), "--scheduler",
+                        address, "-o", str(tmp_path / "x.json"))
+    err = result.stderr.decode()
     assert result.returncode == 2
-    assert result.stderr.startswith(f"pipeline: error: not a Dask scheduler address: '{address}'")
-    assert "Traceback" not in result.stderr and not (tmp_path / "x.json").exists()
+    assert err.startswith(f"pipeline: error: not a Dask scheduler address: '{address}'")
+    assert "Traceback" not in err and not (tmp_path / "x.json").exists()
 
 
 def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path,
@@ -176,15 +174,15 @@ def test_a_warning_on_a_worker_is_shown_where_the_command_runs(trained, cluster,
     cut = tmp_path / "cut.txt"
     cut.write_bytes("醫院救治患者。".encode() + b"\xe9\x86")  # a file cut short
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    errors = []
-    for backend in ([], ["--scheduler", cluster.scheduler_address]):
-        result = subprocess.run(
-            [sys.executable, "-m", "pipeline", "classify", str(cut), "--model", str(bundle_dir),
-             "-q", "-o", str(tmp_path / "out.json"), *backend],
-            capture_output=True, text=True, timeout=300, env=env)
-        assert result.returncode == 0, result.stderr
-        errors.append(result.stderr)
-    assert errors[0] == errors[1] and "unfinished UTF-8 character" in errors[0]
+    args = ["classify", str(cut), "--model", str(bundle_dir), "-q", "-o",
+            str(tmp_path / "out.json")]
+    local = in_process(*args)  # what the command says of it without a cluster
+    assert local.returncode == 0, local.stderr.decode()
+    result = subprocess.run([sys.executable, "-m", "pipeline", *args, "--scheduler",
+                             cluster.scheduler_address],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == local.stderr.decode() and "unfinished UTF-8 character" in result.stderr
 
 
 def test_a_library_warning_on_a_worker_is_one_line_where_the_command_runs(
