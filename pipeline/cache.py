@@ -101,6 +101,14 @@ def segment_key(file_digest: str, config: Config, source: str) -> str:
                         **config.section("reading", "segment")})
 
 
+def segment_settings(config: Config) -> dict[str, str]:
+    """What every document's paragraphs depend on besides its own bytes and path, part by part:
+    recorded by ``run`` so that ``status`` can say which part changed."""
+    return {"code": _segmenting_code(),
+            **{f"config {name}": config_hash(value)
+               for name, value in config.section("reading", "segment").items()}}
+
+
 TRAIN_SECTIONS = ("themes", "reading", "segment", "tokenize", "vectorize", "model", "evaluate")
 
 
@@ -536,6 +544,28 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
         else:
             plan.todo.append(source)
     return plan
+
+
+def segment_why(plan: SegmentPlan, config: Config, state: RunState) -> str:
+    """Why the documents of ``plan.todo`` are to segment, as ``status`` says it: ``3 of 12
+    documents to segment: 1 new, 1 changed, 1 whose cached paragraphs are missing or damaged``,
+    or, when a setting or the code changed, ``12 of 12 documents to segment: config segment
+    changed`` (``""`` when none is)."""
+    if not plan.todo:
+        return ""
+    head = f"{len(plan.todo)} of {len(plan.sources)} documents to segment"
+    record = state.get("segment")
+    old = _mapping(record.get("documents"))
+    was = _mapping(record.get("settings"))
+    changed = [name for name, value in segment_settings(config).items() if was.get(name) != value]
+    if record and was and changed:
+        return f"{head}: {', '.join(changed)} changed"
+    counts = {"new": 0, "changed": 0, "whose cached paragraphs are missing or damaged": 0}
+    for source in plan.todo:
+        counts["new" if source not in old else
+               "whose cached paragraphs are missing or damaged" if old[source] == plan.keys[source]
+               else "changed"] += 1
+    return f"{head}: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
 REPLACED = "the model is missing, damaged or was replaced"

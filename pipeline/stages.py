@@ -961,6 +961,7 @@ def run(config: Config, force: Iterable[str] = (),
         plan_classify,
         plan_segments,
         segment_key,
+        segment_settings,
         train_why,
     )
     from pipeline.model import META_FILE
@@ -997,7 +998,8 @@ def run(config: Config, force: Iterable[str] = (),
     result.skipped = [Skipped(**s) for s in skipped]
     segmented = {s: seg.keys[s] for s in seg.sources if s in seg.done}
     state.put("segment", {"documents": segmented, "skipped": skipped,
-                          "skipped_keys": [seg.keys[s] for s in seg.errors if s in seg.keys]})
+                          "skipped_keys": [seg.keys[s] for s in seg.errors if s in seg.keys],
+                          "settings": segment_settings(config)})
     failed = sum(s in seg.errors for s in seg.todo)
     result.steps.append("segment: up to date" if not seg.todo else
                         f"segment: {len(seg.todo) - failed} of {len(seg.sources)} documents "
@@ -1073,7 +1075,7 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
     decodes and segments no document (it hashes each file's bytes and checks the caches): a new
     one that will turn out unreadable counts as one to label.
     """
-    from pipeline.cache import RunState, plan_classify, plan_segments, train_why
+    from pipeline.cache import RunState, plan_classify, plan_segments, segment_why, train_why
     from pipeline.model import read_meta
 
     state = RunState(config.output.path, config.bundle_dir)
@@ -1081,17 +1083,22 @@ def status(config: Config) -> list[tuple[str, bool, str]]:
     skipped = seg.skipped()
     note = _skipped_note(skipped)
     if seg.todo:
-        why = f"{len(seg.todo)} of {len(seg.sources)} documents new or changed"
+        why = segment_why(seg, config, state)
         rows = [("segment", False, f"{why}; {note}" if note else why)]
     else:
         rows = [("segment", True, note)]
     bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
     _, why, note = train_why(config, state, bundle_hash, bundle_parts=bundle_parts)
     rows.append(("train", not why, "; ".join(filter(None, (why, note)))))
-    if why:
-        rows.append(("classify", False, "the model will be retrained"))
+    if why and not bundle_hash:
+        rows.append(("classify", False, "after the model is trained"))
         return rows
     segments = {s: k for s, k in seg.keys.items() if s not in seg.errors}
     plan = plan_classify(config, state, segments, skipped, read_meta(config.bundle_dir))
-    rows.append(("classify", not plan.why, plan.why))
+    if why:  # only training tells whether the model it makes is the one that labelled
+        then = "labelled again if training changes the model"
+        rows.append(("classify", False, f"{plan.why}; {then}" if plan.why else
+                     f"up to date with the current model; {then}"))
+    else:
+        rows.append(("classify", not plan.why, plan.why))
     return rows

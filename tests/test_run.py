@@ -76,7 +76,7 @@ def test_run_redoes_only_what_changed(workspace: Path) -> None:
 
     # One more (unlabelled) document: segment and label only that one; the model stays.
     shutil.copy(HELDOUT / "hd01_yichun_jingyan_cailiao.txt", workspace / "docs")
-    assert status(changed)[0] == ("segment", False, "1 of 2 documents new or changed")
+    assert status(changed)[0] == ("segment", False, "1 of 2 documents to segment: 1 new")
     fourth = run(changed)
     assert fourth.steps == ["segment: 1 of 2 documents segmented", "train: up to date",
                             "classify: 1 of 2 documents labelled"]
@@ -348,7 +348,7 @@ def test_status_and_run_agree_on_an_unreadable_document(
     why = "not a text file: it is a PNG image"
     try:
         # Not read yet: status cannot know it will not read, so it is to do, as for any new file.
-        assert status(config) == [("segment", False, "1 of 2 documents new or changed"),
+        assert status(config) == [("segment", False, "1 of 2 documents to segment: 1 new"),
                                   ("train", True, ""),
                                   ("classify", False, "1 of 2 documents to label")]
         first = run(config)
@@ -401,7 +401,7 @@ def test_a_file_changed_while_run_reads_it_is_remembered_as_read(
             run(config)
         assert texts() == [after]
         doc.write_text(before, "utf-8")  # the edit undone: the bytes of the plan again
-        _predicts(config, ("segment", False, "1 of 2 documents new or changed"),
+        _predicts(config, ("segment", False, "1 of 2 documents to segment: 1 changed"),
                   ("train", True, ""), ("classify", False, "1 of 2 documents to label"))
         assert texts() == [before]
     finally:
@@ -472,8 +472,8 @@ def test_status_notices_a_deleted_document(ran: Path) -> None:
     config = make_config(ran)
     extra = ran / "docs" / "hd01_yichun_jingyan_cailiao.txt"
     shutil.copy(HELDOUT / extra.name, extra)
-    _predicts(config, ("segment", False, "1 of 2 documents new or changed"), ("train", True, ""),
-              ("classify", False, "1 of 2 documents to label"))
+    _predicts(config, ("segment", False, "1 of 2 documents to segment: 1 new"),
+              ("train", True, ""), ("classify", False, "1 of 2 documents to label"))
     assert len(_sources(config)[0]) == 2
     extra.unlink()
     _predicts(config, ("segment", True, ""), ("train", True, ""),
@@ -497,14 +497,14 @@ def test_status_predicts_run_when_outputs_caches_or_settings_change(ran: Path) -
         for f in (cache / "labelled").glob("*.json"):
             f.write_text(damage, "utf-8")  # run cannot use it, so status must not either
         _predicts(config, *fresh, ("classify", False, "1 of 1 documents to label"))
+    gone = ("segment", False,
+            "1 of 1 documents to segment: 1 whose cached paragraphs are missing or damaged")
     for f in (cache / "segments").glob("*.json"):
         f.write_text(f.read_text("utf-8").replace('"start":', '"begin":', 1), "utf-8")
-    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
-              ("train", True, ""), ("classify", True, ""))
+    _predicts(config, gone, ("train", True, ""), ("classify", True, ""))
     for f in (cache / "segments").glob("*.json"):
         f.unlink()  # segmented again, but the labelled document is still good
-    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
-              ("train", True, ""), ("classify", True, ""))
+    _predicts(config, gone, ("train", True, ""), ("classify", True, ""))
     jsonl = _with(config, "output", format="jsonl")
     _predicts(jsonl, *fresh, ("classify", False, "the output format changed"))
     _predicts(config, *fresh, ("classify", False, "the output format changed"))
@@ -639,14 +639,34 @@ def test_a_document_whose_entry_went_bad_after_planning_is_labelled_and_counted(
 def test_new_code_segments_and_trains_again(ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_config(ran)
     monkeypatch.setattr(cache, "_segmenting_code", lambda: "a segmenter of another release")
-    _predicts(config, ("segment", False, "1 of 1 documents new or changed"), ("train", True, ""),
+    new_segmenter = ("segment", False, "1 of 1 documents to segment: code changed")
+    _predicts(config, new_segmenter, ("train", True, ""),
               ("classify", False, "1 of 1 documents to label"))
     monkeypatch.setattr(cache, "_package_code", lambda: "a model of another release")
-    _predicts(config, ("segment", True, ""), ("train", False, "code changed"),
-              ("classify", False, "the model will be retrained"))
+    relabel = ("classify", False,
+               "1 of 1 documents to label; labelled again if training changes the model")
+    _predicts(config, ("segment", True, ""), ("train", False, "code changed"), relabel)
     monkeypatch.undo()
-    _predicts(config, ("segment", False, "1 of 1 documents new or changed"),
-              ("train", False, "code changed"), ("classify", False, "the model will be retrained"))
+    _predicts(config, new_segmenter, ("train", False, "code changed"), relabel)
+
+
+def test_status_says_which_setting_makes_run_segment_or_train_again(ran: Path) -> None:
+    config = make_config(ran)
+    # Training again for other figures makes the same model.pkl, and the output stays as it is:
+    # status cannot know that before training, and says what it depends on.
+    other_figures = _with(config, "evaluate", folds=3)
+    assert status(other_figures) == [
+        ("segment", True, ""), ("train", False, "config evaluate changed"),
+        ("classify", False, "up to date with the current model; labelled again if training "
+                            "changes the model")]
+    assert run(other_figures).steps == [
+        "segment: up to date", "train: trained (config evaluate changed)", "classify: up to date"]
+    _predicts(_with(other_figures, "segment", max_heading_chars=30),
+              ("segment", False, "1 of 1 documents to segment: config segment changed"),
+              ("train", False, "config segment changed"), ("classify", False, (
+                  "1 of 1 documents to label; labelled again if training changes the model")))
+    run(config)  # as the other tests find it
+    assert run(config).steps == UP_TO_DATE
 
 
 def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: Path) -> None:
