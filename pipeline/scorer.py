@@ -46,10 +46,24 @@ SEPARATOR, UNKNOWN, DROPPED, MENDED = -2, -1, -3, -4
 Leaders = list[list[str | None]]  # per paragraph, each sentence's first actor word (or None)
 
 
+_INT32_MAX = np.iinfo(np.int32).max
+
+
 def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (row, column) codes (``row * n_cols + column``, sorted) and how often each
-    occurs."""
-    return np.unique(rows * n_cols + ids, return_counts=True)
+    """Distinct (row, column) codes (``row * n_cols + column``, sorted, int64) and how often each
+    occurs.
+
+    The codes are sorted as 32-bit integers when they fit, as a batch's do: NumPy sorts those
+    about twice as fast, and sorting is most of the time of counting a batch's words.
+
+    >>> _count(np.array([0, 0, 1]), np.array([2, 2, 0]), 3)
+    (array([2, 3]), array([2, 1]))
+    """
+    codes = rows * n_cols + ids
+    if len(codes) and int(rows.max()) * n_cols + n_cols - 1 <= _INT32_MAX:
+        found, counts = np.unique(codes.astype(np.int32), return_counts=True)
+        return found.astype(np.int64), counts
+    return np.unique(codes, return_counts=True)
 
 
 # Counts up to this have their sublinear term frequency looked up (see _tf).

@@ -24,7 +24,7 @@ from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
-from pipeline.scorer import Scorer
+from pipeline.scorer import Scorer, _count
 from pipeline.stages import (
     SCORE_BATCH,
     Skipped,
@@ -582,3 +582,14 @@ def test_a_section_heading_that_comes_back_starts_a_section_of_its_own(
     sections = [r["section"] for r in body_records(paragraphs) if r]
     assert [e.record()["section"] for e in examples] == sections
     assert len(set(sections)) == 4
+
+
+@pytest.mark.parametrize("n_cols", [7, 200_000, 2**40])  # the last: codes beyond 32 bits
+def test_counting_codes_as_32_bit_integers_gives_numpys_counts(n_cols: int) -> None:
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.integers(0, 3_000, 50_000))
+    ids = rng.integers(0, n_cols if n_cols < 2**20 else 2**20, 50_000)
+    codes, counts = _count(rows, ids, n_cols)
+    expected = np.unique(rows * n_cols + ids, return_counts=True)
+    assert codes.dtype == np.int64
+    assert np.array_equal(codes, expected[0]) and np.array_equal(counts, expected[1])
