@@ -315,6 +315,26 @@ def _model_dir(args: argparse.Namespace, config: Any) -> Path:
     return args.model if args.model is not None else config.bundle_dir
 
 
+def _check_model_given(args: argparse.Namespace, config: Any) -> None:
+    """Raise :class:`ModelError` if ``--model`` names nothing. The bundle's own message says to
+    build one with 'pipeline train', which writes the config's bundle, not the folder named: a
+    mistyped ``-m models/mine`` would stay missing after it."""
+    from pipeline.errors import ModelError
+
+    given = args.model
+    if given is None or given.exists() or given.is_symlink():  # a dangling link: read_meta's
+        return
+    own = config.bundle_dir
+    if own.is_dir():
+        hint = f" ({own} is the config's)"
+    elif _config_file(args.config) is not None:  # not outside a project: train works there
+        hint = f"; 'pipeline train' builds the config's, {own}"
+    else:
+        hint = ""
+    raise ModelError(f"{given}: no model bundle here; --model names the folder of a trained "
+                     f"bundle, the one that holds model.json{hint}")
+
+
 def _classify_config(args: argparse.Namespace) -> Any:
     """The config classify labels by. Without --config its themes are the bundle's: the config
     then found (``configs/default.yaml`` here, or the built-in one) was not chosen for the bundle
@@ -327,6 +347,7 @@ def _classify_config(args: argparse.Namespace) -> Any:
     from pipeline.model import read_meta
 
     config = load_config(args.config, corpus=False, inputs=False)
+    _check_model_given(args, config)
     if args.config is None:
         bundle = _model_dir(args, config)
         if args.model is None and _config_file(None) is None and not bundle.exists():
@@ -626,6 +647,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     # The bundle first: a --model folder that is none is named as such, not as a bundle
     # the page would be inside.
     meta = None
+    _check_model_given(args, config)
     bundle = args.model if args.model is not None else config.bundle_dir
     if args.model is not None or config.bundle_dir.exists():
         meta = read_meta(bundle)

@@ -394,8 +394,16 @@ def test_a_pipe_or_a_device_as_a_word_list_is_one_line_for_every_command(tmp_pat
 
 
 def test_no_model_yet_says_which_command_builds_it(tmp_path: Path) -> None:
-    result = in_process("classify", str(SEED), "--model", str(tmp_path / "none"))
-    assert_one_line_error(result, str(tmp_path / "none"), "pipeline train")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"model: {{dir: {tmp_path / 'models'}}}\n", "utf-8")
+    result = in_process("classify", str(SEED), "--model", str(tmp_path / "none"),
+                        "--config", str(config), cwd=tmp_path)
+    assert_one_line_error(result, str(tmp_path / "none"), "--model names the folder of a "
+                          "trained bundle", f"'pipeline train' builds the config's, "
+                          f"{tmp_path / 'models' / 'default'}")
+    result = in_process("classify", str(SEED), "--config", str(config), cwd=tmp_path)
+    assert_one_line_error(result, f"{tmp_path / 'models' / 'default'}: no model bundle here; "
+                          "build one with 'pipeline train'")
 
 
 def test_a_bundle_copied_as_its_link_alone_says_so(model_dir: tuple[Path, Path],

@@ -90,3 +90,26 @@ def test_labels_saved_as_utf16_say_so(tmp_path: Path) -> None:
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "zz-review.jsonl: not UTF-8 text" in err and "saved as UTF-16" in err, err
     assert "save it as UTF-8" in err, err
+
+
+def test_a_model_folder_that_is_not_there_is_named_for_what_it_is(
+        tmp_path: Path, trained: tuple[Config, Path]) -> None:
+    """``-m models/mine`` (a slip, or a bundle not yet copied) said to build one with 'pipeline
+    train', which writes the config's bundle and leaves that folder missing; classify and
+    report say what --model names, and which bundle the config has."""
+    (tmp_path / "report.txt").write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
+    (tmp_path / "out.jsonl").write_text("", encoding="utf-8")  # a labelled output of nothing
+    (tmp_path / "c.yaml").write_text(f"model: {{dir: {trained[1].parent}, "
+                                     f"name: {trained[1].name}}}\n", encoding="utf-8")
+    for command in (("classify", "report.txt", "-o", "x.json"),
+                    ("report", "out.jsonl", "-o", "x.html")):
+        for config in ((), ("--config", "c.yaml")):
+            result = in_process(*command, "--model", "nowhere", *config, cwd=tmp_path)
+            err = result.stderr.decode()
+            assert result.returncode == 2, err
+            assert len(err.strip().splitlines()) == 1, err
+            assert "nowhere: no model bundle here; --model names the folder of a trained " \
+                   "bundle, the one that holds model.json" in err, err
+            assert "pipeline train" not in err, err
+            assert (f"({trained[1]} is the config's)" in err) == bool(config), err
+            assert not (tmp_path / command[-1]).exists()
