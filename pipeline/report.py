@@ -623,7 +623,12 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
     if not cards:
         # Say how to get them: there is no option that takes a model.json itself.
         why = ("the model was trained without them (<code>pipeline train --no-metrics</code>); "
-               "train it with them, or see <code>pipeline evaluate</code>" if model_meta else
+               "train it with them, or see <code>pipeline evaluate</code>"
+               if model_meta and "metrics" not in model_meta else
+               # {}: trained with them, but none could be made (labels from one article)
+               "the model had none to give: its hand labels come from fewer than two articles, "
+               "which cross-validation needs, and it had no held-out documents; label "
+               "paragraphs of another article and train it again" if model_meta else
                "no model bundle was given or found; to see them here, write the report with "
                "<code>--model DIR</code> (the bundle that labelled this output) or "
                "<code>--config FILE</code> (the config that names it)")

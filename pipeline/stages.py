@@ -349,8 +349,14 @@ def train(config: Config, training: TrainingSet | None = None,
     if with_metrics:  # what run would have trained it on: run takes it as its own
         meta["training_parts"] = parts
         figures: dict[str, Any] = {}
-        if len({e.group for e in training.real}) >= 2:
+        articles = len({e.group for e in training.real})
+        if articles >= 2:
             figures["cross_validation"] = cross_validate(config, training, progress, prepared)
+        else:  # evaluate refuses such labels; the model itself trains, but say what it lacks
+            log.warning("corpus.labels: the hand-labelled paragraphs come from %d article%s, "
+                        "and cross-validation needs two or more: the model is saved without "
+                        "cross-validated figures; label paragraphs of another article",
+                        articles, "" if articles == 1 else "s")
         heldout = load_heldout(config)
         if heldout:
             figures["heldout"] = _heldout_metrics(config, pipeline, examples, heldout, prepared)

@@ -1836,3 +1836,33 @@ def test_what_the_commands_write_by_default_in_the_project_folder_is_ignored_by_
         result = subprocess.run([git, "check-ignore", "--no-index", "-q", str(relative)],
                                 cwd=ROOT, capture_output=True)
         assert result.returncode == 0, f"{relative} is not ignored by git"
+
+
+def test_train_on_one_article_says_the_model_has_no_figures(tmp_path: Path) -> None:
+    """evaluate refuses labels from one article; train and run saved the model without its
+    cross-validated figures and said nothing, and the report then blamed --no-metrics."""
+    from pipeline.report import render_report
+
+    labels = tmp_path / "one.jsonl"
+    labels.write_text("".join(line + "\n" for line in (ROOT / "corpus/heldout/labels.jsonl")
+                              .read_text("utf-8").splitlines() if "hd01_" in line), "utf-8")
+    config = heldout_config(tmp_path, labels=str(labels))
+    config.write_text(config.read_text("utf-8").replace(
+        f"heldout_documents: [{ROOT / 'corpus/heldout'}]", "heldout_documents: []").replace(
+        f"heldout_labels: [{ROOT / 'corpus/heldout/labels.jsonl'}]", "heldout_labels: []"),
+        "utf-8")
+    result = in_process("train", "--config", str(config))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert "pipeline: corpus.labels: the hand-labelled paragraphs come from 1 article, and " \
+           "cross-validation needs two or more: the model is saved without cross-validated " \
+           "figures; label paragraphs of another article\n" in err, err
+    meta = json.loads((tmp_path / "models/default/model.json").read_text("utf-8"))
+    assert meta["metrics"] == {}
+    labelled = {"schema_version": "1.1", "created": "2026-01-01T00:00:00Z",
+                "model": {"name": "default", "themes": meta["themes"], "hash": "0" * 64},
+                "documents": [], "errors": []}
+    page = render_report(labelled, meta)
+    assert "No figures: the model had none to give: its hand labels come from fewer than two " \
+           "articles" in page
+    assert "--no-metrics" not in page
