@@ -526,6 +526,10 @@ def read_yaml(path: Path | str, text: str) -> Any:
         if "escape" in problem:  # "C:\Users" in double quotes: \U starts an escape
             problem += (" (in double quotes '\\' starts an escape; a Windows path? write paths "
                         "with '/')")
+        if mark and text[max(0, mark.index - 1):mark.index + 1] == "${":
+            # [${DATA}/docs]: inside a flow sequence or mapping, '{' opens a mapping
+            problem += (" (inside [ ] or { } a '${' opens a mapping: quote the path, "
+                        "'${NAME}/docs', or write $NAME/docs)")
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
 
 

@@ -753,6 +753,22 @@ def test_a_shell_form_other_than_a_variable_in_a_config_path_is_named(
                                f"$NAME and ${{NAME}} are expanded (in '{form}/models')")
 
 
+@pytest.mark.parametrize("text", ["corpus: {documents: [${DATA}/docs]}\n",
+                                  "corpus:\n  documents: [docs, ${DATA}/docs]\n",
+                                  "model: {dir: ${DATA}/models}\n"])
+def test_a_braced_variable_inside_brackets_says_to_quote_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    # The shipped config lists its folders in [ ], where '{' opens a mapping: '[${DATA}/docs]'
+    # was only "expected ',' or ']', but got '{'", with no word of the variable.
+    monkeypatch.setenv("DATA", str(tmp_path))
+    path = tmp_path / "config.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).endswith("but got '{' (inside [ ] or { } a '${' opens a mapping: "
+                                    "quote the path, '${NAME}/docs', or write $NAME/docs)")
+
+
 def test_a_folder_as_labelled_output_and_a_config_not_utf8_are_named_plainly(
         tmp_path: Path) -> None:
     # 'cannot read: Is a directory', the system's words; and for the config, Python's
