@@ -438,11 +438,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         report = evaluate(config, progress=bar)
     # With the JSON on standard output, the text beside it would break its readers (jq).
     text_to = sys.stderr if args.json is not None and to_standard_output(args.json) else sys.stdout
-    with contextlib.redirect_stdout(text_to):
-        _print_report(report)
-    if args.json is not None:
+    if args.json is not None:  # first: a reader of the text that stops early (| head) ends it
         with atomic_write(args.json) as fh:
             json.dump(report, fh, ensure_ascii=False, indent=2)
+    with contextlib.redirect_stdout(text_to):
+        _print_report(report)
     return EXIT_OK
 
 
@@ -671,6 +671,20 @@ COMMANDS = {
 }
 
 
+def _flush_standard_output() -> None:
+    """Write out what standard output still holds, so that a reader gone (``| head``) raises
+    here, where :func:`main` ends quietly, rather than in Python's flush at exit. Any other
+    failure is left to that flush, as before."""
+    if sys.stdout is None:  # started with it closed
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pipeline`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -679,7 +693,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         with each_said_once():  # a folder walked twice (status, run) names what it skips once
-            return COMMANDS[args.command](args)
+            code = COMMANDS[args.command](args)
+        _flush_standard_output()
+        return code
     except PipelineError as exc:
         where = f"{_config_name(args)}: " if exc.config_key else ""
         print(f"pipeline: error: {shown(where + str(exc))}", file=sys.stderr)
@@ -688,6 +704,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        # What is left in standard output's buffer would fail again at exit: Python then says
+        # "Exception ignored … BrokenPipeError" and exits 120. It goes nowhere instead.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception:  # a bug: its traceback, and an exit code of its own (1 means "skipped")
         traceback.print_exc()

@@ -1866,3 +1866,44 @@ def test_train_on_one_article_says_the_model_has_no_figures(tmp_path: Path) -> N
     assert "No figures: the model had none to give: its hand labels come from fewer than two " \
            "articles" in page
     assert "--no-metrics" not in page
+
+
+def _reader_gone(*args: str, unbuffered: bool) -> subprocess.CompletedProcess:
+    """``pipeline ARGS | true``: standard output a pipe whose reader has already gone."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(ROOT)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run([sys.executable, "-m", "pipeline", *args], stdout=write,
+                              stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=300)
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path,
+                                                            unbuffered: bool) -> None:
+    """With standard output buffered (Python's default for a pipe) what was left in it failed
+    again at exit: 'Exception ignored … BrokenPipeError' and exit code 120, for a long output
+    (segment, report -o -) and a short one alike."""
+    short = tmp_path / "short.txt"
+    short.write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
+    for args in (("segment", str(SEED)), ("segment", str(short))):
+        result = _reader_gone(*args, unbuffered=unbuffered)
+        assert result.returncode == 0, result.stderr.decode()
+        assert result.stderr == b""
+
+
+def test_evaluate_writes_its_json_when_the_text_reader_stops_early(tmp_path: Path) -> None:
+    """'evaluate --json FILE | head' with unbuffered output (PYTHONUNBUFFERED, as containers
+    set it) stopped at the text's first line the reader did not take, and exited 0 without
+    the JSON asked for."""
+    config = heldout_config(tmp_path)
+    out = tmp_path / "figures.json"
+    result = _reader_gone("evaluate", "--config", str(config), "--json", str(out), "-q",
+                          unbuffered=True)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(out.read_text("utf-8"))["heldout"]["paragraphs"] == 155
