@@ -18,7 +18,7 @@ import signal
 import sys
 import traceback
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -441,7 +441,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json is not None:  # first: a reader of the text that stops early (| head) ends it
         with atomic_write(args.json) as fh:
             json.dump(report, fh, ensure_ascii=False, indent=2)
-    with contextlib.redirect_stdout(text_to):
+    with contextlib.redirect_stdout(text_to), _printing(text_to):
         _print_report(report)
     return EXIT_OK
 
@@ -530,7 +530,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     for stage, ok, why in status(_corpus_config(args)):
         state = "up to date" if ok else "to do"
         stale = stale or not ok
-        print(shown(f"{stage}: {state} ({why})" if why else f"{stage}: {state}"))
+        with _printing(sys.stdout):
+            print(shown(f"{stage}: {state} ({why})" if why else f"{stage}: {state}"))
     return EXIT_STALE if args.check and stale else EXIT_OK
 
 
@@ -672,17 +673,40 @@ COMMANDS = {
 
 
 def _flush_standard_output() -> None:
-    """Write out what standard output still holds, so that a reader gone (``| head``) raises
-    here, where :func:`main` ends quietly, rather than in Python's flush at exit. Any other
-    failure is left to that flush, as before."""
+    """Write out what standard output still holds, here rather than in Python's flush at exit,
+    where a failure is "Exception ignored …" and exit code 120: a reader gone (``| head``)
+    raises BrokenPipeError, which ends the command quietly, and a full disk is an
+    :class:`OutputError`. What is left is then dropped (standard output goes to /dev/null), so
+    that the flush at exit does not fail again."""
+    from pipeline.errors import OutputError
+
     if sys.stdout is None:  # started with it closed
         return
     try:
         sys.stdout.flush()
+    except ValueError:  # closed meanwhile: nothing is left to write
+        return
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise OutputError(f"standard output: cannot write: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _printing(stream: Any) -> Iterator[None]:
+    """Text printed to ``stream`` (status's lines, evaluate's report) that cannot be written
+    (``> /dev/full``) is one :class:`OutputError`, as ``-o -`` is, not a traceback."""
+    from pipeline.errors import OutputError
+
+    try:
+        yield
     except BrokenPipeError:
         raise
-    except (OSError, ValueError):
-        pass
+    except OSError as exc:
+        name = "standard error" if stream is sys.stderr else "standard output"
+        raise OutputError(f"{name}: cannot write: {exc.strerror or exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -699,15 +723,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as exc:
         where = f"{_config_name(args)}: " if exc.config_key else ""
         print(f"pipeline: error: {shown(where + str(exc))}", file=sys.stderr)
+        # What went out before the error stays; what cannot go out is dropped, not retried.
+        with contextlib.suppress(PipelineError, BrokenPipeError):
+            _flush_standard_output()
         return exc.exit_code
     except (KeyboardInterrupt, _Terminated):
         print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # What is left in standard output's buffer would fail again at exit: Python then says
-        # "Exception ignored … BrokenPipeError" and exits 120. It goes nowhere instead.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(PipelineError, BrokenPipeError):
+            _flush_standard_output()  # what is left goes nowhere, not into a failed exit
         return EXIT_OK
     except Exception:  # a bug: its traceback, and an exit code of its own (1 means "skipped")
         traceback.print_exc()

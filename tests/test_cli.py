@@ -894,12 +894,20 @@ def test_a_full_disk_is_one_line_naming_the_output(model_dir: tuple[Path, Path])
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
-def test_standard_output_full_or_closed_is_one_line(model_dir: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_standard_output_full_or_closed_is_one_line(model_dir: tuple[Path, Path],
+                                                    unbuffered: bool) -> None:
+    # Buffered, as Python writes to a file by default, the error was followed by Python's own
+    # "Exception ignored … OSError" from its flush at exit, and exit code 120; status's lines,
+    # unbuffered, were a traceback (exit 3).
     config, _ = model_dir
-    command = (f"{sys.executable} -m pipeline classify {SEED} -o - -q --config {config}")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for redirect, message in ((">/dev/full", "standard output: cannot write"),
-                              (">&-", "standard output is closed")):
+    classify = f"{sys.executable} -m pipeline classify {SEED} -o - -q --config {config}"
+    status = f"{sys.executable} -m pipeline status --config {config}"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env |= {"PYTHONPATH": str(ROOT), **({"PYTHONUNBUFFERED": "1"} if unbuffered else {})}
+    for command, redirect, message in ((classify, ">/dev/full", "standard output: cannot write"),
+                                       (status, ">/dev/full", "standard output: cannot write"),
+                                       (classify, ">&-", "standard output is closed")):
         result = subprocess.run(["bash", "-c", f"{command} {redirect}"], capture_output=True,
                                 env=env, cwd=ROOT, timeout=300)
         assert_one_line_error(result, message)
