@@ -29,7 +29,8 @@ Each paragraph gets a ``kind``:
   without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
-  boilerplate), unless they start with a day's date and go on (a chronology's entry is body).
+  boilerplate), unless they start with a day's date and go on (a chronology's entry is body),
+  or they were cut out of a sentence by a text's wrapping at a fixed width (``_wrapped_prose``).
   A diary's day line (the date and the weekday, the lunar date, the weather:
   ``2月3日，星期一，晴``) is a heading, with commas or a final stop too.
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
@@ -640,6 +641,20 @@ def _release_dates(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     return found
 
 
+def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
+    """The heading-like lines of a text wrapped at a fixed width (see :func:`wrapped_width`)
+    that were cut out of its prose: as long as the width, give or take a character, with a
+    clause's or a sentence's end inside, as a heading seldom has. They are body text: as
+    headings, each was the heading of the prose under it, and the furniture above them decided
+    whether they were (a run of four heading-like lines is body, one of three is not)."""
+    width = wrapped_width(pieces[:1000])
+    if width is None:
+        return []
+    return [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
+            if kind == "heading" and abs(len(line) - width) <= 1 and not _NUMBERED.match(line)
+            and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
@@ -665,6 +680,8 @@ def segment_text(
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1]):
         kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
+    for i in _wrapped_prose(seen, kinds):
+        kinds[i] = "body"
     for i in _release_dates(seen, kinds):
         kinds[i] = "boilerplate"
 

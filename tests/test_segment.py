@@ -924,3 +924,19 @@ def test_a_tagged_headline_that_exclaims_is_the_title(tmp_path: Path) -> None:
     for first in ("一方有难八方支援！", "新冠肺炎｜好消息！醫院今日又有三名病人出院！"):
         opening = _segmented(tmp_path, f"{first}\n社區義工為長者派發口罩。\n")
         assert opening[0].kind == "body", first
+
+
+def test_lines_cut_out_of_prose_wrapped_at_a_fixed_width_are_body_text() -> None:
+    # A page wrapped at 20 characters: a line cut in the middle of a sentence, with a comma
+    # inside, is prose, not the heading of the line that ends its sentence. It was a heading
+    # unless four such lines stood in a row, so furniture above one decided its kind.
+    places = ["东城", "西城", "南关", "北关", "河东", "河西", "城关", "新区", "老街"]
+    sentences = [f"{place}社区组织党员干部开展拉网式排查，逐户登记外来人员信息，每天测量体温。"
+                 for place in places]
+    lines = [s[i : i + 20] for s in sentences for i in range(0, len(s), 20)]
+    text = "\n".join(["某县疫情防控工作情况", "撰稿：县委办", *lines]) + "\n"
+    assert wrapped_width(lines) == 20
+    paragraphs = segment_text("d", text)
+    assert [p.kind for p in paragraphs[:2]] == ["heading", "boilerplate"]
+    assert {p.kind for p in paragraphs[2:]} == {"body"}
+    assert {p.heading for p in paragraphs} == {None}
