@@ -275,11 +275,13 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三
 _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
-    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：…
-    # (数据源：…, as OpenCC's tw2sp writes it).
-    r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息)?(來源|来源)|數據源|数据源|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
+    # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：…,
+    # 稿件来源： (数据源：…, as OpenCC's tw2sp writes it).
+    r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息|稿件)?(來源|来源)|數據源|数据源|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
-    r"^(發布|发布|發佈)(機關|机关|單位|单位)\s*[:：]",
+    # An issuing body's field, alone or after the title it issued, as a database of regulations
+    # heads each text: 发布机关：…, 某某通告(第1号) 制定机关：某某 2020年1月25日.
+    r"^([^。！？!?]{0,60}\s)?(發布|发布|發佈|制定|發文|发文|頒布|颁布)(機關|机关|單位|单位)\s*[:：]",
     # A page's date fields: 发布时间：…, 刊发日期：… 阅读次数： 作者：… (a paper's page).
     r"(發佈|發布|发布|釋出|更新|編輯|编辑|刊發|刊发|發表|发表)(時間|时间|日期)\s*[:：]",
     r"(瀏覽|浏览|點擊|点击|點閱|点阅|閱讀|閲讀|阅读)(次數|次数|人次|量|數|数)?\s*[:：]\s*\d",
@@ -325,6 +327,9 @@ _BOILERPLATE_ANY_END = (
     # A link line (http://www.crntt.com 2020-02-03 16:02:11), a contact's fields (• 聯絡電話：…,
     # 新聞聯絡人：…, a Taiwan release's 發稿單位：…, 撰稿單位：…, 承辦人：…, 電話：04-…, E-mail：…).
     r"^(https?://|www\.)\S+(\s+[^。！？!?，,]{0,40})?$",
+    # … or a link with its label: 原文連結：https://…, 网址：www.….
+    r"^(原文|原始|文章|新聞|新闻|來源|来源|參考|参考|相關|相关)?(連結|连结|鏈接|链接|網址|网址|URL|url)\s*"
+    r"[:：]\s*(https?://|www\.)\S+$",
     r"^[•·●◆■*\-]?\s*(新聞|新闻|業務|业务|本案)?(發布單位|发布单位|發佈單位|發稿單位|发稿单位|撰稿單位|"
     r"撰稿单位|承辦人|承办人|聯\s*絡\s*人|"
     r"联\s*络\s*人|聯絡電話|联络电话|聯繫電話|联系电话|聯繫人|联系人|(E-?mail|e-?mail|電子郵件|电子邮件|"
@@ -335,8 +340,8 @@ _BOILERPLATE_ANY_END = (
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
 # 。！？!? can match it (tests/test_segment.py tries each with its example and a full stop).
 _BOILERPLATE_OPEN_END = (
-    # An original title's line: 原标题：….
-    r"^(原標題|原标题)\s*[:：][^。！？!?]{0,80}$",
+    # An original title's line, or a title's in full under a shortened one: 原标题：…, 完整標題：….
+    r"^(原標題|原标题|完整標題|完整标题)\s*[:：][^。！？!?]{0,80}$",
     # A site's name (人民网, 浙江在线); not a numbered heading, nor a net the work weaves
     # (织密社区防控网, 安全网). Its length is tested first, which turns most lines away at once:
     # the test for a net looks for one ending at every character of the line.
@@ -369,12 +374,13 @@ _BOILERPLATE_OPEN_END = (
     rf"[^。！？!?，,；;:：\s\d][^。！？!?，,；;:：]{{0,11}}{_PUBLISHER}$",
     # An outlet (and author) before a date: 中视新闻 | 2020/02/04, 某某网 · 某某 | 2020-03-18 16:31.
     rf"^[^。！？!?，,]{{1,24}}[|｜丨·]\s*{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$",
-    r"^(來自|来自|轉自|转自|轉載自|转载自)[^。！？!?，,]{0,30}(公眾號|公众号|網|网|客戶端|客户端|微博)$",
+    r"^(來自|来自|轉自|转自|轉載自|转载自)[^。！？!?，,]{0,30}(公眾號|公众号|網|网|客戶端|客户端|微博)"
+    r"(\s*[|｜])?$",  # …公众号 | (a database's field ends with its bar)
     # Bylines: 新华社记者 张三 李四, 本报记者 王五 通讯员 赵六, 大陆中心/陈某某报导, 文／某某,
-    # 撰文：某某.
+    # 撰文：某某, 撰稿者：某某.
     r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)[^。！？!?，,]{0,30}$",
     r"^[^。！？!?，,]{0,24}/[^。！？!?，,]{0,16}(報導|报导|報道|报道)$",
-    r"^(文|圖|图|撰文|撰稿|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
+    r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
     # A photographer's credit in brackets ends a caption however long: a paper's captions run to
@@ -579,6 +585,12 @@ def _extra_patterns(extra: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in extra]
 
 
+# A field's label with its letters spaced out to line up with longer labels (撰 稿 者：…,
+# 作　　者：…): the furniture patterns see its letters together.
+_SPACED_LABEL = re.compile(
+    r"^(?:[\u4e00-\u9fff][ \t\xa0\u3000]+){1,3}[\u4e00-\u9fff](?=[ \t\xa0\u3000]*[:：])")
+
+
 def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
         text = pinyin_gloss().sub("", text)  # 發(fā)布時間：… is a publication stamp too
@@ -595,7 +607,10 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
         tried = _after_stop()
     else:
         tried = _every_default()
-    if any(p.search(text) for p in tried) or any(p.search(text) for p in extra):
+    probe = text
+    if spaced := _SPACED_LABEL.match(text):
+        probe = "".join(spaced[0].split()) + text[spaced.end() :]
+    if any(p.search(probe) for p in tried) or any(p.search(probe) for p in extra):
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)

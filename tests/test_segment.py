@@ -940,3 +940,25 @@ def test_lines_cut_out_of_prose_wrapped_at_a_fixed_width_are_body_text() -> None
     assert [p.kind for p in paragraphs[:2]] == ["heading", "boilerplate"]
     assert {p.kind for p in paragraphs[2:]} == {"body"}
     assert {p.heading for p in paragraphs} == {None}
+
+
+def test_a_pages_fields_by_their_labels_are_furniture(tmp_path: Path) -> None:
+    # A source's label alone (稿件来源:), a writer's label spaced out to line up with longer
+    # ones (撰 稿 者:), a title's full form under a shortened one (完整標題:), a link with its
+    # label (原文連結:), an issuing body's field after the title it issued (制定机关:) and a
+    # 来自 line ending with a database's bar were body text, labelled.
+    fields = ["稿件来源:", "稿件来源：新华社", "撰 稿 者:新聞行銷處公共關係科", "作　　者：张三",
+              "完整標題:嘉義縣長感謝企業捐口罩助國小防疫,外商企業家喚防疫共盡社會責任",
+              "原文連結:https://reurl.cc/exx9yR", "网址：www.example.gov.cn/a/1.html",
+              "某市疫情防控工作领导小组通告(第1号) 制定机关:某市疫情防控工作领导小组 "
+              "2020年1月25日 |",
+              "来自某市人民政府官方微信公众号 |"]
+    sentences = ["稿件的来源十分广泛，编辑部逐一核实后刊发。",
+                 "撰稿者要对内容负责，编辑部逐一审核。",
+                 "完整的标题应当写明发文机关和事由。", "市民可登录网站查看原文链接，了解详细内容。",
+                 "本办法的制定机关为县人民政府，由县卫健局负责解释。", "来自各地的医疗队陆续抵达。"]
+    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                      *fields, *sentences]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {f: kinds[f] for f in fields} == dict.fromkeys(fields, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
