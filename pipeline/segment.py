@@ -299,6 +299,15 @@ _BOILERPLATE_ANY_END = (
     # …交付使用。圖為病房內部設施。 One that tells what happened in clauses (…。圖為2月16日，
     # 市民在超市內選購蔬菜。) reads as body text and stays it, as a longer caption does.
     r"^(.{0,100}[。.！!]\s*)?(圖為|图为)[^。！？!?，,；;:：]{1,30}[。.]?$",
+    # A caption that says its photo only illustrates, after its sentence or in brackets, with
+    # its credit: …投入第一線。示意圖。, …（示意圖／翻攝畫面）. Not 如示意图所示 in a text.
+    r"^.{0,100}([。.！!]\s*|[(（])(示意圖|示意图)([/／:：][^()（）。！？!?]{1,20})?[)）]?[。.]?"
+    r"(\s*[(（][^()（）]{1,20}[)）])?$",
+    # A caption of a photo with a person's place in it, one sentence that opens with its name
+    # (no bracket before it): 驻村第一书记某某（左）看望慰问贫困户。 Not a hand's side: 请将左
+    # （右）手腕对准测温仪。
+    r"^[^。！？!?()（）]{1,40}(?<![左右上下前后後中])[(（]((前排|後排|后排|中排)?(左|右)[一二三四五六七八九]?|"
+    r"前排|後排|后排)[)）][^。！？!?]{1,50}[。.]$",
     # A caption as news agencies write it, the whole line: the day, where or by what camera, and
     # what was photographed: 2月2日，无人机拍摄的火神山医院。/ 这是2月3日在武汉拍摄的方舱医院
     # （无人机照片）。 Not what someone photographed or what then became of it: 2月5日，县融媒体
@@ -388,12 +397,19 @@ _BOILERPLATE_OPEN_END = (
     # credit names the text's writer too, （记者 某某 文/摄）, may be an article's last paragraph.
     r"^.{101,}[(（](?![^()（）]*文\s*[/／、])[^()（）]{0,30}(攝|摄)[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
+    # A credit in brackets after a caption's sentence, who gave the photo or sent it: …返回。
+    # (某某政府提供/某某傳真). Not a figure's source (…15例。（数据由卫健委提供）).
+    r"^.{0,100}[。.！!]\s*[(（](?![^()（）]*(由|據|据))[^()（）/／]{1,20}(提供|傳真|传真)"
+    r"([/／][^()（）]{1,20})?[)）]$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
     r"^(\d{1,2}[.、．]\s*|(說明|説明|说明)\s*[:：]\s*)?[^\s。，,]{1,40}\.(?i:jpe?g|png|gif|webp|bmp)$",
     # … or its name without the extension, a number a camera or an app gave it:
     # QQ图片20200131102651_副本, 1580189382ABCDEF.
     r"^(QQ|微信)?(圖片|图片)?_?[A-Za-z_\-]*\d{8,}[A-Za-z_\-\d]*(_副本)?$",
-    r"^.{0,100}[。.]\s*(美聯社|美联社|路透社?|法新社|新華社|新华社|中新社|CFP|視覺中國|视觉中国)$",
+    # A news agency's credit after a caption, alone, in brackets or as it sends the photo out:
+    # ….  路透社, …示意圖。(美聯社), …(3月21日摄)。 新华社发.
+    r"^.{0,100}[。.]\s*[(（]?(美聯社|美联社|路透社?|法新社|新華社|新华社|中新社|CFP|視覺中國|视觉中国)"
+    r"(發|发)?[)）]?$",
     # A notice's addressees: 各乡镇人民政府，县政府各部门：/ 某镇、各办事处：
     r"^[^。！？!?]{0,30}各[^。！？!?]{0,60}(單位|单位|部門|部门|政府|機關|机关|黨委|党委|黨組|"
     r"党组|辦事處|办事处|委員會|委员会|指揮部|指挥部|公司|醫院|医院|學校|学校|組織|组织|局|委|辦|办)"

@@ -218,7 +218,7 @@ OPEN_END_FURNITURE = [
     "尊敬的市民朋友们：", "各社区：", "尊敬的各位：", "行政院發言人：○○○", "關鍵詞：",
     "109年3月26日", "中華民國109年2月20日府衛疾字第1090041234號函訂定",
     "完", "香港時間20時15分", "主席：", "二零二零年二月四日", "某镇服务热线：23229985，23303789",
-    "以下是他的自述：", "下稿代醫院管理局發出：",
+    "以下是他的自述：", "下稿代醫院管理局發出：", "縣長前往超商瞭解口罩配送。(縣政府提供/某某傳真)",
     "醫院的清潔工每天要多次清理院內的洗手間，穿著全套保護衣工作，十五分鐘後面罩已全是霧氣。" * 3
     + "（某某攝）",
 ]
@@ -961,4 +961,28 @@ def test_a_pages_fields_by_their_labels_are_furniture(tmp_path: Path) -> None:
                       *fields, *sentences]) + "\n"
     kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
     assert {f: kinds[f] for f in fields} == dict.fromkeys(fields, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_captions_by_their_credits_and_a_persons_place_are_furniture(tmp_path: Path) -> None:
+    # A news agency's credit as it sends the photo out (。 新华社发) or in brackets ((美聯社)),
+    # a caption that says its photo only illustrates (示意圖。), a credit of who gave or sent
+    # the photo ((某某政府提供/某某傳真)) and a one-sentence caption with a person's place in
+    # the photo ((左)) were body text, labelled.
+    captions = ["北京市疾控中心工作人员在撰写流行病学调查报告(3月21日摄)。 新华社发",
+                "疾控流调员在采集标本后整理装箱。新华社发",
+                "新北市護理師護士公會今成立防疫隊投入第一線。示意圖。(美聯社)",
+                "市民在藥局外排隊購買口罩。示意圖。",
+                "中央疫情指揮中心決議小三通抵達馬祖旅客即起停止原船返回。(連江政府提供/葉某連江傳真)",
+                "驻村第一书记郭某(左)看望慰问贫困户并讲解疫情防控知识。",
+                "社區主任李某（右二）向長者派發口罩。"]
+    sentences = ["记者在现场拍摄的照片由新华社发布。", "摄影爱好者张某用镜头记录下医护人员的背影。",
+                 "如示意图所示，隔离病房分为清洁区、缓冲区和污染区。",
+                 "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例，治愈出院3例。"
+                 "（数据由市卫健委提供）",
+                 "请将左（右）手腕对准测温仪，听到提示音后离开。"]
+    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                      *captions, *sentences]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
