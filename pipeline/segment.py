@@ -25,8 +25,9 @@ Each paragraph gets a ``kind``:
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
   :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
   repeated in the document (a repeated title still gives its article its title; a numbered
-  article's title right above its text is a heading, however many articles have it), lines
-  without letters;
+  article's title right above its text is a heading, however many articles have it), a short
+  plain sentence repeated in the document (a caption under each photo:
+  :func:`_repeated_captions`), lines without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body),
@@ -686,6 +687,18 @@ def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
             and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
 
 
+def _repeated_captions(pieces: Sequence[str], kinds: Sequence[str], max_heading: int
+                       ) -> list[int]:
+    """Short body lines of one plain sentence, no longer than a heading, that come back in the
+    document: a caption under each of a page's photos (``市民預防肺炎。``). A text says a
+    sentence once; a slogan that comes back exclaims (``武汉加油！``) and stays body."""
+    short = [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
+             if kind == "body" and len(line) <= max_heading and line[-1] in "。."
+             and not _INSIDE_PROSE.search(line, 0, len(line) - 1)]
+    counts = Counter(pieces[i] for i in short)
+    return [i for i in short if counts[pieces[i]] > 1]
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
@@ -713,7 +726,7 @@ def segment_text(
         kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
     for i in _wrapped_prose(seen, kinds):
         kinds[i] = "body"
-    for i in _release_dates(seen, kinds):
+    for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, kinds, max_heading_chars)]:
         kinds[i] = "boilerplate"
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.

@@ -986,3 +986,15 @@ def test_captions_by_their_credits_and_a_persons_place_are_furniture(tmp_path: P
     kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
     assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_a_short_sentence_repeated_under_a_pages_photos_is_furniture(tmp_path: Path) -> None:
+    # 市民預防肺炎。 under each of a page's two photos was body text, labelled twice. A
+    # sentence said once, a repeated slogan that exclaims and a repeated sentence with a comma
+    # stay body.
+    text = ("政府改裝公屋作隔離用途\n市民預防肺炎。\n衞生署表示，已開始試用電子健康申報系統。\n"
+            "武漢加油！\n市民預防肺炎。\n醫管局會減少非緊急服務。\n武漢加油！\n"
+            "大家戴好口罩，勤洗手。\n大家戴好口罩，勤洗手。\n")
+    kinds = [p.kind for p in _segmented(tmp_path, text)]
+    assert kinds == ["heading", "boilerplate", "body", "body", "boilerplate", "body", "body",
+                     "body", "body"]
