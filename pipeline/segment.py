@@ -877,11 +877,12 @@ def _over_its_stamp(pieces: Sequence[str], kinds: Sequence[str], index: int, end
     """Whether the body line at ``index`` is a headline over its date: up to 1.5 times
     ``max_heading`` characters, not ending a sentence and without a full stop inside, though
     commas may part its clauses (``國內新增3例確定病例，均為境外移入；指揮中心提醒…``) and it
-    may ask a question (``某县小区、企业什么时候开始封闭式管理？``), not numbered nor a dated
+    may ask or exclaim (``某县小区、企业什么时候开始封闭式管理？``,
+    ``浙江乐清宣布封城!具体是怎么回事?附通告全文!``), not numbered nor a dated
     entry, right above a line of furniture (``發布日期：109年3月5日``) with body text below in
     its article (``end``). A lead sentence that lost its stop has the text right under it."""
     line = pieces[index].rstrip(_CLOSERS)
-    head = line.rstrip("？?")  # a headline's question mark
+    head = line.rstrip("？?！!")  # a headline's question or exclamation mark
     return (kinds[index] == "body" and index + 1 < end and kinds[index + 1] == "boilerplate"
             and "body" in kinds[index + 2 : end] and len(line) <= 1.5 * max_heading
             and not _ends_sentence(head) and "。" not in head

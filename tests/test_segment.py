@@ -998,3 +998,19 @@ def test_a_short_sentence_repeated_under_a_pages_photos_is_furniture(tmp_path: P
     kinds = [p.kind for p in _segmented(tmp_path, text)]
     assert kinds == ["heading", "boilerplate", "body", "body", "boilerplate", "body", "body",
                      "body", "body"]
+
+
+def test_a_headline_that_exclaims_over_its_stamp_is_the_title(tmp_path: Path) -> None:
+    # A headline that exclaims and asks, over its page's stamp, was body text, labelled: only a
+    # question was taken for a headline there. A sentence that exclaims right above the text,
+    # or one with a full stop inside over the stamp, stays body.
+    headline = "浙江乐清宣布封城!具体是怎么回事?附通告全文!"
+    body = "2月4日，乐清市发布紧急通告，进一步加强疫情防控措施。\n各村居实行封闭式管理。\n"
+    paragraphs = _segmented(tmp_path, f"{headline}\n2020年02月05日 15:03来源:某某网\n{body}")
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
+    assert {p.article_title for p in paragraphs} == {headline}
+    assert [p.kind for p in _segmented(tmp_path, f"{headline}\n{body}")] == ["body"] * 3
+    sentence = "乐清宣布封城。具体怎么做?请看通告!"
+    assert [p.kind for p in _segmented(
+        tmp_path, f"{sentence}\n2020年02月05日 15:03来源:某某网\n{body}")] == [
+        "body", "boilerplate", "body", "body"]
