@@ -699,12 +699,21 @@ def _repeated_captions(pieces: Sequence[str], kinds: Sequence[str], max_heading:
     return [i for i in short if counts[pieces[i]] > 1]
 
 
+# A section's heading that names a person and what the section tells of them, its words
+# without a sentence end (魏李琛:挽起菜篮子,以“温情”抗“疫情”): a name of two to four characters
+# and a colon, not a speaker's lead-in (他说：, 某某表示：).
+_NAMED_HEADING = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}(?<![说說説道问問答称稱示])[:：][^:：。！？!?；;]+$")
+
+
 def _cut_short(line: str) -> bool:
     """Whether a short last line after body text, one that does not end a sentence, is prose
     cut short (a download stopped mid-sentence: ``党员争做“外卖员”。疫情防控期间，各``) and so
     body text, not a signature: it holds a comma or a sentence end, which an issuer's name, a
-    date or a credit line does not, and it is no diary's day line (``2月3日，星期一，晴``)."""
-    return any(ch in line for ch in "，,；;。！？!?") and not _DAY_LINE.match(line)
+    date or a credit line does not, and it is no diary's day line (``2月3日，星期一，晴``) nor
+    a person's section heading whose section the page lost (``魏李琛:挽起菜篮子,以“温情”…``)."""
+    return (any(ch in line for ch in "，,；;。！？!?") and not _DAY_LINE.match(line)
+            and not _NAMED_HEADING.match(line))
 
 
 def segment_text(

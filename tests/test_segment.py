@@ -1014,3 +1014,15 @@ def test_a_headline_that_exclaims_over_its_stamp_is_the_title(tmp_path: Path) ->
     assert [p.kind for p in _segmented(
         tmp_path, f"{sentence}\n2020年02月05日 15:03来源:某某网\n{body}")] == [
         "body", "boilerplate", "body", "body"]
+
+
+def test_a_persons_section_heading_ending_a_page_is_no_prose_cut_short(tmp_path: Path) -> None:
+    # A page of portraits, each under its person's name and a phrase, saved without the last
+    # section: its last line, with a comma in it, was taken for prose cut short and labelled.
+    # A speaker's words cut short, or a line with a sentence end inside, stay body.
+    text = ("驻村干部投身防疫一线纪实\n王某:“若失了大家,何以安小家?”\n"
+            "2月11日,是驻村第一书记王某带领乡亲们守村战“疫”的第20天。\n{last}\n")
+    last_kind = {last: _segmented(tmp_path, text.format(last=last))[-1].kind for last in (
+        "魏李琛:挽起菜篮子,以“温情”抗“疫情”", "他说:我们现在要做的是,", "王某:大家要坚持。还要")}
+    assert last_kind == {"魏李琛:挽起菜篮子,以“温情”抗“疫情”": "boilerplate",
+                         "他说:我们现在要做的是,": "body", "王某:大家要坚持。还要": "body"}
