@@ -33,7 +33,8 @@ Each paragraph gets a ``kind``:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body),
   or they were cut out of a sentence by a text's wrapping at a fixed width (``_wrapped_prose``).
   A diary's day line (the date and the weekday, the lunar date, the weather:
-  ``2月3日，星期一，晴``) is a heading, with commas or a final stop too.
+  ``2月3日，星期一，晴``) is a heading, with commas or a final stop too, and so is a chronicle's
+  dateline, a full date and a place (``2019年12月31日，武漢。``).
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
   official letter's ``說明：``).
   One or two between the title and the first body paragraph of an article without section
@@ -244,6 +245,13 @@ _DAY_LINE = re.compile(
     rf"^((\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*)?(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
     rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日"
     rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+[。.]?$")
+# A chronicle's dateline: a full date and a place, nothing else (2019年12月31日，武漢。): the
+# heading of what happened there that day. The place is a name of two characters or one ending
+# with its kind (武汉市, 湖北省); 2020年1月23日，武汉封城。 says what happened: a sentence.
+_DATELINE = re.compile(
+    rf"^(\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
+    rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日[\s,，、]*([\u4e00-\u9fff]{{2}}|"
+    r"[\u4e00-\u9fff]{1,5}(省|市|縣|县|區|区|鎮|镇|鄉|乡|村|州))[。.]?$")
 # A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
 # …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
 # …(資料圖片), …(某某 Images圖片). A headline's note that photos come with it (…（附图片）,
@@ -631,6 +639,7 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)
+            or _DATELINE.match(text)
             or (text[-1] in ":：" and _PART_LABEL.match(text))):
         # A short line that ends with a photo's credit is its caption: a credit ends no heading.
         # (A longer caption reads as body text and stays it.)

@@ -1026,3 +1026,14 @@ def test_a_persons_section_heading_ending_a_page_is_no_prose_cut_short(tmp_path:
         "魏李琛:挽起菜篮子,以“温情”抗“疫情”", "他说:我们现在要做的是,", "王某:大家要坚持。还要")}
     assert last_kind == {"魏李琛:挽起菜篮子,以“温情”抗“疫情”": "boilerplate",
                          "他说:我们现在要做的是,": "body", "王某:大家要坚持。还要": "body"}
+
+
+def test_a_chronicles_dateline_of_a_date_and_a_place_is_a_heading(tmp_path: Path) -> None:
+    # 2019年12月31日,武漢。 heads what happened there that day; it was body text, labelled. A
+    # date that starts a sentence of what happened stays body.
+    datelines = ["2019年12月31日,武漢。", "2020年1月23日，武汉市", "二〇二〇年二月七日 湖北省。"]
+    sentences = ["2020年1月23日，武汉封城。", "2019年12月31日，武漢市衛健委通報了不明原因肺炎。"]
+    for line in [*datelines, *sentences]:
+        paragraphs = _segmented(tmp_path, f"抗疫紀事\n(一)\n{line}\n這一天中午，衛健委公開通報。\n")
+        assert paragraphs[2].kind == ("heading" if line in datelines else "body"), line
+        assert paragraphs[3].heading == (line if line in datelines else "(一)"), line
