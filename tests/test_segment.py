@@ -1037,3 +1037,15 @@ def test_a_chronicles_dateline_of_a_date_and_a_place_is_a_heading(tmp_path: Path
         paragraphs = _segmented(tmp_path, f"抗疫紀事\n(一)\n{line}\n這一天中午，衛健委公開通報。\n")
         assert paragraphs[2].kind == ("heading" if line in datelines else "body"), line
         assert paragraphs[3].heading == (line if line in datelines else "(一)"), line
+
+
+def test_a_note_that_the_facts_held_when_the_page_went_out_is_furniture(tmp_path: Path) -> None:
+    # 註: 所有資料出版時正確。 heads a Macau page of notices; it was body text, labelled. A note
+    # that tells something, and a sentence that asks for correct figures, stay body.
+    notes = ["註: 所有資料出版時正確。", "注：以上信息发布时准确无误。", "所有資料於出版時均正確"]
+    sentences = ["注：居家隔离人员须每日报告体温。", "所有数据务必真实准确。",
+                 "以上数据截至2月3日24时。"]
+    text = "\n".join(["澳門旅遊業資訊", *notes, *sentences, "旅遊局將繼續發布最新消息。"]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {n: kinds[n] for n in notes} == dict.fromkeys(notes, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
