@@ -61,9 +61,37 @@ def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, 
     """
     codes = rows * n_cols + ids
     if len(codes) and int(rows.max()) * n_cols + n_cols - 1 <= _INT32_MAX:
-        found, counts = np.unique(codes.astype(np.int32), return_counts=True)
+        found, counts = _distinct(codes.astype(np.int32))
         return found.astype(np.int64), counts
-    return np.unique(codes, return_counts=True)
+    return _distinct(codes)
+
+
+def _distinct(codes: np.ndarray, inverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes, sorted, and how often each occurs, or (``inverse``) where each code
+    is among them: ``np.unique`` with ``return_counts`` or ``return_inverse``, the same arrays.
+
+    Sorted by a stable sort: the codes come in runs that are sorted already (each paragraph's
+    columns, each n's rows), which it merges; ``np.unique``'s quicksort took 1.4 times as long
+    to sort a batch's codes, four times as long to order its sections'.
+
+    >>> [x.tolist() for x in _distinct(np.array([5, 1, 5, 3]))]
+    [[1, 3, 5], [1, 1, 2]]
+    >>> [x.tolist() for x in _distinct(np.array([5, 1, 5, 3]), inverse=True)]
+    [[1, 3, 5], [2, 0, 2, 1]]
+    """
+    if inverse:
+        order = codes.argsort(kind="stable")
+        ordered = codes[order]
+    else:
+        ordered = np.sort(codes, kind="stable")
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    if inverse:
+        where = np.empty(len(codes), dtype=np.intp)
+        where[order] = np.cumsum(first) - 1
+        return ordered[first], where
+    return ordered[first], np.diff(np.append(np.flatnonzero(first), len(ordered)))
 
 
 # Counts up to this have their sublinear term frequency looked up (see _tf).
@@ -373,7 +401,7 @@ def add_counts(a: Counts | None, b: Counts) -> Counts:
     """
     if a is None:
         return b
-    cols, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    cols, where = _distinct(np.concatenate([a[0], b[0]]), inverse=True)
     return cols, np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
 
 
@@ -394,10 +422,10 @@ def _section_counts(own: np.ndarray, counts: np.ndarray, group: np.ndarray,
         whole = {int(group[first[key]]): value for key, value in totals.items()
                  if key is not None and key in first}
     if not whole:
-        codes, where = np.unique(own, return_inverse=True)
+        codes, where = _distinct(own, inverse=True)
         return codes, np.bincount(where, weights=counts).astype(np.int64), where
     rest = ~np.isin(own // n_cols, list(whole))  # the sections the batch holds whole
-    rest_codes, where = np.unique(own[rest], return_inverse=True)
+    rest_codes, where = _distinct(own[rest], inverse=True)
     rest_counts = np.bincount(where, weights=counts[rest]).astype(np.int64)
     all_codes = np.concatenate([rest_codes, *(g * n_cols + cols for g, (cols, _) in whole.items())])
     all_counts = np.concatenate([rest_counts, *(amounts for _, amounts in whole.values())])

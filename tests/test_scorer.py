@@ -24,7 +24,7 @@ from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
-from pipeline.scorer import Scorer, _count
+from pipeline.scorer import Scorer, _count, _distinct
 from pipeline.stages import (
     SCORE_BATCH,
     Skipped,
@@ -593,3 +593,20 @@ def test_counting_codes_as_32_bit_integers_gives_numpys_counts(n_cols: int) -> N
     expected = np.unique(rows * n_cols + ids, return_counts=True)
     assert codes.dtype == np.int64
     assert np.array_equal(codes, expected[0]) and np.array_equal(counts, expected[1])
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_distinct_codes_by_a_stable_sort_are_numpys(dtype: type) -> None:
+    """Runs already sorted (a section's paragraphs' columns), repeats, and none at all."""
+    rng = np.random.default_rng(1)
+    runs = [np.sort(rng.integers(0, 5_000, rng.integers(0, 300))) + 5_000 * (k // 4)
+            for k in range(200)]
+    for codes in (np.concatenate(runs).astype(dtype), rng.integers(0, 50, 1_000).astype(dtype),
+                  np.zeros(0, dtype=dtype)):
+        found, counts = _distinct(codes)
+        expected = np.unique(codes, return_counts=True)
+        assert np.array_equal(found, expected[0]) and np.array_equal(counts, expected[1])
+        found, where = _distinct(codes, inverse=True)
+        expected = np.unique(codes, return_inverse=True)
+        assert np.array_equal(found, expected[0]) and np.array_equal(where, expected[1])
+        assert found.dtype == dtype and where.dtype == expected[1].dtype
