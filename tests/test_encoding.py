@@ -13,6 +13,8 @@ from conftest import HELDOUT, SEED
 from pipeline import reading
 from pipeline.reading import decode_bytes, find_documents, read_document
 
+_CLASS_TABLE = reading._classes()
+
 
 def lines(path: Path) -> list[str]:
     """The non-empty lines of a UTF-8 corpus file."""
@@ -669,3 +671,20 @@ def test_a_large_chinese_file_is_decoded_holding_about_its_text_beside_its_bytes
     encoding, grown, size = out.split()
     assert encoding == codec
     assert int(grown) < 1.5 * int(size), (int(grown) >> 20, int(size) >> 20)
+
+
+def test_a_files_first_characters_are_counted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For kana and then for junk: the same characters, counted once (with NumPy, as classify
+    reads); another text after it is counted afresh, and a text equal to the last one is not."""
+    import numpy  # noqa: F401  (loaded, as classify has it)
+
+    tables = []
+    monkeypatch.setattr(reading, "_classes", lambda: tables.append(1) or _CLASS_TABLE)
+    text = "醫院收治患者，社區網格員入戶排查。\n" * 50
+    assert decode_bytes(text.encode("utf-8"), "a.txt").encoding == "utf-8"
+    assert len(tables) == 1
+    assert decode_bytes(("\x01" * 9 + text).encode("utf-8"), "b.txt").encoding == "utf-8"
+    assert len(tables) == 2
+    assert reading._class_counts(text) == [len(text), 0, 0, 0] and len(tables) == 3
+    copied = "".join([text[:10], text[10:]])
+    assert reading._class_counts(copied) == [len(text), 0, 0, 0] and len(tables) == 3
