@@ -24,7 +24,7 @@ from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
-from pipeline.scorer import Scorer, _count, _distinct
+from pipeline.scorer import Scorer, _count, _distinct, _key_order
 from pipeline.stages import (
     SCORE_BATCH,
     Skipped,
@@ -610,3 +610,14 @@ def test_distinct_codes_by_a_stable_sort_are_numpys(dtype: type) -> None:
         expected = np.unique(codes, return_inverse=True)
         assert np.array_equal(found, expected[0]) and np.array_equal(where, expected[1])
         assert found.dtype == dtype and where.dtype == expected[1].dtype
+
+
+@pytest.mark.parametrize("size", [25_491, 65_536, 70_000])  # the last: past 16 bits, sorted whole
+def test_n_gram_keys_are_ordered_by_their_two_words(size: int) -> None:
+    rng = np.random.default_rng(4)
+    first = rng.integers(0, size, 30_000)
+    then = np.concatenate([rng.integers(0, size, 29_999), [size - 1]])
+    keys = first * size + then
+    order = _key_order(first, then, keys)
+    assert np.array_equal(keys[order], np.sort(keys))
+    assert _key_order(first[:0], then[:0], keys[:0]).tolist() == []
