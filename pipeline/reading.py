@@ -145,31 +145,24 @@ def _classes() -> Any:
     return table
 
 
-# The sample last counted by _class_counts, and its counts.
-_LAST_COUNTED: list[tuple[str, list[int]] | None] = [None]
-
-
 def _class_counts(sample: str) -> list[int] | None:
     """How many characters of ``sample`` are of each class of :func:`_classes` (by its number)
     when NumPy is loaded already, as classify has it; else ``None`` (``segment`` and ``status``
     do not load it for this: a fifth of a second of their start). One look at each character in
     a table instead of a regular expression's pass over the text for each class.
-
-    The last sample's counts are remembered: a file's first characters are counted twice, for
-    kana (:func:`_japanese`) and then for junk (:func:`_junk_share`), and counting them was
-    half the time of reading a UTF-8 file.
     """
-    if "numpy" not in sys.modules:
-        return None
-    last = _LAST_COUNTED[0]  # one read: another thread may count meanwhile
-    if last is not None and (last[0] is sample or last[0] == sample):
-        return last[1]
+    return _counted(sample) if "numpy" in sys.modules else None
+
+
+@functools.lru_cache(maxsize=1)
+def _counted(sample: str) -> list[int]:
+    """:func:`_class_counts` with NumPy, the last sample's remembered: a file's first characters
+    are asked for twice, for kana (:func:`_japanese`) and then for junk (:func:`_junk_share`),
+    and counting them was half the time of reading a UTF-8 file."""
     import numpy as np
 
     points = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    counts = np.bincount(_classes()[points], minlength=len(_CLASSES) + 1).tolist()
-    _LAST_COUNTED[0] = (sample, counts)
-    return counts
+    return np.bincount(_classes()[points], minlength=len(_CLASSES) + 1).tolist()
 
 
 # The characters of a decoding that are looked at to judge it (its first ones).
