@@ -12,7 +12,14 @@ from conftest import ROOT
 
 from pipeline.features import SentenceActors
 from pipeline.segment import segment_text
-from pipeline.text import Normalizer, Tokenizer, load_lexicon, read_word_list, tokenize
+from pipeline.text import (
+    HONG_KONG_VARIANTS,
+    Normalizer,
+    Tokenizer,
+    load_lexicon,
+    read_word_list,
+    tokenize,
+)
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +115,26 @@ def test_normalizer_folds_width_script_and_numbers() -> None:
     assert norm("１月２８日，醫院收治３名患者") == norm("1月28日,医院收治3名患者")
     assert norm("2020年1月28日") == "0年0月0日"
     assert Normalizer(fold_numbers=False)("2020年") == "2020年"
+
+
+def test_hong_kong_standard_forms_fold_as_their_simplified_words() -> None:
+    # Hong Kong writes 衞 where Taiwan writes 衛; t2s keeps it, so 衞生署 cut as 衞/生/署.
+    norm = Normalizer()
+    assert norm("衞生防護中心與食物及衞生局") == norm("衛生防護中心與食物及衛生局") == (
+        "卫生防护中心与食物及卫生局")
+    assert Normalizer(conversion="none")("衞生署") == "衞生署"
+    assert "卫生署" in Tokenizer(backend="jieba")("衞生署今日公布")
+
+
+def test_the_hong_kong_variant_table_is_what_opencc_hk2s_adds_to_t2s() -> None:
+    import opencc
+
+    to_simplified, from_hong_kong = opencc.OpenCC("t2s"), opencc.OpenCC("hk2s")
+    ideographs = "".join(map(chr, [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)]))
+    pairs = zip(ideographs, to_simplified.convert(ideographs), from_hong_kong.convert(ideographs),
+                strict=True)
+    differ = {c: h for c, t, h in pairs if t != h}
+    assert differ == HONG_KONG_VARIANTS
 
 
 def test_a_number_of_digits_joined_by_single_hyphens_folds_to_one_zero() -> None:
