@@ -467,7 +467,6 @@ _BOILERPLATE_OPEN_END = (
     r"^[•·●◆■*\-]?\s*((關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]|"
     r"(導語|导语|編者按|编者按)\s*[:：]?)$",
 )
-DEFAULT_BOILERPLATE = _BOILERPLATE_ANY_END + _BOILERPLATE_OPEN_END
 _FULL_STOPS = "。！？!?"  # what no line that _BOILERPLATE_OPEN_END matches ends with
 
 
