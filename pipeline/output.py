@@ -459,7 +459,7 @@ class LabelledWriter:
             self.fh.write(b'\n],"errors":%s}\n' % _dumps(list(errors)))
 
 
-def read_labelled(path: Path) -> dict[str, Any]:
+def read_labelled(path: Path | str) -> dict[str, Any]:
     """A labelled output file, ``json`` or ``jsonl``, in the ``json`` form, read whole
     (:func:`open_labelled` reads one a document at a time).
 

@@ -10,7 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import Config
+from pipeline.errors import InputError
+from pipeline.output import read_labelled
 from tests.conftest import ROOT, in_process
 
 SIMPLIFIED = ("社区防控工作报告\n\n一、社区网格员挨家挨户排查\n\n"
@@ -129,3 +133,40 @@ def test_json_and_jsonl_hold_what_the_readme_promises_a_consumer(
                 head["bytes_left_out"] = doc["bytes_left_out"]
             assert line == {**head, **p}
 
+
+
+def test_read_labelled_gives_either_format_of_a_classify_output_as_the_readme_shows(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """``pipeline.output.read_labelled``, as the README shows it to a consumer: a real classify
+    output read back whole, json and jsonl alike, checked; a damaged one refused in one
+    :class:`InputError` naming the file, where and the field."""
+    (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    (tmp_path / "b.txt").write_bytes(TRADITIONAL.encode("big5"))
+    read = {}
+    for fmt in ("json", "jsonl"):
+        result = in_process("classify", "a.txt", "b.txt", "--model", str(trained[1]),
+                            "-o", f"out.{fmt}", "-q", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+        read[fmt] = read_labelled(tmp_path / f"out.{fmt}")
+    written = json.loads((tmp_path / "out.json").read_bytes())
+    assert read["json"] == written
+    assert [d["id"] for d in written["documents"]] == ["a", "b"]
+    # jsonl holds no model header beyond the hash, nor the skipped files: the same documents.
+    assert read["jsonl"] == {"model": {"hash": written["model"]["hash"]},
+                             "documents": written["documents"], "errors": []}
+
+    damaged = json.loads((tmp_path / "out.json").read_bytes())
+    damaged["documents"][1]["paragraphs"][3]["confidence"] = "high"
+    (tmp_path / "damaged.json").write_text(json.dumps(damaged, ensure_ascii=False), "utf-8")
+    lines = (tmp_path / "out.jsonl").read_text("utf-8").splitlines(keepends=True)
+    line = json.loads(lines[4])
+    del line["model_hash"]
+    lines[4] = json.dumps(line, ensure_ascii=False) + "\n"
+    (tmp_path / "damaged.jsonl").write_text("".join(lines), "utf-8")
+    for name, fault in (
+            ("damaged.json", ": not labelled output: document 2 (b): paragraph 3: 'confidence' "
+                             'must be a number from 0 to 1, not "high"'),
+            ("damaged.jsonl", ":5: not labelled output: no 'model_hash'")):
+        with pytest.raises(InputError) as refused:
+            read_labelled(tmp_path / name)
+        assert str(refused.value) == f"{tmp_path / name}{fault}"
