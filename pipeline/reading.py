@@ -21,7 +21,9 @@ Big5. Detection, in order:
    where the second begins) or it is UTF-16 without a mark, charset-normalizer picks the
    encoding: a guess, taken with a warning if its reading holds Chinese characters (Japanese in
    Shift_JIS does), refused if it holds none (random bytes read as Cyrillic), since the
-   documents are Chinese: ``--encoding`` reads such a file.
+   documents are Chinese: ``--encoding`` reads such a file. One it finds no encoding for is
+   refused; when one codec reads all of it as Chinese text but a few bytes (a damaged file), the
+   refusal names where the first of them are (see :func:`_damaged`).
 
 Files that are recognisably binary (images, archives, office files) or decode to more than 5%
 control, replacement or private-use characters are rejected with an
@@ -634,6 +636,34 @@ def _parts(data: bytes) -> str | None:
     return None
 
 
+def _damaged(data: bytes) -> str | None:
+    """Where a file that no codec reads has its first bytes that its codec does not read, when
+    that codec reads the rest as Chinese text: its ideographs mostly common characters (as
+    :func:`_chinese` asks), the bytes it does not read no more characters than the junk a text
+    may hold (:data:`_MAX_JUNK`). ``GB18030 but for bytes it does not read, the first at byte
+    505755 (line 3265): …``; None if no codec reads most of the file so. A damaged file (or one
+    with a few bytes of another encoding in it) was refused with no place to look at.
+
+    Only for a file refused: each codec's reading of the whole is made, and let go."""
+    best: tuple[tuple[float, int], str] | None = None
+    for codec in ("utf-8", *_CHINESE_CODECS, "big5hkscs"):
+        text = data.decode(codec, "replace")
+        if text.count("\ufffd") <= _MAX_JUNK * len(text):
+            score = _score(text)
+            if score[0] >= _MIN_COMMON and (best is None or score > best[0]):
+                best = score, codec
+        del text
+    if best is None:
+        return None
+    try:
+        data.decode(best[1])
+    except UnicodeDecodeError as exc:
+        at, line = exc.start, data.count(b"\n", 0, exc.start) + 1
+        return (f"{_codec_name(best[1])} but for bytes it does not read, the first at byte {at} "
+                f"(line {line}): a damaged file, or bytes of another encoding")
+    return None  # it reads whole: no file refused here
+
+
 def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
     bytes are not text."""
@@ -677,7 +707,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
 
     best = from_bytes(data, cp_exclusion=_NEED_BOM).best()
     if best is None:
-        raise ValueError("not text in any known encoding")
+        where = _damaged(data)
+        raise ValueError("not text in any known encoding" + (f": {where}" if where else ""))
     encoding, text = best.encoding, str(best)
     if not _han().search(text):
         raise ValueError(f"not Chinese text: not UTF-8, GB18030 or Big5, and {encoding}, the "

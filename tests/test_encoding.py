@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -506,6 +507,31 @@ def test_utf8_damaged_inside_a_line_is_named_at_its_first_bad_byte(tmp_path: Pat
     assert str(info.value) == (f"{path}: not text in one encoding: valid UTF-8 up to byte {bad} "
                                f"(line {line}), not from there (parts in different encodings, "
                                "or a damaged file)")
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "big5"])
+def test_a_large_legacy_file_with_one_bad_line_is_refused_naming_where(
+        tmp_path: Path, codec: str) -> None:
+    # A 1 MB GB18030 (or Big5) file with bytes no codec reads in one line of the middle was
+    # 'not text in any known encoding', with no place to look at.
+    text = SEED.read_text("utf-8").replace("\xa0", " ").replace("礴", "薄")  # as Big5 holds it
+    data = text.encode(codec) * (1_000_000 // len(text.encode(codec)) + 1)
+    bad = data.index(b"\n", len(data) // 2) + 1  # the start of a line in the middle
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(data[:bad] + b"\xff\xfe" + data[bad:])
+    line = data[:bad].count(b"\n") + 1
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    assert str(info.value) == (
+        f"{path}: not text in any known encoding: {codec.upper()} but for bytes it does not "
+        f"read, the first at byte {bad} (line {line}): a damaged file, or bytes of another "
+        "encoding")
+    # Bytes that no codec reads most of still get no place.
+    noise = bytes(b or 1 for b in random.Random(2).randbytes(4096))
+    path.write_bytes(noise)
+    with pytest.raises(reading.InputError) as info:
+        read_document(path)
+    assert str(info.value) == f"{path}: not text in any known encoding"
 
 
 @pytest.mark.parametrize("data", [b"\x96\x94k\xd2\xa0\x14", b"\xbe:+| \xc3", b"\xfetg1<\x90"])
