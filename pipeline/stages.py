@@ -1030,7 +1030,8 @@ def run(config: Config, force: Iterable[str] = (),
     say(result.steps[-1])
 
     # classify: one cached labelled document per (paragraphs, model, label settings), labelled
-    # on classify.jobs local processes. Documents are written out in order as they come, so
+    # on classify.jobs local processes whatever classify.backend says (the labels go into the
+    # stage cache on this machine). Documents are written out in order as they come, so
     # memory does not grow with the corpus.
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
     plan = plan_classify(config, state, segmented, skipped, bundle.meta, "classify" in force)
@@ -1041,6 +1042,10 @@ def run(config: Config, force: Iterable[str] = (),
     else:
         fmt = config.output.format
         todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
+        if todo and config.classify.backend == "dask":
+            log.warning("classify.backend is dask, but 'pipeline run' labels locally, on "
+                        "classify.jobs processes; 'pipeline classify --backend dask' labels on "
+                        "the cluster")
         fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
         labelled = len(todo)  # and those whose cache entry went bad since they were planned
         with _bar(bars, "classify", len(plan.keys)) as bar, atomic_write(out_path, "wb") as fh:

@@ -205,6 +205,27 @@ def test_run_labels_on_several_processes_as_classify_does(ran: Path, tmp_path: P
               ("classify", False, "3 documents removed"))
 
 
+def test_run_with_the_dask_backend_configured_says_that_it_labels_locally(
+        ran: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """``classify.backend: dask`` is for classify: run labels on local processes, as the README
+    says, and a warning now says so when it labels (it said nothing, and the cluster sat idle);
+    its output is the local one."""
+    config = make_config(ran)
+    local = json.loads(config.output.path.read_text("utf-8"))["documents"]
+    clustered = _with(config, "classify", backend="dask", scheduler="tcp://127.0.0.1:9")
+    with caplog.at_level("WARNING", logger="pipeline"):
+        assert run(clustered, force={"classify"}).steps[-1] == "classify: 1 of 1 documents labelled"
+    assert [r.getMessage() for r in caplog.records] == [
+        "classify.backend is dask, but 'pipeline run' labels locally, on classify.jobs "
+        "processes; 'pipeline classify --backend dask' labels on the cluster"]
+    assert json.loads(config.output.path.read_text("utf-8"))["documents"] == local
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="pipeline"):  # nothing labelled: nothing to say
+        assert run(clustered).steps == UP_TO_DATE
+    assert not caplog.records
+    assert run(config).steps == UP_TO_DATE
+
+
 def test_run_labels_a_long_document_in_parts_as_classify_does(
         ran: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A document longer than a part is segmented, cached and labelled part by part (not held
