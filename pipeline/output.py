@@ -464,7 +464,8 @@ def read_labelled(path: Path | str) -> dict[str, Any]:
     (:func:`open_labelled` reads one a document at a time).
 
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
-    model header beyond the hash and no list of skipped files. An empty file is the ``jsonl``
+    model header beyond the hash and no list of skipped files, and its lines must all name one
+    model (outputs of two models joined are refused). An empty file is the ``jsonl``
     output of no documents (``classify`` writes it when it skips every file), said in a warning:
     it is also what a failed ``classify -o - > FILE`` leaves. An output edited by hand, or
     another program's, is checked against the shipped schema (each ``jsonl`` line against
@@ -514,6 +515,8 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
         problem = _problem(record, holdable, _checks()[1])
         if problem:
             raise InputError(f"{path}:{number}: not labelled output: {problem}")
+        if model_hash and record["model_hash"] != model_hash:
+            raise _two_models(path, number, model_hash, record["model_hash"])
         doc = documents.setdefault(record["document"], {
             "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
@@ -522,6 +525,15 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
     return {"model": {"hash": model_hash} if model_hash else {},
             "documents": list(documents.values()), "errors": []}
+
+
+def _two_models(path: Path, number: int, first: str, other: str) -> InputError:
+    """The error for a jsonl output whose line ``number`` names the model ``other`` where the
+    lines before it named ``first``: outputs of two models joined (``cat a.jsonl b.jsonl``),
+    whose labels, scores and themes are no one model's."""
+    return InputError(f"{path}:{number}: not the output of one model: this line names model "
+                      f"{other}, the lines before it model {first} (outputs of two models "
+                      "joined?); give each output alone")
 
 
 def _unlabelled(path: Path) -> InputError:
@@ -1157,9 +1169,10 @@ class _JsonOutput:
 
 class _JsonLines:
     """An output of the jsonl format read a line at a time, its documents gathered from lines
-    one after another. With ``check``, each line is checked as :func:`read_labelled` checks it,
-    and a document whose lines are apart (files joined) is :class:`_Unusual`: read_labelled
-    gathers them. :attr:`any`: whether a line was read; :attr:`model_hash`: the first line's."""
+    one after another. With ``check``, each line is checked as :func:`read_labelled` checks it
+    (a line of another model than the first's is refused), and a document whose lines are apart
+    (files joined) is :class:`_Unusual`: read_labelled gathers them. :attr:`any`: whether a
+    line was read; :attr:`model_hash`: the first line's."""
 
     def __init__(self, fh: IO[bytes], path: Path, check: bool = False) -> None:
         self.fh, self.path, self.check = fh, path, check
@@ -1167,7 +1180,9 @@ class _JsonLines:
 
     def _records(self) -> Iterator[dict[str, Any]]:
         check = _checks()[1] if self.check else None
+        number = 0
         while line := self._line():
+            number += 1
             if not line.strip():
                 continue
             self.any = True
@@ -1177,6 +1192,8 @@ class _JsonLines:
                         and {"document", "source", "encoding"} <= record.keys()):
                     raise _Unusual
                 _valid(check, record)
+                if self.model_hash and record["model_hash"] != self.model_hash:
+                    raise _two_models(self.path, number, self.model_hash, record["model_hash"])
             self.model_hash = self.model_hash or record["model_hash"]
             yield record
 

@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, corpus_config, in_process, write_corpus_config
+from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_corpus_config
 
 from pipeline.cli import main
 from pipeline.corpus import load_labels, text_sha1
-from pipeline.errors import CorpusError
+from pipeline.errors import CorpusError, InputError
+from pipeline.output import read_labelled
 from pipeline.review import first_filled_in, review_items
-from pipeline.stages import classify, load_training_set
+from pipeline.stages import classify, load_training_set, train
 
 
 def test_review_ranks_by_margin_and_feeds_back(trained, tmp_path: Path) -> None:
@@ -370,3 +371,38 @@ def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> 
     wrapped.write_text(line[:-1] + ' "note": "x"}\n', "utf-8")  # a comma left out: where
     with pytest.raises(CorpusError, match=r":1: not JSON: Expecting ',' delimiter at column \d+$"):
         load_labels([wrapped], ["medical", "grassroots"])
+
+
+def test_outputs_of_two_models_joined_are_refused_by_review_and_report(
+        trained, tmp_path: Path) -> None:
+    """Two jsonl outputs of different models joined with cat (each line names its model by
+    ``model_hash``) were read as one: review ranked, and report coloured, one model's scores
+    beside the other's under the first's name. Now one line names the file, the line and the
+    two models; exit 2, nothing written, no traceback."""
+    config, bundle_dir = trained
+    other_config = corpus_config(tmp_path / "other", corpus={"written": [str(SOME_WRITTEN[0])]})
+    other_dir = train(other_config, with_metrics=False)
+    (tmp_path / "a.txt").write_text("市人民医院开设发热门诊，医护人员昼夜坚守。\n", "utf-8")
+    first = tmp_path / "first.jsonl"
+    classify([SEED], bundle_dir, first, config, fmt="jsonl")
+    line = len(first.read_text("utf-8").splitlines()) + 1  # the second output's first line
+    # The other model's output of the same document (its lines then apart), or of another one.
+    for name, source in (("same", SEED), ("other", tmp_path / "a.txt")):
+        second = tmp_path / f"{name}.jsonl"
+        classify([source], other_dir, second, other_config, fmt="jsonl")
+        ours, theirs = (json.loads(f.read_text("utf-8").split("\n")[0])["model_hash"]
+                        for f in (first, second))
+        assert ours != theirs
+        joined = tmp_path / f"joined-{name}.jsonl"
+        joined.write_bytes(first.read_bytes() + second.read_bytes())
+        said = (f"{joined}:{line}: not the output of one model: this line names model {theirs}, "
+                f"the lines before it model {ours} (outputs of two models joined?); give each "
+                "output alone")
+        for command in ("review", "report"):
+            out = tmp_path / f"{command}-{name}.out"
+            result = in_process(command, str(joined), "-o", str(out), "-q")
+            assert (result.returncode, result.stderr.decode()) == (2, f"pipeline: error: {said}\n")
+            assert not out.exists()
+        with pytest.raises(InputError) as refused:  # read whole, as when its parts are apart
+            read_labelled(joined)
+        assert str(refused.value) == said
