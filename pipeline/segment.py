@@ -953,7 +953,8 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     first lines (stripped, not empty: the first paragraphs :func:`segment_text` cuts), or None.
 
     Then every line is cut in the middle of a sentence, and each becomes a paragraph of its own
-    (a short one a heading): lines of Chinese text that do not end a sentence and share one
+    (a short one a heading, unless :func:`_wrapped_prose` finds it cut out of prose at that
+    width: body): lines of Chinese text that do not end a sentence and share one
     length, give or take a character, make up ``share`` of the distinct lines or more, and a
     third of them at least hold a comma or a full stop before their end, as lines cut out of
     prose do (an outline's short headings and one-line items of one length seldom hold one). (A

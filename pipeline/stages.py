@@ -112,8 +112,9 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
     )
     if (width := wrapped_width([p.text for p in paragraphs[:1000]])) is not None:
         log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
-                    "paragraph (a short one as a heading); join the lines of a paragraph first",
-                    document.source, width)
+                    "paragraph (one about that long with a comma or a full stop inside as body, "
+                    "another short one that ends no sentence as a heading); join the lines of a "
+                    "paragraph first", document.source, width)
     if (share := hardly_chinese(document.text)) is not None:
         log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
                     "characters): the pipeline reads Chinese, and its paragraphs' kinds and "

@@ -1181,7 +1181,9 @@ def test_a_paragraph_without_chinese_is_flagged_for_review(model_dir: tuple[Path
 
 
 def test_text_wrapped_at_a_fixed_width_is_named_in_a_warning(tmp_path: Path) -> None:
-    # Each line of a hard-wrapped text (a PDF export) is read as a paragraph: the user is told.
+    # Each line of a hard-wrapped text (a PDF export) is read as a paragraph: the user is told,
+    # and told what segmenting makes of them. It said 'a short one as a heading', but lines at
+    # the width cut out of prose are body (all 81 here, though shorter than a heading may be).
     import textwrap
 
     body = [p.text for p in _seed_body()]
@@ -1191,8 +1193,13 @@ def test_text_wrapped_at_a_fixed_width_is_named_in_a_warning(tmp_path: Path) -> 
     assert result.returncode == 0
     lines = result.stderr.decode().splitlines()
     assert lines == [f"pipeline: {wrapped}: its lines look wrapped at 30 characters: each line is "
-                     "read as a paragraph (a short one as a heading); join the lines of a "
-                     "paragraph first"]
+                     "read as a paragraph (one about that long with a comma or a full stop "
+                     "inside as body, another short one that ends no sentence as a heading); "
+                     "join the lines of a paragraph first"]
+    paragraphs = json.loads((tmp_path / "out.json").read_text("utf-8"))["documents"][0][
+        "paragraphs"]
+    at_width = [p for p in paragraphs if len(p["text"]) == 30]
+    assert len(at_width) == 81 and {p["kind"] for p in at_width} == {"body"}
 
 
 def _seed_body() -> list:

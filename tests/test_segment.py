@@ -480,7 +480,8 @@ def test_an_outline_of_short_lines_is_not_taken_for_wrapped_text(
         segment_file(path, Config())
     assert [r.getMessage() for r in caplog.records if "wrapped" in r.getMessage()] == [
         f"{wrapped}: its lines look wrapped at 13 characters: each line is read as a paragraph "
-        "(a short one as a heading); join the lines of a paragraph first"]
+        "(one about that long with a comma or a full stop inside as body, another short one "
+        "that ends no sentence as a heading); join the lines of a paragraph first"]
 
 
 def test_a_file_cut_short_mid_sentence_keeps_its_last_paragraph_and_heading(
