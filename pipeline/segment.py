@@ -19,9 +19,12 @@ Each paragraph gets a ``kind``:
   ``…（记者…摄）``; a short line ending with a credit, ``…。某某 摄``, ``…。受访者供图``,
   ``…(资料图片)``, but not a title's ``…（附图片）``; an image's file name or number,
   ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
-  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), greetings
-  (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link
-  lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
+  (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), salutations
+  (``親愛的弟兄姊妹：``, ``Dear Parents,``), a speaker's role and name over a quote
+  (``和新村村干部 廖某某：``), opening hours (``周五:黃昏6:30至晚上9:30``), a teaser that
+  repeats the text (``[导读]…``, ``摘要：…``, a line cut short with ``...``: :func:`_teasers`),
+  greetings (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices,
+  link lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
   :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
   repeated in the document (a repeated title still gives its article its title; a numbered
@@ -36,7 +39,8 @@ Each paragraph gets a ``kind``:
   ``2月3日，星期一，晴``) is a heading, with commas or a final stop too, and so is a chronicle's
   dateline, a full date and a place (``2019年12月31日，武漢。``).
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
-  official letter's ``說明：``).
+  official letter's ``說明：``), a list's heading with its colon (``各地確診病例統計：``), a
+  numbered question (``一、武漢肺炎到底是什麼？``) and a day's name alone (``除夕。``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -240,11 +244,23 @@ _DAY_FIELD = (
     r"|[晴陰阴雨雪霧雾霾雲云多轉转小中大暴陣阵雷夾夹有間间]{0,6}[晴陰阴雨雪霧雾霾雲云][晴陰阴雨雪霧雾霾雲云轉转"
     r"小中大暴陣阵雷夾夹間间]{0,6}"
     r"|(上午|下午|晚上|凌晨|早上)?\d{1,2}\s*[:：時时点點]\s*(\d{2}分?)?"
+    # the day's count: 新年第二天, 封城的第10天 (from a named day: any few characters before 第
+    # would let the fields part a long line in ever more ways, and time out)
+    r"|(新年|春節|春节|過年|过年|農曆新年|农历新年|封城|隔離|隔离|居家隔離|居家隔离|抗疫|戰疫|战疫)?的?"
+    r"第[一二三四五六七八九十百\d]+天"
 )
+# A day line may end with the place the diary was kept: 1月26日,新年第二天,瑞昌市.
 _DAY_LINE = re.compile(
     rf"^((\d{{4}}|{_CN_DIGIT}{{4}})\s*年\s*)?(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*"
     rf"(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日"
-    rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+[。.]?$")
+    rf"([\s,，、·•:：]*[(（]?({_DAY_FIELD})[)）]?)+"
+    r"([\s,，、]*[\u4e00-\u9fff]{1,5}(省|市|縣|县|區|区|鎮|镇|鄉|乡|村|州))?[。.]?$")
+# A day's name alone, as a chronicle heads a day's events with it (01.24 above 除夕。): a
+# holiday or a lunar date, and its weekday, if any.
+_HOLIDAY_LINE = re.compile(
+    r"^(除夕|小年|元宵節?|元宵节|春節|春节|(農曆|农历)?(大年|正月|臘月|腊月)(初[一二三四五六七八九十]|"
+    r"[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?))"
+    r"([\s,，、]*[(（]?(星期|禮拜|礼拜|周|週)[一二三四五六日天][)）]?)?[。.]?$")
 # A chronicle's dateline: a full date and a place, nothing else (2019年12月31日，武漢。): the
 # heading of what happened there that day. The place is a name of two characters or one ending
 # with its kind (武汉市, 湖北省); 2020年1月23日，武汉封城。 says what happened: a sentence.
@@ -273,6 +289,17 @@ _RELEASE_DATE = re.compile(
 # official letter's points (說明：, 辦法：). It heads that part, though it ends with a colon.
 _PART_LABEL = re.compile(
     r"^(問題|问题|答覆|答复|回覆|回复|提問|提问|說明|説明|说明|辦法|办法)\s*[:：]$")
+# A list's heading that ends with a colon, its items under it: a numbered one
+# (1. 「兒童區」及「學生區」聚會安排：), a topic (各地確診病例統計：, 2月15日治愈出院患者基本情况：,
+# 關於2019新型冠狀病毒肺炎：) or 其他： alone. Not a lead-in that goes on into the text (建議如下：,
+# 各村要做好：, 他介绍：), nor one with a comma (a sentence's clause).
+_LIST_HEADING = re.compile(
+    r"^(?![^:：]*(如下|以下|下列|說|説|说|講|讲|表示|指出|介紹|介绍|要求|提醒|告訴|告诉|請|请|要|須|须|需))"
+    r"(?=[^，,。！？!?；;]*$)"
+    r"(([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|[\d０-９]+[.、．](?![\d０-９]))"
+    r".{1,30}|(關於|关于)[^:：]{1,24}|"
+    r"[^:：]{0,20}(情況|情况|統計|统计|安排|概況|概况|名單|名单|須知|须知|事項|事项|資訊|资讯|簡介|简介|一覽|一览)"
+    r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
 # as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d０-９]+[)）]|"
@@ -335,6 +362,16 @@ _BOILERPLATE_ANY_END = (
     r"^((註|注|備註|备注)\s*[:：]\s*)?(以上|所有|本頁|本页|本文|頁面|页面)?(資料|资料|資訊|资讯|信息|數據|数据|"
     r"內容|内容)(於|于|在)?(出版|發佈|发布|發布|刊登|刊出|截稿|更新)(時|时)(均|皆)?(正確|正确|準確|准确)"
     r"(無誤|无误)?[。.]?$",
+    # A page's stamp in ISO 8601 and its tags: 2020-03-09T11:27:27+08:002020-03-09|居家防護, ….
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
+    # A pointer to more at a link, by what it points to, more or related things, and the
+    # reader's look: 更多…紀錄,請點閱…專區:https://…, 四、相關資訊可參閱…網站(https://…) 或…,
+    # (…相關連結:https://…). A sentence with a link that does something (市民可登录https://…预约)
+    # stays body.
+    r"^[^。！？!?]{0,30}(更多|相關|相关|詳細|详细|詳情|详情|其他|其它)[^。！？!?]{0,40}(參閱|参阅|查閱|查阅|"
+    r"點閱|点阅|詳見|详见|請見|请见|連結|连结|鏈接|链接|瀏覽|浏览)[^。！？!?]{0,40}(https?://|www\.)",
+    # A caption's credit to who gave the photo, after its sentence: …被社区书记劝回。受访者供图。
+    r"^.{0,100}[。.！!]\s*[^。！？!?，,；;:：\s]{0,12}(?<![向给給])(供圖|供图)[。.]?$",
     # A notice's closing formula: 特此通告。; a LegCo answer's: 多謝主席。
     r"^特此(通告|公告|通知|函告|告知|說明|説明|说明|公示|通報|通报)[。！!]?$",
     r"^(多謝|多谢|謝謝|谢谢)(代理|署理)?主席[。！!]?$",
@@ -440,17 +477,46 @@ _BOILERPLATE_OPEN_END = (
     # 各小区物业、网格员：/ 尊敬的各位领导：(not a list's lead-in or topic: 各地做法：,
     # 各社区要做好以下工作：, 全体动员：, 全体医务人员分为三组：): a few words after 各 or 全体
     # ending in a place, a body or people, and no verb; or 各位 alone (a letter's "Dear all:").
-    r"^(致|尊敬的|親愛的|亲爱的)?(各位|全体|全體|广大|廣大|各)(?![^:：]*(說|説|说|講|讲|要|須|须|需|應|应|"
+    r"^(致|尊敬的|親愛的|亲爱的)?(全[市县縣省区區镇鎮乡鄉村校])?(各位|全体|全體|广大|廣大|各)(?![^:：]*(說|説|说|講|讲|要|須|须|需|應|应|"
     r"如下|以下|做|動員|动员|"
     r"叮囑|叮嘱|提醒|呼籲|呼吁|號召|号召|告訴|告诉|分成|分為|分为|向|對|对|給|给|請|请|讓|让|遵守|有))"
     r"[^。！？!?；;:：]{0,24}?(社区|社區|村|居|小区|小區|街道|乡镇|鄉鎮|镇|鎮|乡|鄉|片区|片區|网格|網格|"
     r"楼栋|樓棟|院落|物业|物業|企业|企業|商户|商戶|门店|門店|商家|场所|場所|机构|機構|站|所|队|隊|组|組|"
-    r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾)"
+    r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾|"
+    r"青年|姊妹|姐妹)"
     r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
     # A letter's bare addressee: 各位：, 尊敬的各位：; the President a LegCo answer opens with:
     # 主席：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
     r"^(代理|署理)?主席(先生|女士)?\s*[:：]$",
+    # A salutation, the whole line: 親愛的弟兄姊妹：, 亲爱的朋友们：, 尊敬的张老师： ("Dear …:"),
+    # and in English, Dear Parents,. Not a sentence that goes on to speak: 亲爱的孩子们要听话：.
+    r"^(親愛的|亲爱的|尊敬的)(?![^:：]*(說|説|说|講|讲|要|須|须|需|應|应|請|请|讓|让|如下|以下))"
+    r"[^。！？!?，,；;:：\s]{1,20}\s*[:：]$",
+    r"^(Dear|DEAR|Dearest)\s+[A-Za-z][A-Za-z .&'’\-]{0,40}[,:，：]$",
+    # A speaker's role and name over the words quoted under them, set apart by a space:
+    # 和新村村干部 廖某某：, 宁中镇党委委员、武装部部长 钟某某：. Not one who speaks in the line
+    # (村干部廖某某说：, 村干部 廖某某表示：), nor a quote after the colon.
+    r"^[^。！？!?，,；;:：\s]{2,24}[ \t\xa0\u3000]+[\u4e00-\u9fff]{2,4}"
+    r"(?<![说說説道讲講称稱示问問答])"
+    r"(?<!表示|指出|介绍|介紹|强调|強調|认为|認為|透露|坦言|告诉|告訴)\s*[:：]$",
+    # Opening hours, a day's label and a span of hours: 周五:黃昏6:30至晚上9:30, 主日：早上5:00至
+    # 下午1:00, 营业时间：9:00-17:00. (A sentence that gives them ends with its stop.)
+    r"^[^。！？!?，,；;:：]{1,8}[:：]\s*(早上|上午|中午|下午|晚上|黃昏|黄昏|凌晨|傍晚)?\s*\d{1,2}[:：]\d{2}"
+    r"\s*(至|到|-|－|—|~|～)\s*(早上|上午|中午|下午|晚上|黃昏|黄昏|凌晨|傍晚)?\s*\d{1,2}[:：]\d{2}$",
+    # A caption's credit after its sentence: who took the photo, …。圖/外交部提供, …。 圖/某某新聞,
+    # or a reporter's photo after a caption of one clause, …(右)在小区门口值守。 新华社记者 张某
+    # 摄 (one that tells what happened in clauses reads as body text, as round 17 left it); in
+    # brackets, a reporter and the outlet, …配戴口罩。(陳某某/大紀元), or a news agency by its
+    # English name, …信號。(Reuters).
+    r"^.*[。.！!]\s*(圖|图|照片|相片)\s*[/／:：]\s*[^。！？!?，,；;/／]{1,20}$",
+    r"^[^，,]*[。.！!]\s*[^。！？!?，,；;:：]{0,12}(記者|记者|通訊員|通讯员)\s*"
+    r"([^。！？!?，,；;:：\s]{2,4}\s*){1,3}(攝|摄)$",
+    r"^.{0,100}[。.！!]\s*[(（][\u4e00-\u9fff]{2,4}[/／][^()（）/／\d]{1,10}"
+    r"(紀元|纪元|報|报|網|网|社|台|臺|新聞|新闻|傳媒|传媒|週刊|周刊)"
+    r"(?<!通報|通报|公報|公报|簡報|简报|快報|快报)[)）]$",
+    r"^.{0,100}[。.！!]\s*[(（](Reuters|REUTERS|AP|AFP|EPA|Getty Images|Bloomberg|Xinhua)"
+    r"(\s*/\s*[^()（）]{1,20})?[)）]$",
     # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
     # 以下为三名志愿者的口述：, 原文如下：. (现将有关事项通告如下： issues the notice: text.)
     r"^(以下(是|為|为)[^。！？!?，,；;:：]{1,30}|(原文|全文)如下)\s*[:：]$",
@@ -614,6 +680,13 @@ def _extra_patterns(extra: tuple[str, ...]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in extra]
 
 
+# A site's teaser box by its label, whatever follows it, as long as it runs: [导读]──…, the
+# page's summary of its text, not the text. (A lead that opens the text, 导读：…, reads as body,
+# and so does an editor's note after its label, 编者按：…, which set 11's labellers gave a theme
+# and set 17's did not; an abstract, 摘要：…, see :func:`_teasers`.)
+_TEASER = re.compile(r"^[【\[](導讀|导读)[】\]]")
+
+
 # A field's label with its letters spaced out to line up with longer labels (撰 稿 者：…,
 # 作　　者：…): the furniture patterns see its letters together.
 _SPACED_LABEL = re.compile(
@@ -623,7 +696,7 @@ _SPACED_LABEL = re.compile(
 def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
         text = pinyin_gloss().sub("", text)  # 發(fā)布時間：… is a publication stamp too
-    if _ARTICLE_NUMBER.match(text) or not _has_letters(text):
+    if _ARTICLE_NUMBER.match(text) or not _has_letters(text) or _TEASER.match(text):
         return "boilerplate"
     # Page furniture (sources, bylines, captions, navigation) is short or does not end a
     # sentence: a long line that ends with a full stop is prose, and only the config's own
@@ -644,7 +717,11 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)
             or _DATELINE.match(text)
-            or (text[-1] in ":：" and _PART_LABEL.match(text))):
+            or _HOLIDAY_LINE.match(text)
+            or (text[-1] in ":：" and (_PART_LABEL.match(text) or _LIST_HEADING.match(text)))
+            or (text[-1] in "？?" and _NUMBERED.match(text)
+                and not any(ch in text[:-1] for ch in _SENTENCE_END + "，,"))):
+        # A numbered question is a section's heading (一、武漢肺炎到底是什麼？).
         # A short line that ends with a photo's credit is its caption: a credit ends no heading.
         # (A longer caption reads as body text and stays it.)
         # A numbered heading is a section's, whatever it ends with: （三）现场图片.
@@ -712,6 +789,32 @@ def _repeated_captions(pieces: Sequence[str], kinds: Sequence[str], max_heading:
     return [i for i in short if counts[pieces[i]] > 1]
 
 
+# A summary's label: 摘要：…, 内容提要：….
+_SUMMARY_LABEL = re.compile(r"^(摘要|內容提要|内容提要)\s*[:：]\s*")
+
+
+def _teasers(pieces: Sequence[str], kinds: Sequence[str], top: int = 10, opening: int = 12
+             ) -> list[int]:
+    """Lines near a page's top that only tease its text: a summary by its label
+    (``摘要：关于实施战时封闭管理的紧急通告 为应对…``) or a line cut short with ``...`` or ``…``
+    (``我是医生,守土有责,…「本人是呼吸科主任某某,46 岁,受党...``), whose first ``opening``
+    characters come again below it: the page's teaser of its own text, furniture. A paper's
+    abstract (``摘要：2020年初,…``) says what no line below says, and stays body, as a sentence
+    that trails off with ``……`` does."""
+    found = []
+    for i in range(min(top, len(pieces))):
+        line = pieces[i]
+        label = _SUMMARY_LABEL.match(line)
+        cut = (line.endswith("...") and not line.endswith("....")) or (
+            line.endswith(("…", "⋯")) and not line.endswith(("……", "⋯⋯")))
+        if kinds[i] == "boilerplate" or not (label or cut):
+            continue
+        start = line[label.end() if label else 0 :][:opening]
+        if len(start) == opening and any(start in below for below in pieces[i + 1 :]):
+            found.append(i)
+    return found
+
+
 # A section's heading that names a person and what the section tells of them, its words
 # without a sentence end (魏李琛:挽起菜篮子,以“温情”抗“疫情”): a name of two to four characters
 # and a colon, not a speaker's lead-in (他说：, 某某表示：).
@@ -744,11 +847,15 @@ def segment_text(
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
     seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
-    if kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1]):
-        kinds[-1] = "body"  # not a signature: the text ends mid-sentence (a download cut short)
+    if (kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1])
+            and seen.index(seen[-1]) == len(seen) - 1):
+        # not a signature: the text ends mid-sentence (a download cut short); a line that came
+        # before (the page's title repeated under its text) is no prose cut short
+        kinds[-1] = "body"
     for i in _wrapped_prose(seen, kinds):
         kinds[i] = "body"
-    for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, kinds, max_heading_chars)]:
+    for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, kinds, max_heading_chars),
+              *_teasers(seen, kinds)]:
         kinds[i] = "boilerplate"
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
@@ -843,6 +950,10 @@ _QUESTION_TITLE = re.compile(
 # A headline's tag opening the line: a topic and a bar (新冠肺炎｜…, 微视频|…) or a section in
 # brackets (【战疫】…). A line so tagged is a headline, though it exclaims.
 _HEADLINE_TAG = re.compile(r"^([^|｜。，,！？!?\s]{2,10}\s*[|｜]|【[^】]{1,10}】)")
+# Two phrases of a headline parted by a space, as a headline has no comma to part them
+# (高雄防感染擴散一級開設 韓國瑜要求:…!): a line so parted that exclaims is a headline too.
+_HEADLINE_SPACE = re.compile(
+    r"^[^，,]*[\u4e00-\u9fff」”》)）][ \u3000]+[\u4e00-\u9fff「“《][^，,]*$")
 # A letter's or an appeal's name as its title says it (致全县人民的一封信, 倡议书, 告患者及家属书),
 # with the colon some pages leave after it: 致广大村民的一封信：.
 _LETTER_TITLE = re.compile(
@@ -859,7 +970,8 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
     ``max_heading`` characters that reads as a headline
     (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see :data:`_QUESTION_TITLE`), or an
     exclamation up to ``max_heading`` characters opened by a headline's tag
-    (``新冠肺炎｜餐廳送粥打氣 醫護超感動：滿滿的愛！``, see :data:`_HEADLINE_TAG`), or a
+    (``新冠肺炎｜餐廳送粥打氣 醫護超感動：滿滿的愛！``, see :data:`_HEADLINE_TAG`) or of two
+    phrases a space parts (see :data:`_HEADLINE_SPACE`), or a
     letter's name with a colon after it (``致广大村民的一封信：``, see :data:`_LETTER_TITLE`;
     its addressees' line, ``致广大村民朋友：``, comes under it), or a headline over its date
     (see :func:`_over_its_stamp`), right under the article's first line or as that line itself.
@@ -881,7 +993,8 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
             continue
         if line[-1:] in "？?":
             title = len(line) <= max_heading and _QUESTION_TITLE.search(line[:-1])
-        elif line[-1:] in "！!" and _HEADLINE_TAG.match(line):  # 新冠肺炎｜…满满的爱！
+        elif line[-1:] in "！!" and (_HEADLINE_TAG.match(line) or _HEADLINE_SPACE.search(line)):
+            # 新冠肺炎｜…满满的爱！, 高雄防感染擴散一級開設 韓國瑜要求:重建臺商2天「…」!
             title = len(line) <= max_heading and not any(ch in line[:-1] for ch in _SENTENCE_END)
         elif line[-1:] in ":：" and _LETTER_TITLE.search(line):  # 致全县人民的一封信：
             title = len(line) <= max_heading and not any(
@@ -957,7 +1070,9 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     width: body): lines of Chinese text that do not end a sentence and share one
     length, give or take a character, make up ``share`` of the distinct lines or more, and a
     third of them at least hold a comma or a full stop before their end, as lines cut out of
-    prose do (an outline's short headings and one-line items of one length seldom hold one). (A
+    prose do (an outline's short headings and one-line items of one length seldom hold one),
+    and lines of prose that run on past that width to a sentence's end number fewer than half
+    of them (a page of whole paragraphs under headings of one length is not wrapped). (A
     title that comes back between a page's photos counts once, and captions that are file names
     of one length are not Chinese text.)
 
@@ -969,6 +1084,9 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     >>> title = "社区的“非常”与“日常”"
     >>> captions = [f"3月{d}日，小区门前的志愿者。" * d + "记者/摄" for d in range(1, 9)]
     >>> wrapped_width([line for caption in captions for line in (title, caption)]) is None
+    True
+    >>> slogans = [f"织密第{n}道防控网,确保一户不少{n}" for n in range(1, 5)]
+    >>> wrapped_width([line for s in slogans for line in (s, text[:60] + "。")]) is None
     True
     >>> sections = [f"第{n}节 社区防控情况" for n in range(1, 10)]
     >>> wrapped_width([line for h in sections for line in (h, "入户排查，登记测温。")]) is None
@@ -989,5 +1107,10 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     # Lines cut from prose hold its commas and full stops (two in three at 13 characters, more
     # when wider); headings and one-line items of one length seldom do.
     cut = sum(bool(_INSIDE_PROSE.search(line, 0, len(line) - 1)) for line in at_width)
+    # Paragraphs that run on past the width to their sentence's end are not wrapped: a page of
+    # them whose few headings share a length (slogans of 7 and 10 characters parted by a comma)
+    # is no wrapped text. A wrapped one has few (a paragraph or two pasted whole).
+    run_on = sum(len(line) > width + 1 and 2 * len(HAN.findall(line)) >= len(line)
+                 and line.rstrip(_CLOSERS)[-1:] in _SENTENCE_END for line in distinct)
     return (width if width >= 10 and len(at_width) >= share * len(distinct)
-            and 3 * cut >= len(at_width) else None)
+            and 3 * cut >= len(at_width) and 2 * run_on < len(at_width) else None)

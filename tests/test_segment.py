@@ -221,6 +221,9 @@ OPEN_END_FURNITURE = [
     "以下是他的自述：", "下稿代醫院管理局發出：", "縣長前往超商瞭解口罩配送。(縣政府提供/某某傳真)",
     "醫院的清潔工每天要多次清理院內的洗手間，穿著全套保護衣工作，十五分鐘後面罩已全是霧氣。" * 3
     + "（某某攝）",
+    "親愛的弟兄姊妹：", "Dear Parents,", "和新村村干部 廖某某：", "周五：黃昏6:30至晚上9:30",
+    "捐贈呼吸器給捷克。圖/外交部提供", "書記在小區門口值守。 新华社记者 张某 摄",
+    "請配戴口罩。(陳某某/大紀元)", "習近平會見譚德塞。(Reuters)",
 ]
 
 
@@ -364,7 +367,7 @@ def test_a_group_a_notice_addresses_is_boilerplate_a_lists_lead_in_is_not() -> N
         "各地做法：": "body",
         "各地經驗：": "body",
         "各项措施：": "body",
-        "各村情况：": "body",
+        "各村情况：": "heading",  # a list's topic, the heading of its items
         "各社区要做好以下工作：": "body",
         "各社區要求如下：": "body",
         "全体动员：": "body",
@@ -1050,3 +1053,151 @@ def test_a_note_that_the_facts_held_when_the_page_went_out_is_furniture(tmp_path
     kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
     assert {n: kinds[n] for n in notes} == dict.fromkeys(notes, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_salutations_speakers_and_opening_hours_are_furniture(tmp_path: Path) -> None:
+    # A letter's salutation (親愛的弟兄姊妹:, 全市广大农村团员青年:, Dear Parents,), a speaker's
+    # role and name over the words quoted under them, and a church's opening hours were body
+    # text among a page's paragraphs. A sentence that speaks to them, a quote after a name and
+    # a colon, one who speaks in the line, and hours given in a sentence stay body.
+    furniture = ["親愛的弟兄姊妹:", "亲爱的朋友们：", "全市广大农村团员青年:",
+                 "全市各级组织和民进会员:",
+                 "Dear Parents,", "和新村村干部 廖某某:", "宁中镇党委委员、武装部部长 钟某某:",
+                 "周五:黃昏6:30至晚上9:30", "主日：早上5:00至下午1:00"]
+    sentences = ["亲爱的孩子们要听话：", "全市广大青年要积极行动：", "和新村村干部廖某某说：",
+                 "村干部 廖某某表示：", "廖某某：我们是党员，要确保一方平安。",
+                 "Dear friends, please stay at home.",
+                 "教會開放時間改為周五黃昏6:30至晚上9:30。"]
+    text = "\n".join(["某村疫情防控纪实", "村干部日夜值守检查点。", *furniture, *sentences,
+                      "大家齐心协力守护家园。"]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_more_captions_by_their_credits_are_furniture(tmp_path: Path) -> None:
+    # Captions whose credit round 24's patterns missed were body text: who gave the photo
+    # after its sentence (。圖/外交部提供, 。受访者供图。), a reporter's photo after a long
+    # caption (。 新华社记者 张某 摄), a reporter and the outlet in brackets ((陳某某/大紀元)),
+    # an agency's English name ((Reuters)). Sentences that mention photos, or a figure's
+    # source, stay body.
+    captions = ["外交部與民間企業合作捐贈25臺呼吸器給捷克。圖/外交部提供",
+                "第一艘返國的漁船29日上午返抵前鎮漁港,進行清點人數、問診及量測體溫等檢疫工作,"
+                "市長也親自前往碼頭視察防疫作為。圖/台灣好新聞",
+                "一位刚从外地返京人员想要出门,被社区书记劝回。受访者供图。",
+                "天津市南开区某社区党委书记徐某某(右)在小区门口值守。 新华社记者 张某 摄",
+                "花蓮市公所即日起實施進入辦公廳舍前須量額溫,請鄉親全力配合。(陳某某/大紀元)",
+                "1月28日,習近平會見世衛組織總幹事譚德塞。(Reuters)"]
+    sentences = ["如圖/表所示，确诊病例逐日下降。", "这些照片由他向本报供图。",
+                 "新华社记者张某在武汉拍摄了大量照片。",
+                 "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例，治愈出院3例。"
+                 "(卫健委/通报)",
+                 "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例。(市卫健委/疫情通报)",
+                 "他把照片发给了路透社记者。"]
+    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                      *captions, *sentences]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path) -> None:
+    # A teaser box ([导读]…), a summary that repeats the text below it (摘要:…), a teaser cut
+    # short with ... that repeats it, a stamp in ISO 8601 with tags, and a pointer to more at a
+    # link were body text. A paper's abstract that says what no line below says, a 导读：…
+    # lead, an editor's note after its label (labelled in set 11), a sentence that trails off
+    # with …… and a sentence with a link that does something stay body.
+    notice = "关于实施战时封闭管理的紧急通告"
+    opening = "我是医生,守土有责,救人是我的使命!"
+    furniture = [
+        "【导读】天津小巷总理战疫记",
+        "[导读]──天津小巷总理战疫记新华社记者 张某 摄",
+        f"摘要:{notice} 为应对当前疫情发展严峻形势,控制人员流动",
+        f"{opening}在疫情防控的关键时期,一群「逆行者」纷纷递交了「请战书」!「本人是呼吸科主任...",
+        "2020-03-09T11:27:27+08:002020-03-09|居家防護, 頭條, 健康新知|",
+        "四、相關資訊可參閱疾管署網站(https://www.cdc.gov.tw) 或可撥打免付費防疫專線1922。",
+        "更多外界送暖紀錄,請點閱成大醫院專區:https://www.hosp.ncku.edu.tw/External/",
+        "(衛生福利部疾病管制署相關連結:https://www.cdc.gov.tw/Bulletin/Detail/1)"]
+    sentences = ["摘要:2020年初,新型冠狀病毒侵襲武漢并快速向全國各個城市蔓延。",
+                 "导读：城中街道各社区从2月7日开始对辖区内小区实施封闭管理。",
+                 "编者按:为宣传在疫情防控一线各地各级党组织发挥的战斗堡垒作用和广大党员的先锋模范"
+                 "作用,本网开通“一线守护”栏目,征集基层党组织参与疫情防控的有力举措及先进事迹。",
+                 "这一个月深圳人共同经历了什么……",
+                 "市民可登录https://www.example.gov.cn预约购买口罩，相关部门将送货上门。"]
+    text = "\n".join([*furniture[:5], *sentences, notice, opening,
+                      "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[5:]]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_a_lists_headings_with_colons_and_numbered_questions_are_headings(
+        tmp_path: Path) -> None:
+    # A list's heading ending with a colon (numbered, a topic, 其他:) and a numbered question
+    # over its section were body text, labelled by no one. A lead-in that goes on into the text,
+    # one with a comma, and a question that is no section's heading stay body.
+    headings = ["1. 「兒童區」及「學生區」聚會安排:", "2月15日治愈出院患者基本情况:",
+                "關於2019新型冠狀病毒肺炎:", "各地確診病例統計:", "其他:",
+                "一、武漢肺炎到底是什麼?"]
+    sentences = ["二、戴口罩時機,建議如下:", "各村(社区)当前要做好:", "他介绍了基本情况:",
+                 "现就近期疫情防控下达如下命令:", "为什么会突然增加这么多输入病例?",
+                 "一、武漢肺炎是什麼?怎麼預防?"]
+    for line in [*headings, *sentences]:
+        paragraphs = _segmented(
+            tmp_path, f"抗疫須知\n市民應做好防護。\n{line}\n患者石某，已治愈出院。\n")
+        assert paragraphs[2].kind == ("heading" if line in headings else "body"), line
+        assert paragraphs[3].heading == (line if line in headings else None), line
+
+
+def test_a_days_name_alone_and_a_diarys_day_count_and_place_are_headings(
+        tmp_path: Path) -> None:
+    # A chronicle's 除夕。 under its date, and a diary's day line with the day's count and the
+    # place (1月26日,新年第二天,瑞昌市) were body text. A sentence that starts with them stays
+    # body.
+    day_lines = ["除夕。", "正月初三", "1月26日,新年第二天,瑞昌市", "2月3日，封城第十天"]
+    sentences = ["除夕到了，大家都没有出门。", "1月26日，封城第三天，武汉街头空无一人。"]
+    for line in [*day_lines, *sentences]:
+        paragraphs = _segmented(tmp_path, f"抗疫日記\n01.24\n{line}\n广东省启动一级响应。\n")
+        assert paragraphs[2].kind == ("heading" if line in day_lines else "body"), line
+
+
+def test_a_headline_of_two_phrases_that_exclaims_is_the_title(tmp_path: Path) -> None:
+    # A page's first line, two phrases a space parts, exclaiming: its headline, which was body
+    # text. A short exclamation without a space, or one with a comma, stays body.
+    headline = "高雄防感染擴散一級開設 韓國瑜要求:重建臺商2天「路線與接觸史」!"
+    body = "確診的高雄男性臺商曾經返國後出入舞廳。\n衛生局已立即啓動疫情調查。\n"
+    paragraphs = _segmented(tmp_path, f"{headline}\n{body}")
+    assert [p.kind for p in paragraphs] == ["heading", "body", "body"]
+    assert {p.article_title for p in paragraphs} == {headline}
+    for line in ("一个好消息!", "市長表示 大家放心,疫情可控!"):
+        assert _segmented(tmp_path, f"{line}\n{body}")[0].kind == "body", line
+
+
+def test_a_title_repeated_under_the_text_is_no_prose_cut_short(tmp_path: Path) -> None:
+    # A page that repeats its title between its paragraphs and under the last one: that last
+    # line, with a comma in it, was taken for prose cut short and labelled.
+    title = "“冲在最前线,干在最实处”——机关党员干部用行动彰显抗“疫”担当"
+    text = f"{title}\n机关党员干部下沉社区。\n{title}\n他们坚守一线。\n{title}\n"
+    paragraphs = _segmented(tmp_path, text)
+    assert [p.kind for p in paragraphs] == [
+        "boilerplate", "body", "boilerplate", "body", "boilerplate"]
+    assert {p.article_title for p in paragraphs} == {title}
+    cut = f"{title}\n机关党员干部下沉社区。\n他们坚守一线,每天"
+    assert _segmented(tmp_path, cut)[-1].kind == "body"
+
+
+def test_slogans_of_one_length_over_whole_paragraphs_are_no_wrapped_text(
+        tmp_path: Path) -> None:
+    # A page's three section headings, slogans of one length with a comma, over whole
+    # paragraphs: taken for a text wrapped at their length, they were body text, labelled by
+    # no one. Now they are headings, each its section's.
+    slogans = ["织密防控宣传网,确保疫情知晓一户不少", "织密排查登记网,确保人员情况一个不漏",
+               "织密人员管控网,确保疫情防控一步不让"]
+    paragraph = ("各社区以网格为单位,划区分片,由网格党支部组织发动党员,在辖区公告栏、广场、"
+                 "主要交通路口张贴通告,确保防控知识家喻户晓。")
+    text = "\n".join(["靖宇县以“党建网格”筑牢疫情阻击防线", "2020-07-01 19:07:12 来源: 浏览:2116",
+                      paragraph, *[line for s in slogans for line in (s, paragraph, "image.png")]])
+    assert wrapped_width([p.text for p in segment_text("d", text)]) is None
+    paragraphs = _segmented(tmp_path, text + "\n")
+    assert [p.kind for p in paragraphs if p.text in slogans] == ["heading"] * 3
+    assert [p.heading for p in paragraphs if p.text == paragraph][1:] == slogans
