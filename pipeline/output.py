@@ -21,6 +21,7 @@ only when complete, so a killed or failed run leaves any previous output exactly
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import functools
@@ -465,9 +466,10 @@ def read_labelled(path: Path | str) -> dict[str, Any]:
 
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
     model header beyond the hash and no list of skipped files, and its lines must all name one
-    model (outputs of two models joined are refused). An empty file is the ``jsonl``
-    output of no documents (``classify`` writes it when it skips every file), said in a warning:
-    it is also what a failed ``classify -o - > FILE`` leaves. An output edited by hand, or
+    model (outputs of two models joined are refused) and no paragraph twice (an output joined
+    with itself). An empty file is the ``jsonl`` output of no documents (``classify`` writes it
+    when it skips every file), said in a warning: it is also what a failed
+    ``classify -o - > FILE`` leaves. An output edited by hand, or
     another program's, is checked against the shipped schema (each ``jsonl`` line against
     ``$defs/line``) before ``review`` or ``report`` reads it: what breaks it is one
     :class:`InputError` naming the document, paragraph (or line) and field. ``-`` reads standard
@@ -500,6 +502,7 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
             raise InputError(f"{path}: not labelled output: {problem}")
         return data
     documents: dict[str, dict[str, Any]] = {}
+    lines: dict[tuple[str, str], int] = {}  # each paragraph's line: all are held here anyway
     model_hash = ""
     for number, line in enumerate(raw.split(b"\n"), 1):  # U+2028 may be inside a line
         if not line.strip():
@@ -517,6 +520,9 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
             raise InputError(f"{path}:{number}: not labelled output: {problem}")
         if model_hash and record["model_hash"] != model_hash:
             raise _two_models(path, number, model_hash, record["model_hash"])
+        first = lines.setdefault((record["document"], record["id"]), number)
+        if first != number:
+            raise _twice(path, number, record["id"], first)
         doc = documents.setdefault(record["document"], {
             "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
@@ -533,6 +539,15 @@ def _two_models(path: Path, number: int, first: str, other: str) -> InputError:
     whose labels, scores and themes are no one model's."""
     return InputError(f"{path}:{number}: not the output of one model: this line names model "
                       f"{other}, the lines before it model {first} (outputs of two models "
+                      "joined?); give each output alone")
+
+
+def _twice(path: Path, number: int, ident: str, first: int) -> InputError:
+    """The error for a jsonl output whose line ``number`` gives the paragraph ``ident`` that
+    line ``first`` gave: an output joined with itself (``cat a.jsonl a.jsonl``), or with
+    another of the same documents, whose paragraphs would be counted twice."""
+    return InputError(f"{path}:{number}: paragraph {ident} a second time, first on line {first} "
+                      "(an output joined with itself, or outputs of the same documents "
                       "joined?); give each output alone")
 
 
@@ -783,7 +798,8 @@ Document = tuple[dict[str, Any], Iterator[dict[str, Any]]]
 class _Unusual(Exception):
     """What the reading in parts does not take: an output that breaks the schema, or is not
     JSON, or one it cannot read in parts (a key given twice, a jsonl document whose lines are
-    apart, JSON nested deeper than an output's); :func:`read_labelled` then reads it whole."""
+    apart or whose paragraphs are out of order or named otherwise than classify names them,
+    JSON nested deeper than an output's); :func:`read_labelled` then reads it whole."""
 
 
 class Labelled:
@@ -1170,13 +1186,20 @@ class _JsonOutput:
 class _JsonLines:
     """An output of the jsonl format read a line at a time, its documents gathered from lines
     one after another. With ``check``, each line is checked as :func:`read_labelled` checks it
-    (a line of another model than the first's is refused), and a document whose lines are apart
-    (files joined) is :class:`_Unusual`: read_labelled gathers them. :attr:`any`: whether a
-    line was read; :attr:`model_hash`: the first line's."""
+    (a line of another model than the first's is refused, and a paragraph its document's lines
+    gave already), and a document whose lines are apart (files joined) is :class:`_Unusual`:
+    read_labelled gathers them. :attr:`any`: whether a line was read; :attr:`model_hash`: the
+    first line's."""
 
     def __init__(self, fh: IO[bytes], path: Path, check: bool = False) -> None:
         self.fh, self.path, self.check = fh, path, check
         self.any, self.model_hash = False, ""
+        # The paragraphs of the document being read, and their lines, as runs of consecutive
+        # indexes on consecutive lines, [first index, its line, how many]: classify writes a
+        # document's paragraphs so, one run for the longest document, where a set of their ids
+        # would grow with it (169,261 in one 119 MB output).
+        self.document: str | None = None
+        self.runs: list[list[int]] = []
 
     def _records(self) -> Iterator[dict[str, Any]]:
         check = _checks()[1] if self.check else None
@@ -1194,8 +1217,30 @@ class _JsonLines:
                 _valid(check, record)
                 if self.model_hash and record["model_hash"] != self.model_hash:
                     raise _two_models(self.path, number, self.model_hash, record["model_hash"])
+                self._once(record, number)
             self.model_hash = self.model_hash or record["model_hash"]
             yield record
+
+    def _once(self, record: dict[str, Any], number: int) -> None:
+        """Refuse the paragraph of line ``number`` if its document's lines gave it already.
+        :class:`_Unusual` for a line classify writes otherwise (an id that is not the
+        document's and the index, an index before the last one given), which read_labelled
+        checks."""
+        name, index = record["document"], record["index"]
+        if record["id"] != f"{name}:{index}":
+            raise _Unusual
+        if name != self.document:
+            self.document, self.runs = name, []
+        runs = self.runs
+        if runs and index < runs[-1][0] + runs[-1][2]:
+            at = bisect.bisect_right(runs, index, key=lambda run: run[0]) - 1
+            if at >= 0 and index < runs[at][0] + runs[at][2]:
+                raise _twice(self.path, number, record["id"], runs[at][1] + index - runs[at][0])
+            raise _Unusual
+        if runs and (index, number) == (runs[-1][0] + runs[-1][2], runs[-1][1] + runs[-1][2]):
+            runs[-1][2] += 1
+        else:
+            runs.append([index, number, 1])
 
     def _line(self) -> bytes:
         try:

@@ -159,6 +159,17 @@ CASES: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "jsonl, blank lines and CRLF": lambda data: b"\r\n\r\n".join(_lines(data)),
     "jsonl, a document's lines apart": lambda data: b"\n".join(
         [*_lines(data)[:5], *_lines(data)[9:20], *_lines(data)[5:9]]),
+    "jsonl, written twice": lambda data: _written(data, "jsonl") * 2,
+    "jsonl, a document's lines twice": lambda data: b"\n".join(_lines(data)[:9] * 2),
+    "jsonl, a paragraph again in its document": lambda data: b"\n".join(
+        [*_lines(data)[:50], _lines(data)[30], *_lines(data)[50:]]),
+    "jsonl, a paragraph again after blank lines": lambda data: b"\n\n".join(
+        [*_lines(data)[:50], _lines(data)[30]]),
+    "jsonl, a document's paragraphs out of order": lambda data: b"\n".join(
+        [*_lines(data)[:20], *_lines(data)[30:40], *_lines(data)[20:30], *_lines(data)[40:]]),
+    "jsonl, an id not its document's": lambda data: b"\n".join(
+        [*_lines(data)[:5], _lines(data)[5].replace(b'"id":"short:', b'"id":"other:'),
+         *_lines(data)[6:]]),
     "jsonl, a wrong field": lambda data: _written(data, "jsonl").replace(
         b'"needs_review":true', b'"needs_review":1', 1),
     "jsonl, a line not JSON": lambda data: b"\n".join([*_lines(data)[:3], b"{", *_lines(data)]),

@@ -406,3 +406,32 @@ def test_outputs_of_two_models_joined_are_refused_by_review_and_report(
         with pytest.raises(InputError) as refused:  # read whole, as when its parts are apart
             read_labelled(joined)
         assert str(refused.value) == said
+
+
+def test_an_output_joined_with_itself_is_refused_by_review_and_report(
+        trained, tmp_path: Path) -> None:
+    """A jsonl output joined with a copy of itself (``cat out.jsonl out.jsonl``) was read as
+    one: report counted each paragraph twice (the seed's 102 body paragraphs as 204). A
+    paragraph id that comes back is refused, in one line naming the file, the line, the id and
+    where it came first; exit 2, nothing written. One document's copies follow each other (read
+    in parts); two documents' copies are apart (read whole)."""
+    config, bundle_dir = trained
+    (tmp_path / "a.txt").write_text("市人民医院开设发热门诊，医护人员昼夜坚守。\n", "utf-8")
+    for name, sources in (("one", [SEED]), ("two", [SEED, tmp_path / "a.txt"])):
+        out = tmp_path / f"{name}.jsonl"
+        classify(sources, bundle_dir, out, config, fmt="jsonl")
+        first = json.loads(out.read_text("utf-8").split("\n")[0])["id"]
+        line = len(out.read_text("utf-8").splitlines()) + 1  # the copy's first line
+        joined = tmp_path / f"joined-{name}.jsonl"
+        joined.write_bytes(out.read_bytes() * 2)
+        said = (f"{joined}:{line}: paragraph {first} a second time, first on line 1 (an output "
+                "joined with itself, or outputs of the same documents joined?); give each "
+                "output alone")
+        for command in ("review", "report"):
+            written = tmp_path / f"{command}-{name}.out"
+            result = in_process(command, str(joined), "-o", str(written), "-q")
+            assert (result.returncode, result.stderr.decode()) == (2, f"pipeline: error: {said}\n")
+            assert not written.exists()
+        with pytest.raises(InputError) as refused:
+            read_labelled(joined)
+        assert str(refused.value) == said
