@@ -494,6 +494,8 @@ def _whole(path: Path, raw: bytes) -> dict[str, Any]:
 def _read(path: Path, raw: bytes) -> dict[str, Any]:
     """:func:`read_labelled` of the bytes ``raw`` of ``path``."""
     data, holdable = _loads(raw)
+    if data is _NOT_JSON and (second := _second_output(raw)):
+        raise _joined(path, second)
     if isinstance(data, dict) and "documents" in data:
         if "schema_version" not in data:
             raise _unlabelled(path)
@@ -539,6 +541,30 @@ def _two_models(path: Path, number: int, first: str, other: str) -> InputError:
     whose labels, scores and themes are no one model's."""
     return InputError(f"{path}:{number}: not the output of one model: this line names model "
                       f"{other}, the lines before it model {first} (outputs of two models "
+                      "joined?); give each output alone")
+
+
+def _second_output(raw: bytes) -> int | None:
+    """The line in ``raw`` where a second JSON value starts after a whole output of the json
+    format (outputs joined with ``cat``), or None."""
+    text = raw.decode("utf-8")
+    try:
+        first, end = json.JSONDecoder().raw_decode(text, _JSON_SPACE.match(text).end())
+    except (ValueError, RecursionError):
+        return None
+    second = _JSON_SPACE.match(text, end).end()
+    if isinstance(first, dict) and "documents" in first and text.startswith("{", second):
+        return text.count("\n", 0, second) + 1
+    return None
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _joined(path: Path, line: int) -> InputError:
+    """The error for a file in which a second JSON document starts at ``line``, after an
+    output of the json format: two outputs joined (``cat a.json b.json``)."""
+    return InputError(f"{path}:{line}: a second JSON document starts here (two outputs "
                       "joined?); give each output alone")
 
 
@@ -917,6 +943,8 @@ def _in_parts(fh: IO[bytes], path: Path) -> Labelled:
         output = _JsonOutput(first, document, paragraph)
         _through(output.documents())
         if "documents" in output.top:
+            if first.peek() == b"{":
+                raise _joined(path, first.line())
             if not first.at_end():  # more than one value: no output of either format
                 raise _Unusual
             return Labelled(output.top.get("model") or {}, output.top["errors"],
@@ -968,6 +996,16 @@ class _Cursor:
     def __init__(self, fh: IO[bytes], path: Path) -> None:
         self.fh, self.path = fh, path
         self.data, self.at, self.ended = b"", 0, False
+        self.passed = 0  # bytes of the file before self.data
+
+    def line(self) -> int:
+        """The line the reading is at, counted from the file's start (read again to count)."""
+        left, lines = self.passed + self.at, 1
+        self.fh.seek(0)
+        while left and (block := _read_from(self.fh, self.path, min(BLOCK, left))):
+            lines += block.count(b"\n")
+            left -= len(block)
+        return lines
 
     def more(self) -> bool:
         """Read on, at least as much as is held (a long value is read in few steps); whether
@@ -978,6 +1016,7 @@ class _Cursor:
         if not block:
             self.ended = True
             return False
+        self.passed += self.at
         self.data = self.data[self.at:] + block
         self.at = 0
         return True

@@ -242,3 +242,22 @@ def test_standard_input_and_a_pipe_are_read_as_the_file(
     writer.start()
     assert _in_parts(fifo) == expected
     writer.join()
+
+
+@pytest.mark.parametrize("block", [64, pipeline.output.BLOCK])
+def test_two_json_outputs_joined_are_named_as_such(
+        output: dict[str, Any], block: int, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cat a.json b.json`` was 'both.json:1: not labelled output (JSON or JSON lines)', which
+    says nothing of what is wrong: now the line where the second output starts, and why."""
+    monkeypatch.setattr(pipeline.output, "BLOCK", block)
+    one = _written(output)
+    path = tmp_path / "both.json"
+    said = (f"{path}:{len(one.splitlines()) + 1}: a second JSON document starts here (two "
+            "outputs joined?); give each output alone")
+    for second in (one, _written(output, "jsonl"), json.dumps(output, indent=1).encode()):
+        path.write_bytes(one + second)
+        for read in (_in_parts, _whole):
+            with pytest.raises(InputError) as refused:
+                read(path)
+            assert str(refused.value) == said
