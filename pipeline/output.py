@@ -22,6 +22,7 @@ only when complete, so a killed or failed run leaves any previous output exactly
 from __future__ import annotations
 
 import bisect
+import codecs
 import collections
 import contextlib
 import functools
@@ -487,8 +488,24 @@ def _whole(path: Path, raw: bytes) -> dict[str, Any]:
     """:func:`read_labelled` of the bytes ``raw`` of ``path``, or its :class:`InputError`."""
     try:
         return _read(path, raw)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _cut_in_a_character(raw, exc):
+            raise InputError(f"{path}: not labelled output: the file ends in the middle of a "
+                             "character (cut short: a copy or download that did not finish?)"
+                             ) from None
         raise InputError(f"{path}: not labelled output (not UTF-8 text)") from None
+
+
+def _cut_in_a_character(raw: bytes, exc: UnicodeDecodeError) -> bool:
+    """Whether the first bytes of ``raw`` that are no UTF-8 (``exc``, from decoding it whole)
+    are the start of a character at its very end: a file cut short, not one in another
+    encoding."""
+    if exc.end != len(raw) or len(exc.object) != len(raw):
+        return False
+    try:  # not final: a character's start is held back, a byte no character starts with fails
+        return codecs.getincrementaldecoder("utf-8")().decode(raw[exc.start:]) == ""
+    except UnicodeDecodeError:
+        return False
 
 
 def _read(path: Path, raw: bytes) -> dict[str, Any]:

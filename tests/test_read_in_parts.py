@@ -261,3 +261,26 @@ def test_two_json_outputs_joined_are_named_as_such(
             with pytest.raises(InputError) as refused:
                 read(path)
             assert str(refused.value) == said
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_output_cut_in_a_character_is_named_cut_short(
+        output: dict[str, Any], fmt: str, tmp_path: Path) -> None:
+    """An output whose copy stopped inside a character (its last bytes the first of a
+    three-byte one) was 'not UTF-8 text', as if it were in another encoding: it is named cut
+    short. Bytes that are no UTF-8 before the end are still 'not UTF-8 text'."""
+    whole = _written(output, fmt)
+    end = whole.rindex("标题".encode())
+    path = tmp_path / f"out.{fmt}"
+    for cut in (end + 1, end + 2):
+        path.write_bytes(whole[:cut])
+        for read in (_in_parts, _whole):
+            with pytest.raises(InputError) as refused:
+                read(path)
+            assert str(refused.value) == (
+                f"{path}: not labelled output: the file ends in the middle of a character (cut "
+                "short: a copy or download that did not finish?)")
+    for damaged in (whole[:end + 1] + b"x", whole[:end] + b"\xff"):
+        path.write_bytes(damaged)
+        with pytest.raises(InputError, match=r": not labelled output \(not UTF-8 text\)$"):
+            _whole(path)
