@@ -368,10 +368,11 @@ _BOILERPLATE_ANY_END = (
     # reader's look: 更多…紀錄,請點閱…專區:https://…, 四、相關資訊可參閱…網站(https://…) 或…,
     # (…相關連結:https://…). A sentence with a link that does something (市民可登录https://…预约)
     # stays body.
-    r"^[^。！？!?]{0,30}(更多|相關|相关|詳細|详细|詳情|详情|其他|其它)[^。！？!?]{0,40}(參閱|参阅|查閱|查阅|"
+    r"^(?=.*(?:https?://|www\.))[^。！？!?]{0,30}(更多|相關|相关|詳細|详细|詳情|详情|其他|其它)[^。！？!?]{0,40}(參閱|参阅|查閱|查阅|"
     r"點閱|点阅|詳見|详见|請見|请见|連結|连结|鏈接|链接|瀏覽|浏览)[^。！？!?]{0,40}(https?://|www\.)",
     # A caption's credit to who gave the photo, after its sentence: …被社区书记劝回。受访者供图。
-    r"^.{0,100}[。.！!]\s*[^。！？!?，,；;:：\s]{0,12}(?<![向给給])(供圖|供图)[。.]?$",
+    # (The lookahead first: a line without 供图 is passed over in one scan.)
+    r"^(?=.*供[圖图]).{0,100}[。.！!]\s*[^。！？!?，,；;:：\s]{0,12}(?<![向给給])(供圖|供图)[。.]?$",
     # A notice's closing formula: 特此通告。; a LegCo answer's: 多謝主席。
     r"^特此(通告|公告|通知|函告|告知|說明|説明|说明|公示|通報|通报)[。！!]?$",
     r"^(多謝|多谢|謝謝|谢谢)(代理|署理)?主席[。！!]?$",
@@ -696,7 +697,8 @@ _SPACED_LABEL = re.compile(
 def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
         text = pinyin_gloss().sub("", text)  # 發(fā)布時間：… is a publication stamp too
-    if _ARTICLE_NUMBER.match(text) or not _has_letters(text) or _TEASER.match(text):
+    if (_ARTICLE_NUMBER.match(text) or not _has_letters(text)
+            or (text[:1] in "【[" and _TEASER.match(text))):
         return "boilerplate"
     # Page furniture (sources, bylines, captions, navigation) is short or does not end a
     # sentence: a long line that ends with a full stop is prose, and only the config's own
@@ -1106,11 +1108,14 @@ def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) 
     at_width = [line for line in open_lines if abs(len(line) - width) <= 1]
     # Lines cut from prose hold its commas and full stops (two in three at 13 characters, more
     # when wider); headings and one-line items of one length seldom do.
+    if width < 10 or len(at_width) < share * len(distinct):
+        return None
     cut = sum(bool(_INSIDE_PROSE.search(line, 0, len(line) - 1)) for line in at_width)
+    if 3 * cut < len(at_width):
+        return None
     # Paragraphs that run on past the width to their sentence's end are not wrapped: a page of
     # them whose few headings share a length (slogans of 7 and 10 characters parted by a comma)
     # is no wrapped text. A wrapped one has few (a paragraph or two pasted whole).
-    run_on = sum(len(line) > width + 1 and 2 * len(HAN.findall(line)) >= len(line)
-                 and line.rstrip(_CLOSERS)[-1:] in _SENTENCE_END for line in distinct)
-    return (width if width >= 10 and len(at_width) >= share * len(distinct)
-            and 3 * cut >= len(at_width) and 2 * run_on < len(at_width) else None)
+    run_on = sum(len(line) > width + 1 and line.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+                 and 2 * len(HAN.findall(line)) >= len(line) for line in distinct)
+    return width if 2 * run_on < len(at_width) else None
