@@ -279,12 +279,18 @@ def _print_metrics(title: str, m: dict[str, Any]) -> None:
           + (f", {m['folds']} folds over {m['groups']} articles" if "folds" in m else ""))
     names = [f"({i}) {theme}" for i, theme in enumerate(m["confusion_labels"], 1)]
     width = max(22, *(_width(name) + 2 for name in names))
+    from pipeline.report import unmeasured, unmeasured_note
+
+    missing = set(unmeasured(m))  # no paragraph, none predicted: 0/0, not 0
     print(f"  {_cell('theme', width)}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}")
     for theme, t in m["per_theme"].items():
-        print(f"  {_cell(theme, width)}{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}"
-              f"{t['support']:>6}")
+        figures = ((f"{'-':>10}{'-':>8}{'-':>7}") if theme in missing else
+                   f"{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}")
+        print(f"  {_cell(theme, width)}{figures}{t['support']:>6}")
     print(f"  macro-F1 {m['macro_f1']:.3f}   accuracy {m['accuracy']:.3f}   "
           f"log loss {m['log_loss']:.3f}   ECE {m['ece']:.3f}")
+    if missing:
+        print(f"  {unmeasured_note(m, '-')}")
     print("  confusion (rows: truth, columns: predicted, numbered as the rows)")
     print("  " + _cell("", width) + "".join(f"{f'({i})':>8}" for i in range(1, len(names) + 1)))
     for name, row in zip(names, m["confusion"], strict=True):

@@ -530,17 +530,48 @@ def _contents_start(themes: _Themes) -> str:
     )
 
 
+def unmeasured(figures: Mapping[str, Any]) -> list[str]:
+    """The themes of one evaluation's figures that nothing measured: no paragraph of them and
+    none predicted as them (a theme missing from a few held-out documents). Their precision,
+    recall and F1 are 0/0, which scikit-learn gives (and ``model.json`` keeps) as 0; they are
+    shown as a dash, and macro-F1 (:func:`pipeline.evaluate.metrics`) averages the other
+    themes. A theme predicted but never the truth is measured: precision 0, F1 0, counted."""
+    labels = figures.get("confusion_labels") or []
+    matrix = figures.get("confusion") or []
+    predicted = {name: sum(int(row[j]) for row in matrix) for j, name in enumerate(labels)}
+    return [name for name, f in figures.get("per_theme", {}).items()
+            if not f.get("support") and predicted.get(name) == 0]
+
+
+def unmeasured_note(figures: Mapping[str, Any], dash: str) -> str:
+    """The line under a table of figures that shows a theme as ``dash`` (:func:`unmeasured`),
+    saying what macro-F1 averages; ``""`` when every theme was measured."""
+    missing = unmeasured(figures)
+    if not missing:
+        return ""
+    rest = len(figures.get("per_theme", {})) - len(missing)
+    return (f"nothing was measured for {' and '.join(missing)} ({dash}): no paragraph and none "
+            f"predicted; macro-F1 is the mean over the other {plural(rest, 'theme')}")
+
+
 def _figure_table(figures: Mapping[str, Any], themes: _Themes) -> str:
-    """Per-theme precision, recall, F1 (with a bar) and support; macro-F1 in the footer."""
+    """Per-theme precision, recall, F1 (with a bar) and support; macro-F1 in the footer. A
+    theme nothing measured (:func:`unmeasured`) shows a dash (the card says what macro-F1
+    averages then)."""
     per_theme = figures.get("per_theme", {})
+    missing = set(unmeasured(figures))
     rows = []
     for name in (t for t in themes.names if t in per_theme):
         f = per_theme[name]
+        if name in missing:
+            cells = "<td>\u2014</td>" * 3
+        else:
+            cells = (f'<td>{f["precision"]:.3f}</td><td>{f["recall"]:.3f}</td>'
+                     f'<td><span class="f1" style="width:{4 * f["f1"]:.2f}rem"></span>'
+                     f'{f["f1"]:.3f}</td>')
         rows.append(
             f'<tr class="{themes.cls(name)}"><td><span class="sw"></span>{_esc(name)}</td>'
-            f'<td>{f["precision"]:.3f}</td><td>{f["recall"]:.3f}</td>'
-            f'<td><span class="f1" style="width:{4 * f["f1"]:.2f}rem"></span>{f["f1"]:.3f}</td>'
-            f'<td>{int(f["support"])}</td></tr>'
+            f'{cells}<td>{int(f["support"])}</td></tr>'
         )
     return (
         "<table><thead><tr><th>theme</th><th>precision</th><th>recall</th><th>F1</th>"
@@ -599,6 +630,9 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
     else:
         what = (f"{n} hand-labelled paragraphs of whole documents kept out of training, scored "
                 "by the final model.")
+    note = unmeasured_note(figures, "\u2014")
+    if note:
+        what += f" N{note[1:]}."
     tiles = [
         ("macro-F1", f"{figures['macro_f1']:.3f}"),
         ("accuracy", _pct(figures["accuracy"])),

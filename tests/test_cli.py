@@ -1922,3 +1922,48 @@ def test_evaluate_writes_its_json_when_the_text_reader_stops_early(tmp_path: Pat
                           unbuffered=True)
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(out.read_text("utf-8"))["heldout"]["paragraphs"] == 155
+
+
+def test_a_theme_with_no_paragraph_and_no_prediction_shows_a_dash_not_zeros(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Held-out labels without a medical paragraph, and a model that predicts none: its precision,
+    # recall and F1 are 0/0, which scikit-learn writes as 0 and the table showed as 0.000.
+    import numpy as np
+
+    from pipeline.cli import _print_metrics
+    from pipeline.evaluate import metrics
+
+    themes = ["leadership", "grassroots", "medical", "public_participation"]
+    truth = ["leadership", "grassroots", "public_participation", "leadership"]
+    proba = np.array([[.7, .1, .1, .1], [.1, .7, .1, .1], [.1, .1, .1, .7], [.2, .6, .1, .1]])
+    m = metrics(truth, proba, themes)
+    _print_metrics("held-out documents", m)
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
+            if line.split()[:1] and line.split()[0] in themes}
+    assert rows["medical"] == ["-", "-", "-", "0"]
+    assert rows["leadership"] == ["1.000", "0.500", "0.667", "2"]  # measured: numbers
+    # Macro-F1 leaves it out, and the table says so.
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    assert f"macro-F1 {m['macro_f1']:.3f}" in out
+    assert "nothing was measured for medical" in out
+    assert "macro-F1 is the mean over the other 3 themes" in out
+
+
+def test_a_theme_predicted_without_a_paragraph_keeps_its_zeros_in_macro_f1(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Predicted but never the truth: precision 0 was measured (every such label was wrong), so
+    # the row keeps its numbers and macro-F1 counts its F1 of 0, with no note.
+    import numpy as np
+
+    from pipeline.cli import _print_metrics
+    from pipeline.evaluate import metrics
+
+    themes = ["leadership", "medical"]
+    m = metrics(["leadership", "leadership"], np.array([[.9, .1], [.2, .8]]), themes)
+    _print_metrics("held-out documents", m)
+    out = capsys.readouterr().out
+    row = next(line.split() for line in out.splitlines() if line.split()[:1] == ["medical"])
+    assert row[1:] == ["0.000", "0.000", "0.000", "0"]
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
+    assert "none predicted" not in out

@@ -289,6 +289,38 @@ def test_evaluation_shows_model_json_figures(run: dict[str, Any]) -> None:
     assert "cross-validation" in dom.text(dom.by_id("evaluation"))
 
 
+def test_a_theme_nothing_measured_shows_a_dash_and_macro_f1_says_so(
+        run: dict[str, Any], tmp_path: Path) -> None:
+    # Held-out labels without a medical paragraph and a model that predicts none: precision,
+    # recall and F1 are 0/0, which model.json holds as 0 and the page showed as 0.000.
+    from pipeline.evaluate import metrics
+
+    themes = run["meta"]["themes"]
+    assert "medical" in themes
+    truth = ["leadership", "grassroots", "public_participation", "leadership"]
+    proba = np.array([[.7, .1, .1, .1], [.1, .7, .1, .1], [.1, .1, .1, .7], [.2, .6, .1, .1]])
+    meta = copy.deepcopy(run["meta"])
+    meta["metrics"]["heldout"] = metrics(truth, proba[:, [["leadership", "grassroots", "medical",
+                                                          "public_participation"].index(t)
+                                                         for t in themes]], themes)
+    json.loads(json.dumps(meta))  # as model.json holds it
+    write_report(run["dir"] / "out.json", tmp_path / "report.html", meta)
+    dom = Dom((tmp_path / "report.html").read_text("utf-8"))
+    card = dom.by_id("eval-heldout")
+    table = dom.find("table", within=card)[0]
+    cells = {dom.text(row["children"][0]): [dom.text(c) for c in row["children"][1:]]
+             for row in _rows(dom, table)}
+    assert cells["medical"] == ["\u2014", "\u2014", "\u2014", "0"]
+    assert cells["leadership"] == ["1.000", "0.500", "0.667", "2"]
+    text = dom.text(card)
+    assert f"{meta['metrics']['heldout']['macro_f1']:.3f}" in text
+    assert "Nothing was measured for medical" in text
+    assert "macro-F1 is the mean over the other 3 themes" in text
+    # Cross-validation measured every theme: no dash, no note.
+    other = dom.text(dom.by_id("eval-cross_validation"))
+    assert "\u2014" not in other and "none predicted" not in other
+
+
 def test_header_names_the_model_and_the_totals(run: dict[str, Any]) -> None:
     dom, labelled = Dom(run["html"]), run["labelled"]
     header = dom.text(dom.by_id("overview"))
