@@ -279,6 +279,13 @@ def load_training_set(config: Config, use_written: bool | None = None) -> Traini
 def load_heldout(config: Config) -> list[Example]:
     """The held-out documents' labelled paragraphs (never used for training or tuning)."""
     c = config.corpus
+    if bool(c.heldout_documents) != bool(c.heldout_labels):  # one key left out: say so
+        given, named, missing, what = (
+            ("heldout_documents", "documents", "heldout_labels", "labels of them")
+            if c.heldout_documents else
+            ("heldout_labels", "labels", "heldout_documents", "the documents they label"))
+        log.warning("corpus.%s names %s, but corpus.%s names none, so there are no held-out "
+                    "figures; name %s there, or give both as []", given, named, missing, what)
     if not c.heldout_documents:
         return []
     examples, _, _ = labelled_documents(c.heldout_documents, c.heldout_labels, config)

@@ -1967,3 +1967,25 @@ def test_a_theme_predicted_without_a_paragraph_keeps_its_zeros_in_macro_f1(
     assert row[1:] == ["0.000", "0.000", "0.000", "0"]
     assert m["macro_f1"] == pytest.approx((2 / 3 + 0) / 2)
     assert "none predicted" not in out
+
+
+@pytest.mark.parametrize(("given", "missing"), [
+    (f"heldout_labels: [{ROOT / 'corpus/heldout/labels.jsonl'}]", "heldout_documents"),
+    (f"heldout_documents: [{ROOT / 'corpus/heldout'}]", "heldout_labels"),
+], ids=["labels alone", "documents alone"])
+def test_held_out_documents_without_their_labels_or_labels_without_documents_are_named(
+        tmp_path: Path, given: str, missing: str) -> None:
+    # One of the two keys left out of a config: training saved no held-out figures, and
+    # nothing said why.
+    config = write_corpus_config(tmp_path / "c.yaml", "model: {dir: models}",
+                                 written=SOME_WRITTEN)
+    config.write_text(config.read_text("utf-8").replace("corpus:\n", f"corpus:\n  {given}\n"),
+                      "utf-8")
+    result = in_process("train", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    meta = json.loads((tmp_path / "models/default/model.json").read_text("utf-8"))
+    assert "heldout" not in meta["metrics"] and "cross_validation" in meta["metrics"]
+    named = [line for line in err.splitlines() if f"corpus.{missing}" in line]
+    assert len(named) == 1, err
+    assert "no held-out figures" in named[0] and "give both as []" in named[0], named[0]
