@@ -198,9 +198,13 @@ def _corpus_config(args: argparse.Namespace) -> Any:
 
     config = load_config(args.config)
     if not config.corpus.documents and not config.corpus.written:
-        where = args.config or f"no --config, and no {DEFAULT_CONFIG} in {Path.cwd()}"
-        raise ConfigError(f"{where}: no corpus named (corpus.documents, corpus.written); run "
-                          "from the project folder or give --config FILE")
+        read = _config_file(args.config)  # configs/default.yaml, found without --config
+        if read is None:
+            raise ConfigError(f"no --config, and no {DEFAULT_CONFIG} in {Path.cwd()}: no corpus "
+                              "named (corpus.documents, corpus.written); run from the project "
+                              "folder or give --config FILE")
+        raise ConfigError(f"{read}: no corpus named (corpus.documents, corpus.written); name "
+                          "the documents and labels to train on in its corpus section")
     return config
 
 

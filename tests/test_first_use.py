@@ -113,3 +113,24 @@ def test_a_model_folder_that_is_not_there_is_named_for_what_it_is(
             assert "pipeline train" not in err, err
             assert (f"({trained[1]} is the config's)" in err) == bool(config), err
             assert not (tmp_path / command[-1]).exists()
+
+
+def test_a_config_that_names_no_corpus_is_named_as_read(tmp_path: Path) -> None:
+    # A configs/default.yaml without a corpus section was said not to be there ('no --config,
+    # and no configs/default.yaml in …'), and the error asked for the --config just given.
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "default.yaml").write_text("themes: [a, b]\n", encoding="utf-8")
+    for args in (["status"], ["train", "--config", "configs/default.yaml"]):
+        result = in_process(*args, cwd=tmp_path)
+        err = result.stderr.decode()
+        assert result.returncode == 2, err
+        assert err.strip().splitlines() == [
+            "pipeline: error: configs/default.yaml: no corpus named (corpus.documents, "
+            "corpus.written); name the documents and labels to train on in its corpus "
+            "section"], err
+    # Outside a project, with no config at all, it still says where to run from.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    err = in_process("status", cwd=elsewhere).stderr.decode()
+    assert f"no --config, and no configs/default.yaml in {elsewhere}" in err
+    assert "run from the project folder or give --config FILE" in err
