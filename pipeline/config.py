@@ -192,7 +192,7 @@ class ModelConfig(_Section):
     dir: Path = Path("models")
     classifier: str = "complement_nb"
     params: dict[str, Any] = Field(default_factory=dict)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**32 - 1)  # what NumPy's generators take
 
     @model_validator(mode="after")
     def _known_classifier(self) -> ModelConfig:

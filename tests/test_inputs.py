@@ -784,3 +784,27 @@ def test_a_folder_as_labelled_output_and_a_config_not_utf8_are_named_plainly(
         load_config(config)
     assert str(info.value) == (f"{config}: cannot read config: not UTF-8 text (byte 2: invalid "
                                "continuation byte); save it as UTF-8")
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_a_seed_numpy_cannot_take_is_a_config_error_before_any_work(
+        tmp_path: Path, seed: int) -> None:
+    # NumPy's generators take seeds from 0 to 2**32 - 1: another one was a traceback from the
+    # cross-validation folds' shuffle (exit 3), after the corpus had been read.
+    from conftest import SOME_WRITTEN, in_process, write_corpus_config
+
+    config = write_corpus_config(tmp_path / "c.yaml", f"model: {{dir: models, seed: {seed}}}",
+                                 written=SOME_WRITTEN[:1])
+    result = in_process("train", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err.strip().splitlines() == [
+        f"pipeline: error: {config}: model.seed: Input should be less than or equal to "
+        f"4294967295 (got {seed})" if seed > 0 else
+        f"pipeline: error: {config}: model.seed: Input should be greater than or equal to 0 "
+        f"(got {seed})"], err
+    assert not (tmp_path / "models").exists()
+    # The largest seed NumPy takes trains.
+    config.write_text(config.read_text("utf-8").replace(str(seed), str(2**32 - 1)), "utf-8")
+    result = in_process("train", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
