@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,21 +59,24 @@ class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# What scikit-learn takes, refused here with the key rather than by it once fitting: a finite C
+# (LinearSVC refuses infinity), class_weight "balanced" or null (a mapping of weights is not
+# offered), and an alpha from scikit-learn's own floor (1e-20 gave probabilities of NaN).
 class LogisticRegressionParams(_Params):
-    C: float = Field(4.0, gt=0)
-    class_weight: str | None = "balanced"
+    C: float = Field(4.0, gt=0, allow_inf_nan=False)
+    class_weight: Literal["balanced"] | None = "balanced"
     max_iter: int = Field(2000, ge=10)
 
 
 class LinearSVMParams(_Params):
-    C: float = Field(0.5, gt=0)
-    class_weight: str | None = "balanced"
+    C: float = Field(0.5, gt=0, allow_inf_nan=False)
+    class_weight: Literal["balanced"] | None = "balanced"
     calibration: str = Field("sigmoid", pattern="^(sigmoid|isotonic)$")
     calibration_folds: int = Field(3, ge=2, le=10)
 
 
 class ComplementNBParams(_Params):
-    alpha: float = Field(0.3, gt=0)
+    alpha: float = Field(0.3, ge=1e-10, allow_inf_nan=False)
     norm: bool = False
 
 

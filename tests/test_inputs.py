@@ -197,6 +197,19 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
          ["output.format: must be 'json' or 'jsonl', not [\"json\"]"]),
         ("model: {classifier: logistic_regression, params: {C: [x]}}\n",
          ['model.params.C: Input should be a valid number (got ["x"])']),
+        # Values scikit-learn (or the arithmetic) refuses once it fits: a traceback, exit 3,
+        # after the corpus was read.
+        ("model: {classifier: logistic_regression, params: {class_weight: Balanced}}\n",
+         ["model.params.class_weight: Input should be 'balanced' (got 'Balanced')"]),
+        ("model: {classifier: linear_svm, params: {class_weight: equal}}\n",
+         ["model.params.class_weight: Input should be 'balanced' (got 'equal')"]),
+        ("model: {classifier: linear_svm, params: {C: .inf}}\n",
+         ["model.params.C: Input should be a finite number (got inf)"]),
+        ("model: {params: {alpha: 1e400}}\n",
+         ["model.params.alpha: Input should be a finite number (got '1e400')"]),
+        ("model: {params: {alpha: 1e-20}}\n",  # gave probabilities of NaN
+         ["model.params.alpha: Input should be greater than or equal to 0.0000000001 (got "
+          "'1e-20')"]),
         # A pattern that matches the empty string matches every line: the whole document was
         # boilerplate and nothing was labelled, without a word. A trailing | is the usual slip.
         ("segment:\n  boilerplate_patterns: ['^来源：|^责任编辑：|']\n",
@@ -808,3 +821,17 @@ def test_a_seed_numpy_cannot_take_is_a_config_error_before_any_work(
     config.write_text(config.read_text("utf-8").replace(str(seed), str(2**32 - 1)), "utf-8")
     result = in_process("train", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_the_smallest_alpha_allowed_trains_and_scores(tmp_path: Path) -> None:
+    # 1e-20 gave probabilities of NaN (a traceback from the log loss); scikit-learn's own floor,
+    # 1e-10, is the least the config takes, and it gives figures.
+    from conftest import SOME_WRITTEN, in_process, write_corpus_config
+
+    config = write_corpus_config(tmp_path / "c.yaml",
+                                 "model: {dir: models, params: {alpha: 1e-10}}",
+                                 written=SOME_WRITTEN[:1])
+    result = in_process("train", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    meta = json.loads((tmp_path / "models/default/model.json").read_text("utf-8"))
+    assert 0 < meta["metrics"]["cross_validation"]["log_loss"] < 100
