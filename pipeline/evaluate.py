@@ -126,10 +126,12 @@ def _no_terms(estimator: Pipeline, paragraphs: int) -> ConfigError:
     """The error for vectorizers whose ``min_df`` and ``max_df`` keep no term, naming their keys
     and values (scikit-learn's own message names neither)."""
     params = estimator.get_params()
-    names = [n for n in ("words", "chars") if f"features__{n}__min_df" in params]
-    values = ", ".join(f"min_df {params[f'features__{n}__min_df']} and max_df "
-                       f"{params[f'features__{n}__max_df']:g}" + (f" ({n})" if len(names) > 1
-                                                                  else "") for n in names)
+    # The words' vectorizer is the union's part itself; the characters' is inside a Pipeline.
+    keys = {"words": "features__words__", "chars": "features__chars__tfidf__"}
+    names = [n for n, key in keys.items() if f"{key}min_df" in params]
+    values = ", ".join(f"min_df {params[f'{keys[n]}min_df']} and max_df "
+                       f"{params[f'{keys[n]}max_df']:g}" + (f" ({n})" if len(names) > 1
+                                                            else "") for n in names)
     return ConfigError(f"{values} keep no term of the {paragraphs} training paragraphs (a term "
                        "must be in at least min_df of them and at most the share max_df); lower "
                        "min_df or raise max_df",

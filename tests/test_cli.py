@@ -765,6 +765,11 @@ def test_every_config_mistake_in_one_line_and_one_path_without_a_list(tmp_path: 
     ("vectorize: {words: {min_df: 100000}}",
      ["config.yaml: vectorize.words: min_df 100000 and max_df 1 keep no term of the ",
       "; lower min_df or raise max_df"]),
+    # The character n-grams' cut: it was blamed on the words' (min_df 1 and max_df 1), which
+    # the user would lower in vain.
+    ("vectorize: {chars: {enabled: true, min_df: 100000}}",
+     ["config.yaml: vectorize.words or vectorize.chars: min_df 1 and max_df 1 (words), min_df "
+      "100000 and max_df 1 (chars) keep no term of the "]),
     ("themes: [leadership, grassroots, medical, public_participation, economy]",
      ["config.yaml: themes: no paragraph of corpus.labels is labelled economy; label some, or "
       "take it out of themes"]),
