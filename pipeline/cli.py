@@ -518,6 +518,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_bundle_place(config.bundle_dir)
     check_output(config.output.path)
     _check_not_read(config.output.path, config, args.config)
+    named = {".json": "json", ".jsonl": "jsonl"}.get(Path(config.output.path).suffix.lower())
+    if named not in (None, config.output.format):  # classify -o lets the name decide; run not
+        log.warning("output.path %s is named for %s, but output.format is %s, which run writes "
+                    "there; set output.format: %s, or name the file .%s",
+                    shown(str(config.output.path)),
+                    "JSON lines" if named == "jsonl" else "one JSON object",
+                    config.output.format, named, config.output.format)
     documents = find_documents(list(config.corpus.documents))
     check_not_input(config.output.path, documents)
     force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}

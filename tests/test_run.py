@@ -870,3 +870,25 @@ def test_status_names_a_link_loop_in_the_corpus_once(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"pipeline: {workspace / 'docs' / 'loop.txt'}: cannot read: Too many levels of symbolic "
         "links"]
+
+
+def test_run_says_when_its_output_is_named_for_the_other_format(tmp_path: Path) -> None:
+    # output.path labelled.jsonl beside the shipped config's 'format: json': run wrote one JSON
+    # object into a file named for JSON lines, without a word (classify -o lets the name decide).
+    from conftest import write_corpus_config
+
+    config = write_corpus_config(tmp_path / "c.yaml", "model: {dir: models}",
+                                 "output: {path: out/labelled.jsonl, format: json}",
+                                 written=SOME_WRITTEN[:1])
+    result = in_process("run", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    warned = [line for line in err.splitlines() if "output.path" in line]
+    assert warned == [f"pipeline: output.path {tmp_path / 'out/labelled.jsonl'} is named for "
+                      "JSON lines, but output.format is json, which run writes there; set "
+                      "output.format: jsonl, or name the file .json"], err
+    assert "documents" in json.loads((tmp_path / "out/labelled.jsonl").read_text("utf-8"))
+    # Named for its format: nothing to say.
+    config.write_text(config.read_text("utf-8").replace("format: json", "format: jsonl"), "utf-8")
+    result = in_process("run", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 0 and b"output.path" not in result.stderr, result.stderr
