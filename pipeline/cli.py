@@ -39,6 +39,31 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
+# The options every command takes that need no value (see _common): given before the command,
+# as 'pipeline -v run', they are the command's.
+_EVERY_COMMANDS_FLAGS = frozenset({"--verbose", "-v", "--quiet", "-q"})
+
+
+class _TopParser(_Parser):
+    """The ``pipeline`` parser: ``-v``/``-q`` before the command are moved after it, and an
+    argument the command does not take is named as that command's error."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        given = list(sys.argv[1:] if args is None else args)
+        lead = 0
+        while lead < len(given) and given[lead] in _EVERY_COMMANDS_FLAGS:
+            lead += 1
+        if lead and lead < len(given) and given[lead] in self.commands:
+            given = [given[lead], *given[:lead], *given[lead + 1:]]
+        parsed, extra = self.parse_known_args(given, namespace)
+        if extra:
+            self.commands[parsed.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+
 def _count(n: str) -> int:
     """An argparse type: a whole number, 0 or more."""
     try:
@@ -79,12 +104,13 @@ def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pipeline", description=(
+    parser = _TopParser(prog="pipeline", description=(
         "Segment Chinese documents into paragraphs and label each body paragraph with its theme "
         "(leadership, grassroots, medical, public_participation)."))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=_Parser)
+    parser.commands = sub.choices
 
     p = sub.add_parser("run", help="segment, train and label the corpus (only what changed)",
                        description="The whole pipeline on the corpus the config names: segment "

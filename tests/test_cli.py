@@ -1994,3 +1994,18 @@ def test_held_out_documents_without_their_labels_or_labels_without_documents_are
     named = [line for line in err.splitlines() if f"corpus.{missing}" in line]
     assert len(named) == 1, err
     assert "no held-out figures" in named[0] and "give both as []" in named[0], named[0]
+
+
+def test_verbose_and_quiet_before_the_command_are_the_commands(tmp_path: Path) -> None:
+    # 'pipeline -v segment x.txt' was 'pipeline: error: unrecognized arguments: -v', though every
+    # command takes -v; an option a command does not take was named as the top level's error.
+    text = tmp_path / "x.txt"
+    text.write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
+    after = in_process("segment", str(text), "-v")
+    before = in_process("-v", "segment", str(text))
+    assert before.returncode == 0, before.stderr.decode()
+    assert before.stdout == after.stdout and b"x.txt: utf-8" in before.stderr
+    quiet = in_process("--quiet", "-v", "segment", str(text), "-o", str(tmp_path / "s.json"))
+    assert quiet.returncode == 0 and (tmp_path / "s.json").exists(), quiet.stderr.decode()
+    assert_one_line_error(in_process("status", "--force"),
+                          "pipeline status: error: unrecognized arguments: --force (see --help)")
