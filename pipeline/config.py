@@ -36,7 +36,8 @@ DEFAULT_CONFIG = Path("configs/default.yaml")
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN passed as too big ('less than or equal to 10 (got nan)'), infinity as out of range.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class CorpusConfig(_Section):
@@ -396,6 +397,8 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{loc}: unknown key"
     if kind in {"literal_error", "enum"}:
         return f"{loc}: {msg.replace('Input should be', 'must be')}, not {quoted(error['input'])}"
+    if kind in {"tuple_type", "list_type"}:  # 'a valid tuple' names Python's type, not YAML's
+        return f"{loc}: must be a list ([a, b]), not {quoted(error['input'])}"
     if kind == "path_type":  # pydantic's words name the Python class, not the YAML slip
         if error["input"] is None:
             return (f"{loc}: a path, not null (YAML reads ~ alone, or no value, as null: write "

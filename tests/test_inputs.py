@@ -197,6 +197,12 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
          ["output.format: must be 'json' or 'jsonl', not [\"json\"]"]),
         ("model: {classifier: logistic_regression, params: {C: [x]}}\n",
          ['model.params.C: Input should be a valid number (got ["x"])']),
+        # pydantic's words named Python's types ('a valid tuple') and took NaN for too big.
+        ("themes: leadership\n", ["themes: must be a list ([a, b]), not 'leadership'"]),
+        ("vectorize: {words: {ngram_range: 2}}\n",
+         ["vectorize.words.ngram_range: must be a list ([a, b]), not 2"]),
+        ("vectorize: {context: {heading_weight: .nan}}\n",
+         ["vectorize.context.heading_weight: Input should be a finite number (got nan)"]),
         # Values scikit-learn (or the arithmetic) refuses once it fits: a traceback, exit 3,
         # after the corpus was read.
         ("model: {classifier: logistic_regression, params: {class_weight: Balanced}}\n",
