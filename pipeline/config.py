@@ -513,11 +513,38 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# A YAML file names each alias once, but reading it copies what the alias names (a config is
+# copied, validated and hashed; a word list is walked), so ten aliases of ten aliases of ... of a
+# list hung before any error: a billion values from a file of a few hundred bytes.
+YAML_VALUES = 1_000_000
+
+
+def _values_beyond(data: Any, limit: int) -> bool:
+    """Whether ``data`` holds more than ``limit`` values, an alias's counted each time it is
+    used (stops counting at the limit)."""
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            count += len(item)  # the keys
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def read_yaml(path: Path | str, text: str) -> Any:
     """The YAML ``text`` of the file ``path``, or a one-line error naming the place at fault (a
     key given twice in a mapping too)."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no Python objects
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no Python objects
+        if _values_beyond(data, YAML_VALUES):  # aliases of aliases: each one copied later
+            raise ConfigError(f"{path}: invalid YAML: more than {YAML_VALUES:,} values once its "
+                              "aliases (*name) are expanded")
+        return data
     except _KeyGivenTwice as exc:
         raise ConfigError(f"{path}:{exc}") from None
     except RecursionError:

@@ -841,3 +841,23 @@ def test_the_smallest_alpha_allowed_trains_and_scores(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     meta = json.loads((tmp_path / "models/default/model.json").read_text("utf-8"))
     assert 0 < meta["metrics"]["cross_validation"]["log_loss"] < 100
+
+
+def test_a_yaml_of_aliases_of_aliases_is_refused_not_expanded(tmp_path: Path) -> None:
+    # Ten aliases of ten aliases ... of a list: a few hundred bytes, a billion values once
+    # expanded. Copying the config hung before any error.
+    import time
+
+    lines = ["x:", '  a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = tmp_path / "config.yaml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    start = time.monotonic()
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert time.monotonic() - start < 10
+    assert str(info.value) == (f"{path}: invalid YAML: more than 1,000,000 values once its "
+                               "aliases (*name) are expanded")
+    # Aliases as configs use them (a merge, a list named twice) read as before.
+    path.write_text("segment: {boilerplate_patterns: &p ['^a']}\n", "utf-8")
+    assert load_config(path).segment.boilerplate_patterns == ["^a"]
