@@ -544,8 +544,9 @@ def unmeasured(figures: Mapping[str, Any]) -> list[str]:
 
 
 def unmeasured_note(figures: Mapping[str, Any], dash: str) -> str:
-    """The line under a table of figures that shows a theme as ``dash`` (:func:`unmeasured`),
-    saying what macro-F1 averages; ``""`` when every theme was measured."""
+    """The note beside figures that show a theme as ``dash`` (:func:`unmeasured`): under
+    ``evaluate``'s table, on the report's card. It says what macro-F1 averages; ``""`` when every
+    theme was measured."""
     missing = unmeasured(figures)
     if not missing:
         return ""
