@@ -54,7 +54,7 @@ def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, 
     occurs.
 
     The codes are sorted as 32-bit integers when they fit, as a batch's do: NumPy sorts those
-    about twice as fast, and sorting is most of the time of counting a batch's words.
+    faster, and sorting is most of the time of counting a batch's words.
 
     >>> _count(np.array([0, 0, 1]), np.array([2, 2, 0]), 3)
     (array([2, 3]), array([2, 1]))
@@ -66,13 +66,37 @@ def _count(rows: np.ndarray, ids: np.ndarray, n_cols: int) -> tuple[np.ndarray, 
     return _distinct(codes)
 
 
+_PLACE_BITS = 32  # see _sorted_order: a code's place among the codes, in the low bits of its key
+
+
+def _sorted_order(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``order = codes.argsort(kind="stable")`` and ``codes[order]``, for integer codes.
+
+    Codes from 0 to ``2**31 - 1`` (as a batch's are) are sorted as one 64-bit key each, the code
+    above its place: a plain sort of those keys, which NumPy does with SIMD instructions, gives
+    the same order (equal codes keep their places' order) in three quarters of the time of a
+    stable argsort of a batch's section codes with AVX-512 (0.57 ms against 0.75 ms), about the
+    same time with AVX2 only.
+
+    >>> [x.tolist() for x in _sorted_order(np.array([5, 1, 5, 3]))]
+    [[1, 3, 0, 2], [1, 3, 5, 5]]
+    """
+    if (len(codes) and len(codes) <= 1 << _PLACE_BITS and int(codes.min()) >= 0
+            and int(codes.max()) <= _INT32_MAX):
+        keys = (codes.astype(np.int64) << _PLACE_BITS) | np.arange(len(codes), dtype=np.int64)
+        keys.sort()
+        return keys & ((1 << _PLACE_BITS) - 1), (keys >> _PLACE_BITS).astype(codes.dtype)
+    order = codes.argsort(kind="stable")
+    return order, codes[order]
+
+
 def _distinct(codes: np.ndarray, inverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The distinct codes, sorted, and how often each occurs, or (``inverse``) where each code
     is among them: ``np.unique`` with ``return_counts`` or ``return_inverse``, the same arrays.
 
-    Sorted by a stable sort: the codes come in runs that are sorted already (each paragraph's
-    columns, each n's rows), which it merges; ``np.unique``'s quicksort took 1.4 times as long
-    to sort a batch's codes, four times as long to order its sections'.
+    Sorted by NumPy's default sort, which sorts integers with SIMD instructions: on a batch's
+    codes seven times as fast as the stable sort that merged their sorted runs (which was the
+    faster before NumPy had those). The order of equal codes changes nothing here.
 
     >>> [x.tolist() for x in _distinct(np.array([5, 1, 5, 3]))]
     [[1, 3, 5], [1, 1, 2]]
@@ -80,10 +104,9 @@ def _distinct(codes: np.ndarray, inverse: bool = False) -> tuple[np.ndarray, np.
     [[1, 3, 5], [2, 0, 2, 1]]
     """
     if inverse:
-        order = codes.argsort(kind="stable")
-        ordered = codes[order]
+        order, ordered = _sorted_order(codes)
     else:
-        ordered = np.sort(codes, kind="stable")
+        ordered = np.sort(codes)
     first = np.empty(len(ordered), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
@@ -445,8 +468,7 @@ def _section_counts(own: np.ndarray, counts: np.ndarray, group: np.ndarray,
     rest_counts = np.bincount(where, weights=counts[rest]).astype(np.int64)
     all_codes = np.concatenate([rest_codes, *(g * n_cols + cols for g, (cols, _) in whole.items())])
     all_counts = np.concatenate([rest_counts, *(amounts for _, amounts in whole.values())])
-    order = np.argsort(all_codes, kind="stable")  # sorted runs: merged, not sorted afresh
-    codes = all_codes[order]
+    order, codes = _sorted_order(all_codes)
     return codes, all_counts[order].astype(np.int64), np.searchsorted(codes, own)
 
 
@@ -851,7 +873,7 @@ class Scorer:
         rows = np.concatenate([b.rows for b, _, _ in blocks])
         cols = np.concatenate([b.cols + first for b, first, _ in blocks])
         values = np.concatenate([b.values * weight for b, _, weight in blocks])
-        order = np.argsort(rows * self.n_features + cols, kind="stable")
+        order, _ = _sorted_order(rows * self.n_features + cols)
         return Sparse(rows[order], cols[order], values[order], n), normalized, leaders, siblings
 
     def section_part(self, siblings: Siblings | None, weights: np.ndarray) -> np.ndarray | float:
