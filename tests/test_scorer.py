@@ -19,7 +19,7 @@ from pipeline import stages
 from pipeline.config import Config
 from pipeline.corpus import body_records, labelled_examples, text_sha1
 from pipeline.errors import InputError, ModelError
-from pipeline.label import annotate
+from pipeline.label import _top_first, annotate
 from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
@@ -610,6 +610,23 @@ def test_distinct_codes_by_a_stable_sort_are_numpys(dtype: type) -> None:
         expected = np.unique(codes, return_inverse=True)
         assert np.array_equal(found, expected[0]) and np.array_equal(where, expected[1])
         assert found.dtype == dtype and where.dtype == expected[1].dtype
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 50])
+def test_each_rows_first_keys_come_as_a_stable_sort_of_all_orders_them(n: int) -> None:
+    """Ties at a row's n-th key (many here: few distinct keys) included, in place order."""
+    rng = np.random.default_rng(5)
+    low = 20
+    for rows, values in ((np.sort(rng.integers(0, 300, 20_000)), rng.integers(0, 40, 20_000)),
+                         (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))):
+        key = (rows << low) | values
+        everything = np.argsort(key, kind="stable")
+        starts = np.searchsorted(rows[everything], np.arange(301))
+        expected = everything[np.arange(len(key)) - starts[rows[everything]] < n]
+        got = _top_first(key, 300, low, n)
+        got_rows = rows[got]
+        got_starts = np.searchsorted(got_rows, np.arange(301))
+        assert np.array_equal(got[np.arange(len(got)) - got_starts[got_rows] < n], expected)
 
 
 @pytest.mark.parametrize("size", [25_491, 65_536, 70_000])  # the last: past 16 bits, sorted whole
