@@ -24,7 +24,7 @@ from pipeline.model import MODEL_FILE, Bundle, build_pipeline, load_bundle
 from pipeline.output import LabelledWriter, Part, Rendered
 from pipeline.parallel import _dask_label_batch
 from pipeline.reading import Document, read_document
-from pipeline.scorer import Scorer, _count, _distinct, _key_order
+from pipeline.scorer import Scorer, _count, _distinct, _key_order, _sorted_order
 from pipeline.stages import (
     SCORE_BATCH,
     Skipped,
@@ -596,7 +596,7 @@ def test_counting_codes_as_32_bit_integers_gives_numpys_counts(n_cols: int) -> N
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
-def test_distinct_codes_by_a_stable_sort_are_numpys(dtype: type) -> None:
+def test_distinct_codes_are_numpys(dtype: type) -> None:
     """Runs already sorted (a section's paragraphs' columns), repeats, and none at all."""
     rng = np.random.default_rng(1)
     runs = [np.sort(rng.integers(0, 5_000, rng.integers(0, 300))) + 5_000 * (k // 4)
@@ -610,6 +610,15 @@ def test_distinct_codes_by_a_stable_sort_are_numpys(dtype: type) -> None:
         expected = np.unique(codes, return_inverse=True)
         assert np.array_equal(found, expected[0]) and np.array_equal(where, expected[1])
         assert found.dtype == dtype and where.dtype == expected[1].dtype
+
+
+@pytest.mark.parametrize("high", [50, 2**31, 2**40])  # the last: past 31 bits, argsort
+def test_codes_sorted_with_their_places_keep_a_stable_sorts_order(high: int) -> None:
+    rng = np.random.default_rng(2)
+    for codes in (rng.integers(0, high, 20_000), rng.integers(-5, 5, 1_000), np.zeros(0, int)):
+        order, ordered = _sorted_order(codes)
+        assert np.array_equal(order, codes.argsort(kind="stable"))
+        assert np.array_equal(ordered, codes[order]) and ordered.dtype == codes.dtype
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 50])
