@@ -850,15 +850,17 @@ class Scorer:
             siblings = Siblings.build(words.rows, words.cols, counts, n, size,
                                       [r.get("section") for r in records], self.words.idf,
                                       self.words.sublinear_tf, totals)
-        for name, weight in self.context.items():
-            if weight <= 0:
-                continue
-            values = [r.get(name) or "" for r in records]
-            distinct = list(dict.fromkeys(values))
+        # The heading's and the title's TF-IDF: their distinct texts cut and weighed in one
+        # call (a text's row is the one it gets alone), each added in turn.
+        contexts = [(name, weight) for name, weight in self.context.items() if weight > 0]
+        if contexts:
+            texts = [[r.get(name) or "" for r in records] for name, _ in contexts]
+            distinct = list(dict.fromkeys(text for values in texts for text in values))
             position = {v: i for i, v in enumerate(distinct)}
             context = self.words.tfidf(self.word_codes(distinct))
-            which = np.fromiter(map(position.__getitem__, values), np.int64, n)
-            words = words.add_rows(context, which, weight, self.words.size)
+            for values, (_, weight) in zip(texts, contexts, strict=True):
+                which = np.fromiter(map(position.__getitem__, values), np.int64, n)
+                words = words.add_rows(context, which, weight, self.words.size)
         made = {"words": words}
         if self.chars is not None and normalized is not None:
             made["chars"] = self.chars.tfidf(normalized)
