@@ -44,7 +44,7 @@ from pipeline.corpus import (
     text_sha1,
     unknown_document_hint,
 )
-from pipeline.errors import CorpusError, InputError, PipelineError, plural
+from pipeline.errors import ConfigError, CorpusError, InputError, PipelineError, plural
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part, temporary_error
 from pipeline.reading import (
@@ -294,11 +294,23 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
+    return build_pipeline(config, _word_list(config, "lexicon"), _word_list(config, "actors"))
+
+
+def _word_list(config: Config, key: str) -> dict[str, list[str]]:
+    """The words of ``vectorize.<key>`` (``lexicon``, ``actors``) if the model uses them; a
+    file of none (empty, comments only) at a weight over 0 is a :class:`ConfigError`, as a
+    weight without a path is: its features would all be 0, and it would give nothing, unsaid."""
     from pipeline.text import load_lexicon
 
-    v = config.vectorize
-    return build_pipeline(config, load_lexicon(v.in_model(v.lexicon), config.themes),
-                          load_lexicon(v.in_model(v.actors), config.themes))
+    feature = getattr(config.vectorize, key)
+    path = config.vectorize.in_model(feature)
+    words = load_lexicon(path, config.themes)
+    if path is not None and not any(words.values()):
+        raise ConfigError(f"weight {feature.weight:g} needs words, and {path} has none (empty, "
+                          "or comments only): list each theme's words in it, or set the weight "
+                          "to 0", config_key=f"vectorize.{key}")
+    return words
 
 
 def cross_validate(config: Config, training: TrainingSet, progress: Any = None,

@@ -782,6 +782,28 @@ def test_configs_that_cannot_train_say_why_in_one_line(tmp_path: Path, extra: st
     assert "Try a lower" not in result.stderr.decode()  # scikit-learn's own advice
 
 
+@pytest.mark.parametrize("key", ["actors", "lexicon"])
+@pytest.mark.parametrize("text", ["", "# words to come\n\n", "leadership: []\nmedical:\n"])
+def test_a_word_list_of_no_words_at_a_weight_is_refused(tmp_path: Path, key: str,
+                                                         text: str) -> None:
+    """An empty word list (or one of comments alone) at a weight over 0 trained without a word:
+    its features were all 0, and whoever meant to use it got nothing of it."""
+    words = tmp_path / f"{key}.yaml"
+    words.write_text(text, "utf-8")
+    config = write_corpus_config(tmp_path / "config.yaml",
+                                 f"vectorize: {{{key}: {{path: {words}, weight: 1}}}}",
+                                 f"model: {{dir: {tmp_path / 'models'}}}",
+                                 written=SOME_WRITTEN[:1])
+    assert_one_line_error(in_process("train", "--config", str(config), "--no-metrics"),
+                          f"error: {config}: vectorize.{key}: weight 1 needs words, and {words} "
+                          "has none (empty, or comments only): list each theme's words in it, "
+                          "or set the weight to 0")
+    if key == "actors" and not text:  # at weight 0 it makes no feature: nothing is missed
+        config.write_text(config.read_text("utf-8").replace("weight: 1", "weight: 0"), "utf-8")
+        result = in_process("train", "--config", str(config), "--no-metrics")
+        assert result.returncode == 0, result.stderr.decode()
+
+
 def test_evaluate_on_one_article_names_the_config_and_what_to_change(tmp_path: Path) -> None:
     labels = tmp_path / "one.jsonl"
     labels.write_text("".join(line + "\n" for line in (ROOT / "corpus/heldout/labels.jsonl")
