@@ -177,6 +177,10 @@ def grouped_cv(
     classes = [t for t in themes if t in present] if themes else sorted(present)
     groups = [e.group for e in real]
     n_splits = min(folds, len(set(groups)))
+    if not groups:
+        raise CorpusError("cross-validation needs labelled paragraphs from at least two "
+                          "articles, and there are no hand-labelled paragraphs; label some",
+                          config_key="corpus.labels")
     if n_splits < 2:
         raise CorpusError("cross-validation needs labelled paragraphs from at least two "
                           f"articles, and these come from {len(set(groups))}; label paragraphs "

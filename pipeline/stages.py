@@ -44,7 +44,14 @@ from pipeline.corpus import (
     text_sha1,
     unknown_document_hint,
 )
-from pipeline.errors import ConfigError, CorpusError, InputError, PipelineError, plural
+from pipeline.errors import (
+    ConfigError,
+    CorpusError,
+    InputError,
+    PipelineError,
+    listed,
+    plural,
+)
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part, temporary_error
 from pipeline.reading import (
@@ -292,6 +299,19 @@ def load_heldout(config: Config) -> list[Example]:
     return examples
 
 
+def no_hand_labels(config: Config, so: str) -> str:
+    """What to say when no hand label names a body paragraph of the corpus: where labels are
+    looked for, what follows of it (``so``), and how to label some."""
+    c = config.corpus
+    where = (f"no label in {listed(c.labels)} names a body paragraph of a document of "
+             f"corpus.documents ({listed(c.documents) or 'none named'})" if c.labels else
+             "corpus.labels names no label file")
+    return (f"no hand-labelled paragraphs: {where}, so {so}; label some: pipeline review on "
+            "run's output writes paragraphs to label as a .jsonl file of {\"document\": …, "
+            '"sha1": …, "theme": null} lines: fill in each theme and put the file in '
+            "corpus.labels")
+
+
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
     return build_pipeline(config, _word_list(config, "lexicon"), _word_list(config, "actors"))
@@ -372,11 +392,14 @@ def train(config: Config, training: TrainingSet | None = None,
         articles = len({e.group for e in training.real})
         if articles >= 2:
             figures["cross_validation"] = cross_validate(config, training, progress, prepared)
-        else:  # evaluate refuses such labels; the model itself trains, but say what it lacks
-            log.warning("corpus.labels: the hand-labelled paragraphs come from %d article%s, "
+        elif articles:  # evaluate refuses such labels; the model trains, but say what it lacks
+            log.warning("corpus.labels: the hand-labelled paragraphs come from 1 article, "
                         "and cross-validation needs two or more: the model is saved without "
-                        "cross-validated figures; label paragraphs of another article",
-                        articles, "" if articles == 1 else "s")
+                        "cross-validated figures; label paragraphs of another article")
+        else:  # written paragraphs alone
+            log.warning("corpus.labels: %s", no_hand_labels(
+                config, "the model learns from the written paragraphs alone and is saved "
+                "without cross-validated figures"))
         heldout = load_heldout(config)
         if heldout:
             figures["heldout"] = _heldout_metrics(config, pipeline, examples, heldout, prepared)
@@ -854,6 +877,9 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     from pipeline.text import load_lexicon
 
     full = load_training_set(config)
+    if not full.real:  # written paragraphs alone: no figure could be measured
+        raise CorpusError(no_hand_labels(config, "cross-validation has nothing to measure"),
+                          config_key="corpus.labels")
     c = config.corpus
     if not c.use_written and c.written:  # compared all the same, if they fit the themes
         try:

@@ -1910,6 +1910,40 @@ def test_train_on_one_article_says_the_model_has_no_figures(tmp_path: Path) -> N
     assert "--no-metrics" not in page
 
 
+@pytest.mark.parametrize("labels_text", [
+    "", json.dumps({"document": "no_such_document", "index": 0, "theme": "medical"}) + "\n"])
+def test_train_and_evaluate_without_hand_labels_say_where_they_are_looked_for(
+        tmp_path: Path, labels_text: str) -> None:
+    """No hand label (none at all, or none of a document of the corpus) read 'the hand-labelled
+    paragraphs come from 0 articles ... label paragraphs of another article'."""
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "mine.jsonl").write_text(labels_text, "utf-8")
+    documents = ROOT / "corpus/documents"
+    config = tmp_path / "config.yaml"
+    config.write_text(f"corpus:\n  documents: [{documents}]\n  labels: [{labels}]\n"
+                      f"  written: [{SOME_WRITTEN[0]}]\nmodel: {{dir: {tmp_path / 'models'}}}\n",
+                      "utf-8")
+    none = (f"corpus.labels: no hand-labelled paragraphs: no label in {labels} names a body "
+            f"paragraph of a document of corpus.documents ({documents}), so ")
+    how = ("; label some: pipeline review on run's output writes paragraphs to label as a "
+           ".jsonl file of "
+           '{"document": …, "sha1": …, "theme": null} lines: fill in each theme and put the file '
+           "in corpus.labels\n")
+    result = in_process("train", "--config", str(config))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert (f"pipeline: {none}the model learns from the written paragraphs alone and is saved "
+            f"without cross-validated figures{how}") in err, err
+    assert "0 article" not in err
+    result = in_process("evaluate", "--config", str(config))
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err.endswith(f"pipeline: error: {config}: {none}cross-validation has nothing to "
+                        f"measure{how}"), err
+    assert "0 article" not in err and "Traceback" not in err
+
+
 def _reader_gone(*args: str, unbuffered: bool) -> subprocess.CompletedProcess:
     """``pipeline ARGS | true``: standard output a pipe whose reader has already gone."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}

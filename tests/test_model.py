@@ -339,6 +339,21 @@ def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
         grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
 
 
+def test_cross_validation_of_no_article_says_there_are_no_labels() -> None:
+    from pipeline.corpus import Example
+    from pipeline.errors import CorpusError
+    from pipeline.evaluate import grouped_cv
+    from pipeline.model import build_pipeline
+
+    written = [Example(f"w:{i}", text, None, None, theme, "w", written=True)
+               for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
+                                                  ("醫院救治患者。", "medical")])]
+    with pytest.raises(CorpusError, match=r"^corpus\.labels: cross-validation needs labelled "
+                                          r"paragraphs from at least two articles, and there are "
+                                          r"no hand-labelled paragraphs; label some$"):
+        grouped_cv(build_pipeline(Config()), [], written, themes=["leadership", "medical"])
+
+
 def test_a_theme_too_small_to_calibrate_is_a_corpus_error() -> None:
     from pipeline.corpus import Example
     from pipeline.errors import CorpusError
