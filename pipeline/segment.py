@@ -17,8 +17,11 @@ Each paragraph gets a ``kind``:
   ``2020-12-22 某某新聞``; ROC dates, ``109年3月26日``, and an issuing letter's date and number,
   ``中華民國109年2月20日府衛疾字第…號函訂定``), photo captions (``▲…``, ``△…``,
   ``…（记者…摄）``; a short line ending with a credit, ``…。某某 摄``, ``…。受访者供图``,
-  ``…(资料图片)``, but not a title's ``…（附图片）``; an image's file name or number,
-  ``QQ图片20200131102651_副本``), a notice's or a letter's addressees
+  ``…(资料图片)``, but not a title's ``…（附图片）``; a file photo's or a social account's
+  credit, ``…。(資料照,取自…)``, ``…。(某某fb)``; ``图为…。(记者 某某)``; an image's file
+  name or number, ``QQ图片20200131102651_副本``), a pull-quote or a heading said again in
+  quotes under it (:func:`_pull_quotes`), a call to pass the page on (``紧急扩散！``), an
+  outlet's byline (``某某傳媒綜合報導``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), salutations
   (``親愛的弟兄姊妹：``, ``Dear Parents,``), a speaker's role and name over a quote
   (``和新村村干部 廖某某：``), opening hours (``周五:黃昏6:30至晚上9:30``), a teaser that
@@ -44,8 +47,8 @@ Each paragraph gets a ``kind``:
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
-  longer title, a question, a tagged exclamation, or a letter's name with a colon (see
-  ``_long_titles``);
+  longer title, a question, a tagged exclamation, a line opened by an alert (``紧急!…``), or a
+  letter's name with a colon (see ``_long_titles``);
 - ``body``: everything else. Only body paragraphs are labelled with a theme.
 
 Article numbers (``01``, ``02`` …) start a new article, whose first heading is its title; in a
@@ -64,10 +67,12 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 KINDS = ("body", "heading", "boilerplate")
@@ -373,6 +378,12 @@ _BOILERPLATE_ANY_END = (
     # A caption's credit to who gave the photo, after its sentence: …被社区书记劝回。受访者供图。
     # (The lookahead first: a line without 供图 is passed over in one scan.)
     r"^(?=.*供[圖图]).{0,100}[。.！!]\s*[^。！？!?，,；;:：\s]{0,12}(?<![向给給])(供圖|供图)[。.]?$",
+    # A call to pass the page on, the whole line: 紧急扩散！, 請轉發！, 转发周知。 (A sentence that
+    # asks it of someone, 请大家转发给家人，…, says more.) Its first character is looked at
+    # first: trying the words one by one on every line cost more than the other patterns.
+    r"^(?=[緊紧火速請请務务馬马趕赶擴扩轉转])"
+    r"(緊急|紧急|火速|速速?|請|请|務必|务必|馬上|马上|趕緊|赶紧)?(擴散|扩散|轉發|转发|轉擴|转扩|轉告|转告)"
+    r"(周知|擴散|扩散|轉發|转发)?[!！。]*$",
     # A notice's closing formula: 特此通告。; a LegCo answer's: 多謝主席。
     r"^特此(通告|公告|通知|函告|告知|說明|説明|说明|公示|通報|通报)[。！!]?$",
     r"^(多謝|多谢|謝謝|谢谢)(代理|署理)?主席[。！!]?$",
@@ -441,6 +452,12 @@ _BOILERPLATE_OPEN_END = (
     # 撰文：某某, 撰稿者：某某.
     r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)[^。！？!?，,]{0,30}$",
     r"^[^。！？!?，,]{0,24}/[^。！？!?，,]{0,16}(報導|报导|報道|报道)$",
+    # An outlet's byline for a report it put together, opening a short line: 某某傳媒綜合報導,
+    # 〔即時新聞／綜合報導〕, with what the page glued after it (a line of its furniture cut at a
+    # comma). A paragraph that opens with it goes on into its text. (The name's characters are
+    # not given back: the pattern fails at once where 綜合 does not follow them.)
+    r"^[〔【\[(（]?[^。！？!?，,；;:：\s/／綜综]{0,12}+[/／]?(綜合|综合)(報導|报导|報道|报道)[〕】\])）]?"
+    r"[^。！？!?]{0,8}$",
     r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
@@ -450,11 +467,24 @@ _BOILERPLATE_OPEN_END = (
     r"^.{101,}[(（](?![^()（）]*文\s*[/／、])[^()（）]{0,30}(攝|摄)[)）]$",
     r"^[^。！？!?，,]{1,12}[(（](左|右|中|左一|右一|左二|右二|前排|後排|后排)[)）]$",
     # A credit in brackets after a caption's sentence, who gave the photo or sent it: …返回。
-    # (某某政府提供/某某傳真). Not a figure's source (…15例。（数据由卫健委提供）).
-    r"^.{0,100}[。.！!]\s*[(（](?![^()（）]*(由|據|据))[^()（）/／]{1,20}(提供|傳真|传真)"
-    r"([/／][^()（）]{1,20})?[)）]$",
-    # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG.
-    r"^(\d{1,2}[.、．]\s*|(說明|説明|说明)\s*[:：]\s*)?[^\s。，,]{1,40}\.(?i:jpe?g|png|gif|webp|bmp)$",
+    # (某某政府提供/某某傳真). Not a figure's source (…15例。（数据由卫健委提供）). Or where the
+    # photo came from: a file photo, …已交機。示意圖。(資料照,取自「某某」臉書粉專), or a social
+    # account, …安心外出。(某某fb). (One pattern: the line is run over once for all three.)
+    r"^.{0,100}[。.！!]\s*[(（](?:(?![^()（）]*(由|據|据))[^()（）/／]{1,20}(提供|傳真|传真)"
+    r"([/／][^()（）]{1,20})?"
+    r"|(資料照|资料照|資料圖|资料图|翻攝|翻摄|圖片來源|图片来源|照片來源|照片来源|圖片取自|图片取自)"
+    r"[^()（）]{0,40}"
+    r"|[^()（）。！？!?，,]{1,20}(fb|FB|Facebook|facebook|臉書|脸书|面書|面书|IG|Instagram|微博)"
+    r"(專頁|专页|粉專|粉专|圖片|图片|照片|截圖|截图)?)[)）]$",
+    # A photo's caption that names what it shows, 图为…, with the reporter's credit in brackets
+    # after it: …。图为2月5日,志愿者在小区门口登记。(记者 某某). A text's last paragraph may
+    # end with its writer's credit, （记者 某某）, but says no 图为. (The lookahead first: a
+    # line without 图为 is passed over in a quick scan for each script's first character.)
+    r"^(?=.*?图为|.*?圖為).*[。.！!]\s*[(（](記者|记者|通訊員|通讯员)\s*[^()（）。！？!?，,]{1,12}[)）]$",
+    # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG,
+    # and a long one, the caption's words and a stamp:
+    # 图配某某捐赠口罩(2)-20200203120501.png.
+    r"^(\d{1,2}[.、．]\s*|(說明|説明|说明)\s*[:：]\s*)?[^\s。，,]{1,80}\.(?i:jpe?g|png|gif|webp|bmp)$",
     # … or its name without the extension, a number a camera or an app gave it:
     # QQ图片20200131102651_副本, 1580189382ABCDEF.
     r"^(QQ|微信)?(圖片|图片)?_?[A-Za-z_\-]*\d{8,}[A-Za-z_\-\d]*(_副本)?$",
@@ -779,16 +809,21 @@ def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
             and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
 
 
-def _repeated_captions(pieces: Sequence[str], kinds: Sequence[str], max_heading: int
-                       ) -> list[int]:
-    """Short body lines of one plain sentence, no longer than a heading, that come back in the
-    document: a caption under each of a page's photos (``市民預防肺炎。``). A text says a
-    sentence once; a slogan that comes back exclaims (``武汉加油！``) and stays body."""
-    short = [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
-             if kind == "body" and len(line) <= max_heading and line[-1] in "。."
-             and not _INSIDE_PROSE.search(line, 0, len(line) - 1)]
-    counts = Counter(pieces[i] for i in short)
-    return [i for i in short if counts[pieces[i]] > 1]
+def _short_body(pieces: Sequence[str], kinds: Sequence[str], max_heading: int) -> list[int]:
+    """The body lines no longer than a heading (``max_heading`` characters): where
+    :func:`_repeated_captions` and :func:`_pull_quotes` look, found in one pass."""
+    return [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
+            if kind == "body" and len(line) <= max_heading]
+
+
+def _repeated_captions(pieces: Sequence[str], short: Sequence[int]) -> list[int]:
+    """Short body lines (``short``, see :func:`_short_body`) of one plain sentence that come
+    back in the document: a caption under each of a page's photos (``市民預防肺炎。``). A text
+    says a sentence once; a slogan that comes back exclaims (``武汉加油！``) and stays body."""
+    plain = [i for i in short if pieces[i][-1] in "。."
+             and not _INSIDE_PROSE.search(pieces[i], 0, len(pieces[i]) - 1)]
+    counts = Counter(pieces[i] for i in plain)
+    return [i for i in plain if counts[pieces[i]] > 1]
 
 
 # A summary's label: 摘要：…, 内容提要：….
@@ -817,11 +852,69 @@ def _teasers(pieces: Sequence[str], kinds: Sequence[str], top: int = 10, opening
     return found
 
 
+_QUOTE_MARKS = "“”「」『』‘’\"'"
+# What a pull-quote's words hold none of: a sentence end inside, or a figure.
+_NOT_PULLED = re.compile(r"[。.！!？?；;…．⋯\d]")
+_CLAUSE_MARKS = ("，", ",", "、")
+
+
+def _pull_quotes(pieces: Sequence[str], kinds: Sequence[str], short: Sequence[int],
+                 window: int = 20) -> list[int]:
+    """Short body lines (``short``, see :func:`_short_body`) that say again words of the page set
+    off from its text: a pull-quote, a clause from the middle of a sentence up to ``window``
+    lines below, shown alone as a sentence (``只有步行还能出门。`` over ``…出不去,只有步行还能
+    出门,大家都…``), or a section's heading said again in quotes right under it
+    (``“把进度追回来,把产量补回来。”`` under ``把进度追回来,把产量补回来``). Their words, without
+    quotes and the final mark, are one sentence of eight characters at least, and no figures: a
+    text's own short paragraph of a fact that a sentence below says again
+    (``全市新增确诊病例2例。``, ``…24时,全市新增确诊病例2例,均为…``) stays body."""
+    found: list[int] = []
+    joined = ""
+    starts: list[int] = []
+    for i in short:
+        line = pieces[i]
+        words = line.strip(_QUOTE_MARKS).rstrip("。.！!？?").strip(_QUOTE_MARKS)
+        if len(words) < 8 or _NOT_PULLED.search(words):
+            continue
+        if i and kinds[i - 1] == "heading" and pieces[i - 1] == words:
+            found.append(i)
+            continue
+        if not joined:  # the lines below are looked in at once: most words are in none
+            joined = "\n".join(pieces)
+            starts = list(accumulate((len(piece) + 1 for piece in pieces), initial=0))
+        end = starts[min(i + 1 + window, len(pieces))]
+        at = joined.find(words, starts[i + 1], end)
+        while at != -1:
+            j = bisect_right(starts, at) - 1
+            after = at + len(words)
+            if (kinds[j] == "body" and len(pieces[j]) > len(line) and joined[at - 1] in
+                    _CLAUSE_MARKS and joined[after : after + 1] in _CLAUSE_MARKS):
+                found.append(i)  # a clause inside a longer paragraph's sentence
+                break
+            at = joined.find(words, at + 1, end)
+    return found
+
+
 # A section's heading that names a person and what the section tells of them, its words
 # without a sentence end (魏李琛:挽起菜篮子,以“温情”抗“疫情”): a name of two to four characters
 # and a colon, not a speaker's lead-in (他说：, 某某表示：).
 _NAMED_HEADING = re.compile(
     r"^[\u4e00-\u9fff]{2,4}(?<![说說説道问問答称稱示])[:：][^:：。！？!?；;]+$")
+# A heading of two phrases a comma parts, and nothing else: 一声号令,党员挺身而出.
+_PHRASE = r"[^，,、；;：:。！？!?“”「」\"\s]"
+_TWO_PHRASES = re.compile(rf"^({_PHRASE}{{2,10}})[，,]{_PHRASE}{{2,12}}$")
+
+
+def _like_its_headings(pieces: Sequence[str], kinds: Sequence[str]) -> bool:
+    """Whether the page's last line is of the form of a section heading above it: two phrases a
+    comma parts, the first as long as that heading's first (``守卡在前,志愿身影闪`` under
+    ``一声号令,党员挺身而出``), a heading the page cut, not prose: a sentence cut short seldom
+    parts so, and seldom has its first clause as long as a heading's."""
+    last = _TWO_PHRASES.match(pieces[-1])
+    return last is not None and any(
+        kind == "heading" and (other := _TWO_PHRASES.match(line)) is not None
+        and len(other[1]) == len(last[1])
+        for line, kind in zip(pieces[:-1], kinds[:-1], strict=True))
 
 
 def _cut_short(line: str) -> bool:
@@ -850,14 +943,16 @@ def segment_text(
     seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if (kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1])
-            and seen.index(seen[-1]) == len(seen) - 1):
+            and seen.index(seen[-1]) == len(seen) - 1 and not _like_its_headings(seen, kinds)):
         # not a signature: the text ends mid-sentence (a download cut short); a line that came
-        # before (the page's title repeated under its text) is no prose cut short
+        # before (the page's title repeated under its text) is no prose cut short, nor one of
+        # the form of the page's section headings (one the page cut)
         kinds[-1] = "body"
     for i in _wrapped_prose(seen, kinds):
         kinds[i] = "body"
-    for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, kinds, max_heading_chars),
-              *_teasers(seen, kinds)]:
+    short = _short_body(seen, kinds, max_heading_chars)
+    for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, short),
+              *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short)]:
         kinds[i] = "boilerplate"
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
@@ -956,6 +1051,9 @@ _HEADLINE_TAG = re.compile(r"^([^|｜。，,！？!?\s]{2,10}\s*[|｜]|【[^】]
 # (高雄防感染擴散一級開設 韓國瑜要求:…!): a line so parted that exclaims is a headline too.
 _HEADLINE_SPACE = re.compile(
     r"^[^，,]*[\u4e00-\u9fff」”》)）][ \u3000]+[\u4e00-\u9fff「“《][^，,]*$")
+# A headline opened by an alert, exclaimed (紧急!…, 重磅！…), as pages that spread a notice head it:
+# 紧急!某省连续发布通告!暂停聚集性活动、各通道全面设卡...
+_ALERT_TAG = re.compile(r"^(緊急|紧急|重磅|突發|突发|剛剛|刚刚|最新|速看|擴散|扩散)\s*[!！]")
 # A letter's or an appeal's name as its title says it (致全县人民的一封信, 倡议书, 告患者及家属书),
 # with the colon some pages leave after it: 致广大村民的一封信：.
 _LETTER_TITLE = re.compile(
@@ -970,7 +1068,9 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
     article, not numbered nor a dated chronology entry; either up to 1.5 times ``max_heading``
     characters with no sentence end or comma in it (a notice's long title), or a question up to
     ``max_heading`` characters that reads as a headline
-    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see :data:`_QUESTION_TITLE`), or an
+    (``百年抗疫“老兵”，這家知名醫院赴鄂支援有何絕招？``, see :data:`_QUESTION_TITLE`), or a
+    line opened by an alert (``紧急!…``, see :data:`_ALERT_TAG`) up to 1.5 times ``max_heading``
+    characters, exclaiming or cut short, with no comma nor full stop, or an
     exclamation up to ``max_heading`` characters opened by a headline's tag
     (``新冠肺炎｜餐廳送粥打氣 醫護超感動：滿滿的愛！``, see :data:`_HEADLINE_TAG`) or of two
     phrases a space parts (see :data:`_HEADLINE_SPACE`), or a
@@ -993,7 +1093,9 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
         line = pieces[first].rstrip(_CLOSERS)
         if _NUMBERED.match(line) or _DATED_ENTRY.match(line):
             continue
-        if line[-1:] in "？?":
+        if _ALERT_TAG.match(line):  # 紧急!…!暂停…、…全面设卡...: exclaims, and may be cut short
+            title = len(line) <= 1.5 * max_heading and not any(ch in line for ch in "。，,；;")
+        elif line[-1:] in "？?":
             title = len(line) <= max_heading and _QUESTION_TITLE.search(line[:-1])
         elif line[-1:] in "！!" and (_HEADLINE_TAG.match(line) or _HEADLINE_SPACE.search(line)):
             # 新冠肺炎｜…满满的爱！, 高雄防感染擴散一級開設 韓國瑜要求:重建臺商2天「…」!

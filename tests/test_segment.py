@@ -224,6 +224,9 @@ OPEN_END_FURNITURE = [
     "親愛的弟兄姊妹：", "Dear Parents,", "和新村村干部 廖某某：", "周五：黃昏6:30至晚上9:30",
     "捐贈呼吸器給捷克。圖/外交部提供", "書記在小區門口值守。 新华社记者 张某 摄",
     "請配戴口罩。(陳某某/大紀元)", "習近平會見譚德塞。(Reuters)",
+    "機台已交機。示意圖。(資料照,取自「某某」臉書粉專)", "長者安心外出。(某某fb)",
+    "图为环卫工人喷洒消毒液。(记者 某某)", "某某傳媒綜合報導",
+    "图配某某捐赠口罩(2)-20200203120501.png",
 ]
 
 
@@ -1201,3 +1204,117 @@ def test_slogans_of_one_length_over_whole_paragraphs_are_no_wrapped_text(
     paragraphs = _segmented(tmp_path, text + "\n")
     assert [p.kind for p in paragraphs if p.text in slogans] == ["heading"] * 3
     assert [p.heading for p in paragraphs if p.text == paragraph][1:] == slogans
+
+
+def test_an_images_long_file_name_with_its_stamp_is_furniture(tmp_path: Path) -> None:
+    # An image's file name, the caption's words, a number and a stamp (longer than the 40
+    # characters the pattern took), stood between a page's paragraphs: body text, labelled.
+    # A sentence that names a file's format stays body.
+    names = ["图配某某小学师生向本市捐赠口罩和消毒液的活动现场(3)-20200203120501.png",
+             "某某市民政局為獨居長者上門派發口罩及搓手液活動照片(1)-20200205101512.JPG"]
+    sentences = ["照片请以姓名命名，格式为.jpg或.png，不超过2MB。", "上傳的相片須為 JPG 格式。"]
+    text = "\n".join(["某某小学捐赠口罩", "某某小学向本市捐赠医用口罩。", *names, *sentences,
+                      "口罩已运抵本市。"]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {n: kinds[n] for n in names} == dict.fromkeys(names, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_a_call_to_pass_the_page_on_is_furniture(tmp_path: Path) -> None:
+    # 紧急扩散! under a notice's headline was body text. A sentence that asks readers to pass
+    # something on, with what and to whom, stays body.
+    calls = ["紧急扩散!", "請轉發！", "转发周知。", "速扩散！！"]
+    sentences = ["请大家转发给家人，提醒他们戴好口罩。", "扩散防控知识！",
+                 "转发这条消息的人越来越多。"]
+    text = "\n".join(["某省停止公众聚集性活动", "省指挥部发布通告。", *calls, *sentences,
+                      "各地要抓好落实。"]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {c: kinds[c] for c in calls} == dict.fromkeys(calls, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_captions_by_where_their_photo_came_from_are_furniture(tmp_path: Path) -> None:
+    # Captions whose credits no pattern knew were body text: a file photo from a social page
+    # (。示意圖。(資料照,取自「某某」臉書粉專)), a social account ((某某fb)), and 图为… with the
+    # reporter's credit in brackets ((记者 某某)). A text's last paragraph with its writer's
+    # credit, a figure's source, and sentences about the pages stay body.
+    captions = [
+        "市府採購的消毒機器今日運抵倉庫,下週起分送各區。示意圖。"
+        "(資料照,取自「某某診所」臉書粉專)",
+        "市民排隊購買口罩。(資料照片)",
+        "某某區議員(背向鏡頭)向獨居長者派口罩,並教他們如何配戴。長者說終於可以安心出門。(某某fb)",
+        "义工为长者送上防疫包。(某某社区脸书专页)",
+        "连日来,社区志愿者每天上门测温、送菜。"
+        "图为2月5日,志愿者在小区门口登记来往车辆。(记者 某某)"]
+    sentences = [
+        "全市环卫工人坚守岗位,每天清运垃圾、消杀消毒,守护着市民的健康。(记者 某某 通讯员 某某)",
+        "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例，治愈出院3例。（资料来自市卫健委）",
+        "他在臉書上發文表示,會繼續為長者派發口罩。", "資料照片顯示，口罩機台已全數交機。"]
+    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                      *captions, *sentences]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_an_outlets_byline_for_a_report_it_put_together_is_furniture(tmp_path: Path) -> None:
+    # 某某傳媒綜合報導, with a bit of the page's furniture glued to it, ended a page; it was
+    # taken for prose cut short (a comma), and labelled. A paragraph that opens with the byline
+    # and goes on stays body.
+    bylines = ["某某傳媒綜合報導", "〔即時新聞／綜合報導〕", "某某傳媒綜合報導訂閱電子報,"]
+    sentence = "某某社綜合報導，美國疫情持續升溫，多州宣布進入緊急狀態。"
+    for line in bylines:
+        text = f"口罩產能衝上千萬片\n{sentence}\n口罩機台已交機。\n{line}\n"
+        paragraphs = _segmented(tmp_path, text)
+        assert [p.kind for p in paragraphs] == ["heading", "body", "body", "boilerplate"], line
+
+
+def test_a_pull_quote_and_a_heading_quoted_under_it_are_furniture(tmp_path: Path) -> None:
+    # A clause of a paragraph shown alone above it as a sentence (a pull-quote), and a section's
+    # heading said again in quotes right under it, were body text. A short paragraph said
+    # once, a fact with its figures that a sentence below says again, and a short paragraph
+    # that a longer one opens with stay body.
+    text = "\n".join([
+        "在家乡远程指挥复工", "某某,家乡在某县。回老家后无法返回工作地,就远程指挥了。",
+        "只有步行还能出门。", "全市新增确诊病例2例。", "我们一家三口都很好。",
+        "村里的道路都封了,汽车没法通行,商店也都关门了,现在是外面的人进不来,里面的人出不去,"
+        "只有步行还能出门,大家都知道外面危险,没事儿也不会乱跑。",
+        "截至2月3日24时,全市新增确诊病例2例,均为密切接触者。",
+        "我们一家三口都很好,每天在家看书、做饭。",
+        "把落下的进度追回来,把减少的产量补回来", "“把落下的进度追回来,把减少的产量补回来。”",
+        "全市上下一手抓抗疫,一手抓生产。"]) + "\n"
+    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    assert kinds["只有步行还能出门。"] == "boilerplate"
+    assert kinds["“把落下的进度追回来,把减少的产量补回来。”"] == "boilerplate"
+    assert kinds["把落下的进度追回来,把减少的产量补回来"] == "heading"
+    assert kinds["全市新增确诊病例2例。"] == "body"
+    assert kinds["我们一家三口都很好。"] == "body"
+
+
+def test_a_first_line_opened_by_an_alert_is_the_title(tmp_path: Path) -> None:
+    # A page's first line opened by 紧急!, exclaiming and cut short with ...: its headline,
+    # which was body text. One with a comma, a sentence, stays body.
+    headline = "紧急!某省连续发布通告!暂停聚集性活动、各通道全面设卡..."
+    body = "最后更新时间:2020-01-27\n依据有关规定，我省启动一级响应。\n各地要抓好落实。\n"
+    paragraphs = _segmented(tmp_path, f"{headline}\n{body}")
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "body", "body"]
+    assert {p.article_title for p in paragraphs} == {headline}
+    text = "依据有关规定，我省启动一级响应。\n各地要抓好落实。\n"
+    assert [p.kind for p in _segmented(tmp_path, f"{headline}\n{text}")] == [
+        "heading", "body", "body"]
+    sentence = "紧急!我市发现一例确诊病例,请大家做好防护!"
+    assert _segmented(tmp_path, f"{sentence}\n{text}")[0].kind == "body"
+
+
+def test_a_section_heading_the_page_cut_is_no_prose_cut_short(tmp_path: Path) -> None:
+    # A page cut off right after a section heading, cut too: its last line, two phrases a comma
+    # parts as the page's other section heading, was taken for prose cut short and labelled.
+    # A last line whose first clause is not as long as a heading's, or a page without such a
+    # heading, keeps a last line with a comma as prose cut short.
+    text = ("某社区党员志愿服务纪实\n党员志愿者到一线开展疫情防控工作。\n一声号令,党员挺身而出\n"
+            "社区党委组织成立了疫情防控党员志愿队。\n{last}")
+    last_kind = {last: _segmented(tmp_path, text.format(last=last))[-1].kind
+                 for last in ("守卡在前,志愿身影闪", "疫情发生后,我们第一时间")}
+    assert last_kind == {"守卡在前,志愿身影闪": "boilerplate", "疫情发生后,我们第一时间": "body"}
+    plain = text.replace("一声号令,党员挺身而出\n", "").format(last="守卡在前,志愿身影闪")
+    assert _segmented(tmp_path, plain)[-1].kind == "body"
