@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import CorpusError
+from pipeline.errors import CorpusError, listed
 from pipeline.reading import BOMS, files_under, special_file
 
 if TYPE_CHECKING:
@@ -375,6 +375,20 @@ def unknown_document_hint(doc_id: str, ids: Collection[str]) -> str:
     if meant == doc_id or meant not in ids:
         return ""
     return f"; a document's id is its file name, without folders or .txt: {meant!r}"
+
+
+def no_hand_labels(labels: Sequence[Path | str], documents: Sequence[Path | str],
+                   so: str) -> str:
+    """What to say when no hand label names a body paragraph of the corpus: where labels are
+    looked for (``corpus.labels``, ``corpus.documents``), what follows of it (``so``), and how
+    to label some. Train and evaluate say it, and the report of a model trained so."""
+    where = (f"no label in {listed(labels)} names a body paragraph of a document of "
+             f"corpus.documents ({listed(documents) or 'none named'})" if labels else
+             "corpus.labels names no label file")
+    return (f"no hand-labelled paragraphs: {where}, so {so}; label some: pipeline review on "
+            "run's output writes paragraphs to label as a .jsonl file of {\"document\": …, "
+            '"sha1": …, "theme": null} lines: fill in each theme and put the file in '
+            "corpus.labels")
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
-from pipeline.corpus import ArticleOrdinals
+from pipeline.corpus import ArticleOrdinals, no_hand_labels
 from pipeline.errors import ModelError, OutputError, plural
 from pipeline.output import (
     BLOCK,
@@ -657,10 +657,18 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
     parts = ['<section id="evaluation"><h2>Model evaluation</h2>']
     if not cards:
         # Say how to get them: there is no option that takes a model.json itself.
+        trained_on = (model_meta or {}).get("training_data") or {}
+        corpus = ((model_meta or {}).get("config") or {}).get("corpus") or {}
         why = ("the model was trained without them (<code>pipeline train --no-metrics</code>); "
                "train it with them, or see <code>pipeline evaluate</code>"
                if model_meta and "metrics" not in model_meta else
-               # {}: trained with them, but none could be made (labels from one article)
+               # {}: trained with them, but none could be made: no hand label at all ...
+               "the model had none to give: " + _esc(no_hand_labels(
+                   corpus.get("labels") or [], corpus.get("documents") or [],
+                   "it learnt from the written paragraphs alone, and it had no held-out "
+                   "documents")) + ", and train it again"
+               if model_meta and trained_on.get("real_paragraphs") == 0 else
+               # ... or labels from one article
                "the model had none to give: its hand labels come from fewer than two articles, "
                "which cross-validation needs, and it had no held-out documents; label "
                "paragraphs of another article and train it again" if model_meta else

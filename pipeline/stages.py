@@ -44,12 +44,12 @@ from pipeline.corpus import (
     text_sha1,
     unknown_document_hint,
 )
+from pipeline.corpus import no_hand_labels as corpus_no_hand_labels
 from pipeline.errors import (
     ConfigError,
     CorpusError,
     InputError,
     PipelineError,
-    listed,
     plural,
 )
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
@@ -300,16 +300,9 @@ def load_heldout(config: Config) -> list[Example]:
 
 
 def no_hand_labels(config: Config, so: str) -> str:
-    """What to say when no hand label names a body paragraph of the corpus: where labels are
-    looked for, what follows of it (``so``), and how to label some."""
-    c = config.corpus
-    where = (f"no label in {listed(c.labels)} names a body paragraph of a document of "
-             f"corpus.documents ({listed(c.documents) or 'none named'})" if c.labels else
-             "corpus.labels names no label file")
-    return (f"no hand-labelled paragraphs: {where}, so {so}; label some: pipeline review on "
-            "run's output writes paragraphs to label as a .jsonl file of {\"document\": …, "
-            '"sha1": …, "theme": null} lines: fill in each theme and put the file in '
-            "corpus.labels")
+    """What to say when no hand label names a body paragraph of the corpus: see
+    :func:`pipeline.corpus.no_hand_labels`."""
+    return corpus_no_hand_labels(config.corpus.labels, config.corpus.documents, so)
 
 
 # ----------------------------------------------------------------------------- train

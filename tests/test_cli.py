@@ -11,6 +11,7 @@ the command's ``main`` in this process (``in_process``), which saves a second of
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import shutil
@@ -1942,6 +1943,20 @@ def test_train_and_evaluate_without_hand_labels_say_where_they_are_looked_for(
     assert err.endswith(f"pipeline: error: {config}: {none}cross-validation has nothing to "
                         f"measure{how}"), err
     assert "0 article" not in err and "Traceback" not in err
+    # The report page of that model said its hand labels 'come from fewer than two articles'
+    # and to 'label paragraphs of another article'.
+    from pipeline.report import render_report
+
+    meta = json.loads((tmp_path / "models/default/model.json").read_text("utf-8"))
+    assert meta["metrics"] == {} and meta["training_data"]["real_paragraphs"] == 0
+    labelled = {"schema_version": "1.1", "created": "2026-01-01T00:00:00Z",
+                "model": {"name": "default", "themes": meta["themes"], "hash": "0" * 64},
+                "documents": [], "errors": []}
+    page = html.unescape(render_report(labelled, meta))
+    assert (f"No figures: the model had none to give: {none[len('corpus.labels: '):]}it learnt "
+            f"from the written paragraphs alone, and it had no held-out documents{how[:-1]}, "
+            "and train it again.</p>") in page, page
+    assert "another article" not in page
 
 
 def _reader_gone(*args: str, unbuffered: bool) -> subprocess.CompletedProcess:
