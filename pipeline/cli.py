@@ -509,6 +509,10 @@ def _print_report(report: dict[str, Any]) -> None:
               f"paragraphs ({labelled}): "
               f"coverage {weak['coverage']:.1%}, conflicts {weak['conflict']:.1%}, "
               f"accuracy where decided {weak['accuracy']:.1%}")
+    if "lexicon_without_words" in report:
+        print(f"\ntheme lexicon alone as a weak labeller: no figures, "
+              f"{report['lexicon_without_words']} has no words (empty, comments only, or empty "
+              "lists)")
 
 
 class _NoProgress(contextlib.AbstractContextManager):

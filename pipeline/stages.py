@@ -909,7 +909,9 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
     lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
-    if lexicon:
+    if lexicon and not any(lexicon.values()):  # a file of none: figures of no word at all
+        report["lexicon_without_words"] = str(config.vectorize.lexicon.path)
+    elif lexicon:
         report["lexicon_weak_labels"] = lexicon_weak_labels(lexicon, full.real + heldout,
                                                             normalizer)
     report["trained_with_written"] = bool(config.corpus.use_written and full.written)

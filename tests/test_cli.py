@@ -589,6 +589,29 @@ def test_the_lexicons_line_names_the_labels_it_was_measured_on(
     assert "held-out" not in out
 
 
+@pytest.mark.parametrize("lexicon_text", ["", "# no words yet\n",
+                                          "leadership: []\nmedical: []\n"])
+def test_evaluate_says_a_lexicon_of_no_words_gives_no_weak_labels(
+        tmp_path: Path, lexicon_text: str) -> None:
+    # At weight 0 evaluate still reads the lexicon, as a weak labeller: one of no words gave
+    # 'coverage 0.0%, conflicts 0.0%, accuracy where decided 0.0%', figures of no word at all.
+    lexicon = tmp_path / "lexicon.yaml"
+    lexicon.write_text(lexicon_text, "utf-8")
+    config = heldout_config(tmp_path)
+    config.write_text(config.read_text("utf-8") + f"vectorize: {{lexicon: {{path: {lexicon}, "
+                      "weight: 0}}\n", "utf-8")
+    report = tmp_path / "report.json"
+    result = in_process("evaluate", "--config", str(config), "--json", str(report))
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert out.endswith(f"\n\ntheme lexicon alone as a weak labeller: no figures, {lexicon} "
+                        "has no words (empty, comments only, or empty lists)\n"), out
+    assert "coverage" not in out
+    data = json.loads(report.read_text("utf-8"))
+    assert "lexicon_weak_labels" not in data
+    assert data["lexicon_without_words"] == str(lexicon)
+
+
 def test_evaluate_json_on_standard_output_is_the_json_alone(
         heldout_evaluated: tuple[Path, subprocess.CompletedProcess], tmp_path: Path) -> None:
     # The text report went to standard output before the JSON: '| jq' failed, even with --quiet.
