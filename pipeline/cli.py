@@ -314,7 +314,7 @@ def _print_metrics(title: str, m: dict[str, Any]) -> None:
     missing = set(unmeasured(m))  # no paragraph, none predicted: 0/0, not 0
     print(f"  {_cell('theme', width)}{'precision':>10}{'recall':>8}{'f1':>7}{'n':>6}")
     for theme, t in m["per_theme"].items():
-        figures = ((f"{'-':>10}{'-':>8}{'-':>7}") if theme in missing else
+        figures = (f"{'-':>10}{'-':>8}{'-':>7}" if theme in missing else
                    f"{t['precision']:>10.3f}{t['recall']:>8.3f}{t['f1']:>7.3f}")
         print(f"  {_cell(theme, width)}{figures}{t['support']:>6}")
     print(f"  macro-F1 {m['macro_f1']:.3f}   accuracy {m['accuracy']:.3f}   "

@@ -177,14 +177,11 @@ def grouped_cv(
     classes = [t for t in themes if t in present] if themes else sorted(present)
     groups = [e.group for e in real]
     n_splits = min(folds, len(set(groups)))
-    if not groups:
-        raise CorpusError("cross-validation needs labelled paragraphs from at least two "
-                          "articles, and there are no hand-labelled paragraphs; label some",
-                          config_key="corpus.labels")
     if n_splits < 2:
+        found = (f"these come from {len(set(groups))}; label paragraphs of another article"
+                 if groups else "there are no hand-labelled paragraphs; label some")
         raise CorpusError("cross-validation needs labelled paragraphs from at least two "
-                          f"articles, and these come from {len(set(groups))}; label paragraphs "
-                          "of another article", config_key="corpus.labels")
+                          f"articles, and {found}", config_key="corpus.labels")
     if n_splits < folds and warn:
         log.warning("evaluate.folds is %d but the labelled paragraphs come from %d articles: "
                     "%d folds, one article each", folds, n_splits, n_splits)

@@ -40,18 +40,12 @@ from pipeline.corpus import (
     load_labels,
     load_written,
     modeled_on_none_of,
+    no_hand_labels,
     section_keys,
     text_sha1,
     unknown_document_hint,
 )
-from pipeline.corpus import no_hand_labels as corpus_no_hand_labels
-from pipeline.errors import (
-    ConfigError,
-    CorpusError,
-    InputError,
-    PipelineError,
-    plural,
-)
+from pipeline.errors import ConfigError, CorpusError, InputError, PipelineError, plural
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part, temporary_error
 from pipeline.reading import (
@@ -299,12 +293,6 @@ def load_heldout(config: Config) -> list[Example]:
     return examples
 
 
-def no_hand_labels(config: Config, so: str) -> str:
-    """What to say when no hand label names a body paragraph of the corpus: see
-    :func:`pipeline.corpus.no_hand_labels`."""
-    return corpus_no_hand_labels(config.corpus.labels, config.corpus.documents, so)
-
-
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
     return build_pipeline(config, _word_list(config, "lexicon"), _word_list(config, "actors"))
@@ -391,8 +379,8 @@ def train(config: Config, training: TrainingSet | None = None,
                         "cross-validated figures; label paragraphs of another article")
         else:  # written paragraphs alone
             log.warning("corpus.labels: %s", no_hand_labels(
-                config, "the model learns from the written paragraphs alone and is saved "
-                "without cross-validated figures"))
+                config.corpus.labels, config.corpus.documents, "the model learns from the "
+                "written paragraphs alone and is saved without cross-validated figures"))
         heldout = load_heldout(config)
         if heldout:
             figures["heldout"] = _heldout_metrics(config, pipeline, examples, heldout, prepared)
@@ -870,10 +858,11 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
     from pipeline.text import load_lexicon
 
     full = load_training_set(config)
-    if not full.real:  # written paragraphs alone: no figure could be measured
-        raise CorpusError(no_hand_labels(config, "cross-validation has nothing to measure"),
-                          config_key="corpus.labels")
     c = config.corpus
+    if not full.real:  # written paragraphs alone: no figure could be measured
+        raise CorpusError(no_hand_labels(c.labels, c.documents,
+                                         "cross-validation has nothing to measure"),
+                          config_key="corpus.labels")
     if not c.use_written and c.written:  # compared all the same, if they fit the themes
         try:
             full = replace(full, written=load_written(c.written, config.themes))
