@@ -324,34 +324,26 @@ def test_a_modeled_on_that_is_not_a_paragraph_id_is_refused(tmp_path: Path) -> N
         load_written([path], ["medical", "grassroots"])
 
 
-def test_cross_validation_of_one_article_is_a_corpus_error() -> None:
+@pytest.mark.parametrize(("written", "found"), [
+    (False, r"these come from 1; label paragraphs of another article"),
+    (True, r"there are no hand-labelled paragraphs; label some"),
+])
+def test_cross_validation_of_fewer_than_two_articles_is_a_corpus_error(written: bool,
+                                                                       found: str) -> None:
+    # One article's labels, or none at all (written paragraphs alone): each case says which.
     from pipeline.corpus import Example
     from pipeline.errors import CorpusError
     from pipeline.evaluate import grouped_cv
     from pipeline.model import build_pipeline
 
-    one = [Example(f"d:{i}", text, None, None, theme, "d:1", written=False)
-           for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
-                                              ("醫院救治患者。", "medical")])]
+    examples = [Example(f"d:{i}", text, None, None, theme, "d:1", written=written)
+                for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
+                                                   ("醫院救治患者。", "medical")])]
+    real, extra = ([], examples) if written else (examples, [])
     with pytest.raises(CorpusError, match=r"^corpus\.labels: cross-validation needs labelled "
-                                          r"paragraphs from at least two articles, and these "
-                                          r"come from 1; label paragraphs of another article$"):
-        grouped_cv(build_pipeline(Config()), one, themes=["leadership", "medical"])
-
-
-def test_cross_validation_of_no_article_says_there_are_no_labels() -> None:
-    from pipeline.corpus import Example
-    from pipeline.errors import CorpusError
-    from pipeline.evaluate import grouped_cv
-    from pipeline.model import build_pipeline
-
-    written = [Example(f"w:{i}", text, None, None, theme, "w", written=True)
-               for i, (text, theme) in enumerate([("市委召開會議。", "leadership"),
-                                                  ("醫院救治患者。", "medical")])]
-    with pytest.raises(CorpusError, match=r"^corpus\.labels: cross-validation needs labelled "
-                                          r"paragraphs from at least two articles, and there are "
-                                          r"no hand-labelled paragraphs; label some$"):
-        grouped_cv(build_pipeline(Config()), [], written, themes=["leadership", "medical"])
+                                          r"paragraphs from at least two articles, and " + found
+                                          + "$"):
+        grouped_cv(build_pipeline(Config()), real, extra, themes=["leadership", "medical"])
 
 
 def test_a_theme_too_small_to_calibrate_is_a_corpus_error() -> None:

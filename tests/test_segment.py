@@ -769,6 +769,11 @@ def _segmented(tmp_path: Path, text: str) -> list[segment.Paragraph]:
     return segment_file(path, Config()).paragraphs
 
 
+def _kinds(tmp_path: Path, *lines: str) -> dict[str, str]:
+    """Each line's kind when the ``lines`` are one page's, segmented as the command does."""
+    return {p.text: p.kind for p in _segmented(tmp_path, "\n".join(lines) + "\n")}
+
+
 def test_a_writers_byline_under_the_headline_is_furniture_not_a_heading(tmp_path: Path) -> None:
     # 撰文：某某 credits the writer as 文／某某 does: it was a heading, the text's first section
     # heading or a piece of its title.
@@ -964,9 +969,8 @@ def test_a_pages_fields_by_their_labels_are_furniture(tmp_path: Path) -> None:
                  "撰稿者要对内容负责，编辑部逐一审核。",
                  "完整的标题应当写明发文机关和事由。", "市民可登录网站查看原文链接，了解详细内容。",
                  "本办法的制定机关为县人民政府，由县卫健局负责解释。", "来自各地的医疗队陆续抵达。"]
-    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
-                      *fields, *sentences]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                   *fields, *sentences)
     assert {f: kinds[f] for f in fields} == dict.fromkeys(fields, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -988,9 +992,8 @@ def test_captions_by_their_credits_and_a_persons_place_are_furniture(tmp_path: P
                  "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例，治愈出院3例。"
                  "（数据由市卫健委提供）",
                  "请将左（右）手腕对准测温仪，听到提示音后离开。"]
-    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
-                      *captions, *sentences]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                   *captions, *sentences)
     assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1052,8 +1055,7 @@ def test_a_note_that_the_facts_held_when_the_page_went_out_is_furniture(tmp_path
     notes = ["註: 所有資料出版時正確。", "注：以上信息发布时准确无误。", "所有資料於出版時均正確"]
     sentences = ["注：居家隔离人员须每日报告体温。", "所有数据务必真实准确。",
                  "以上数据截至2月3日24时。"]
-    text = "\n".join(["澳門旅遊業資訊", *notes, *sentences, "旅遊局將繼續發布最新消息。"]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "澳門旅遊業資訊", *notes, *sentences, "旅遊局將繼續發布最新消息。")
     assert {n: kinds[n] for n in notes} == dict.fromkeys(notes, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1071,9 +1073,8 @@ def test_salutations_speakers_and_opening_hours_are_furniture(tmp_path: Path) ->
                  "村干部 廖某某表示：", "廖某某：我们是党员，要确保一方平安。",
                  "Dear friends, please stay at home.",
                  "教會開放時間改為周五黃昏6:30至晚上9:30。"]
-    text = "\n".join(["某村疫情防控纪实", "村干部日夜值守检查点。", *furniture, *sentences,
-                      "大家齐心协力守护家园。"]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某村疫情防控纪实", "村干部日夜值守检查点。", *furniture, *sentences,
+                   "大家齐心协力守护家园。")
     assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1097,9 +1098,8 @@ def test_more_captions_by_their_credits_are_furniture(tmp_path: Path) -> None:
                  "(卫健委/通报)",
                  "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例。(市卫健委/疫情通报)",
                  "他把照片发给了路透社记者。"]
-    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
-                      *captions, *sentences]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                   *captions, *sentences)
     assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1127,9 +1127,8 @@ def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path
                  "作用,本网开通“一线守护”栏目,征集基层党组织参与疫情防控的有力举措及先进事迹。",
                  "这一个月深圳人共同经历了什么……",
                  "市民可登录https://www.example.gov.cn预约购买口罩，相关部门将送货上门。"]
-    text = "\n".join([*furniture[:5], *sentences, notice, opening,
-                      "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[5:]]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, *furniture[:5], *sentences, notice, opening,
+                   "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[5:])
     assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1213,9 +1212,8 @@ def test_an_images_long_file_name_with_its_stamp_is_furniture(tmp_path: Path) ->
     names = ["图配某某小学师生向本市捐赠口罩和消毒液的活动现场(3)-20200203120501.png",
              "某某市民政局為獨居長者上門派發口罩及搓手液活動照片(1)-20200205101512.JPG"]
     sentences = ["照片请以姓名命名，格式为.jpg或.png，不超过2MB。", "上傳的相片須為 JPG 格式。"]
-    text = "\n".join(["某某小学捐赠口罩", "某某小学向本市捐赠医用口罩。", *names, *sentences,
-                      "口罩已运抵本市。"]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某某小学捐赠口罩", "某某小学向本市捐赠医用口罩。", *names, *sentences,
+                   "口罩已运抵本市。")
     assert {n: kinds[n] for n in names} == dict.fromkeys(names, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1226,9 +1224,8 @@ def test_a_call_to_pass_the_page_on_is_furniture(tmp_path: Path) -> None:
     calls = ["紧急扩散!", "請轉發！", "转发周知。", "速扩散！！"]
     sentences = ["请大家转发给家人，提醒他们戴好口罩。", "扩散防控知识！",
                  "转发这条消息的人越来越多。"]
-    text = "\n".join(["某省停止公众聚集性活动", "省指挥部发布通告。", *calls, *sentences,
-                      "各地要抓好落实。"]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某省停止公众聚集性活动", "省指挥部发布通告。", *calls, *sentences,
+                   "各地要抓好落实。")
     assert {c: kinds[c] for c in calls} == dict.fromkeys(calls, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1250,9 +1247,8 @@ def test_captions_by_where_their_photo_came_from_are_furniture(tmp_path: Path) -
         "全市环卫工人坚守岗位,每天清运垃圾、消杀消毒,守护着市民的健康。(记者 某某 通讯员 某某)",
         "截至2月3日24时，全市累计报告确诊病例15例，其中重症2例，治愈出院3例。（资料来自市卫健委）",
         "他在臉書上發文表示,會繼續為長者派發口罩。", "資料照片顯示，口罩機台已全數交機。"]
-    text = "\n".join(["某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
-                      *captions, *sentences]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+    kinds = _kinds(tmp_path, "某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
+                   *captions, *sentences)
     assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
@@ -1274,7 +1270,7 @@ def test_a_pull_quote_and_a_heading_quoted_under_it_are_furniture(tmp_path: Path
     # heading said again in quotes right under it, were body text. A short paragraph said
     # once, a fact with its figures that a sentence below says again, and a short paragraph
     # that a longer one opens with stay body.
-    text = "\n".join([
+    kinds = _kinds(tmp_path,
         "在家乡远程指挥复工", "某某,家乡在某县。回老家后无法返回工作地,就远程指挥了。",
         "只有步行还能出门。", "全市新增确诊病例2例。", "我们一家三口都很好。",
         "村里的道路都封了,汽车没法通行,商店也都关门了,现在是外面的人进不来,里面的人出不去,"
@@ -1282,8 +1278,7 @@ def test_a_pull_quote_and_a_heading_quoted_under_it_are_furniture(tmp_path: Path
         "截至2月3日24时,全市新增确诊病例2例,均为密切接触者。",
         "我们一家三口都很好,每天在家看书、做饭。",
         "把落下的进度追回来,把减少的产量补回来", "“把落下的进度追回来,把减少的产量补回来。”",
-        "全市上下一手抓抗疫,一手抓生产。"]) + "\n"
-    kinds = {p.text: p.kind for p in _segmented(tmp_path, text)}
+        "全市上下一手抓抗疫,一手抓生产。")
     assert kinds["只有步行还能出门。"] == "boilerplate"
     assert kinds["“把落下的进度追回来,把减少的产量补回来。”"] == "boilerplate"
     assert kinds["把落下的进度追回来,把减少的产量补回来"] == "heading"
