@@ -224,7 +224,8 @@ _CN_DIGIT = "[〇零一二三四五六七八九十]"
 # A full date in Chinese numerals, as Macau and Hong Kong sign notices: 二零二零年二月四日.
 _CN_DATE = rf"{_CN_DIGIT}{{4}}\s*年\s*{_CN_DIGIT}{{1,3}}\s*月\s*{_CN_DIGIT}{{1,3}}\s*日"
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
-_SIGNATURE_DATE = re.compile(rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE})$")
+# (A page that lost the year's digits leaves 年2月13日.)
+_SIGNATURE_DATE = re.compile(rf"^((\d{{4}})?\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE})$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
     r"(指挥部|指揮部|委员会|委員會|政府|办公室|辦公室|领导小组|領導小組|工作组|工作組|局|委|院|"
@@ -318,6 +319,8 @@ _BOILERPLATE_ANY_END = (
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
     # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：…,
     # 稿件来源： (数据源：…, as OpenCC's tw2sp writes it).
+    # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?
+    r"^(原標題|原标题|完整標題|完整标题)\s*[:：][^。]{0,80}[？?！!]$",
     r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息|稿件)?(來源|来源)|數據源|数据源|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
     # An issuing body's field, alone or after the title it issued, as a database of regulations
@@ -472,7 +475,7 @@ _BOILERPLATE_OPEN_END = (
     # account, …安心外出。(某某fb). (One pattern: the line is run over once for all three.)
     r"^.{0,100}[。.！!]\s*[(（](?:(?![^()（）]*(由|據|据))[^()（）/／]{1,20}(提供|傳真|传真)"
     r"([/／][^()（）]{1,20})?"
-    r"|(資料照|资料照|資料圖|资料图|翻攝|翻摄|圖片來源|图片来源|照片來源|照片来源|圖片取自|图片取自)"
+    r"|(資料照|资料照|数据照片|資料圖|资料图|翻攝|翻摄|圖片來源|图片来源|照片來源|照片来源|圖片取自|图片取自)"
     r"[^()（）]{0,40}"
     r"|[^()（）。！？!?，,]{1,20}(fb|FB|Facebook|facebook|臉書|脸书|面書|面书|IG|Instagram|微博)"
     r"(專頁|专页|粉專|粉专|圖片|图片|照片|截圖|截图)?)[)）]$",
@@ -481,6 +484,8 @@ _BOILERPLATE_OPEN_END = (
     # end with its writer's credit, （记者 某某）, but says no 图为. (The lookahead first: a
     # line without 图为 is passed over in a quick scan for each script's first character.)
     r"^(?=.*?图为|.*?圖為).*[。.！!]\s*[(（](記者|记者|通訊員|通讯员)\s*[^()（）。！？!?，,]{1,12}[)）]$",
+    # A signature's date whose year's digits the page lost: 年2月13日.
+    r"^年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG,
     # and a long one, the caption's words and a stamp:
     # 图配某某捐赠口罩(2)-20200203120501.png.
@@ -543,6 +548,10 @@ _BOILERPLATE_OPEN_END = (
     r"^.*[。.！!]\s*(圖|图|照片|相片)\s*[/／:：]\s*[^。！？!?，,；;/／]{1,20}$",
     r"^[^，,]*[。.！!]\s*[^。！？!?，,；;:：]{0,12}(記者|记者|通訊員|通讯员)\s*"
     r"([^。！？!?，,；;:：\s]{2,4}\s*){1,3}(攝|摄)$",
+    # … and one of clauses too when the credit is set off by a slash (…登记人员信息。/某某日报记者
+    # 王某某摄) or the caption places its people (…井某某(右)送菜上门,…。 某某日报通讯员 吴 某摄).
+    r"^(?=.*[攝摄]$)(?=.*([/／]|[(（](左|右|中|左一|右一|左二|右二)[)）])).{0,150}[。.！!]\s*[/／]?\s*"
+    r"[^。！？!?，,；;:：/／]{0,12}(記者|记者|通訊員|通讯员)\s*([^。！？!?，,；;:：\s]{1,4}\s*){1,3}(攝|摄)$",
     r"^.{0,100}[。.！!]\s*[(（][\u4e00-\u9fff]{2,4}[/／][^()（）/／\d]{1,10}"
     r"(紀元|纪元|報|报|網|网|社|台|臺|新聞|新闻|傳媒|传媒|週刊|周刊)"
     r"(?<!通報|通报|公報|公报|簡報|简报|快報|快报)[)）]$",
@@ -724,6 +733,16 @@ _SPACED_LABEL = re.compile(
     r"^(?:[\u4e00-\u9fff][ \t\xa0\u3000]+){1,3}[\u4e00-\u9fff](?=[ \t\xa0\u3000]*[:：])")
 
 
+# A notice's title too long for a heading: its issuer, 关于, and what the notice does, with no
+# stop or clause mark outside quotes (长乐区…应急指挥部关于实施“防控疫情,人人有责”十项措施的通告).
+# Not a sentence that tells of one being issued (市政府印发关于…的通知), which lost its stop.
+_NOTICE_TITLE = re.compile(
+    r"^(?!.*(發布|发布|發佈|印發|印发|下發|下发|出台|頒布|颁布))[^。！？!?；;:：，,“”「」]{0,40}(關於|关于)"
+    r"([^。！？!?；;:：，,“”「」]|“[^”]{1,20}”|「[^」]{1,20}」)+"
+    r"(通告|通知|公告|通報|通报|決定|决定|意見|意见|辦法|办法|方案|倡議書|倡议书)"
+    r"([(（]第[^()（）]{1,8}[號号][)）])?$")
+
+
 def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:
     if "(" in text:
         text = pinyin_gloss().sub("", text)  # 發(fā)布時間：… is a publication stamp too
@@ -759,6 +778,9 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
         # A numbered heading is a section's, whatever it ends with: （三）现场图片.
         caption = _CREDIT.search(text) and not _NUMBERED.match(text)
         return "boilerplate" if caption else "heading"
+    notice_end = text[-1] in "告知報报定見见法案書书)）"
+    if notice_end and len(text) <= 2 * max_heading and _NOTICE_TITLE.match(text):
+        return "heading"
     return "body"
 
 
@@ -969,6 +991,14 @@ def segment_text(
     has_markers = bool(markers)
     for i in _long_titles(seen, kinds, markers, max_heading_chars):
         kinds[i] = "heading"
+    # A title that asks or exclaims, repeated as the first line of its text (宝坻经历了什么?):
+    # a heading's words again below it are no paragraph of the text.
+    above: set[str] = set()
+    for i, (p, k) in enumerate(zip(seen, kinds, strict=True)):
+        if k == "heading":
+            above.add(key(p))
+        elif k == "body" and above and len(p) <= 1.5 * max_heading_chars and key(p) in above:
+            kinds[i] = "boilerplate"
     repeats = Counter(key(p) for p, k in zip(seen, kinds, strict=True) if k == "heading")
 
     paragraphs: list[Paragraph] = []

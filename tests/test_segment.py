@@ -227,6 +227,7 @@ OPEN_END_FURNITURE = [
     "機台已交機。示意圖。(資料照,取自「某某」臉書粉專)", "長者安心外出。(某某fb)",
     "图为环卫工人喷洒消毒液。(记者 某某)", "某某傳媒綜合報導",
     "图配某某捐赠口罩(2)-20200203120501.png",
+    "昨日,某某社区,机关党员干部随社区工作人员走访登记。/某某日报记者王某某摄", "年2月13日",
 ]
 
 
@@ -1313,3 +1314,54 @@ def test_a_section_heading_the_page_cut_is_no_prose_cut_short(tmp_path: Path) ->
     assert last_kind == {"守卡在前,志愿身影闪": "boilerplate", "疫情发生后,我们第一时间": "body"}
     plain = text.replace("一声号令,党员挺身而出\n", "").format(last="守卡在前,志愿身影闪")
     assert _segmented(tmp_path, plain)[-1].kind == "body"
+
+
+def test_captions_signatures_and_titles_a_fresh_set_showed(tmp_path: Path) -> None:
+    """Lines that a fresh web set's labellers found were no paragraph of the text: a caption of
+    clauses whose credit a slash sets off, or that places its people; a title repeated under
+    itself and its original title, both asking; a notice's signature over a date whose year the
+    page lost; a notice's long title. The text around them stays body."""
+    kinds = _kinds(
+        tmp_path,
+        "宝坻经历了什么?", "2020-02-12 08:06:57 新华视点", "宝坻经历了什么?",
+        "原标题:39例确诊上万人隔离,宝坻经历了什么?",
+        "日前,某某社区党支部副书记井某某(右)送菜上门,解决居民的生活问题。 某某日报通讯员 吴 某摄",
+        "昨日,某某社区,机关党员干部随社区工作人员走访登记人员信息。/某某日报记者王某某摄",
+        "某某区新型冠状病毒感染肺炎防控工作应急指挥部关于实施“防控疫情,人人有责”十项措施的通告",
+        "为打赢这场阻击战,指挥部决定实施十项措施。",
+        "特此公告。", "某某县应对新型冠状病毒感染肺炎疫情防控", "工作领导小组指挥部", "年2月13日",
+        "关于对某某镇某某村", "实施封闭管理的通告",
+        "经疾病预防控制中心检测并确认,某某村存在2例确诊病例。",
+        "市政府办公室日前印发关于进一步做好新型冠状病毒感染的肺炎疫情防控期间企业复工复产工作的通知",
+        "通知要求各地加强复工企业的防控。",
+    )
+    assert kinds == {
+        "宝坻经历了什么?": "boilerplate",
+        "2020-02-12 08:06:57 新华视点": "boilerplate",
+        "原标题:39例确诊上万人隔离,宝坻经历了什么?": "boilerplate",
+        "日前,某某社区党支部副书记井某某(右)送菜上门,解决居民的生活问题。 某某日报通讯员 吴 某摄":
+            "boilerplate",
+        "昨日,某某社区,机关党员干部随社区工作人员走访登记人员信息。/某某日报记者王某某摄":
+            "boilerplate",
+        "某某区新型冠状病毒感染肺炎防控工作应急指挥部关于实施“防控疫情,人人有责”十项措施的通告":
+            "heading",
+        "为打赢这场阻击战,指挥部决定实施十项措施。": "body",
+        "特此公告。": "boilerplate",
+        "某某县应对新型冠状病毒感染肺炎疫情防控": "heading",
+        "工作领导小组指挥部": "boilerplate",
+        "年2月13日": "boilerplate",
+        "关于对某某镇某某村": "heading",
+        "实施封闭管理的通告": "heading",
+        "经疾病预防控制中心检测并确认,某某村存在2例确诊病例。": "body",
+        "市政府办公室日前印发关于进一步做好新型冠状病毒感染的肺炎疫情防控期间企业复工复产工作的通知":
+            "body",
+        "通知要求各地加强复工企业的防控。": "body",
+    }
+
+
+def test_a_file_photo_credit_in_tw2sp_vocabulary_is_a_caption(tmp_path: Path) -> None:
+    """OpenCC's tw2sp writes 資料照片 as 数据照片: the caption stays a caption in either script."""
+    for credit in ("(資料照片)", "(数据照片)"):
+        line = f"林口長庚醫院22日宣布,前往急診室的病患須全面配戴口罩。{credit}"
+        kinds = _kinds(tmp_path, line, "院方表示,若民眾沒有口罩,急診室也會提供。")
+        assert kinds[line] == "boilerplate"
