@@ -892,3 +892,29 @@ def test_run_says_when_its_output_is_named_for_the_other_format(tmp_path: Path) 
     config.write_text(config.read_text("utf-8").replace("format: json", "format: jsonl"), "utf-8")
     result = in_process("run", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0 and b"output.path" not in result.stderr, result.stderr
+
+
+def test_run_refuses_a_corpus_folder_with_no_txt_files(tmp_path: Path) -> None:
+    # corpus.documents naming a folder of .md files (or the wrong, empty folder): run trained on
+    # the written paragraphs, wrote an output of no documents over the last one and exited 0,
+    # where classify refuses inputs with no .txt file.
+    from conftest import write_corpus_config
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "report.md").write_text("市委召开会议。\n", encoding="utf-8")
+    config = write_corpus_config(tmp_path / "c.yaml", "model: {dir: models}",
+                                 "output: {path: out/labelled.json}", written=SOME_WRITTEN[:1])
+    config.write_text(config.read_text("utf-8").replace(
+        f"documents: [{ROOT / 'corpus/documents'}]", "documents: [notes]"), "utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "labelled.json").write_text("before", "utf-8")
+    for command in ("run", "status"):
+        result = in_process(command, "--config", str(config), cwd=tmp_path)
+        err = result.stderr.decode()
+        assert result.returncode == 2, err
+        assert err.splitlines()[-1] == (
+            f"pipeline: error: {config}: corpus.documents: no .txt files found in "
+            f"{tmp_path / 'notes'}"), err
+        assert "Traceback" not in err
+    assert (tmp_path / "out" / "labelled.json").read_text("utf-8") == "before"
+    assert not (tmp_path / "models").exists()
