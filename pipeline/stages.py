@@ -213,6 +213,8 @@ def labelled_documents(
         named = _labels_not_body(path, doc_id, segmented.paragraphs, missing, labels)
         named |= _labels_in_other_script(path, doc_id, segmented.paragraphs,
                                          [key for key in missing if key not in named], labels)
+        named |= _labels_past_the_end(path, doc_id, segmented.paragraphs,
+                                      [key for key in missing if key not in named], labels)
         unexplained = [key for key in missing if key not in named]
         if unexplained:
             log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
@@ -245,6 +247,22 @@ def _labels_not_body(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
                     "get a theme (%s): take them out (see 'pipeline segment')", path, len(found),
                     _some([f"{labels.at[doc_id, key]} names paragraph {p.index}, {what[p.kind]}, "
                            f"{p.text[:20]!r}" for key, p in found.items()]))
+    return set(found)
+
+
+def _labels_past_the_end(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
+                         missing: Sequence[str], labels: Labels) -> set[str]:
+    """Warn of the labels in ``missing`` that name a paragraph by an index the document does
+    not reach, saying how many paragraphs it has; return their keys."""
+    found = [key for key in missing
+             if key.startswith("index:") and int(key.removeprefix("index:")) >= len(paragraphs)]
+    if found:
+        have = (f"its paragraphs are 0 to {len(paragraphs) - 1}" if paragraphs
+                else "it has no paragraphs")
+        log.warning("%s: %d label(s) name a paragraph the document does not have: %s (%s): give "
+                    "each the index 'pipeline segment' shows", path, len(found), have,
+                    _some([f"{labels.at[doc_id, key]} names paragraph "
+                           f"{key.removeprefix('index:')}" for key in found]))
     return set(found)
 
 

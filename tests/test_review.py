@@ -273,6 +273,30 @@ def test_labels_of_a_heading_or_of_a_copy_in_the_other_script_are_named_as_such(
                          "has their sha1 or index (see 'pipeline segment')")
 
 
+def test_a_label_by_an_index_past_the_last_paragraph_says_how_many_there_are(
+        tmp_path: Path, caplog) -> None:
+    # A label by index that the document does not reach (a typo, 50 for 5; an index counted
+    # on another copy) was one of those that "match no body paragraph": "no body paragraph has
+    # their sha1 or index", which did not say that the paragraph is not there at all.
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels.jsonl"
+    docs.mkdir()
+    (docs / "r.txt").write_text("市委召開會議部署防控工作。\n\n醫院醫生救治患者。\n", "utf-8")
+    labels.write_text("".join(json.dumps(line) + "\n" for line in (
+        {"document": "r", "index": 1, "theme": "medical"},
+        {"document": "r", "index": 50, "theme": "leadership"},
+        {"document": "r", "index": 2, "theme": "leadership"})), "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert [e.theme for e in examples] == ["medical"] and unmatched == 2
+    assert caplog.messages == [
+        f"{docs / 'r.txt'}: 2 label(s) name a paragraph the document does not have: its "
+        f"paragraphs are 0 to 1 ({labels}:2 names paragraph 50, {labels}:3 names paragraph 2): "
+        "give each the index 'pipeline segment' shows"]
+
+
 def test_a_label_may_name_its_paragraph_by_its_full_sha1(tmp_path: Path) -> None:
     # sha1sum prints all 40 hex digits: they name the paragraph their first 12 name.
     import hashlib
