@@ -397,6 +397,9 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{loc}: unknown key"
     if kind in {"literal_error", "enum"}:
         return f"{loc}: {msg.replace('Input should be', 'must be')}, not {quoted(error['input'])}"
+    if kind == "string_pattern_mismatch" and loc == "model.name":  # not the expression itself
+        return (f"{loc}: must be a folder name of letters, digits, '_', '-' and '.', not starting "
+                f"with '.' (got {quoted(error['input'])})")
     if kind in {"tuple_type", "list_type"}:  # 'a valid tuple' names Python's type, not YAML's
         return f"{loc}: must be a list ([a, b]), not {quoted(error['input'])}"
     if kind == "path_type":  # pydantic's words name the Python class, not the YAML slip

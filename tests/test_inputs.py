@@ -223,6 +223,10 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("segment:\n  boilerplate_patterns: ['']\n",
          ["segment.boilerplate_patterns", "'' matches every line"]),
         ("segment:\n  boilerplate_patterns: ['(来源)?']\n", ["'(来源)?' matches every line"]),
+        # The bundle's folder name: pydantic's words gave its regular expression.
+        ("model:\n  name: my/model\n",
+         ["model.name: must be a folder name of letters, digits, '_', '-' and '.', not starting "
+          "with '.' (got 'my/model')"]),
     ],
 )
 def test_bad_configs_name_the_key_and_what_is_allowed(tmp_path: Path, yaml_text: str,
