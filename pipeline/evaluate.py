@@ -193,7 +193,7 @@ def grouped_cv(
     y_real = [e.theme for e in real]
     proba = np.zeros((len(real), len(classes)))
     fold_of = np.zeros(len(real), dtype=int)
-    splits = _splits(y_real, groups, n_splits, seed, warn)
+    splits = _splits(y_real, groups, n_splits, seed, warn, folds)
     for fold, (train_idx, test_idx) in enumerate(splits):
         allowed = modeled_on_none_of(written, [real[i] for i in test_idx])
         train_x = [prepared_real[i] for i in train_idx] + [prepared[e.id] for e in allowed]
@@ -213,17 +213,21 @@ def grouped_cv(
 
 
 def _splits(y: Sequence[str], groups: Sequence[str], n_splits: int, seed: int,
-            warn: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+            warn: bool, folds: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The folds, grouped by article and stratified by theme. A theme with fewer paragraphs than
-    folds is said once in one line (``warn``), instead of scikit-learn's warning of it."""
+    folds is said once in one line (``warn``), instead of scikit-learn's warning of it; when
+    there are fewer articles than ``folds`` (``evaluate.folds``), the folds made are named."""
     few = {t: n for t, n in sorted(Counter(y).items()) if n < n_splits}
     if few and warn:
         one = len(few) == 1
-        log.warning("evaluate.folds is %d, but theme%s %s ha%s only %s labelled paragraphs: some "
-                    "folds test none of them, and %s figures rest on few; label more or lower "
-                    "evaluate.folds", n_splits, "" if one else "s", " and ".join(few),
+        cut = folds is not None and n_splits < folds  # one fold an article
+        log.warning("%s, but theme%s %s ha%s only %s labelled paragraphs: some folds test none of "
+                    "them, and %s figures rest on few; label more or %s",
+                    f"cross-validation makes {n_splits} folds, one article each" if cut
+                    else f"evaluate.folds is {n_splits}", "" if one else "s", " and ".join(few),
                     "s" if one else "ve", " and ".join(map(str, few.values())),
-                    "its" if one else "their")
+                    "its" if one else "their",
+                    f"set evaluate.folds below {n_splits}" if cut else "lower evaluate.folds")
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The least populated class", UserWarning)

@@ -377,3 +377,26 @@ def test_fewer_articles_than_folds_says_so(caplog: pytest.LogCaptureFixture) -> 
                         themes=["leadership", "medical"])
     assert result["folds"] == 3
     assert "evaluate.folds is 5 but the labelled paragraphs come from 3 articles" in caplog.text
+
+
+def test_a_small_theme_beside_fewer_articles_than_folds_names_the_folds_made(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # With folds cut to the 4 articles, the second warning said 'evaluate.folds is 4' beside a
+    # config that says 5, and the first warning that says 4 folds.
+    from pipeline.corpus import Example
+    from pipeline.evaluate import grouped_cv
+    from pipeline.model import build_pipeline
+
+    texts = [("市委召開會議，部署疫情防控工作。", "leadership"),
+             ("醫院救治患者，醫護人員堅守崗位。", "medical")]
+    real = [Example(f"d{a}:{i}", text, None, None, theme, f"d{a}", written=False)
+            for a in range(4) for i, (text, theme) in enumerate(texts) if (a, i) != (3, 0)]
+    result = grouped_cv(build_pipeline(Config()), real, folds=5,
+                        themes=["leadership", "medical"])
+    assert result["folds"] == 4
+    assert caplog.messages == [
+        "evaluate.folds is 5 but the labelled paragraphs come from 4 articles: 4 folds, one "
+        "article each",
+        "cross-validation makes 4 folds, one article each, but theme leadership has only 3 "
+        "labelled paragraphs: some folds test none of them, and its figures rest on few; label "
+        "more or set evaluate.folds below 4"]
