@@ -559,6 +559,8 @@ def read_yaml(path: Path | str, text: str) -> Any:
         if "escape" in problem:  # "C:\Users" in double quotes: \U starts an escape
             problem += (" (in double quotes '\\' starts an escape; a Windows path? write paths "
                         "with '/')")
+        if "'\\t'" in problem:  # found character '\t' that cannot start any token
+            problem += " (a tab: YAML indents with spaces only)"
         if mark and text[max(0, mark.index - 1):mark.index + 1] == "${":
             # [${DATA}/docs]: inside a flow sequence or mapping, '{' opens a mapping
             problem += (" (inside [ ] or { } a '${' opens a mapping: quote the path, "

@@ -223,6 +223,10 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("segment:\n  boilerplate_patterns: ['']\n",
          ["segment.boilerplate_patterns", "'' matches every line"]),
         ("segment:\n  boilerplate_patterns: ['(来源)?']\n", ["'(来源)?' matches every line"]),
+        # Indented with a tab, as an editor may: YAML's words name the character, not the rule.
+        ("model:\n\tname: mine\n",
+         ["invalid YAML at line 2, column 1: found character '\\t' that cannot start any "
+          "token (a tab: YAML indents with spaces only)"]),
         # The bundle's folder name: pydantic's words gave its regular expression.
         ("model:\n  name: my/model\n",
          ["model.name: must be a folder name of letters, digits, '_', '-' and '.', not starting "
