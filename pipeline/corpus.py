@@ -209,6 +209,22 @@ def saved_as(start: bytes) -> str:
     return "utf-8-sig"
 
 
+def _saved_as_ansi(data: bytes) -> str:
+    """``: saved as GB18030 …`` for JSON lines that read as Chinese in GB18030 or Big5, as an
+    editor on Chinese Windows saves "ANSI"; else ``""``."""
+    from pipeline.reading import _chinese
+
+    try:
+        found = _chinese(data)
+    except ValueError:  # Korean
+        return ""
+    if found is None:
+        return ""
+    named = "GB18030" if found[0] == "gb18030" else "Big5" if found[0].startswith("big5") else ""
+    return (f": saved as {named} (an editor's \"ANSI\" on Chinese Windows); save it as UTF-8"
+            if named else "")
+
+
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
         data = path.read_bytes()
@@ -221,7 +237,7 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         # A filled-in review list saved by an editor's "Unicode" is UTF-16: say so.
         saved = saved_as(data[:4])
         how = (f": saved as {saved.upper()} (an editor's \"Unicode\"); save it as UTF-8"
-               if saved != "utf-8-sig" else "")
+               if saved != "utf-8-sig" else _saved_as_ansi(data))
         raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8){how}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():

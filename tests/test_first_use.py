@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, in_process, write_corpus_config
 
 from pipeline.config import Config
@@ -90,6 +91,29 @@ def test_labels_saved_as_utf16_say_so(tmp_path: Path) -> None:
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "zz-review.jsonl: not UTF-8 text" in err and "saved as UTF-16" in err, err
     assert "save it as UTF-8" in err, err
+
+
+@pytest.mark.parametrize(("codec", "named"), [("gb18030", "GB18030"), ("big5", "Big5")])
+def test_labels_saved_in_a_chinese_ansi_code_page_say_so(tmp_path: Path, codec: str,
+                                                         named: str) -> None:
+    """A review list filled in and saved by an editor on Chinese Windows as "ANSI" is GB18030
+    (GBK) or Big5: training said only 'not UTF-8 text', as it did of UTF-16."""
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    line = json.dumps({"document": "000_10fc11496dbb7410", "index": 9, "theme": "leadership",
+                       "text": "全市各級黨委認真學習貫徹上級部署，統籌推進疫情防控工作。"},
+                      ensure_ascii=False) + "\r\n"
+    (labels / "zz-review.jsonl").write_bytes(line.encode(codec))
+    config = write_corpus_config(tmp_path / "c.yaml")
+    text = config.read_text(encoding="utf-8").replace(
+        f"labels: [{ROOT / 'corpus/labels'}]", f"labels: [{ROOT / 'corpus/labels'}, {labels}]")
+    config.write_text(text, encoding="utf-8")
+    result = in_process("status", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err == (f"pipeline: error: {labels / 'zz-review.jsonl'}: not UTF-8 text (JSON lines "
+                   f"must be UTF-8): saved as {named} (an editor's \"ANSI\" on Chinese "
+                   "Windows); save it as UTF-8\n"), err
 
 
 def test_a_model_folder_that_is_not_there_is_named_for_what_it_is(
