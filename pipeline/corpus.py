@@ -422,7 +422,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
                 continue
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
-                                  f"allowed: {', '.join(themes)}")
+                                  f"allowed (the config's themes): {', '.join(themes)}")
             if "document" not in obj or (obj.get("sha1") is None and obj.get("index") is None):
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
@@ -528,7 +528,7 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
                 raise CorpusError(f"{path}:{number}: 'text' must be a non-empty string")
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
-                                  f"allowed: {', '.join(themes)}")
+                                  f"allowed (the config's themes): {', '.join(themes)}")
             for field in ("id", "report"):
                 if obj.get(field) is not None and not isinstance(obj[field], str):
                     raise CorpusError(f"{path}:{number}: '{field}' must be a string or null; "

@@ -716,7 +716,10 @@ def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: 
     for load, path in ((load_labels, labels), (load_written, written)):
         with pytest.raises(CorpusError) as info:
             load([path], ["medical"])
-        assert str(info.value) == f"{path}:1: unknown theme {shown}; allowed: medical"
+        # The allowed ones are the config's: a theme misspelled there showed up as an error in
+        # the labels (allowed: leadrship, …), which did not say where the list came from.
+        assert str(info.value) == (f"{path}:1: unknown theme {shown}; allowed (the config's "
+                                   "themes): medical")
 
 
 def test_a_config_path_written_from_the_current_folder_says_what_was_meant(
