@@ -540,13 +540,13 @@ def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str)
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.model import check_bundle_place
-    from pipeline.output import check_not_input, check_output
+    from pipeline.output import check_not_input
     from pipeline.reading import find_documents
     from pipeline.stages import run
 
     config = _corpus_config(args)
     check_bundle_place(config.bundle_dir)
-    check_output(config.output.path)
+    _check_run_output(config)
     _check_not_read(config.output.path, config, args.config)
     named = {".json": "json", ".jsonl": "jsonl"}.get(Path(config.output.path).suffix.lower())
     if named not in (None, config.output.format):  # classify -o lets the name decide; run not
@@ -571,6 +571,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return code
 
 
+def _check_run_output(config: Any) -> None:
+    """Raise :class:`OutputError`, naming ``output.path``, if run cannot write its output there."""
+    from pipeline.errors import OutputError
+    from pipeline.output import check_output
+
+    try:
+        check_output(config.output.path)
+    except OutputError as exc:  # a key of the config, not a file given on the command line
+        raise OutputError(str(exc), config_key="output.path") from None
+
+
 def _check_documents_found(config: Any, documents: list[Any]) -> None:
     """Raise :class:`ConfigError` when ``corpus.documents`` names paths that hold no ``.txt``
     file: run would label nothing and write an output of no documents over the last one, where
@@ -587,6 +598,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from pipeline.stages import status
 
     config = _corpus_config(args)
+    _check_run_output(config)
     _check_documents_found(config, find_documents(list(config.corpus.documents)))
     stale = False
     for stage, ok, why in status(config):

@@ -918,3 +918,21 @@ def test_run_refuses_a_corpus_folder_with_no_txt_files(tmp_path: Path) -> None:
         assert "Traceback" not in err
     assert (tmp_path / "out" / "labelled.json").read_text("utf-8") == "before"
     assert not (tmp_path / "models").exists()
+
+
+def test_run_and_status_name_output_path_when_it_cannot_be_written(tmp_path: Path) -> None:
+    # output.path naming a folder: run said '…/out: is a folder; name a file to write', with no
+    # word of the config or the key, as if a file had been given on the command line; status
+    # said the documents were to segment.
+    from conftest import write_corpus_config
+
+    (tmp_path / "out").mkdir()
+    config = write_corpus_config(tmp_path / "c.yaml", "model: {dir: models}",
+                                 "output: {path: out}", written=SOME_WRITTEN[:1])
+    for command in ("run", "status"):
+        result = in_process(command, "--config", str(config), cwd=tmp_path)
+        err = result.stderr.decode()
+        assert result.returncode == 2, err
+        assert err == (f"pipeline: error: {config}: output.path: {tmp_path / 'out'}: is a folder; "
+                       "name a file to write\n"), err
+    assert not (tmp_path / "models").exists()
