@@ -992,13 +992,17 @@ def segment_text(
     for i in _long_titles(seen, kinds, markers, max_heading_chars):
         kinds[i] = "heading"
     # A title that asks or exclaims, repeated as the first line of its text (宝坻经历了什么?):
-    # a heading's words again below it are no paragraph of the text.
+    # a heading's words again below it are no paragraph of the text. Only the first body line
+    # under it: the text's own words further on (an essay asking its title's question again
+    # after a paragraph) are a paragraph of it.
     above: set[str] = set()
     for i, (p, k) in enumerate(zip(seen, kinds, strict=True)):
         if k == "heading":
             above.add(key(p))
         elif k == "body" and above and len(p) <= 1.5 * max_heading_chars and key(p) in above:
             kinds[i] = "boilerplate"
+        elif k == "body":
+            above.clear()
     repeats = Counter(key(p) for p, k in zip(seen, kinds, strict=True) if k == "heading")
 
     paragraphs: list[Paragraph] = []

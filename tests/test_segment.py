@@ -1365,3 +1365,14 @@ def test_a_file_photo_credit_in_tw2sp_vocabulary_is_a_caption(tmp_path: Path) ->
         line = f"林口長庚醫院22日宣布,前往急診室的病患須全面配戴口罩。{credit}"
         kinds = _kinds(tmp_path, line, "院方表示,若民眾沒有口罩,急診室也會提供。")
         assert kinds[line] == "boilerplate"
+
+
+def test_a_title_asked_again_further_on_is_a_paragraph_of_the_text(tmp_path: Path) -> None:
+    """A title repeated as its text's first line is furniture; the text asking the title's
+    question again after a paragraph of its own is a paragraph of it."""
+    asked = "疫情面前,党员干部该怎么做?"
+    lines = (asked, "2020-02-14 来源:某某区委组织部", asked,
+             "疫情发生以来,某某社区党支部带领全体党员日夜坚守在防控一线,为居民筑起一道坚固的防线。",
+             asked, "答案就写在一线。越是危急时刻,越要冲锋在前,这是共产党员的本色。")
+    kinds = [p.kind for p in _segmented(tmp_path, "\n".join(lines) + "\n")]
+    assert kinds == ["heading", "boilerplate", "boilerplate", "body", "body", "body"]
