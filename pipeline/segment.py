@@ -734,13 +734,18 @@ _SPACED_LABEL = re.compile(
 
 
 # A notice's title too long for a heading: its issuer, 关于, and what the notice does, with no
-# stop or clause mark outside quotes (长乐区…应急指挥部关于实施“防控疫情,人人有责”十项措施的通告).
-# Not a sentence that tells of one being issued (市政府印发关于…的通知), which lost its stop.
+# stop or clause mark outside quotes (长乐区…应急指挥部关于实施“防控疫情,人人有责”十项措施的通告),
+# and its number, if any (（第3号）, （2020年第3号）). What the notice does may be to issue a plan
+# (…领导小组关于印发《…方案》的通知). Not a sentence that tells of one before its 关于, as it
+# is issued, studied or passed (市政府印发关于…的通知, 支部党员学习了中央关于…的通知), which lost
+# its stop.
 _NOTICE_TITLE = re.compile(
-    r"^(?!.*(發布|发布|發佈|印發|印发|下發|下发|出台|頒布|颁布))[^。！？!?；;:：，,“”「」]{0,40}(關於|关于)"
-    r"([^。！？!?；;:：，,“”「」]|“[^”]{1,20}”|「[^」]{1,20}」)+"
+    r"^(?!(?:(?!關於|关于).)*(發布|发布|發佈|印發|印发|下發|下发|出台|頒布|颁布|頒佈|颁发|頒發|"
+    r"學習|学习|傳達|传达|貫徹|贯彻|落實|落实|審議|审议|通過|通过|根據|根据|依據|依据|按照|了))"
+    r"[^。！？!?；;:：，,“”「」]{0,40}(關於|关于)"
+    r"([^。！？!?；;:：，,“”「」\"]|“[^”]{1,20}”|「[^」]{1,20}」|『[^』]{1,20}』|\"[^\"]{1,20}\")+"
     r"(通告|通知|公告|通報|通报|決定|决定|意見|意见|辦法|办法|方案|倡議書|倡议书)"
-    r"([(（]第[^()（）]{1,8}[號号][)）])?$")
+    r"([(（](\d{4}\s*年\s*)?第[^()（）]{1,8}[號号][)）])?$")
 
 
 def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) -> str:

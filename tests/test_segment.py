@@ -1376,3 +1376,31 @@ def test_a_title_asked_again_further_on_is_a_paragraph_of_the_text(tmp_path: Pat
              asked, "答案就写在一线。越是危急时刻,越要冲锋在前,这是共产党员的本色。")
     kinds = [p.kind for p in _segmented(tmp_path, "\n".join(lines) + "\n")]
     assert kinds == ["heading", "boilerplate", "boilerplate", "body", "body", "body"]
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    # a notice that issues a plan, within a report that quotes it in full
+    ("某某县新型冠状病毒感染的肺炎疫情防控工作领导小组关于印发《某某县企业复工复产疫情防控工作方案》的通知",
+     "heading"),
+    ("某某市人民政府办公室关于印发《关于支持中小企业应对疫情共渡难关的若干措施》的通知", "heading"),
+    # its slogan in plain quotes, its number with the year
+    ('某某区新型冠状病毒感染肺炎防控工作应急指挥部关于实施"防控疫情,人人有责"十项措施的通告',
+     "heading"),
+    ("某某区新冠肺炎疫情防控工作指挥部关于进一步加强小区封闭管理和出行管控的通告（2020年第3号）",
+     "heading"),
+    # a sentence that lost its stop: the notice studied, passed or followed
+    ("支部全体党员认真学习了中央关于加强党的领导为打赢疫情防控阻击战提供坚强政治保证的通知",
+     "body"),
+    ("区人大常委会第二十八次会议审议通过了关于推迟召开区第十届人民代表大会第五次会议的决定",
+     "body"),
+    ("各村严格按照县新冠肺炎疫情防控工作指挥部关于实行村庄封闭式管理和人员出入登记的通告", "body"),
+])
+def test_a_notice_title_quoted_in_a_report_and_a_sentence_that_tells_of_one(
+        tmp_path: Path, line: str, kind: str) -> None:
+    """A notice's long title within a report that quotes the notice is a heading, whether it
+    issues a plan (关于印发…的通知) or sets its slogan in plain quotes; a sentence that tells of a
+    notice studied or passed, whose stop the page lost, stays body."""
+    kinds = _kinds(tmp_path, "我区实施十项措施", "2020-02-14 来源:某某日报",
+                   "近日,区指挥部对防控工作作出部署。全文如下:", line,
+                   "为打赢这场阻击战,指挥部决定实施十项措施。")
+    assert kinds[line] == kind
