@@ -1404,3 +1404,20 @@ def test_a_notice_title_quoted_in_a_report_and_a_sentence_that_tells_of_one(
                    "近日,区指挥部对防控工作作出部署。全文如下:", line,
                    "为打赢这场阻击战,指挥部决定实施十项措施。")
     assert kinds[line] == kind
+
+
+def test_a_caption_that_places_its_people_further_along_the_row(tmp_path: Path) -> None:
+    """A caption of clauses that places its people is one whether the person stands right,
+    third from the right or first from the left of the front row; two sentences of the text
+    that place a person without a credit stay body."""
+    captions = [
+        f"日前,某某社区党支部副书记井某某({place})送菜上门,解决居民的生活问题。"
+        " 某某日报通讯员 吴某 摄"
+        for place in ("右三", "前排左一")
+    ]
+    said = "社区党支部书记王某某(右三)每天带领党员为居民测量体温。他说,守住小区就是守住家。"
+    kinds = _kinds(tmp_path, "党员干部下沉社区",
+                   "近日,我市机关党员干部下沉社区,协助开展疫情防控工作。",
+                   *captions, said, "据悉,社区党员干部共走访居民3000余户。")
+    assert [kinds[c] for c in captions] == ["boilerplate", "boilerplate"]
+    assert kinds[said] == "body"
