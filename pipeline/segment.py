@@ -224,8 +224,10 @@ _CN_DIGIT = "[〇零一二三四五六七八九十]"
 # A full date in Chinese numerals, as Macau and Hong Kong sign notices: 二零二零年二月四日.
 _CN_DATE = rf"{_CN_DIGIT}{{4}}\s*年\s*{_CN_DIGIT}{{1,3}}\s*月\s*{_CN_DIGIT}{{1,3}}\s*日"
 # A date alone, as under a signature (a date with a time is a publication stamp, under a title).
-# (A page that lost the year's digits leaves 年2月13日.)
-_SIGNATURE_DATE = re.compile(rf"^((\d{{4}})?\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE})$")
+# (A page that lost the year's digits leaves 年2月13日, or 年二月十三日.)
+_LOST_YEAR_DATE = rf"年\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*月\s*(\d{{1,2}}|{_CN_DIGIT}{{1,3}})\s*日"
+_SIGNATURE_DATE = re.compile(
+    rf"^(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE}|{_LOST_YEAR_DATE})$")
 # An issuer, as signs a notice above its date: a line that ends with a body's name or a seal.
 _ISSUER = re.compile(
     r"(指挥部|指揮部|委员会|委員會|政府|办公室|辦公室|领导小组|領導小組|工作组|工作組|局|委|院|"
@@ -484,8 +486,8 @@ _BOILERPLATE_OPEN_END = (
     # end with its writer's credit, （记者 某某）, but says no 图为. (The lookahead first: a
     # line without 图为 is passed over in a quick scan for each script's first character.)
     r"^(?=.*?图为|.*?圖為).*[。.！!]\s*[(（](記者|记者|通訊員|通讯员)\s*[^()（）。！？!?，,]{1,12}[)）]$",
-    # A signature's date whose year's digits the page lost: 年2月13日.
-    r"^年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$",
+    # A signature's date whose year's digits the page lost: 年2月13日, 年二月十三日.
+    rf"^{_LOST_YEAR_DATE}$",
     # An image's file name in place of its caption: 微信图片_20200311153950.jpg, 说明: DSC03235.JPG,
     # and a long one, the caption's words and a stamp:
     # 图配某某捐赠口罩(2)-20200203120501.png.

@@ -1421,3 +1421,20 @@ def test_a_caption_that_places_its_people_further_along_the_row(tmp_path: Path) 
                    *captions, said, "据悉,社区党员干部共走访居民3000余户。")
     assert [kinds[c] for c in captions] == ["boilerplate", "boilerplate"]
     assert kinds[said] == "body"
+
+
+def test_a_signature_date_in_chinese_numerals_whose_year_the_page_lost(tmp_path: Path) -> None:
+    """A notice signed with a date in Chinese numerals whose year the page lost (年二月十三日)
+    is signed as one in figures is: the signature is furniture and the lines around it are not
+    made body by it; the next notice's text stays body."""
+    kinds = _kinds(
+        tmp_path,
+        "關於對某某鎮某某村實施隔離管理的通告",
+        "經疾病預防控制中心檢測並確認，某某村存在1例確診病例。", "特此公告。",
+        "某某縣應對新型冠狀病毒感染肺炎疫情防控", "工作領導小組指揮部", "年二月十三日",
+        "關於對某某鎮某某村實施封閉管理的通告",
+        "經疾病預防控制中心檢測並確認，某某村存在2例確診病例。",
+    )
+    assert [kinds[line] for line in ("工作領導小組指揮部", "年二月十三日")] == ["boilerplate"] * 2
+    assert kinds["某某縣應對新型冠狀病毒感染肺炎疫情防控"] != "body"
+    assert kinds["經疾病預防控制中心檢測並確認，某某村存在2例確診病例。"] == "body"
