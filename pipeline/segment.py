@@ -314,15 +314,18 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三
                        r"[\d０-９]+[.、．](?![\d０-９])|[壹贰貳叁參肆伍陆陸柒捌玖拾]+、|[①-⑳]|"
                        r"[⑴-⒇⒈-⒛㈠-㈩]|[甲乙丙丁戊己庚辛壬癸]、|"
                        r"第[一二三四五六七八九十百\d]+(部分|章|节|節))")
+# An original title's label, as a reprint gives it, alone or in brackets: 原标题：, （原題：.
+_ORIGINAL_TITLE = r"[(（【\[]?\s*(原標題|原标题|原題|原题|完整標題|完整标题)\s*[:：]"
 # Page furniture, as regular expressions, in two parts by how a line of it may end. These can
 # match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).
 _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
+    # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?,
+    # 原題：…？, （原标题：…？）, 原标题：《…？》
+    rf"^{_ORIGINAL_TITLE}[^。]{{0,80}}[？?！!][》」』”]?[)）】\]]?$",
     # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：…,
     # 稿件来源： (数据源：…, as OpenCC's tw2sp writes it).
-    # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?
-    r"^(原標題|原标题|完整標題|完整标题)\s*[:：][^。]{0,80}[？?！!]$",
     r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息|稿件)?(來源|来源)|數據源|数据源|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
     r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
     # An issuing body's field, alone or after the title it issued, as a database of regulations
@@ -417,8 +420,9 @@ _BOILERPLATE_ANY_END = (
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
 # 。！？!? can match it (tests/test_segment.py tries each with its example and a full stop).
 _BOILERPLATE_OPEN_END = (
-    # An original title's line, or a title's in full under a shortened one: 原标题：…, 完整標題：….
-    r"^(原標題|原标题|完整標題|完整标题)\s*[:：][^。！？!?]{0,80}$",
+    # An original title's line, or a title's in full under a shortened one: 原标题：…, 完整標題：…,
+    # 原題：…, （原标题：…）.
+    rf"^{_ORIGINAL_TITLE}[^。！？!?]{{0,80}}$",
     # A site's name (人民网, 浙江在线); not a numbered heading, nor a net the work weaves
     # (织密社区防控网, 安全网). Its length is tested first, which turns most lines away at once:
     # the test for a net looks for one ending at every character of the line.

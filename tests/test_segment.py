@@ -1438,3 +1438,18 @@ def test_a_signature_date_in_chinese_numerals_whose_year_the_page_lost(tmp_path:
     assert [kinds[line] for line in ("工作領導小組指揮部", "年二月十三日")] == ["boilerplate"] * 2
     assert kinds["某某縣應對新型冠狀病毒感染肺炎疫情防控"] != "body"
     assert kinds["經疾病預防控制中心檢測並確認，某某村存在2例確診病例。"] == "body"
+
+
+def test_an_original_title_labelled_as_traditional_papers_do_or_in_brackets(
+        tmp_path: Path) -> None:
+    """A reprint's original title is furniture whether labelled 原題 (as Hong Kong and Taiwan
+    papers write it) or set in brackets, asking or not; a sentence that tells of the original
+    title stays body."""
+    lines = ["原題：39例確診上萬人隔離，寶坻經歷了什麼？", "（原标题：宝坻经历了什么？）",
+             "【原题：某某社区党员冲在前】", "原标题：《39例确诊上万人隔离，宝坻经历了什么？》"]
+    told = "原题为《宝坻经历了什么？》的报道发表后，引起广泛关注。"
+    kinds = _kinds(tmp_path, "宝坻经历了什么?", "2020-02-12 08:06:57 新华视点",
+                   "记者日前深入宝坻了解情况。", *lines, told,
+                   "百货大楼出现聚集性疫情后，当地迅速采取措施。")
+    assert [kinds[line] for line in lines] == ["boilerplate"] * 4
+    assert kinds[told] == "body"
