@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -154,17 +155,36 @@ def _init_worker(context: dict[str, Any]) -> None:
     # which a terminal sends to the worker as well as to the command: a worker waiting for its
     # next batch printed multiprocessing's traceback of the KeyboardInterrupt, while the command
     # says it was interrupted. And it ends when its parent is gone (killed with SIGKILL, say):
-    # nothing else would tell it, and it would wait for work forever.
+    # nothing else would tell it, and it would wait for work forever. On Linux the kernel ends
+    # it then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call
+    # (loading the model: a thread that watches for the parent waits for that call to end);
+    # elsewhere a thread looks twice a second.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    parent = os.getppid()
+    parent = context["parent"]
+    if not _die_with_parent():
 
-    def exit_with_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
+        def exit_with_parent() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=exit_with_parent, daemon=True).start()
+    if os.getppid() != parent:  # gone before this worker could ask to be ended with it
         os._exit(1)
 
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+
+def _die_with_parent() -> bool:
+    """Ask Linux to send this process SIGKILL when its parent ends; whether it could."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        return ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _label_batch(sources: Sequence[str]) -> list[Rendered | Spooled | Skipped]:
@@ -334,7 +354,7 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
                 prefix="pipeline-batches.", ignore_cleanup_errors=True))
         except OSError:  # no temporary folder to write in: batches come back whole
             spool = None
-        context = {**context, "logging": logs.settings(), "spool": spool}
+        context = {**context, "logging": logs.settings(), "spool": spool, "parent": os.getpid()}
         pool = stack.enter_context(ProcessPoolExecutor(
             workers, mp_context=mp.get_context(method), initializer=_init_worker,
             initargs=(context,)))

@@ -95,6 +95,36 @@ def test_workers_end_when_their_parent_is_killed(trained, big_input: Path,
     wait_for(lambda: all(map(_gone, workers)), timeout=20)
 
 
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc").is_dir(),
+                    reason="needs fork and Linux's /proc")
+def test_a_worker_whose_parent_died_before_it_started_ends() -> None:
+    """A command killed right after it forked its workers, before they set up: each worker
+    must still end (it used to take the process that adopted it for its parent, and wait for
+    work forever)."""
+    script = (
+        "import os, time\n"
+        "from pipeline import parallel\n"
+        "parent = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    null = os.open(os.devnull, os.O_RDWR)\n"
+        "    os.dup2(null, 1), os.dup2(null, 2)  # the test reads the parent's output to its end\n"
+        "    time.sleep(0.5)  # the parent has ended by now\n"
+        "    parallel._init_worker({'parent': parent, 'logging': None})\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "os._exit(0)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    worker = int(done.stdout)
+    try:
+        wait_for(lambda: _gone(worker), timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
         trained, big_input: Path, tmp_path: Path) -> None:
