@@ -2106,11 +2106,12 @@ def test_verbose_and_quiet_before_the_command_are_the_commands(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("command", ["segment", "classify"])
-def test_output_into_folders_not_made_yet(command: str, tmp_path: Path) -> None:
+def test_output_into_folders_not_made_yet(command: str, trained, tmp_path: Path) -> None:
     """``-o`` into folders that do not exist yet makes them, as the README says, and writes the
     output there whole."""
     out = tmp_path / "results" / "2020" / "out.json"
-    result = in_process(command, str(SEED), "-q", "-o", str(out))
+    model = ["--model", str(trained[1])] if command == "classify" else []
+    result = in_process(command, str(SEED), "-q", "-o", str(out), *model)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["documents"][0]["paragraphs"]
     assert [p.name for p in out.parent.iterdir()] == ["out.json"]
