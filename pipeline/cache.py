@@ -599,8 +599,8 @@ def _why_train(parts: Mapping[str, str], state: RunState, bundle_hash: str | Non
         return "forced"
     if bundle_hash and bundle_parts == parts:
         return ""
-    if not record:
-        return "never run"
+    if not record:  # the record is the bundle's: a new model.name has none yet
+        return f"never run for model {Path(state.bundle).name}"
     if stale:
         return f"{', '.join(stale)} changed"
     if bundle_hash and bundle_parts is None and bundle_hash != record.get("bundle_hash"):

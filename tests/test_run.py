@@ -55,7 +55,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_redoes_only_what_changed(workspace: Path) -> None:
     config = make_config(workspace)
     first = run(config)
-    assert first.steps == ["segment: 1 of 1 documents segmented", "train: trained (never run)",
+    assert first.steps == ["segment: 1 of 1 documents segmented",
+                           "train: trained (never run for model default)",
                            "classify: 1 of 1 documents labelled"]
     labelled = json.loads(config.output.path.read_text("utf-8"))
     assert len(labelled["documents"]) == 1
@@ -285,7 +286,8 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
     config = make_config(ran)
     other = _with(make_config(ran, name="second", params={"alpha": 1.0}), "output",
                   path=str(ran / "out" / "second.json"))
-    assert run(other).steps == ["segment: up to date", "train: trained (never run)",
+    assert run(other).steps == ["segment: up to date",
+                                "train: trained (never run for model second)",
                                 "classify: 1 of 1 documents labelled"]
     for _ in range(2):
         for each in (config, other):
