@@ -36,7 +36,7 @@ from typing import IO, Any
 import orjson
 
 from pipeline.config import Config, config_hash
-from pipeline.errors import PipelineError, plural
+from pipeline.errors import ConfigError, PipelineError, listed, plural
 from pipeline.output import Part, atomic_write, remove_stale_temporaries
 from pipeline.segment import KINDS
 
@@ -524,6 +524,9 @@ def plan_segments(config: Config, state: RunState, force: bool = False) -> Segme
     from pipeline.reading import FileUnreadable, find_documents, refuse_device
 
     plan = SegmentPlan([str(p) for p in find_documents(list(config.corpus.documents))])
+    if config.corpus.documents and not plan.sources:  # run would write an output of nothing
+        raise ConfigError(f"no .txt files found in {listed(config.corpus.documents)}",
+                          config_key="corpus.documents")
     check_distinct_names(plan.sources)
     for source in plan.sources:
         try:  # not cached when it fails: nothing to key it by; tried again on every run

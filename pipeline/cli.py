@@ -556,7 +556,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                     "JSON lines" if named == "jsonl" else "one JSON object",
                     config.output.format, named, config.output.format)
     documents = find_documents(list(config.corpus.documents))
-    _check_documents_found(config, documents)
     check_not_input(config.output.path, documents)
     force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
     units = {"segment": "doc", "train": "fold", "classify": "doc"}
@@ -582,24 +581,11 @@ def _check_run_output(config: Any) -> None:
         raise OutputError(str(exc), config_key="output.path") from None
 
 
-def _check_documents_found(config: Any, documents: list[Any]) -> None:
-    """Raise :class:`ConfigError` when ``corpus.documents`` names paths that hold no ``.txt``
-    file: run would label nothing and write an output of no documents over the last one, where
-    classify refuses such inputs."""
-    from pipeline.errors import ConfigError
-
-    if config.corpus.documents and not documents:
-        raise ConfigError(f"no .txt files found in {listed(config.corpus.documents)}",
-                          config_key="corpus.documents")
-
-
 def cmd_status(args: argparse.Namespace) -> int:
-    from pipeline.reading import find_documents
     from pipeline.stages import status
 
     config = _corpus_config(args)
     _check_run_output(config)
-    _check_documents_found(config, find_documents(list(config.corpus.documents)))
     stale = False
     for stage, ok, why in status(config):
         state = "up to date" if ok else "to do"
