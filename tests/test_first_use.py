@@ -74,17 +74,24 @@ def test_review_help_says_it_reads_jsonl_too(tmp_path: Path) -> None:
     assert b"json or jsonl output" in result.stdout
 
 
-def test_labels_saved_as_utf16_say_so(tmp_path: Path) -> None:
-    """A filled-in review list saved by an editor's "Unicode" is UTF-16; training said only
-    'not UTF-8 text', leaving the user to find out what it was saved as."""
+def _with_review_list(tmp_path: Path, data: bytes) -> tuple[Path, Path]:
+    """A config whose labels are the shipped ones and a filled-in review list of ``data``
+    (``labels/zz-review.jsonl``); the config and the list's folder."""
     labels = tmp_path / "labels"
     labels.mkdir()
-    line = '{"document": "000_10fc11496dbb7410", "index": 9, "theme": "leadership"}\r\n'
-    (labels / "zz-review.jsonl").write_bytes(codecs.BOM_UTF16_LE + line.encode("utf-16-le"))
+    (labels / "zz-review.jsonl").write_bytes(data)
     config = write_corpus_config(tmp_path / "c.yaml")
     text = config.read_text(encoding="utf-8").replace(
         f"labels: [{ROOT / 'corpus/labels'}]", f"labels: [{ROOT / 'corpus/labels'}, {labels}]")
     config.write_text(text, encoding="utf-8")
+    return config, labels
+
+
+def test_labels_saved_as_utf16_say_so(tmp_path: Path) -> None:
+    """A filled-in review list saved by an editor's "Unicode" is UTF-16; training said only
+    'not UTF-8 text', leaving the user to find out what it was saved as."""
+    line = '{"document": "000_10fc11496dbb7410", "index": 9, "theme": "leadership"}\r\n'
+    config, _ = _with_review_list(tmp_path, codecs.BOM_UTF16_LE + line.encode("utf-16-le"))
     result = pipeline("status", "--config", str(config), cwd=tmp_path)
     err = result.stderr.decode()
     assert result.returncode == 2, err
@@ -98,16 +105,10 @@ def test_labels_saved_in_a_chinese_ansi_code_page_say_so(tmp_path: Path, codec: 
                                                          named: str) -> None:
     """A review list filled in and saved by an editor on Chinese Windows as "ANSI" is GB18030
     (GBK) or Big5: training said only 'not UTF-8 text', as it did of UTF-16."""
-    labels = tmp_path / "labels"
-    labels.mkdir()
     line = json.dumps({"document": "000_10fc11496dbb7410", "index": 9, "theme": "leadership",
                        "text": "全市各級黨委認真學習貫徹上級部署，統籌推進疫情防控工作。"},
                       ensure_ascii=False) + "\r\n"
-    (labels / "zz-review.jsonl").write_bytes(line.encode(codec))
-    config = write_corpus_config(tmp_path / "c.yaml")
-    text = config.read_text(encoding="utf-8").replace(
-        f"labels: [{ROOT / 'corpus/labels'}]", f"labels: [{ROOT / 'corpus/labels'}, {labels}]")
-    config.write_text(text, encoding="utf-8")
+    config, labels = _with_review_list(tmp_path, line.encode(codec))
     result = in_process("status", "--config", str(config), cwd=tmp_path)
     err = result.stderr.decode()
     assert result.returncode == 2, err
