@@ -146,21 +146,23 @@ def _remove(spool: Any) -> None:
 
 
 def _init_worker(context: dict[str, Any]) -> None:
+    # The command line's SIGTERM handler is inherited, first of all undone: the pool ends the
+    # workers with SIGTERM when one of them is killed, and one still setting up raised the command's
+    # own exception, which the pool printed with its traceback. A worker just ends, and so on
+    # Ctrl-C, which a terminal sends to the worker as well as to the command: a worker waiting for
+    # its next batch printed multiprocessing's traceback of the KeyboardInterrupt, while the command
+    # says it was interrupted. And it ends when its parent is gone (killed with SIGKILL, say):
+    # nothing else would tell it, and it would wait for work forever. On Linux the kernel ends it
+    # then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call (loading
+    # the model: a thread that watches for the parent waits for that call to end); elsewhere a
+    # thread looks twice a second.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     _WORKER.update(context)
     # Started fresh (spawn, where there is no fork), a worker would log and warn in Python's
     # own form: set it up as the command is (forked, it is already).
     if context["logging"] is not None and logs.settings() is None:
         logs.setup(*context["logging"])
-    # The command line's SIGTERM handler is inherited; a worker just ends, and so on Ctrl-C,
-    # which a terminal sends to the worker as well as to the command: a worker waiting for its
-    # next batch printed multiprocessing's traceback of the KeyboardInterrupt, while the command
-    # says it was interrupted. And it ends when its parent is gone (killed with SIGKILL, say):
-    # nothing else would tell it, and it would wait for work forever. On Linux the kernel ends
-    # it then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call
-    # (loading the model: a thread that watches for the parent waits for that call to end);
-    # elsewhere a thread looks twice a second.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
     parent = context["parent"]
     if not _die_with_parent():
 

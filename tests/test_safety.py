@@ -125,6 +125,23 @@ def test_a_worker_whose_parent_died_before_it_started_ends() -> None:
             os.kill(worker, signal.SIGKILL)
 
 
+def test_a_worker_ended_while_it_sets_up_just_ends() -> None:
+    """The pool ends its workers with SIGTERM when one is killed; one still setting up had the
+    command's handler, which raised, and the pool printed that exception's traceback. Here
+    SIGTERM arrives while the worker sets up its logging: it must end by the signal, silently."""
+    script = (
+        "import os, signal\n"
+        "from pipeline import logs, parallel\n"
+        "def handler(*_):\n"
+        "    raise RuntimeError('the command handler ran in a worker')\n"
+        "signal.signal(signal.SIGTERM, handler)  # as the command line sets it\n"
+        "logs.settings = lambda: os.kill(os.getpid(), signal.SIGTERM)\n"
+        "parallel._init_worker({'parent': os.getppid(), 'logging': (False, False)})\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert done.returncode == -signal.SIGTERM and done.stderr == "", done.stderr
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
         trained, big_input: Path, tmp_path: Path) -> None:
