@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import CorpusError, listed
-from pipeline.reading import BOMS, files_under, special_file
+from pipeline.reading import BOMS, files_under, special_file, warn_once
 
 if TYPE_CHECKING:
     from pipeline.segment import Paragraph
@@ -434,8 +434,9 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             key = _label_key(obj, f"{path}:{number}")
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
-                log.warning("%s:%d: %s %s labelled %s here and %s at %s; using %s", path, number,
-                            document, key, theme, earlier, labels.at[document, key], theme)
+                # Once a command, which reads the labels more than once (see warn_once).
+                warn_once(f"{path}:{number}: {document} {key} labelled {theme} here and "
+                          f"{earlier} at {labels.at[document, key]}; using {theme}")
             labels[document].pop(key, None)  # keys keep the order they were last set in
             labels[document][key] = theme
             labels.at[document, key] = f"{path}:{number}"

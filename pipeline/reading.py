@@ -950,6 +950,13 @@ def _left_out(message: str, strict: bool) -> None:
     (once, within :func:`each_said_once`)."""
     if strict:
         raise InputError(message)
+    warn_once(message)
+
+
+def warn_once(message: str) -> None:
+    """``message`` as a warning, said once within
+    :func:`each_said_once`: what a command reads more than once (the labels, hashed for what
+    would be trained on and then read to train) names each of its faults once."""
     if _SAID is not None:
         if message in _SAID:
             return

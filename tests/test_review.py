@@ -127,6 +127,34 @@ def test_a_later_label_file_corrects_an_earlier_one_and_says_so(tmp_path: Path, 
     assert caplog.messages[0].startswith(f"{folder / 'c.json'}: not read")
 
 
+def test_labels_that_disagree_are_named_once_a_command(tmp_path: Path) -> None:
+    # The labels are read once to hash them (what run and train would train on) and once to
+    # train: the same line came twice from train and evaluate and three times from run, as if
+    # there were as many disagreements.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "docs" / "r.txt").write_text(
+        "市委召開會議部署防控工作。\n\n醫院醫生救治患者，日夜奮戰。\n\n市政府發布通告。\n", "utf-8")
+    line = {"document": "r", "sha1": text_sha1("醫院醫生救治患者，日夜奮戰。")}
+    (tmp_path / "labels" / "a.jsonl").write_text("\n".join(json.dumps(o) for o in (
+        {"document": "r", "index": 0, "theme": "leadership"}, {**line, "theme": "medical"},
+        {"document": "r", "index": 2, "theme": "leadership"})) + "\n", "utf-8")
+    (tmp_path / "labels" / "b.jsonl").write_text(json.dumps({**line, "theme": "leadership"})
+                                                 + "\n" + json.dumps({**line, "theme": "medical"})
+                                                 + "\n", "utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("themes: [leadership, medical]\n"
+                      "corpus: {documents: [docs], labels: [labels], use_written: false}\n"
+                      "model: {dir: models}\noutput: {path: out/labelled.json}\n", "utf-8")
+    for command in ("run", "train", "status", "evaluate"):
+        result = in_process(command, "--config", str(config))
+        assert result.returncode in (0, 2), result.stderr
+        lines = result.stderr.decode().splitlines()
+        for first, then in (("a.jsonl:2", "b.jsonl:1"), ("b.jsonl:1", "b.jsonl:2")):
+            said = [t for t in lines if f"{then}: r sha1:" in t and first in t]
+            assert len(said) == 1, (command, lines)
+
+
 def test_a_labels_folder_is_walked_as_a_documents_folder(tmp_path: Path, caplog) -> None:
     # Hidden files (an editor's lock link, a notebook's checkpoint copy of a label since removed)
     # are not labels; .JSONL is JSON lines too; a .txt or .json file is named, not read.
