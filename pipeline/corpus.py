@@ -23,7 +23,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -450,13 +450,15 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
 
 
 def labelled_examples(
-    doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str]
+    doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str],
+    at: Mapping[str, str] | None = None,
 ) -> tuple[list[Example], list[str]]:
     """The labelled body paragraphs of one document, and the keys of the labels that matched
     nothing.
 
     A paragraph labelled both by its sha1 and by its index takes the label set last (see
-    :func:`load_labels`), with a warning when the two differ.
+    :func:`load_labels`), with a warning when the two differ that names where each is (``at``:
+    each label key's file and line).
     """
     examples: list[Example] = []
     used: set[str] = set()
@@ -472,9 +474,10 @@ def labelled_examples(
         used.update(keys)
         key = max(keys, key=order.__getitem__)
         if len({labels[k] for k in keys}) > 1:
-            log.warning("%s: paragraph %d is labelled %s by its sha1 and %s by its index; "
-                        "using the later, %s", doc_id, p.index, labels[keys[0]], labels[keys[1]],
-                        labels[key])
+            sha1, index = ((f"{labels[k]} by its {k.split(':')[0]}"
+                            + (f" ({at[k]})" if at and k in at else "")) for k in keys)
+            log.warning("%s: paragraph %d is labelled %s and %s; using the later, %s", doc_id,
+                        p.index, sha1, index, labels[key])
         examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],
                                 article, written=False, section=section))
     return examples, [key for key in labels if key not in used]

@@ -219,7 +219,10 @@ def test_labels_by_index_and_sha1_and_for_missing_documents(tmp_path: Path, capl
     assert ids == ["r"] and [e.theme for e in examples] == ["grassroots"]
     assert unmatched == 2  # the label of 'rr' and the bad sha1; both of paragraph 0 matched
     corrected, no_paragraph, missing = caplog.messages
-    assert "paragraph 0 is labelled leadership by its sha1 and grassroots by its index" in corrected
+    # Where each of the two is, as for two labels by one key: the first went unnamed.
+    assert (f"r: paragraph 0 is labelled leadership by its sha1 ({labels / 'a.jsonl'}:1) and "
+            f"grassroots by its index ({labels / 'b.jsonl'}:1); using the later, grassroots"
+            == corrected)
     assert f"1 label(s) match no body paragraph ({labels / 'b.jsonl'}:3)" in no_paragraph
     assert f"{labels / 'b.jsonl'}:2" in missing and "'rr'" in missing
 
