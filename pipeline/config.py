@@ -27,9 +27,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from pipeline.errors import ConfigError, quoted
+from pipeline.errors import ConfigError, number_not_boolean, quoted
 
 THEMES: tuple[str, ...] = ("leadership", "grassroots", "medical", "public_participation")
 DEFAULT_CONFIG = Path("configs/default.yaml")
@@ -38,6 +46,12 @@ DEFAULT_CONFIG = Path("configs/default.yaml")
 class _Section(BaseModel):
     # NaN passed as too big ('less than or equal to 10 (got nan)'), infinity as out of range.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        return number_not_boolean(value, cls.model_fields[str(info.field_name)].annotation)
+
 
 
 class CorpusConfig(_Section):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any, get_args
 
 
 class PipelineError(Exception):
@@ -55,10 +56,25 @@ def listed(items: Iterable[object]) -> str:
 
 def quoted(value: object) -> str:
     """A value a message quotes: a list or a mapping as JSON (YAML's flow style), not as
-    Python's repr (``['a', 1]``); anything else as its repr (``'abc'``, ``3``)."""
-    if isinstance(value, (list, tuple, dict)):
+    Python's repr (``['a', 1]``), and so ``true``, ``false`` and ``null``; anything else as its
+    repr (``'abc'``, ``3``)."""
+    if isinstance(value, (list, tuple, dict, bool)) or value is None:
         return json.dumps(value, ensure_ascii=False, default=str)
     return repr(value)
+
+
+def number_not_boolean(value: Any, annotation: Any) -> Any:
+    """``value`` for a config field of type ``annotation``; a ValueError (which pydantic words as
+    the key's error) for ``true`` or ``false`` where a number goes (``int``, ``float``, ``int |
+    None``, ``tuple[int, int]``). pydantic takes them as 1 and 0, and YAML reads ``yes``, ``no``,
+    ``on`` and ``off`` as booleans too: ``review_below: yes`` was 1.0, every paragraph flagged."""
+    kinds = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    if all(a in (int, float) for a in kinds) and (
+            isinstance(value, bool)
+            or (isinstance(value, list | tuple) and any(isinstance(v, bool) for v in value))):
+        raise ValueError("must be a number, not true or false (YAML reads yes, no, on and off "
+                         "as true or false as well)")
+    return value
 
 
 def plural(n: int, noun: str) -> str:

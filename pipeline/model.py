@@ -33,9 +33,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from pipeline.errors import ConfigError, ModelError, OutputError, listed, quoted
+from pipeline.errors import (
+    ConfigError,
+    ModelError,
+    OutputError,
+    listed,
+    number_not_boolean,
+    quoted,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +64,11 @@ META_FILE = "model.json"
 # ----------------------------------------------------------------------------- registry
 class _Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any, info: ValidationInfo) -> Any:
+        return number_not_boolean(value, cls.model_fields[str(info.field_name)].annotation)
 
 
 # What scikit-learn takes, refused here with the key rather than by it once fitting: a finite C
@@ -139,7 +151,7 @@ def validate_classifier(name: str, params: Mapping[str, Any]) -> _Params:
         if err["type"] == "extra_forbidden":
             msg = f"unknown parameter for {name}; allowed: {allowed}"
         else:
-            msg = f"{err['msg']} (got {quoted(err.get('input'))})"
+            msg = f"{err['msg'].removeprefix('Value error, ')} (got {quoted(err.get('input'))})"
         raise ConfigError(f"model.params.{loc}: {msg}") from None
 
 

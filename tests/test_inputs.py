@@ -227,6 +227,21 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("model:\n\tname: mine\n",
          ["invalid YAML at line 2, column 1: found character '\\t' that cannot start any "
           "token (a tab: YAML indents with spaces only)"]),
+        # A boolean where a number goes: YAML reads yes, no, on and off as booleans too, and
+        # they were taken as 1 and 0 (review_below 1.0: every paragraph flagged; seed 1).
+        ("label: {review_below: yes}\n",
+         ["label.review_below: must be a number, not true or false", "(got true)"]),
+        ("model: {seed: true}\n", ["model.seed: must be a number, not true or false"]),
+        ("label: {evidence_terms: off}\n", ["label.evidence_terms: must be a number"]),
+        ("vectorize: {context: {section_weight: on}}\n",
+         ["vectorize.context.section_weight: must be a number"]),
+        ("vectorize: {words: {ngram_range: [true, 2]}}\n",
+         ["vectorize.words.ngram_range: must be a number"]),
+        ("vectorize: {chars: {max_features: true}}\n",
+         ["vectorize.chars.max_features: must be a number"]),
+        ("model: {params: {alpha: true}}\n", ["model.params.alpha: must be a number"]),
+        ("model: {classifier: linear_svm, params: {C: yes}}\n",
+         ["model.params.C: must be a number"]),
         # The bundle's folder name: pydantic's words gave its regular expression.
         ("model:\n  name: my/model\n",
          ["model.name: must be a folder name of letters, digits, '_', '-' and '.', not starting "
@@ -838,6 +853,27 @@ def test_a_seed_numpy_cannot_take_is_a_config_error_before_any_work(
     config.write_text(config.read_text("utf-8").replace(str(seed), str(2**32 - 1)), "utf-8")
     result = in_process("train", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_a_boolean_for_a_number_is_refused_by_the_command_in_a_process_of_its_own(
+        tmp_path: Path) -> None:
+    # In a process of its own, run imports the classifier registry before the config: the
+    # refusal of a boolean for a number must not depend on which is imported first.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    config = tmp_path / "c.yaml"
+    config.write_text("model: {seed: yes}\noutput: {path: out/labelled.json}\n", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--config", str(config)],
+                            capture_output=True, cwd=tmp_path, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2, result.stderr.decode()
+    assert result.stderr.decode().splitlines() == [
+        f"pipeline: error: {config}: model.seed: must be a number, not true or false (YAML reads "
+        "yes, no, on and off as true or false as well) (got true)"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_smallest_alpha_allowed_trains_and_scores(tmp_path: Path) -> None:
