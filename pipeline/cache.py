@@ -148,8 +148,10 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
               if document in present}
     parts = {"training data": config_hash([files, themes]), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
-    sections["themes"] = {"themes": sections["themes"], "use_written": c.use_written}
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})
+    # The one key of corpus that is no path (the paths' files are the training data), named as
+    # itself when it is what changed.
+    parts["config corpus.use_written"] = config_hash(c.use_written)
     absent = [d for d in labels if d not in present]
     named = [f"{d!r} ({labels.where[d]}{unknown_document_hint(d, ids)})" for d in absent[:3]]
     note = (f"labels of {plural(len(absent), 'document')} not in corpus.documents are not used: "

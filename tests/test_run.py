@@ -734,6 +734,19 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     assert cache.train_parts(config)["training data"] != key
 
 
+def test_status_names_use_written_when_that_is_what_changed(tmp_path: Path) -> None:
+    # corpus.use_written was hashed inside the themes' part: status said 'config themes
+    # changed' of a config whose themes were as before.
+    def parts(use_written: bool) -> dict[str, str]:
+        return cache.train_parts(parse_config({"corpus": {
+            "documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")],
+            "written": [str(SOME_WRITTEN[0])], "use_written": use_written}}))
+
+    with_written, without = parts(True), parts(False)
+    assert sorted(k for k in with_written if with_written[k] != without[k]) == [
+        "config corpus.use_written", "training data"]
+
+
 def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -> None:
     # At weight 0 the lexicon makes no feature: the bundle (model.pkl, scorer.pkl and the
     # figures in model.json) comes out the same whatever it holds, so editing it retrains
