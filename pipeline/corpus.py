@@ -262,6 +262,9 @@ def _not_json(exc: json.JSONDecodeError, line: str) -> str:
     at column 75`` (the decoder's message alone ends in ``at``). A line that ends inside its
     object is one object cut over several lines, as an editor that re-wraps or pretty-prints
     them leaves it: said, as a line number alone would not."""
+    if exc.msg.startswith("Unexpected UTF-8 BOM"):  # its advice ("decode using utf-8-sig")
+        return ("not JSON: a byte-order mark (BOM) starts the line, inside the file (files "
+                "joined, one of them saved with a BOM?): delete it")
     where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else \
         f"{exc.msg} at column {exc.colno}"
     cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(line.rstrip())

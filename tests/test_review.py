@@ -428,6 +428,21 @@ def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> 
         load_labels([wrapped], ["medical", "grassroots"])
 
 
+def test_a_byte_order_mark_inside_a_labels_file_is_named_as_such(tmp_path: Path) -> None:
+    # Two review lists joined (cat a.jsonl b.jsonl), the second saved with a BOM as Notepad
+    # saves: the decoder's message, "Unexpected UTF-8 BOM (decode using utf-8-sig)", gave
+    # advice for Python code, not for the file. A BOM at the file's start is read, as before.
+    line = json.dumps({"document": "r", "index": 0, "theme": "medical"}) + "\n"
+    joined = tmp_path / "all.jsonl"
+    joined.write_bytes(b"\xef\xbb\xbf" + (line + line.replace("0", "1")).encode()
+                       + b"\xef\xbb\xbf" + line.replace("0", "2").encode())
+    with pytest.raises(CorpusError) as caught:
+        load_labels([joined], ["medical", "grassroots"])
+    assert str(caught.value) == (
+        f"{joined}:3: not JSON: a byte-order mark (BOM) starts the line, inside the file (files "
+        "joined, one of them saved with a BOM?): delete it")
+
+
 def test_outputs_of_two_models_joined_are_refused_by_review_and_report(
         trained, tmp_path: Path) -> None:
     """Two jsonl outputs of different models joined with cat (each line names its model by
