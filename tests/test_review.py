@@ -443,6 +443,18 @@ def test_a_byte_order_mark_inside_a_labels_file_is_named_as_such(tmp_path: Path)
         "joined, one of them saved with a BOM?): delete it")
 
 
+def test_two_labels_on_one_line_are_named_as_such(tmp_path: Path) -> None:
+    # A line end deleted between two labels: the decoder said only "Extra data at column 53".
+    line = json.dumps({"document": "r", "index": 0, "theme": "medical"})
+    joined = tmp_path / "r.jsonl"
+    joined.write_text(line + line.replace("0", "1") + "\n", "utf-8")
+    with pytest.raises(CorpusError) as caught:
+        load_labels([joined], ["medical", "grassroots"])
+    assert str(caught.value) == (
+        f"{joined}:1: not JSON: more after the object's end, at column {len(line) + 1}: each "
+        "line holds one JSON object (two lines joined?)")
+
+
 def test_outputs_of_two_models_joined_are_refused_by_review_and_report(
         trained, tmp_path: Path) -> None:
     """Two jsonl outputs of different models joined with cat (each line names its model by
