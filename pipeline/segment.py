@@ -72,7 +72,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 KINDS = ("body", "heading", "boilerplate")
@@ -1210,6 +1210,21 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
 
 # What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.
 _INSIDE_PROSE = re.compile("[，,、；;：:。！？!?]")
+
+
+_LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+
+
+def whole_lines(text: str, paragraphs: Sequence[Paragraph]) -> list[str]:
+    """The texts of those of ``paragraphs`` (consecutive ones of ``text``) that are each a line
+    of ``text`` as written, the lines :func:`wrapped_width` looks at. A line longer than
+    ``max_paragraph_chars`` is cut into paragraphs with no line break between them, of about
+    that length and ending at a comma when it has no sentence end (a list of thousands of names
+    on one line): they are no lines of a text wrapped at that width."""
+    joined = [_LINE_BREAK.search(text, a.end, b.start) is None
+              for a, b in pairwise(paragraphs)]
+    return [p.text for i, p in enumerate(paragraphs)
+            if not (i and joined[i - 1]) and not (i < len(joined) and joined[i])]
 
 
 def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:

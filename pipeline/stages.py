@@ -59,7 +59,7 @@ from pipeline.reading import (
     read_document,
     shown,
 )
-from pipeline.segment import Paragraph, segment_text, wrapped_width
+from pipeline.segment import Paragraph, segment_text, whole_lines, wrapped_width
 
 if TYPE_CHECKING:
     from pipeline.scorer import Counts, Tokenized
@@ -111,7 +111,7 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         max_paragraph_chars=s.max_paragraph_chars,
         boilerplate_patterns=s.boilerplate_patterns,
     )
-    if (width := wrapped_width([p.text for p in paragraphs[:1000]])) is not None:
+    if (width := wrapped_width(whole_lines(document.text, paragraphs[:1000]))) is not None:
         log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
                     "paragraph (one about that long with a comma or a full stop inside as body, "
                     "another short one that ends no sentence as a heading); join the lines of a "

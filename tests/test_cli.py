@@ -1254,6 +1254,24 @@ def test_text_wrapped_at_a_fixed_width_is_named_in_a_warning(tmp_path: Path) -> 
     assert len(at_width) == 81 and {p["kind"] for p in at_width} == {"body"}
 
 
+def test_one_long_line_cut_into_paragraphs_is_not_called_wrapped(tmp_path: Path) -> None:
+    # A thank-you list of 8,000 donors' names on one line, with no sentence end till its last
+    # character, is cut at a comma before every 2,000 characters: the pieces share a length
+    # and end inside a sentence, and the file was said to have 'lines wrapped at 1999
+    # characters' to be joined, though it has no line to join.
+    names = [a + b for a in "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+             for b in "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超"]
+    donors = tmp_path / "donors.txt"
+    donors.write_text("爱心捐赠名单\n\n感谢以下爱心人士为疫情防控捐款捐物：\n\n"
+                      + "、".join(names * 20) + "。\n\n特此致谢。\n", "utf-8")
+    result = in_process("segment", str(donors), "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 0
+    assert result.stderr.decode() == ""
+    paragraphs = json.loads((tmp_path / "out.json").read_text("utf-8"))["documents"][0][
+        "paragraphs"]
+    assert sum(len(p["text"]) > 1900 for p in paragraphs) >= 8  # cut, as a long line is
+
+
 def _seed_body() -> list:
     from pipeline.segment import segment_text
 
