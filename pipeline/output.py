@@ -466,7 +466,8 @@ def read_labelled(path: Path | str) -> dict[str, Any]:
     (:func:`open_labelled` reads one a document at a time).
 
     A ``jsonl`` file's lines are gathered into documents in order of first appearance; it has no
-    model header beyond the hash and no list of skipped files, and its lines must all name one
+    model header beyond the hash, no ``created`` and no list of skipped files (its
+    ``schema_version`` is its first line's), and its lines must all name one
     model (outputs of two models joined are refused) and no paragraph twice (an output joined
     with itself). An empty file is the ``jsonl`` output of no documents (``classify`` writes it
     when it skips every file), said in a warning: it is also what a failed
@@ -523,6 +524,7 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
     documents: dict[str, dict[str, Any]] = {}
     lines: dict[tuple[str, str], int] = {}  # each paragraph's line: all are held here anyway
     model_hash = ""
+    version = SCHEMA_VERSION  # what classify writes when it labels nothing: an empty file
     for number, line in enumerate(raw.split(b"\n"), 1):  # U+2028 may be inside a line
         if not line.strip():
             continue
@@ -546,9 +548,10 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
             "id": record["document"], **{k: record[k] for k in HEAD_FIELDS if k in record},
             "paragraphs": [],
         })
-        model_hash = model_hash or record["model_hash"]
+        if not model_hash:
+            model_hash, version = record["model_hash"], record["schema_version"]
         doc["paragraphs"].append({k: v for k, v in record.items() if k not in LINE_FIELDS})
-    return {"model": {"hash": model_hash} if model_hash else {},
+    return {"schema_version": version, "model": {"hash": model_hash} if model_hash else {},
             "documents": list(documents.values()), "errors": []}
 
 

@@ -151,9 +151,15 @@ def test_read_labelled_gives_either_format_of_a_classify_output_as_the_readme_sh
     written = json.loads((tmp_path / "out.json").read_bytes())
     assert read["json"] == written
     assert [d["id"] for d in written["documents"]] == ["a", "b"]
-    # jsonl holds no model header beyond the hash, nor the skipped files: the same documents.
-    assert read["jsonl"] == {"model": {"hash": written["model"]["hash"]},
+    # jsonl holds no model header beyond the hash, nor the skipped files, nor when it was made:
+    # the same documents, and its lines' schema_version, which a consumer checks either way (it
+    # was not there: data["schema_version"], fine on json, was a KeyError on jsonl).
+    assert read["jsonl"] == {"schema_version": written["schema_version"],
+                             "model": {"hash": written["model"]["hash"]},
                              "documents": written["documents"], "errors": []}
+    (tmp_path / "none.jsonl").write_bytes(b"")  # what classify writes when it labels nothing
+    assert read_labelled(tmp_path / "none.jsonl") == {
+        "schema_version": written["schema_version"], "model": {}, "documents": [], "errors": []}
 
     damaged = json.loads((tmp_path / "out.json").read_bytes())
     damaged["documents"][1]["paragraphs"][3]["confidence"] = "high"
