@@ -847,8 +847,8 @@ def files_under(folder: Path, suffixes: tuple[str, ...], strict: bool = False) -
     they are not documents, and walking ``.git`` is slow. Links to folders are followed, each
     folder walked once (a link loop ends there); the walk keeps its own stack, so no depth is too
     deep for it. A folder that cannot be listed, a link that leads nowhere and a name that is not
-    UTF-8 (the output could not hold it) are named and left out (see :func:`_left_out`); a
-    device or a named pipe (reading one might never end) is left out.
+    UTF-8 (the output could not hold it) are named and left out (see :func:`_left_out`), as a
+    device or a named pipe is (reading one might never end).
     """
     files: list[Path] = []
     walked: set[tuple[int, int]] = set()
@@ -890,11 +890,13 @@ def files_under(folder: Path, suffixes: tuple[str, ...], strict: bool = False) -
 
 def _is_file(path: Path, strict: bool) -> bool:
     """Whether ``path`` is a file (a link to one included); a path the system refuses to look
-    at (too long, a link to nothing or a link loop) is named and left out."""
+    at (too long, a link to nothing or a link loop), a named pipe or a device (whose reading
+    might never end) is named and left out."""
     try:
         if path.is_file():
             return True
-        path.stat()  # what is_file() keeps quiet: a link to nothing, a link loop
+        # what is_file() keeps quiet: a link to nothing, a link loop, a pipe or a device
+        _left_out(f"{shown(str(path))}: {special_file(path) or 'a device'}, not a file", strict)
     except FileNotFoundError:
         what = "a link to a file that does not exist" if os.path.islink(path) else "no such file"
         _left_out(f"{shown(str(path))}: {what}", strict)

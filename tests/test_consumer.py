@@ -176,3 +176,24 @@ def test_read_labelled_gives_either_format_of_a_classify_output_as_the_readme_sh
         with pytest.raises(InputError) as refused:
             read_labelled(tmp_path / name)
         assert str(refused.value) == f"{tmp_path / name}{fault}"
+
+
+def test_a_pipe_or_a_device_in_a_folder_of_documents_is_named_not_dropped_unsaid(
+        tmp_path: Path) -> None:
+    """A named pipe or a link to a device among a folder's .txt files is never read (it might
+    never end), and is named on standard error as a link to nothing is; it was left out of the
+    output without a word, a document gone that the consumer had no way to miss."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    os.mkfifo(docs / "p.txt")
+    (docs / "z.txt").symlink_to("/dev/zero")
+    result = in_process("segment", "docs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert [d["id"] for d in json.loads(result.stdout)["documents"]] == ["a"]
+    assert result.stderr.decode().splitlines() == [
+        "pipeline: docs/p.txt: a named pipe, not a file",
+        "pipeline: docs/z.txt: a device, not a file"]
+    strict = in_process("segment", "docs", "--strict", cwd=tmp_path)
+    assert strict.returncode == 2 and strict.stdout == b""
+    assert strict.stderr.decode() == "pipeline: error: docs/p.txt: a named pipe, not a file\n"
