@@ -25,9 +25,10 @@ Each paragraph gets a ``kind``:
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), salutations
   (``親愛的弟兄姊妹：``, ``Dear Parents,``), a speaker's role and name over a quote
   (``和新村村干部 廖某某：``), opening hours (``周五:黃昏6:30至晚上9:30``), a teaser that
-  repeats the text (``[导读]…``, ``摘要：…``, a line cut short with ``...``: :func:`_teasers`),
-  greetings (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices,
-  link lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
+  repeats the text (``[导读]…``, ``摘要：…``, ``[摘要]…``, a line cut short with ``...``:
+  :func:`_teasers`), greetings (``大家好！``) and closing formulas
+  (``特此通告。``, ``多謝主席。``), reprint notices, link lines, a release's contact fields
+  and spokesman (``發稿單位：…``, ``電話：…``,
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
   :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
   repeated in the document (a repeated title still gives its article its title; a numbered
@@ -861,14 +862,17 @@ def _repeated_captions(pieces: Sequence[str], short: Sequence[int]) -> list[int]
     return [i for i in plain if counts[pieces[i]] > 1]
 
 
-# A summary's label: 摘要：…, 内容提要：….
-_SUMMARY_LABEL = re.compile(r"^(摘要|內容提要|内容提要)\s*[:：]\s*")
+# A summary's label: 摘要：…, 内容提要：…, or in brackets, as a site's summary box heads it:
+# [摘要]…, 【内容提要】….
+_SUMMARY_LABEL = re.compile(
+    r"^([【\[](摘要|內容提要|内容提要)[】\]]|(摘要|內容提要|内容提要)\s*[:：])\s*")
 
 
 def _teasers(pieces: Sequence[str], kinds: Sequence[str], top: int = 10, opening: int = 12
              ) -> list[int]:
     """Lines near a page's top that only tease its text: a summary by its label
-    (``摘要：关于实施战时封闭管理的紧急通告 为应对…``) or a line cut short with ``...`` or ``…``
+    (``摘要：关于实施战时封闭管理的紧急通告 为应对…``, ``[摘要]2月13日下午,…``) or a line cut
+    short with ``...`` or ``…``
     (``我是医生,守土有责,…「本人是呼吸科主任某某,46 岁,受党...``), whose first ``opening``
     characters come again below it: the page's teaser of its own text, furniture. A paper's
     abstract (``摘要：2020年初,…``) says what no line below says, and stays body, as a sentence

@@ -1106,9 +1106,10 @@ def test_more_captions_by_their_credits_are_furniture(tmp_path: Path) -> None:
 
 
 def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path) -> None:
-    # A teaser box ([导读]…), a summary that repeats the text below it (摘要:…), a teaser cut
-    # short with ... that repeats it, a stamp in ISO 8601 with tags, and a pointer to more at a
-    # link were body text. A paper's abstract that says what no line below says, a 导读：…
+    # A teaser box ([导读]…), a summary that repeats the text below it
+    # (摘要:…, and a site's summary box [摘要]…, set 22), a teaser cut short with ...
+    # that repeats it, a stamp in ISO 8601 with tags, and a pointer to more at a link were
+    # body text. A paper's abstract that says what no line below says, a 导读：…
     # lead, an editor's note after its label (labelled in set 11), a sentence that trails off
     # with …… and a sentence with a link that does something stay body.
     notice = "关于实施战时封闭管理的紧急通告"
@@ -1117,19 +1118,21 @@ def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path
         "【导读】天津小巷总理战疫记",
         "[导读]──天津小巷总理战疫记新华社记者 张某 摄",
         f"摘要:{notice} 为应对当前疫情发展严峻形势,控制人员流动",
+        f"[摘要]{notice} 为应对当前疫情发展严峻形势,控制人员流动。",
         f"{opening}在疫情防控的关键时期,一群「逆行者」纷纷递交了「请战书」!「本人是呼吸科主任...",
         "2020-03-09T11:27:27+08:002020-03-09|居家防護, 頭條, 健康新知|",
         "四、相關資訊可參閱疾管署網站(https://www.cdc.gov.tw) 或可撥打免付費防疫專線1922。",
         "更多外界送暖紀錄,請點閱成大醫院專區:https://www.hosp.ncku.edu.tw/External/",
         "(衛生福利部疾病管制署相關連結:https://www.cdc.gov.tw/Bulletin/Detail/1)"]
     sentences = ["摘要:2020年初,新型冠狀病毒侵襲武漢并快速向全國各個城市蔓延。",
+                 "【摘要】2020年初,新冠肺炎疫情暴发,社区成为联防联控的第一线。",
                  "导读：城中街道各社区从2月7日开始对辖区内小区实施封闭管理。",
                  "编者按:为宣传在疫情防控一线各地各级党组织发挥的战斗堡垒作用和广大党员的先锋模范"
                  "作用,本网开通“一线守护”栏目,征集基层党组织参与疫情防控的有力举措及先进事迹。",
                  "这一个月深圳人共同经历了什么……",
                  "市民可登录https://www.example.gov.cn预约购买口罩，相关部门将送货上门。"]
-    kinds = _kinds(tmp_path, *furniture[:5], *sentences, notice, opening,
-                   "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[5:])
+    kinds = _kinds(tmp_path, *furniture[:6], *sentences, notice, opening,
+                   "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[6:])
     assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
