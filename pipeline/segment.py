@@ -17,7 +17,8 @@ Each paragraph gets a ``kind``:
   ``2020-12-22 某某新聞``; ROC dates, ``109年3月26日``, and an issuing letter's date and number,
   ``中華民國109年2月20日府衛疾字第…號函訂定``), photo captions (``▲…``, ``△…``,
   ``…（记者…摄）``; a short line ending with a credit, ``…。某某 摄``, ``…。受访者供图``,
-  ``…(资料图片)``, but not a title's ``…（附图片）``; a file photo's or a social account's
+  ``…(资料图片)``, but not a title's ``…（附图片）``; a credit alone, ``某某融媒体中心供图``,
+  ``图片由某某提供``; a file photo's or a social account's
   credit, ``…。(資料照,取自…)``, ``…。(某某fb)``; ``图为…。(记者 某某)``; an image's file
   name or number, ``QQ图片20200131102651_副本``), a pull-quote or a heading said again in
   quotes under it (:func:`_pull_quotes`), a call to pass the page on (``紧急扩散！``), an
@@ -279,12 +280,16 @@ _DATELINE = re.compile(
     r"[\u4e00-\u9fff]{1,5}(省|市|縣|县|區|区|鎮|镇|鄉|乡|村|州))[。.]?$")
 # A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
 # …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
-# …(資料圖片), …(某某 Images圖片). A headline's note that photos come with it (…（附图片）,
-# … 多图片, …(含照片)) credits no one: the line is a title, not a caption.
+# …(資料圖片), …(某某 Images圖片); or alone on its line, who gave the photo (某某融媒体中心供图,
+# 图片由某某提供), not one who gives it to someone (…向本报供图). A headline's note that
+# photos come with it (…（附图片）, … 多图片, …(含照片)) credits no one: the line is a title,
+# not a caption.
 _CREDIT = re.compile(
     r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|"
     r"(?<![附含多组組])(圖片|图片))"
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
+    r"|^[^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
+    r"|^(圖片|图片|照片)(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)"
     r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A Hong Kong government release's end: 完 on a line of its own, then the release's date and the

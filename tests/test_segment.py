@@ -718,6 +718,29 @@ def test_a_short_caption_with_a_credit_and_an_images_number_are_furniture() -> N
         assert [p.kind for p in numbered][2] == "heading", heading
 
 
+def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
+    # Who gave the photo, alone on its line under it (南安市融媒体中心供图, set 22's 1666, once
+    # under each of four photos): the first three were body text, labelled, as the first lines
+    # of a "poem" of four heading-like lines; one alone was a section heading. A sentence that
+    # mentions 供图 or 图片 in its middle, one that gives a photo to someone, and a section
+    # heading about photos stay as they were.
+    credits = ["南安市融媒体中心供图", "受訪者供圖", "图片由市卫健委提供", "照片由受访者提供"]
+    for credit in credits:
+        for photos in (1, 4):
+            lines = ["南安向海外侨亲驰援防控物资", "南安市向海外同乡会捐赠口罩。",
+                     *[credit] * photos, "工作人员将防控物资搬到车上。"]
+            paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
+            assert [p.kind for p in paragraphs][2:-1] == ["boilerplate"] * photos, credit
+            assert paragraphs[-1].heading is None, credit
+    sentences = ["县融媒体中心供图的照片在网上热传。", "这些照片由他向本报供图。",
+                 "市民把拍下的图片发给社区，记录志愿者的身影。"]
+    headings = ["志愿者向媒体供图", "抗疫一线的精彩图片"]
+    kinds = _kinds(tmp_path, "青山村筑牢疫情防线", "青山村党支部组织党员在村口设卡。",
+                   *sentences, headings[0], "党员轮流值守。", headings[1], "党员登记进出人员。")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+    assert {h: kinds[h] for h in headings} == dict.fromkeys(headings, "heading")
+
+
 def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
     # （附图片）, 多图片, (含照片) say what the article holds, not whose photo it is: the line is
     # the article's title, and its paragraphs carry it.
