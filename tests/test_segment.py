@@ -415,9 +415,9 @@ def test_lines_of_the_title_block_join_the_title_and_are_no_sections_heading() -
     assert {p.text: p.kind for p in notice}["2020-02-11 某某网"] == "boilerplate"
     assert {(p.article_title, p.heading) for p in notice if p.kind == "body"} == {
         ("某某镇党委、政府致全镇父老乡亲的 倡  议  书", None)}
-    news = segment_text("d", "同心抗疫\n新华社某地2月4日电 题：同心抗疫\n全市党员干部下沉社区。\n")
+    news = segment_text("d", "抗疫一线\n新华社某地2月4日电 题：同心抗疫\n全市党员干部下沉社区。\n")
     assert [(p.kind, p.article_title, p.heading) for p in news][-1] == (
-        "body", "同心抗疫 新华社某地2月4日电 题：同心抗疫", None)
+        "body", "抗疫一线 新华社某地2月4日电 题：同心抗疫", None)
     dated = segment_text("d", "某市指挥部\n关于2020年2月10日起恢复公交运营的通告\n"
                               "全市公交有序恢复。\n")
     assert dated[1].kind == "heading"  # a date inside the title, not a publication stamp
@@ -739,6 +739,29 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
                    *sentences, headings[0], "党员轮流值守。", headings[1], "党员登记进出人员。")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
     assert {h: kinds[h] for h in headings} == dict.fromkeys(headings, "heading")
+
+
+def test_an_agencys_dateline_that_says_the_title_again_is_furniture(tmp_path: Path) -> None:
+    # An agency's dateline with the story's title (新华社南昌1月31日电 题：…) under that title:
+    # long, it was body text, labelled (set 22's 1670, both labellers: not body); short, a
+    # heading that the title block joined to the title, which said it twice. A dateline
+    # whose title the page does not say above stays a part of the title (test above); a
+    # dateline that goes on into the story, and sentences with 题 or 电 in them, stay body.
+    title = "你的平安,就是他们坚守的意义——江西20余万医护人员战“疫”记"
+    for dateline in (f"新华社南昌1月31日电 题:{title}",
+                     f"中新社南昌1月31日電（记者 张某）題：{title}",
+                     "新华社银川1月28日电 题:“疫情来了,我们相约逆行”"):
+        top = title if title in dateline else "“疫情来了,我们相约逆行”"
+        paragraphs = _segmented(tmp_path, f"{top}\n2020-01-31 16:23:01 新华网\n{dateline}\n"
+                                          "新华社记者郭某、余某\n大年初一清晨,医生钟某主动请缨到发热门诊接诊。\n")
+        assert [p.kind for p in paragraphs] == [
+            "heading", "boilerplate", "boilerplate", "boilerplate", "body"], dateline
+        assert paragraphs[-1].article_title == top, dateline
+    sentences = ["新华社南昌1月31日电 记者从江西省卫健委获悉,全省医护人员坚守岗位。",
+                 "记者就这一问题采访了省卫健委,题:如何守护群众平安。",
+                 "市委书记接到电话后,题写了“众志成城”四个字。"]
+    kinds = _kinds(tmp_path, title, *sentences, "全省医护人员坚守岗位。")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
 
 def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
