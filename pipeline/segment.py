@@ -46,8 +46,8 @@ Each paragraph gets a ``kind``:
   dateline, a full date and a place (``2019年12月31日，武漢。``).
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
   official letter's ``說明：``), a list's heading with its colon (``各地確診病例統計：``,
-  ``查控点设置：``), a numbered question (``一、武漢肺炎到底是什麼？``) and a day's name alone
-  (``除夕。``).
+  ``查控点设置：``, a region's name over its places, ``港島區：``), a numbered question
+  (``一、武漢肺炎到底是什麼？``) and a day's name alone (``除夕。``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -307,8 +307,9 @@ _PART_LABEL = re.compile(
     r"^(問題|问题|答覆|答复|回覆|回复|提問|提问|說明|説明|说明|辦法|办法)\s*[:：]$")
 # A list's heading that ends with a colon, its items under it: a numbered one
 # (1. 「兒童區」及「學生區」聚會安排：), a topic (各地確診病例統計：, 2月15日治愈出院患者基本情况：,
-# 關於2019新型冠狀病毒肺炎：, 查控点设置：) or 其他： alone. Not a lead-in that goes on into the
-# text (建議如下：, 各村要做好：, 他介绍：), nor one with a comma (a sentence's clause).
+# 關於2019新型冠狀病毒肺炎：, 查控点设置：), a region's name over its places (港島區：, 湖北省：)
+# or 其他： alone. Not a lead-in that goes on into the text (建議如下：, 各村要做好：, 他介绍：),
+# nor one with a comma (a sentence's clause).
 _LIST_HEADING = re.compile(
     r"^(?![^:：]*(如下|以下|下列|說|説|说|講|讲|表示|指出|介紹|介绍|要求|提醒|告訴|告诉|請|请|要|須|须|需))"
     r"(?=[^，,。！？!?；;]*$)"
@@ -316,6 +317,7 @@ _LIST_HEADING = re.compile(
     r".{1,30}|(關於|关于)[^:：]{1,24}|"
     r"[^:：]{0,20}(情況|情况|統計|统计|安排|概況|概况|名單|名单|須知|须知|事項|事项|資訊|资讯|簡介|简介|一覽|一览|"
     r"設置|设置|分佈|分布)"
+    r"|[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)"
     r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
 # as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.
@@ -1226,7 +1228,9 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     ``新华社昆明2月4日电 题：…``, a publisher and date), unless numbered. (More such lines are a
     menu or a cover, left as they are.) Chains: in a run of four or more heading-like lines after
     the first body paragraph, none of them numbered (a poem, a list of places, a video's
-    captions), each line but the last is body text.
+    captions), each line but the last is body text. A heading that ends with a colon (a list's
+    heading, ``港島區：`` over its clinics) is no line of a run: it ends the one above it and
+    heads the one below it.
     """
     block: set[int] = set()
     chained: set[int] = set()
@@ -1242,7 +1246,8 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
         i = first
         while i < b:
             j = i
-            while j < b and kinds[j] == "heading":
+            # A heading with a colon (a list's, 港島區：) heads the lines under it: it ends a run.
+            while j < b and kinds[j] == "heading" and pieces[j][-1:] not in ":：":
                 j += 1
             if j - i >= 4 and not any(_NUMBERED.match(pieces[k]) for k in range(i, j)):
                 chained.update(range(i, j - 1))

@@ -1203,6 +1203,38 @@ def test_a_lists_headings_with_colons_and_numbered_questions_are_headings(
         assert paragraphs[3].heading == (line if line in headings else None), line
 
 
+def test_a_regions_name_with_a_colon_over_its_places_is_a_heading(tmp_path: Path) -> None:
+    # 港島區: over its clinics, one a line (set 22's 1704; both labellers: not body), was body
+    # text: with a colon it ended no sentence, and as a heading it would have been the first
+    # line of a run of heading-like lines, body text. A region's name with a colon is a list's
+    # heading, and it heads the run of places under it (three of four body, as before). A
+    # sentence that goes somewhere, an addressee, and a run of four places without a heading
+    # stay as they were.
+    clinics = {"港島區:": ["東區筲箕灣普通科門診診所(一樓)", "灣仔區貝夫人普通科門診診所(地下)",
+                          "中西區堅尼地城普通科門診診所", "南區香港仔普通科門診診所"],
+               "九龍區:": ["九龍城區中九龍診所", "黃大仙區東九龍普通科門診診所",
+                          "油尖旺區油麻地普通科門診診所", "觀塘區九龍灣健康中心診所"],
+               "湖北省：": ["武汉市金银潭医院", "武汉市肺科医院", "武汉大学人民医院",
+                          "黄冈市中心医院"]}
+    lines = ["醫管局公佈指定診所名單", "醫管局公佈了指定診所的名單,如下:",
+             *[line for region, places in clinics.items() for line in (region, *places)],
+             "指定診所每天都會開放。"]
+    paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert {r: kinds[r] for r in clinics} == dict.fromkeys(clinics, "heading")
+    for region, places in clinics.items():
+        assert [kinds[place] for place in places] == ["body"] * 3 + ["heading"], region
+        assert {p.heading for p in paragraphs if p.text in places[:3]} == {region}
+    sentences = ["我们来到了武汉市:", "他们去了江岸区:"]
+    kinds = _kinds(tmp_path, "抗疫须知", "市民应做好防护。", *sentences, "各社区：",
+                   "患者石某，已治愈出院。")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+    assert kinds["各社区："] == "boilerplate"
+    run = ["武汉市金银潭医院", "武汉市肺科医院", "武汉大学人民医院", "黄冈市中心医院"]
+    kinds = _kinds(tmp_path, "定点医院", "全省定点医院名单公布。", *run, "患者石某已出院。")
+    assert [kinds[line] for line in run] == ["body"] * 3 + ["heading"]
+
+
 def test_a_days_name_alone_and_a_diarys_day_count_and_place_are_headings(
         tmp_path: Path) -> None:
     # A chronicle's 除夕。 under its date, and a diary's day line with the day's count and the
