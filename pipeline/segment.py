@@ -28,9 +28,10 @@ Each paragraph gets a ``kind``:
   (``和新村村干部 廖某某：``), opening hours (``周五:黃昏6:30至晚上9:30``), a teaser that
   repeats the text (``[导读]…``, ``摘要：…``, ``[摘要]…``, a line cut short with ``...``:
   :func:`_teasers`), an agency's dateline that says the title above it again
-  (``新华社南昌1月31日电 题：…``: :func:`_agency_titles`), greetings (``大家好！``) and
-  closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link lines, a release's
-  contact fields and spokesman (``發稿單位：…``, ``電話：…``,
+  (``新华社南昌1月31日电 题：…``: :func:`_agency_titles`), a note in Latin letters in brackets
+  on a Chinese page (``[The English version follows the Chinese one.]``), greetings
+  (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link
+  lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
   :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
   repeated in the document (a repeated title still gives its article its title; a numbered
@@ -930,6 +931,37 @@ def _agency_titles(pieces: Sequence[str], kinds: Sequence[str], top: int = 10) -
     return found
 
 
+_LATIN = re.compile("[A-Za-z]")
+_LATIN_WORD = re.compile("[A-Za-z]{2}")
+
+
+def _mostly_chinese(line: str) -> bool:
+    """Whether ``line`` has more Chinese characters than Latin letters."""
+    return len(HAN.findall(line)) > len(_LATIN.findall(line))
+
+
+def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
+    """A note in another language, in brackets, at a Chinese page's top or end (its first or
+    last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
+    one.]``) with Latin words and no Chinese character, whose nearest line below that is not
+    furniture (or, at the page's end, above it) is mostly Chinese. It tells of the page, as a
+    reader of Chinese sees it: no text of it. On an English page (its neighbours English) it
+    stays as it is. (A look at every line of a page cost 1.5% of segmenting.)"""
+    found = []
+    n = len(pieces)
+    for i in [*range(min(edge, n)), *range(max(edge, n - edge), n)]:
+        line = pieces[i]
+        if (line[:1] not in "[(（【" or line[-1:] not in "])）】" or kinds[i] == "boilerplate"
+                or not _LATIN_WORD.search(line) or HAN.search(line)):
+            continue
+        near = next((j for j in range(i + 1, len(pieces)) if kinds[j] != "boilerplate"), None)
+        if near is None:
+            near = next((j for j in range(i - 1, -1, -1) if kinds[j] != "boilerplate"), None)
+        if near is not None and _mostly_chinese(pieces[near]):
+            found.append(i)
+    return found
+
+
 _QUOTE_MARKS = "“”「」『』‘’\"'"
 # What a pull-quote's words hold none of: a sentence end inside, or a figure.
 _NOT_PULLED = re.compile(r"[。.！!？?；;…．⋯\d]")
@@ -1031,7 +1063,7 @@ def segment_text(
     short = _short_body(seen, kinds, max_heading_chars)
     for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, short),
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
-              *_agency_titles(seen, kinds)]:
+              *_agency_titles(seen, kinds), *_english_notes(seen, kinds)]:
         kinds[i] = "boilerplate"
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.

@@ -764,6 +764,32 @@ def test_an_agencys_dateline_that_says_the_title_again_is_furniture(tmp_path: Pa
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
 
+def test_an_english_note_in_brackets_on_a_chinese_page_is_furniture(tmp_path: Path) -> None:
+    # [The English version follows the Chinese one.] heading a diocese's Chinese notice (set
+    # 22's 1694; both labellers: not body) was body text, labelled. A note in brackets in Latin
+    # letters whose next line is Chinese tells of the page. On an English page, an English
+    # sentence (in brackets or not) and the same note over English text stay body.
+    note = "[The English version follows the Chinese one.]"
+    notice = ["教區為抗疫而暫停主日及平日彌撒的牧民措施", "香港教區主教公署",
+              "由於新冠狀病毒在香港本地感染的個案陸續加增,政府呼籲市民留在家中。"]
+    for line in (note, "(English version below)", "【English translation follows】"):
+        kinds = _kinds(tmp_path, line, *notice)
+        assert kinds[line] == "boilerplate", line
+    # at the page's end, under its Chinese text
+    assert _kinds(tmp_path, *notice, "(Please scroll down for the English version.)")[
+        "(Please scroll down for the English version.)"] == "boilerplate"
+    english = ["Pastoral measures of the Diocese against the epidemic",
+               "(Public Masses are suspended until further notice.)",
+               "As the number of confirmed cases continues to grow, the faithful should stay "
+               "at home.", "[The Chinese version follows the English one.]",
+               "All parish churches remain open for personal prayers."]
+    kinds = _kinds(tmp_path, *english)
+    assert {e: kinds[e] for e in english[1:]} == dict.fromkeys(english[1:], "body")
+    # a bilingual page: the note right over the English version
+    kinds = _kinds(tmp_path, *notice, note, *english[2:])
+    assert kinds[note] == "body"
+
+
 def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
     # （附图片）, 多图片, (含照片) say what the article holds, not whose photo it is: the line is
     # the article's title, and its paragraphs carry it.
