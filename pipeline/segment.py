@@ -17,8 +17,8 @@ Each paragraph gets a ``kind``:
   ``2020-12-22 某某新聞``; ROC dates, ``109年3月26日``, and an issuing letter's date and number,
   ``中華民國109年2月20日府衛疾字第…號函訂定``), photo captions (``▲…``, ``△…``,
   ``…（记者…摄）``; a short line ending with a credit, ``…。某某 摄``, ``…。受访者供图``,
-  ``…(资料图片)``, but not a title's ``…（附图片）``; a credit alone, ``某某融媒体中心供图``,
-  ``图片由某某提供``; a file photo's or a social account's
+  ``…(资料图片)``, ``…(Shutterstock圖片)``, but not a title's ``…（附图片）``; a credit
+  alone, ``某某融媒体中心供图``, ``图片由某某提供``; a file photo's or a social account's
   credit, ``…。(資料照,取自…)``, ``…。(某某fb)``; ``图为…。(记者 某某)``; an image's file
   name or number, ``QQ图片20200131102651_副本``), a pull-quote or a heading said again in
   quotes under it (:func:`_pull_quotes`), a call to pass the page on (``紧急扩散！``), an
@@ -575,7 +575,14 @@ _BOILERPLATE_OPEN_END = (
     r"^.{0,100}[。.！!]\s*[(（][\u4e00-\u9fff]{2,4}[/／][^()（）/／\d]{1,10}"
     r"(紀元|纪元|報|报|網|网|社|台|臺|新聞|新闻|傳媒|传媒|週刊|周刊)"
     r"(?<!通報|通报|公報|公报|簡報|简报|快報|快报)[)）]$",
-    r"^.{0,100}[。.！!]\s*[(（](Reuters|REUTERS|AP|AFP|EPA|Getty Images|Bloomberg|Xinhua)"
+    # … or a picture agency's credit in brackets right after the caption, without its stop:
+    # …一級響應(Shutterstock圖片), …(視覺中國), or a news agency's photo, …(路透社圖片). (A
+    # news agency alone, without 图片, may be a source's name in a sentence: …据美联社(AP).)
+    r"^.{0,100}(?:[。.！!]\s*[(（](Reuters|REUTERS|AP|AFP|EPA|Getty Images|Bloomberg|Xinhua)"
+    r"|[(（](Shutterstock|Getty Images|iStock|視覺中國|视觉中国|東方IC|东方IC|達志影像|达志影像|"
+    r"CFP)\s*(圖片|图片|照片|相片|圖|图)?"
+    r"|[(（](Reuters|REUTERS|AP|AFP|EPA|Bloomberg|路透社?|美聯社|美联社|法新社|歐新社|欧新社|新華社|新华社|"
+    r"中新社)\s*(圖片|图片|照片|相片))"
     r"(\s*/\s*[^()（）]{1,20})?[)）]$",
     # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
     # 以下为三名志愿者的口述：, 原文如下：. (现将有关事项通告如下： issues the notice: text.)

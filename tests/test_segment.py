@@ -228,6 +228,7 @@ OPEN_END_FURNITURE = [
     "图为环卫工人喷洒消毒液。(记者 某某)", "某某傳媒綜合報導",
     "图配某某捐赠口罩(2)-20200203120501.png",
     "昨日,某某社区,机关党员干部随社区工作人员走访登记。/某某日报记者王某某摄", "年2月13日",
+    "廣東決定啟動一級響應(Shutterstock圖片)",
 ]
 
 
@@ -1173,6 +1174,26 @@ def test_more_captions_by_their_credits_are_furniture(tmp_path: Path) -> None:
                  "他把照片发给了路透社记者。"]
     kinds = _kinds(tmp_path, "某县疫情防控工作情况", "县委召开常委会议，研究部署防控工作。",
                    *captions, *sentences)
+    assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
+    assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
+
+
+def test_a_caption_credited_to_a_picture_agency_in_brackets_is_furniture(
+        tmp_path: Path) -> None:
+    # A caption with a picture agency's credit in brackets right after it, without a stop
+    # (set 22's 1700: …決定啟動廣東省重大突發公共衛生事件一級響應(Shutterstock圖片); both
+    # labellers: not body), was body text: an agency was known after a full stop. A news
+    # agency's name in brackets without 图片 (a source, 据美联社(AP)) and sentences that
+    # mention pictures stay body.
+    captions = ["廣東衛健委宣布,決定啟動廣東省重大突發公共衛生事件一級響應(Shutterstock圖片)",
+                "武漢市民在超市排隊購買蔬菜(視覺中國)", "醫護人員在方舱医院内照顾患者(路透社圖片)",
+                "一名男子戴着口罩走过空荡的街头(Getty Images)"]
+    sentences = ["這則消息最早由美國媒體披露,當地衛生部門隨後證實確診病例已增至十二宗,據美聯社(AP)",
+                 "市民可在视觉中国(图片网站)上查看更多现场照片。",
+                 "他把在医院隔离病区拍下的图片发给了多家外国媒体,其中包括英国的路透社(Reuters)",
+                 "分地區看,陽江(3宗)、清遠(1宗)均為首次報告確診病例。"]
+    kinds = _kinds(tmp_path, "廣東新增確診21宗", "廣東衛健委今日公布新增確診病例21宗。",
+                   *captions, *sentences, "其他6地市新增確診病例中,廣州2宗。")
     assert {c: kinds[c] for c in captions} == dict.fromkeys(captions, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
