@@ -53,7 +53,6 @@ class _Section(BaseModel):
         return number_not_boolean(value, cls.model_fields[str(info.field_name)].annotation)
 
 
-
 class CorpusConfig(_Section):
     """Where the labelled corpus lives. Documents are files or folders of ``.txt`` files."""
 
