@@ -1299,6 +1299,7 @@ _INSIDE_PROSE = re.compile("[，,、；;：:。！？!?]")
 
 
 _LINE_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_PLAIN_GAPS = frozenset({"\n", "\n\n", "\n\n\n", "\r\n", "\r\n\r\n"})
 
 
 def whole_lines(text: str, paragraphs: Sequence[Paragraph]) -> list[str]:
@@ -1307,10 +1308,13 @@ def whole_lines(text: str, paragraphs: Sequence[Paragraph]) -> list[str]:
     ``max_paragraph_chars`` is cut into paragraphs with no line break between them, of about
     that length and ending at a comma when it has no sentence end (a list of thousands of names
     on one line): they are no lines of a text wrapped at that width."""
-    joined = [_LINE_BREAK.search(text, a.end, b.start) is None
-              for a, b in pairwise(paragraphs)]
-    return [p.text for i, p in enumerate(paragraphs)
-            if not (i and joined[i - 1]) and not (i < len(joined) and joined[i])]
+    # Most gaps between paragraphs are a line break or two, looked up, not searched.
+    joined = [i for i, (a, b) in enumerate(pairwise(paragraphs))
+              if (gap := text[a.end : b.start]) not in _PLAIN_GAPS and not _LINE_BREAK.search(gap)]
+    if not joined:
+        return [p.text for p in paragraphs]
+    cut = {*joined, *(i + 1 for i in joined)}
+    return [p.text for i, p in enumerate(paragraphs) if i not in cut]
 
 
 def wrapped_width(lines: Sequence[str], min_lines: int = 8, share: float = 0.4) -> int | None:
