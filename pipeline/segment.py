@@ -309,8 +309,8 @@ _PART_LABEL = re.compile(
 # A list's heading that ends with a colon, its items under it: a numbered one
 # (1. 「兒童區」及「學生區」聚會安排：), a topic (各地確診病例統計：, 2月15日治愈出院患者基本情况：,
 # 關於2019新型冠狀病毒肺炎：, 查控点设置：), a region's name over its places (港島區：, 湖北省：)
-# or 其他： alone. Not a lead-in that goes on into the text (建議如下：, 各村要做好：, 他介绍：),
-# nor one with a comma (a sentence's clause).
+# or 其他： alone. Not a lead-in that goes on into the text (建議如下：, 各村要做好：, 他介绍：,
+# 比如武汉市：), nor addressees (各区：, 各县市区：), nor one with a comma (a sentence's clause).
 _LIST_HEADING = re.compile(
     r"^(?![^:：]*(如下|以下|下列|說|説|说|講|讲|表示|指出|介紹|介绍|要求|提醒|告訴|告诉|請|请|要|須|须|需))"
     r"(?=[^，,。！？!?；;]*$)"
@@ -318,7 +318,7 @@ _LIST_HEADING = re.compile(
     r".{1,30}|(關於|关于)[^:：]{1,24}|"
     r"[^:：]{0,20}(情況|情况|統計|统计|安排|概況|概况|名單|名单|須知|须知|事項|事项|資訊|资讯|簡介|简介|一覽|一览|"
     r"設置|设置|分佈|分布)"
-    r"|[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)"
+    r"|(?!各|比如|例如|譬如|包括)[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)"
     r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
 # as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.

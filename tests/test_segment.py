@@ -1272,9 +1272,16 @@ def test_a_regions_name_with_a_colon_over_its_places_is_a_heading(tmp_path: Path
     for region, places in clinics.items():
         assert [kinds[place] for place in places] == ["body"] * 3 + ["heading"], region
         assert {p.heading for p in paragraphs if p.text in places[:3]} == {region}
-    sentences = ["我们来到了武汉市:", "他们去了江岸区:"]
+    # ... nor an example's lead-in in prose (比如武汉市：) nor a notice's addressees (各区：),
+    # which were body text and no heading over the text under them.
+    sentences = ["我们来到了武汉市:", "他们去了江岸区:", "比如武汉市：", "例如湖北省:"]
     kinds = _kinds(tmp_path, "抗疫须知", "市民应做好防护。", *sentences, "各社区：",
                    "患者石某，已治愈出院。")
+    for addressees in ("各区：", "各县市区:"):
+        paragraphs = _segmented(tmp_path, f"关于做好疫情防控工作的通知\n{addressees}\n"
+                                          "现将有关事项通知如下。\n各地要落实防控措施。\n")
+        assert paragraphs[1].kind != "heading", addressees
+        assert paragraphs[-1].heading is None, addressees
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
     assert kinds["各社区："] == "boilerplate"
     run = ["武汉市金银潭医院", "武汉市肺科医院", "武汉大学人民医院", "黄冈市中心医院"]
