@@ -29,7 +29,8 @@ Each paragraph gets a ``kind``:
   repeats the text (``[导读]…``, ``摘要：…``, ``[摘要]…``, a line cut short with ``...``:
   :func:`_teasers`), an agency's dateline that says the title above it again
   (``新华社南昌1月31日电 题：…``: :func:`_agency_titles`), a note in Latin letters in brackets
-  on a Chinese page (``[The English version follows the Chinese one.]``), greetings
+  on a Chinese page about its language or version (``[The English version follows the
+  Chinese one.]``), greetings
   (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link
   lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
@@ -939,7 +940,8 @@ def _agency_titles(pieces: Sequence[str], kinds: Sequence[str], top: int = 10) -
 
 
 _LATIN = re.compile("[A-Za-z]")
-_LATIN_WORD = re.compile("[A-Za-z]{2}")
+# What a note about the page speaks of: its language or its version (English version below).
+_PAGE_NOTE = re.compile(r"(?i)\b(english|chinese|version|translation|translated|bilingual)\b")
 
 
 def _mostly_chinese(line: str) -> bool:
@@ -950,7 +952,10 @@ def _mostly_chinese(line: str) -> bool:
 def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
     """A note in another language, in brackets, at a Chinese page's top or end (its first or
     last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
-    one.]``) with Latin words and no Chinese character, whose nearest line below that is not
+    one.]``, ``［English version below］``) that speaks of the page's language or version
+    (:data:`_PAGE_NOTE`; a bilingual notice's sentence in brackets, ``(All visitors must wear a
+    mask.)`` over its Chinese, is its text) and has no Chinese character, whose nearest line
+    below that is not
     furniture (or, at the page's end, above it) is mostly Chinese. It tells of the page, as a
     reader of Chinese sees it: no text of it. On an English page (its neighbours English) it
     stays as it is. (A look at every line of a page cost 1.5% of segmenting.)"""
@@ -958,8 +963,9 @@ def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) 
     n = len(pieces)
     for i in [*range(min(edge, n)), *range(max(edge, n - edge), n)]:
         line = pieces[i]
-        if (line[:1] not in "[(（【" or line[-1:] not in "])）】" or kinds[i] == "boilerplate"
-                or not _LATIN_WORD.search(line) or HAN.search(line)):
+        if (line[:1] not in "[(（【［〔" or line[-1:] not in "])）】］〕"
+                or kinds[i] == "boilerplate" or not _PAGE_NOTE.search(line)
+                or HAN.search(line)):
             continue
         near = next((j for j in range(i + 1, len(pieces)) if kinds[j] != "boilerplate"), None)
         if near is None:

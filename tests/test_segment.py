@@ -789,6 +789,16 @@ def test_an_english_note_in_brackets_on_a_chinese_page_is_furniture(tmp_path: Pa
     # a bilingual page: the note right over the English version
     kinds = _kinds(tmp_path, *notice, note, *english[2:])
     assert kinds[note] == "body"
+    # in full-width brackets too; but a bilingual notice's sentences, each in brackets over
+    # its Chinese, are its text (they were furniture: English in brackets over Chinese)
+    for line in ("［The English version follows the Chinese one.］", "〔English version below〕"):
+        assert _kinds(tmp_path, line, *notice)[line] == "boilerplate", line
+    bilingual = ["(All visitors must wear a mask and have their temperature checked.)",
+                 "所有訪客必須佩戴口罩及量度體溫。",
+                 "(Visiting hours are suspended until further notice.)",
+                 "探訪時間暫停,直至另行通知。"]
+    kinds = _kinds(tmp_path, "醫院防疫通告", *bilingual)
+    assert {b: kinds[b] for b in bilingual} == dict.fromkeys(bilingual, "body")
 
 
 def test_a_headline_that_says_photos_come_with_it_is_no_caption() -> None:
