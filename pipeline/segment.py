@@ -580,7 +580,9 @@ _BOILERPLATE_OPEN_END = (
     # …一級響應(Shutterstock圖片), …(視覺中國), or a news agency's photo, …(路透社圖片). (A
     # news agency alone, without 图片, may be a source's name in a sentence: …据美联社(AP).)
     r"^.{0,100}(?:[。.！!]\s*[(（](Reuters|REUTERS|AP|AFP|EPA|Getty Images|Bloomberg|Xinhua)"
-    r"|[(（](Shutterstock|Getty Images|iStock|視覺中國|视觉中国|東方IC|东方IC|達志影像|达志影像|"
+    # (Not an agency's name in brackets after its Chinese name, …其中包括視覺中國(CFP).)
+    r"|(?<!視覺中國|视觉中国|華蓋創意|华盖创意|東方IC|东方IC|達志影像|达志影像)"
+    r"[(（](Shutterstock|Getty Images|iStock|視覺中國|视觉中国|東方IC|东方IC|達志影像|达志影像|"
     r"CFP)\s*(圖片|图片|照片|相片|圖|图)?"
     r"|[(（](Reuters|REUTERS|AP|AFP|EPA|Bloomberg|路透社?|美聯社|美联社|法新社|歐新社|欧新社|新華社|新华社|"
     r"中新社)\s*(圖片|图片|照片|相片))"
