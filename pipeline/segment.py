@@ -285,7 +285,8 @@ _DATELINE = re.compile(
 # A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
 # …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
 # …(資料圖片), …(某某 Images圖片); or alone on its line, who gave the photo (某某融媒体中心供图,
-# 图片由某某提供), not one who gives it to someone (…向本报供图). A headline's note that
+# 受访者供图。, 图片均由某某提供, 供图：某某), not one who gives it to someone (…向本报供图).
+# A headline's note that
 # photos come with it (…（附图片）, … 多图片, …(含照片)) credits no one: the line is a title,
 # not a caption.
 _CREDIT = re.compile(
@@ -293,8 +294,13 @@ _CREDIT = re.compile(
     r"(?<![附含多组組])(圖片|图片))"
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
     r"|^[^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
-    r"|^(圖片|图片|照片)(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)"
+    r"|^(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)"
+    r"|^(供圖|供图)\s*[:：/／]\s*[^。！？!?，,；;:：\s]{1,20}"
     r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
+# A credit alone on its line with a full stop after it: 受访者供图。, 图片由某某提供。
+_CREDIT_ALONE = re.compile(
+    r"^([^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
+    r"|(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图))[。.]$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A Hong Kong government release's end: 完 on a line of its own, then the release's date and the
 # time it went out (2020年3月5日（星期四） / 香港時間20時15分).
@@ -799,6 +805,8 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
     if spaced := _SPACED_LABEL.match(text):
         probe = "".join(spaced[0].split()) + text[spaced.end() :]
     if any(p.search(probe) for p in tried) or any(p.search(probe) for p in extra):
+        return "boilerplate"
+    if len(text) <= max_heading and text[-1] in "。." and _CREDIT_ALONE.match(text):
         return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)

@@ -725,7 +725,10 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
     # of a "poem" of four heading-like lines; one alone was a section heading. A sentence that
     # mentions 供图 or 图片 in its middle, one that gives a photo to someone, and a section
     # heading about photos stay as they were.
-    credits = ["南安市融媒体中心供图", "受訪者供圖", "图片由市卫健委提供", "照片由受访者提供"]
+    credits = ["南安市融媒体中心供图", "受訪者供圖", "图片由市卫健委提供", "照片由受访者提供",
+               # with a full stop, with 均, or after its label: body text or headings before
+               "受访者供图。", "图片由市卫健委提供。", "图片均由受访者提供",
+               "供图：南安市融媒体中心", "供圖:某某"]
     for credit in credits:
         for photos in (1, 4):
             lines = ["南安向海外侨亲驰援防控物资", "南安市向海外同乡会捐赠口罩。",
@@ -733,7 +736,8 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
             paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
             assert [p.kind for p in paragraphs][2:-1] == ["boilerplate"] * photos, credit
             assert paragraphs[-1].heading is None, credit
-    sentences = ["县融媒体中心供图的照片在网上热传。", "这些照片由他向本报供图。",
+    sentences = ["县融媒体中心供图的照片在网上热传。", "这些照片由他向本报供图。", "他给记者供图。",
+                 "图片由受访者提供,记者做了核实。",
                  "市民把拍下的图片发给社区，记录志愿者的身影。"]
     headings = ["志愿者向媒体供图", "抗疫一线的精彩图片"]
     kinds = _kinds(tmp_path, "青山村筑牢疫情防线", "青山村党支部组织党员在村口设卡。",
