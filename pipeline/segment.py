@@ -892,9 +892,9 @@ def _repeated_captions(pieces: Sequence[str], short: Sequence[int]) -> list[int]
 
 
 # A summary's label: 摘要：…, 内容提要：…, or in brackets, as a site's summary box heads it:
-# [摘要]…, 【内容提要】….
+# [摘要]…, 【内容提要】…, ［摘要］…, 〔摘要〕…, 【 摘要 】….
 _SUMMARY_LABEL = re.compile(
-    r"^([【\[](摘要|內容提要|内容提要)[】\]]|(摘要|內容提要|内容提要)\s*[:：])\s*")
+    r"^([【\[［〔]\s*(摘要|內容提要|内容提要)\s*[】\]］〕]|(摘要|內容提要|内容提要)\s*[:：])\s*")
 
 
 def _teasers(pieces: Sequence[str], kinds: Sequence[str], top: int = 10, opening: int = 12

@@ -1227,6 +1227,8 @@ def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path
         "[导读]──天津小巷总理战疫记新华社记者 张某 摄",
         f"摘要:{notice} 为应对当前疫情发展严峻形势,控制人员流动",
         f"[摘要]{notice} 为应对当前疫情发展严峻形势,控制人员流动。",
+        f"［摘要］{notice} 为应对当前疫情发展严峻形势。", f"【 摘要 】{notice} 为应对当前疫情。",
+        f"〔摘要〕{notice} 为应对当前疫情发展严峻形势,控制人员流动。",
         f"{opening}在疫情防控的关键时期,一群「逆行者」纷纷递交了「请战书」!「本人是呼吸科主任...",
         "2020-03-09T11:27:27+08:002020-03-09|居家防護, 頭條, 健康新知|",
         "四、相關資訊可參閱疾管署網站(https://www.cdc.gov.tw) 或可撥打免付費防疫專線1922。",
@@ -1239,8 +1241,8 @@ def test_teasers_notes_stamps_and_pointers_to_links_are_furniture(tmp_path: Path
                  "作用,本网开通“一线守护”栏目,征集基层党组织参与疫情防控的有力举措及先进事迹。",
                  "这一个月深圳人共同经历了什么……",
                  "市民可登录https://www.example.gov.cn预约购买口罩，相关部门将送货上门。"]
-    kinds = _kinds(tmp_path, *furniture[:6], *sentences, notice, opening,
-                   "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[6:])
+    kinds = _kinds(tmp_path, *furniture[:9], *sentences, notice, opening,
+                   "为应对当前疫情发展严峻形势,全市实行封闭管理。", *furniture[9:])
     assert {f: kinds[f] for f in furniture} == dict.fromkeys(furniture, "boilerplate")
     assert {s: kinds[s] for s in sentences} == dict.fromkeys(sentences, "body")
 
