@@ -943,8 +943,10 @@ def _agency_titles(pieces: Sequence[str], kinds: Sequence[str], top: int = 10) -
         dateline = _AGENCY_TITLE.match(line)
         if dateline is None or dateline.end() == len(line):
             continue
-        title = "".join(line[dateline.end() :].split())
-        if any("".join(above.split()) == title for above in pieces[:i]):
+        # The same title in full-width or half-width punctuation (，/,) is said again.
+        title = "".join(unicodedata.normalize("NFKC", line[dateline.end() :]).split())
+        if any("".join(unicodedata.normalize("NFKC", above).split()) == title
+               for above in pieces[:i]):
             found.append(i)
     return found
 

@@ -755,8 +755,10 @@ def test_an_agencys_dateline_that_says_the_title_again_is_furniture(tmp_path: Pa
     title = "你的平安,就是他们坚守的意义——江西20余万医护人员战“疫”记"
     for dateline in (f"新华社南昌1月31日电 题:{title}",
                      f"中新社南昌1月31日電（记者 张某）題：{title}",
-                     "新华社银川1月28日电 题:“疫情来了,我们相约逆行”"):
-        top = title if title in dateline else "“疫情来了,我们相约逆行”"
+                     "新华社银川1月28日电 题:“疫情来了,我们相约逆行”",
+                     # the title above in full-width punctuation, the dateline's half-width
+                     f"新华社南昌1月31日电　题：{title.replace(',', '，')}"):
+        top = title if "意义" in dateline else "“疫情来了,我们相约逆行”"
         paragraphs = _segmented(tmp_path, f"{top}\n2020-01-31 16:23:01 新华网\n{dateline}\n"
                                           "新华社记者郭某、余某\n大年初一清晨,医生钟某主动请缨到发热门诊接诊。\n")
         assert [p.kind for p in paragraphs] == [
