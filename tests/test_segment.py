@@ -1261,7 +1261,9 @@ def test_a_lists_headings_with_colons_and_numbered_questions_are_headings(
     sentences = ["二、戴口罩時機,建議如下:", "各村(社区)当前要做好:", "他介绍了基本情况:",
                  "现就近期疫情防控下达如下命令:", "为什么会突然增加这么多输入病例?",
                  "一、武漢肺炎是什麼?怎麼預防?", "全省在省界设置了20个查控点,分布如下:",
-                 "各市要在高速公路出口设置:", "村里在各路口设置了以下卡点："]
+                 "各市要在高速公路出口设置:", "村里在各路口设置了以下卡点：",
+                 # 设置 as a verb with its adverb, a sentence's lead-in to a list
+                 "全镇共设置：", "县里在各进出口设置：", "各卡点分别设置："]
     for line in [*headings, *sentences]:
         paragraphs = _segmented(
             tmp_path, f"抗疫須知\n市民應做好防護。\n{line}\n患者石某，已治愈出院。\n")
