@@ -596,8 +596,11 @@ _BOILERPLATE_OPEN_END = (
     r"中新社)\s*(圖片|图片|照片|相片))"
     r"(\s*/\s*[^()（）]{1,20})?[)）]$",
     # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
-    # 以下为三名志愿者的口述：, 原文如下：. (现将有关事项通告如下： issues the notice: text.)
-    r"^(以下(是|為|为)[^。！？!?，,；;:：]{1,30}|(原文|全文)如下)\s*[:：]$",
+    # 以下为三名志愿者的口述：, 原文如下：, 具体内容如下：, 詳情如下：. (现将有关事项通告如下：
+    # issues the notice: text.)
+    r"^(以下(是|為|为)[^。！？!?，,；;:：]{1,30}|(通告|通知|公告|倡议|倡議)?"
+    r"(原文|全文|具体内容|具體內容|内容|內容|详情|詳情)如下)"
+    r"\s*[:：]$",
     # A Hong Kong release issued for another body says so above its text: 下稿代醫院管理局發出：.
     r"^下稿(代|由)[^。！？!?，,；;:：]{1,40}(發出|发出)\s*[:：]$",
     # A hotline's line, its name and its numbers only: 某镇企业复工服务热线：23229985，23303789,

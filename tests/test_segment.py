@@ -952,6 +952,11 @@ def test_a_lead_in_that_only_says_what_follows_is_furniture(tmp_path: Path) -> N
     assert [kinds[t] for t in ("以下是他的自述：", "原文如下：", "以下为三名志愿者的口述:")] == [
         "boilerplate"] * 3
     assert kinds["我每天负责给隔离户送菜。"] == "body"
+    # 具体内容如下: over a notice's text (set 23's 1734; both labellers: not body) was body
+    for line in ("具体内容如下:", "詳情如下：", "通告内容如下："):
+        page = _segmented(tmp_path, f"苏州发布疫情防控第7号通告\n{line}\n"
+                                    "苏州市关于加强社区防控工作的通告\n一、任何单位必须遵守规定。\n")
+        assert page[1].kind == "boilerplate", line
     # A notice that issues its rules, or a lead-in that says who did what, is text.
     for line in ("现将有关事项通告如下：", "县指挥部研究决定，发布命令如下：",
                  "中国各地封城时序如下：", "以下是他们的做法，值得借鉴：",
