@@ -38,7 +38,8 @@ Each paragraph gets a ``kind``:
   repeated in the document (a repeated title still gives its article its title; a numbered
   article's title right above its text is a heading, however many articles have it), a short
   plain sentence repeated in the document (a caption under each photo:
-  :func:`_repeated_captions`), lines without letters;
+  :func:`_repeated_captions`), a page's first line that exclaims said again below it (its title:
+  :func:`_exclaimed_title_repeated`), lines without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
   boilerplate), unless they start with a day's date and go on (a chronology's entry is body),
@@ -896,6 +897,29 @@ def _repeated_captions(pieces: Sequence[str], short: Sequence[int]) -> list[int]
     return [i for i in plain if counts[pieces[i]] > 1]
 
 
+def _exclaimed_title_repeated(pieces: Sequence[str], kinds: list[str], max_heading: int
+                              ) -> None:
+    """A page's first line that exclaims, one phrase no longer than a heading
+    (``新冠肺炎影響四結福德廟300個布口罩鐘秒殺!``), and that comes back further down the page
+    (between its paragraphs, as a site repeats its title) twice or more: the page's title, a
+    heading, and each line that says it again furniture. (Ending with ``!``, each was body
+    text.) Said once or twice, or not first, it stays as it is: a slogan in the text
+    (``武汉加油！``), the title's words shouted again in it."""
+    first = next((i for i, k in enumerate(kinds) if k != "boilerplate"), None)
+    if first is None or kinds[first] != "body":
+        return
+    line = pieces[first]
+    if (len(line) > max_heading or line[-1] not in "!！"
+            or _INSIDE_PROSE.search(line, 0, len(line) - 1)):
+        return
+    title = "".join(line.split())
+    copies = [j for j in range(first + 1, len(pieces)) if "".join(pieces[j].split()) == title]
+    if len(copies) >= 2:  # once more may be the text's own slogan, shouted again
+        kinds[first] = "heading"
+        for j in copies:
+            kinds[j] = "boilerplate"
+
+
 # A summary's label: 摘要：…, 内容提要：…, or in brackets, as a site's summary box heads it:
 # [摘要]…, 【内容提要】…, ［摘要］…, 〔摘要〕…, 【 摘要 】….
 _SUMMARY_LABEL = re.compile(
@@ -1095,6 +1119,7 @@ def segment_text(
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds)]:
         kinds[i] = "boilerplate"
+    _exclaimed_title_repeated(seen, kinds, max_heading_chars)
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
     def key(piece: str) -> str:

@@ -1616,3 +1616,30 @@ def test_an_original_title_labelled_as_traditional_papers_do_or_in_brackets(
                    "百货大楼出现聚集性疫情后，当地迅速采取措施。")
     assert [kinds[line] for line in lines] == ["boilerplate"] * 4
     assert kinds[told] == "body"
+
+
+def test_a_title_that_exclaims_repeated_down_the_page_is_its_title(tmp_path: Path) -> None:
+    # 新冠肺炎影響四結福德廟300個布口罩鐘秒殺! first on the page and five times more between
+    # and under its paragraphs (set 23's 1737; both labellers: not body) was body text six
+    # times: it ends with ! as a sentence does. Said again, it is the page's title, and the
+    # copies are furniture. A slogan that exclaims in the text, said twice but not first, and
+    # an exclaiming first line said once stay as they were.
+    title = "新冠肺炎影響四結福德廟300個布口罩鐘秒殺!"
+    text = [title, title, "記者林周龍/五結報導",
+            "新冠肺炎蔓延口罩一片難求,就連手工縫製的布口罩也相當搶手。",
+            "四結福德廟主委說,廟方向業者急調300片兩用式布口罩。", title, title,
+            "民眾一早湧進福德廟,300個布口罩不到一分鐘就被領光。", title]
+    paragraphs = _segmented(tmp_path, "\n".join(text) + "\n")
+    assert [p.kind for p in paragraphs] == [
+        "heading", "boilerplate", "boilerplate", "body", "body", "boilerplate", "boilerplate",
+        "body", "boilerplate"]
+    assert {p.article_title for p in paragraphs if p.kind == "body"} == {title}
+    slogan = ["社区防疫", "居民们自觉戴口罩。", "武汉加油!", "志愿者每天上门测体温。", "武汉加油!"]
+    kinds = [p.kind for p in _segmented(tmp_path, "\n".join(slogan) + "\n")]
+    assert kinds[2] == kinds[4] == "body"
+    once = _segmented(tmp_path, f"{title}\n新冠肺炎蔓延口罩一片難求。\n")
+    assert once[0].kind == "body"
+    twice = ["武汉加油!", "社区志愿者每天为居民送菜上门。", "居民们在阳台上齐声高喊:", "武汉加油!",
+             "歌声和喊声在小区里久久回荡。"]
+    kinds = [p.kind for p in _segmented(tmp_path, "\n".join(twice) + "\n")]
+    assert kinds[0] == kinds[3] == "body"
