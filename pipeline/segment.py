@@ -1223,8 +1223,11 @@ _QUESTION_TITLE = re.compile(
 
 
 # A headline's tag opening the line: a topic and a bar (新冠肺炎｜…, 微视频|…) or a section in
-# brackets (【战疫】…). A line so tagged is a headline, though it exclaims.
-_HEADLINE_TAG = re.compile(r"^([^|｜。，,！？!?\s]{2,10}\s*[|｜]|【[^】]{1,10}】)")
+# brackets (【战疫】…, a column's name: 【让党旗在抗疫一线高高飘扬】…). A line so tagged is a
+# headline, though it exclaims, or a quote in it holds a comma.
+_HEADLINE_TAG = re.compile(r"^([^|｜。，,！？!?\s]{2,10}\s*[|｜]|【[^】]{1,16}】)")
+# A quote in a headline, its words and marks: “防控疫情,我守土有责”, 「…」.
+_QUOTED = re.compile(r"“[^“”]*”|「[^「」]*」|『[^『』]*』")
 # Two phrases of a headline parted by a space, as a headline has no comma to part them
 # (高雄防感染擴散一級開設 韓國瑜要求:…!): a line so parted that exclaims is a headline too.
 _HEADLINE_SPACE = re.compile(
@@ -1282,8 +1285,10 @@ def _long_titles(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
             title = len(line) <= max_heading and not any(
                 ch in _SENTENCE_END + "，," for ch in line)
         else:  # a sentence's pieces (commas) make it prose, a sentence that lost its stop
+            # (not a quote's in a tagged headline: 【让党旗…飘扬】“防控疫情,我守土有责” 这名…)
+            bare = _QUOTED.sub("", line) if _HEADLINE_TAG.match(line) else line
             title = len(line) <= 1.5 * max_heading and not _ends_sentence(line) and not any(
-                ch in _SENTENCE_END + "，," for ch in line)
+                ch in _SENTENCE_END + "，," for ch in bare)
         if title or _over_its_stamp(pieces, kinds, first, b, max_heading):
             found.append(first)
     return found

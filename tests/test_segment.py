@@ -1031,6 +1031,22 @@ def test_a_tagged_headline_that_exclaims_is_the_title(tmp_path: Path) -> None:
     for first in ("一方有难八方支援！", "新冠肺炎｜好消息！醫院今日又有三名病人出院！"):
         opening = _segmented(tmp_path, f"{first}\n社區義工為長者派發口罩。\n")
         assert opening[0].kind == "body", first
+    # A column's tag in brackets over a headline whose quote holds a comma (set 23's 1728:
+    # 【让党旗在抗疫一线高高飘扬】“防控疫情,我守土有责” 这名…; both labellers: not body) was
+    # body text, a sentence for its comma, and left its article without a title. A tagged line
+    # with a comma outside its quote, or a quote's comma in an untagged line, stays body.
+    title = "【让党旗在抗疫一线高高飘扬】“防控疫情,我守土有责” 这名社区书记刚到海南立马返程"
+    paragraphs = _segmented(tmp_path, f"{title}\n疫情就是命令,防控就是责任。\n"
+                                      "大年初三上午,社区办公室却很是热闹。\n")
+    assert paragraphs[0].kind == "heading"
+    assert {p.article_title for p in paragraphs if p.kind == "body"} == {title}
+    for first in ("【抗疫一线】社区党委书记邓某大年初一刚到海南文昌与家人团聚,"
+                  "得知疫情后立马返程回到社区",
+                  "“防控疫情,我守土有责” 这名社区党委书记大年初一刚到海南文昌"
+                  "就立马返程回到重庆社区"):
+        assert 40 < len(first) <= 60
+        opening = _segmented(tmp_path, f"{first}\n疫情就是命令,防控就是责任。\n")
+        assert opening[0].kind == "body", first
 
 
 def test_lines_cut_out_of_prose_wrapped_at_a_fixed_width_are_body_text() -> None:
