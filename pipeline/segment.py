@@ -49,7 +49,8 @@ Each paragraph gets a ``kind``:
   dateline, a full date and a place (``2019年12月31日，武漢。``).
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
   official letter's ``說明：``), a list's heading with its colon (``各地確診病例統計：``,
-  ``查控点设置：``, a region's name over its places, ``港島區：``), a numbered question
+  ``查控点设置：``, a region's name over its places, ``港島區：``, a notice's name over its
+  points, ``108-2 學期學生宿舍防疫公告：``), a numbered question
   (``一、武漢肺炎到底是什麼？``) and a day's name alone (``除夕。``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
@@ -328,6 +329,11 @@ _LIST_HEADING = re.compile(
     # 设置, 分布 as a topic (查控点设置：), not as a verb with its adverb (全镇共设置：).
     r"|(?![^:：]*(在|共|已|將|将|還|还|又|均|都|另|分別|分别|統一|统一)[^:：]*(設置|设置|分佈|分布)\s*[:：]$)"
     r"[^:：]{0,20}(設置|设置|分佈|分布)"
+    # A notice's name over its numbered points (108-2 學期學生宿舍防疫公告：), not a sentence
+    # that tells of a notice (市政府发布通知：, 接到上级通知：).
+    r"|(?![^:：]*(發布|发布|發出|发出|發了|发了|下發|下发|印發|印发|轉發|转发|接到|收到|根據|根据|按照|依照|"
+    r"給|给|向|現|现|特此|再次|了|貼|贴|一張|一张|一份|一則|一则|一個|一个))"
+    r"[^:：]{2,24}(公告|通告|通知)"
     r"|(?!各|比如|例如|譬如|包括)[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)"
     r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also

@@ -1288,13 +1288,17 @@ def test_a_lists_headings_with_colons_and_numbered_questions_are_headings(
     # with a comma, and a question that is no section's heading stay body.
     headings = ["1. 「兒童區」及「學生區」聚會安排:", "2月15日治愈出院患者基本情况:",
                 "關於2019新型冠狀病毒肺炎:", "各地確診病例統計:", "其他:",
-                "一、武漢肺炎到底是什麼?", "查控点设置:", "全市发热门诊分布："]
+                "一、武漢肺炎到底是什麼?", "查控点设置:", "全市发热门诊分布：",
+                # a notice's name over its points (set 23's 1743; both labellers: not body)
+                "108-2 學期學生宿舍防疫公告:", "延迟开学通知："]
     sentences = ["二、戴口罩時機,建議如下:", "各村(社区)当前要做好:", "他介绍了基本情况:",
                  "现就近期疫情防控下达如下命令:", "为什么会突然增加这么多输入病例?",
                  "一、武漢肺炎是什麼?怎麼預防?", "全省在省界设置了20个查控点,分布如下:",
                  "各市要在高速公路出口设置:", "村里在各路口设置了以下卡点：",
                  # 设置 as a verb with its adverb, a sentence's lead-in to a list
-                 "全镇共设置：", "县里在各进出口设置：", "各卡点分别设置："]
+                 "全镇共设置：", "县里在各进出口设置：", "各卡点分别设置：",
+                 # a sentence that tells of a notice
+                 "市政府发布紧急通知：", "接到上级通知：", "今天学校又贴出一张公告："]
     for line in [*headings, *sentences]:
         paragraphs = _segmented(
             tmp_path, f"抗疫須知\n市民應做好防護。\n{line}\n患者石某，已治愈出院。\n")
