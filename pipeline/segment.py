@@ -50,7 +50,8 @@ Each paragraph gets a ``kind``:
   So is a part's label alone, with its colon (a LegCo answer's ``問題：``, ``答覆：``, an
   official letter's ``說明：``), a list's heading with its colon (``各地確診病例統計：``,
   ``查控点设置：``, a region's name over its places, ``港島區：``, a notice's name over its
-  points, ``108-2 學期學生宿舍防疫公告：``), a numbered question
+  points, ``108-2 學期學生宿舍防疫公告：``), a Chinese title's English under it
+  (:func:`_english_title`), a numbered question
   (``一、武漢肺炎到底是什麼？``) and a day's name alone (``除夕。``).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
@@ -931,6 +932,26 @@ def _exclaimed_title_repeated(pieces: Sequence[str], kinds: list[str], max_headi
             kinds[j] = "boilerplate"
 
 
+def _english_title(pieces: Sequence[str], kinds: list[str], max_heading: int) -> None:
+    """A Chinese page's title said in English under it (``Prevention for the coronavirus in
+    student Dorm`` under ``108-2 學期學生宿舍防疫公告：``): the page's first body line, with a
+    heading above it, in Latin letters with no Chinese character, one phrase (no comma, no
+    sentence end) up to twice ``max_heading`` characters, whose next line that is not
+    furniture is mostly Chinese. It is a heading, of the title (it was body text, too long for
+    a heading). An English sentence there, or a line over English text, stays body."""
+    first = next((i for i, k in enumerate(kinds) if k == "body"), None)
+    if first is None or "heading" not in kinds[:first]:
+        return
+    line = pieces[first].strip().rstrip(_CLOSERS)
+    if (not line or len(line) > 2 * max_heading or HAN.search(line)
+            or not _LATIN_WORD.search(line) or _INSIDE_PROSE.search(line)
+            or line[-1] in ".。" or ". " in line):
+        return
+    near = next((j for j in range(first + 1, len(pieces)) if kinds[j] != "boilerplate"), None)
+    if near is not None and _mostly_chinese(pieces[near]):
+        kinds[first] = "heading"
+
+
 # A summary's label: 摘要：…, 内容提要：…, or in brackets, as a site's summary box heads it:
 # [摘要]…, 【内容提要】…, ［摘要］…, 〔摘要〕…, 【 摘要 】….
 _SUMMARY_LABEL = re.compile(
@@ -992,6 +1013,7 @@ def _agency_titles(pieces: Sequence[str], kinds: Sequence[str], top: int = 10) -
 
 
 _LATIN = re.compile("[A-Za-z]")
+_LATIN_WORD = re.compile("[A-Za-z]{2}")
 # What a note about the page speaks of: its language or its version (English version below).
 _PAGE_NOTE = re.compile(r"(?i)\b(english|chinese|version|translation|translated|bilingual)\b")
 
@@ -1131,6 +1153,7 @@ def segment_text(
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
+    _english_title(seen, kinds, max_heading_chars)
 
     # Short unpunctuated lines seen more than once are repeated titles or page furniture.
     def key(piece: str) -> str:

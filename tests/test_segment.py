@@ -1673,3 +1673,24 @@ def test_a_title_that_exclaims_repeated_down_the_page_is_its_title(tmp_path: Pat
              "歌声和喊声在小区里久久回荡。"]
     kinds = [p.kind for p in _segmented(tmp_path, "\n".join(twice) + "\n")]
     assert kinds[0] == kinds[3] == "body"
+
+
+def test_a_chinese_titles_english_title_under_it_is_a_heading(tmp_path: Path) -> None:
+    # Prevention for the coronavirus in student Dorm under a notice's Chinese title (set 23's
+    # 1743; both labellers: not body) was body text, too long for a heading: it is the title
+    # said in English, and joins it. An English sentence there, and an English line over
+    # English text, stay body.
+    english = "Prevention for the coronavirus in student Dorm"
+    points = ["1. 宿舍已於日前完成消毒作業,開學後將繼續加強公共區域消毒工作。",
+              "2. 進入宿舍之住宿生及家屬請配合量測額溫。"]
+    paragraphs = _segmented(tmp_path, "\n".join(
+        ["[108-2] 學生宿舍防疫公告", "108-2 學期學生宿舍防疫公告:", english, *points]) + "\n")
+    assert [p.kind for p in paragraphs] == ["heading", "heading", "heading", "body", "body"]
+    assert english in (paragraphs[-1].article_title or "")
+    for line, below in (("All residents must have their temperature taken at the entrance.",
+                         points[0]),
+                        ("(All residents must have their temperature taken at the entrance.)",
+                         points[0]),
+                        (english, "All residents must have their temperature taken.")):
+        kinds = _kinds(tmp_path, "學生宿舍防疫公告", line, below)
+        assert kinds[line] == "body", line
