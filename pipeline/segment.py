@@ -598,7 +598,8 @@ _BOILERPLATE_OPEN_END = (
     r"(紀元|纪元|報|报|網|网|社|台|臺|新聞|新闻|傳媒|传媒|週刊|周刊)"
     r"(?<!通報|通报|公報|公报|簡報|简报|快報|快报)[)）]$",
     # … or a picture agency's credit in brackets right after the caption, without its stop:
-    # …一級響應(Shutterstock圖片), …(視覺中國), or a news agency's photo, …(路透社圖片). (A
+    # …一級響應(Shutterstock圖片), …(視覺中國), or a news agency's photo, …(路透社圖片),
+    # …(新華社圖). (A
     # news agency alone, without 图片, may be a source's name in a sentence: …据美联社(AP).)
     r"^.{0,100}(?:[。.！!]\s*[(（](Reuters|REUTERS|AP|AFP|EPA|Getty Images|Bloomberg|Xinhua)"
     # (Not an agency's name in brackets after its Chinese name, …其中包括視覺中國(CFP).)
@@ -606,7 +607,7 @@ _BOILERPLATE_OPEN_END = (
     r"[(（](Shutterstock|Getty Images|iStock|視覺中國|视觉中国|東方IC|东方IC|達志影像|达志影像|"
     r"CFP)\s*(圖片|图片|照片|相片|圖|图)?"
     r"|[(（](Reuters|REUTERS|AP|AFP|EPA|Bloomberg|路透社?|美聯社|美联社|法新社|歐新社|欧新社|新華社|新华社|"
-    r"中新社)\s*(圖片|图片|照片|相片))"
+    r"中新社)\s*(圖片|图片|照片|相片|圖|图))"
     r"(\s*/\s*[^()（）]{1,20})?[)）]$",
     # A lead-in that only says what text follows, no action of anyone's: 以下是他的自述：,
     # 以下为三名志愿者的口述：, 原文如下：, 具体内容如下：, 詳情如下：. (现将有关事项通告如下：

@@ -1234,7 +1234,9 @@ def test_a_caption_credited_to_a_picture_agency_in_brackets_is_furniture(
     # mention pictures stay body.
     captions = ["廣東衛健委宣布,決定啟動廣東省重大突發公共衛生事件一級響應(Shutterstock圖片)",
                 "武漢市民在超市排隊購買蔬菜(視覺中國)", "醫護人員在方舱医院内照顾患者(路透社圖片)",
-                "一名男子戴着口罩走过空荡的街头(Getty Images)"]
+                "一名男子戴着口罩走过空荡的街头(Getty Images)",
+                # a news agency's photo by 圖 alone (it was a heading)
+                "武漢市民在超市排隊購買蔬菜(路透社圖)", "醫護人員在方艙醫院照顧患者(新華社图)"]
     sentences = ["這則消息最早由美國媒體披露,當地衛生部門隨後證實確診病例已增至十二宗,據美聯社(AP)",
                  "市民可在视觉中国(图片网站)上查看更多现场照片。",
                  "此前,政府新聞處為防疫宣傳向多家圖片社購買了一批現場照片的版權,其中包括視覺中國(CFP)",
