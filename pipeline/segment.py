@@ -292,18 +292,18 @@ _DATELINE = re.compile(
 # A headline's note that
 # photos come with it (…（附图片）, … 多图片, …(含照片)) credits no one: the line is a title,
 # not a caption.
+# Who gave the photo, alone on its line: 某某融媒体中心供图, 图片均由某某提供.
+_GAVE_THE_PHOTO = (r"[^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
+                   r"|(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)")
 _CREDIT = re.compile(
     r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|"
     r"(?<![附含多组組])(圖片|图片))"
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
-    r"|^[^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
-    r"|^(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)"
+    r"|^(" + _GAVE_THE_PHOTO + r")"
     r"|^(供圖|供图)\s*[:：/／]\s*[^。！？!?，,；;:：\s]{1,20}"
     r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
-# A credit alone on its line with a full stop after it: 受访者供图。, 图片由某某提供。
-_CREDIT_ALONE = re.compile(
-    r"^([^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
-    r"|(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图))[。.]$")
+# The same credit alone with a full stop after it: 受访者供图。, 图片由某某提供。
+_CREDIT_ALONE = re.compile(r"^(" + _GAVE_THE_PHOTO + r")[。.]$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
 # A Hong Kong government release's end: 完 on a line of its own, then the release's date and the
 # time it went out (2020年3月5日（星期四） / 香港時間20時15分).
