@@ -457,14 +457,14 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
 
 def labelled_examples(
     doc_id: str, paragraphs: Sequence[Paragraph], labels: dict[str, str],
-    at: Mapping[str, str] | None = None,
+    at: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[list[Example], list[str]]:
     """The labelled body paragraphs of one document, and the keys of the labels that matched
     nothing.
 
     A paragraph labelled both by its sha1 and by its index takes the label set last (see
     :func:`load_labels`), with a warning when the two differ that names where each is (``at``:
-    each label key's file and line).
+    the ``file:line`` of each ``(document, label key)``, as :attr:`Labels.at` holds them).
     """
     examples: list[Example] = []
     used: set[str] = set()
@@ -480,8 +480,9 @@ def labelled_examples(
         used.update(keys)
         key = max(keys, key=order.__getitem__)
         if len({labels[k] for k in keys}) > 1:
+            at = at or {}
             sha1, index = ((f"{labels[k]} by its {k.split(':')[0]}"
-                            + (f" ({at[k]})" if at and k in at else "")) for k in keys)
+                            + (f" ({at[doc_id, k]})" if (doc_id, k) in at else "")) for k in keys)
             log.warning("%s: paragraph %d is labelled %s and %s; using the later, %s", doc_id,
                         p.index, sha1, index, labels[key])
         examples.append(Example(p.id, p.text, p.heading, p.article_title, labels[key],

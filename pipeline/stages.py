@@ -199,9 +199,8 @@ def labelled_documents(
         except InputError as exc:  # the unlabelled ones are never read: see the docstring
             raise InputError(f"{exc} (it has hand labels, {labels.where[doc_id]}, so training "
                              "needs it: mend it, or take its labels out)") from exc
-        mine = labels.get(doc_id, {})
-        found, missing = labelled_examples(doc_id, segmented.paragraphs, mine,
-                                           {key: labels.at[doc_id, key] for key in mine})
+        found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}),
+                                           labels.at)
         # A label by sha1 whose index names a body paragraph still: that paragraph's text has
         # changed since it was labelled (a document edited after its review list was filled in).
         body = {p.index for p in segmented.paragraphs if p.kind == "body"}
