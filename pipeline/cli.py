@@ -637,7 +637,9 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
     where it would be read as one: inside a folder of labels or written paragraphs (``review``:
     its list may go among the labels, where it is read from), or as a ``.txt`` file inside a
     folder of documents; or inside the config's model bundle or ``model``, which training
-    replaces and then deletes."""
+    replaces and then deletes. An existing YAML file is never replaced: no output is YAML, and
+    one there is most likely a config that this command does not read (another config's
+    ``output.path`` copied by mistake)."""
     from pipeline.errors import OutputError
     from pipeline.output import check_not_input, writes_into_stream
     from pipeline.reading import files_under
@@ -661,6 +663,9 @@ def _check_not_read(out: Path | str, config: Any, config_file: Path | None,
         return next((f for f in folders
                      if Path(f).is_dir() and target.is_relative_to(Path(f).resolve())), None)
 
+    if target.suffix.lower() in (".yaml", ".yml") and target.is_file():
+        raise OutputError(f"{out}: is a YAML file (a config?), and no output is YAML; "
+                          "write it elsewhere")
     for bundle in (config.bundle_dir, *([model] if model is not None else [])):
         if _in_bundle(target, Path(bundle)):
             raise OutputError(f"{out}: is inside the model bundle {bundle}, which training "

@@ -2134,3 +2134,21 @@ def test_output_into_folders_not_made_yet(command: str, trained, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["documents"][0]["paragraphs"]
     assert [p.name for p in out.parent.iterdir()] == ["out.json"]
+
+
+def test_no_output_replaces_a_yaml_file(model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # A config's output.path copied from another config, or -o given a config's name, replaced
+    # a config this command does not read with labelled JSON.
+    config, _ = model_dir
+    other = tmp_path / "other.yml"
+    other.write_text("model: {name: svm}\n", encoding="utf-8")
+    attempts = [("classify", str(SEED), "--config", str(config), "-o", str(other)),
+                ("segment", str(SEED), "--config", str(config), "-o", str(other)),
+                ("evaluate", "--config", str(config), "--json", str(other))]
+    for args in attempts:
+        assert_one_line_error(in_process(*args), str(other), "YAML file")
+    assert other.read_text(encoding="utf-8") == "model: {name: svm}\n"
+    fresh = tmp_path / "new.yaml"  # a name nothing holds is no config
+    assert in_process("segment", str(SEED), "--config", str(config), "-o", str(fresh),
+                      "-q").returncode == 0
+    assert json.loads(fresh.read_text(encoding="utf-8"))["documents"]
