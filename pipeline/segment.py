@@ -292,9 +292,11 @@ _DATELINE = re.compile(
 # A headline's note that
 # photos come with it (…（附图片）, … 多图片, …(含照片)) credits no one: the line is a title,
 # not a caption.
-# Who gave the photo, alone on its line: 某某融媒体中心供图, 图片均由某某提供.
+# Who gave the photo, alone on its line: 某某融媒体中心供图, 图片均由某某提供, 图片来自网络,
+# 图片来自受访者朋友圈.
 _GAVE_THE_PHOTO = (r"[^。！？!?，,；;:：、\s向给給]{1,16}(供圖|供图)"
-                   r"|(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)")
+                   r"|(圖片|图片|照片)(均|都|皆)?(由|來自|来自)[^。！？!?，,；;:：]{1,20}(提供|供圖|供图)"
+                   r"|(圖片|图片|照片)(均|都|皆)?(來自|来自)[^。！？!?，,；;:：\s]{1,12}")
 _CREDIT = re.compile(
     r"([。.！!)）\s]\s*([^。！？!?，,；;:：、\s]{1,16}\s?){0,2}(攝|摄|供圖|供图|"
     r"(?<![附含多组組])(圖片|图片))"
@@ -318,7 +320,8 @@ _PART_LABEL = re.compile(
     r"^(問題|问题|答覆|答复|回覆|回复|提問|提问|說明|説明|说明|辦法|办法)\s*[:：]$")
 # A list's heading that ends with a colon, its items under it: a numbered one
 # (1. 「兒童區」及「學生區」聚會安排：), a topic (各地確診病例統計：, 2月15日治愈出院患者基本情况：,
-# 關於2019新型冠狀病毒肺炎：, 查控点设置：), a region's name over its places (港島區：, 湖北省：)
+# 關於2019新型冠狀病毒肺炎：, 查控点设置：), a region's name over its places (港島區：, 湖北省：,
+# 新界區(西)：)
 # or 其他： alone. Not a lead-in that goes on into the text (建議如下：, 各村要做好：, 他介绍：,
 # 比如武汉市：), nor addressees (各区：, 各县市区：), nor one with a comma (a sentence's clause).
 _LIST_HEADING = re.compile(
@@ -335,7 +338,7 @@ _LIST_HEADING = re.compile(
     r"|(?![^:：]*(發布|发布|發出|发出|發了|发了|下發|下发|印發|印发|轉發|转发|接到|收到|根據|根据|按照|依照|"
     r"給|给|向|現|现|特此|再次|了|貼|贴|一張|一张|一份|一則|一则|一個|一个))"
     r"[^:：]{2,24}(公告|通告|通知)"
-    r"|(?!各|比如|例如|譬如|包括)[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)"
+    r"|(?!各|比如|例如|譬如|包括)[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)(\s*[(（][\u4e00-\u9fff]{1,3}[)）])?"
     r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
 # as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.
@@ -1027,7 +1030,8 @@ def _mostly_chinese(line: str) -> bool:
 def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
     """A note in another language, in brackets, at a Chinese page's top or end (its first or
     last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
-    one.]``, ``［English version below］``) that speaks of the page's language or version
+    one.]``, ``［English version below］``,
+    ``<English version below>``) that speaks of the page's language or version
     (:data:`_PAGE_NOTE`; a bilingual notice's sentence in brackets, ``(All visitors must wear a
     mask.)`` over its Chinese, is its text) and has no Chinese character, whose nearest line
     below that is not
@@ -1038,7 +1042,7 @@ def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) 
     n = len(pieces)
     for i in [*range(min(edge, n)), *range(max(edge, n - edge), n)]:
         line = pieces[i]
-        if (line[:1] not in "[(（【［〔" or line[-1:] not in "])）】］〕"
+        if (line[:1] not in "[(（【［〔<＜〈" or line[-1:] not in "])）】］〕>＞〉"
                 or kinds[i] == "boilerplate" or not _PAGE_NOTE.search(line)
                 or HAN.search(line)):
             continue

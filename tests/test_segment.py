@@ -729,7 +729,9 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
     credits = ["南安市融媒体中心供图", "受訪者供圖", "图片由市卫健委提供", "照片由受访者提供",
                # with a full stop, with 均, or after its label: body text or headings before
                "受访者供图。", "图片由市卫健委提供。", "图片均由受访者提供",
-               "供图：南安市融媒体中心", "供圖:某某"]
+               "供图：南安市融媒体中心", "供圖:某某",
+               # where the photo came from, with no giver: a heading or body text before
+               "图片来自网络", "图片来自受访者朋友圈", "照片來自受訪者臉書"]
     for credit in credits:
         for photos in (1, 4):
             lines = ["南安向海外侨亲驰援防控物资", "南安市向海外同乡会捐赠口罩。",
@@ -739,7 +741,8 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
             assert paragraphs[-1].heading is None, credit
     sentences = ["县融媒体中心供图的照片在网上热传。", "这些照片由他向本报供图。", "他给记者供图。",
                  "图片由受访者提供,记者做了核实。",
-                 "市民把拍下的图片发给社区，记录志愿者的身影。"]
+                 "市民把拍下的图片发给社区，记录志愿者的身影。",
+                 "图片来自受访者朋友圈，拍摄于2月3日。", "照片来自一位护士,她已三天没回家。"]
     headings = ["志愿者向媒体供图", "抗疫一线的精彩图片"]
     kinds = _kinds(tmp_path, "青山村筑牢疫情防线", "青山村党支部组织党员在村口设卡。",
                    *sentences, headings[0], "党员轮流值守。", headings[1], "党员登记进出人员。")
@@ -798,7 +801,8 @@ def test_an_english_note_in_brackets_on_a_chinese_page_is_furniture(tmp_path: Pa
     assert kinds[note] == "body"
     # in full-width brackets too; but a bilingual notice's sentences, each in brackets over
     # its Chinese, are its text (they were furniture: English in brackets over Chinese)
-    for line in ("［The English version follows the Chinese one.］", "〔English version below〕"):
+    for line in ("［The English version follows the Chinese one.］", "〔English version below〕",
+                 "<English version below>", "＜English version below＞"):
         assert _kinds(tmp_path, line, *notice)[line] == "boilerplate", line
     bilingual = ["(All visitors must wear a mask and have their temperature checked.)",
                  "所有訪客必須佩戴口罩及量度體溫。",
@@ -1320,7 +1324,12 @@ def test_a_regions_name_with_a_colon_over_its_places_is_a_heading(tmp_path: Path
                "九龍區:": ["九龍城區中九龍診所", "黃大仙區東九龍普通科門診診所",
                           "油尖旺區油麻地普通科門診診所", "觀塘區九龍灣健康中心診所"],
                "湖北省：": ["武汉市金银潭医院", "武汉市肺科医院", "武汉大学人民医院",
-                          "黄冈市中心医院"]}
+                          "黄冈市中心医院"],
+               # a part of a region, in brackets (新界區(西):, below 港島區: on its page)
+               "新界區(西):": ["屯門區屯門診所", "元朗區容鳳書紀念中心診所", "荃灣區荃灣診所",
+                              "葵青區葵涌普通科門診診所"],
+               "新界區（東）：": ["沙田區瀝源健康中心", "大埔區王少清診所", "北區粉嶺家庭醫學中心",
+                                "西貢區將軍澳寶林普通科門診診所"]}
     lines = ["醫管局公佈指定診所名單", "醫管局公佈了指定診所的名單,如下:",
              *[line for region, places in clinics.items() for line in (region, *places)],
              "指定診所每天都會開放。"]
