@@ -42,8 +42,9 @@ Each paragraph gets a ``kind``:
   :func:`_exclaimed_title_repeated`), lines without letters;
 - ``heading``: article titles, subtitles, section headings (``一、…``): short lines without final
   punctuation, above some body text (below the last body paragraph they are signatures:
-  boilerplate), unless they start with a day's date and go on (a chronology's entry is body),
-  or they were cut out of a sentence by a text's wrapping at a fixed width (``_wrapped_prose``).
+  boilerplate), unless they start with a day's date and go on (a chronology's entry is body)
+  or stand under a chronology's date alone on its line (:func:`_chronology`), or they were cut
+  out of a sentence by a text's wrapping at a fixed width (``_wrapped_prose``).
   A diary's day line (the date and the weekday, the lunar date, the weather:
   ``2月3日，星期一，晴``) is a heading, with commas or a final stop too, and so is a chronicle's
   dateline, a full date and a place (``2019年12月31日，武漢。``).
@@ -250,6 +251,9 @@ _PUBLISHER = (r"(發布|发布|發佈|新聞|新闻|(日|晚|早|時|时)(報|�
               r"发表于)")
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
+# A chronology's date on a line of its own, its entry on the lines under it (1月20日, 1/20, a
+# colon after it at most). Not a full date: a brief's and a signature's (2020年5月28日).
+_ENTRY_DATE = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})\s*[:：]?$")
 # A diary's day line: a day's date and only what a diary writes beside it, the weekday, the lunar
 # date or a holiday, the weather, an hour (2月3日，星期一，晴 / 1月24日，大年三十，天气：雨。/
 # 二〇二〇年二月七日 星期五 多云转阴): the heading of that day's entry, not a dated entry.
@@ -896,6 +900,41 @@ def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
             and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
 
 
+def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: int = 3) -> None:
+    """A chronology whose dates stand on lines of their own (``1月20日`` over
+    ``新加坡衛生部宣布將對…肺炎患者進行隔離``), where ``least`` dates or more follow one another
+    at most ``gap`` lines apart, each with a line of Chinese text under it: each date is a
+    heading, and the heading-like lines under it, up to the next date, its entry, body text.
+    Without a final stop, each entry was a heading, and after the page's last body line a
+    signature (furniture); a date like ``1/30`` was furniture, and the entries under it went
+    under the date above. A full date alone (``2020年5月28日``) is no entry's: briefs and
+    signatures have them. A numbered line among them (a daily report's
+    ``一、疫情情况``) stays a heading.
+
+    >>> lines = ["1月20日", "衛生部宣布隔離措施", "1/23", "出現第1宗確診個案", "1月30日",
+    ...          "政府宣布釋出520萬個口罩"]
+    >>> kinds = ["heading", "heading", "boilerplate", "heading", "heading", "heading"]
+    >>> _chronology(lines, kinds)
+    >>> kinds
+    ['heading', 'body', 'heading', 'body', 'heading', 'body']
+    """
+    dates = [i for i, line in enumerate(pieces) if len(line) <= 9 and _ENTRY_DATE.match(line)]
+    runs: list[list[int]] = []
+    for i in dates:
+        if (i + 1 < len(pieces) and not _ENTRY_DATE.match(pieces[i + 1])
+                and len(HAN.findall(pieces[i + 1])) >= 4):
+            if runs and i - runs[-1][-1] <= gap:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    for run in (r for r in runs if len(r) >= least):
+        for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
+            kinds[date] = "heading"
+            for j in range(date + 1, end):
+                if kinds[j] == "heading" and not _NUMBERED.match(pieces[j]):
+                    kinds[j] = "body"
+
+
 def _short_body(pieces: Sequence[str], kinds: Sequence[str], max_heading: int) -> list[int]:
     """The body lines no longer than a heading (``max_heading`` characters): where
     :func:`_repeated_captions` and :func:`_pull_quotes` look, found in one pass."""
@@ -1152,6 +1191,7 @@ def segment_text(
         kinds[-1] = "body"
     for i in _wrapped_prose(seen, kinds):
         kinds[i] = "body"
+    _chronology(seen, kinds)
     short = _short_body(seen, kinds, max_heading_chars)
     for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, short),
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),

@@ -1705,3 +1705,30 @@ def test_a_chinese_titles_english_title_under_it_is_a_heading(tmp_path: Path) ->
                         (english, "All residents must have their temperature taken.")):
         kinds = _kinds(tmp_path, "學生宿舍防疫公告", line, below)
         assert kinds[line] == "body", line
+
+
+def test_a_chronologys_entries_under_dates_of_their_own_are_body(tmp_path: Path) -> None:
+    # A timeline whose dates stand alone on their lines, each entry under its date without a
+    # final stop (set 24's 1808): after the page's last body line, every entry was a signature
+    # (furniture), labelled nothing. The entries are body, each under its date as a heading.
+    entries = {"1月20日": "新加坡衛生部宣布將對兩周內有武漢旅行經歷的肺炎患者進行隔離",
+               "1月23日": "新加坡第1宗確診個案,是一名來自武漢的66歲男性旅客",
+               "1/30": "政府宣布釋出520萬個口罩",
+               "2月7日:": "新加坡將疫情警報狀態提升到「橙色」"}
+    lines = ["新加坡抗疫時間線", "我們一起來回顧一下新加坡疫情下的上半年:",
+             *[line for date, entry in entries.items() for line in (date, entry)]]
+    paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert {e: kinds[e] for e in entries.values()} == dict.fromkeys(entries.values(), "body")
+    assert {p.text: p.heading for p in paragraphs if p.text in entries.values()} == {
+        e: d for d, e in entries.items()}  # 1/30 was furniture
+    assert {d: kinds[d] for d in entries} == dict.fromkeys(entries, "heading")
+    # Two dates are no chronology: a notice's date under its signature and one in its text.
+    kinds = _kinds(tmp_path, "关于延期开学的通知", "各学校要做好防控准备。", "2月3日",
+                   "全市中小学延期开学", "市教育局", "2月1日")
+    assert [kinds[k] for k in ("全市中小学延期开学", "市教育局")] == ["boilerplate"] * 2
+    # A daily report's numbered sections under its dates stay headings.
+    days = [(f"2月{day}日", "一、疫情情况", f"全省新增确诊病例{day}例。") for day in (3, 4, 5)]
+    report = ["全省疫情通报", *[line for day in days for line in day]]
+    paragraphs = _segmented(tmp_path, "\n".join(report) + "\n")
+    assert [p.kind for p in paragraphs if p.text == "一、疫情情况"] == ["heading"] * 3
