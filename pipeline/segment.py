@@ -891,10 +891,12 @@ def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     that were cut out of its prose: as long as the width, give or take a character, with a
     clause's or a sentence's end inside, as a heading seldom has. They are body text: as
     headings, each was the heading of the prose under it, and the furniture above them decided
-    whether they were (a run of four heading-like lines is body, one of three is not)."""
+    whether they were (a run of four heading-like lines is body, one of three is not). A text
+    whose wrapped lines are too few to tell its width (a forum's post among its replies) has
+    its runs of them found one by one (:func:`_wrapped_runs`)."""
     width = wrapped_width(pieces[:1000])
     if width is None:
-        return []
+        return _wrapped_runs(pieces, kinds)
     return [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
             if kind == "heading" and abs(len(line) - width) <= 1 and not _NUMBERED.match(line)
             and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
@@ -933,6 +935,35 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
             for j in range(date + 1, end):
                 if kinds[j] == "heading" and not _NUMBERED.match(pieces[j]):
                     kinds[j] = "body"
+
+
+def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) -> list[int]:
+    """Runs of two or more heading-like lines of one length, give or take a character, and at
+    least ``least`` characters long, each with a clause's or a sentence's end inside, whose
+    next line is body text no longer than they are: one paragraph wrapped at a fixed width
+    (``…肺炎疫情,成大醫院配合衛生福利部疾病管制署`` / ``之感染管制措施,…陪病者需出示有陪伴證`` /
+    ``,並戴口罩及量測體溫無發燒,始得進入。``), whose sentence the last line ends. Each was a
+    heading of its own. A title and a subtitle seldom hold commas, share a length and stand
+    over a shorter first line of text; a subtitle's dash (``——``) keeps it one.
+
+    >>> text = ("衛生福利部指定成大醫院為唯一檢驗機構。成大醫院表示,"
+    ...         "請民眾毋須過度恐慌,依照醫師建議決定。")
+    >>> lines = [text[:22], text[22:44], text[44:]]
+    >>> _wrapped_runs(lines, ["heading", "heading", "body"])
+    [0, 1]
+    """
+    found: list[int] = []
+    run: list[int] = []
+    for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        cut = (kind == "heading" and len(line) >= least and not _SUBTITLE.match(line)
+               and _INSIDE_PROSE.search(line, 0, len(line) - 1) is not None)
+        if cut and run and abs(len(line) - len(pieces[run[0]])) <= 1:
+            run.append(i)
+            continue
+        if len(run) >= 2 and kind == "body" and len(line) <= max(len(pieces[j]) for j in run):
+            found += run
+        run = [i] if cut else []
+    return found
 
 
 def _short_body(pieces: Sequence[str], kinds: Sequence[str], max_heading: int) -> list[int]:

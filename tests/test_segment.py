@@ -1732,3 +1732,26 @@ def test_a_chronologys_entries_under_dates_of_their_own_are_body(tmp_path: Path)
     report = ["全省疫情通报", *[line for day in days for line in day]]
     paragraphs = _segmented(tmp_path, "\n".join(report) + "\n")
     assert [p.kind for p in paragraphs if p.text == "一、疫情情况"] == ["heading"] * 3
+
+
+def test_a_few_lines_wrapped_at_a_fixed_width_among_short_ones_are_body(tmp_path: Path) -> None:
+    # A forum's repost of a hospital's notice, wrapped at 40 characters among the readers'
+    # one-line replies (set 24's 1792): too few wrapped lines to tell the page's width, each
+    # line cut out of a sentence was a heading, and the notice's text was lost to labelling.
+    notice = ("為因應中國大陸新型冠狀病毒感染引發之肺炎疫情,成大醫院配合衛生福利部疾病管制署"
+              "之感染管制措施,即日起執行全院門禁管制,謝絕所有探病訪客;陪病者需出示有陪伴證"
+              ",並戴口罩及量測體溫無發燒,始得進入。")
+    wrapped = [notice[i : i + 40] for i in range(0, len(notice), 40)]
+    replies = [line for n in range(6) for line in
+               (f"作者: reader{n} (讀者)   2020-01-24 14:{10 + n}:00", f"支持門禁管制{'!' * n}")]
+    kinds = _kinds(tmp_path, "[新聞] 成大醫院全院門禁管制 即日起謝絕所有探病訪客",
+                   "作者: B0858B   2020-01-24 13:29:20", *wrapped, *replies)
+    assert [kinds[line] for line in wrapped] == ["body"] * 3
+    # A title and a subtitle of one length with commas in them, over a longer first paragraph,
+    # stay headings; so does a dashed subtitle over a short one, and a single long heading.
+    title = "坚持人民至上,全力以赴打赢疫情防控阻击战的人民战争总体战"
+    subtitle = "记某县人民医院党员医护人员,用行动诠释共产党员的初心和使命"
+    for lines in ([title, subtitle, "医护人员坚守一线。" * 8], [title, "医护人员坚守一线。"],
+                  [title, "——" + subtitle[2:], "医护人员坚守一线。"]):
+        kinds = _kinds(tmp_path, *lines)
+        assert [kinds[line] for line in lines[:-1]] == ["heading"] * (len(lines) - 1), lines
