@@ -504,6 +504,21 @@ _BOILERPLATE_OPEN_END = (
     r"^[〔【\[(（]?[^。！？!?，,；;:：\s/／綜综]{0,12}+[/／]?(綜合|综合)(報導|报导|報道|报道)[〕】\])）]?"
     r"[^。！？!?]{0,8}$",
     r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
+    # An editor's byline with the report's word (編輯 某某 報導), and an outlet's or a reporter's
+    # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】).
+    r"^(編輯|编辑|撰稿|採訪|采访)\s*[^。！？!?，,；;:：\s]{2,4}\s*(報導|报导|報道|报道)$",
+    r"^[【\[〔][^】\]〕。！？!?，,；;]{1,20}(報導|报导|報道|报道|專訊|专讯)[】\]〕]$",
+    # A publication stamp with the page's count of readers: 2020年08月04日 • 3萬次閱讀.
+    rf"^{_DATE}[^。！？!?，,]{{0,12}}\d[\d.,]*\s*[萬万千]?\s*(次|人)?"
+    r"(閱讀|閲讀|阅读|瀏覽|浏览|觀看|观看|點閱|点阅)$",
+    # A forum's or a blog's stamp: admin 發表於 週一, 02/10/2020 - 21:44; an English blog's date
+    # and author: March 5, 2020 by 某某 Leave a Comment.
+    r"^[^。！？!?，,\s]{1,20}\s+(發表於|发表于)\s.{0,30}\d{1,2}:\d{2}$",
+    r"^(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}"
+    r"( by [^。！？!?，,]{1,40}?)?(\s*(Leave a [Cc]omment|\d+ [Cc]omments?))?$",
+    # A link's label and its address, nothing else: 填寫網址:https://…, 报名链接：http://….
+    r"^[^。！？!?，,；;:：]{0,10}(網址|网址|連結|链接|鏈接|網站|网站|URL|url)\s*[:：]\s*https?://[!-~]+(?<![!?])$",
     # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.
     r"^.{0,100}[(（]([^()（）]{0,30}(攝|摄)|(圖|图|照片)[^()（）]{0,30})[)）]$",
     # A photographer's credit in brackets ends a caption however long: a paper's captions run to
@@ -631,6 +646,10 @@ _BOILERPLATE_OPEN_END = (
     # A spokesman's name under a release (行政院發言人：○○○, ○ for a name left out), not what
     # he said (發言人：「…」).
     r"^[^。！？!?，,；;:：]{0,12}(發言人|发言人)\s*[:：]\s*[^。！？!?，,；;:：「」“”『』\"]{1,12}$",
+    # A page's keywords, two or more (关键词:一线抗疫群英谱,石家庄,疫情), with what the page glued
+    # after them (社区责任编辑:某某); not a keyword alone heading a section (关键词：担当).
+    r"^(關鍵詞|关键词|關鍵字|关键字|標籤|标签|Tags?)\s*[:：]\s*[^。！？!?，,、\s]{1,20}"
+    r"([，,、\s]+[^。！？!?，,、\s]{1,20})+$",
     # A field's label alone (關鍵詞：).
     r"^[•·●◆■*\-]?\s*((關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]|"
     r"(導語|导语|編者按|编者按)\s*[:：]?)$",

@@ -230,6 +230,9 @@ OPEN_END_FURNITURE = [
     "昨日,某某社区,机关党员干部随社区工作人员走访登记。/某某日报记者王某某摄", "年2月13日",
     "廣東決定啟動一級響應(Shutterstock圖片)",
     "單日出院人數再創新高。這是部分出院患者在醫院合影。 本报记者 王某 摄",
+    "編輯 隋昊志 報導", "【菲律賓世界日報專訊】", "2020年08月04日 • 3萬次閱讀",
+    "admin 發表於 週一, 02/10/2020 - 21:44", "March 5, 2020 by Hao Yi Xu Leave a Comment",
+    "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA", "关键词:一线抗疫群英谱,石家庄,疫情",
 ]
 
 
@@ -1755,3 +1758,27 @@ def test_a_few_lines_wrapped_at_a_fixed_width_among_short_ones_are_body(tmp_path
                   [title, "——" + subtitle[2:], "医护人员坚守一线。"]):
         kinds = _kinds(tmp_path, *lines)
         assert [kinds[line] for line in lines[:-1]] == ["heading"] * (len(lines) - 1), lines
+
+
+def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path: Path) -> None:
+    # Each was a heading (the first heading of its page's text, or its title) or body text,
+    # labelled: an editor's byline, a reporter's or an outlet's credit in brackets, a date with
+    # the count of readers, a forum's and an English blog's stamps, a form's link, a page's
+    # keywords. Sentences and headings that share their words stay as they were.
+    furniture = ["編輯 隋昊志 報導", "【KTSF 梁秋玉報導】", "【菲律賓世界日報專訊】",
+                 "2020年08月04日   •   3萬次閱讀", "admin 發表於 週一, 02/10/2020 - 21:44",
+                 "March 5, 2020 by Hao Yi Xu Leave a Comment",
+                 "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA",
+                 "关键词:一线抗疫群英谱,石家庄,疫情,社区责任编辑:裴妥"]
+    kept = {"关键词：担当": "heading", "【抗疫快讯】": "heading", "编辑部报道": "heading",
+            "报名网址：https://a.b/c 欢迎报名": "heading",
+            "编辑部的同事们报道了社区志愿者的事迹。": "body",
+            "【本报专讯】市卫健委今天发布了最新的防控指引。": "body"}
+    for line in furniture:
+        kinds = _kinds(tmp_path, "社區義工隊挨家挨戶派口罩", line, "社區義工隊上門派發口罩。",
+                       "義工們還為長者量體溫。")
+        assert kinds[line] == "boilerplate", line
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社區義工隊挨家挨戶派口罩", "社區義工隊上門派發口罩。", line,
+                       "義工們還為長者量體溫。")
+        assert kinds[line] == kind, line
