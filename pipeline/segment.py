@@ -1116,6 +1116,38 @@ def _mostly_chinese(line: str) -> bool:
     return len(HAN.findall(line)) > len(_LATIN.findall(line))
 
 
+# A source's, an author's or an editor's label alone on its line, its value on the next.
+_FIELD_LABEL = re.compile(
+    r"^(來源|来源|作者|(責任|责任)?(編輯|编辑)|記者|记者|通訊員|通讯员|攝影|摄影)\s*[:：]$")
+
+
+def _stamps_above_titles_and_field_values(pieces: Sequence[str], kinds: Sequence[str],
+                                          max_heading: int) -> list[int]:
+    """Two kinds of furniture a line's neighbours tell: a page's first line that is a day's date
+    and weekday (``2020年3月27日 星期五``), right above the page's title (a line that ends no
+    sentence), is its publication stamp, not a diary's day line (it was the page's title, and
+    the title a heading under it); and the value under a field's label alone (``来源:`` over
+    ``浙江在线-钱江晚报``), a short line with no sentence in it (it was a heading). A diary's
+    day line over its entry, and a label's next line that is a sentence, stay as they were.
+
+    >>> _stamps_above_titles_and_field_values(
+    ...     ["2020年3月27日 星期五", "大馬港人感無奈", "来源:", "浙江在线-钱江晚报", "正文。"],
+    ...     ["heading", "heading", "boilerplate", "heading", "body"], 40)
+    [0, 3]
+    """
+    found = []
+    texts = [i for i, kind in enumerate(kinds) if kind != "boilerplate"]
+    if (len(texts) > 1 and kinds[texts[0]] == "heading" and _DAY_LINE.match(pieces[texts[0]])
+            and not _ends_sentence(pieces[texts[1]]) and not _DAY_LINE.match(pieces[texts[1]])):
+        found.append(texts[0])
+    for i, line in enumerate(pieces[:-1]):
+        if (line[-1:] in ":：" and kinds[i] == "boilerplate" and kinds[i + 1] == "heading"
+                and len(pieces[i + 1]) <= max_heading // 2 and _FIELD_LABEL.match(line)
+                and not _INSIDE_PROSE.search(pieces[i + 1])):
+            found.append(i + 1)
+    return found
+
+
 def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
     """A note in another language, in brackets, at a Chinese page's top or end (its first or
     last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
@@ -1245,7 +1277,8 @@ def segment_text(
     short = _short_body(seen, kinds, max_heading_chars)
     for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, short),
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
-              *_agency_titles(seen, kinds), *_english_notes(seen, kinds)]:
+              *_agency_titles(seen, kinds), *_english_notes(seen, kinds),
+              *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)

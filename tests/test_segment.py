@@ -1782,3 +1782,30 @@ def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path
         kinds = _kinds(tmp_path, "社區義工隊挨家挨戶派口罩", "社區義工隊上門派發口罩。", line,
                        "義工們還為長者量體溫。")
         assert kinds[line] == kind, line
+
+
+def test_a_date_stamp_over_the_title_and_a_fields_value_under_its_label_are_furniture(
+        tmp_path: Path) -> None:
+    # A page's first line, its date and weekday, over its title (set 24's 1814) was taken for a
+    # diary's day line: a heading, the page's title, and the real title a heading under it.
+    # The value under a source's label alone (来源: / 浙江在线-钱江晚报, set 24's 1789) was a
+    # heading over the text.
+    title = "【武漢肺炎●大馬直擊】每戶只准一人外出 軍警截查 大馬港人感無奈︰管制措施朝令夕改"
+    paragraphs = _segmented(tmp_path, f"2020年3月27日 星期五\n{title}\n"
+                                      "武漢肺炎肆虐,馬來西亞實施行動管制令。\n")
+    assert [p.kind for p in paragraphs] == ["boilerplate", "heading", "body"]
+    assert paragraphs[-1].article_title == title
+    paragraphs = _segmented(tmp_path, "温州新冠肺炎住院病例清零\n来源:\n浙江在线-钱江晚报\n"
+                                      "温州最后一名住院患者昨天出院。\n")
+    assert [p.kind for p in paragraphs] == ["heading", "boilerplate", "boilerplate", "body"]
+    assert paragraphs[-1].heading is None
+    # A diary's day line over its entry, a day line over another, and a label's next line that
+    # is a sentence or under a label that is no field's, stay as they were.
+    diary = ["2月3日，星期一，晴", "今天是封城的第十二天，我在家里写日记。"]
+    assert _kinds(tmp_path, *diary)[diary[0]] == "heading"
+    assert _kinds(tmp_path, "2月3日 星期一", "2月4日 星期二",
+                  "今天是封城的第十二天。")["2月3日 星期一"] == "heading"
+    kinds = _kinds(tmp_path, "温州新冠肺炎住院病例清零", "来源:", "市卫健委通报,全市病例清零。",
+                   "通知如下:", "各社区做好防控", "温州最后一名住院患者昨天出院。")
+    assert kinds["市卫健委通报,全市病例清零。"] == "body"
+    assert kinds["各社区做好防控"] == "heading"
