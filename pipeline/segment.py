@@ -1484,7 +1484,8 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     the first body paragraph, none of them numbered (a poem, a list of places, a video's
     captions), each line but the last is body text. A heading that ends with a colon (a list's
     heading, ``港島區：`` over its clinics) is no line of a run: it ends the one above it and
-    heads the one below it.
+    heads the one below it. Three or more numbered alike in a row are a list's items
+    (:func:`_numbered_items`).
     """
     block: set[int] = set()
     chained: set[int] = set()
@@ -1505,8 +1506,37 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
                 j += 1
             if j - i >= 4 and not any(_NUMBERED.match(pieces[k]) for k in range(i, j)):
                 chained.update(range(i, j - 1))
+            chained.update(_numbered_items(pieces, kinds, i, j))
             i = j + 1
     return block, chained
+
+
+def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end: int
+                    ) -> list[int]:
+    """In the run of heading-like lines ``start`` to ``end``, three or more in a row numbered
+    alike (``1.鄂尔多斯市11例(…)``, ``2.包头市7例(…)``, …) that head nothing, each right over the
+    next: a list's items, not section headings. All but the last, and the last too when the
+    line after the run is an item numbered alike (``11.通辽市经济开发区1例。``, body as it ends a
+    sentence). Numbered lines of different forms (``一、`` over ``（一）``) are an outline's."""
+    items: list[int] = []
+    k = start
+    while k < end:
+        style = _list_style(pieces[k])
+        m = k + 1
+        while style is not None and m < end and _list_style(pieces[m]) == style:
+            m += 1
+        if style is not None and m - k >= 3:
+            last_too = end < len(pieces) and kinds[end] == "body" and m == end \
+                and _list_style(pieces[end]) == style
+            items.extend(range(k, m if last_too else m - 1))
+        k = m
+    return items
+
+
+def _list_style(line: str) -> str | None:
+    """How ``line`` is numbered, its number left out (``1.``, ``11.`` → ``#.``), or None."""
+    number = _NUMBERED.match(line)
+    return None if number is None else re.sub(r"[\d０-９一二三四五六七八九十]+", "#", number[0])
 
 
 # What a clause or a sentence ends with, inside a line: the mark of a line cut out of prose.

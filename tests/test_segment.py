@@ -1809,3 +1809,25 @@ def test_a_date_stamp_over_the_title_and_a_fields_value_under_its_label_are_furn
                    "通知如下:", "各社区做好防控", "温州最后一名住院患者昨天出院。")
     assert kinds["市卫健委通报,全市病例清零。"] == "body"
     assert kinds["各社区做好防控"] == "heading"
+
+
+def test_numbered_lines_each_right_over_the_next_are_a_lists_items(tmp_path: Path) -> None:
+    # A health commission's count of cases city by city, one numbered line each (set 24's
+    # 1765): every line but the last, which ends a sentence, was a section heading over
+    # nothing but the next. Three or more numbered alike in a row are a list's items, body.
+    items = ["1.鄂尔多斯市11例(达拉特旗9例、东胜区1例)", "2.包头市7例(土右旗4例、昆都仑区3例)",
+             "3.呼和浩特市5例(新城区2例、玉泉区1例)", "4.乌海市海勃湾区2例",
+             "5.通辽市经济开发区1例。"]
+    kinds = _kinds(tmp_path, "内蒙古自治区疫情情况", "截至2月5日9时,全区累计报告确诊病例30例。",
+                   *items, "全区新增出院病例2例。")
+    assert [kinds[item] for item in items] == ["body"] * 5
+    # Without a fifth like it under them, the last item may head what follows: it stays.
+    kinds = _kinds(tmp_path, "内蒙古自治区疫情情况", "截至2月5日9时,全区累计报告确诊病例30例。",
+                   *items[:4], "全区新增出院病例2例。")
+    assert [kinds[item] for item in items[:4]] == ["body"] * 3 + ["heading"]
+    # An outline's headings, numbered in different forms or two alike, stay headings.
+    outline = ["一、总体要求", "（一）指导思想", "坚持人民至上。", "二、主要任务", "三、保障措施",
+               "加强组织领导。"]
+    kinds = _kinds(tmp_path, "某县疫情防控工作方案", "为做好疫情防控工作,制定本方案。", *outline)
+    assert [kinds[line] for line in outline] == ["heading", "heading", "body", "heading",
+                                                 "heading", "body"]
