@@ -62,6 +62,7 @@ from pipeline.reading import (
 from pipeline.segment import Paragraph, segment_text, whole_lines, wrapped_width
 
 if TYPE_CHECKING:
+    from pipeline.cache import RunState
     from pipeline.scorer import Counts, Tokenized
 
 # The labelling modules (pipeline.label, .scorer, .text) are imported where they are used: they
@@ -1003,33 +1004,49 @@ def run(config: Config, force: Iterable[str] = (),
     written to the output. Cached artefacts no stage uses any more, and stale temporary files
     beside the output, are removed.
     What is stale comes from :mod:`pipeline.cache` (``plan_segments``, ``train_why``,
-    ``plan_classify``), which :func:`status` asks too.
+    ``plan_classify``), which :func:`status` asks too. Each stage is a function of its own:
+    :func:`_run_segment`, :func:`_run_train`, :func:`_run_classify`.
     """
-    from pipeline.cache import (
-        LABELLED,
-        SEGMENTS,
-        SKIPPED,
-        RunState,
-        bytes_hash,
-        entry_bytes,
-        file_hash,
-        plan_classify,
-        plan_segments,
-        segment_key,
-        segment_settings,
-        train_why,
-    )
-    from pipeline.model import META_FILE
-    from pipeline.output import LabelledWriter, atomic_write, remove_stale_temporaries
-    from pipeline.parallel import cached_stream, label_cached
+    from pipeline.cache import RunState
+    from pipeline.output import remove_stale_temporaries
 
     force = set(force)
     state = RunState(config.output.path, config.bundle_dir)
     result = RunResult(bundle=config.bundle_dir, output=config.output.path)
+    segmented, skipped, step = _run_segment(config, state, "segment" in force, bars)
+    result.skipped = [Skipped(**s) for s in skipped]
+    result.steps.append(step)
+    say(step)
+    step = _run_train(config, state, "train" in force, bars)
+    result.steps.append(step)
+    say(step)
+    result.documents, result.body, step = _run_classify(config, state, segmented, skipped,
+                                                        "classify" in force, bars)
+    result.steps.append(step)
+    say(step)
+    for kind, keys in state.in_use().items():  # what no output's record refers to any more
+        state.cache.prune(kind, keys)
+    for path in (Path(config.output.path), state.path):  # what killed runs left beside them
+        remove_stale_temporaries(path)
+    return result
 
-    # segment: one cached file per document (or per document that does not read), keyed by its
-    # path, its bytes and the settings.
-    seg = plan_segments(config, state, "segment" in force)
+
+def _run_segment(config: Config, state: RunState, force: bool, bars: Bars | None
+                 ) -> tuple[dict[str, str], list[dict[str, str]], str]:
+    """Run's segment stage: one cached file per document (or per document that does not read),
+    keyed by its path, its bytes and the settings. Returns the segments key of each document
+    segmented, the files skipped, and the stage's line."""
+    from pipeline.cache import (
+        SEGMENTS,
+        SKIPPED,
+        bytes_hash,
+        entry_bytes,
+        plan_segments,
+        segment_key,
+        segment_settings,
+    )
+
+    seg = plan_segments(config, state, force)
     with _bar(bars if seg.todo else None, "segment", len(seg.todo)) as bar:
         for source in _counted(seg.todo, bar):
             try:
@@ -1050,81 +1067,86 @@ def run(config: Config, force: Iterable[str] = (),
                     entry.write(entry_bytes(part))
             seg.done.add(source)
     skipped = seg.skipped()
-    result.skipped = [Skipped(**s) for s in skipped]
-    segmented = {s: seg.keys[s] for s in seg.sources if s in seg.done}
-    state.put("segment", {"documents": segmented, "skipped": skipped,
+    keys = {s: seg.keys[s] for s in seg.sources if s in seg.done}
+    state.put("segment", {"documents": keys, "skipped": skipped,
                           "skipped_keys": [seg.keys[s] for s in seg.errors if s in seg.keys],
                           "settings": segment_settings(config)})
     failed = sum(s in seg.errors for s in seg.todo)
-    result.steps.append("segment: up to date" if not seg.todo else
-                        f"segment: {len(seg.todo) - failed} of {len(seg.sources)} documents "
-                        f"segmented" + (f", {failed} skipped" if failed else ""))
-    say(result.steps[-1])
+    step = ("segment: up to date" if not seg.todo else
+            f"segment: {len(seg.todo) - failed} of {len(seg.sources)} documents "
+            f"segmented" + (f", {failed} skipped" if failed else ""))
+    return keys, skipped, step
 
-    # train: when the corpus files, word lists or the training config changed.
+
+def _run_train(config: Config, state: RunState, force: bool, bars: Bars | None) -> str:
+    """Run's train stage: trains when the corpus files, word lists or the training config
+    changed (or the bundle did, or is missing). Returns the stage's line."""
+    from pipeline.cache import file_hash, train_why
+    from pipeline.model import META_FILE
+
     bundle_hash, bundle_parts = _bundle_identity(config.bundle_dir)
-    parts, why, note = train_why(config, state, bundle_hash, "train" in force, bundle_parts)
+    parts, why, note = train_why(config, state, bundle_hash, force, bundle_parts)
     if not why:
         if state.get("train").get("bundle_hash") != bundle_hash:  # pipeline train made it
             state.put("train", {"parts": parts, "bundle_hash": bundle_hash,
                                 "bundle": str(config.bundle_dir)})
         # Training warns of labels it cannot use; when it does not run, the step says so.
-        result.steps.append(f"train: up to date ({note})" if note else "train: up to date")
-    else:
-        with _bar(bars, "train", config.evaluate.folds) as bar:  # fewer if fewer articles
-            saved = train(config, progress=bar)  # just written: its files need no second check
-        state.put("train", {"parts": parts, "bundle_hash": file_hash(saved / META_FILE),
-                            "bundle": str(config.bundle_dir)})
-        result.steps.append(f"train: trained ({why})")
-    say(result.steps[-1])
+        return f"train: up to date ({note})" if note else "train: up to date"
+    with _bar(bars, "train", config.evaluate.folds) as bar:  # fewer if fewer articles
+        saved = train(config, progress=bar)  # just written: its files need no second check
+    state.put("train", {"parts": parts, "bundle_hash": file_hash(saved / META_FILE),
+                        "bundle": str(config.bundle_dir)})
+    return f"train: trained ({why})"
 
-    # classify: one cached labelled document per (paragraphs, model, label settings), labelled
-    # on classify.jobs local processes whatever classify.backend says (the labels go into the
-    # stage cache on this machine). Documents are written out in order as they come, so
-    # memory does not grow with the corpus.
+
+def _run_classify(config: Config, state: RunState, segmented: dict[str, str],
+                  skipped: list[dict[str, str]], force: bool, bars: Bars | None
+                  ) -> tuple[int, int, str]:
+    """Run's classify stage: one cached labelled document per (paragraphs, model, label
+    settings), labelled on classify.jobs local processes whatever classify.backend says (the
+    labels go into the stage cache on this machine). Documents are written out in order as they
+    come, so memory does not grow with the corpus. ``segmented``: each document's segments key.
+    Returns the documents and body paragraphs in the output, and the stage's line."""
+    from pipeline.cache import LABELLED, file_hash, plan_classify
+    from pipeline.output import LabelledWriter, atomic_write
+    from pipeline.parallel import cached_stream, label_cached
+
     bundle = load_bundle(config.bundle_dir, themes=config.themes)
-    plan = plan_classify(config, state, segmented, skipped, bundle.meta, "classify" in force)
-    out_path = Path(config.output.path)
+    plan = plan_classify(config, state, segmented, skipped, bundle.meta, force)
     if not plan.why:
-        result.documents, result.body = len(plan.keys), state.get("classify")["body"]
-        result.steps.append("classify: up to date")
-    else:
-        fmt = config.output.format
-        todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
-        if todo and config.classify.backend == "dask":
-            log.warning("classify.backend is dask, but 'pipeline run' labels locally, on "
-                        "classify.jobs processes; 'pipeline classify --backend dask' labels on "
-                        "the cluster")
-        fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
-        labelled = len(todo)  # and those whose cache entry went bad since they were planned
-        with _bar(bars, "classify", len(plan.keys)) as bar, atomic_write(out_path, "wb") as fh:
-            writer = LabelledWriter(fh, fmt, plan.header)
-            for source, key in _counted(plan.keys.items(), bar):
-                if source not in plan.done:
-                    items: Iterator[Any] = fresh
-                else:  # cached when planned (read part by part); labelled here if it has gone since
-                    cached = state.cache.parts(LABELLED, key, SCORE_BATCH)
-                    labelled += cached is None
-                    items = cached or label_cached(
-                        bundle, config, state.cache, [(source, segmented[source], key)], fmt)
-                while True:  # a long document comes in parts
-                    written = writer.write(next(items))
-                    result.body += written.body
-                    if written.closes:
-                        break
-                result.documents += 1
-            writer.close(skipped)
-        state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
-                               "documents": plan.keys, "skipped": skipped,
-                               "format": config.output.format, "model": plan.header,
-                               "label": plan.label, "body": result.body})
-        result.steps.append(f"classify: {labelled} of {result.documents} documents labelled")
-    say(result.steps[-1])
-    for kind, keys in state.in_use().items():  # what no output's record refers to any more
-        state.cache.prune(kind, keys)
-    for path in (out_path, state.path):  # what killed runs left beside them
-        remove_stale_temporaries(path)
-    return result
+        return len(plan.keys), state.get("classify")["body"], "classify: up to date"
+    out_path = Path(config.output.path)
+    fmt = config.output.format
+    todo = [(s, segmented[s], k) for s, k in plan.keys.items() if s not in plan.done]
+    if todo and config.classify.backend == "dask":
+        log.warning("classify.backend is dask, but 'pipeline run' labels locally, on "
+                    "classify.jobs processes; 'pipeline classify --backend dask' labels on "
+                    "the cluster")
+    fresh = cached_stream(bundle, config, state.cache, todo, config.classify.jobs, fmt)
+    labelled = len(todo)  # and those whose cache entry went bad since they were planned
+    documents = body = 0
+    with _bar(bars, "classify", len(plan.keys)) as bar, atomic_write(out_path, "wb") as fh:
+        writer = LabelledWriter(fh, fmt, plan.header)
+        for source, key in _counted(plan.keys.items(), bar):
+            if source not in plan.done:
+                items: Iterator[Any] = fresh
+            else:  # cached when planned (read part by part); labelled here if it has gone since
+                cached = state.cache.parts(LABELLED, key, SCORE_BATCH)
+                labelled += cached is None
+                items = cached or label_cached(
+                    bundle, config, state.cache, [(source, segmented[source], key)], fmt)
+            while True:  # a long document comes in parts
+                written = writer.write(next(items))
+                body += written.body
+                if written.closes:
+                    break
+            documents += 1
+        writer.close(skipped)
+    state.put("classify", {"key": plan.output_key, "output_hash": file_hash(out_path),
+                           "documents": plan.keys, "skipped": skipped,
+                           "format": config.output.format, "model": plan.header,
+                           "label": plan.label, "body": body})
+    return documents, body, f"classify: {labelled} of {documents} documents labelled"
 
 
 def status(config: Config) -> list[tuple[str, bool, str]]:
