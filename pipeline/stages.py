@@ -202,28 +202,9 @@ def labelled_documents(
                              "needs it: mend it, or take its labels out)") from exc
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}),
                                            labels.at)
-        # A label by sha1 whose index names a body paragraph still: that paragraph's text has
-        # changed since it was labelled (a document edited after its review list was filled in).
-        body = {p.index for p in segmented.paragraphs if p.kind == "body"}
-        changed = [key for key in missing if labels.index.get((doc_id, key)) in body]
-        for key in changed:
-            log.warning("%s: the label at %s names paragraph %d by the sha1 of its text, and "
-                        "paragraph %d has another text now (edited since it was labelled?): "
-                        "label it again (see 'pipeline segment')", path, labels.at[doc_id, key],
-                        labels.index[doc_id, key], labels.index[doc_id, key])
-        missing = [key for key in missing if key not in changed]
-        named = _labels_not_body(path, doc_id, segmented.paragraphs, missing, labels)
-        named |= _labels_in_other_script(path, doc_id, segmented.paragraphs,
-                                         [key for key in missing if key not in named], labels)
-        named |= _labels_past_the_end(path, doc_id, segmented.paragraphs,
-                                      [key for key in missing if key not in named], labels)
-        unexplained = [key for key in missing if key not in named]
-        if unexplained:
-            log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
-                        "their sha1 or index (see 'pipeline segment')", path, len(unexplained),
-                        _some([labels.at[doc_id, key] for key in unexplained]))
+        _warn_unmatched(path, doc_id, segmented.paragraphs, missing, labels)
         examples.extend(found)
-        unmatched += len(missing) + len(changed)
+        unmatched += len(missing)
     known = set(ids)
     for doc_id in [d for d in labels if d not in known]:  # in the order they are labelled
         log.warning("%s: labels of a document %r, which is not among the documents (%s)%s",
@@ -231,6 +212,34 @@ def labelled_documents(
                     unknown_document_hint(doc_id, known))
         unmatched += len(labels[doc_id])
     return examples, unmatched, ids
+
+
+def _warn_unmatched(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
+                    missing: Sequence[str], labels: Labels) -> None:
+    """Warn of the labels of ``doc_id`` (keys ``missing``) that match no body paragraph, each
+    once, with the likeliest reason: its paragraph's text changed since it was labelled, it names
+    a heading or boilerplate, it was made on a copy in the other script, or it names a paragraph
+    past the end; the rest in one line."""
+    # A label by sha1 whose index names a body paragraph still: that paragraph's text has
+    # changed since it was labelled (a document edited after its review list was filled in).
+    body = {p.index for p in paragraphs if p.kind == "body"}
+    changed = [key for key in missing if labels.index.get((doc_id, key)) in body]
+    for key in changed:
+        log.warning("%s: the label at %s names paragraph %d by the sha1 of its text, and "
+                    "paragraph %d has another text now (edited since it was labelled?): "
+                    "label it again (see 'pipeline segment')", path, labels.at[doc_id, key],
+                    labels.index[doc_id, key], labels.index[doc_id, key])
+    missing = [key for key in missing if key not in changed]
+    named = _labels_not_body(path, doc_id, paragraphs, missing, labels)
+    named |= _labels_in_other_script(path, doc_id, paragraphs,
+                                     [key for key in missing if key not in named], labels)
+    named |= _labels_past_the_end(path, doc_id, paragraphs,
+                                  [key for key in missing if key not in named], labels)
+    unexplained = [key for key in missing if key not in named]
+    if unexplained:
+        log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
+                    "their sha1 or index (see 'pipeline segment')", path, len(unexplained),
+                    _some([labels.at[doc_id, key] for key in unexplained]))
 
 
 def _some(places: Sequence[str]) -> str:
