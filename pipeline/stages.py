@@ -774,8 +774,9 @@ def _distinct_tails(parts: Sequence[tuple[str, ...]]) -> list[str]:
 
 
 @dataclass
-class ClassifyResult:
-    """What a segment or classify run did."""
+class WriteResult:
+    """What :func:`segment` or :func:`classify` wrote to ``output``: the documents, their
+    paragraphs and body paragraphs, and the files skipped."""
 
     documents: int = 0
     paragraphs: int = 0
@@ -785,7 +786,7 @@ class ClassifyResult:
 
 
 def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fmt: str = "json",
-            encoding: str | None = None, strict: bool = False) -> ClassifyResult:
+            encoding: str | None = None, strict: bool = False) -> WriteResult:
     """Segment every file of ``inputs`` (files, folders, ``-``) and write their paragraphs to
     ``out``, as :func:`classify` writes its output but without labels or model; a file that
     does not read is skipped (with ``strict``, its error is raised and nothing is written)."""
@@ -794,7 +795,7 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
     ids = document_ids(sources)
-    result = ClassifyResult(output=str(out))
+    result = WriteResult(output=str(out))
     with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, None)
         for path in sources:
@@ -825,7 +826,7 @@ def classify(
     strict: bool = False,
     jobs: int | None = None,
     on_document: Callable[[Any], Any] | None = None,
-) -> ClassifyResult:
+) -> WriteResult:
     """Label every body paragraph of ``inputs`` (files, folders, ``-``) and write ``out``.
 
     The output is written incrementally to a temporary file and renamed into place at the end;
@@ -846,7 +847,7 @@ def classify(
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
     fmt = fmt or config.output.format
-    result = ClassifyResult(output=str(out))
+    result = WriteResult(output=str(out))
     with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
         for item in labelled_stream(bundle, sources, config, encoding=encoding, strict=strict,
