@@ -36,6 +36,12 @@ class Prepare(BaseEstimator, TransformerMixin):
     (space-joined tokens), ``chars`` (normalized text), the ``heading`` and ``title`` fields
     (space-joined tokens, empty when missing or not asked for) and ``section`` (the key, or
     ``None``).
+
+    Example
+    -------
+    >>> [out] = Prepare().fit_transform([{"text": "市委召開會議。", "heading": "組織領導"}])
+    >>> out["words"], out["chars"], out["heading"], out["title"], out["section"]
+    ('市委 召开 会议', '市委召开会议。', '组织 领导', '', None)
     """
 
     def __init__(self, tokenizer: Tokenizer | None = None,
@@ -268,6 +274,13 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
 
     The value is ``log1p(matches)``, so a paragraph that names five hospitals is not five times as
     medical as one that names one.
+
+    Example
+    -------
+    >>> X = [{"chars": "市委书记到医院，医院"}]
+    >>> lexicon = LexiconFeatures({"leadership": ["市委"], "medical": ["醫院"]}, Normalizer())
+    >>> lexicon.fit(X).transform(X).toarray().round(3).tolist()
+    [[0.693, 1.099]]
     """
 
     def __init__(
