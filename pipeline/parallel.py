@@ -189,8 +189,9 @@ def _die_with_parent() -> bool:
         return False
 
 
-def _label_batch(sources: Sequence[str]) -> list[Rendered | Spooled | Skipped]:
-    """Label and serialize a batch in a worker: the main process then only writes text."""
+def _worker_label_sources(sources: Sequence[str]) -> list[Rendered | Spooled | Skipped]:
+    """In a worker of the pool: read, label and render a batch of files
+    (:func:`~pipeline.stages.label_sources`), so that the main process only writes bytes."""
     w = _WORKER
     return _returned(item if isinstance(item, Skipped) else render(item, w["fmt"],
                                                                      w["bundle"].hash)
@@ -198,7 +199,8 @@ def _label_batch(sources: Sequence[str]) -> list[Rendered | Spooled | Skipped]:
                                                encoding=w["encoding"], ids=w["ids"]))
 
 
-def _label_cached_batch(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered | Spooled]:
+def _worker_label_cached(tasks: Sequence[tuple[str, str, str]]) -> list[Rendered | Spooled]:
+    """In a worker of the pool: ``pipeline run``'s labelling of a batch (:func:`label_cached`)."""
     w = _WORKER
     return _returned(label_cached(w["bundle"], w["config"], w["cache"], tasks, w["fmt"]))
 
@@ -243,6 +245,7 @@ def _segmented(cache: Cache, key: str, source: str, config: Config) -> Segmented
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive ``items`` in lists of ``size`` (the last may be shorter): a worker's batch."""
     batch: list[Any] = []
     for item in items:
         batch.append(item)
@@ -315,7 +318,7 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
                  workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
     size = _batch_size(len(sources), workers, config.classify.batch_size)
     context = {"bundle": bundle, "config": config, "encoding": encoding, "fmt": fmt, "ids": ids}
-    yield from ordered_pool(_label_batch, _batches(sources, size), workers, context)
+    yield from ordered_pool(_worker_label_sources, _batches(sources, size), workers, context)
 
 
 def _batch_size(items: int, workers: int, largest: int, per_worker: int = 16) -> int:
@@ -334,7 +337,7 @@ def cached_stream(bundle: Bundle, config: Config, cache: Cache,
             yield from label_cached(bundle, config, cache, batch, fmt)
         return
     context = {"bundle": bundle, "config": config, "cache": cache, "fmt": fmt}
-    yield from ordered_pool(_label_cached_batch, _batches(tasks, size), workers, context)
+    yield from ordered_pool(_worker_label_cached, _batches(tasks, size), workers, context)
 
 
 def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], workers: int,
