@@ -324,6 +324,7 @@ def load_heldout(config: Config) -> list[Example]:
 
 # ----------------------------------------------------------------------------- train
 def _pipeline_for(config: Config) -> Any:
+    """The unfitted scikit-learn Pipeline ``config`` describes, with the word lists it uses."""
     return build_pipeline(config, _word_list(config, "lexicon"), _word_list(config, "actors"))
 
 
@@ -624,7 +625,8 @@ def document_items(items: Iterator[Any]) -> Iterator[Any]:
 
 
 def _paragraphs(item: Any) -> int:
-    """How many paragraphs an item of :func:`label_sources` holds (a skipped file: none)."""
+    """How many paragraphs a segmented document holds, as :func:`label_sources` batches them
+    (a :class:`Skipped` file, or the error that ends a strict run: none)."""
     return len(item.paragraphs) if isinstance(item, SegmentedDocument) else 0
 
 
