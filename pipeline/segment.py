@@ -1258,12 +1258,30 @@ def segment_text(
     max_paragraph_chars: int = 2000,
     boilerplate_patterns: Sequence[str] = (),
 ) -> list[Paragraph]:
-    """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings."""
+    """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings.
+
+    Two passes: :func:`_line_kinds` decides what each line is, from the lines alone;
+    :func:`_in_context` then walks them in order, giving each its article, title and heading
+    (and turning a few headings, judged by where they stand, into body or boilerplate).
+    """
     extra = _extra_patterns(tuple(boilerplate_patterns))
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
     seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
+    kinds, markers = _line_kinds(seen, max_heading_chars, extra)
+    return _in_context(doc_id, spans, pieces, seen, kinds, markers)
+
+
+def _line_key(piece: str) -> str:
+    """A line without its white space: how repeated titles and headings are recognized."""
+    return "".join(piece.split())
+
+
+def _line_kinds(seen: list[str], max_heading_chars: int,
+                extra: Sequence[re.Pattern[str]]) -> tuple[list[str], list[int]]:
+    """Each line's kind (body, heading or boilerplate), and the places of the article numbers
+    that start an article (markers), decided on the lines ``seen`` as a reader sees them."""
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if (kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1])
             and seen.index(seen[-1]) == len(seen) - 1 and not _like_its_headings(seen, kinds)):
@@ -1283,10 +1301,6 @@ def segment_text(
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)
 
-    # Short unpunctuated lines seen more than once are repeated titles or page furniture.
-    def key(piece: str) -> str:
-        return "".join(piece.split())
-
     # An article number is always boilerplate: only those lines need the pattern tried again.
     # One with no text after it (a cut-off date's "2" ending a page) starts no article.
     numbers = [i for i, (p, k) in enumerate(zip(seen, kinds, strict=True))
@@ -1294,7 +1308,6 @@ def segment_text(
     ends = [*numbers[1:], len(kinds)] if numbers else []
     markers = [i for i, end in zip(numbers, ends, strict=True)
                if any(k != "boilerplate" for k in kinds[i + 1 : end])]
-    has_markers = bool(markers)
     for i in _long_titles(seen, kinds, markers, max_heading_chars):
         kinds[i] = "heading"
     # A title that asks or exclaims, repeated as the first line of its text (宝坻经历了什么?):
@@ -1304,13 +1317,23 @@ def segment_text(
     above: set[str] = set()
     for i, (p, k) in enumerate(zip(seen, kinds, strict=True)):
         if k == "heading":
-            above.add(key(p))
-        elif k == "body" and above and len(p) <= 1.5 * max_heading_chars and key(p) in above:
+            above.add(_line_key(p))
+        elif (k == "body" and above and len(p) <= 1.5 * max_heading_chars
+              and _line_key(p) in above):
             kinds[i] = "boilerplate"
         elif k == "body":
             above.clear()
-    repeats = Counter(key(p) for p, k in zip(seen, kinds, strict=True) if k == "heading")
+    return kinds, markers
 
+
+def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], seen: list[str],
+                kinds: list[str], markers: list[int]) -> list[Paragraph]:
+    """The paragraphs of the lines ``pieces`` (``seen``: as a reader sees them) of kinds
+    ``kinds``, each with its article, title and heading; a heading-like line may become body or
+    boilerplate here, by where it stands (a signature, a repeated title, a title's date line)."""
+    # Short unpunctuated lines seen more than once are repeated titles or page furniture.
+    repeats = Counter(_line_key(p) for p, k in zip(seen, kinds, strict=True) if k == "heading")
+    has_markers = bool(markers)
     paragraphs: list[Paragraph] = []
     article: str | None = None if has_markers else "1"
     title: str | None = None
@@ -1337,14 +1360,14 @@ def segment_text(
         elif kind == "heading" and index in chained:
             kind = "body"
         elif kind == "heading":
-            repeated = repeats[key(line)] > 1
+            repeated = repeats[_line_key(line)] > 1
             # A numbered article's title right above its text: its own, and a heading, even if
             # other articles have it too (reports of one title joined, each numbered).
             opens = has_markers and expect_title and _above_text(seen, kinds, index)
-            if (expect_title and (key(line) not in seen_title_keys or opens)
+            if (expect_title and (_line_key(line) not in seen_title_keys or opens)
                     and not _NUMBERED.match(line)):
                 title, expect_title = piece, False
-                seen_title_keys.add(key(line))
+                seen_title_keys.add(_line_key(line))
                 if repeated and not opens:
                     kind = "boilerplate"
             elif repeated and not (_NUMBERED.match(line) and _above_body(kinds, index)):
