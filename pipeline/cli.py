@@ -277,8 +277,12 @@ def _format(args: argparse.Namespace) -> str | None:
     ``output.format``), else None (the command's default)."""
     if args.format:
         return args.format
-    suffix = Path(args.out).suffix.lower() if args.out != "-" else ""
-    return {".json": "json", ".jsonl": "jsonl"}.get(suffix)
+    return None if args.out == "-" else _named_format(args.out)
+
+
+def _named_format(path: Path | str) -> str | None:
+    """The output format a file's name says (``.json``, ``.jsonl``), or None."""
+    return {".json": "json", ".jsonl": "jsonl"}.get(Path(path).suffix.lower())
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -548,7 +552,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_bundle_place(config.bundle_dir)
     _check_run_output(config)
     _check_not_read(config.output.path, config, args.config)
-    named = {".json": "json", ".jsonl": "jsonl"}.get(Path(config.output.path).suffix.lower())
+    named = _named_format(config.output.path)
     if named not in (None, config.output.format):  # classify -o lets the name decide; run not
         log.warning("output.path %s is named for %s, but output.format is %s, which run writes "
                     "there; set output.format: %s, or name the file .%s",
