@@ -930,7 +930,10 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     signature (furniture); a date like ``1/30`` was furniture, and the entries under it went
     under the date above. A full date alone (``2020年5月28日``) is no entry's: briefs and
     signatures have them. A numbered line among them (a daily report's
-    ``一、疫情情况``) stays a heading.
+    ``一、疫情情况``) stays a heading, and so does every line of an entry that holds body text:
+    the heading-like line there is the title of the text under it (a diary's day's title,
+    ``封城第十天``, over its entry) or of the next date's (a digest's titles, each over its
+    date and its paragraph).
 
     >>> lines = ["1月20日", "衛生部宣布隔離措施", "1/23", "出現第1宗確診個案", "1月30日",
     ...          "政府宣布釋出520萬個口罩"]
@@ -949,8 +952,16 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
             else:
                 runs.append([i])
     for run in (r for r in runs if len(r) >= least):
+        previous_held = False
         for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
             kinds[date] = "heading"
+            # The last date's entry is one line: whether it is an entry or a title over text,
+            # the entry before it tells.
+            held = "body" in kinds[date + 1 : end]
+            if held or (date == run[-1] and previous_held):
+                previous_held = held or previous_held
+                continue
+            previous_held = False
             for j in range(date + 1, end):
                 if kinds[j] == "heading" and not _NUMBERED.match(pieces[j]):
                     kinds[j] = "body"

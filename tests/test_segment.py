@@ -1737,6 +1737,26 @@ def test_a_chronologys_entries_under_dates_of_their_own_are_body(tmp_path: Path)
     assert [p.kind for p in paragraphs if p.text == "一、疫情情况"] == ["heading"] * 3
 
 
+def test_a_chronologys_titles_over_their_text_stay_headings(tmp_path: Path) -> None:
+    # A county's digest, each brief a title over its date and its paragraph: the dates made a
+    # chronology, and each title, standing between a paragraph and the next date, was taken for
+    # the entry's text and made body. A diary's day's title over its entry likewise.
+    briefs = [("县委召开疫情防控工作会议", "1月25日",
+               "1月25日上午，县委召开常委会议，专题研究部署疫情防控工作。"),
+              ("县卫健委发布居家防护指南", "1月26日",
+               "县卫健委发布居家防护指南，提醒广大群众减少外出、勤洗手、戴口罩。"),
+              ("全县设立12个交通检疫点", "1月27日",
+               "全县在主要出入口设立12个交通检疫点，对过往车辆人员逐一测温登记。"),
+              ("各乡镇开展入户排查", "1月28日", "各乡镇组织党员干部开展入户排查，做到不漏一户。")]
+    kinds = _kinds(tmp_path, "县疫情防控工作简报", *[line for brief in briefs for line in brief])
+    assert [kinds[title] for title, _, _ in briefs] == ["heading"] * 4
+    diary = [("2月3日", "封城第十二天", "今天早上，小区门口贴出了新的通知。"),
+             ("2月4日", "志愿者送菜上门", "下午，社区志愿者送来了蔬菜。"),
+             ("2月5日", "第一次下楼", "我下楼取快递，测了体温。")]
+    kinds = _kinds(tmp_path, "我的战疫日记", *[line for day in diary for line in day])
+    assert [kinds[title] for _, title, _ in diary] == ["heading"] * 3
+
+
 def test_a_few_lines_wrapped_at_a_fixed_width_among_short_ones_are_body(tmp_path: Path) -> None:
     # A forum's repost of a hospital's notice, wrapped at 40 characters among the readers'
     # one-line replies (set 24's 1792): too few wrapped lines to tell the page's width, each
