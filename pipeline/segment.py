@@ -251,9 +251,13 @@ _PUBLISHER = (r"(發布|发布|發佈|新聞|新闻|(日|晚|早|時|时)(報|�
               r"发表于)")
 # A chronology entry (1月20日 … / 1/20 …) is body text even without a final stop.
 _DATED_ENTRY = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})[\s,，、:：]*\S{10,}")
-# A chronology's date on a line of its own, its entry on the lines under it (1月20日, 1/20, a
-# colon after it at most). Not a full date: a brief's and a signature's (2020年5月28日).
-_ENTRY_DATE = re.compile(r"^(\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2})\s*[:：]?$")
+# A chronology's date on a line of its own, its entry on the lines under it (1月20日, 1/20,
+# 1.20, 2020年1月20日, with its weekday, 1月23日（星期四）, and a colon after it at most). A
+# lunar date or a holiday alone (正月初一, 除夕) is one too (:data:`_HOLIDAY_LINE`).
+_ENTRY_DATE = re.compile(
+    r"^((\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}/\d{1,2}"
+    r"|(0?[1-9]|1[0-2])\.(0?[1-9]|[12]\d|3[01]))"
+    r"(\s*[(（]?(星期|禮拜|礼拜|周|週)[一二三四五六日天][)）]?)?\s*[:：]?$")
 # A diary's day line: a day's date and only what a diary writes beside it, the weekday, the lunar
 # date or a holiday, the weather, an hour (2月3日，星期一，晴 / 1月24日，大年三十，天气：雨。/
 # 二〇二〇年二月七日 星期五 多云转阴): the heading of that day's entry, not a dated entry.
@@ -928,8 +932,10 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     heading, and the heading-like lines under it, up to the next date, its entry, body text.
     Without a final stop, each entry was a heading, and after the page's last body line a
     signature (furniture); a date like ``1/30`` was furniture, and the entries under it went
-    under the date above. A full date alone (``2020年5月28日``) is no entry's: briefs and
-    signatures have them. A numbered line among them (a daily report's
+    under the date above. A full date (``2020年1月21日``), a date with its weekday or with a dot
+    (``1.21``), and a lunar date or a holiday (``正月初一``, ``除夕``) head entries as well; a
+    full date under an issuer's name (``某某县卫生健康局``) is a signature's, and heads none. A
+    numbered line among them (a daily report's
     ``一、疫情情况``) stays a heading, and so does every line of an entry that holds body text:
     the heading-like line there is the title of the text under it (a diary's day's title,
     ``封城第十天``, over its entry) or of the next date's (a digest's titles, each over its
@@ -942,10 +948,14 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     >>> kinds
     ['heading', 'body', 'heading', 'body', 'heading', 'body']
     """
-    dates = [i for i, line in enumerate(pieces) if len(line) <= 9 and _ENTRY_DATE.match(line)]
+    dates = [i for i, line in enumerate(pieces)
+             if len(line) <= 16 and (_ENTRY_DATE.match(line) or _HOLIDAY_LINE.match(line))]
     runs: list[list[int]] = []
     for i in dates:
+        if i and _SIGNATURE_DATE.match(pieces[i]) and _ISSUER.search(pieces[i - 1]):
+            continue  # a notice's signature: its issuer over its date
         if (i + 1 < len(pieces) and not _ENTRY_DATE.match(pieces[i + 1])
+                and not _HOLIDAY_LINE.match(pieces[i + 1])
                 and len(HAN.findall(pieces[i + 1])) >= 4):
             if runs and i - runs[-1][-1] <= gap:
                 runs[-1].append(i)
@@ -954,14 +964,15 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     for run in (r for r in runs if len(r) >= least):
         previous_held = False
         for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
-            kinds[date] = "heading"
             # The last date's entry is one line: whether it is an entry or a title over text,
-            # the entry before it tells.
+            # the entry before it tells. A date over text stays as it was (a signature's, over
+            # the next notice's title, is furniture).
             held = "body" in kinds[date + 1 : end]
             if held or (date == run[-1] and previous_held):
                 previous_held = held or previous_held
                 continue
             previous_held = False
+            kinds[date] = "heading"
             for j in range(date + 1, end):
                 if kinds[j] == "heading" and not _NUMBERED.match(pieces[j]):
                     kinds[j] = "body"

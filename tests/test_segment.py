@@ -1757,6 +1757,31 @@ def test_a_chronologys_titles_over_their_text_stay_headings(tmp_path: Path) -> N
     assert [kinds[title] for _, title, _ in diary] == ["heading"] * 3
 
 
+def test_a_chronologys_dates_in_other_forms_head_their_entries(tmp_path: Path) -> None:
+    # Chronologies date their entries 1.21, 1月23日（星期四）, 2020年1月21日 or by the lunar
+    # calendar (腊月二十九, 除夕, 正月初一): no date of the rule's forms, so each unstopped entry
+    # was a heading (or, under a full date, furniture) and nothing on the page was labelled.
+    entries = ["澳門確診首宗新型冠狀病毒感染個案", "特區政府宣布啟動應變計劃",
+               "衛生局呼籲市民避免前往武漢", "政府宣布延長公務人員春節假期"]
+    for dates in (["1.21", "1.22", "1.23", "1.28"],
+                  ["1月23日（星期四）", "1月24日（星期五）", "1月25日 星期六", "1月26日（周日）"],
+                  ["2020年1月21日", "2020年1月24日", "2020年1月26日", "2020年1月28日"],
+                  ["腊月二十九", "除夕", "正月初一", "正月初二"]):
+        paragraphs = _segmented(tmp_path, "\n".join(
+            ["抗疫大事記", *[line for pair in zip(dates, entries, strict=True) for line in pair]])
+            + "\n")
+        kinds = {p.text: p.kind for p in paragraphs}
+        assert [kinds[e] for e in entries] == ["body"] * 4, dates
+        assert [kinds[d] for d in dates] == ["heading"] * 4, dates
+    # Notices joined on one page, each signed with its issuer and full date over the next one's
+    # title, are no chronology: the dates stay furniture, the titles headings.
+    notices = [(f"关于做好第{n}阶段疫情防控工作的通知", f"请各单位做好第{n}阶段的防控工作。",
+                "县疫情防控指挥部", f"2020年2月{n}日") for n in (1, 3, 5, 7)]
+    kinds = _kinds(tmp_path, *[line for notice in notices for line in notice])
+    assert [kinds[n[0]] for n in notices] == ["heading"] * 4
+    assert [kinds[n[3]] for n in notices] == ["boilerplate"] * 4
+
+
 def test_a_few_lines_wrapped_at_a_fixed_width_among_short_ones_are_body(tmp_path: Path) -> None:
     # A forum's repost of a hospital's notice, wrapped at 40 characters among the readers'
     # one-line replies (set 24's 1792): too few wrapped lines to tell the page's width, each
