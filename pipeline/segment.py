@@ -509,9 +509,11 @@ _BOILERPLATE_OPEN_END = (
     r"[^。！？!?]{0,8}$",
     r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # An editor's byline with the report's word (編輯 某某 報導), and an outlet's or a reporter's
-    # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】).
+    # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】); not a
+    # column's tag over its reports (【抗疫一线报道】, 【战疫特别报道】).
     r"^(編輯|编辑|撰稿|採訪|采访)\s*[^。！？!?，,；;:：\s]{2,4}\s*(報導|报导|報道|报道)$",
-    r"^[【\[〔][^】\]〕。！？!?，,；;]{1,20}(報導|报导|報道|报道|專訊|专讯)[】\]〕]$",
+    r"^[【\[〔][^】\]〕。！？!?，,；;]{1,20}(?<!特別|特别|專題|专题|系列|一線|一线|蹲點|蹲点|跟蹤|跟踪|"
+    r"深度|連續|连续|現場|现场|聚焦|關注|关注|圖片|图片|視頻|视频)(報導|报导|報道|报道|專訊|专讯)[】\]〕]$",
     # A publication stamp with the page's count of readers: 2020年08月04日 • 3萬次閱讀.
     rf"^{_DATE}[^。！？!?，,]{{0,12}}\d[\d.,]*\s*[萬万千]?\s*(次|人)?"
     r"(閱讀|閲讀|阅读|瀏覽|浏览|觀看|观看|點閱|点阅)$",

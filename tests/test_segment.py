@@ -1816,6 +1816,7 @@ def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path
                  "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA",
                  "关键词:一线抗疫群英谱,石家庄,疫情,社区责任编辑:裴妥"]
     kept = {"关键词：担当": "heading", "【抗疫快讯】": "heading", "编辑部报道": "heading",
+            "【抗疫一线报道】": "heading", "【战疫特别报道】": "heading", "【系列报道】": "heading",
             "报名网址：https://a.b/c 欢迎报名": "heading",
             "编辑部的同事们报道了社区志愿者的事迹。": "body",
             "【本报专讯】市卫健委今天发布了最新的防控指引。": "body"}
