@@ -233,6 +233,7 @@ OPEN_END_FURNITURE = [
     "編輯 隋昊志 報導", "【菲律賓世界日報專訊】", "2020年08月04日 • 3萬次閱讀",
     "admin 發表於 週一, 02/10/2020 - 21:44", "March 5, 2020 by Hao Yi Xu Leave a Comment",
     "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA", "关键词:一线抗疫群英谱,石家庄,疫情",
+    "【新華社北京2月3日電】",
 ]
 
 
@@ -1814,7 +1815,9 @@ def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path
                  "2020年08月04日   •   3萬次閱讀", "admin 發表於 週一, 02/10/2020 - 21:44",
                  "March 5, 2020 by Hao Yi Xu Leave a Comment",
                  "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA",
-                 "关键词:一线抗疫群英谱,石家庄,疫情,社区责任编辑:裴妥"]
+                 "关键词:一线抗疫群英谱,石家庄,疫情,社区责任编辑:裴妥",
+                 "【大紀元2020年02月05日訊】", "[新唐人2020年2月3日訊]", "【新華社北京2月3日電】",
+                 "【本报讯】"]
     kept = {"关键词：担当": "heading", "【抗疫快讯】": "heading", "编辑部报道": "heading",
             "【抗疫一线报道】": "heading", "【战疫特别报道】": "heading", "【系列报道】": "heading",
             "报名网址：https://a.b/c 欢迎报名": "heading",
