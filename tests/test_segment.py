@@ -735,7 +735,10 @@ def test_a_photo_credit_alone_on_its_line_is_furniture(tmp_path: Path) -> None:
                "受访者供图。", "图片由市卫健委提供。", "图片均由受访者提供",
                "供图：南安市融媒体中心", "供圖:某某",
                # where the photo came from, with no giver: a heading or body text before
-               "图片来自网络", "图片来自受访者朋友圈", "照片來自受訪者臉書"]
+               "图片来自网络", "图片来自受访者朋友圈", "照片來自受訪者臉書",
+               # with another verb, or the note asking to be told of a right infringed
+               "图片来源于网络", "圖源：網絡", "图片来自网络，侵删",
+               "图片来源网络，如有侵权请联系删除"]
     for credit in credits:
         for photos in (1, 4):
             lines = ["南安向海外侨亲驰援防控物资", "南安市向海外同乡会捐赠口罩。",
