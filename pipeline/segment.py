@@ -1158,7 +1158,8 @@ def _stamps_above_titles_and_field_values(pieces: Sequence[str], kinds: Sequence
     sentence), is its publication stamp, not a diary's day line (it was the page's title, and
     the title a heading under it); and the value under a field's label alone (``来源:`` over
     ``浙江在线-钱江晚报``), a short line with no sentence in it (it was a heading). A diary's
-    day line over its entry, and a label's next line that is a sentence, stay as they were.
+    day line over its entry, or over its day's title where other day lines follow (a diary of
+    several days), and a label's next line that is a sentence, stay as they were.
 
     >>> _stamps_above_titles_and_field_values(
     ...     ["2020年3月27日 星期五", "大馬港人感無奈", "来源:", "浙江在线-钱江晚报", "正文。"],
@@ -1168,7 +1169,8 @@ def _stamps_above_titles_and_field_values(pieces: Sequence[str], kinds: Sequence
     found = []
     texts = [i for i, kind in enumerate(kinds) if kind != "boilerplate"]
     if (len(texts) > 1 and kinds[texts[0]] == "heading" and _DAY_LINE.match(pieces[texts[0]])
-            and not _ends_sentence(pieces[texts[1]]) and not _DAY_LINE.match(pieces[texts[1]])):
+            and not _ends_sentence(pieces[texts[1]]) and not _DAY_LINE.match(pieces[texts[1]])
+            and not any(_DAY_LINE.match(pieces[i]) for i in texts[2:])):
         found.append(texts[0])
     for i, line in enumerate(pieces[:-1]):
         if (line[-1:] in ":：" and kinds[i] == "boilerplate" and kinds[i + 1] == "heading"

@@ -1855,6 +1855,10 @@ def test_a_date_stamp_over_the_title_and_a_fields_value_under_its_label_are_furn
     # is a sentence or under a label that is no field's, stay as they were.
     diary = ["2月3日，星期一，晴", "今天是封城的第十二天，我在家里写日记。"]
     assert _kinds(tmp_path, *diary)[diary[0]] == "heading"
+    # A diary of several days, each day line over its day's title: the first is no stamp.
+    days = ["2月3日 星期一 晴", "封城第十二天", "今天早上，小区门口贴出了新的通知。",
+            "2月4日 星期二 阴", "志愿者送菜上门", "下午，社区志愿者送来了蔬菜。"]
+    assert _kinds(tmp_path, *days)[days[0]] == "heading"
     assert _kinds(tmp_path, "2月3日 星期一", "2月4日 星期二",
                   "今天是封城的第十二天。")["2月3日 星期一"] == "heading"
     kinds = _kinds(tmp_path, "温州新冠肺炎住院病例清零", "来源:", "市卫健委通报,全市病例清零。",
