@@ -944,10 +944,10 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     (``1.21``), and a lunar date or a holiday (``正月初一``, ``除夕``) head entries as well; a
     full date under an issuer's name (``某某县卫生健康局``) is a signature's, and heads none. A
     numbered line among them (a daily report's
-    ``一、疫情情况``) stays a heading, and so does every line of an entry that holds body text:
-    the heading-like line there is the title of the text under it (a diary's day's title,
-    ``封城第十天``, over its entry) or of the next date's (a digest's titles, each over its
-    date and its paragraph).
+    ``一、疫情情况``) stays a heading, and so do two titles: a day's, right under its date and over
+    body text (a diary's ``封城第十天``), and, in a digest whose dates mostly have a title right
+    above them and their paragraph right under, the one right above the next date. Another
+    heading-like line in an entry, after its body text (``辽宁省决定启动…二级响应``), is body.
 
     >>> lines = ["1月20日", "衛生部宣布隔離措施", "1/23", "出現第1宗確診個案", "1月30日",
     ...          "政府宣布釋出520萬個口罩"]
@@ -969,21 +969,23 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
                 runs[-1].append(i)
             else:
                 runs.append([i])
+    starts = set(dates)
     for run in (r for r in runs if len(r) >= least):
-        previous_held = False
+        # A digest: most dates have a title right above them and their paragraph right under.
+        titled = 2 * sum(kinds[d - 1] == "heading" and kinds[d + 1] == "body"
+                         for d in run if d) >= len(run)
         for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
-            # The last date's entry is one line: whether it is an entry or a title over text,
-            # the entry before it tells. A date over text stays as it was (a signature's, over
-            # the next notice's title, is furniture).
+            end = min(end, len(pieces))
             held = "body" in kinds[date + 1 : end]
-            if held or (date == run[-1] and previous_held):
-                previous_held = held or previous_held
-                continue
-            previous_held = False
-            kinds[date] = "heading"
             for j in range(date + 1, end):
-                if kinds[j] == "heading" and not _NUMBERED.match(pieces[j]):
+                day_title = (j == date + 1 and j + 1 < len(kinds) and kinds[j + 1] == "body"
+                             and j + 1 not in starts)
+                next_title = titled and j == end - 1 and end in run
+                if (kinds[j] == "heading" and not _NUMBERED.match(pieces[j])
+                        and not day_title and not next_title):
                     kinds[j] = "body"
+            if not held:  # a date over text stays as it was (a signature's is furniture)
+                kinds[date] = "heading"
 
 
 def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) -> list[int]:

@@ -1887,3 +1887,19 @@ def test_numbered_lines_each_right_over_the_next_are_a_lists_items(tmp_path: Pat
     kinds = _kinds(tmp_path, "某县疫情防控工作方案", "为做好疫情防控工作,制定本方案。", *outline)
     assert [kinds[line] for line in outline] == ["heading", "heading", "body", "heading",
                                                  "heading", "body"]
+
+
+def test_a_chronologys_unstopped_line_after_an_entrys_text_is_body(tmp_path: Path) -> None:
+    # Set 25's 1816: under 1月24日, two stopped sentences, then one without a stop right above
+    # the next date (辽宁省决定启动…二级响应, leadership to both labellers). Kept as a digest's
+    # title over the next date, it became a signature after the page's last body line. Most
+    # dates there have text, not a title, right above them: it is the entry's text.
+    lines = ["回顾沈阳战疫那些关键时间节点", "1月18日", "沈阳市正式成立市疫情防控工作领导小组。",
+             "1月22日", "沈阳市六院启动发热门诊和负压病房。", "1月23日", "上午10时,武汉封城。",
+             "1月24日", "辽宁公布282家设置发热门诊的医院名单。",
+             "沈阳文博、演出、景区等单位主动暂停运营。",
+             "辽宁省决定启动重大突发公共卫生事件二级响应", "1月25日", "辽宁省启"]
+    kinds = _kinds(tmp_path, *lines)
+    assert kinds["辽宁省决定启动重大突发公共卫生事件二级响应"] == "body"
+    assert [kinds[d] for d in ("1月18日", "1月22日", "1月23日", "1月24日", "1月25日")] == [
+        "heading"] * 5
