@@ -100,6 +100,10 @@ _STRIPPED_LINE = re.compile(rf"{_KEPT}(?:[^{_LINE_BREAKS}]*{_KEPT})?")
 _ARTICLE_NUMBER = re.compile(r"^(\d{1,3}|第[一二三四五六七八九十百\d]+篇)$")
 # A date: 2020年1月23日, 2020-03-18, 2020/02/09/, and with a two-digit year 20-02-23.
 _DATE = r"(\d{4}\s*[年/\-.]|\d{2}[/\-.])\s*\d{1,2}\s*[月/\-.]\s*\d{1,2}\s*(日|/)?"
+# A date in English: March 5, 2020 (Mar. 5, 2020), 5 March 2020.
+_EN_MONTH = (r"(January|February|March|April|May|June|July|August|September|October|November|"
+             r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
+_EN_DATE = rf"{_EN_MONTH}\.? \d{{1,2}}, \d{{4}}|\d{{1,2}} {_EN_MONTH}\.? \d{{4}}"
 # A date alone, or with a time and an "updated" note: 2020-03-18 03:18:25,
 # 2020/4/28 12:54（4/30 08:42 更新）.
 _DATE_LINE = re.compile(
@@ -514,7 +518,7 @@ _BOILERPLATE_OPEN_END = (
     # An editor's byline with the report's word (編輯 某某 報導), and an outlet's or a reporter's
     # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】); not a
     # column's tag over its reports (【抗疫一线报道】, 【战疫特别报道】).
-    r"^(編輯|编辑|撰稿|採訪|采访)\s*[^。！？!?，,；;:：\s]{2,4}\s*(報導|报导|報道|报道)$",
+    r"^(編輯|编辑|撰稿|採訪|采访|文字)\s*[^。！？!?，,；;:：\s]{2,4}\s*(報導|报导|報道|报道)$",
     r"^[【\[〔][^】\]〕。！？!?，,；;]{1,20}(?<!特別|特别|專題|专题|系列|一線|一线|蹲點|蹲点|跟蹤|跟踪|"
     r"深度|連續|连续|現場|现场|聚焦|關注|关注|圖片|图片|視頻|视频)(報導|报导|報道|报道|專訊|专讯)[】\]〕]$",
     # An outlet's dated or own news credit in brackets alone (【大紀元2020年02月05日訊】,
@@ -526,9 +530,17 @@ _BOILERPLATE_OPEN_END = (
     # A forum's or a blog's stamp: admin 發表於 週一, 02/10/2020 - 21:44; an English blog's date
     # and author: March 5, 2020 by 某某 Leave a Comment.
     r"^[^。！？!?，,\s]{1,20}\s+(發表於|发表于)\s.{0,30}\d{1,2}:\d{2}$",
-    r"^(January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}"
-    r"( by [^。！？!?，,]{1,40}?)?(\s*(Leave a [Cc]omment|\d+ [Cc]omments?))?$",
+    rf"^((Posted|Published|Updated)( on)?\s+)?({_EN_DATE})(\s+at\s+\d{{1,2}}:\d{{2}}"
+    r"(\s*[apAP]\.?[mM]\.?)?)?(\s*[/|·•]?\s*(\d+ [Cc]omments?|by [^/|·•。！？!?，,]{1,40}?"
+    r"|Leave a [Cc]omment))*$",
+    # An English byline alone (By 某某 in Latin letters), a date and time as a machine writes it
+    # (at 2020-03-23T10:44), a count of readers alone (阅读 10万+), a news site's time and
+    # count of replies (中国经济周刊02-14 20:07 跟贴 198 条), an image's placeholder (文章图片).
+    r"^[Bb]y [A-Z][A-Za-z.'\- ]{1,40}$",
+    r"^((at|on)\s+)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+\-]\d{2}:?\d{2})?$",
+    r"^(閱讀|閲讀|阅读|瀏覽|浏览|點閱|点阅)\s*[:：]?\s*\d[\d.,]*\s*[萬万千]?\+?$",
+    r"^[^。！？!?，,]{0,40}\d{1,2}:\d{2}\s*跟[贴帖]\s*\d+\s*条$",
+    r"^(文章|新聞|新闻)(圖片|图片)$",
     # A link's label and its address, nothing else: 填寫網址:https://…, 报名链接：http://….
     r"^[^。！？!?，,；;:：]{0,10}(網址|网址|連結|链接|鏈接|網站|网站|URL|url)\s*[:：]\s*https?://[!-~]+(?<![!?])$",
     # Photo captions: …（記者某某攝）, …（圖/…）, 张三（左）, ….  路透社.

@@ -233,6 +233,8 @@ OPEN_END_FURNITURE = [
     "編輯 隋昊志 報導", "【菲律賓世界日報專訊】", "2020年08月04日 • 3萬次閱讀",
     "admin 發表於 週一, 02/10/2020 - 21:44", "March 5, 2020 by Hao Yi Xu Leave a Comment",
     "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA", "关键词:一线抗疫群英谱,石家庄,疫情",
+    "By Carolina Franco", "at 2020-03-23T10:44", "阅读 10万+", "文章图片",
+    "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
     "【新華社北京2月3日電】",
 ]
 
@@ -1815,6 +1817,11 @@ def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path
     # the count of readers, a forum's and an English blog's stamps, a form's link, a page's
     # keywords. Sentences and headings that share their words stay as they were.
     furniture = ["編輯 隋昊志 報導", "【KTSF 梁秋玉報導】", "【菲律賓世界日報專訊】",
+                 "文字 王小明 報導",
+                 "Posted on March 5, 2020 by admin", "5 March 2020", "February 10, 2020 at 9:00 am",
+                 "March 5, 2020 / 0 Comments / by admin", "By Carolina Franco",
+                 "at 2020-03-23T10:44", "阅读 10万+", "文章图片",
+                 "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
                  "2020年08月04日   •   3萬次閱讀", "admin 發表於 週一, 02/10/2020 - 21:44",
                  "March 5, 2020 by Hao Yi Xu Leave a Comment",
                  "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA",
@@ -1825,7 +1832,9 @@ def test_bylines_stamps_keywords_and_links_seen_on_set_24_are_furniture(tmp_path
             "【抗疫一线报道】": "heading", "【战疫特别报道】": "heading", "【系列报道】": "heading",
             "报名网址：https://a.b/c 欢迎报名": "heading",
             "编辑部的同事们报道了社区志愿者的事迹。": "body",
-            "【本报专讯】市卫健委今天发布了最新的防控指引。": "body"}
+            "【本报专讯】市卫健委今天发布了最新的防控指引。": "body",
+            "March 5, 2020 was the day the city closed its schools": "body",
+            "By working together we can beat the virus": "body", "阅读 10万+的文章很多": "heading"}
     for line in furniture:
         kinds = _kinds(tmp_path, "社區義工隊挨家挨戶派口罩", line, "社區義工隊上門派發口罩。",
                        "義工們還為長者量體溫。")
