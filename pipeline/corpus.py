@@ -413,6 +413,18 @@ def no_hand_labels(labels: Sequence[Path | str], documents: Sequence[Path | str]
             "corpus.labels")
 
 
+def _check_no_theme_elsewhere(obj: dict[str, Any], themes: Sequence[str], where: str) -> None:
+    """Raise :class:`CorpusError` if a label line without ``theme`` gives a theme under another
+    key (``label``, as the labelled output names it, or a misspelt ``Theme``): a line without
+    ``theme`` labels nothing, and training left it out without a word. ``suggested``, which
+    review lists write beside ``theme``, is no theme given."""
+    for key, value in obj.items():
+        if key != "suggested" and isinstance(value, str) and value in themes:
+            raise CorpusError(f"{where}: no 'theme', but {key!r} holds one ({_as_written(value)})"
+                              ", and a label line without 'theme' labels nothing: name the key "
+                              "'theme'")
+
+
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     """Hand labels from JSON-lines files (or folders of them).
 
@@ -424,6 +436,8 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     for path in jsonl_files(paths):
         for number, obj in _read_jsonl(path):
             theme = obj.get("theme")
+            if "theme" not in obj:
+                _check_no_theme_elsewhere(obj, themes, f"{path}:{number}")
             if theme is None or theme == "":  # not filled in: a null, or a cell left empty
                 continue
             if theme not in themes:

@@ -625,6 +625,28 @@ def test_a_label_line_naming_no_paragraph_is_refused(tmp_path: Path, line: str,
     assert fragment in str(info.value)
 
 
+@pytest.mark.parametrize("key", ["label", "Theme", "themes"])
+def test_a_label_line_giving_its_theme_under_another_key_is_refused(tmp_path: Path,
+                                                                   key: str) -> None:
+    # The labelled output calls a paragraph's theme 'label': a labels file written with that
+    # key (or 'Theme') labelled nothing, and training said nothing of it.
+    from pipeline.corpus import load_labels
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"document": "d", "index": 2, "kind": "heading"}\n'
+                    f'{{"document": "d", "index": 3, "{key}": "medical"}}\n', "utf-8")
+    with pytest.raises(CorpusError) as info:
+        load_labels([path], ["medical", "grassroots"])
+    assert str(info.value) == (f"{path}:2: no 'theme', but '{key}' holds one (\"medical\"), and "
+                               "a label line without 'theme' labels nothing: name the key 'theme'")
+    # A review list's line not filled in, and lines of other kinds, label nothing, as before.
+    path.write_text('{"document": "d", "index": 2, "kind": "heading", "excerpt": "一、醫療"}\n'
+                    '{"document": "d", "index": 3, "theme": null, "suggested": "medical"}\n'
+                    '{"document": "d", "index": 4, "suggested": "medical"}\n', "utf-8")
+    assert load_labels([path], ["medical", "grassroots"]) == {}
+
+
 @pytest.mark.parametrize(("field", "value"), [("id", "5"), ("id", "true"), ("report", "7"),
                                               ("report", '["r1"]')])
 def test_a_written_paragraph_id_or_report_of_another_type_is_refused(
