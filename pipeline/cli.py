@@ -619,6 +619,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     # Held-out labels too: a person has looked at those paragraphs, and they must stay out of
     # the training labels a review list joins.
     c = config.corpus
+    if _config_file(args.config) is None:  # outside the project: the built-in config names none
+        from pipeline.config import DEFAULT_CONFIG
+
+        log.warning(f"no --config, and no {DEFAULT_CONFIG} in {Path.cwd()}: no hand labels to "
+                    "leave out, so paragraphs already labelled may be listed; run from the "
+                    "project folder or give --config FILE")
     labelled = load_labels([p for p in [*c.labels, *c.heldout_labels] if Path(p).exists()],
                            config.themes)
     items = review_items(args.labelled, limit=args.limit, flagged_only=not args.all,

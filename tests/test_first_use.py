@@ -159,3 +159,25 @@ def test_a_config_that_names_no_corpus_is_named_as_read(tmp_path: Path) -> None:
     err = in_process("status", cwd=elsewhere).stderr.decode()
     assert f"no --config, and no configs/default.yaml in {elsewhere}" in err
     assert "run from the project folder or give --config FILE" in err
+
+
+def test_review_outside_the_project_says_it_leaves_no_hand_label_out(
+        tmp_path: Path, trained: tuple[Config, Path]) -> None:
+    """Without a config, review has no hand labels to leave out: from another folder it listed
+    the seed's paragraphs, every one labelled already, and said nothing of why."""
+    labelled = tmp_path / "out.json"
+    made = in_process("classify", str(ROOT / "corpus/documents"), "--model", str(trained[1]),
+                      "-o", str(labelled), "-q", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr.decode()
+    outside = in_process("review", str(labelled), "--all", "-o", "all.jsonl", cwd=tmp_path)
+    err = outside.stderr.decode().splitlines()
+    assert outside.returncode == 0, err
+    assert err[0] == (f"pipeline: no --config, and no configs/default.yaml in {tmp_path}: no "
+                      "hand labels to leave out, so paragraphs already labelled may be listed; "
+                      "run from the project folder or give --config FILE")
+    assert len((tmp_path / "all.jsonl").read_text("utf-8").splitlines()) == 50
+    # With the project's config the seed's hand labels leave every paragraph out, silently.
+    inside = in_process("review", str(labelled), "--all", "-o", "none.jsonl", "-q", "--config",
+                        str(ROOT / "configs/default.yaml"), cwd=tmp_path)
+    assert inside.returncode == 0 and inside.stderr == b"", inside.stderr.decode()
+    assert (tmp_path / "none.jsonl").read_text("utf-8") == ""
