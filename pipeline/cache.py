@@ -140,13 +140,15 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     # Labels of a document not in the corpus label nothing (training warns of them) until it is.
     present = {document_id(p) for p in documents}
     files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
-                        *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels),
-                        t.user_dict, t.stop_words, v.in_model(v.lexicon), v.in_model(v.actors)])
+                        *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels)])
+    # The word lists apart, so that status names an edited user dictionary as what changed.
+    words = files_hash([t.user_dict, t.stop_words, v.in_model(v.lexicon), v.in_model(v.actors)])
     # Each document's labels in the order they were set: of a sha1 and an index label of one
     # paragraph, the later one is used.
     themes = {document: list(keys.items()) for document, keys in sorted(labels.items())
               if document in present}
-    parts = {"training data": config_hash([files, themes]), "code": _package_code()}
+    parts = {"training data": config_hash([files, themes]), "word lists": config_hash(words),
+             "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})
     # The one key of corpus that is no path (the paths' files are the training data), named as

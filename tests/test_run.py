@@ -764,7 +764,7 @@ def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -
             "model": {"dir": str(tmp_path / "models")}})
 
     def keys() -> tuple[str, str]:
-        return tuple(cache.train_parts(config(w))["training data"] for w in (0.0, 0.5))
+        return tuple(cache.train_parts(config(w))["word lists"] for w in (0.0, 0.5))
 
     off, on = keys()
     lexicon = tmp_path / "lexicon.yaml"
@@ -781,6 +781,22 @@ def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -
     assert (train(config(0.0), with_metrics=False) / "model.pkl").exists()
     with pytest.raises(PipelineError, match="must map each theme"):
         train(config(0.5), with_metrics=False)
+
+
+def test_status_names_an_edited_word_list_as_what_changed(tmp_path: Path) -> None:
+    # The word lists were hashed with the corpus files: an edited user dictionary made status
+    # say 'training data changed', and a user looked for a changed label or document.
+    shutil.copy(ROOT / "configs/userdict.txt", tmp_path / "userdict.txt")
+    config = parse_config({
+        "corpus": {"documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")],
+                   "written": [str(SOME_WRITTEN[0])]},
+        "tokenize": {"user_dict": str(tmp_path / "userdict.txt")},
+        "model": {"dir": str(tmp_path / "models")},
+        "output": {"path": str(tmp_path / "out" / "labelled.json")}})
+    run(config)
+    with (tmp_path / "userdict.txt").open("a", encoding="utf-8") as fh:
+        fh.write("方舱医院 5\n")
+    assert status(config)[1] == ("train", False, "word lists changed")
 
 
 def test_the_code_key_covers_what_computes_results_and_not_the_command_line() -> None:
