@@ -1158,7 +1158,11 @@ def _run_classify(config: Config, state: RunState, segmented: dict[str, str],
                            "documents": plan.keys, "skipped": skipped,
                            "format": config.output.format, "model": plan.header,
                            "label": plan.label, "body": body})
-    return documents, body, f"classify: {labelled} of {documents} documents labelled"
+    # The others come from the cache: '0 of 1 documents labelled' alone, above 'labelled 102
+    # body paragraphs in 1 document', read as if nothing had been labelled.
+    cached = documents - labelled
+    return documents, body, (f"classify: {labelled} of {documents} documents labelled"
+                             + (f", {cached} from the cache" if cached > 0 else ""))
 
 
 def status(config: Config) -> list[tuple[str, bool, str]]:

@@ -80,7 +80,7 @@ def test_run_redoes_only_what_changed(workspace: Path) -> None:
     assert status(changed)[0] == ("segment", False, "1 of 2 documents to segment: 1 new")
     fourth = run(changed)
     assert fourth.steps == ["segment: 1 of 2 documents segmented", "train: up to date",
-                            "classify: 1 of 2 documents labelled"]
+                            "classify: 1 of 2 documents labelled, 1 from the cache"]
     assert len(json.loads(config.output.path.read_text("utf-8"))["documents"]) == 2
 
     forced = run(changed, force={"train"})
@@ -191,7 +191,7 @@ def test_run_labels_on_several_processes_as_classify_does(ran: Path, tmp_path: P
         shutil.copy(HELDOUT / path.name, path)
     try:
         one, two = (_with(make_config(ran), "classify", jobs=jobs) for jobs in (1, 2))
-        assert run(one).steps[-1] == "classify: 3 of 4 documents labelled"
+        assert run(one).steps[-1] == "classify: 3 of 4 documents labelled, 1 from the cache"
         first = json.loads(one.output.path.read_text("utf-8"))
         assert run(two, force={"classify"}).steps[-1] == "classify: 4 of 4 documents labelled"
         second = json.loads(two.output.path.read_text("utf-8"))
@@ -272,7 +272,7 @@ def test_run_labels_a_long_document_in_parts_as_classify_does(
         # is in place once run is done, so the next run has nothing to do.
         with long.open("a", encoding="utf-8") as fh:
             fh.write("醫院收治患者。\n")
-        assert run(config).steps[-1] == "classify: 1 of 2 documents labelled"
+        assert run(config).steps[-1] == "classify: 1 of 2 documents labelled, 1 from the cache"
         assert all(ok for _, ok, _ in status(config)) and run(config).steps == UP_TO_DATE
     finally:
         long.unlink()
@@ -309,7 +309,7 @@ def test_two_configs_writing_into_one_folder_keep_their_own_records(ran: Path) -
     # Another output of the same model: nothing to train or label, only the output to write.
     renamed = _with(config, "output", path=str(ran / "out" / "renamed.jsonl"), format="jsonl")
     assert run(renamed).steps == ["segment: up to date", "train: up to date",
-                                  "classify: 0 of 1 documents labelled"]
+                                  "classify: 0 of 1 documents labelled, 1 from the cache"]
     assert run(config).steps == UP_TO_DATE
     for name in ("second.json", "renamed.jsonl"):
         (ran / "out" / name).unlink()  # a deleted output keeps nothing in the cache
@@ -376,7 +376,8 @@ def test_status_and_run_agree_on_an_unreadable_document(
                                   ("classify", False, "1 of 2 documents to label")]
         first = run(config)
         assert first.steps == ["segment: 0 of 2 documents segmented, 1 skipped",
-                               "train: up to date", "classify: 0 of 1 documents labelled"]
+                               "train: up to date",
+                               "classify: 0 of 1 documents labelled, 1 from the cache"]
         assert [s.to_dict() for s in first.skipped] == [{"source": str(scan), "error": why}]
         assert _sources(config) == ([str(ran / "docs" / SEED.name)], [str(scan)])
         # Up to date, with the skipped file named; and run agrees: it reads and labels nothing,
