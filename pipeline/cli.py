@@ -14,6 +14,7 @@ import gc
 import json
 import logging
 import os
+import shlex
 import signal
 import sys
 import traceback
@@ -58,6 +59,17 @@ class _TopParser(_Parser):
             lead += 1
         if lead and lead < len(given) and given[lead] in self.commands:
             given = [given[lead], *given[:lead], *given[lead + 1:]]
+        elif lead < len(given) and given[lead].split("=")[0] in {
+                option for command in self.commands.values()
+                for option in command._option_string_actions} - {"-h", "--help"}:
+            # 'pipeline -c FILE run': argparse took FILE for the command, and named it as an
+            # invalid choice of command. Say where the option goes.
+            command = next((i for i in range(lead + 1, len(given))
+                            if given[i] in self.commands), None)
+            meant = (shlex.join([given[command], *given[:command], *given[command + 1:]])
+                     if command is not None else f"COMMAND {shlex.join(given)}")
+            self.error(f"{given[lead].split('=')[0]} goes after the command, as every option "
+                       f"but -v and -q does: pipeline {meant}")
         parsed, extra = self.parse_known_args(given, namespace)
         if extra:
             self.commands[parsed.command].error(f"unrecognized arguments: {' '.join(extra)}")

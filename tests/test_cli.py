@@ -2124,6 +2124,23 @@ def test_verbose_and_quiet_before_the_command_are_the_commands(tmp_path: Path) -
                           "pipeline status: error: unrecognized arguments: --force (see --help)")
 
 
+def test_an_option_before_the_command_is_said_to_go_after_it(tmp_path: Path) -> None:
+    # 'pipeline -c configs/mine.yaml run' took the config's name for the command: "invalid
+    # choice: 'configs/mine.yaml' (choose from 'run', ...)", which named no option at all.
+    assert_one_line_error(
+        in_process("-c", "configs/mine.yaml", "run", cwd=tmp_path),
+        "pipeline: error: -c goes after the command, as every option but -v and -q does: "
+        "pipeline run -c configs/mine.yaml (see --help)")
+    assert_one_line_error(
+        in_process("-v", "--config=my config.yaml", "status", "--check", cwd=tmp_path),
+        "--config goes after the command", "pipeline status -v '--config=my config.yaml' --check")
+    assert_one_line_error(in_process("-c", "x.yaml", cwd=tmp_path),
+                          "-c goes after the command", "pipeline COMMAND -c x.yaml")
+    # An option no command takes is argparse's to name.
+    assert_one_line_error(in_process("--versoin", "run", cwd=tmp_path),
+                          "unrecognized arguments: --versoin")
+
+
 @pytest.mark.parametrize("command", ["segment", "classify"])
 def test_output_into_folders_not_made_yet(command: str, trained, tmp_path: Path) -> None:
     """``-o`` into folders that do not exist yet makes them, as the README says, and writes the
