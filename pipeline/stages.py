@@ -121,6 +121,12 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
                     "characters): the pipeline reads Chinese, and its paragraphs' kinds and "
                     "labels say little", document.source, 100 * share)
+    if document.text[:256].lstrip().startswith(('{"', '[{"')):
+        # A labelled output or a labels file given to classify in place of a document: its
+        # JSON was cut into paragraphs and labelled without a word.
+        log.warning("%s: JSON, not a document's text (a labelled output, or labels?): read as "
+                    "text all the same; 'pipeline review' and 'pipeline report' read a labelled "
+                    "output", document.source)
     return SegmentedDocument(replace(document, text=""), paragraphs)
 
 

@@ -866,6 +866,26 @@ def test_a_file_with_hardly_any_chinese_is_named_in_a_warning(
         for path in (english, korean)]
 
 
+def test_json_given_as_a_document_is_named_in_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # 'pipeline classify out.json' (a labelled output, meant for report or review) or a labels
+    # file: its JSON was cut into paragraphs and labelled without a word.
+    from pipeline.cli import main
+
+    output = tmp_path / "out.json"
+    document = tmp_path / "report.txt"
+    document.write_text("县委召开常委会议，研究部署疫情防控工作。\n", "utf-8")
+    assert main(["segment", str(document), "-o", str(output), "-q"]) == 0
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"document": "report", "index": 0, "theme": "leadership"}\n', "utf-8")
+    for path in (output, labels, document):
+        segment_file(path, Config())
+    assert [r.getMessage() for r in caplog.records if "JSON" in r.getMessage()] == [
+        f"{path}: JSON, not a document's text (a labelled output, or labels?): read as text all "
+        "the same; 'pipeline review' and 'pipeline report' read a labelled output"
+        for path in (output, labels)]
+
+
 def _segmented(tmp_path: Path, text: str) -> list[segment.Paragraph]:
     """Write ``text`` as a page's file, read and segment it as the command does."""
     path = tmp_path / "page.txt"
