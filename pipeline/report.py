@@ -43,6 +43,7 @@ import functools
 import html
 import io
 import itertools
+import logging
 import math
 import re
 import secrets
@@ -66,6 +67,8 @@ from pipeline.output import (
     writes_into_stream,
 )
 from pipeline.review import Fewest, margin
+
+log = logging.getLogger("pipeline")
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. Themes beyond
 # the eighth reuse the colours in order.
@@ -649,6 +652,11 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
     )
 
 
+def _meta_hash(model_meta: Mapping[str, Any] | None) -> str:
+    """The hash of the model whose ``model.json`` is ``model_meta`` (``""`` if none)."""
+    return str((model_meta or {}).get("files", {}).get("model.pkl", {}).get("sha256", ""))
+
+
 def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
                 themes: _Themes) -> str:
     """The model's figures from ``model.json``, or a note saying there are none."""
@@ -677,12 +685,14 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
                "<code>--config FILE</code> (the config that names it)")
         parts.append(f'<p class="hint">No figures: {why}.</p></section>')
         return "".join(parts)
-    meta_hash = str(model_meta.get("files", {}).get("model.pkl", {}).get("sha256", ""))
+    meta_hash = _meta_hash(model_meta)
     if labelled_hash and meta_hash and meta_hash != labelled_hash:
         parts.append(
             f'<p class="warn">These figures belong to model <code>{_esc(meta_hash[:HASH_PREFIX])}'
             f"</code>, not to <code>{_esc(labelled_hash[:HASH_PREFIX])}</code>, which labelled "
-            "the paragraphs below.</p>"
+            "the paragraphs below; for its figures, write the report with <code>--model DIR"
+            "</code> (the bundle that labelled this output) or <code>--config FILE</code> (the "
+            "config that names it).</p>"
         )
     what = {"cross_validation": "grouped cross-validation scores the training corpus's own hand "
             "labels, article by article", "heldout": "held-out documents score whole documents "
@@ -1254,6 +1264,13 @@ def write_report(labelled_path: Path | str, out: Path | str, model_meta: dict | 
     """
     with open_labelled(labelled_path) as labelled:
         report = _Report(labelled, model_meta, page_size)
+        meta_hash = _meta_hash(model_meta)
+        if report.labelled_hash and meta_hash and meta_hash != report.labelled_hash:
+            # The page says so too, but only to whoever reads as far as the figures.
+            log.warning(f"{labelled_path}: labelled by model {report.labelled_hash[:HASH_PREFIX]}"
+                        f", but the figures on the page are of model {meta_hash[:HASH_PREFIX]}; "
+                        "for its own, give --model DIR (the bundle that labelled it) or --config "
+                        "FILE (the config that names it)")
         size = report.totals.paragraphs
         if writes_into_stream(out):
             with atomic_write(out, "wb") as fh:

@@ -416,6 +416,29 @@ def test_figures_of_another_model_are_flagged(run: dict[str, Any]) -> None:
     assert warning and "000000000000" in dom.text(warning[0])
 
 
+def test_figures_of_another_model_are_named_on_standard_error_with_the_options(
+        run: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # 'pipeline report output/svm.json' from the project folder took the figures of the
+    # config's bundle, another model's: the page said so under its figures, and nothing else.
+    meta = copy.deepcopy(run["meta"])
+    meta["files"]["model.pkl"]["sha256"] = "0" * 64
+    labelled = run["dir"] / "out.json"
+    write_report(labelled, tmp_path / "r.html", meta)
+    ours = run["labelled"]["model"]["hash"][:12]
+    assert caplog.messages == [
+        f"{labelled}: labelled by model {ours}, but the figures on the page are of model "
+        "000000000000; for its own, give --model DIR (the bundle that labelled it) or --config "
+        "FILE (the config that names it)"]
+    dom = Dom((tmp_path / "r.html").read_text("utf-8"))
+    warning = dom.text(dom.find("p", "warn", dom.by_id("evaluation"))[0])
+    assert warning.endswith("for its figures, write the report with --model DIR (the bundle "
+                            "that labelled this output) or --config FILE (the config that "
+                            "names it).")
+    caplog.clear()
+    write_report(labelled, tmp_path / "r.html", run["meta"])
+    assert caplog.messages == []
+
+
 def test_held_out_figures_on_paragraphs_also_trained_on_say_so(run: dict[str, Any]) -> None:
     meta = copy.deepcopy(run["meta"])
     shipped = Dom(render_report(run["labelled"], meta))
