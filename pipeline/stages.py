@@ -124,9 +124,9 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
     if document.text[:256].lstrip().startswith(('{"', '[{"')):
         # A labelled output or a labels file given to classify in place of a document: its
         # JSON was cut into paragraphs and labelled without a word.
-        log.warning("%s: JSON, not a document's text (a labelled output, or labels?): read as "
-                    "text all the same; 'pipeline review' and 'pipeline report' read a labelled "
-                    "output", document.source)
+        log.warning("%s: JSON, not a document's text (an output of the pipeline, or labels?): "
+                    "read as text all the same; classify and segment read documents, review and "
+                    "report a labelled output", document.source)
     return SegmentedDocument(replace(document, text=""), paragraphs)
 
 

@@ -868,8 +868,9 @@ def test_a_file_with_hardly_any_chinese_is_named_in_a_warning(
 
 def test_json_given_as_a_document_is_named_in_a_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    # 'pipeline classify out.json' (a labelled output, meant for report or review) or a labels
-    # file: its JSON was cut into paragraphs and labelled without a word.
+    # 'pipeline classify out.json' (a labelled output, meant for report or review), segment's
+    # output piped into classify, or a labels file: its JSON was cut into paragraphs and
+    # labelled without a word.
     from pipeline.cli import main
 
     output = tmp_path / "out.json"
@@ -881,8 +882,9 @@ def test_json_given_as_a_document_is_named_in_a_warning(
     for path in (output, labels, document):
         segment_file(path, Config())
     assert [r.getMessage() for r in caplog.records if "JSON" in r.getMessage()] == [
-        f"{path}: JSON, not a document's text (a labelled output, or labels?): read as text all "
-        "the same; 'pipeline review' and 'pipeline report' read a labelled output"
+        f"{path}: JSON, not a document's text (an output of the pipeline, or labels?): read as "
+        "text all the same; classify and segment read documents, review and report a labelled "
+        "output"
         for path in (output, labels)]
 
 
