@@ -720,6 +720,16 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     return encoding, text, 0
 
 
+def _codec_hint(name: str) -> str:
+    """What to give instead of the unknown encoding ``name``: the codec it names with its
+    hyphens or spaces left out, as people write them (``GB-18030``, ``Big 5``), or examples."""
+    squeezed = "".join(ch for ch in name if ch not in "-_ ")
+    try:
+        return f"did you mean {codecs.lookup(squeezed).name!r}?"
+    except LookupError:
+        return "use 'auto' or a codec name (gb18030, big5, big5hkscs, utf-8, utf-16)"
+
+
 def text_codec(name: str) -> str:
     """``name`` if it is ``auto`` or a codec that decodes bytes to text; else a ``ValueError``
     that says why (an unknown name, or a codec such as ``rot13`` or ``base64`` that is not a
@@ -729,7 +739,7 @@ def text_codec(name: str) -> str:
     try:
         info = codecs.lookup(name)
     except LookupError:
-        raise ValueError(f"unknown encoding {name!r}; use 'auto' or a codec name") from None
+        raise ValueError(f"unknown encoding {name!r}; {_codec_hint(name)}") from None
     if not getattr(info, "_is_text_encoding", True):
         raise ValueError(f"{name!r} is not a text encoding; use 'auto' or a codec name")
     return name

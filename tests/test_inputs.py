@@ -185,6 +185,9 @@ def test_a_five_megabyte_line_is_split_into_readable_paragraphs(trained, tmp_pat
         ("vectorize:\n  actors: {path: ., weight: 1}\n",
          ["vectorize.actors.path: a folder, not a file: "]),
         ("reading:\n  encoding: klingon\n", ["reading.encoding", "unknown encoding"]),
+        # Written as people write it, with a hyphen: the codec's name is offered.
+        ("reading:\n  encoding: GB-18030\n",
+         ["reading.encoding", "unknown encoding 'GB-18030'; did you mean 'gb18030'?"]),
         ("vectorize:\n  actors: {path: null, weight: 1}\n",
          ["vectorize.actors: weight 1 needs a path to the word list"]),
         ("model:\n  classifier: x\n    params: 1\n", ["invalid YAML at line 3", "not allowed"]),
