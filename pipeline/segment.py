@@ -1392,9 +1392,12 @@ def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], se
     # Heading-like lines after the last body paragraph, or just above a date line, are
     # signatures, not headings; unless body text follows the date and the line does not end
     # with an issuer's name: a brief's title and its date.
+    # A list's items right under the last body paragraph (a notice's points under its
+    # 现将有关事项通告如下：) are its text too, and no signature.
+    title_block, chained, listed = _title_blocks_and_chains(seen, kinds, markers)
     last_body = max((i for i, k in enumerate(kinds) if k == "body"), default=len(kinds))
+    last_body = max([last_body, *listed])
     starts = set(markers)
-    title_block, chained = _title_blocks_and_chains(seen, kinds, markers)
     for index, ((start, end), piece, line, kind) in enumerate(
             zip(spans, pieces, seen, kinds, strict=True)):
         if index in starts:
@@ -1546,7 +1549,7 @@ def _over_its_stamp(pieces: Sequence[str], kinds: Sequence[str], index: int, end
 
 
 def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], markers: list[int]
-                             ) -> tuple[set[int], set[int]]:
+                             ) -> tuple[set[int], set[int], set[int]]:
     """Heading-like lines that are no section's heading, by where they stand in their article.
 
     The title block: in an article with no section heading among its body paragraphs, the one or
@@ -1557,10 +1560,14 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     captions), each line but the last is body text. A heading that ends with a colon (a list's
     heading, ``港島區：`` over its clinics) is no line of a run: it ends the one above it and
     heads the one below it. Three or more numbered alike in a row are a list's items
-    (:func:`_numbered_items`).
+    (:func:`_numbered_items`). Third, those items of them after the article's last body
+    paragraph that stand right under it or under a list's heading with its colon (a notice's
+    points under ``现将有关事项通告如下：``): text, though no body paragraph follows them (a
+    list of links under ``相关阅读``, a heading, stays as it was: furniture).
     """
     block: set[int] = set()
     chained: set[int] = set()
+    listed: set[int] = set()
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         body = [i for i in range(a, b) if kinds[i] == "body"]
         if not body:
@@ -1578,9 +1585,13 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
                 j += 1
             if j - i >= 4 and not any(_NUMBERED.match(pieces[k]) for k in range(i, j)):
                 chained.update(range(i, j - 1))
-            chained.update(_numbered_items(pieces, kinds, i, j))
+            items = _numbered_items(pieces, kinds, i, j)
+            chained.update(items)
+            if (i > last and items and items[0] == i
+                    and (kinds[i - 1] == "body" or pieces[i - 1][-1:] in ":：")):
+                listed.update(items)
             i = j + 1
-    return block, chained
+    return block, chained, listed
 
 
 def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end: int
@@ -1589,7 +1600,10 @@ def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end
     alike (``1.鄂尔多斯市11例(…)``, ``2.包头市7例(…)``, …) that head nothing, each right over the
     next: a list's items, not section headings. All but the last, and the last too when the
     line after the run is an item numbered alike (``11.通辽市经济开发区1例。``, body as it ends a
-    sentence). Numbered lines of different forms (``一、`` over ``（一）``) are an outline's."""
+    sentence) or when it heads nothing either: the next line that is not furniture is a heading
+    (``二、学习要求`` under ``3.省委关于…的决定``), or there is none (a notice's last point over
+    ``特此通告。`` and its signature). Numbered lines of different forms (``一、`` over ``（一）``)
+    are an outline's."""
     items: list[int] = []
     k = start
     while k < end:
@@ -1598,8 +1612,9 @@ def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end
         while style is not None and m < end and _list_style(pieces[m]) == style:
             m += 1
         if style is not None and m - k >= 3:
-            last_too = end < len(pieces) and kinds[end] == "body" and m == end \
-                and _list_style(pieces[end]) == style
+            after = next((n for n in range(m, len(kinds)) if kinds[n] != "boilerplate"), None)
+            last_too = after is None or kinds[after] == "heading" or (
+                after == end and _list_style(pieces[end]) == style)
             items.extend(range(k, m if last_too else m - 1))
         k = m
     return items

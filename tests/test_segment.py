@@ -1934,3 +1934,27 @@ def test_a_chronologys_unstopped_line_after_an_entrys_text_is_body(tmp_path: Pat
     assert kinds["辽宁省决定启动重大突发公共卫生事件二级响应"] == "body"
     assert [kinds[d] for d in ("1月18日", "1月22日", "1月23日", "1月24日", "1月25日")] == [
         "heading"] * 5
+
+
+def test_a_notices_points_under_its_last_paragraph_are_its_text_not_a_signature(
+        tmp_path: Path) -> None:
+    # A notice whose numbered points, one line each without a stop, stand under its lead-in and
+    # over 特此通告。 and its signature: each point was taken for a line of the signature
+    # (boilerplate, below the last body paragraph). So was a Hong Kong release's list over 完.
+    points = ["一、全县所有农贸市场暂停活禽交易",
+              "二、暂停一切聚集性活动，取消庙会、灯会等民俗活动",
+              "三、所有外出人员必须佩戴口罩",
+              "四、从湖北返乡人员须主动到所在村（社区）登记"]
+    kinds = _kinds(tmp_path, "关于进一步加强疫情防控工作的通告",
+                   "为切实做好疫情防控工作，现将有关事项通告如下：", *points, "特此通告。",
+                   "某某县疫情防控工作指挥部", "2020年1月27日")
+    assert [kinds[point] for point in points] == ["body"] * 4
+    assert kinds["某某县疫情防控工作指挥部"] == "boilerplate"
+    items = ["1. 保持良好個人衞生", "2. 外出時佩戴外科口罩", "3. 避免前往人多擠迫的地方"]
+    kinds = _kinds(tmp_path, "衞生防護中心公布最新情況", "中心呼籲市民注意以下事項：", *items,
+                   "完", "2020年2月10日（星期一）", "香港時間21時30分")
+    assert [kinds[item] for item in items] == ["body"] * 3
+    # A list of links under its label after the text stays furniture.
+    links = ["1.武汉新增确诊病例", "2.湖北启动一级响应", "3.多地暂停客运班车"]
+    kinds = _kinds(tmp_path, "某县开展排查", "各村开展拉网式排查。", "相关阅读", *links)
+    assert [kinds[link] for link in links] == ["boilerplate"] * 3
