@@ -1560,7 +1560,9 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     captions), each line but the last is body text. A heading that ends with a colon (a list's
     heading, ``港島區：`` over its clinics) is no line of a run: it ends the one above it and
     heads the one below it. Three or more numbered alike in a row are a list's items
-    (:func:`_numbered_items`). Third, those items of them after the article's last body
+    (:func:`_numbered_items`), after the first body paragraph or before it (a notice's points
+    right under its title, over its closing sentence; not a table of contents, whose lines come
+    again over their sections). Third, those items of them after the article's last body
     paragraph that stand right under it or under a list's heading with its colon (a notice's
     points under ``现将有关事项通告如下：``): text, though no body paragraph follows them (a
     list of links under ``相关阅读``, a heading, stays as it was: furniture).
@@ -1568,6 +1570,7 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     block: set[int] = set()
     chained: set[int] = set()
     listed: set[int] = set()
+    keys = Counter(_line_key(piece) for piece in pieces)
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         body = [i for i in range(a, b) if kinds[i] == "body"]
         if not body:
@@ -1577,15 +1580,18 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
         if (0 < len(opening) <= 2 and not any(kinds[i] == "heading" for i in range(first, last))
                 and not any(_NUMBERED.match(pieces[i]) for i in opening)):
             block.update(opening)
-        i = first
+        i = a
         while i < b:
             j = i
             # A heading with a colon (a list's, 港島區：) heads the lines under it: it ends a run.
             while j < b and kinds[j] == "heading" and pieces[j][-1:] not in ":：":
                 j += 1
-            if j - i >= 4 and not any(_NUMBERED.match(pieces[k]) for k in range(i, j)):
+            if (i >= first and j - i >= 4
+                    and not any(_NUMBERED.match(pieces[k]) for k in range(i, j))):
                 chained.update(range(i, j - 1))
             items = _numbered_items(pieces, kinds, i, j)
+            if i < first:  # not a table of contents, its lines said again over their sections
+                items = [k for k in items if keys[_line_key(pieces[k])] == 1]
             chained.update(items)
             if (i > last and items and items[0] == i
                     and (kinds[i - 1] == "body" or pieces[i - 1][-1:] in ":：")):

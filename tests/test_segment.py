@@ -1958,3 +1958,26 @@ def test_a_notices_points_under_its_last_paragraph_are_its_text_not_a_signature(
     links = ["1.武汉新增确诊病例", "2.湖北启动一级响应", "3.多地暂停客运班车"]
     kinds = _kinds(tmp_path, "某县开展排查", "各村开展拉网式排查。", "相关阅读", *links)
     assert [kinds[link] for link in links] == ["boilerplate"] * 3
+
+
+def test_a_notices_points_right_under_its_title_are_a_lists_items(tmp_path: Path) -> None:
+    # Macau's notice with its points right under its title, one line each without a stop, and
+    # a branch's study list under its outline's 一、学习内容: each point was a section heading
+    # over nothing but the next (items were looked for only after the first body paragraph).
+    points = ["一、全澳所有娛樂場所由2月5日起暫停營業十五日",
+              "二、戲院、劇院、網吧、桌球室等場所同時暫停營業",
+              "三、健身室、美容院、酒吧等場所一併暫停營業"]
+    kinds = _kinds(tmp_path, "關於娛樂場所暫停營業的公告", *points, "本公告自公佈翌日起生效。")
+    assert [kinds[point] for point in points[:2]] == ["body"] * 2
+    items = ["1.习近平总书记关于疫情防控工作的重要指示", "2.中央政治局常委会会议精神",
+             "3.省委关于坚决打赢疫情防控阻击战的决定"]
+    kinds = _kinds(tmp_path, "党支部学习材料", "一、学习内容", *items, "二、学习要求",
+                   "各支部要组织党员通过线上方式认真学习。")
+    assert [kinds[item] for item in items] == ["body"] * 3
+    assert kinds["一、学习内容"] == kinds["二、学习要求"] == "heading"
+    # A table of contents, its lines said again over their sections, stays as it was.
+    contents = ["一、排查", "二、救治", "三、保障"]
+    paragraphs = _segmented(tmp_path, "\n".join(
+        ["某县防控工作总结", *contents, "一、排查", "各村开展拉网式排查。", "二、救治",
+         "县医院开设发热门诊。", "三、保障", "各乡镇储备防护物资。"]) + "\n")
+    assert [p.kind for p in paragraphs[1:4]] == ["boilerplate"] * 3
