@@ -1589,7 +1589,9 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
             if (i >= first and j - i >= 4
                     and not any(_NUMBERED.match(pieces[k]) for k in range(i, j))):
                 chained.update(range(i, j - 1))
-            items = _numbered_items(pieces, kinds, i, j)
+            # A list's lead-in right above the run: 新增确诊病例分布如下：, 港島區：.
+            led = i > a and kinds[i - 1] != "boilerplate" and pieces[i - 1][-1:] in ":："
+            items = _numbered_items(pieces, kinds, i, j, led)
             if i < first:  # not a table of contents, its lines said again over their sections
                 items = [k for k in items if keys[_line_key(pieces[k])] == 1]
             chained.update(items)
@@ -1600,16 +1602,19 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     return block, chained, listed
 
 
-def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end: int
-                    ) -> list[int]:
+def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end: int,
+                    led: bool = False) -> list[int]:
     """In the run of heading-like lines ``start`` to ``end``, three or more in a row numbered
     alike (``1.鄂尔多斯市11例(…)``, ``2.包头市7例(…)``, …) that head nothing, each right over the
     next: a list's items, not section headings. All but the last, and the last too when the
     line after the run is an item numbered alike (``11.通辽市经济开发区1例。``, body as it ends a
     sentence) or when it heads nothing either: the next line that is not furniture is a heading
     (``二、学习要求`` under ``3.省委关于…的决定``), or there is none (a notice's last point over
-    ``特此通告。`` and its signature). Numbered lines of different forms (``一、`` over ``（一）``)
-    are an outline's."""
+    ``特此通告。`` and its signature), or when the items start the run and a lead-in with its
+    colon stands right above them (``led``: ``新增确诊病例分布如下：`` over ``1.长沙市4例`` …
+    ``4.邵阳市3例``, over ``截至2月12日24时，全省累计…``): the list it announces ends where its
+    numbering does. Numbered lines of different forms (``一、`` over ``（一）``) are an
+    outline's."""
     items: list[int] = []
     k = start
     while k < end:
@@ -1619,7 +1624,7 @@ def _numbered_items(pieces: Sequence[str], kinds: Sequence[str], start: int, end
             m += 1
         if style is not None and m - k >= 3:
             after = next((n for n in range(m, len(kinds)) if kinds[n] != "boilerplate"), None)
-            last_too = after is None or kinds[after] == "heading" or (
+            last_too = (led and k == start) or after is None or kinds[after] == "heading" or (
                 after == end and _list_style(pieces[end]) == style)
             items.extend(range(k, m if last_too else m - 1))
         k = m

@@ -1981,3 +1981,19 @@ def test_a_notices_points_right_under_its_title_are_a_lists_items(tmp_path: Path
         ["某县防控工作总结", *contents, "一、排查", "各村开展拉网式排查。", "二、救治",
          "县医院开设发热门诊。", "三、保障", "各乡镇储备防护物资。"]) + "\n")
     assert [p.kind for p in paragraphs[1:4]] == ["boilerplate"] * 3
+
+
+def test_a_numbered_lists_last_item_under_its_lead_in_is_an_item_too(tmp_path: Path) -> None:
+    # A daily bulletin's cases city by city under 新增确诊病例分布如下：: the last item stayed a
+    # heading, and the bulletin's closing total went under it as its section's text.
+    items = ["1.长沙市4例", "2.岳阳市3例", "3.常德市5例", "4.邵阳市3例"]
+    paragraphs = _segmented(tmp_path, "\n".join(
+        ["新冠肺炎每日疫情通报", "2月12日0—24时，全省新增确诊病例15例。", "新增确诊病例分布如下：",
+         *items, "截至2月12日24时，全省累计报告确诊病例968例。"]) + "\n")
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert [kinds[item] for item in items] == ["body"] * 4
+    assert paragraphs[-1].heading is None
+    # Without a lead-in, the last may head what follows: it stays a heading.
+    kinds = _kinds(tmp_path, "新冠肺炎每日疫情通报", "2月12日0—24时，全省新增确诊病例15例。",
+                   *items, "截至2月12日24时，全省累计报告确诊病例968例。")
+    assert [kinds[item] for item in items] == ["body"] * 3 + ["heading"]
