@@ -462,6 +462,10 @@ _BOILERPLATE_ANY_END = (
     r"联\s*络\s*人|聯絡電話|联络电话|聯繫電話|联系电话|聯繫人|联系人|(E-?mail|e-?mail|電子郵件|电子邮件|"
     r"電子信箱|电子信箱)|(電話|电话|傳真|传真)(?=\s*[:：]\s*[(（+\d]))\s*[:：]",
 )
+# A label over a page's list of links to other pages: 相关阅读：, 【推荐阅读】, 往期回顾, 延伸阅读.
+_RELATED_LABEL = re.compile(
+    r"^[【\[]?(相關|相关|推薦|推荐|延伸|熱門|热门|熱點|热点|往期|精彩|更多)(閱讀|閲讀|阅读|新聞|新闻|文章|"
+    r"推薦|推荐|回顧|回顾|報道|报道|報導|报导|鏈接|链接|連結|连结)[】\]]?\s*[:：]?$")
 # These match no line that ends with a full stop (their lines end with a name, a date, a bracket
 # or a colon): they are not tried on one (most short lines of body text end so), which saves
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
@@ -677,6 +681,8 @@ _BOILERPLATE_OPEN_END = (
     # after them (社区责任编辑:某某); not a keyword alone heading a section (关键词：担当).
     r"^(關鍵詞|关键词|關鍵字|关键字|標籤|标签|Tags?)\s*[:：]\s*[^。！？!?，,、\s]{1,20}"
     r"([，,、\s]+[^。！？!?，,、\s]{1,20})+$",
+    # A list of links' label, with its colon or without: 相关阅读：, 【推荐阅读】, 往期回顾.
+    _RELATED_LABEL.pattern,
     # A field's label alone (關鍵詞：).
     r"^[•·●◆■*\-]?\s*((關鍵詞|关键词|關鍵字|关键字|標籤|标签|摘要|提示事項|提示事项|撰文)\s*[:：]|"
     r"(導語|导语|編者按|编者按)\s*[:：]?)$",
@@ -1197,6 +1203,27 @@ def _stamps_above_titles_and_field_values(pieces: Sequence[str], kinds: Sequence
     return found
 
 
+def _related_links(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
+    """The heading-like lines in a row right under a list of links' label (``相关阅读：`` over
+    ``县委组织部发出通知 要求党员冲锋在前``, :data:`_RELATED_LABEL`): other pages' titles,
+    furniture. (They were headings, or, numbered, a list's items: body.)
+
+    >>> _related_links(["相关阅读：", "全县党员下沉社区", "县委发出通知"], ["boilerplate"] * 3)
+    []
+    >>> _related_links(["相关阅读：", "全县党员下沉社区", "县委发出通知"],
+    ...                ["boilerplate", "heading", "heading"])
+    [1, 2]
+    """
+    found = []
+    for i, line in enumerate(pieces):
+        if kinds[i] == "boilerplate" and len(line) <= 8 and _RELATED_LABEL.match(line):
+            j = i + 1
+            while j < len(pieces) and kinds[j] == "heading":
+                found.append(j)
+                j += 1
+    return found
+
+
 def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
     """A note in another language, in brackets, at a Chinese page's top or end (its first or
     last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
@@ -1345,7 +1372,8 @@ def _line_kinds(seen: list[str], max_heading_chars: int,
     for i in [*_release_dates(seen, kinds), *_repeated_captions(seen, short),
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds),
-              *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars)]:
+              *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars),
+              *_related_links(seen, kinds)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)

@@ -235,7 +235,7 @@ OPEN_END_FURNITURE = [
     "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA", "关键词:一线抗疫群英谱,石家庄,疫情",
     "By Carolina Franco", "at 2020-03-23T10:44", "阅读 10万+", "文章图片",
     "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
-    "【新華社北京2月3日電】",
+    "【新華社北京2月3日電】", "相关阅读：",
 ]
 
 
@@ -1997,3 +1997,19 @@ def test_a_numbered_lists_last_item_under_its_lead_in_is_an_item_too(tmp_path: P
     kinds = _kinds(tmp_path, "新冠肺炎每日疫情通报", "2月12日0—24时，全省新增确诊病例15例。",
                    *items, "截至2月12日24时，全省累计报告确诊病例968例。")
     assert [kinds[item] for item in items] == ["body"] * 3 + ["heading"]
+
+
+def test_a_list_of_links_under_its_label_is_furniture(tmp_path: Path) -> None:
+    # 相关阅读： under a proposal's signature was body text (a colon ends a clause), and the
+    # signature's issuer above it a heading; the titles of other pages under it were headings,
+    # or, numbered under the text, a list's items (body). Label and titles are furniture.
+    kinds = _kinds(tmp_path, "致全体党员的倡议书", "特向全体党员发出如下倡议：",
+                   "让党旗在防控疫情斗争第一线高高飘扬！", "中共某某县委组织部", "2020年1月28日",
+                   "相关阅读：", "县委组织部发出通知 要求党员冲锋在前", "全县党员干部下沉社区一线")
+    assert [kinds[line] for line in ("中共某某县委组织部", "相关阅读：", "全县党员干部下沉社区一线",
+                                     "县委组织部发出通知 要求党员冲锋在前")] == ["boilerplate"] * 4
+    links = ["1.武汉新增确诊病例", "2.湖北启动一级响应", "3.多地暂停客运班车"]
+    for label in ("【推荐阅读】", "往期回顾", "延伸阅读:"):
+        kinds = _kinds(tmp_path, "某县开展排查", "各村开展拉网式排查。", label, *links,
+                       "各乡镇设卡测温。")
+        assert [kinds[line] for line in (label, *links)] == ["boilerplate"] * 4, label
