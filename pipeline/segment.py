@@ -495,6 +495,9 @@ _BOILERPLATE_OPEN_END = (
     r"(整理|供稿|撰稿|撰文|攝影|摄影|編審|编审)$",
     _RELEASE_END.pattern,  # 完
     _RELEASE_TIME.pattern,  # 香港時間20時15分
+    # … and its English release's: Ends/Monday, February 10, 2020 / Issued at HKT 21:30 / NNNN.
+    rf"^Ends\s*/\s*((Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?({_EN_DATE})$",
+    r"^Issued at HKT \d{1,2}:\d{2}$|^NNNN$",
     # A publication stamp: 2020-2-7 05:48:58 评论(0).
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
     # A publisher's or an issuer's name and a full date, set off by white space or a slash, is

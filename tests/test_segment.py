@@ -235,7 +235,7 @@ OPEN_END_FURNITURE = [
     "填寫網址:https://forms.gle/H1vvQbd2WSPRBZpXA", "关键词:一线抗疫群英谱,石家庄,疫情",
     "By Carolina Franco", "at 2020-03-23T10:44", "阅读 10万+", "文章图片",
     "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
-    "【新華社北京2月3日電】", "相关阅读：",
+    "【新華社北京2月3日電】", "相关阅读：", "Ends/Monday, February 10, 2020", "Issued at HKT 21:30",
 ]
 
 
@@ -2013,3 +2013,18 @@ def test_a_list_of_links_under_its_label_is_furniture(tmp_path: Path) -> None:
         kinds = _kinds(tmp_path, "某县开展排查", "各村开展拉网式排查。", label, *links,
                        "各乡镇设卡测温。")
         assert [kinds[line] for line in (label, *links)] == ["boilerplate"] * 4, label
+
+
+def test_an_english_releases_end_is_furniture_on_a_bilingual_page(tmp_path: Path) -> None:
+    # A Hong Kong release in English over its Chinese: its end (Ends/Monday, February 10, 2020,
+    # Issued at HKT 21:30, NNNN) and the Chinese title under it were a run of four heading-like
+    # lines, and the three of the end body text, labelled.
+    end = ["Ends/Monday, February 10, 2020", "Issued at HKT 21:30", "NNNN"]
+    kinds = _kinds(tmp_path, "CHP investigates two additional confirmed cases",
+                   "The Centre for Health Protection is today investigating two additional "
+                   "confirmed cases of novel coronavirus infection.", *end,
+                   "衞生防護中心調查兩宗新增確診個案",
+                   "衞生署衞生防護中心今日正調查兩宗新增確診個案。",
+                   "完", "2020年2月10日（星期一）", "香港時間21時30分")
+    assert [kinds[line] for line in end] == ["boilerplate"] * 3
+    assert kinds["衞生防護中心調查兩宗新增確診個案"] == "heading"
