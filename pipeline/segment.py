@@ -971,7 +971,9 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     ``一、疫情情况``) stays a heading, and so do two titles: a day's, right under its date and over
     body text (a diary's ``封城第十天``), and, in a digest whose dates mostly have a title right
     above them and their paragraph right under, the one right above the next date. Another
-    heading-like line in an entry, after its body text (``辽宁省决定启动…二级响应``), is body.
+    heading-like line in an entry, after its body text (``辽宁省决定启动…二级响应``), is body,
+    and so is one with a sentence's end inside, wherever it stands: a diary's entry of sentences
+    whose last lost its stop (``居民老张打来电话…。我骑电动车跑了三家药店才买到``), no title.
 
     >>> lines = ["1月20日", "衛生部宣布隔離措施", "1/23", "出現第1宗確診個案", "1月30日",
     ...          "政府宣布釋出520萬個口罩"]
@@ -994,10 +996,13 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
             else:
                 runs.append([i])
     starts = set(dates)
+
+    def title(j: int) -> bool:  # a title holds no sentence's end: one that does is text
+        return kinds[j] == "heading" and not any(ch in pieces[j][:-1] for ch in "。！？!?；;")
+
     for run in (r for r in runs if len(r) >= least):
         # A digest: most dates have a title right above them and their paragraph right under.
-        titled = 2 * sum(kinds[d - 1] == "heading" and kinds[d + 1] == "body"
-                         for d in run if d) >= len(run)
+        titled = 2 * sum(title(d - 1) and kinds[d + 1] == "body" for d in run if d) >= len(run)
         for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
             end = min(end, len(pieces))
             held = "body" in kinds[date + 1 : end]
@@ -1006,7 +1011,7 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
                              and j + 1 not in starts)
                 next_title = titled and j == end - 1 and end in run
                 if (kinds[j] == "heading" and not _NUMBERED.match(pieces[j])
-                        and not day_title and not next_title):
+                        and not ((day_title or next_title) and title(j))):
                     kinds[j] = "body"
             if not held:  # a date over text stays as it was (a signature's is furniture)
                 kinds[date] = "heading"

@@ -2028,3 +2028,22 @@ def test_an_english_releases_end_is_furniture_on_a_bilingual_page(tmp_path: Path
                    "完", "2020年2月10日（星期一）", "香港時間21時30分")
     assert [kinds[line] for line in end] == ["boilerplate"] * 3
     assert kinds["衞生防護中心調查兩宗新增確診個案"] == "heading"
+
+
+def test_a_diarys_entry_of_sentences_without_its_last_stop_is_no_days_title(
+        tmp_path: Path) -> None:
+    # A diary's entries under their dates, each of sentences whose last lost its stop: one right
+    # above the next date was taken for a digest's title (the page's title above the first date
+    # and the entries made it look like one), one right under its date over more text for the
+    # day's title; both were headings. A title holds no sentence's end inside.
+    entry = "居民老张打来电话，说家里的降压药吃完了。我骑电动车跑了三家药店才买到"
+    kinds = _kinds(tmp_path, "战疫日记｜一名社区书记的七天", "1月28日",
+                   "今天是正月初四。一早接到街道通知，所有小区实行封闭管理。我和社工们分头行动",
+                   "1月29日", entry, "1月30日",
+                   "下了一整天的雨，志愿者小李冒雨修好了帐篷，全身都湿透了")
+    assert kinds[entry] == "body"
+    first = "今天是正月初四。一早接到街道通知，所有小区实行封闭管理"
+    kinds = _kinds(tmp_path, "战疫日记", "1月28日", first, "我和社工们在每个出入口设置了值守点。",
+                   "1月29日", entry, "1月30日", "下了一整天的雨。志愿者小李冒雨修好了帐篷")
+    assert kinds[first] == "body"
+    assert kinds["1月28日"] == kinds["1月29日"] == "heading"
