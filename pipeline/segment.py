@@ -1024,7 +1024,8 @@ def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) 
     (``…肺炎疫情,成大醫院配合衛生福利部疾病管制署`` / ``之感染管制措施,…陪病者需出示有陪伴證`` /
     ``,並戴口罩及量測體溫無發燒,始得進入。``), whose sentence the last line ends. Each was a
     heading of its own. A title and a subtitle seldom hold commas, share a length and stand
-    over a shorter first line of text; a subtitle's dash (``——``) keeps it one.
+    over a shorter first line of text; a subtitle's dash (``——``) keeps it one, and a section's
+    number (``一、坚持党建引领，筑牢…``) a section heading, as in :func:`_wrapped_prose`.
 
     >>> text = ("衛生福利部指定成大醫院為唯一檢驗機構。成大醫院表示,"
     ...         "請民眾毋須過度恐慌,依照醫師建議決定。")
@@ -1036,6 +1037,7 @@ def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) 
     run: list[int] = []
     for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True)):
         cut = (kind == "heading" and len(line) >= least and not _SUBTITLE.match(line)
+               and not _NUMBERED.match(line)
                and _INSIDE_PROSE.search(line, 0, len(line) - 1) is not None)
         if cut and run and abs(len(line) - len(pieces[run[0]])) <= 1:
             run.append(i)

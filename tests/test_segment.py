@@ -2047,3 +2047,16 @@ def test_a_diarys_entry_of_sentences_without_its_last_stop_is_no_days_title(
                    "1月29日", entry, "1月30日", "下了一整天的雨。志愿者小李冒雨修好了帐篷")
     assert kinds[first] == "body"
     assert kinds["1月28日"] == kinds["1月29日"] == "heading"
+
+
+def test_numbered_headings_of_one_length_with_commas_are_no_wrapped_prose(
+        tmp_path: Path) -> None:
+    # A section's heading right over its first subsection's, one length (give or take a
+    # character) with a comma in each, over a shorter paragraph: taken for a paragraph wrapped
+    # at that width among short lines, both were body text. A section's number marks a heading.
+    section = "一、坚持党建引领，筑牢疫情防控的坚强战斗堡垒"
+    subsection = "（一）成立临时党支部，党员全部下沉到社区网格"
+    kinds = _kinds(tmp_path, "某某社区疫情防控工作纪实", "社区党委第一时间行动起来。", section,
+                   subsection, "各网格员逐户排查，不落一户。", "（二）组织志愿者代购生活物资",
+                   "社区为独居老人代购药品。")
+    assert kinds[section] == kinds[subsection] == "heading"
