@@ -968,7 +968,9 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     (``1.21``), and a lunar date or a holiday (``正月初一``, ``除夕``) head entries as well; a
     full date under an issuer's name (``某某县卫生健康局``) is a signature's, and heads none. A
     numbered line among them (a daily report's
-    ``一、疫情情况``) stays a heading, and so do two titles: a day's, right under its date and over
+    ``一、疫情情况``, over its text) stays a heading, but for a day's events numbered one a line
+    (``1.国家卫健委…`` over ``2.钟南山…``, the last over the next date): each heads nothing, an
+    item of the entry, body. So do two titles: a day's, right under its date and over
     body text (a diary's ``封城第十天``), and, in a digest whose dates mostly have a title right
     above them and their paragraph right under, the one right above the next date. Another
     heading-like line in an entry, after its body text (``辽宁省决定启动…二级响应``), is body,
@@ -1005,12 +1007,23 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
         titled = 2 * sum(title(d - 1) and kinds[d + 1] == "body" for d in run if d) >= len(run)
         for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
             end = min(end, len(pieces))
+            if date == run[-1] and date + 1 < len(pieces):
+                # The last entry: its first line, and the items numbered alike right under it.
+                style = _list_style(pieces[date + 1])
+                while (style is not None and end < len(pieces)
+                       and _list_style(pieces[end]) == style):
+                    end += 1
             held = "body" in kinds[date + 1 : end]
             for j in range(date + 1, end):
                 day_title = (j == date + 1 and j + 1 < len(kinds) and kinds[j + 1] == "body"
                              and j + 1 not in starts)
                 next_title = titled and j == end - 1 and end in run
-                if (kinds[j] == "heading" and not _NUMBERED.match(pieces[j])
+                # A numbered line over the next one numbered alike, or ending the entry, heads
+                # nothing: an item of the day's events (1.国家卫健委… over 2.钟南山…).
+                style = _list_style(pieces[j])
+                item = style is not None and (
+                    j + 1 == end or _list_style(pieces[j + 1]) == style)
+                if (kinds[j] == "heading" and (style is None or item)
                         and not ((day_title or next_title) and title(j))):
                     kinds[j] = "body"
             if not held:  # a date over text stays as it was (a signature's is furniture)

@@ -2060,3 +2060,22 @@ def test_numbered_headings_of_one_length_with_commas_are_no_wrapped_prose(
                    subsection, "各网格员逐户排查，不落一户。", "（二）组织志愿者代购生活物资",
                    "社区为独居老人代购药品。")
     assert kinds[section] == kinds[subsection] == "heading"
+
+
+def test_a_chronologys_events_numbered_one_a_line_under_their_date_are_body(
+        tmp_path: Path) -> None:
+    # A chronology whose dates each head their day's events numbered one a line: every event
+    # stayed a heading (numbered lines in a chronology were kept as a daily report's sections),
+    # and the page had no body text at all. A daily report's section over its text stays one.
+    events = ["1.国家卫健委将新型冠状病毒感染的肺炎纳入乙类传染病",
+              "2.钟南山院士确认新冠病毒存在人传人现象",
+              "1.我省报告首例输入性确诊病例", "2.省卫健委成立疫情防控领导小组",
+              "1.武汉市关闭离汉通道", "2.我省启动重大突发公共卫生事件一级响应"]
+    kinds = _kinds(tmp_path, "新冠肺炎疫情防控大事记", "1月20日", *events[:2], "1月21日",
+                   *events[2:4], "1月23日", *events[4:])
+    assert [kinds[event] for event in events] == ["body"] * 6
+    assert kinds["1月20日"] == kinds["1月23日"] == "heading"
+    paragraphs = _segmented(tmp_path, "\n".join(
+        ["疫情日报", "2月1日", "一、疫情情况", "全县无确诊病例。", "2月2日", "一、疫情情况",
+         "全县新增疑似病例1例。", "2月3日", "一、疫情情况", "全县疑似病例排除。"]) + "\n")
+    assert {p.kind for p in paragraphs if p.text == "一、疫情情况"} == {"heading"}
