@@ -1071,11 +1071,23 @@ def _short_body(pieces: Sequence[str], kinds: Sequence[str], max_heading: int) -
 def _repeated_captions(pieces: Sequence[str], short: Sequence[int]) -> list[int]:
     """Short body lines (``short``, see :func:`_short_body`) of one plain sentence that come
     back in the document: a caption under each of a page's photos (``市民預防肺炎。``). A text
-    says a sentence once; a slogan that comes back exclaims (``武汉加油！``) and stays body."""
+    says a sentence once; a slogan that comes back exclaims (``武汉加油！``) and stays body. So
+    does a sentence that each day's report of a joined bulletin says under the same numbered
+    heading (``一、疫情情况`` over ``全县无新增病例。``): the report's text, not a caption (as one,
+    it took its heading with it, as a table of contents's line)."""
     plain = [i for i in short if pieces[i][-1] in "。."
              and not _INSIDE_PROSE.search(pieces[i], 0, len(pieces[i]) - 1)]
-    counts = Counter(pieces[i] for i in plain)
-    return [i for i in plain if counts[pieces[i]] > 1]
+    copies: dict[str, list[int]] = {}
+    for i in plain:
+        copies.setdefault(pieces[i], []).append(i)
+    return [i for same in copies.values() if len(same) > 1 and not _under_one_heading(pieces, same)
+            for i in same]
+
+
+def _under_one_heading(pieces: Sequence[str], lines: Sequence[int]) -> bool:
+    """Whether each of ``lines`` has the same numbered heading right above it."""
+    above = {pieces[i - 1] if i else "" for i in lines}
+    return len(above) == 1 and bool(_NUMBERED.match(next(iter(above))))
 
 
 def _exclaimed_title_repeated(pieces: Sequence[str], kinds: list[str], max_heading: int

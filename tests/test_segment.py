@@ -2079,3 +2079,22 @@ def test_a_chronologys_events_numbered_one_a_line_under_their_date_are_body(
         ["疫情日报", "2月1日", "一、疫情情况", "全县无确诊病例。", "2月2日", "一、疫情情况",
          "全县新增疑似病例1例。", "2月3日", "一、疫情情况", "全县疑似病例排除。"]) + "\n")
     assert {p.kind for p in paragraphs if p.text == "一、疫情情况"} == {"heading"}
+
+
+def test_a_sentence_each_days_report_says_under_one_heading_is_text(tmp_path: Path) -> None:
+    # A county's daily reports joined on one page, each day's 一、疫情情况 over 全县无新增病例。:
+    # the sentence, said twice, was taken for a photo's caption, and its heading, now over
+    # another heading, for a table of contents' line: both furniture, each day.
+    days = [("2月2日", "县疫情防控指挥部召开调度会,部署返岗人员排查工作。"),
+            ("2月3日", "县卫健委组织医务人员对集中隔离点开展巡查,落实消毒措施。")]
+    lines = ["某县疫情防控工作日报", *[line for day, work in days for line in
+                                  (day, "一、疫情情况", "全县无新增病例。", "二、主要工作", work)]]
+    paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
+    said = [p for p in paragraphs if p.text == "全县无新增病例。"]
+    assert [(p.kind, p.heading) for p in said] == [("body", "一、疫情情况")] * 2
+    # A caption under each of a page's photos, said again with other lines above it, is still
+    # furniture.
+    kinds = _kinds(tmp_path, "社区志愿者上门送菜", "IMG_0001.jpg", "志愿者为居民送菜。",
+                   "社区志愿者每天为隔离居民送菜上门,已坚持半个月。", "IMG_0002.jpg",
+                   "志愿者为居民送菜。", "居民们纷纷点赞。")
+    assert kinds["志愿者为居民送菜。"] == "boilerplate"
