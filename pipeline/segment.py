@@ -367,14 +367,14 @@ _ORIGINAL_TITLE = r"[(（【\[]?\s*(原標題|原标题|原題|原题|完整標�
 # match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).
 _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
-    r"(首頁|首页|主頁|主页)\s*(>|»|＞|/)",
+    r"(首頁|首页|主頁|主页|^Home)\s*(>|»|＞|/|›)",
     # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?,
     # 原題：…？, （原标题：…？）, 原标题：《…？》
     rf"^{_ORIGINAL_TITLE}[^。]{{0,80}}[？?！!][》」』”]?[)）】\]]?$",
     # Source, editor and credit lines: 来源：…, 作者|…, 编辑 丨…, ◎文章來源：…, 資料來源：…,
     # 稿件来源： (数据源：…, as OpenCC's tw2sp writes it).
     r"^◎?\s*((信息|文章|圖片|图片|資料|资料|新聞|新闻|消息|稿件)?(來源|来源)|數據源|数据源|(責任|责任|初審|初审)?(編輯|编辑)|作者|記者|记者|"
-    r"通訊員|通讯员|設計|设计|字號|字号)\s*[:：|｜丨]",
+    r"通訊員|通讯员|設計|设计|字號|字号|字體|字体|責編|责编|審核|审核|校對|校对|終審|终审|監製|监制)\s*[:：|｜丨]",
     # An issuing body's field, alone or after the title it issued, as a database of regulations
     # heads each text: 发布机关：…, 某某通告(第1号) 制定机关：某某 2020年1月25日.
     r"^([^。！？!?]{0,60}\s)?(發布|发布|發佈|制定|發文|发文|頒布|颁布)(機關|机关|單位|单位)\s*[:：]",
@@ -550,6 +550,13 @@ _BOILERPLATE_OPEN_END = (
     r"^(閱讀|閲讀|阅读|瀏覽|浏览|點閱|点阅)\s*[:：]?\s*\d[\d.,]*\s*[萬万千]?\+?$",
     r"^[^。！？!?，,跟]{0,40}+(?:(?<=\d:\d\d)|(?<=\d:\d\d\s))跟[贴帖]\s*\d+\s*条$",
     r"^(文章|新聞|新闻)(圖片|图片)$",
+    # An editor in brackets (（责任编辑：某某）), an English page's source (Source: Xinhua), and a
+    # share or a social page's buttons alone (Share this:, 分享：, 阅读原文, 在看, - END -).
+    r"^[(（\[【]\s*(責任編輯|责任编辑|責編|责编|編輯|编辑)\s*[:：]\s*[^()（）\[\]【】]{1,20}[)）\]】]$",
+    r"^(Source|Sources|Photo|Editor|Reporter)\s*:\s*[^。！？!?，,]{1,40}$",
+    r"^(Share( this)?|分享|分享至)\s*[:：]?$",
+    r"^(閱讀原文|阅读原文|在看|點個在看|点个在看|點贊|点赞|收藏|轉發|转发)$",
+    r"^[-—–_=\s]*END[-—–_=\s]*$",
     # A link's label and its address, nothing else: 填寫網址:https://…, 报名链接：http://….
     r"^[^。！？!?，,；;:：]{0,12}+(?:(?<=網址|网址|連結|链接|鏈接|網站|网站)|(?<=URL|url))\s*[:：]\s*"
     r"https?://[!-~]+(?<![!?])$",

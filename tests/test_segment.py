@@ -236,6 +236,7 @@ OPEN_END_FURNITURE = [
     "By Carolina Franco", "at 2020-03-23T10:44", "阅读 10万+", "文章图片",
     "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
     "【新華社北京2月3日電】", "相关阅读：", "Ends/Monday, February 10, 2020", "Issued at HKT 21:30",
+    "（责任编辑：王某）", "Source: Xinhua", "Share this:", "阅读原文", "- END -",
 ]
 
 
@@ -2098,3 +2099,24 @@ def test_a_sentence_each_days_report_says_under_one_heading_is_text(tmp_path: Pa
                    "社区志愿者每天为隔离居民送菜上门,已坚持半个月。", "IMG_0002.jpg",
                    "志愿者为居民送菜。", "居民们纷纷点赞。")
     assert kinds["志愿者为居民送菜。"] == "boilerplate"
+
+
+def test_editors_sources_breadcrumbs_and_buttons_are_furniture(tmp_path: Path) -> None:
+    # Each was body text (labelled) or a heading in a page's middle, where no signature rule
+    # reaches it; a breadcrumb in English became part of the page's title.
+    furniture = ["Share this:", "分享：", "Home › 新聞 › 本地", "责编：", "审核：", "校对：王某",
+                 "（责任编辑：王某）", "[责任编辑:王某]", "Source: Xinhua", "字体：大 中 小",
+                 "阅读原文", "在看", "- END -"]
+    for line in furniture:
+        paragraphs = _segmented(tmp_path, f"社区志愿者上门送菜\n{line}\n"
+                                          "社区志愿者每天为隔离居民送菜上门。\n居民们纷纷点赞。\n")
+        assert paragraphs[1].kind == "boilerplate", line
+        assert paragraphs[-1].article_title == "社区志愿者上门送菜", line
+    kept = {"审核返乡人员信息": "heading", "在看望老人时,志愿者送上口罩。": "body",
+            "Source of the virus remains unknown, experts say": "body",
+            "转发这条消息的人很多。": "body", "Home quarantine rules": "heading",
+            "分享会在社区举行": "heading"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
+                       "居民们纷纷点赞。")
+        assert kinds[line] == kind, line
