@@ -991,6 +991,19 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
     >>> kinds
     ['heading', 'body', 'heading', 'body', 'heading', 'body']
     """
+    runs, dates = _date_runs(pieces, gap)
+    for run in (r for r in runs if len(r) >= least):
+        # A digest: most dates have a title right above them and their paragraph right under.
+        titled = 2 * sum(_title_like(pieces, kinds, d - 1) and kinds[d + 1] == "body"
+                         for d in run if d) >= len(run)
+        for date, end in _entries(pieces, run):
+            _mark_entry(pieces, kinds, date, end, dates, titled and end in run)
+
+
+def _date_runs(pieces: Sequence[str], gap: int) -> tuple[list[list[int]], set[int]]:
+    """The lines that are a date alone (:data:`_ENTRY_DATE`, :data:`_HOLIDAY_LINE`), and those
+    of them over a line of Chinese text (but a notice's signature, its issuer over its date) in
+    runs, each date at most ``gap`` lines after the one before."""
     dates = [i for i, line in enumerate(pieces)
              if len(line) <= 16 and (_ENTRY_DATE.match(line) or _HOLIDAY_LINE.match(line))]
     runs: list[list[int]] = []
@@ -1004,37 +1017,47 @@ def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: in
                 runs[-1].append(i)
             else:
                 runs.append([i])
-    starts = set(dates)
+    return runs, set(dates)
 
-    def title(j: int) -> bool:  # a title holds no sentence's end: one that does is text
-        return kinds[j] == "heading" and not any(ch in pieces[j][:-1] for ch in "。！？!?；;")
 
-    for run in (r for r in runs if len(r) >= least):
-        # A digest: most dates have a title right above them and their paragraph right under.
-        titled = 2 * sum(title(d - 1) and kinds[d + 1] == "body" for d in run if d) >= len(run)
-        for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
-            end = min(end, len(pieces))
-            if date == run[-1] and date + 1 < len(pieces):
-                # The last entry: its first line, and the items numbered alike right under it.
-                style = _list_style(pieces[date + 1])
-                while (style is not None and end < len(pieces)
-                       and _list_style(pieces[end]) == style):
-                    end += 1
-            held = "body" in kinds[date + 1 : end]
-            for j in range(date + 1, end):
-                day_title = (j == date + 1 and j + 1 < len(kinds) and kinds[j + 1] == "body"
-                             and j + 1 not in starts)
-                next_title = titled and j == end - 1 and end in run
-                # A numbered line over the next one numbered alike, or ending the entry, heads
-                # nothing: an item of the day's events (1.国家卫健委… over 2.钟南山…).
-                style = _list_style(pieces[j])
-                item = style is not None and (
-                    j + 1 == end or _list_style(pieces[j + 1]) == style)
-                if (kinds[j] == "heading" and (style is None or item)
-                        and not ((day_title or next_title) and title(j))):
-                    kinds[j] = "body"
-            if not held:  # a date over text stays as it was (a signature's is furniture)
-                kinds[date] = "heading"
+def _entries(pieces: Sequence[str], run: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Each date of ``run`` and the end of its entry: the next date; for the last, the end of
+    its first line and of the items numbered alike right under it."""
+    for date, end in zip(run, [*run[1:], run[-1] + 2], strict=True):
+        end = min(end, len(pieces))
+        if date == run[-1] and date + 1 < len(pieces):
+            style = _list_style(pieces[date + 1])
+            while style is not None and end < len(pieces) and _list_style(pieces[end]) == style:
+                end += 1
+        yield date, end
+
+
+def _title_like(pieces: Sequence[str], kinds: Sequence[str], j: int) -> bool:
+    """Whether line ``j`` is heading-like with no sentence's end inside: one that has one is
+    text, not a title."""
+    return kinds[j] == "heading" and not any(ch in pieces[j][:-1] for ch in "。！？!?；;")
+
+
+def _mark_entry(pieces: Sequence[str], kinds: list[str], date: int, end: int, dates: set[int],
+                titled_next: bool) -> None:
+    """The heading-like lines of the entry under ``date`` (to ``end``) are body, but a day's
+    title (right under its date, over body text), the next date's title (the entry's last
+    line, where ``titled_next``: a digest) and a numbered line that heads something; the date
+    is a heading when its entry had no body text (a date over text stays as it was)."""
+    held = "body" in kinds[date + 1 : end]
+    for j in range(date + 1, end):
+        day_title = (j == date + 1 and j + 1 < len(kinds) and kinds[j + 1] == "body"
+                     and j + 1 not in dates)
+        next_title = titled_next and j == end - 1
+        # A numbered line over the next one numbered alike, or ending the entry, heads
+        # nothing: an item of the day's events (1.国家卫健委… over 2.钟南山…).
+        style = _list_style(pieces[j])
+        item = style is not None and (j + 1 == end or _list_style(pieces[j + 1]) == style)
+        if (kinds[j] == "heading" and (style is None or item)
+                and not ((day_title or next_title) and _title_like(pieces, kinds, j))):
+            kinds[j] = "body"
+    if not held:  # a signature's date is furniture
+        kinds[date] = "heading"
 
 
 def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) -> list[int]:
