@@ -47,7 +47,9 @@ from pipeline.errors import (
 if TYPE_CHECKING:
     import numpy as np
 
+    from pipeline.config import ContextConfig, ModelConfig, TokenizeConfig, VectorizeConfig
     from pipeline.scorer import Scorer
+    from pipeline.text import Normalizer, Tokenizer
 
 # scikit-learn, and NumPy, are imported where they are used: importing scikit-learn takes about a
 # second, and NumPy a fifth of one, which validating a config (the classifier's parameters are
@@ -184,21 +186,32 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     >>> [name for name, _ in pipe.steps]
     ['prepare', 'features', 'classifier']
     """
-    from sklearn.pipeline import FeatureUnion, Pipeline
-    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.pipeline import Pipeline
 
-    from pipeline.features import (
-        LexiconFeatures,
-        Prepare,
-        SentenceActors,
-        WordsWithContext,
-        select_field,
-    )
-    from pipeline.text import Normalizer, Tokenizer, read_user_dict, read_word_list
+    from pipeline.features import Prepare
+    from pipeline.text import Normalizer
 
     t = config.tokenize
+    # One normalizer for the tokenizer and the word-list features: they see the same text.
     normalizer = Normalizer(conversion=t.conversion, fold_numbers=t.fold_numbers)
-    tokenizer = Tokenizer(
+    tokenizer = _tokenizer(t, normalizer)
+    features = _features(config.vectorize, normalizer, lexicon, actors)
+    classifier = _classifier(config.model)
+    return Pipeline(
+        [
+            ("prepare", Prepare(tokenizer, context=_context_fields(config.vectorize.context))),
+            ("features", features),
+            ("classifier", classifier),
+        ]
+    )
+
+
+def _tokenizer(t: TokenizeConfig, normalizer: Normalizer) -> Tokenizer:
+    """The jieba tokenizer ``t`` describes, with the user words and stop words of the files it
+    names, cutting the text as ``normalizer`` gives it."""
+    from pipeline.text import Tokenizer, read_user_dict, read_word_list
+
+    return Tokenizer(
         backend=t.backend,
         hmm=t.hmm,
         user_words=read_user_dict(t.user_dict),
@@ -206,7 +219,27 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
         normalizer=normalizer,
         fold_vocabulary=t.fold_vocabulary,
     )
-    v = config.vectorize
+
+
+def _context_fields(context: ContextConfig) -> tuple[str, ...]:
+    """The context fields Prepare tokenizes beside the paragraph, in the order heading, title,
+    section: those of a weight above 0 (one of weight 0 adds nothing, so it is not cut)."""
+    return tuple(field for field, weight in (("heading", context.heading_weight),
+                                             ("title", context.title_weight),
+                                             ("section", context.section_weight)) if weight > 0)
+
+
+def _features(v: VectorizeConfig, normalizer: Normalizer,
+              lexicon: Mapping[str, Sequence[str]] | None,
+              actors: Mapping[str, Sequence[str]] | None) -> Any:
+    """The weighted union of the feature sets ``v`` turns on: words with their context
+    always; character n-grams when enabled; lexicon counts and actors' shares when their word
+    list is given and their weight is above 0."""
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from pipeline.features import LexiconFeatures, SentenceActors, WordsWithContext, select_field
+
     context = v.context
     words = WordsWithContext(
         ngram_range=tuple(v.words.ngram_range), min_df=v.words.min_df, max_df=v.words.max_df,
@@ -227,19 +260,14 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     if actors and v.actors.weight > 0:
         parts.append(("actors", SentenceActors(actors=dict(actors), normalizer=normalizer)))
         weights["actors"] = v.actors.weight
-    m = config.model
+    return FeatureUnion(parts, transformer_weights=weights)
+
+
+def _classifier(m: ModelConfig) -> ClassifierMixin:
+    """The unfitted classifier ``m.classifier`` names, made from ``m.params`` as its parameter
+    model reads them (defaults filled in) and seeded with ``m.seed``."""
     params = validate_classifier(m.classifier, m.params)
-    classifier = CLASSIFIERS[m.classifier].build(params, m.seed)
-    return Pipeline(
-        [
-            ("prepare", Prepare(tokenizer, context=tuple(
-                field for field, weight in (("heading", context.heading_weight),
-                                            ("title", context.title_weight),
-                                            ("section", context.section_weight)) if weight > 0))),
-            ("features", FeatureUnion(parts, transformer_weights=weights)),
-            ("classifier", classifier),
-        ]
-    )
+    return CLASSIFIERS[m.classifier].build(params, m.seed)
 
 
 def linear_weights(classifier: Any) -> np.ndarray:
