@@ -118,7 +118,10 @@ class _Builder:
         return self._all(checks)
 
     def _value(self, node: dict[str, Any]) -> Check:
-        """One check of all the :data:`VALUE` keywords of ``node``."""
+        """One check of all the :data:`VALUE` keywords of ``node``: its type and listed values,
+        then the keywords of the value's own kind. The part of every kind is built, even where
+        the type rules the kind out, so that a keyword this module does not check fails when the
+        schema is built, wherever it is."""
         names = node.get("type", [])
         names = [names] if isinstance(names, str) else names
         allowed = frozenset().union(*(TYPES[name] for name in names)) if names else None
@@ -126,33 +129,12 @@ class _Builder:
         values = node["enum"] if "enum" in node else [node["const"]] if "const" in node else None
         listed = None if values is None else frozenset(map(_same_json, values))
         listing = "enum" if "enum" in node else "const"
-        shortest = node.get("minLength", 0)
-        search = re.compile(node["pattern"]).search if "pattern" in node else None
-        least, most = node.get("minimum", -math.inf), node.get("maximum", math.inf)
-        required = frozenset(node.get("required", ()))
-        fewest_fields = node.get("minProperties", 0)
-        fields = [(name, self.node(sub), sub) for name, sub in node.get("properties", {}).items()]
-        named = frozenset(node.get("properties", ()))
-        other = self.node(node["additionalProperties"]) if "additionalProperties" in node else None
-        fewest_items, unique = node.get("minItems", 0), node.get("uniqueItems", False)
-        each = self.node(node["items"]) if "items" in node else None
-
+        of_string, of_number = self._string(node), self._number(node)
+        of_object, of_array = self._object(node), self._array(node)
         if names == ["string"] and listed is None:  # the most common nodes, checked faster
-            def string(value: Any) -> None:
-                if type(value) is not str:
-                    raise Invalid("type", node, value)
-                if len(value) < shortest:
-                    raise Invalid("minLength", node, value)
-                if search is not None and not search(value):
-                    raise Invalid("pattern", node, value)
-            return string
+            return of_string
         if names == ["number"]:
-            def number(value: Any) -> None:
-                if type(value) not in NUMBERS:
-                    raise Invalid("type", node, value)
-                if not least <= value <= most:
-                    raise Invalid("minimum" if not value >= least else "maximum", node, value)
-            return number
+            return of_number
 
         def check(value: Any) -> None:
             kind = type(value)
@@ -162,39 +144,91 @@ class _Builder:
             if listed is not None and _same_json(value) not in listed:
                 raise Invalid(listing, node, value)
             if kind is dict:
-                if not value.keys() >= required:
-                    raise Invalid("required", node, value)
-                if len(value) < fewest_fields:
-                    raise Invalid("minProperties", node, value)
-                for name, sub, part in fields:
-                    if name in value:
-                        try:
-                            sub(value[name])
-                        except Invalid as exc:
-                            raise exc.within(name, part) from None
-                for name, item in value.items() if other is not None else ():
-                    if name not in named:
-                        try:
-                            other(item)
-                        except Invalid as exc:
-                            raise exc.within(name, node["additionalProperties"]) from None
+                of_object(value)
             elif kind is list:
-                if len(value) < fewest_items:
-                    raise Invalid("minItems", node, value)
-                if unique and len(set(map(_same_json, value))) < len(value):
-                    raise Invalid("uniqueItems", node, value)
-                for index, item in enumerate(value) if each is not None else ():
-                    try:
-                        each(item)
-                    except Invalid as exc:
-                        raise exc.within(index, node["items"]) from None
+                of_array(value)
             elif kind is str:
-                if len(value) < shortest:
-                    raise Invalid("minLength", node, value)
-                if search is not None and not search(value):
-                    raise Invalid("pattern", node, value)
-            elif kind in NUMBERS and not least <= value <= most:
+                of_string(value)
+            elif kind in NUMBERS:
+                of_number(value)
+        return check
+
+    @staticmethod
+    def _string(node: dict[str, Any]) -> Check:
+        """The check of a value that must be a string: its type, then ``minLength`` and
+        ``pattern``. Alone, it is the check of a node of type string (the most common node);
+        :meth:`_value` also runs it on a string a node of other types allows."""
+        shortest = node.get("minLength", 0)
+        search = re.compile(node["pattern"]).search if "pattern" in node else None
+
+        def check(value: Any) -> None:
+            if type(value) is not str:
+                raise Invalid("type", node, value)
+            if len(value) < shortest:
+                raise Invalid("minLength", node, value)
+            if search is not None and not search(value):
+                raise Invalid("pattern", node, value)
+        return check
+
+    @staticmethod
+    def _number(node: dict[str, Any]) -> Check:
+        """The check of a value that must be a number (not a boolean): its type, then ``minimum``
+        and ``maximum``. Run as :meth:`_string` is, for a node of type number."""
+        least, most = node.get("minimum", -math.inf), node.get("maximum", math.inf)
+
+        def check(value: Any) -> None:
+            if type(value) not in NUMBERS:
+                raise Invalid("type", node, value)
+            if not least <= value <= most:
                 raise Invalid("minimum" if not value >= least else "maximum", node, value)
+        return check
+
+    def _object(self, node: dict[str, Any]) -> Check:
+        """The check of an object's keywords (its type checked before): ``required`` and
+        ``minProperties``, then each named field by its ``properties`` schema and each other
+        field by ``additionalProperties``; a finding inside says under which field it is."""
+        required = frozenset(node.get("required", ()))
+        fewest_fields = node.get("minProperties", 0)
+        fields = [(name, self.node(sub), sub) for name, sub in node.get("properties", {}).items()]
+        named = frozenset(node.get("properties", ()))
+        other = self.node(node["additionalProperties"]) if "additionalProperties" in node else None
+
+        def check(value: dict[str, Any]) -> None:
+            if not value.keys() >= required:
+                raise Invalid("required", node, value)
+            if len(value) < fewest_fields:
+                raise Invalid("minProperties", node, value)
+            for name, sub, part in fields:
+                if name in value:
+                    try:
+                        sub(value[name])
+                    except Invalid as exc:
+                        raise exc.within(name, part) from None
+            for name, item in value.items() if other is not None else ():
+                if name not in named:
+                    try:
+                        other(item)
+                    except Invalid as exc:
+                        raise exc.within(name, node["additionalProperties"]) from None
+        return check
+
+    def _array(self, node: dict[str, Any]) -> Check:
+        """The check of an array's keywords (its type checked before): ``minItems`` and
+        ``uniqueItems``, then each item by the ``items`` schema; a finding inside says at which
+        index it is."""
+        fewest_items, unique = node.get("minItems", 0), node.get("uniqueItems", False)
+        each = self.node(node["items"]) if "items" in node else None
+
+        def check(value: list[Any]) -> None:
+            if len(value) < fewest_items:
+                raise Invalid("minItems", node, value)
+            if unique and len(set(map(_same_json, value))) < len(value):
+                raise Invalid("uniqueItems", node, value)
+            for index, item in enumerate(value) if each is not None else ():
+                try:
+                    each(item)
+                except Invalid as exc:
+                    raise exc.within(index, node["items"]) from None
         return check
 
     @staticmethod
