@@ -133,7 +133,7 @@ class _Builder:
         of_object, of_array = self._object(node), self._array(node)
         if names == ["string"] and listed is None:  # the most common nodes, checked faster
             return of_string
-        if names == ["number"]:
+        if names == ["number"] and listed is None:
             return of_number
 
         def check(value: Any) -> None:

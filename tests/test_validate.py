@@ -133,3 +133,16 @@ def test_references_resolve_across_the_schema() -> None:
     with pytest.raises(validate.Invalid) as caught:
         check([[], [[1]]])
     assert caught.value.path == (1, 0, 0) and caught.value.keyword == "type"
+
+
+def test_a_number_node_keeps_its_listed_values() -> None:
+    # A node of type number alone took the fast path of a bare number and passed over its
+    # const and enum: {"type": "number", "const": 1} accepted 3, which jsonschema refuses.
+    for node, good, bad in (({"type": "number", "const": 1}, 1, 3),
+                            ({"type": "number", "enum": [0.5, 1]}, 0.5, 2),
+                            ({"type": "string", "enum": ["a"]}, "a", "b")):
+        check = validate.build(node)
+        check(good)
+        with pytest.raises(validate.Invalid) as caught:
+            check(bad)
+        assert caught.value.keyword == ("const" if "const" in node else "enum"), node
