@@ -516,7 +516,7 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
         raise _joined(path, second)
     if isinstance(data, dict) and "documents" in data:
         if "schema_version" not in data:
-            raise _unlabelled(path)
+            raise _no_version(path) if _LABEL_KEY in raw else _unlabelled(path)
         problem = _problem(data, holdable, _checks()[0])
         if problem:
             raise InputError(f"{path}: not labelled output: {problem}")
@@ -535,7 +535,7 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
             raise InputError(f"{path}:{number}: not labelled output (no document, source or "
                              "encoding)")
         if "schema_version" not in record:  # pipeline segment's lines carry none
-            raise _unlabelled(path)
+            raise _no_version(path, number) if _LABEL_KEY in raw else _unlabelled(path)
         problem = _problem(record, holdable, _checks()[1])
         if problem:
             raise InputError(f"{path}:{number}: not labelled output: {problem}")
@@ -602,6 +602,18 @@ def _unlabelled(path: Path) -> InputError:
     (``pipeline segment``'s)."""
     return InputError(f"{path}: not labelled output: its body paragraphs have no labels (made "
                       "by 'pipeline segment'? label it with 'pipeline classify')")
+
+
+# A paragraph's label, as a key: inside a JSON string its quotes would be escaped.
+_LABEL_KEY = b'"label":'
+
+
+def _no_version(path: Path, line: int | None = None) -> InputError:
+    """The error for an output whose paragraphs are labelled but that gives no schema version,
+    which every output of classify gives: a file edited, or written by another program."""
+    return InputError(f"{path}{f':{line}' if line else ''}: not labelled output: no "
+                      "'schema_version', which every output of 'pipeline classify' gives "
+                      "(edited, or written by another program?)")
 
 
 _NOT_JSON = object()  # what _loads gives for a text that is no one JSON value
