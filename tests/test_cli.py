@@ -2173,12 +2173,13 @@ def test_no_output_replaces_a_yaml_file(model_dir: tuple[Path, Path], tmp_path: 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 def test_a_labelled_output_without_its_schema_version_is_not_called_unlabelled(
-        tmp_path: Path, fmt: str) -> None:
+        model_dir: tuple[Path, Path], tmp_path: Path, fmt: str) -> None:
     # A labelled output whose schema_version a program or a hand took out was refused as if
     # pipeline segment had made it ("its body paragraphs have no labels"), though they have.
+    config, _ = model_dir
     labelled = tmp_path / f"labelled.{fmt}"
-    assert in_process("classify", str(SEED), "--format", fmt, "-o", str(labelled),
-                      "-q").returncode == 0
+    assert in_process("classify", str(SEED), "--config", str(config), "--format", fmt,
+                      "-o", str(labelled), "-q").returncode == 0
     if fmt == "json":
         data = json.loads(labelled.read_text("utf-8"))
         del data["schema_version"]
@@ -2188,6 +2189,6 @@ def test_a_labelled_output_without_its_schema_version_is_not_called_unlabelled(
         labelled.write_text("".join(json.dumps({k: v for k, v in line.items()
                                                 if k != "schema_version"}, ensure_ascii=False)
                                     + "\n" for line in lines), "utf-8")
-    result = in_process("review", str(labelled))
+    result = in_process("review", str(labelled), "--config", str(config))
     assert_one_line_error(result, str(labelled), "no 'schema_version'")
     assert "have no labels" not in result.stderr.decode()
