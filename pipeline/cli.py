@@ -59,7 +59,7 @@ class _TopParser(_Parser):
             lead += 1
         if lead and lead < len(given) and given[lead] in self.commands:
             given = [given[lead], *given[:lead], *given[lead + 1:]]
-        elif lead < len(given) and given[lead].split("=")[0] in {
+        elif lead < len(given) and given[lead].startswith("-") and given[lead].split("=")[0] in {
                 option for command in self.commands.values()
                 for option in command._option_string_actions} - {"-h", "--help"}:
             # 'pipeline -c FILE run': argparse took FILE for the command, and named it as an
