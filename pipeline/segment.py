@@ -1663,7 +1663,7 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
     block: set[int] = set()
     chained: set[int] = set()
     listed: set[int] = set()
-    keys = Counter(_line_key(piece) for piece in pieces)
+    keys: Counter[str] | None = None  # each line's count, for a table of contents: seldom asked
     for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
         body = [i for i in range(a, b) if kinds[i] == "body"]
         if not body:
@@ -1685,7 +1685,9 @@ def _title_blocks_and_chains(pieces: Sequence[str], kinds: Sequence[str], marker
             # A list's lead-in right above the run: 新增确诊病例分布如下：, 港島區：.
             led = i > a and kinds[i - 1] != "boilerplate" and pieces[i - 1][-1:] in ":："
             items = _numbered_items(pieces, kinds, i, j, led)
-            if i < first:  # not a table of contents, its lines said again over their sections
+            if i < first and items:  # not a table of contents, its lines said again below
+                if keys is None:
+                    keys = Counter(_line_key(piece) for piece in pieces)
                 items = [k for k in items if keys[_line_key(pieces[k])] == 1]
             chained.update(items)
             if (i > last and items and items[0] == i
