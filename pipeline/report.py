@@ -652,9 +652,16 @@ def _evaluation_card(key: str, figures: Mapping[str, Any], themes: _Themes) -> s
     )
 
 
-def _meta_hash(model_meta: Mapping[str, Any] | None) -> str:
-    """The hash of the model whose ``model.json`` is ``model_meta`` (``""`` if none)."""
-    return str((model_meta or {}).get("files", {}).get("model.pkl", {}).get("sha256", ""))
+def _other_model(model_meta: Mapping[str, Any] | None, labelled_hash: str) -> str:
+    """The hash of the model whose ``model.json`` is ``model_meta`` when another model than
+    ``labelled_hash`` labelled the output (its figures are not of that model), else ``""``."""
+    meta_hash = str((model_meta or {}).get("files", {}).get("model.pkl", {}).get("sha256", ""))
+    return meta_hash if labelled_hash and meta_hash and meta_hash != labelled_hash else ""
+
+
+# How to give the report the model that labelled an output (in the page's words).
+_WHICH_MODEL = ("write the report with <code>--model DIR</code> (the bundle that labelled this "
+                "output) or <code>--config FILE</code> (the config that names it)")
 
 
 def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
@@ -680,19 +687,15 @@ def _evaluation(model_meta: Mapping[str, Any] | None, labelled_hash: str,
                "the model had none to give: its hand labels come from fewer than two articles, "
                "which cross-validation needs, and it had no held-out documents; label "
                "paragraphs of another article and train it again" if model_meta else
-               "no model bundle was given or found; to see them here, write the report with "
-               "<code>--model DIR</code> (the bundle that labelled this output) or "
-               "<code>--config FILE</code> (the config that names it)")
+               f"no model bundle was given or found; to see them here, {_WHICH_MODEL}")
         parts.append(f'<p class="hint">No figures: {why}.</p></section>')
         return "".join(parts)
-    meta_hash = _meta_hash(model_meta)
-    if labelled_hash and meta_hash and meta_hash != labelled_hash:
+    meta_hash = _other_model(model_meta, labelled_hash)
+    if meta_hash:
         parts.append(
             f'<p class="warn">These figures belong to model <code>{_esc(meta_hash[:HASH_PREFIX])}'
             f"</code>, not to <code>{_esc(labelled_hash[:HASH_PREFIX])}</code>, which labelled "
-            "the paragraphs below; for its figures, write the report with <code>--model DIR"
-            "</code> (the bundle that labelled this output) or <code>--config FILE</code> (the "
-            "config that names it).</p>"
+            f"the paragraphs below; for its figures, {_WHICH_MODEL}.</p>"
         )
     what = {"cross_validation": "grouped cross-validation scores the training corpus's own hand "
             "labels, article by article", "heldout": "held-out documents score whole documents "
@@ -1264,8 +1267,8 @@ def write_report(labelled_path: Path | str, out: Path | str, model_meta: dict | 
     """
     with open_labelled(labelled_path) as labelled:
         report = _Report(labelled, model_meta, page_size)
-        meta_hash = _meta_hash(model_meta)
-        if report.labelled_hash and meta_hash and meta_hash != report.labelled_hash:
+        meta_hash = _other_model(model_meta, report.labelled_hash)
+        if meta_hash:
             # The page says so too, but only to whoever reads as far as the figures.
             log.warning(f"{labelled_path}: labelled by model {report.labelled_hash[:HASH_PREFIX]}"
                         f", but the figures on the page are of model {meta_hash[:HASH_PREFIX]}; "
