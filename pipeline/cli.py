@@ -287,9 +287,17 @@ def _format(args: argparse.Namespace) -> str | None:
     """The output format: ``--format``, else the one the output file's name says (``-o
     out.jsonl`` is JSON lines, ``-o out.json`` one JSON object, whatever the config's
     ``output.format``), else None (the command's default)."""
+    named = None if args.out == "-" else _named_format(args.out)
     if args.format:
+        if named not in (None, args.format):  # as --format is documented to, but say so
+            log.warning("-o %s is named for %s, but --format %s writes %s there",
+                        shown(str(args.out)), _FORMAT_NAMES[named], args.format,
+                        _FORMAT_NAMES[args.format])
         return args.format
-    return None if args.out == "-" else _named_format(args.out)
+    return named
+
+
+_FORMAT_NAMES = {"json": "one JSON object", "jsonl": "JSON lines"}
 
 
 def _named_format(path: Path | str) -> str | None:
@@ -568,8 +576,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if named not in (None, config.output.format):  # classify -o lets the name decide; run not
         log.warning("output.path %s is named for %s, but output.format is %s, which run writes "
                     "there; set output.format: %s, or name the file .%s",
-                    shown(str(config.output.path)),
-                    "JSON lines" if named == "jsonl" else "one JSON object",
+                    shown(str(config.output.path)), _FORMAT_NAMES[named],
                     config.output.format, named, config.output.format)
     documents = find_documents(list(config.corpus.documents))
     check_not_input(config.output.path, documents)

@@ -177,10 +177,18 @@ def test_the_output_files_name_chooses_its_format(model_dir: tuple[Path, Path],
     for command in (["classify", "--config", str(config)], ["segment"]):
         jsonl = first_line(*command, str(SEED), "-o", str(tmp_path / "out.JSONL"))
         assert jsonl["document"] == SEED.stem and "documents" not in jsonl
-    # --format wins over the name.
+    # --format wins over the name, with a word: a file named .jsonl would hold one JSON object.
     forced = first_line("classify", "--config", str(config), str(SEED), "-o",
                         str(tmp_path / "forced.jsonl"), "--format", "json")
     assert "documents" in forced and "document" not in forced
+    result = in_process("segment", str(SEED), "-o", str(tmp_path / "lines.json"), "--format",
+                        "jsonl")
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines() == [
+        f"pipeline: -o {tmp_path / 'lines.json'} is named for one JSON object, but --format "
+        "jsonl writes JSON lines there"]
+    assert in_process("segment", str(SEED), "-o", str(tmp_path / "lines.jsonl"), "--format",
+                      "jsonl").stderr == b""
     # The name wins over the config's output.format too; a name of neither kind keeps it.
     jsonl_config = tmp_path / "jsonl.yaml"
     jsonl_config.write_text(config.read_text("utf-8").replace(
