@@ -298,8 +298,8 @@ def labelled_stream(
     ids = dict(ids or {})
     if config.classify.backend == "dask":
         if jobs > 0:  # the cluster's worker threads label; local processes would sit idle
-            log.warning("--jobs %d (classify.jobs) has no effect with the dask backend: the "
-                        "cluster's workers label, a task a thread", jobs)
+            log.warning("%d local processes (--jobs or classify.jobs) have no effect with the "
+                        "dask backend: the cluster's workers label, a task a thread", jobs)
         yield from _check_strict(_dask_stream(bundle, sources, config, encoding, ids, fmt),
                                  strict)
         return

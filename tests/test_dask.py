@@ -364,8 +364,8 @@ def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path:
     with caplog.at_level(logging.WARNING, logger="pipeline"):
         classify([SEED], bundle_dir, tmp_path / "out.json", dask_config, jobs=3)
     assert [r.getMessage() for r in caplog.records if r.name == "pipeline"] == [
-        "--jobs 3 (classify.jobs) has no effect with the dask backend: the cluster's workers "
-        "label, a task a thread"]
+        "3 local processes (--jobs or classify.jobs) have no effect with the dask backend: "
+        "the cluster's workers label, a task a thread"]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="pipeline"):
         classify([SEED], bundle_dir, tmp_path / "out.json", dask_config)
