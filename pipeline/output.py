@@ -637,9 +637,41 @@ def _loads(data: bytes) -> tuple[Any, bool]:
 
 @functools.cache
 def _checks() -> tuple[validate.Check, validate.Check]:
-    """Checks of a whole ``json`` output and of one ``jsonl`` line, from the shipped schema."""
+    """Checks of a whole ``json`` output and of one ``jsonl`` line: the shipped schema's, and
+    each label one of its paragraph's themes (:func:`_check_label`)."""
     schema = _shipped_schema()
-    return validate.build(schema), validate.build(schema, "#/$defs/line")
+    whole, line = validate.build(schema), validate.build(schema, "#/$defs/line")
+
+    def whole_and_labels(data: Any) -> None:
+        whole(data)
+        for i, document in enumerate(data["documents"]):
+            for j, paragraph in enumerate(document["paragraphs"]):
+                try:
+                    _check_label(paragraph)
+                except validate.Invalid as exc:
+                    raise exc.within(j, None).within("paragraphs", None).within(
+                        i, None).within("documents", None) from None
+
+    return whole_and_labels, _and_label(line)
+
+
+def _and_label(check: validate.Check) -> validate.Check:
+    """``check``, then :func:`_check_label` on the paragraph (or ``jsonl`` line) it passed."""
+    def checked(value: Any) -> None:
+        check(value)
+        _check_label(value)
+    return checked
+
+
+def _check_label(paragraph: dict[str, Any]) -> None:
+    """:class:`~pipeline.validate.Invalid` if ``paragraph`` (valid by the schema) has a
+    ``label`` that none of its ``scores`` names: no theme of the model that labelled it (an
+    output edited by hand, ``"label": "medic"``). The schema cannot say so: themes are the
+    config's."""
+    scores = paragraph.get("scores")
+    if "label" in paragraph and isinstance(scores, dict) and paragraph["label"] not in scores:
+        raise validate.Invalid("enum", {"enum": list(scores)}, paragraph["label"]).within(
+            "label", None)
 
 
 @functools.cache
@@ -1011,7 +1043,8 @@ def _again(fh: IO[bytes], path: Path, json: Callable[[_Cursor], Iterator[Documen
 def _parts_checks() -> tuple[validate.Check, validate.Check]:
     """Checks of a document (its paragraphs apart) and of a paragraph, from the shipped schema."""
     schema = _shipped_schema()
-    return validate.build(schema, "#/$defs/document"), validate.build(schema, "#/$defs/paragraph")
+    return (validate.build(schema, "#/$defs/document"),
+            _and_label(validate.build(schema, "#/$defs/paragraph")))
 
 
 def _valid(check: validate.Check, value: Any) -> None:

@@ -178,6 +178,51 @@ def test_read_labelled_gives_either_format_of_a_classify_output_as_the_readme_sh
         assert str(refused.value) == f"{tmp_path / name}{fault}"
 
 
+def test_a_label_that_is_none_of_its_themes_is_refused_where_it_is(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """An output edited by hand whose label is no theme of its scores (a typo, ``medic``) was
+    read as valid: ``report`` showed a fifth theme and ``review`` went on. It is refused, in
+    either format and by each reader, where it is; a label moved to another of its themes (a
+    person's correction) is still read."""
+    (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    for fmt in ("json", "jsonl"):
+        result = in_process("classify", "a.txt", "--model", str(trained[1]), "-o", f"out.{fmt}",
+                            "-q", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+    data = json.loads((tmp_path / "out.json").read_bytes())
+    body = next(i for i, p in enumerate(data["documents"][0]["paragraphs"]) if p["kind"] == "body")
+    lines = (tmp_path / "out.jsonl").read_text("utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if json.loads(line)["kind"] == "body")
+    themes = ", ".join(f'"{t}"' for t in data["documents"][0]["paragraphs"][body]["scores"])
+    must = f"'label' must be {themes.rsplit(', ', 1)[0]} or {themes.rsplit(', ', 1)[1]}"
+    for label, fault in (("medic", f'{must}, not "medic"'), ("medical", None)):
+        data["documents"][0]["paragraphs"][body]["label"] = label
+        (tmp_path / "edited.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        line = json.loads(lines[at])
+        line["label"] = label
+        (tmp_path / "edited.jsonl").write_text(
+            "\n".join([*lines[:at], json.dumps(line, ensure_ascii=False), *lines[at + 1:]]) + "\n",
+            "utf-8")
+        for name, before, after in (("edited.json", "", f": document 1 (a): paragraph {body}"),
+                                    ("edited.jsonl", f":{at + 1}", "")):
+            refusal = f"{name}{before}: not labelled output{after}: {fault}"
+            if fault is None:
+                assert read_labelled(tmp_path / name)
+            else:
+                with pytest.raises(InputError) as refused:
+                    read_labelled(tmp_path / name)
+                assert str(refused.value) == f"{tmp_path}/{refusal}"
+            # review, with no config here, first warns that it has no hand labels to leave out.
+            for args in (["report", "--model", str(trained[1]), "-o", "r.html"],
+                         ["review", "-o", "review.jsonl"]):
+                result = in_process(*args, name, "-q", cwd=tmp_path)
+                if fault is None:
+                    assert result.returncode == 0, result.stderr.decode()
+                else:
+                    assert result.returncode == 2
+                    assert result.stderr.decode().splitlines()[-1] == f"pipeline: error: {refusal}"
+
+
 def test_a_pipe_or_a_device_in_a_folder_of_documents_is_named_not_dropped_unsaid(
         tmp_path: Path) -> None:
     """A named pipe or a link to a device among a folder's .txt files is never read (it might
