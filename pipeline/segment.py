@@ -513,7 +513,12 @@ _BOILERPLATE_OPEN_END = (
     r"(\s*[|｜])?$",  # …公众号 | (a database's field ends with its bar)
     # Bylines: 新华社记者 张三 李四, 本报记者 王五 通讯员 赵六, 大陆中心/陈某某报导, 文／某某,
     # 撰文：某某, 撰稿者：某某.
-    r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)[^。！？!?，,]{0,30}$",
+    # A paper's byline may go on with its source and the page it ran on: 某某报记者 某某
+    # 来源:某某报  ( 2020年02月18日   03 版). (One pattern for both: the run before 记者 is
+    # looked at once.)
+    r"^[^。！？!?，,]{0,30}(記者|记者|通訊員|通讯员)([^。！？!?，,]{0,30}$"
+    r"|[^。！？!?，,:：]{1,30}?\s(來源|来源)\s*[:：]\s*[^。！？!?，,；;:：()（）\s]{1,20}"
+    rf"(\s*[(（]\s*{_DATE}\s*(第\s*)?[A-Z]?\d{{1,2}}\s*(版|頁|页)\s*[)）])?$)",
     r"^[^。！？!?，,]{0,24}/[^。！？!?，,]{0,16}(報導|报导|報道|报道)$",
     # An outlet's byline for a report it put together, opening a short line: 某某傳媒綜合報導,
     # 〔即時新聞／綜合報導〕, with what the page glued after it (a line of its furniture cut at a

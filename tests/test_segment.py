@@ -237,6 +237,7 @@ OPEN_END_FURNITURE = [
     "subtitle 中国经济周刊02-14 20:07 跟贴 198 条",
     "【新華社北京2月3日電】", "相关阅读：", "Ends/Monday, February 10, 2020", "Issued at HKT 21:30",
     "（责任编辑：王某）", "Source: Xinhua", "Share this:", "阅读原文", "- END -",
+    "某某报记者 王某某  来源:某某报  ( 2020年02月18日   03 版)",
 ]
 
 
@@ -2116,6 +2117,26 @@ def test_editors_sources_breadcrumbs_and_buttons_are_furniture(tmp_path: Path) -
             "Source of the virus remains unknown, experts say": "body",
             "转发这条消息的人很多。": "body", "Home quarantine rules": "heading",
             "分享会在社区举行": "heading"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
+                       "居民们纷纷点赞。")
+        assert kinds[line] == kind, line
+
+
+def test_a_papers_byline_with_its_source_and_page_is_furniture(tmp_path: Path) -> None:
+    # Too long for the byline's pattern, with the source and the page stamp after the name, it
+    # was body text, labelled (set 28).
+    furniture = ["某某报·某某网记者 王某某  来源:某某青年报  ( 2020年02月18日   03 版)",
+                 "本报记者 王某某 通讯员 李某某 张某某  来源：某某日报（2020年2月18日 第3版）",
+                 "記者 陳某某 實習記者 林某某  來源:某某時報 (2020年3月1日 A5版)",
+                 "某某日报记者 王某某 通讯员 李某某 赵某某  来源:某某日报客户端"]
+    for line in furniture:
+        paragraphs = _segmented(tmp_path, f"社区志愿者上门送菜\n{line}\n"
+                                          "社区志愿者每天为隔离居民送菜上门。\n居民们纷纷点赞。\n")
+        assert paragraphs[1].kind == "boilerplate", line
+    kept = {"据某某报记者王某某了解，来源于外地的返乡人员已全部登记。": "body",
+            "某某报记者 王某某 来源:某某日报 称当天有三百多名志愿者参与了社区的防控工作": "heading",
+            "记者 王某某 来源:某某日报 某某报道。": "body"}
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
                        "居民们纷纷点赞。")
