@@ -500,6 +500,12 @@ _BOILERPLATE_OPEN_END = (
     r"^Issued at HKT \d{1,2}:\d{2}$|^NNNN$",
     # A publication stamp: 2020-2-7 05:48:58 评论(0).
     rf"^{_DATE}\s*\d{{1,2}}:\d{{2}}[^。！？!?]{{0,30}}$",
+    # A site's publication and update fields, with their times (出版：2020-01-25 16:04 更新：
+    # 2020-01-25 17:10, 更新：2020-01-25 17:10) or with both times lost (出版:更新:).
+    r"^(出版|(最後|最后)?更新)\s*[:：]\s*"
+    rf"{_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?"
+    rf"(\s*(最後|最后)?更新\s*[:：]\s*({_DATE}(\s*\d{{1,2}}:\d{{2}}(:\d{{2}})?)?)?)?$"
+    r"|^出版\s*[:：]\s*(最後|最后)?更新\s*[:：]$",
     # A publisher's or an issuer's name and a full date, set off by white space or a slash, is
     # who issued or published the page and when: 某某镇人民政府  2020年2月4日, 0 不详
     # 2020年02月24日, 某某发布 2021-07-19, 2020-12-22 某某新聞 (a date written with dashes, as

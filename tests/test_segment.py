@@ -238,6 +238,7 @@ OPEN_END_FURNITURE = [
     "【新華社北京2月3日電】", "相关阅读：", "Ends/Monday, February 10, 2020", "Issued at HKT 21:30",
     "（责任编辑：王某）", "Source: Xinhua", "Share this:", "阅读原文", "- END -",
     "某某报记者 王某某  来源:某某报  ( 2020年02月18日   03 版)",
+    "出版：2020-01-25 16:04 更新：2020-01-25 17:10",
 ]
 
 
@@ -2140,4 +2141,23 @@ def test_a_papers_byline_with_its_source_and_page_is_furniture(tmp_path: Path) -
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
                        "居民们纷纷点赞。")
+        assert kinds[line] == kind, line
+
+
+def test_a_sites_publication_and_update_fields_are_furniture(tmp_path: Path) -> None:
+    # With their times lost (出版:更新:) they were body text, labelled (set 28); with them, a
+    # heading, the heading of the text.
+    furniture = ["出版:更新:", "出版：更新：", "出版：2020-01-25 16:04 更新：2020-01-25 17:10",
+                 "出版:2020/01/25 16:04 最後更新:2020/01/25 17:10", "更新：2020-01-25 17:10",
+                 "出版：2020年1月25日"]
+    for line in furniture:
+        paragraphs = _segmented(tmp_path, f"社區義工上門派口罩\n{line}\n"
+                                          "社區義工每天為獨居長者送上口罩。\n長者們紛紛道謝。\n")
+        assert paragraphs[1].kind == "boilerplate", line
+        assert paragraphs[2].heading is None, line
+    kept = {"出版社更新了防疫指南": "heading", "更新：1月25日起全面封閉管理": "heading",
+            "出版:": "body", "出版：2020-01-25 由本會出版的防疫指南已經更新。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社區義工上門派口罩", line, "社區義工每天為獨居長者送上口罩。",
+                       "長者們紛紛道謝。")
         assert kinds[line] == kind, line
