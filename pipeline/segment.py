@@ -466,6 +466,9 @@ _BOILERPLATE_ANY_END = (
 _RELATED_LABEL = re.compile(
     r"^[【\[]?(相關|相关|推薦|推荐|延伸|熱門|热门|熱點|热点|往期|精彩|更多)(閱讀|閲讀|阅读|新聞|新闻|文章|"
     r"推薦|推荐|回顧|回顾|報道|报道|報導|报导|鏈接|链接|連結|连结)[】\]]?\s*[:：]?$")
+# A net the work weaves (织密社区防控网, 安全网), no site's name, at a line's end.
+_NET = (r"(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測|监测|聯防|联防|防疫|關愛|关爱|"
+        r"天羅地|天罗地|救助|醫療|医疗)(網|网)$")
 # These match no line that ends with a full stop (their lines end with a name, a date, a bracket
 # or a colon): they are not tried on one (most short lines of body text end so), which saves
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
@@ -479,9 +482,14 @@ _BOILERPLATE_OPEN_END = (
     # the test for a net looks for one ending at every character of the line.
     r"^(?=\S{2,14}$)"
     rf"(?!{_NUMBERED.pattern[1:]})"
-    r"(?!\S*(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測|监测|聯防|联防|防疫|關愛|关爱|"
-    r"天羅地|天罗地|救助|醫療|医疗)(網|网)$)"
+    rf"(?!\S*{_NET})"
     r"\S{1,12}(網|网|網站|网站|頻道|频道|門戶|门户|在線|在线)$",
+    # A reporter's name and the outlet, a slash between, alone on its line: 李某某/某某新闻,
+    # 王某/新华社 (not two words over a net: 疫情防控/安全网).
+    r"^(?=[^/／]{2,5}[/／][^/／]{3,14}$)[\u4e00-\u9fff]{2,4}\s*[/／]\s*"
+    rf"(?!\S*{_NET})"
+    r"[^。！？!?，,；;:：\s/／]{0,12}(新聞|新闻|日報|日报|晚報|晚报|早報|早报|時報|时报|網|网|電視台|电视台|"
+    r"電台|电台|客戶端|客户端|新華社|新华社|中新社|通訊社|通讯社)$",
     _DATE_LINE.pattern,
     rf"^{_CN_DATE}$",  # 二零二零年二月四日, alone as 2020年2月4日 is
     # An ROC date alone, or with its weekday or hour: 109年3月26日, 民國109年3月26日（星期四）,

@@ -239,6 +239,7 @@ OPEN_END_FURNITURE = [
     "（责任编辑：王某）", "Source: Xinhua", "Share this:", "阅读原文", "- END -",
     "某某报记者 王某某  来源:某某报  ( 2020年02月18日   03 版)",
     "出版：2020-01-25 16:04 更新：2020-01-25 17:10",
+    "李某某/某某新闻",
 ]
 
 
@@ -2160,4 +2161,23 @@ def test_a_sites_publication_and_update_fields_are_furniture(tmp_path: Path) -> 
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "社區義工上門派口罩", line, "社區義工每天為獨居長者送上口罩。",
                        "長者們紛紛道謝。")
+        assert kinds[line] == kind, line
+
+
+def test_a_reporters_name_and_outlet_parted_by_a_slash_are_furniture(tmp_path: Path) -> None:
+    # Under the title it was a heading, the heading of the whole text (set 28).
+    furniture = ["李某某/某某新闻", "王某 / 新华社", "陈某某／某某日報", "张某/某某晚报",
+                 "林某某/某某電視台", "赵某/某某客户端"]
+    for line in furniture:
+        paragraphs = _segmented(tmp_path, f"社区志愿者上门送菜\n{line}\n2020-02-05 21:41\n"
+                                          "社区志愿者每天为隔离居民送菜上门。\n【一、送菜】\n"
+                                          "居民们纷纷点赞。\n")
+        assert paragraphs[1].kind == "boilerplate", line
+        assert paragraphs[3].heading is None, line
+    kept = {"疫情防控/安全网": "heading", "党员干部/志愿者": "heading",
+            "全力以赴/抗击疫情": "heading", "某某/新闻": "heading",
+            "李某某/某某新闻报道了志愿者的事迹。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
+                       "【一、送菜】", "居民们纷纷点赞。")
         assert kinds[line] == kind, line
