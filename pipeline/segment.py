@@ -31,7 +31,9 @@ Each paragraph gets a ``kind``:
   (``新华社南昌1月31日电 题：…``: :func:`_agency_titles`), a note in Latin letters in brackets
   on a Chinese page about its language or version (``[The English version follows the
   Chinese one.]``), greetings
-  (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), reprint notices, link
+  (``大家好！``) and closing formulas (``特此通告。``, ``多謝主席。``), a letter's closing
+  words, the blessing under them and its signer (``順祝`` / ``身體健康`` / ``某某校長謹啟``,
+  ``此致`` / ``敬禮``: :func:`_letter_closings`), reprint notices, link
   lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
   ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
   :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
@@ -363,6 +365,12 @@ _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三
                        r"第[一二三四五六七八九十百\d]+(部分|章|节|節))")
 # An original title's label, as a reprint gives it, alone or in brackets: 原标题：, （原題：.
 _ORIGINAL_TITLE = r"[(（【\[]?\s*(原標題|原标题|原題|原题|完整標題|完整标题)\s*[:：]"
+# A Chinese letter's closing words alone on their line: a wish, its blessing on the next line
+# (順祝 over 身體健康), or 此致 over 敬禮.
+_WISH = re.compile(r"^(順祝|顺祝|敬祝|謹祝|谨祝|並祝|并祝|順頌|顺颂|即頌|即颂|此頌|此颂)")
+_LETTER_CLOSING = re.compile(rf"^({_WISH.pattern[1:]}|此致|敬禮|敬礼|專此|专此)\s*[:：,，!！。]?$")
+# A letter's signer and 謹啟, the whole line: 某某校長謹啟, 某某 敬上.
+_SIGNED = re.compile(r"^[^。！？!?，,；;:：]{1,24}(謹啟|谨启|敬啟|敬启|謹上|谨上|敬上)$")
 # Page furniture, as regular expressions, in two parts by how a line of it may end. These can
 # match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).
 _BOILERPLATE_ANY_END = (
@@ -442,6 +450,8 @@ _BOILERPLATE_ANY_END = (
     # A notice's closing formula: 特此通告。; a LegCo answer's: 多謝主席。
     r"^特此(通告|公告|通知|函告|告知|說明|説明|说明|公示|通報|通报)[。！!]?$",
     r"^(多謝|多谢|謝謝|谢谢)(代理|署理)?主席[。！!]?$",
+    # A letter's closing words: 順祝, 此致, 敬禮！
+    _LETTER_CLOSING.pattern,
     # Reprint and copyright notices: 本文为某站原创文章，转载请附上原文出处链接。/
     # （本新聞稿歡迎轉載，請註明出處）
     # Three patterns, not one alternation of them: that one was tried in full at every place of
@@ -915,6 +925,8 @@ def _line_kind(text: str, max_heading: int, extra: Sequence[re.Pattern[str]]) ->
         return "boilerplate"
     if len(text) <= max_heading and text[-1] in "。." and _CREDIT_ALONE.match(text):
         return "boilerplate"
+    if text[-1] in "啟启上" and _SIGNED.match(text):  # tried only on a line that ends so
+        return "boilerplate"
     if len(text) <= max_heading and (
             (not _ends_sentence(text) and not _DATED_ENTRY.match(text)) or _DAY_LINE.match(text)
             or _DATELINE.match(text)
@@ -1287,6 +1299,41 @@ def _stamps_above_titles_and_field_values(pieces: Sequence[str], kinds: Sequence
     return found
 
 
+# A signature under a letter's closing words: its signer and 啟 (某某校長啟, 某某謹啟); not a
+# heading that something opens (复课工作全面开启).
+_CLOSING_SIGNATURE = re.compile(
+    r"^[^。！？!?，,；;:：]{1,24}((?<![開开重])(啟|启)|謹上|谨上|敬上)$")
+
+
+def _letter_closings(pieces: Sequence[str], kinds: Sequence[str], max_heading: int) -> list[int]:
+    """A Chinese letter's blessing and signature under its closing words
+    (:data:`_LETTER_CLOSING`, furniture): the line of wishes right under a wish or 此致
+    (``身體健康、主恩常在`` under ``順祝``), mostly Chinese, no longer than half a heading and
+    with no sentence end inside, and the signer's line right under them that ends with 啟 or 上
+    (``某某校長啟``). They were headings, or, four heading-like lines in a row with the closing
+    words, body text, labelled. A paragraph under a wish stays body, and a line under 敬禮 that
+    is no signature stays as it is.
+
+    >>> _letter_closings(["順祝", "身體健康、主恩常在", "某某校長啟", "Class suspension"],
+    ...                  ["boilerplate", "heading", "heading", "heading"], 40)
+    [1, 2]
+    """
+    found = []
+    for i, line in enumerate(pieces[:-1]):
+        if len(line) > 6 or kinds[i] != "boilerplate" or not _LETTER_CLOSING.match(line):
+            continue
+        j = i + 1
+        wishes = pieces[j]
+        if ((_WISH.match(line) or line.startswith("此致")) and kinds[j] != "boilerplate"
+                and len(wishes) <= max_heading // 2 and _mostly_chinese(wishes)
+                and not any(ch in wishes[:-1] for ch in "。！？!?；;:：")):
+            found.append(j)
+            j += 1
+        if j < len(pieces) and kinds[j] != "boilerplate" and _CLOSING_SIGNATURE.match(pieces[j]):
+            found.append(j)
+    return found
+
+
 def _related_links(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     """The heading-like lines in a row right under a list of links' label (``相关阅读：`` over
     ``县委组织部发出通知 要求党员冲锋在前``, :data:`_RELATED_LABEL`): other pages' titles,
@@ -1457,7 +1504,7 @@ def _line_kinds(seen: list[str], max_heading_chars: int,
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds),
               *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars),
-              *_related_links(seen, kinds)]:
+              *_related_links(seen, kinds), *_letter_closings(seen, kinds, max_heading_chars)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)

@@ -2181,3 +2181,33 @@ def test_a_reporters_name_and_outlet_parted_by_a_slash_are_furniture(tmp_path: P
         kinds = _kinds(tmp_path, "社区志愿者上门送菜", line, "社区志愿者每天为隔离居民送菜上门。",
                        "【一、送菜】", "居民们纷纷点赞。")
         assert kinds[line] == kind, line
+
+
+def test_a_chinese_letters_closing_is_furniture(tmp_path: Path) -> None:
+    # 順祝 / 身體健康、主恩常在 / 某某校長謹啟 over the letter's English version were three lines
+    # of a run of four heading-like ones, body text, labelled (set 28); 此致 alone in a page's
+    # middle was a heading.
+    letter = ["停課安排", "各位家長及同學：", "教育局宣佈全港學校不早於3月16日復課。",
+              "本校於停課期間仍會保持校舍開放。"]
+    english = ["Class suspension notice", "Dear Parents and Students,",
+               "The Education Bureau has announced that classes will not resume."]
+    closings = [["順祝", "身體健康、主恩常在", "某某校長謹啟"],
+                ["此致", "敬禮！", "某某校長 陳某某 敬啟"],
+                ["顺祝", "工作顺利，身体健康！", "某某社区居委会启"], ["敬祝", "主恩常在"],
+                ["此致", "敬礼"], ["某某小學校長 王某某 謹上"]]
+    for closing in closings:
+        kinds = _kinds(tmp_path, *letter, *closing, *english)
+        assert [kinds[line] for line in closing] == ["boilerplate"] * len(closing), closing
+        assert kinds["Class suspension notice"] == "heading", closing
+        assert kinds[letter[-1]] == "body", closing
+    # A paragraph under a wish, a sentence that wishes, and a heading that ends with 开启 stay
+    # as they were.
+    kinds = _kinds(tmp_path, *letter, "顺祝",
+                   "大家在这段时间里做好个人防护，少出门，勤洗手，出门戴好口罩，共渡难关。",
+                   "祝大家身体健康，出门请戴好口罩。", *english)
+    assert kinds["大家在这段时间里做好个人防护，少出门，勤洗手，出门戴好口罩，共渡难关。"] == "body"
+    assert kinds["祝大家身体健康，出门请戴好口罩。"] == "body"
+    kinds = _kinds(tmp_path, *letter, "順祝", "身體健康", "復課工作全面开启", *english)
+    assert kinds["復課工作全面开启"] == "heading"
+    kinds = _kinds(tmp_path, *letter, "此致敬意的人很多", *english)
+    assert kinds["此致敬意的人很多"] == "heading"
