@@ -24,7 +24,8 @@ Each paragraph gets a ``kind``:
   quotes under it (:func:`_pull_quotes`), a call to pass the page on (``紧急扩散！``), an
   outlet's byline (``某某傳媒綜合報導``), a notice's or a letter's addressees
   (``各乡镇人民政府，县直各单位：``, ``尊敬的市民朋友们：``, ``各社区：``, ``各位：``), salutations
-  (``親愛的弟兄姊妹：``, ``Dear Parents,``), a speaker's role and name over a quote
+  (``親愛的弟兄姊妹：``, ``Dear Parents,``), an English letter's closing and its signer under it
+  (``Sincerely,``: :func:`_english_signers`), a speaker's role and name over a quote
   (``和新村村干部 廖某某：``), opening hours (``周五:黃昏6:30至晚上9:30``), a teaser that
   repeats the text (``[导读]…``, ``摘要：…``, ``[摘要]…``, a line cut short with ``...``:
   :func:`_teasers`), an agency's dateline that says the title above it again
@@ -371,6 +372,13 @@ _WISH = re.compile(r"^(順祝|顺祝|敬祝|謹祝|谨祝|並祝|并祝|順頌|�
 _LETTER_CLOSING = re.compile(rf"^({_WISH.pattern[1:]}|此致|敬禮|敬礼|專此|专此)\s*[:：,，!！。]?$")
 # A letter's signer and 謹啟, the whole line: 某某校長謹啟, 某某 敬上.
 _SIGNED = re.compile(r"^[^。！？!?，,；;:：]{1,24}(謹啟|谨启|敬啟|敬启|謹上|谨上|敬上)$")
+# An English letter's closing alone on its line: Sincerely, / Yours faithfully, / Best regards,.
+# (Its first letter is looked at first: the words without case cost more on every line.)
+_EN_CLOSING = re.compile(
+    r"^(?=[SsRrCcYyBbKkWw])(?i:(sincerely|respectfully|cordially)( yours)?"
+    r"|yours (sincerely|faithfully|truly)"
+    r"|((best|kind|warm|warmest|with (best|kind|warm)) )?regards|(best|warm|with best) wishes)"
+    r"\s*[,，]?$")
 # Page furniture, as regular expressions, in two parts by how a line of it may end. These can
 # match a line that ends with a full stop (。！？!?): tried on every line but prose (_line_kind).
 _BOILERPLATE_ANY_END = (
@@ -657,6 +665,8 @@ _BOILERPLATE_OPEN_END = (
     r"^(親愛的|亲爱的|尊敬的)(?![^:：]*(說|説|说|講|讲|要|須|须|需|應|应|請|请|讓|让|如下|以下))"
     r"[^。！？!?，,；;:：\s]{1,20}\s*[:：]$",
     r"^(Dear|DEAR|Dearest)\s+[A-Za-z][A-Za-z .&'’\-]{0,40}[,:，：]$",
+    # … and its closing: Sincerely,, Yours sincerely,, Best regards,.
+    _EN_CLOSING.pattern,
     # A speaker's role and name over the words quoted under them, set apart by a space:
     # 和新村村干部 廖某某：, 宁中镇党委委员、武装部部长 钟某某：. Not one who speaks in the line
     # (村干部廖某某说：, 村干部 廖某某表示：), nor a quote after the colon.
@@ -1334,6 +1344,30 @@ def _letter_closings(pieces: Sequence[str], kinds: Sequence[str], max_heading: i
     return found
 
 
+def _english_signers(pieces: Sequence[str], kinds: Sequence[str], max_heading: int
+                     ) -> list[int]:
+    """The signer's line right under an English letter's closing (:data:`_EN_CLOSING`,
+    furniture): ``Hackney Chinese Community Services Association`` under ``Sincerely,``, more
+    Latin letters than Chinese characters, up to twice ``max_heading`` characters and eight
+    words, and no sentence in it (it was body text, labelled, or a heading). A sentence there,
+    or a Chinese title (the Chinese version of a bilingual letter), stays as it is.
+
+    >>> _english_signers(["Sincerely,", "Hackney Community Association", "中心暫停活動通告"],
+    ...                  ["boilerplate", "body", "heading"], 40)
+    [1]
+    """
+    found = []
+    for i, line in enumerate(pieces[:-1]):
+        if len(line) > 20 or kinds[i] != "boilerplate" or not _EN_CLOSING.match(line):
+            continue
+        name = pieces[i + 1]
+        if (kinds[i + 1] != "boilerplate" and len(name) <= 2 * max_heading
+                and len(name.split()) <= 8 and not _mostly_chinese(name)
+                and not _ends_sentence(name) and not any(ch in name for ch in "。！？!?；;")):
+            found.append(i + 1)
+    return found
+
+
 def _related_links(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     """The heading-like lines in a row right under a list of links' label (``相关阅读：`` over
     ``县委组织部发出通知 要求党员冲锋在前``, :data:`_RELATED_LABEL`): other pages' titles,
@@ -1504,7 +1538,8 @@ def _line_kinds(seen: list[str], max_heading_chars: int,
               *_teasers(seen, kinds), *_pull_quotes(seen, kinds, short),
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds),
               *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars),
-              *_related_links(seen, kinds), *_letter_closings(seen, kinds, max_heading_chars)]:
+              *_related_links(seen, kinds), *_letter_closings(seen, kinds, max_heading_chars),
+              *_english_signers(seen, kinds, max_heading_chars)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)

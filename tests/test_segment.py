@@ -240,6 +240,7 @@ OPEN_END_FURNITURE = [
     "某某报记者 王某某  来源:某某报  ( 2020年02月18日   03 版)",
     "出版：2020-01-25 16:04 更新：2020-01-25 17:10",
     "李某某/某某新闻",
+    "Yours sincerely,",
 ]
 
 
@@ -2211,3 +2212,28 @@ def test_a_chinese_letters_closing_is_furniture(tmp_path: Path) -> None:
     assert kinds["復課工作全面开启"] == "heading"
     kinds = _kinds(tmp_path, *letter, "此致敬意的人很多", *english)
     assert kinds["此致敬意的人很多"] == "heading"
+
+
+def test_an_english_letters_closing_and_signer_are_furniture(tmp_path: Path) -> None:
+    # Sincerely, and the association's name under it, over the Chinese version of a bilingual
+    # notice, were body text, labelled (set 28).
+    notice = ["Notice", "Our Centre has decided to suspend all group activities until April.",
+              "Members are reminded to wash their hands more often."]
+    chinese = ["某某中心暫停活動通告", "本會即日起暫停所有群體活動，以減低受感染的機會。"]
+    signed = [("Sincerely,", "Example Chinese Community Services Association"),
+              ("Yours sincerely,", "Mr. K. Lo"), ("Best regards,", "John Smith"),
+              ("Regards,", "The Committee"), ("Yours faithfully", "Jane Doe, Principal")]
+    for closing, signer in signed:
+        kinds = _kinds(tmp_path, *notice, closing, signer, *chinese)
+        assert (kinds[closing], kinds[signer]) == ("boilerplate", "boilerplate"), closing
+        assert kinds[chinese[0]] == "heading", closing
+        assert kinds[notice[-1]] == "body", closing
+    # A sentence under the closing, the Chinese title right under it, and sentences that open
+    # with its words stay as they were.
+    kinds = _kinds(tmp_path, *notice, "Best regards,", "Please stay at home and keep safe.",
+                   "Sincerely,", *chinese, "Regards to all the volunteers who helped.",
+                   "Sincerely yours, the staff thank you.")
+    assert kinds["Please stay at home and keep safe."] == "body"
+    assert kinds[chinese[0]] == "heading"
+    assert kinds["Regards to all the volunteers who helped."] == "body"
+    assert kinds["Sincerely yours, the staff thank you."] == "body"
