@@ -1601,6 +1601,8 @@ def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], se
             or (index + 1 < len(seen) and _SIGNATURE_DATE.match(seen[index + 1])
                 and (_ISSUER.search(line)
                      or not (index + 2 < len(kinds) and kinds[index + 2] == "body")))
+            or (index + 2 < len(seen) and _SIGNATURE_DATE.match(seen[index + 2])
+                and _opens_issuer(seen, kinds, index))
         ):
             kind = "boilerplate"
         elif kind == "heading" and index in chained:
@@ -1640,6 +1642,38 @@ def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], se
             Paragraph(f"{doc_id}:{index}", index, kind, start, end, piece, article, title, heading)
         )
     return paragraphs
+
+
+# A place's level, which an issuer's whole name opens with (某某县卫生健康局, 某某市指挥部).
+_PLACE_LEVEL = re.compile(r"[省市縣县區区州盟旗鎮镇鄉乡村]")
+# A notice's or a letter's title, no issuer's name: …关于…, …的通知, …倡议书.
+_TITLE_WORDS = re.compile(
+    r"(關於|关于)|(通知|通告|公告|決定|决定|意見|意见|辦法|办法|方案|書|书|信)$")
+
+
+def _opens_issuer(pieces: Sequence[str], kinds: Sequence[str], index: int) -> bool:
+    """Whether the heading-like line at ``index`` opens an issuer's name that the next line ends
+    over a signature's date (``某某区新型冠状病毒感染的肺炎疫情`` / ``防控指挥部`` /
+    ``2020年1月29日``, with more text under it): the next line, heading-like too, ends with an
+    issuer's word (:data:`_ISSUER`) and names no place, so it is the end of a name, not a whole
+    one; the line has no punctuation nor white space, is no title (numbered, or a notice's) and
+    comes after body text. (It was a heading, the heading of the text under the signature.) A
+    brief's title over its issuer's whole name (``某某县教育局``) and a date stays a heading.
+
+    >>> _opens_issuer(["通告如下。", "某某区疫情", "防控指挥部", "2020年1月29日"],
+    ...               ["body", "heading", "heading", "boilerplate"], 1)
+    True
+    >>> _opens_issuer(["通告如下。", "学校推迟开学", "某某县教育局", "2020年1月29日"],
+    ...               ["body", "heading", "heading", "boilerplate"], 1)
+    False
+    """
+    line, rest = pieces[index], pieces[index + 1]
+    if (kinds[index + 1] != "heading" or len(rest) > 10 or not _ISSUER.search(rest)
+            or _PLACE_LEVEL.search(rest) or _INSIDE_PROSE.search(line) or len(line.split()) > 1
+            or _NUMBERED.match(line) or _TITLE_WORDS.search(line)):
+        return False
+    above = next((j for j in range(index - 1, -1, -1) if kinds[j] != "boilerplate"), None)
+    return above is not None and kinds[above] == "body"
 
 
 # A question that is a headline, not a text's first sentence: at most one comma, no sentence end

@@ -1587,7 +1587,7 @@ def test_captions_signatures_and_titles_a_fresh_set_showed(tmp_path: Path) -> No
             "heading",
         "为打赢这场阻击战,指挥部决定实施十项措施。": "body",
         "特此公告。": "boilerplate",
-        "某某县应对新型冠状病毒感染肺炎疫情防控": "heading",
+        "某某县应对新型冠状病毒感染肺炎疫情防控": "boilerplate",  # the issuer's name's first line
         "工作领导小组指挥部": "boilerplate",
         "年2月13日": "boilerplate",
         "关于对某某镇某某村": "heading",
@@ -2237,3 +2237,25 @@ def test_an_english_letters_closing_and_signer_are_furniture(tmp_path: Path) -> 
     assert kinds[chinese[0]] == "heading"
     assert kinds["Regards to all the volunteers who helped."] == "body"
     assert kinds["Sincerely yours, the staff thank you."] == "body"
+
+
+def test_an_issuers_name_over_two_lines_above_its_date_is_a_signature(tmp_path: Path) -> None:
+    # A notice signed 某某区新型冠状病毒感染的肺炎疫情 / 防控指挥部 / 2020年1月29日 over a tip and
+    # hotlines: the name's first line was a heading, the heading of the tip (set 28).
+    notice = ["某某区防控指挥部9号通告", "现将有关事项通告如下：", "1.区政府各窗口单位推迟上班；",
+              "2.禁止开业礼、庆典活动。", "自即日起执行，解除时间另行通知。"]
+    tip = "温馨提示:返乡人员必须居家隔离14天，戴好口罩，服从管控要求。"
+    for name in [("某某区新型冠状病毒感染的肺炎疫情", "防控指挥部"),
+                 ("某某县新型冠状病毒肺炎疫情防控工作", "领导小组办公室")]:
+        paragraphs = _segmented(tmp_path, "\n".join([*notice, *name, "2020年1月29日", tip]))
+        kinds = {p.text: p.kind for p in paragraphs}
+        assert [kinds[line] for line in name] == ["boilerplate"] * 2, name
+        assert kinds[tip] == "body", name
+        assert paragraphs[-1].heading is None, name
+    # A brief's title over its issuer's whole name and a date, and a notice's title over an
+    # issuer, stay headings.
+    for title, issuer in [("学校推迟开学", "某某县教育局"), ("关于延迟复工的通知", "指挥部办公室"),
+                          ("一、延迟开学", "办公室")]:
+        kinds = _kinds(tmp_path, "每日简报", "全县今日无新增病例。", title, issuer, "2020年1月29日",
+                       "经研究决定，全县中小学推迟开学。")
+        assert (kinds[title], kinds[issuer]) == ("heading", "boilerplate"), title
