@@ -1,9 +1,11 @@
 """Text to tokens: normalization and word cutting, shared by training and classifying.
 
-- :class:`Normalizer` drops invisible characters (zero-width spaces, soft hyphens), folds
-  full-width ASCII to half-width, converts the script to Simplified with OpenCC (``t2s``, with
-  Hong Kong's standard forms such as 衞 folded too), and folds digit runs to ``0``. The original
-  text is never changed: normalization is for features only.
+- :class:`Normalizer` drops the line breaks inside a paragraph (of wrapped lines joined) between
+  Chinese characters, making the others spaces (:func:`join_lines`), drops invisible characters
+  (zero-width spaces, soft hyphens), folds full-width ASCII to half-width, converts the script to
+  Simplified with OpenCC (``t2s``, with Hong Kong's standard forms such as 衞 folded too), and
+  folds digit runs to ``0``. The original text is never changed: normalization is for features
+  only.
 - :class:`Tokenizer` cuts normalized text with jieba (the reference) or rjieba (the same dictionary
   and algorithm in Rust, many times faster), folds Taiwan vocabulary to mainland words (社群→社区,
   资讯→信息; a table built from OpenCC's phrase dictionaries), and drops stop words. The same
@@ -115,11 +117,39 @@ def vocabulary_fold() -> dict[str, str]:
     return {taiwan: mainland for taiwan, mainland in pairs}
 
 
+# A line break inside a text, with the blanks (and zero-width spaces) around it.
+_LINE_GAP = re.compile(r"(?:[^\S\r\n]|[\u200b\ufeff])*[\r\n][\s\u200b\ufeff]*")
+# What Chinese text writes with no space between: ideographs, kana, CJK punctuation and the
+# full-width punctuation marks (not full-width letters or digits).
+_CJK = re.compile("[\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                  "\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+                  "\U00020000-\U0003134f]")
+
+
+def join_lines(text: str) -> str:
+    """``text`` with each line break (with the blanks around it) dropped between two Chinese
+    characters, and made a space elsewhere: a paragraph of a text's wrapped lines joined
+    (``segment.join_wrapped``) holds their line breaks, and one cuts a word wherever the wrap
+    fell (``疫`` / ``情``), where between words of Latin letters it parts them.
+
+    >>> join_lines("研究部署疫\\n情防控，\\r\\n  成立领导小组。Hong\\nKong N95\\n口罩")
+    '研究部署疫情防控，成立领导小组。Hong Kong N95 口罩'
+    """
+
+    def gap(m: re.Match[str]) -> str:
+        start, end = m.span()
+        return ("" if start and end < len(text) and _CJK.match(text, start - 1)
+                and _CJK.match(text, end) else " ")
+
+    return _LINE_GAP.sub(gap, text)
+
+
 class Normalizer:
-    """Drop invisible characters, fold width, drop pinyin glosses, convert script, fold numbers:
-    ``text -> normalized text`` (picklable). A zero-width space between characters, or a pinyin
-    gloss after one (``發(fā)布``), as some pages and script converters write them, would cut
-    the word it sits in.
+    """Join lines, drop invisible characters, fold width, drop pinyin glosses, convert script,
+    fold numbers: ``text -> normalized text`` (picklable). A line break inside a paragraph of
+    wrapped lines (:func:`join_lines`), a zero-width space between characters, or a pinyin gloss
+    after one (``發(fā)布``), as some pages and script converters write them, would cut the word
+    it sits in.
 
     Parameters
     ----------
@@ -135,6 +165,14 @@ class Normalizer:
         self.fold_numbers = fold_numbers
 
     def __call__(self, text: str) -> str:
+        if "\n" in text or "\r" in text:
+            text = join_lines(text)
+        return self.normalize_lines(text)
+
+    def normalize_lines(self, text: str) -> str:
+        """``text`` normalized, but for its line breaks, which stay: each of its lines as
+        :meth:`__call__` normalizes it alone, since a line break is a boundary for every step
+        (how :meth:`Tokenizer.normalize_many` normalizes many texts, one a line, in one call)."""
         text = fold_width(text, drop_invisible=True)
         if "(" in text:  # a gloss starts with one: a text without needs no pattern
             text = pinyin_gloss().sub("", text)
@@ -429,22 +467,19 @@ class Tokenizer:
                        ) -> tuple[str, list[str] | None]:
         """Normalize many texts with one call: ``(joined, per_text)``.
 
-        ``joined`` is the texts joined by line breaks (a line break inside a text made a space),
-        normalized. A line break is a boundary for OpenCC, jieba and rjieba alike, so cutting
-        ``joined`` gives each text the tokens it gets alone (``tests/test_scorer.py`` checks this
-        on the corpus); ``per_text`` (when ``each``) is every text's own normalized form, equal to
-        ``[normalizer(t) for t in texts]``: cut out of ``joined``, since a line break is a boundary
-        for the normalizer, unless a text has line breaks of its own.
+        ``joined`` is the texts joined by line breaks (the line breaks inside a text first
+        dropped or made spaces, as :func:`join_lines` does), normalized. A line break is a
+        boundary for OpenCC, jieba and rjieba alike, so cutting ``joined`` gives each text the
+        tokens it gets alone (``tests/test_scorer.py`` checks this on the corpus); ``per_text``
+        (when ``each``) is every text's own normalized form, equal to ``[normalizer(t) for t in
+        texts]``: cut out of ``joined``, since a line break is a boundary for the normalizer.
         """
-        clean = not any("\n" in t or "\r" in t for t in texts)
-        joined = self.normalizer("\n".join(
-            texts if clean else [t.replace("\r", " ").replace("\n", " ") for t in texts]))
+        if any("\n" in t or "\r" in t for t in texts):  # paragraphs of wrapped lines joined
+            texts = [join_lines(t) if "\n" in t or "\r" in t else t for t in texts]
+        joined = self.normalizer.normalize_lines("\n".join(texts))
         if not each:
             return joined, None
-        parts = joined.split("\n") if clean else []
-        if len(parts) != len(texts):
-            parts = [self.normalizer(t) for t in texts]
-        return joined, parts
+        return joined, joined.split("\n")
 
     def __getstate__(self) -> dict[str, Any]:
         # Stop words sorted: a set pickles in hash order, which changes from process to process,

@@ -117,6 +117,24 @@ def test_normalizer_folds_width_script_and_numbers() -> None:
     assert Normalizer(fold_numbers=False)("2020年") == "2020年"
 
 
+def test_a_line_break_inside_a_paragraph_cuts_no_chinese_word() -> None:
+    # A paragraph of a text's wrapped lines joined (segment.join_wrapped) holds their line
+    # breaks: one falls inside a word (疫 / 情) wherever the wrap fell, and cut it in two
+    # tokens. Between Chinese characters it goes, with the blanks around it; elsewhere it is a
+    # space, which keeps words of Latin letters apart.
+    norm = Normalizer()
+    assert norm("各村開展疫\n情排查，\r\n  登記外來人員。") == "各村开展疫情排查,登记外来人员。"
+    assert norm("佩戴N95\n口罩。Hong\r\nKong") == "佩戴n0 口罩。hong kong"
+    tok = Tokenizer(backend="jieba")
+    assert tok("各村开展疫\n情排查") == tok("各村开展疫情排查") == ["各村", "开展", "疫情", "排查"]
+    # Many texts at once: each as alone, the line breaks between them kept.
+    assert tok.normalize_many(["开展疫\n情排查", "醫院收治"], each=True) == (
+        "开展疫情排查\n医院收治", ["开展疫情排查", "医院收治"])
+    # A text without a line break is untouched by it.
+    assert norm("社区　網格員,COVID-19") == norm.normalize_lines("社区　網格員,COVID-19") == (
+        "社区 网格员,covid-0")
+
+
 def test_hong_kong_standard_forms_fold_as_their_simplified_words() -> None:
     # Hong Kong writes 衞 where Taiwan writes 衛; t2s keeps it, so 衞生署 cut as 衞/生/署.
     norm = Normalizer()

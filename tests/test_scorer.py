@@ -513,6 +513,24 @@ def test_evidence_shows_words_as_written_from_the_batchs_tokens_as_from_a_cut_of
     assert annotate(scorer, scorer.classes, scores) == fields
 
 
+def test_a_paragraph_of_wrapped_lines_is_scored_as_its_text_on_one_line(trained) -> None:
+    # A paragraph joined from a text's wrapped lines (segment.join_wrapped) holds their line
+    # breaks; each fell where the width did, here inside 病例 and 確診, and the features saw
+    # the word's halves. Classify and training now see the words whole, as on one line.
+    config, bundle_dir = trained
+    bundle = load_bundle(bundle_dir)
+    line = "醫院開設發熱門診,對疑似病例進行隔離觀察,並為確診患者提供救治。"
+    cut, cut_again = line.index("病例") + 1, line.index("確診") + 1
+    wrapped = f"{line[:cut]}\n{line[cut:cut_again]}\r\n{line[cut_again:]}"
+    scores = bundle.scorer.score([{"text": line}, {"text": wrapped}])
+    assert scores.normalized[0] == scores.normalized[1]
+    assert np.array_equal(scores.proba[0], scores.proba[1])
+    fields = annotate(bundle.scorer, bundle.themes, scores)
+    assert fields[0] == fields[1] and "疑似病例" in bundle.scorer.tokenizer(wrapped)
+    prepare = _pipeline_for(config).named_steps["prepare"]  # what training cuts
+    assert prepare.transform([{"text": wrapped}]) == prepare.transform([{"text": line}])
+
+
 def test_the_vocabulary_fold_has_no_word_of_latin_letters_and_digits() -> None:
     # Evidence looks for a folded word among the segmenter's tokens, which rjieba cuts as jieba
     # does but in such runs (see Tokenizer.cut_raw).
