@@ -85,11 +85,14 @@ class ReadingConfig(_Section):
 
 
 class SegmentConfig(_Section):
-    """Paragraph segmentation: what counts as a heading, how long a paragraph may be."""
+    """Paragraph segmentation: what counts as a heading, how long a paragraph may be, whether
+    the lines of a text wrapped at a fixed width are joined into its paragraphs (off: a
+    paragraph's text is then one line, as written)."""
 
     max_heading_chars: int = Field(40, ge=4, le=200)
     max_paragraph_chars: int = Field(2000, ge=100, le=1_000_000)
     boilerplate_patterns: list[str] = Field(default_factory=list)
+    join_wrapped: bool = False
 
     @field_validator("boilerplate_patterns")
     @classmethod

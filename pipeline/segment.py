@@ -6,7 +6,9 @@ sentence inside a line, with surrounding white space (including full-width and n
 spaces) left out. Blank lines, single newlines and indentation all separate paragraphs the same way.
 A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end before the limit
 (or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs. Its length
-is what a reader sees: invisible characters (:data:`INVISIBLE`) do not count.
+is what a reader sees: invisible characters (:data:`INVISIBLE`) do not count. With
+``join_wrapped`` (``segment.join_wrapped``), the lines of each paragraph of a text wrapped at a
+fixed width are one paragraph, its text holding their line breaks (:func:`_wrapped_paragraphs`).
 
 Each paragraph gets a ``kind``:
 
@@ -989,20 +991,23 @@ def _release_dates(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     return found
 
 
-def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
+def _wrapped_prose(pieces: Sequence[str], kinds: Sequence[str]
+                   ) -> tuple[list[int], int | None, list[list[int]]]:
     """The heading-like lines of a text wrapped at a fixed width (see :func:`wrapped_width`)
     that were cut out of its prose: as long as the width, give or take a character, with a
     clause's or a sentence's end inside, as a heading seldom has. They are body text: as
     headings, each was the heading of the prose under it, and the furniture above them decided
     whether they were (a run of four heading-like lines is body, one of three is not). A text
     whose wrapped lines are too few to tell its width (a forum's post among its replies) has
-    its runs of them found one by one (:func:`_wrapped_runs`)."""
+    its runs of them found one by one (:func:`_wrapped_runs`). Also the width, or else those
+    runs: what :func:`_wrapped_paragraphs` joins."""
     width = wrapped_width(pieces[:1000])
     if width is None:
-        return _wrapped_runs(pieces, kinds)
+        runs = _wrapped_runs(pieces, kinds)
+        return [i for run in runs for i in run], None, runs
     return [i for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True))
             if kind == "heading" and abs(len(line) - width) <= 1 and not _NUMBERED.match(line)
-            and _INSIDE_PROSE.search(line, 0, len(line) - 1)]
+            and _INSIDE_PROSE.search(line, 0, len(line) - 1)], width, []
 
 
 def _chronology(pieces: Sequence[str], kinds: list[str], gap: int = 4, least: int = 3) -> None:
@@ -1101,7 +1106,8 @@ def _mark_entry(pieces: Sequence[str], kinds: list[str], date: int, end: int, da
         kinds[date] = "heading"
 
 
-def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) -> list[int]:
+def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20
+                  ) -> list[list[int]]:
     """Runs of two or more heading-like lines of one length, give or take a character, and at
     least ``least`` characters long, each with a clause's or a sentence's end inside, whose
     next line is body text no longer than they are: one paragraph wrapped at a fixed width
@@ -1115,9 +1121,9 @@ def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) 
     ...         "請民眾毋須過度恐慌,依照醫師建議決定。")
     >>> lines = [text[:22], text[22:44], text[44:]]
     >>> _wrapped_runs(lines, ["heading", "heading", "body"])
-    [0, 1]
+    [[0, 1]]
     """
-    found: list[int] = []
+    found: list[list[int]] = []
     run: list[int] = []
     for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True)):
         cut = (kind == "heading" and len(line) >= least and not _SUBTITLE.match(line)
@@ -1127,7 +1133,7 @@ def _wrapped_runs(pieces: Sequence[str], kinds: Sequence[str], least: int = 20) 
             run.append(i)
             continue
         if len(run) >= 2 and kind == "body" and len(line) <= max(len(pieces[j]) for j in run):
-            found += run
+            found.append(run)
         run = [i] if cut else []
     return found
 
@@ -1498,20 +1504,138 @@ def segment_text(
     max_heading_chars: int = 40,
     max_paragraph_chars: int = 2000,
     boilerplate_patterns: Sequence[str] = (),
+    join_wrapped: bool = False,
 ) -> list[Paragraph]:
     """Split ``text`` into :class:`Paragraph` objects with kinds, articles and headings.
 
     Two passes: :func:`_line_kinds` decides what each line is, from the lines alone;
     :func:`_in_context` then walks them in order, giving each its article, title and heading
     (and turning a few headings, judged by where they stand, into body or boilerplate).
+    With ``join_wrapped`` (``segment.join_wrapped``), between the two, the lines of each
+    paragraph of a text wrapped at a fixed width become one body paragraph
+    (:func:`_wrapped_paragraphs`), from its first line's start to its last line's end: its text
+    holds their line breaks as written.
     """
     extra = _extra_patterns(tuple(boilerplate_patterns))
     spans = list(split_spans(text, max_paragraph_chars))
     pieces = [text[a:b] for a, b in spans]
     # The lines as a reader sees them, without invisible characters: what kinds are decided on.
-    seen = [INVISIBLE.sub("", p) for p in pieces] if _has_invisible(text) else pieces
-    kinds, markers = _line_kinds(seen, max_heading_chars, extra)
+    invisible = _has_invisible(text)
+    seen = [INVISIBLE.sub("", p) for p in pieces] if invisible else pieces
+    kinds, markers, (width, runs) = _line_kinds(seen, max_heading_chars, extra)
+    if join_wrapped and (width is not None or runs):
+        joins = _wrapped_paragraphs(text, spans, seen, kinds, markers, width, runs,
+                                    max_paragraph_chars)
+        if joins:
+            spans, pieces, seen, kinds, markers = _joined(text, joins, spans, pieces, seen, kinds,
+                                                          markers, invisible)
     return _in_context(doc_id, spans, pieces, seen, kinds, markers)
+
+
+# One line break between two lines, with the blanks (and zero-width spaces) around them: the
+# lines of one paragraph, with no blank line, page break or other separator between them.
+_BLANK = rf"(?:[^\S{_LINE_BREAKS}]|[\u200b\ufeff])*"
+_ONE_BREAK = re.compile(rf"{_BLANK}(?:\r\n|\r|\n){_BLANK}")
+_ONE_BREAK_GAPS = frozenset({"\n", "\r\n"})  # most gaps, looked up
+
+
+def _goes_on(text: str, spans: Sequence[tuple[int, int]], seen: Sequence[str],
+             kinds: Sequence[str], j: int) -> bool:
+    """Whether line ``j + 1`` may go on the paragraph of line ``j``, the line above it: one
+    line break between them, and it is no furniture, no numbered line (a section's heading, a
+    list's next item) and no heading-like line under a sentence's end (a heading under a
+    paragraph that filled its last line)."""
+    gap = text[spans[j][1] : spans[j + 1][0]]
+    kind = kinds[j + 1]
+    return ((gap in _ONE_BREAK_GAPS or _ONE_BREAK.fullmatch(gap) is not None)
+            and (kind == "body"
+                 or (kind == "heading" and seen[j].rstrip(_CLOSERS)[-1:] not in _SENTENCE_END))
+            and not _NUMBERED.match(seen[j + 1]))
+
+
+def _wrapped_paragraphs(text: str, spans: Sequence[tuple[int, int]], seen: Sequence[str],
+                        kinds: Sequence[str], markers: Sequence[int], width: int | None,
+                        runs: Sequence[Sequence[int]], limit: int) -> list[tuple[int, int]]:
+    """The first and last line of each paragraph of two or more lines of a text wrapped at a
+    fixed width. It starts at a line cut at the width: as long as ``width``, give or take a
+    character, or, without a width, a line of the ``runs`` :func:`_wrapped_runs` found (or the
+    heading-like line of their length right above them, one with no comma, which they leave
+    out); body text, or a heading-like line that is no numbered heading nor an article's first
+    line (its title). Each line after it that :func:`_goes_on` its paragraph under a line cut
+    at the width is in it; the first that is not (a shorter one) is its last. A line longer than
+    the width (a paragraph pasted whole), or that would make the paragraph longer than
+    ``limit`` characters (``max_paragraph_chars``), is not in it; and lines with no body text
+    among them (a title over a subtitle) are no paragraph.
+
+    >>> text = "市委召开常委会议，研究部署\\n疫情防控工作，成立领导小\\n组。\\n各村排查。"
+    >>> lines = text.split("\\n")
+    >>> spans = [(m.start(), m.end()) for m in re.finditer("[^\\n]+", text)]
+    >>> _wrapped_paragraphs(text, spans, lines, ["body"] * 4, [], 13, [], 2000)
+    [(0, 2)]
+    """
+    if width is not None:
+        cut = [abs(len(line) - width) <= 1 for line in seen]
+        longest = width + 1
+    else:
+        cut = [False] * len(seen)
+        for run in runs:
+            for i in run:
+                cut[i] = True
+            above = run[0] - 1
+            if (above >= 0 and kinds[above] == "heading"
+                    and abs(len(seen[above]) - len(seen[run[0]])) <= 1):
+                cut[above] = True
+        longest = sys.maxsize  # the line under each run, which ends its sentence, is no longer
+    titles = {next((j for j in range(m + 1, len(kinds)) if kinds[j] != "boilerplate"), None)
+              for m in (-1, *markers)}
+    found = []
+    i = 0
+    while i < len(seen):
+        last = i
+        if cut[i] and (kinds[i] == "body" or (kinds[i] == "heading" and i not in titles
+                                              and not _NUMBERED.match(seen[i]))):
+            while (cut[last] and last + 1 < len(seen) and len(seen[last + 1]) <= longest
+                   and spans[last + 1][1] - spans[i][0] <= limit
+                   and _goes_on(text, spans, seen, kinds, last)):
+                last += 1
+        if last > i and "body" in kinds[i : last + 1]:
+            found.append((i, last))
+        i = last + 1
+    return found
+
+
+def _joined(text: str, joins: Sequence[tuple[int, int]], spans: list[tuple[int, int]],
+            pieces: list[str], seen: list[str], kinds: list[str], markers: list[int],
+            invisible: bool) -> tuple[list[tuple[int, int]], list[str], list[str], list[str],
+                                      list[int]]:
+    """The lines with each of ``joins`` (its first and last line) made one body paragraph, and
+    the article numbers' places (``markers``) among them. ``invisible``: whether the text has
+    invisible characters, which ``seen`` leaves out."""
+    ends = dict(joins)
+    out_spans: list[tuple[int, int]] = []
+    out_pieces: list[str] = []
+    out_seen: list[str] = []
+    out_kinds: list[str] = []
+    place: dict[int, int] = {}
+    i = 0
+    while i < len(spans):
+        place[i] = len(out_spans)
+        last = ends.get(i, i)
+        if last == i:
+            out_spans.append(spans[i])
+            out_pieces.append(pieces[i])
+            out_seen.append(seen[i])
+            out_kinds.append(kinds[i])
+        else:
+            start, end = spans[i][0], spans[last][1]
+            piece = text[start:end]
+            out_spans.append((start, end))
+            out_pieces.append(piece)
+            out_seen.append(INVISIBLE.sub("", piece) if invisible else piece)
+            out_kinds.append("body")
+        i = last + 1
+    # An article number is furniture, never inside a paragraph joined.
+    return out_spans, out_pieces, out_seen, out_kinds, [place[m] for m in markers]
 
 
 def _line_key(piece: str) -> str:
@@ -1519,10 +1643,12 @@ def _line_key(piece: str) -> str:
     return "".join(piece.split())
 
 
-def _line_kinds(seen: list[str], max_heading_chars: int,
-                extra: Sequence[re.Pattern[str]]) -> tuple[list[str], list[int]]:
-    """Each line's kind (body, heading or boilerplate), and the places of the article numbers
-    that start an article (markers), decided on the lines ``seen`` as a reader sees them."""
+def _line_kinds(seen: list[str], max_heading_chars: int, extra: Sequence[re.Pattern[str]]
+                ) -> tuple[list[str], list[int], tuple[int | None, list[list[int]]]]:
+    """Each line's kind (body, heading or boilerplate), the places of the article numbers
+    that start an article (markers), and the text's wrapping as :func:`_wrapped_prose` found
+    it (the width, or the runs of wrapped lines), decided on the lines ``seen`` as a reader
+    sees them."""
     kinds = [_line_kind(p, max_heading_chars, extra) for p in seen]
     if (kinds[-1:] == ["heading"] and "body" in kinds and _cut_short(seen[-1])
             and seen.index(seen[-1]) == len(seen) - 1 and not _like_its_headings(seen, kinds)):
@@ -1530,7 +1656,8 @@ def _line_kinds(seen: list[str], max_heading_chars: int,
         # before (the page's title repeated under its text) is no prose cut short, nor one of
         # the form of the page's section headings (one the page cut)
         kinds[-1] = "body"
-    for i in _wrapped_prose(seen, kinds):
+    cut_out, width, runs = _wrapped_prose(seen, kinds)
+    for i in cut_out:
         kinds[i] = "body"
     _chronology(seen, kinds)
     short = _short_body(seen, kinds, max_heading_chars)
@@ -1566,7 +1693,7 @@ def _line_kinds(seen: list[str], max_heading_chars: int,
             kinds[i] = "boilerplate"
         elif k == "body":
             above.clear()
-    return kinds, markers
+    return kinds, markers, (width, runs)
 
 
 def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], seen: list[str],

@@ -111,12 +111,17 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         max_heading_chars=s.max_heading_chars,
         max_paragraph_chars=s.max_paragraph_chars,
         boilerplate_patterns=s.boilerplate_patterns,
+        join_wrapped=s.join_wrapped,
     )
+    # With segment.join_wrapped, the lines joined are no lines here: a text still looks wrapped
+    # only if the segmenter could not join its lines (each one a paragraph between blank lines).
     if (width := wrapped_width(whole_lines(document.text, paragraphs[:1000]))) is not None:
         log.warning("%s: its lines look wrapped at %d characters: each line is read as a "
                     "paragraph (one about that long with a comma or a full stop inside as body, "
                     "another short one that ends no sentence as a heading); join the lines of a "
-                    "paragraph first", document.source, width)
+                    "paragraph first%s", document.source, width,
+                    "" if s.join_wrapped else
+                    " (in a config, segment.join_wrapped: true joins them)")
     if (share := hardly_chinese(document.text)) is not None:
         log.warning("%s: hardly any Chinese in it (%.0f%% of its letters are Chinese "
                     "characters): the pipeline reads Chinese, and its paragraphs' kinds and "

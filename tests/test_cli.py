@@ -1255,11 +1255,24 @@ def test_text_wrapped_at_a_fixed_width_is_named_in_a_warning(tmp_path: Path) -> 
     assert lines == [f"pipeline: {wrapped}: its lines look wrapped at 30 characters: each line is "
                      "read as a paragraph (one about that long with a comma or a full stop "
                      "inside as body, another short one that ends no sentence as a heading); "
-                     "join the lines of a paragraph first"]
+                     "join the lines of a paragraph first (in a config, segment.join_wrapped: "
+                     "true joins them)"]
     paragraphs = json.loads((tmp_path / "out.json").read_text("utf-8"))["documents"][0][
         "paragraphs"]
     at_width = [p for p in paragraphs if len(p["text"]) == 30]
     assert len(at_width) == 81 and {p["kind"] for p in at_width} == {"body"}
+    # Joined as the key says: no line is left to warn of, no paragraph longer than the limit.
+    config = tmp_path / "join.yaml"
+    config.write_text("segment: {join_wrapped: true}\n", "utf-8")
+    result = pipeline("segment", str(wrapped), "--config", str(config), "-o",
+                      str(tmp_path / "out.json"))
+    assert result.returncode == 0 and result.stderr == b""
+    text = wrapped.read_text("utf-8")
+    paragraphs = json.loads((tmp_path / "out.json").read_text("utf-8"))["documents"][0][
+        "paragraphs"]
+    assert all(text[p["start"] : p["end"]] == p["text"] for p in paragraphs)
+    assert [p["text"].count("\n") + 1 for p in paragraphs] == [64, 18]  # 2,000 characters at most
+    assert "".join(p["text"] for p in paragraphs).replace("\n", "") == text.replace("\n", "")
 
 
 def test_one_long_line_cut_into_paragraphs_is_not_called_wrapped(tmp_path: Path) -> None:

@@ -693,6 +693,18 @@ def test_status_says_which_setting_makes_run_segment_or_train_again(ran: Path) -
     assert run(config).steps == UP_TO_DATE
 
 
+def test_joining_wrapped_lines_or_not_segments_again(ran: Path) -> None:
+    # segment.join_wrapped changes the paragraphs of a wrapped text: turned on or off, every
+    # document is segmented again (the cached paragraphs are keyed by the segment section), and
+    # what depends on them after it.
+    config = make_config(ran)
+    again = ("segment", False, "1 of 1 documents to segment: config segment changed")
+    after = [("train", False, "config segment changed"), ("classify", False, (
+        "1 of 1 documents to label; labelled again if training changes the model"))]
+    _predicts(_with(config, "segment", join_wrapped=True), again, *after)
+    _predicts(config, again, *after)
+
+
 def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: Path) -> None:
     # Notes beside the labels, the written paragraphs or the held-out documents, and a hidden
     # copy of a label file, are not training data: they must not make the model out of date.

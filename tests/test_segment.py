@@ -501,7 +501,8 @@ def test_an_outline_of_short_lines_is_not_taken_for_wrapped_text(
     assert [r.getMessage() for r in caplog.records if "wrapped" in r.getMessage()] == [
         f"{wrapped}: its lines look wrapped at 13 characters: each line is read as a paragraph "
         "(one about that long with a comma or a full stop inside as body, another short one "
-        "that ends no sentence as a heading); join the lines of a paragraph first"]
+        "that ends no sentence as a heading); join the lines of a paragraph first (in a config, "
+        "segment.join_wrapped: true joins them)"]
 
 
 def test_a_file_cut_short_mid_sentence_keeps_its_last_paragraph_and_heading(
@@ -2259,3 +2260,134 @@ def test_an_issuers_name_over_two_lines_above_its_date_is_a_signature(tmp_path: 
         kinds = _kinds(tmp_path, "每日简报", "全县今日无新增病例。", title, issuer, "2020年1月29日",
                        "经研究决定，全县中小学推迟开学。")
         assert (kinds[title], kinds[issuer]) == ("heading", "boilerplate"), title
+
+
+JOINED = Config.model_validate({"segment": {"join_wrapped": True}})
+
+
+def _wrapped_post(width: int = 20) -> tuple[list[str], list[str]]:
+    """A forum's repost of a news item, its paragraphs wrapped at ``width`` characters between
+    furniture and a numbered heading: the page's lines, and its paragraphs whole."""
+    paragraphs = [
+        "某縣醫院表示,為防範新型冠狀病毒肺炎,即日起進入急診室的患者和家屬都必須戴口罩"
+        "。醫院也在急診室外搭起三個帳篷,作為戶外隔離區,為收治疑似病例做準備。",
+        "院方提醒,民眾就診時一定要誠實告知旅遊史和接觸史,若有發燒或咳嗽症狀,"
+        "應先到帳篷區做初步篩檢,再由穿上防護衣的醫護人員引導就診。",
+        "衛生局表示,將督導各醫院加強防疫演練,並請民眾勤洗手、戴口罩,減少出入人多的公共場所。"]
+    wrapped = [[p[i : i + width] for i in range(0, len(p), width)] for p in paragraphs]
+    lines = ["[新聞] 某縣醫院急診室即日起須戴口罩", "作者: reader01 (讀者)   2020-01-22 23:07:08",
+             *wrapped[0], "二、防疫措施", *wrapped[1], "(記者王小明/報導)", *wrapped[2]]
+    return lines, paragraphs
+
+
+def test_join_wrapped_makes_the_lines_of_a_wrapped_paragraph_one_paragraph(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Each line of a text wrapped at a fixed width was a paragraph, cut in the middle of a
+    # sentence (and of a word), and labelled as one. With segment.join_wrapped, the lines of a
+    # paragraph are one, up to the shorter line that ends it; furniture and a numbered heading
+    # stay apart, and the paragraph's span runs from its first line to its last, its text
+    # holding their line breaks as written (a line at the width that ends a sentence goes on).
+    lines, paragraphs = _wrapped_post()
+    for end in ("\n", "\r\n"):
+        path = tmp_path / "post.txt"
+        path.write_bytes(end.join(lines).encode("utf-8") + end.encode())
+        text = path.read_bytes().decode("utf-8")
+        caplog.clear()
+        apart = segment_file(path, Config()).paragraphs
+        assert [p.text for p in apart] == lines  # the default: each line a paragraph
+        assert "segment.join_wrapped: true joins them" in caplog.text
+        caplog.clear()
+        joined = segment_file(path, JOINED).paragraphs
+        assert caplog.text == ""  # nothing looks wrapped any more
+        assert [(p.kind, p.text.replace(end, "")) for p in joined] == [
+            ("heading", lines[0]), ("boilerplate", lines[1]), ("body", paragraphs[0]),
+            ("heading", "二、防疫措施"), ("body", paragraphs[1]),
+            ("boilerplate", "(記者王小明/報導)"), ("body", paragraphs[2])]
+        assert [p.text.count(end) for p in joined] == [0, 0, 3, 0, 3, 0, 2]
+        assert all(text[p.start : p.end] == p.text for p in joined)
+        assert [p.index for p in joined] == list(range(7))
+        assert [p.id for p in joined] == [f"post:{i}" for i in range(7)]
+        assert [p.heading for p in joined] == [None] * 4 + ["二、防疫措施"] * 3
+        assert {p.article_title for p in joined} == {lines[0]}
+        assert (joined[2].start, joined[2].end) == (apart[2].start, apart[5].end)
+
+
+def test_a_blank_line_a_longer_line_and_the_paragraph_limit_end_a_joined_paragraph() -> None:
+    # A blank line parts paragraphs, whatever their lines' lengths; so does a line longer than
+    # the width (a paragraph pasted whole), which is no wrapped line. And no paragraph is
+    # longer than segment.max_paragraph_chars: a long run is cut between its lines.
+    lines, paragraphs = _wrapped_post()
+    pasted = "市卫健委通报,全市新增确诊病例两例,均为外地输入,已送定点医院隔离治疗,病情稳定。"
+    last = "各社区工作人员逐户上门登记,测量体温,发放防疫宣传单,劝导居民减少外出。"
+    text = "\n".join([*lines[:4], "", *lines[4:], pasted, last[:20], last[20:]]) + "\n"
+    joined = segment_text("d", text, join_wrapped=True)
+    assert [p.text.replace("\n", "") for p in joined if p.kind == "body"] == [
+        lines[2] + lines[3], lines[4] + lines[5], paragraphs[1], paragraphs[2], pasted, last]
+    run = "".join(p for p in paragraphs[:2] for _ in range(4))
+    text = "\n".join(run[i : i + 20] for i in range(0, len(run), 20)) + "\n"
+    joined = segment_text("d", text, max_paragraph_chars=100, join_wrapped=True)
+    assert max(len(p.text) for p in joined) <= 100 and len(joined) > 5
+    assert "".join(p.text.replace("\n", "") for p in joined) == run
+
+
+def test_join_wrapped_leaves_lines_of_one_length_that_are_no_wrapped_prose_apart(
+        tmp_path: Path) -> None:
+    # Section headings that share a length over whole paragraphs (slogans with a comma), a
+    # numbered heading over its first subsection's of one length, an outline's one-line items,
+    # a title over a subtitle of its length: no text wrapped at that length, and no paragraph
+    # joined out of them.
+    slogans = ["织密防控宣传网,确保疫情知晓一户不少", "织密排查登记网,确保人员情况一个不漏",
+               "织密人员管控网,确保疫情防控一步不让"]
+    paragraph = ("各社区以网格为单位,划区分片,由网格党支部组织发动党员,在辖区公告栏、广场、"
+                 "主要交通路口张贴通告,确保防控知识家喻户晓。")
+    pages = [
+        ["某县以“党建网格”筑牢疫情阻击防线", paragraph,
+         *[line for s in slogans for line in (s, paragraph, "image.png")]],
+        ["某某社区疫情防控工作纪实", "社区党委第一时间行动起来。",
+         "一、坚持党建引领，筑牢疫情防控的坚强战斗堡垒",
+         "（一）成立临时党支部，党员全部下沉到社区网格", "各网格员逐户排查，不落一户。"],
+        ["社区疫情防控工作要点", "一、人员排查", "逐户登记外来人员信息", "每日两次测量体温并上报",
+         "重点人员实行居家观察", "二、环境整治", "公共区域每天消毒两次", "清理楼道堆放的杂物"],
+        ["坚持人民至上,全力以赴打赢疫情防控阻击战的人民战争总体战",
+         "记某县人民医院党员医护人员,用行动诠释共产党员的初心和使命", "医护人员坚守一线。" * 8],
+    ]
+    for lines in pages:
+        text = "\n".join(lines) + "\n"
+        assert segment_text("d", text, join_wrapped=True) == segment_text("d", text), lines[0]
+        assert [p.text for p in _segmented_as(tmp_path, text, JOINED)] == lines, lines[0]
+
+
+def test_join_wrapped_joins_a_few_wrapped_lines_among_short_ones(tmp_path: Path) -> None:
+    # A forum's repost of a notice wrapped at 30 characters among its readers' one-line
+    # replies: too few lines to tell the page's width, but each run of lines cut out of a
+    # sentence is found, with the line that ends it, and the line above of their length with
+    # no comma (which the runs leave out) begins it.
+    wrapped = ["某某醫院配合衛生主管機關的感染管制措施即日起實施全院門禁管制",
+               "謝絕所有探病訪客,陪病者每床限一人並需出示陪病證及身分證明",
+               "文件,進入前請戴口罩並量測體溫,無發燒者始得進入院區探視病", "人及陪病,請民眾配合。"]
+    replies = [line for n in range(6) for line in
+               (f"作者: reader{n} (讀者)   2020-01-24 14:{10 + n}:00", f"支持門禁管制{'!' * n}")]
+    lines = ["[新聞] 某某醫院全院門禁管制", "作者: poster (讀者)   2020-01-24 13:29:20", *wrapped,
+             *replies]
+    text = "\n".join(lines) + "\n"
+    assert wrapped_width(lines) is None
+    assert "," not in wrapped[0]
+    paragraphs = segment_text("d", text, join_wrapped=True)
+    assert [(p.kind, p.text) for p in paragraphs[2:3]] == [("body", "\n".join(wrapped))]
+    assert [p.text for p in paragraphs[3:]] == replies
+
+
+def _segmented_as(tmp_path: Path, text: str, config: Config) -> list[segment.Paragraph]:
+    """Write ``text`` as a page's file, read and segment it with ``config``."""
+    path = tmp_path / "page.txt"
+    path.write_text(text, "utf-8")
+    return segment_file(path, config).paragraphs
+
+
+def test_join_wrapped_is_off_by_default_and_in_the_shipped_config() -> None:
+    from conftest import ROOT
+
+    from pipeline.config import load_config
+
+    assert Config().segment.join_wrapped is False
+    assert load_config(ROOT / "configs" / "default.yaml").segment.join_wrapped is False
