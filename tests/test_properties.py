@@ -19,9 +19,9 @@ TEXT = st.lists(st.one_of(st.text(max_size=30), SPECIAL), max_size=60).map("".jo
 
 
 @settings(max_examples=300, deadline=None)
-@given(TEXT, st.integers(min_value=100, max_value=3000))
-def test_segmenter_offsets_always_slice_back(text: str, limit: int) -> None:
-    paragraphs = segment_text("d", text, max_paragraph_chars=limit)
+@given(TEXT, st.integers(min_value=100, max_value=3000), st.booleans())
+def test_segmenter_offsets_always_slice_back(text: str, limit: int, join: bool) -> None:
+    paragraphs = segment_text("d", text, max_paragraph_chars=limit, join_wrapped=join)
     previous_end = 0
     for i, p in enumerate(paragraphs):
         assert p.index == i
@@ -30,6 +30,28 @@ def test_segmenter_offsets_always_slice_back(text: str, limit: int) -> None:
         assert p.start >= previous_end  # in order, never overlapping
         assert len(INVISIBLE.sub("", p.text)) <= limit  # what is seen: invisible ones aside
         assert p.kind in {"body", "heading", "boilerplate"}
+        previous_end = p.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="市委醫院社區捐贈防控疫情，。、a ", min_size=100, max_size=600),
+       st.integers(min_value=10, max_value=40), st.sampled_from(["\n", "\r\n"]),
+       st.integers(min_value=100, max_value=400))
+def test_joined_wrapped_lines_are_whole_lines_that_slice_back(text: str, width: int, end: str,
+                                                             limit: int) -> None:
+    # A text cut into lines of one width: each paragraph joined is a run of its lines, from a
+    # line's start to a line's end, within the limit, and body text; each other one a line.
+    wrapped = end.join(text[i : i + width] for i in range(0, len(text), width))
+    apart = segment_text("d", wrapped, max_paragraph_chars=limit)
+    joined = segment_text("d", wrapped, max_paragraph_chars=limit, join_wrapped=True)
+    starts, ends = {p.start: p for p in apart}, {p.end for p in apart}
+    previous_end = 0
+    for i, p in enumerate(joined):
+        assert p.index == i and wrapped[p.start : p.end] == p.text
+        assert p.start >= previous_end and p.start in starts and p.end in ends
+        assert len(p.text) <= limit
+        if p.end != starts[p.start].end:
+            assert p.kind == "body" and end in p.text
         previous_end = p.end
 
 
