@@ -848,7 +848,10 @@ def _has_letters(text: str) -> bool:
 
 
 def _ends_sentence(text: str) -> bool:
-    stripped = text.rstrip(_CLOSERS)
+    """Whether ``text`` ends a sentence or a clause, past its closing marks, emoji after its
+    stop, and the spaces that pages which space out their punctuation put before a closing
+    quote (``…大姐) 。 ”``)."""
+    stripped = text.rstrip(_CLOSERS + " \t\xa0\u3000")
     while stripped and unicodedata.category(stripped[-1]) in {"So", "Sk", "Mn", "Cf"}:
         stripped = stripped[:-1].rstrip(_CLOSERS)  # emoji and their modifiers after the stop
     return bool(stripped) and stripped[-1] in _SENTENCE_END + "：:，,、"

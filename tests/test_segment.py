@@ -2391,3 +2391,19 @@ def test_join_wrapped_is_off_by_default_and_in_the_shipped_config() -> None:
 
     assert Config().segment.join_wrapped is False
     assert load_config(ROOT / "configs" / "default.yaml").segment.join_wrapped is False
+
+
+def test_a_stop_spaced_off_its_closing_quote_still_ends_the_sentence(tmp_path: Path) -> None:
+    # A news agency's page that spaces out its punctuation puts a space between the stop and the
+    # closing quote: the short quoted line was a heading, its sentence's end hidden.
+    ended = ["邻居们纷纷回应:“好的 , 大姐 。 ”", "居民们也回应:“知道了 , 阿姨(意为:好的) 。 ”",
+             "“大家戴好口罩 ！ ”"]
+    for line in ended:
+        kinds = _kinds(tmp_path, "古城里的防疫日常", "社区工作人员每天提醒居民戴好口罩 。", line,
+                       "大院里的居民都很配合 。")
+        assert kinds[line] == "body", line
+    # No stop before the space and the quote: still a short line that ends no sentence.
+    for line in ["邻居们纷纷回应:“好的 , 大姐 ”", "“坚守一线 ”"]:
+        kinds = _kinds(tmp_path, "古城里的防疫日常", "社区工作人员每天提醒居民戴好口罩 。", line,
+                       "大院里的居民都很配合 。")
+        assert kinds[line] == "heading", line
