@@ -2407,3 +2407,16 @@ def test_a_stop_spaced_off_its_closing_quote_still_ends_the_sentence(tmp_path: P
         kinds = _kinds(tmp_path, "古城里的防疫日常", "社区工作人员每天提醒居民戴好口罩 。", line,
                        "大院里的居民都很配合 。")
         assert kinds[line] == "heading", line
+
+
+def test_a_source_labelled_gaoyuan_is_furniture(tmp_path: Path) -> None:
+    # 稿源： labels a page's source as 来源： does; with only a date after it, it was a heading.
+    for line in ["稿源:   2020年02月17日", "稿源：某某日报", "稿源:"]:
+        kinds = _kinds(tmp_path, "面对疫情，我们义不容辞", line, "医护人员纷纷在请战书上签下名字。",
+                       "大家时刻等待出发。")
+        assert kinds[line] == "boilerplate", line
+    kept = {"稿源不足的问题": "heading", "稿源充足，编辑部每天收到几十篇来稿。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "面对疫情，我们义不容辞", line, "医护人员纷纷在请战书上签下名字。",
+                       "大家时刻等待出发。")
+        assert kinds[line] == kind, line
