@@ -386,6 +386,9 @@ _EN_CLOSING = re.compile(
 _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页|^Home)\s*(>|»|＞|/|›)",
+    # … or a breadcrumb without its home page, the site's name first, two or more >> on a short
+    # line: 中国共产党新闻网>>专题报道>>人民战“疫”党旗飘扬.
+    r"^[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^。]{0,40}$",
     # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?,
     # 原題：…？, （原标题：…？）, 原标题：《…？》
     rf"^{_ORIGINAL_TITLE}[^。]{{0,80}}[？?！!][》」』”]?[)）】\]]?$",

@@ -2420,3 +2420,20 @@ def test_a_source_labelled_gaoyuan_is_furniture(tmp_path: Path) -> None:
         kinds = _kinds(tmp_path, "面对疫情，我们义不容辞", line, "医护人员纷纷在请战书上签下名字。",
                        "大家时刻等待出发。")
         assert kinds[line] == kind, line
+
+
+def test_a_breadcrumb_of_double_arrows_without_its_home_page_is_furniture(tmp_path: Path) -> None:
+    # The site's name, its section and the page's title, set apart by >>: it was a heading, the
+    # page's title.
+    for line in ["某某新闻网>>专题报道>>社区防控在行动", "某某网 >> 新闻 >> 本地",
+                 "某某网＞＞要闻＞＞正文", "某某党建网>>专题>>"]:
+        paragraphs = _segmented(tmp_path, f"{line}\n社区防控在行动\n"
+                                          "社区志愿者每天为隔离居民送菜上门。\n居民们纷纷点赞。\n")
+        assert paragraphs[0].kind == "boilerplate", line
+        assert paragraphs[-1].article_title == "社区防控在行动", line
+    # One >> only, or a sentence with a stop that uses the arrows for steps, stays as it was.
+    kept = {"抗疫>>我们在行动": "heading", "入院流程为登记>>测温>>放行。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "社区防控在行动", line, "社区志愿者每天为隔离居民送菜上门。",
+                       "居民们纷纷点赞。")
+        assert kinds[line] == kind, line
