@@ -564,6 +564,10 @@ _BOILERPLATE_OPEN_END = (
     r"^[〔【\[(（]?[^。！？!?，,；;:：\s/／綜综]{0,12}+[/／]?(綜合|综合)(報導|报导|報道|报道)[〕】\])）]?"
     r"[^。！？!?]{0,8}$",
     r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
+    # 文字：夏某某, 图文／张三 李四: the label with names only, 2 to 4 characters each, none of a
+    # requirement's words (文字：不少于800字, 文字：要求原创 are a call's rules).
+    r"^(文字|圖文|图文)\s*[/／:：|｜丨]\s*(?!.*[不須须需要應应])[\u4e00-\u9fff]{2,4}"
+    r"([ \t\u3000、/／]+[\u4e00-\u9fff]{2,4}){0,3}$",
     # An editor's byline with the report's word (編輯 某某 報導), and an outlet's or a reporter's
     # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】); not a
     # column's tag over its reports (【抗疫一线报道】, 【战疫特别报道】).

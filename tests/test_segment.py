@@ -241,6 +241,9 @@ OPEN_END_FURNITURE = [
     "出版：2020-01-25 16:04 更新：2020-01-25 17:10",
     "李某某/某某新闻",
     "Yours sincerely,",
+
+
+    "文字：夏某某",
 ]
 
 
@@ -2436,4 +2439,20 @@ def test_a_breadcrumb_of_double_arrows_without_its_home_page_is_furniture(tmp_pa
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "社区防控在行动", line, "社区志愿者每天为隔离居民送菜上门。",
                        "居民们纷纷点赞。")
+        assert kinds[line] == kind, line
+
+
+def test_a_byline_labelled_wenzi_or_tuwen_with_names_is_furniture(tmp_path: Path) -> None:
+    # 文字：某某 credits the writer as 文／某某 does: it was a heading, the text's first section
+    # heading.
+    for line in ["文字:夏某某", "文字：王小明", "图文／张三 李四", "圖文：陳某某、林某"]:
+        kinds = _kinds(tmp_path, "小镇抗疫日记", "更新时间 : 2020-03-24", line,
+                       "父亲主动请缨做防疫宣传，我们选择支持他。", "整个小镇也没有闲着。")
+        assert kinds[line] == "boilerplate", line
+    # A call's rules under the label, or words about writing, stay as they were.
+    kept = {"文字：不少于800字": "heading", "文字：要求原创": "heading",
+            "文字：简洁明了，图片清晰。": "body", "文字记录抗疫点滴": "heading"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "小镇抗疫日记", "更新时间 : 2020-03-24", line,
+                       "父亲主动请缨做防疫宣传，我们选择支持他。", "整个小镇也没有闲着。")
         assert kinds[line] == kind, line
