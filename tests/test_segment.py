@@ -244,6 +244,9 @@ OPEN_END_FURNITURE = [
 
 
     "文字：夏某某",
+
+
+    "文字：夏某某", "一般公告 / 張貼者 某某組長",
 ]
 
 
@@ -2455,4 +2458,21 @@ def test_a_byline_labelled_wenzi_or_tuwen_with_names_is_furniture(tmp_path: Path
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "小镇抗疫日记", "更新时间 : 2020-03-24", line,
                        "父亲主动请缨做防疫宣传，我们选择支持他。", "整个小镇也没有闲着。")
+        assert kinds[line] == kind, line
+
+
+def test_who_posted_a_schools_notice_is_furniture(tmp_path: Path) -> None:
+    # A school site's post meta, its category and who posted it: it was a heading, the notice's
+    # first section heading.
+    for line in ["一般公告 / 張貼者 某某組長", "張貼者：學務處", "张贴单位：教务处",
+                 "公告單位 總務處", "校園公告／發布單位：學務處"]:
+        kinds = _kinds(tmp_path, "某某國小防疫通知", line, "張貼日期: 2020-02-04 00:28:43",
+                       "因應疫情，開學日延後兩週，請家長協助。", "返校日延至2月24日。")
+        assert kinds[line] == "boilerplate", line
+    # A rule for whoever posts, or a sentence about posting, stays as it was.
+    kept = {"張貼者 須自行負責": "heading", "張貼者請注意": "heading",
+            "張貼單位須於三日內撤除海報。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "某某國小防疫通知", "張貼日期: 2020-02-04 00:28:43", line,
+                       "因應疫情，開學日延後兩週，請家長協助。", "返校日延至2月24日。")
         assert kinds[line] == kind, line
