@@ -492,6 +492,8 @@ _RELATED_LABEL = re.compile(
 # A net the work weaves (织密社区防控网, 安全网), no site's name, at a line's end.
 _NET = (r"(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測|监测|聯防|联防|防疫|關愛|关爱|"
         r"天羅地|天罗地|救助|醫療|医疗)(網|网)$")
+# A greeting after the ones a letter addresses, before its colon: 各位家長您好：, 各位同仁大家好：.
+_GREETING = r"((您|你|妳)(們|们)?好|大家好)?\s*"
 # These match no line that ends with a full stop (their lines end with a name, a date, a bracket
 # or a colon): they are not tried on one (most short lines of body text end so), which saves
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
@@ -646,13 +648,14 @@ _BOILERPLATE_OPEN_END = (
     r"党组|辦事處|办事处|委員會|委员会|指揮部|指挥部|公司|醫院|医院|學校|学校|組織|组织|局|委|辦|办)"
     r"[:：]$",
     # A letter's or an appeal's addressees, the whole line: 尊敬的市民朋友们：/ 全县父老乡亲：/
-    # 各位村居书记：(not 班主任叮嘱同学们：, 全体居民须遵守以下规定：). A short line that ends in a
-    # colon is looked at further: the look for verbs costs, on every line.
+    # 各位村居书记：, with a greeting after them: 各位親愛的家長您好：(not 班主任叮嘱同学们：,
+    # 全体居民须遵守以下规定：). A short line that ends in a colon is looked at further: the look
+    # for verbs costs, on every line.
     r"^(?=.{0,50}[:：]$)(?![^:：]*(說|説|说|講|讲|要求|叮囑|叮嘱|提醒|呼籲|呼吁|號召|号召|告訴|告诉|須|须|需|分成|"
     r"分為|分为|"
     r"向|對|对|給|给|請|请|讓|让|遵守))[^。！？!?，,:：]{0,30}(朋友|鄉親|乡亲|同胞|家屬|家属|同學|同学|員工|"
     r"员工|職工|职工|工作者|書記|书记|居民|市民|村民|群眾|群众|同志|黨員|党员|患者|家長|家长|老師|老师)"
-    r"(們|们)?\s*[:：]$",
+    rf"(們|们)?\s*{_GREETING}[:：]$",
     # A group addressed by 各 or 全体, the whole line: 各社区：/ 各村（社区）：/ 致全体居民：/
     # 各小区物业、网格员：/ 尊敬的各位领导：(not a list's lead-in or topic: 各地做法：,
     # 各社区要做好以下工作：, 全体动员：, 全体医务人员分为三组：): a few words after 各 or 全体
@@ -664,15 +667,16 @@ _BOILERPLATE_OPEN_END = (
     r"楼栋|樓棟|院落|物业|物業|企业|企業|商户|商戶|门店|門店|商家|场所|場所|机构|機構|站|所|队|隊|组|組|"
     r"组织|組織|支部|科室|员|員|者|人|士|民|众|眾|属|屬|友|亲|親|志|胞|領導|领导|同事|同仁|來賓|来宾|"
     r"青年|姊妹|姐妹)"
-    r"([(（][^()（）]{1,8}[)）])?(們|们)?\s*[:：]$",
+    rf"([(（][^()（）]{{1,8}}[)）])?(們|们)?\s*{_GREETING}[:：]$",
     # A letter's bare addressee: 各位：, 尊敬的各位：; the President a LegCo answer opens with:
     # 主席：.
     r"^(致|尊敬的|親愛的|亲爱的)?各位\s*[:：]$",
     r"^(代理|署理)?主席(先生|女士)?\s*[:：]$",
     # A salutation, the whole line: 親愛的弟兄姊妹：, 亲爱的朋友们：, 尊敬的张老师： ("Dear …:"),
-    # and in English, Dear Parents,. Not a sentence that goes on to speak: 亲爱的孩子们要听话：.
+    # with a comma as a letter in English has it (親愛的某某堂會友,), and in English, Dear
+    # Parents,. Not a sentence that goes on to speak: 亲爱的孩子们要听话：.
     r"^(親愛的|亲爱的|尊敬的)(?![^:：]*(說|説|说|講|讲|要|須|须|需|應|应|請|请|讓|让|如下|以下))"
-    r"[^。！？!?，,；;:：\s]{1,20}\s*[:：]$",
+    r"[^。！？!?，,；;:：\s]{1,20}\s*[:：,，]$",
     r"^(Dear|DEAR|Dearest)\s+[A-Za-z][A-Za-z .&'’\-]{0,40}[,:，：]$",
     # … and its closing: Sincerely,, Yours sincerely,, Best regards,.
     _EN_CLOSING.pattern,
@@ -1726,8 +1730,9 @@ def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], se
     expect_title = not has_markers
     seen_title_keys: set[str] = set()
     # Heading-like lines after the last body paragraph, or just above a date line, are
-    # signatures, not headings; unless body text follows the date and the line does not end
-    # with an issuer's name: a brief's title and its date.
+    # signatures, not headings; unless body text follows the date (past any furniture under it,
+    # a letter's salutation) and the line does not end with an issuer's name: a brief's title
+    # and its date.
     # A list's items right under the last body paragraph (a notice's points under its
     # 现将有关事项通告如下：) are its text too, and no signature.
     title_block, chained, listed = _title_blocks_and_chains(seen, kinds, markers)
@@ -1742,7 +1747,7 @@ def _in_context(doc_id: str, spans: list[tuple[int, int]], pieces: list[str], se
             index > last_body
             or (index + 1 < len(seen) and _SIGNATURE_DATE.match(seen[index + 1])
                 and (_ISSUER.search(line)
-                     or not (index + 2 < len(kinds) and kinds[index + 2] == "body")))
+                     or not _above_body(kinds, index + 1)))
             or (index + 2 < len(seen) and _SIGNATURE_DATE.match(seen[index + 2])
                 and _opens_issuer(seen, kinds, index))
         ):

@@ -247,6 +247,9 @@ OPEN_END_FURNITURE = [
 
 
     "文字：夏某某", "一般公告 / 張貼者 某某組長",
+
+
+    "文字：夏某某", "一般公告 / 張貼者 某某組長", "各位親愛的家長您好：", "親愛的某某堂會友,",
 ]
 
 
@@ -2476,3 +2479,23 @@ def test_who_posted_a_schools_notice_is_furniture(tmp_path: Path) -> None:
         kinds = _kinds(tmp_path, "某某國小防疫通知", "張貼日期: 2020-02-04 00:28:43", line,
                        "因應疫情，開學日延後兩週，請家長協助。", "返校日延至2月24日。")
         assert kinds[line] == kind, line
+
+
+def test_a_salutation_with_a_greeting_or_a_comma_is_furniture(tmp_path: Path) -> None:
+    # A school's letter greets the parents it addresses, a church's ends its salutation with a
+    # comma as an English letter does: both were body text. The title above the letter's date
+    # stays its title: the salutation under the date is no body text that keeps it one.
+    for line in ["各位親愛的家長您好:", "各位家長您好：", "各位同仁大家好：", "親愛的某某堂會友,",
+                 "尊敬的各位來賓，", "亲爱的居民朋友们，"]:
+        paragraphs = _segmented(tmp_path, f"某某堂執事會特別報告\n2020年3月17日\n{line}\n"
+                                          "因應疫情，本堂決定暫停所有聚會。\n願主保守大家。\n")
+        assert [p.kind for p in paragraphs] == [
+            "heading", "boilerplate", "boilerplate", "body", "body"], line
+        assert paragraphs[-1].article_title == "某某堂執事會特別報告", line
+    # A sentence that goes on after the greeting or the comma, or asks something of them, stays
+    # body.
+    for line in ["各位家長您好，開學日延後兩週。", "親愛的朋友，請大家務必戴口罩。",
+                 "各位家長請配合：", "亲爱的孩子们要听话，"]:
+        kinds = _kinds(tmp_path, "某某堂執事會特別報告", "因應疫情，本堂決定暫停所有聚會。", line,
+                       "願主保守大家。")
+        assert kinds[line] == "body", line
