@@ -602,6 +602,9 @@ _BOILERPLATE_OPEN_END = (
     # share or a social page's buttons alone (Share this:, 分享：, 阅读原文, 在看, - END -).
     r"^[(（\[【]\s*(責任編輯|责任编辑|責編|责编|編輯|编辑)\s*[:：]\s*[^()（）\[\]【】]{1,20}[)）\]】]$",
     r"^(Source|Sources|Photo|Editor|Reporter)\s*:\s*[^。！？!?，,]{1,40}$",
+    # An English bulletin's fields, alone or run together as the page lost their breaks:
+    # Ref. No : ABCD-1234Posted by :某某/UMAC, Department :COPosted Date : 02/02/2020, Category :.
+    r"^(Ref\.?\s*No\.?|Posted\s+(by|Date)|Department|Category)\s*:\s*[^。！？!?，,]{0,60}$",
     r"^(Share( this)?|分享|分享至)\s*[:：]?$",
     r"^(閱讀原文|阅读原文|在看|點個在看|点个在看|點贊|点赞|收藏|轉發|转发)$",
     r"^[-—–_=\s]*END[-—–_=\s]*$",

@@ -250,6 +250,7 @@ OPEN_END_FURNITURE = [
 
 
     "文字：夏某某", "一般公告 / 張貼者 某某組長", "各位親愛的家長您好：", "親愛的某某堂會友,",
+    "Department :COPosted Date : 02/02/2020",
 ]
 
 
@@ -2499,3 +2500,23 @@ def test_a_salutation_with_a_greeting_or_a_comma_is_furniture(tmp_path: Path) ->
         kinds = _kinds(tmp_path, "某某堂執事會特別報告", "因應疫情，本堂決定暫停所有聚會。", line,
                        "願主保守大家。")
         assert kinds[line] == "body", line
+
+
+def test_an_english_bulletins_fields_are_furniture(tmp_path: Path) -> None:
+    # A university's bulletin heads its notice with its fields, run together where the page lost
+    # their breaks: they were body text or headings.
+    for line in ["Ref. No : ABCD-EF12GHPosted by :WangMing/UNIV",
+                 "Department :COPosted Date : 02/02/2020", "Category :",
+                 "Posted by : Student Affairs Office", "Ref. No.: 2020-015"]:
+        kinds = _kinds(tmp_path, "高教局呼籲師生做好家居自我隔離", line, "Bulletin",
+                       "因應疫情持續發展，高校延後復課。", "請同學留在家中。")
+        assert kinds[line] == "boilerplate", line
+    # Sentences and headings that open with the same words stay as they were.
+    kept = {"Department of Health urges residents to stay home": "heading",
+            "Category A patients are isolated in hospital.": "body",
+            "Posted by popular demand": "heading",
+            "Department: 咨詢熱線已開通，請致電查詢。": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "高教局呼籲師生做好家居自我隔離", line,
+                       "因應疫情持續發展，高校延後復課。", "請同學留在家中。")
+        assert kinds[line] == kind, line
