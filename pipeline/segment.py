@@ -304,8 +304,9 @@ _DATELINE = re.compile(
     r"[\u4e00-\u9fff]{1,5}(省|市|縣|县|區|区|鎮|镇|鄉|乡|村|州))[。.]?$")
 # A photo's credit ending a line: after its last sentence or a space, …。馬某攝, … 某某 摄,
 # …。受访者供图, …。資料圖片, …。攝:某某/某某傳媒, …。摄影/某报记者某某; or in brackets,
-# …(資料圖片), …(某某 Images圖片); or alone on its line, who gave the photo (某某融媒体中心供图,
-# 受访者供图。, 图片均由某某提供, 供图：某某), not one who gives it to someone (…向本报供图).
+# …(資料圖片), …(某某 Images圖片); or its source by its label, …曲線, 圖片來源:某某; or alone on
+# its line, who gave the photo (某某融媒体中心供图, 受访者供图。, 图片均由某某提供, 供图：某某),
+# not one who gives it to someone (…向本报供图).
 # A headline's note that
 # photos come with it (…（附图片）, … 多图片, …(含照片)) credits no one: the line is a title,
 # not a caption.
@@ -323,7 +324,9 @@ _CREDIT = re.compile(
     r"|[。.！!)）\s]\s*(攝影|摄影|攝|摄)\s*[:：/／]\s*[^。！？!?，,；;:：]{1,30}"
     r"|^(" + _GAVE_THE_PHOTO + r")"
     r"|^(供圖|供图)\s*[:：/／]\s*[^。！？!?，,；;:：\s]{1,20}"
-    r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）])$")
+    r"|[(（][^()（）]{0,30}(?<![附含多组組])(圖片|图片|照片|截圖|截图|供圖|供图)[)）]"
+    # … or the photo's source by its label after the caption: …曲線, 圖片來源:CNA.
+    r"|[,，。.\s]\s*(圖片|图片|照片|相片)(來源|来源)\s*[:：]\s*[^。！？!?，,；;:：]{1,20})$")
 # The same credit alone with a full stop after it: 受访者供图。, 图片由某某提供。
 _CREDIT_ALONE = re.compile(r"^(" + _GAVE_THE_PHOTO + r")[。.]$")
 _SUBTITLE = re.compile(r"^(--|——|─)")
@@ -602,6 +605,9 @@ _BOILERPLATE_OPEN_END = (
     # share or a social page's buttons alone (Share this:, 分享：, 阅读原文, 在看, - END -).
     r"^[(（\[【]\s*(責任編輯|责任编辑|責編|责编|編輯|编辑)\s*[:：]\s*[^()（）\[\]【】]{1,20}[)）\]】]$",
     r"^(Source|Sources|Photo|Editor|Reporter)\s*:\s*[^。！？!?，,]{1,40}$",
+    # … and the source after an English caption that ends no sentence: Andrew Xiang (first from
+    # right) in an activity … Source: Supplied. (A paragraph's sentence ends before its source.)
+    r"^(?=.{0,200}$).*[^\s.!?。！？:：]\s+(Source|Photo)\s*:\s*[A-Z][A-Za-z0-9 .&'’/\-]{0,40}$",
     # An English bulletin's fields, alone or run together as the page lost their breaks:
     # Ref. No : ABCD-1234Posted by :某某/UMAC, Department :COPosted Date : 02/02/2020, Category :.
     r"^(Ref\.?\s*No\.?|Posted\s+(by|Date)|Department|Category)\s*:\s*[^。！？!?，,]{0,60}$",

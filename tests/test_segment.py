@@ -251,6 +251,7 @@ OPEN_END_FURNITURE = [
 
     "文字：夏某某", "一般公告 / 張貼者 某某組長", "各位親愛的家長您好：", "親愛的某某堂會友,",
     "Department :COPosted Date : 02/02/2020",
+    "Volunteers (first from left) hand out masks in the street Source: Supplied",
 ]
 
 
@@ -2519,4 +2520,25 @@ def test_an_english_bulletins_fields_are_furniture(tmp_path: Path) -> None:
     for line, kind in kept.items():
         kinds = _kinds(tmp_path, "高教局呼籲師生做好家居自我隔離", line,
                        "因應疫情持續發展，高校延後復課。", "請同學留在家中。")
+        assert kinds[line] == kind, line
+
+
+def test_a_caption_with_its_photos_source_at_its_end_is_furniture(tmp_path: Path) -> None:
+    # A chart's caption with its source by its label was a heading; an English caption with
+    # its source after it, body text.
+    for line in ["截止2月10日疫情增長曲線, 圖片來源:某某台", "確診病例分佈圖。图片来源：卫健委",
+                 "Volunteers (first from left) hand out masks in the street Source: Supplied",
+                 "义工在街头派发口罩 Photo: AAP"]:
+        kinds = _kinds(tmp_path, "本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", line,
+                       "衛生部呼籲民眾勤洗手。", "學校將採取線上學習。")
+        assert kinds[line] == "boilerplate", line
+    # A sentence that mentions a source in passing, a paragraph whose sentence ends before its
+    # source, or a heading about the virus's source stays as it was.
+    kept = {"衛生部表示，第42例的感染來源仍在調查中，圖片來源則未公布。": "body",
+            "病毒來源仍不明確": "heading",
+            "Volunteers handed out masks in the street on Sunday. Source: Supplied": "body",
+            "The source of the virus: experts disagree": "body"}
+    for line, kind in kept.items():
+        kinds = _kinds(tmp_path, "本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", line,
+                       "衛生部呼籲民眾勤洗手。", "學校將採取線上學習。")
         assert kinds[line] == kind, line
