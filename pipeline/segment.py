@@ -1423,6 +1423,28 @@ def _related_links(pieces: Sequence[str], kinds: Sequence[str]) -> list[int]:
     return found
 
 
+# A photo's credit or source after its caption, as the line under a caption's bare copy adds it.
+_CREDIT_ADDED = re.compile(
+    r"\s*((Source|Photo)\s*:|[,，]?\s*(圖片|图片|照片|相片)(來源|来源)\s*[:：]"
+    r"|[(（][^()（）]{0,30}(攝|摄|圖片|图片|提供)[)）]$)")
+
+
+def _captions_above_their_credit(pieces: Sequence[str], kinds: Sequence[str],
+                                 least: int = 10) -> list[int]:
+    """A caption's bare copy (an image's alternative text) right above the caption with its
+    photo's credit added, a line of furniture: the copy is furniture too. It was the text's
+    line, body or a heading. A title above a line that adds a stamp to it keeps its kind.
+
+    >>> _captions_above_their_credit(["义工在街头派发口罩", "义工在街头派发口罩 Source: AAP"],
+    ...                              ["heading", "boilerplate"], least=5)
+    [0]
+    """
+    return [i for i in range(len(pieces) - 1)
+            if kinds[i] != "boilerplate" and kinds[i + 1] == "boilerplate"
+            and len(pieces[i]) >= least and pieces[i + 1].startswith(pieces[i])
+            and _CREDIT_ADDED.match(pieces[i + 1], len(pieces[i])) is not None]
+
+
 def _english_notes(pieces: Sequence[str], kinds: Sequence[str], edge: int = 10) -> list[int]:
     """A note in another language, in brackets, at a Chinese page's top or end (its first or
     last ``edge`` lines): a line wholly in brackets (``[The English version follows the Chinese
@@ -1694,7 +1716,8 @@ def _line_kinds(seen: list[str], max_heading_chars: int, extra: Sequence[re.Patt
               *_agency_titles(seen, kinds), *_english_notes(seen, kinds),
               *_stamps_above_titles_and_field_values(seen, kinds, max_heading_chars),
               *_related_links(seen, kinds), *_letter_closings(seen, kinds, max_heading_chars),
-              *_english_signers(seen, kinds, max_heading_chars)]:
+              *_english_signers(seen, kinds, max_heading_chars),
+              *_captions_above_their_credit(seen, kinds)]:
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)

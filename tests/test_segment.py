@@ -2542,3 +2542,25 @@ def test_a_caption_with_its_photos_source_at_its_end_is_furniture(tmp_path: Path
         kinds = _kinds(tmp_path, "本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", line,
                        "衛生部呼籲民眾勤洗手。", "學校將採取線上學習。")
         assert kinds[line] == kind, line
+
+
+def test_a_captions_bare_copy_above_it_with_its_credit_is_furniture(tmp_path: Path) -> None:
+    # An image's alternative text, the caption without its credit, right above the caption with
+    # it: it was body text (or a heading) between the text's paragraphs.
+    for copy, caption in [
+            ("Volunteers (first from left) hand out masks in the street",
+             "Volunteers (first from left) hand out masks in the street Source: Supplied"),
+            ("市民在超市排队选购蔬菜", "市民在超市排队选购蔬菜（记者张三摄）"),
+            ("截止2月10日疫情增長曲線", "截止2月10日疫情增長曲線, 圖片來源:某某台")]:
+        kinds = _kinds(tmp_path, "华人免费派送口罩", "他组织了一个翻译小组，为华人翻译疫情新闻。",
+                       copy, caption, "他的想法得到了朋友的支持。")
+        assert kinds[copy] == kinds[caption] == "boilerplate", copy
+    # A title above its stamped copy, a line a sentence goes on from, or a short heading above
+    # a caption that opens with its words keeps its kind.
+    for line, below, kind in [
+            ("社区防控工作有序开展", "社区防控工作有序开展 2020-02-04 08:30", "heading"),
+            ("志愿者为居民送菜上门", "志愿者为居民送菜上门，居民们纷纷点赞。", "heading"),
+            ("社区防控", "社区防控（资料图片）", "heading")]:
+        kinds = _kinds(tmp_path, "华人免费派送口罩", "他组织了一个翻译小组，为华人翻译疫情新闻。",
+                       line, below, "他的想法得到了朋友的支持。")
+        assert kinds[line] == kind, line
