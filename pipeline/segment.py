@@ -344,7 +344,7 @@ _PART_LABEL = re.compile(
 # A list's heading that ends with a colon, its items under it: a numbered one
 # (1. 「兒童區」及「學生區」聚會安排：), a topic (各地確診病例統計：, 2月15日治愈出院患者基本情况：,
 # 關於2019新型冠狀病毒肺炎：, 查控点设置：), a region's name over its places (港島區：, 湖北省：,
-# 新界區(西)：)
+# 新界區(西)：), a case's label over its text (第46例：)
 # or 其他： alone. Not a lead-in that goes on into the text (建議如下：, 各村要做好：, 他介绍：,
 # 比如武汉市：), nor addressees (各区：, 各县市区：), nor one with a comma (a sentence's clause).
 _LIST_HEADING = re.compile(
@@ -362,6 +362,8 @@ _LIST_HEADING = re.compile(
     r"給|给|向|現|现|特此|再次|了|貼|贴|一張|一张|一份|一則|一则|一個|一个))"
     r"[^:：]{2,24}(公告|通告|通知)"
     r"|(?!各|比如|例如|譬如|包括)[\u4e00-\u9fff]{1,4}(省|市|縣|县|區|区|州|鎮|镇|鄉|乡|街道)(\s*[(（][\u4e00-\u9fff]{1,3}[)）])?"
+    # A case's label over its text: 第46例：, 第12宗個案：.
+    r"|第\s*[\d０-９一二三四五六七八九十百零〇]{1,6}\s*(例|宗)(確診病例|确诊病例|病例|患者|個案|个案)?"
     r"|其他|其它)\s*[:：]$")
 # A numbered section heading (一、 （二） 3. １．): a section's, never an article's title. Also
 # as word processors write (1), (一) and 1. in one character (⑴, ㈠, ⒈), and Taiwan's 甲、乙、.

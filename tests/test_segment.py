@@ -2564,3 +2564,21 @@ def test_a_captions_bare_copy_above_it_with_its_credit_is_furniture(tmp_path: Pa
         kinds = _kinds(tmp_path, "华人免费派送口罩", "他组织了一个翻译小组，为华人翻译疫情新闻。",
                        line, below, "他的想法得到了朋友的支持。")
         assert kinds[line] == kind, line
+
+
+def test_a_cases_label_alone_over_its_text_is_a_heading(tmp_path: Path) -> None:
+    # A day's report labels each new case over its paragraphs: 第46例： was body text, its colon
+    # read as a clause's.
+    lines = ["本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", "第46例:",
+             "35歲永久居民，在賭場工作，最近沒有去過中國。", "第12宗個案：",
+             "39歲男子，是一名客工。", "第3例确诊病例：", "患者为45岁女性，已入院隔离。"]
+    paragraphs = _segmented(tmp_path, "\n".join(lines) + "\n")
+    kinds = {p.text: p.kind for p in paragraphs}
+    for label in ["第46例:", "第12宗個案：", "第3例确诊病例："]:
+        assert kinds[label] == "heading", label
+    assert {p.text: p.heading for p in paragraphs}["39歲男子，是一名客工。"] == "第12宗個案："
+    # A case's label with its text on the line, or one who speaks, stays body.
+    for line in ["第46例:35歲男子,住在新山。", "第46例患者说：", "第46例与第42例是同事："]:
+        kinds = _kinds(tmp_path, "本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", line,
+                       "他在賭場工作。")
+        assert kinds[line] == "body", line
