@@ -392,8 +392,10 @@ _BOILERPLATE_ANY_END = (
     r"^(當前|当前|您的|你的|您現在的|您现在的)?位置\s*[:：]",
     r"(首頁|首页|主頁|主页|^Home)\s*(>|»|＞|/|›)",
     # … or a breadcrumb without its home page, the site's name first, two or more >> on a short
-    # line: 中国共产党新闻网>>专题报道>>人民战“疫”党旗飘扬.
-    r"^[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^。]{0,40}$",
+    # line: 中国共产党新闻网>>专题报道>>人民战“疫”党旗飘扬. (The lookahead first: a scan for >
+    # or ＞ alone is quick, one for a set of characters is not, and a line without >> fails it.)
+    r"^(?=[^>]{1,24}+>>|[^＞]{1,24}+＞＞)"
+    r"[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^>＞。！？!?，,]{1,24}+(>>|＞＞)[^。]{0,40}$",
     # An original title's line whose title asks or exclaims: 原标题:…，宝坻经历了什么?,
     # 原題：…？, （原标题：…？）, 原标题：《…？》
     rf"^{_ORIGINAL_TITLE}[^。]{{0,80}}[？?！!][》」』”]?[)）】\]]?$",
@@ -572,8 +574,9 @@ _BOILERPLATE_OPEN_END = (
     r"[^。！？!?]{0,8}$",
     r"^(文|圖|图|撰文|撰稿(者|人)?|攝影|摄影)\s*[/／:：《|｜丨][^。！？!?，,]{0,30}$",
     # 文字：夏某某, 图文／张三 李四: the label with names only, 2 to 4 characters each, none of a
-    # requirement's words (文字：不少于800字, 文字：要求原创 are a call's rules).
-    r"^(文字|圖文|图文)\s*[/／:：|｜丨]\s*(?!.*[不須须需要應应])[\u4e00-\u9fff]{2,4}"
+    # requirement's words (文字：不少于800字, 文字：要求原创 are a call's rules). (Its first
+    # character in a class: a line that starts otherwise is passed over at once.)
+    r"^[文圖图](?:(?<=文)字|(?<=[圖图])文)\s*[/／:：|｜丨]\s*(?!.*[不須须需要應应])[\u4e00-\u9fff]{2,4}"
     r"([ \t\u3000、/／]+[\u4e00-\u9fff]{2,4}){0,3}$",
     # An editor's byline with the report's word (編輯 某某 報導), and an outlet's or a reporter's
     # credit in brackets, alone on its line (【KTSF 某某報導】, 【菲律賓世界日報專訊】); not a
@@ -608,8 +611,10 @@ _BOILERPLATE_OPEN_END = (
     r"^[(（\[【]\s*(責任編輯|责任编辑|責編|责编|編輯|编辑)\s*[:：]\s*[^()（）\[\]【】]{1,20}[)）\]】]$",
     r"^(Source|Sources|Photo|Editor|Reporter)\s*:\s*[^。！？!?，,]{1,40}$",
     # … and the source after an English caption that ends no sentence: Andrew Xiang (first from
-    # right) in an activity … Source: Supplied. (A paragraph's sentence ends before its source.)
-    r"^(?=.{0,200}$).*[^\s.!?。！？:：]\s+(Source|Photo)\s*:\s*[A-Z][A-Za-z0-9 .&'’/\-]{0,40}$",
+    # right) in an activity … Source: Supplied. (A paragraph's sentence ends before its source.
+    # Its first letter is looked at first: a Chinese line fails at once.)
+    r"^(?=[A-Z][^。！？]{0,200}$).*[^\s.!?。！？:：]\s+(Source|Photo)\s*:\s*"
+    r"[A-Z][A-Za-z0-9 .&'’/\-]{0,40}$",
     # An English bulletin's fields, alone or run together as the page lost their breaks:
     # Ref. No : ABCD-1234Posted by :某某/UMAC, Department :COPosted Date : 02/02/2020, Category :.
     r"^(Ref\.?\s*No\.?|Posted\s+(by|Date)|Department|Category)\s*:\s*[^。！？!?，,]{0,60}$",
@@ -748,10 +753,13 @@ _BOILERPLATE_OPEN_END = (
     r"^[^。！？!?，,；;:：]{0,24}(熱線|热线|專線|专线|電話|电话)(號碼|号码)?\s*[:：]\s*"
     r"[\d()（）+＋\-－]{3,}([\s,，、/／;；或]+[\d()（）+＋\-－]{3,})*$",
     # A school's or a council's post, who posted it, after its category or alone:
-    # 一般公告 / 張貼者 生活教育組長, 張貼單位：學務處, 公告單位 總務處. Not a rule for whoever
-    # posts (張貼者 須自行負責).
-    r"^([^。！？!?，,/／]{1,12}+[/／]\s*)?(張貼者|张贴者|張貼單位|张贴单位|發布單位|发布单位|發佈單位|"
-    r"公告單位|公告单位)(\s*[:：]\s*|[ \t\u3000]+)(?![須须需應应不要請请])[^。！？!?，,]{1,20}$",
+    # 一般公告 / 張貼者 生活教育組長, 張貼單位：學務處, 公告單位 總務處 (張貼者, 張貼單位, 發布單位,
+    # 發佈單位, 公告單位, by their first character and the rest). Not a rule for whoever posts
+    # (張貼者 須自行負責). (A first character in a class is tried at once, an optional group
+    # first was three times as costly on every line.)
+    r"^(?:[張张發发公]|[^\s/／]{1,12}+\s*[/／]\s*[張张發发公])"
+    r"(?:貼者|贴者|貼單位|贴单位|布單位|布单位|佈單位|告單位|告单位)"
+    r"(?:\s*[:：]\s*|[ \t\u3000]+)(?![須须需應应不要請请])[^。！？!?，,]{1,20}$",
     # A spokesman's name under a release (行政院發言人：○○○, ○ for a name left out), not what
     # he said (發言人：「…」).
     r"^[^。！？!?，,；;:：]{0,12}(發言人|发言人)\s*[:：]\s*[^。！？!?，,；;:：「」“”『』\"]{1,12}$",
