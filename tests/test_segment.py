@@ -1441,15 +1441,20 @@ def test_a_title_repeated_under_the_text_is_no_prose_cut_short(tmp_path: Path) -
     assert _segmented(tmp_path, cut)[-1].kind == "body"
 
 
+# A page's section headings, slogans of one length with a comma, and the whole paragraph under
+# each: lines of one length that are no text wrapped at it.
+_SLOGANS = ["织密防控宣传网,确保疫情知晓一户不少", "织密排查登记网,确保人员情况一个不漏",
+            "织密人员管控网,确保疫情防控一步不让"]
+_SLOGAN_PARAGRAPH = ("各社区以网格为单位,划区分片,由网格党支部组织发动党员,在辖区公告栏、广场、"
+                     "主要交通路口张贴通告,确保防控知识家喻户晓。")
+
+
 def test_slogans_of_one_length_over_whole_paragraphs_are_no_wrapped_text(
         tmp_path: Path) -> None:
     # A page's three section headings, slogans of one length with a comma, over whole
     # paragraphs: taken for a text wrapped at their length, they were body text, labelled by
     # no one. Now they are headings, each its section's.
-    slogans = ["织密防控宣传网,确保疫情知晓一户不少", "织密排查登记网,确保人员情况一个不漏",
-               "织密人员管控网,确保疫情防控一步不让"]
-    paragraph = ("各社区以网格为单位,划区分片,由网格党支部组织发动党员,在辖区公告栏、广场、"
-                 "主要交通路口张贴通告,确保防控知识家喻户晓。")
+    slogans, paragraph = _SLOGANS, _SLOGAN_PARAGRAPH
     text = "\n".join(["靖宇县以“党建网格”筑牢疫情阻击防线", "2020-07-01 19:07:12 来源: 浏览:2116",
                       paragraph, *[line for s in slogans for line in (s, paragraph, "image.png")]])
     assert wrapped_width([p.text for p in segment_text("d", text)]) is None
@@ -2347,10 +2352,7 @@ def test_join_wrapped_leaves_lines_of_one_length_that_are_no_wrapped_prose_apart
     # numbered heading over its first subsection's of one length, an outline's one-line items,
     # a title over a subtitle of its length: no text wrapped at that length, and no paragraph
     # joined out of them.
-    slogans = ["织密防控宣传网,确保疫情知晓一户不少", "织密排查登记网,确保人员情况一个不漏",
-               "织密人员管控网,确保疫情防控一步不让"]
-    paragraph = ("各社区以网格为单位,划区分片,由网格党支部组织发动党员,在辖区公告栏、广场、"
-                 "主要交通路口张贴通告,确保防控知识家喻户晓。")
+    slogans, paragraph = _SLOGANS, _SLOGAN_PARAGRAPH
     pages = [
         ["某县以“党建网格”筑牢疫情阻击防线", paragraph,
          *[line for s in slogans for line in (s, paragraph, "image.png")]],
