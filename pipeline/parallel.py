@@ -244,16 +244,10 @@ def _segmented(cache: Cache, key: str, source: str, config: Config) -> Segmented
     return segmented_from_dict(cached) if cached else segment_file(source, config)
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """Consecutive ``items`` in lists of ``size`` (the last may be shorter): a worker's batch."""
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _one(_: Any) -> int:
+    """What each item counts for in a worker's batch of ``size`` items (see
+    :func:`paragraph_batches`): one."""
+    return 1
 
 
 def _check_strict(items: Iterable[Item], strict: bool) -> Iterator[Item]:
@@ -318,7 +312,8 @@ def _pool_stream(bundle: Bundle, sources: list[str], config: Config, encoding: s
                  workers: int, fmt: str, ids: dict[str, str]) -> Iterator[Item]:
     size = _batch_size(len(sources), workers, config.classify.batch_size)
     context = {"bundle": bundle, "config": config, "encoding": encoding, "fmt": fmt, "ids": ids}
-    yield from ordered_pool(_worker_label_sources, _batches(sources, size), workers, context)
+    batches = paragraph_batches(sources, _one, size)
+    yield from ordered_pool(_worker_label_sources, batches, workers, context)
 
 
 def _batch_size(items: int, workers: int, largest: int, per_worker: int = 16) -> int:
@@ -333,11 +328,12 @@ def cached_stream(bundle: Bundle, config: Config, cache: Cache,
     workers = min(resolve_jobs(jobs), max(1, len(tasks)))
     size = _batch_size(len(tasks), workers, config.classify.batch_size)
     if workers == 1:
-        for batch in _batches(tasks, size):
+        for batch in paragraph_batches(tasks, _one, size):
             yield from label_cached(bundle, config, cache, batch, fmt)
         return
     context = {"bundle": bundle, "config": config, "cache": cache, "fmt": fmt}
-    yield from ordered_pool(_worker_label_cached, _batches(tasks, size), workers, context)
+    batches = paragraph_batches(tasks, _one, size)
+    yield from ordered_pool(_worker_label_cached, batches, workers, context)
 
 
 def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], workers: int,
