@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix, log_loss, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from pipeline.corpus import Example, modeled_on_none_of
@@ -216,7 +216,9 @@ def _splits(y: Sequence[str], groups: Sequence[str], n_splits: int, seed: int,
             warn: bool, folds: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """The folds, grouped by article and stratified by theme. A theme with fewer paragraphs than
     folds is said once in one line (``warn``), instead of scikit-learn's warning of it; when
-    there are fewer articles than ``folds`` (``evaluate.folds``), the folds made are named."""
+    there are fewer articles than ``folds`` (``evaluate.folds``), the folds made are named.
+    When every theme has fewer paragraphs than folds (a first few labels), no split can be
+    stratified, so the folds are grouped by article alone."""
     few = {t: n for t, n in sorted(Counter(y).items()) if n < n_splits}
     if few and warn:
         one = len(few) == 1
@@ -228,6 +230,8 @@ def _splits(y: Sequence[str], groups: Sequence[str], n_splits: int, seed: int,
                     "s" if one else "ve", " and ".join(map(str, few.values())),
                     "its" if one else "their",
                     f"set evaluate.folds below {n_splits}" if cut else "lower evaluate.folds")
+    if few and len(few) == len(set(y)):
+        return list(GroupKFold(n_splits=n_splits).split(y, y, groups))
     splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The least populated class", UserWarning)

@@ -379,6 +379,28 @@ def test_fewer_articles_than_folds_says_so(caplog: pytest.LogCaptureFixture) -> 
     assert "evaluate.folds is 5 but the labelled paragraphs come from 3 articles" in caplog.text
 
 
+def test_every_theme_smaller_than_the_folds_still_cross_validates(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A first review list labelled by hand: 4 articles, each theme 1 or 2 paragraphs. The folds
+    # could not be stratified by theme, and train ended in scikit-learn's traceback (exit 3).
+    from pipeline.corpus import Example
+    from pipeline.evaluate import grouped_cv
+    from pipeline.model import build_pipeline
+
+    texts = {"leadership": "市委召開會議，部署疫情防控工作。",
+             "medical": "醫院救治患者，醫護人員堅守崗位。",
+             "grassroots": "村黨支部組織黨員入戶排查返鄉人員。"}
+    labelled = [(0, "leadership"), (1, "medical"), (2, "grassroots"), (3, "medical"),
+                (3, "grassroots")]
+    real = [Example(f"d{a}:{i}", texts[theme], None, None, theme, f"d{a}", written=False)
+            for i, (a, theme) in enumerate(labelled)]
+    themes = ["leadership", "grassroots", "medical"]
+    result = grouped_cv(build_pipeline(Config()), real, folds=5, themes=themes)
+    assert result["folds"] == 4
+    assert result == grouped_cv(build_pipeline(Config()), real, folds=5, themes=themes)
+    assert "but themes grassroots and leadership and medical have only 2 and 1 and 2" in caplog.text
+
+
 def test_a_small_theme_beside_fewer_articles_than_folds_names_the_folds_made(
         caplog: pytest.LogCaptureFixture) -> None:
     # With folds cut to the 4 articles, the second warning said 'evaluate.folds is 4' beside a
