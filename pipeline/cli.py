@@ -515,8 +515,9 @@ def _print_report(report: dict[str, Any]) -> None:
     # Both are printed, whatever the config trains on; the one that is its model is marked.
     mine = " (as this config trains)"
     with_written = report["trained_with_written"]
-    _print_metrics("grouped CV, real paragraphs only" + ("" if with_written else mine),
-                   report["cv_without_written"])
+    if "cv_without_written" in report:
+        _print_metrics("grouped CV, real paragraphs only" + ("" if with_written else mine),
+                       report["cv_without_written"])
     if "cv_with_written" in report:
         _print_metrics("grouped CV, written paragraphs added to each training side"
                        + (mine if with_written else ""), report["cv_with_written"])

@@ -929,7 +929,14 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                               "params": dict(config.model.params),
                               "config_hash": config_hash(config.model_dump(mode="json")),
                               "training_data": full.summary()}
-    report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
+    try:
+        report["cv_without_written"] = grouped_cv(pipeline, full.real, (), **common)
+    except CorpusError as exc:  # a few labels of one's own: train measures the model all the same
+        if exc.config_key != "model.params.calibration_folds" or not (c.use_written
+                                                                      and full.written):
+            raise
+        log.warning("%s; grouped CV of the real paragraphs alone is left out (the written "
+                    "paragraphs, which this config trains on, are measured)", exc)
     if full.written:
         report["cv_with_written"] = grouped_cv(pipeline, full.real, full.written, **common,
                                                warn=False)

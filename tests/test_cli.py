@@ -553,6 +553,40 @@ evaluate: {{folds: 3}}
     assert "lexicon_weak_labels" not in data  # the config names no lexicon
 
 
+def test_evaluate_of_a_few_labels_of_ones_own_with_a_calibrated_svm(tmp_path: Path) -> None:
+    # A first review list labelled by hand: train measured the linear SVM on it (the written
+    # paragraphs fill each side's themes), but evaluate refused the config, exit 2, because
+    # the real paragraphs alone, a side figure, cannot calibrate on 3 folds.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = {"a": ["市委召開常委會，部署疫情防控工作。", "各村黨支部組織黨員入戶排查返鄉人員。"],
+             "b": ["醫院醫護人員堅守隔離病房，救治重症患者。", "社区网格员逐户登记居民健康信息。"],
+             "c": ["疾控中心采集核酸样本送实验室检测。", "爱心企业向社区捐赠口罩和消毒液。"]}
+    themes = {"a": ["leadership", "grassroots"], "b": ["medical", "grassroots"],
+              "c": ["medical", "public_participation"]}
+    for name, paragraphs in texts.items():
+        (docs / f"{name}.txt").write_text("\n\n".join(["防疫工作简报", *paragraphs]) + "\n",
+                                          encoding="utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"document": name, "index": i + 1, "theme": theme}) + "\n"
+                              for name, ts in themes.items() for i, theme in enumerate(ts)),
+                      encoding="utf-8")
+    config = tmp_path / "mine.yaml"
+    config.write_text(f"""
+corpus: {{documents: [{docs}], labels: [{labels}], written: [{SOME_WRITTEN[0]}]}}
+model: {{classifier: linear_svm, params: {{C: 1.0}}, name: svm, dir: {tmp_path / 'models'}}}
+""", encoding="utf-8")
+    result = in_process("evaluate", "--config", str(config), "--json", "-")
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    assert "cv_without_written" not in data
+    assert data["cv_with_written"]["paragraphs"] == 6 and data["cv_with_written"]["folds"] == 3
+    assert ("pipeline: model.params.calibration_folds: the classifier calibrates its scores on 3 "
+            "folds") in result.stderr.decode()
+    assert "grouped CV of the real paragraphs alone is left out" in result.stderr.decode()
+    assert "grouped CV, real paragraphs only" not in result.stderr.decode()
+
+
 def heldout_config(tmp_path: Path, documents: str = "corpus/heldout",
                    labels: str = "corpus/heldout/labels.jsonl") -> Path:
     """A quick config to evaluate: the held-out documents, scored on themselves (or on the
