@@ -607,6 +607,12 @@ def _why_train(parts: Mapping[str, str], state: RunState, bundle_hash: str | Non
     if bundle_hash and bundle_parts == parts:
         return ""
     if not record:  # the record is the bundle's: a new model.name has none yet
+        if bundle_hash and bundle_parts is None:  # what train --no-metrics made, as below
+            return NO_METRICS
+        # What pipeline train made with its figures, before any run: what changed since.
+        since = [name for name, value in parts.items() if (bundle_parts or {}).get(name) != value]
+        if bundle_hash and since:
+            return f"{', '.join(since)} changed"
         return f"never run for model {Path(state.bundle).name}"
     if stale:
         return f"{', '.join(stale)} changed"

@@ -111,6 +111,18 @@ def test_a_replaced_model_is_noticed(workspace: Path) -> None:
     assert run(config).steps == UP_TO_DATE
 
 
+def test_status_before_any_run_says_why_the_trained_model_is_not_taken(workspace: Path) -> None:
+    # A project's first steps are pipeline train, then status: it said 'never run for model
+    # own' whatever train had made, where a run's record would have said why.
+    config = make_config(workspace, name="own")
+    train(config, with_metrics=False)
+    assert ("train", False, NO_METRICS) in status(config)
+    train(config)
+    assert ("train", True, "") in status(config)
+    changed = make_config(workspace, name="own", params={"alpha": 1.0})
+    assert ("train", False, "config model changed") in status(changed)
+
+
 def test_a_model_trained_again_to_the_same_bytes_leaves_the_output_up_to_date(
         ran: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # pipeline train, or run --force train, on the same corpus, config and code: model.pkl comes
