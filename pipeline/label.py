@@ -214,14 +214,17 @@ def annotate(
     order = np.array([classes.index(t) for t in themes]
                      + [i for i, c in enumerate(classes) if c not in themes], dtype=np.int64)
     labels = order[proba[:, order].argmax(axis=1)] if len(proba) else np.zeros(0, dtype=np.int64)
-    top2 = -np.sort(-proba, axis=1)[:, :2] if len(classes) > 1 else np.c_[proba, proba * 0]
+    # The scores as written: the review flag follows from them, as a consumer who checks it
+    # against the thresholds computes it (unrounded, 0.4999996 was flagged under 0.5 and
+    # written 0.5).
+    rounded = np.round(proba, 6)
+    top2 = -np.sort(-rounded, axis=1)[:, :2] if len(classes) > 1 else np.c_[rounded, rounded * 0]
     indptr = scores.features.indptr()
     empty = (indptr[1:] == indptr[:-1]).tolist()  # nothing in it the model knows
     if scores.normalized is not None:  # or no Han character in it: a word or two it knows
         empty = [e or HAN.search(t) is None for e, t in zip(empty, scores.normalized,
                                                              strict=True)]
     review = ((top2[:, 0] < review_below) | (top2[:, 0] - top2[:, 1] < review_margin)).tolist()
-    rounded = np.round(proba, 6)
     shown = rounded[:, [classes.index(t) for t in themes]].tolist()
     confidence = rounded[np.arange(len(proba)), labels].tolist()
     evidence = _evidence(scorer, scores, labels, evidence_terms)

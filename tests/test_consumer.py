@@ -9,13 +9,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipeline.config import Config
 from pipeline.errors import InputError
+from pipeline.model import load_bundle
 from pipeline.output import read_labelled
-from tests.conftest import ROOT, in_process
+from pipeline.reading import read_document
+from pipeline.segment import HAN
+from pipeline.stages import label_documents, segment_document
+from tests.conftest import ROOT, SEED, in_process
 
 SIMPLIFIED = ("社区防控工作报告\n\n一、社区网格员挨家挨户排查\n\n"
               "各社区网格员坚持挨家挨户上门排查，逐户登记返乡人员，做到不漏一户、不落一人。\n\n"
@@ -242,3 +247,33 @@ def test_a_pipe_or_a_device_in_a_folder_of_documents_is_named_not_dropped_unsaid
     strict = in_process("segment", "docs", "--strict", cwd=tmp_path)
     assert strict.returncode == 2 and strict.stdout == b""
     assert strict.stderr.decode() == "pipeline: error: docs/p.txt: a named pipe, not a file\n"
+
+
+def test_needs_review_follows_from_the_scores_as_written(trained: tuple[Config, Path]) -> None:
+    """A consumer checks ``needs_review`` against the config's thresholds with the scores the
+    output holds (six decimals): a top score written equal to ``review_below``, or a lead equal
+    to ``review_margin``, is not below it and flags nothing. It did when the score before
+    rounding was a hair below: about half of the scores are rounded up."""
+    config, model = trained
+    bundle = load_bundle(model)
+    segmented = segment_document(read_document(SEED), config)
+
+    def labelled(below: float, margin: float) -> list[dict[str, Any]]:
+        label = config.label.model_copy(update={"review_below": below, "review_margin": margin})
+        [doc] = label_documents(bundle, [segmented], config.model_copy(update={"label": label}))
+        # Those flagged whatever their scores (no Chinese character, nothing the model knows)
+        # have no evidence or no Han character: left out.
+        return [p for p in doc["paragraphs"] if p["kind"] == "body" and p["evidence"]
+                and HAN.search(p["text"])]
+
+    def top_two(p: dict[str, Any]) -> list[float]:
+        return sorted(p["scores"].values(), reverse=True)[:2]
+
+    body = labelled(0.5, 0.15)
+    tops = sorted({top_two(p)[0] for p in body})[:12]
+    leads = sorted({top_two(p)[0] - top_two(p)[1] for p in body})[:12]
+    for below, margin in [(top, 0.0) for top in tops] + [(0.0, lead) for lead in leads]:
+        for p in labelled(below, margin):
+            first, second = top_two(p)
+            assert p["needs_review"] == (first < below or first - second < margin), (
+                below, margin, p["id"], p["scores"])
