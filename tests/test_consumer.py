@@ -277,3 +277,27 @@ def test_needs_review_follows_from_the_scores_as_written(trained: tuple[Config, 
             first, second = top_two(p)
             assert p["needs_review"] == (first < below or first - second < margin), (
                 below, margin, p["id"], p["scores"])
+
+
+def test_a_paragraph_the_model_knows_nothing_of_is_labelled_by_its_context_if_any(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """As the README says of ``evidence`` and ``needs_review``: a paragraph of characters the
+    model does not know, alone, gets the model's prior, no evidence, and is flagged; under a
+    heading and beside paragraphs it knows, the same paragraph is labelled by them (its
+    evidence is theirs) and flagged only by the thresholds."""
+    unknown = "龘靐齉爩。\n"
+    (tmp_path / "alone.txt").write_text(unknown, "utf-8")
+    (tmp_path / "under.txt").write_text(
+        "一、社区网格员挨家挨户排查\n\n各社区网格员坚持挨家挨户上门排查，逐户登记返乡人员。\n\n"
+        + unknown, "utf-8")
+    result = in_process("classify", "alone.txt", "under.txt", "--model", str(trained[1]),
+                        "--format", "jsonl", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    alone, under = [p for p in lines if p["text"] == unknown.strip()]
+    assert alone["evidence"] == [] and alone["needs_review"]
+    assert len(set(alone["scores"].values())) == 1
+    assert under["label"] == "grassroots" and under["evidence"]
+    assert not any(set(term) & set("龘靐齉爩") for term in under["evidence"])
+    first, second = sorted(under["scores"].values(), reverse=True)[:2]
+    assert under["needs_review"] == (first < 0.5 or first - second < 0.15)  # the defaults
