@@ -941,7 +941,8 @@ def open_labelled(path: Path | str) -> Iterator[Labelled]:
 @contextmanager
 def _opened(path: Path) -> Iterator[IO[bytes]]:
     """The labelled output ``path``, open to be read from its start as often as needed:
-    standard input (``-``), a pipe or a device is first copied into a temporary file."""
+    standard input (``-``), a pipe or a device is first copied into a temporary file, and so is
+    a file that starts with a UTF-8 byte-order mark, without it (see :func:`_mark_length`)."""
     if str(path) == "-":  # standard input, as classify reads it (a pipe from classify, say)
         if sys.stdin is None:
             raise InputError("-: cannot read standard input: it is closed")
@@ -956,26 +957,49 @@ def _opened(path: Path) -> Iterator[IO[bytes]]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     with fh:
         if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            yield fh
-            return
+            mark = _mark_length(_read_from(fh, path, 4), path)
+            fh.seek(mark)
+            if not mark:
+                yield fh
+                return
         with _copied(fh, path) as copy:
             yield copy
 
 
+def _mark_length(start: bytes, path: Path) -> int:
+    """How many bytes of the output that starts with ``start`` are a UTF-8 byte-order mark, to
+    drop (an editor's "UTF-8 with BOM", PowerShell's ``Out-File -Encoding utf8``), as labels
+    and configs drop it; :class:`InputError` for a mark of UTF-16 or UTF-32, which Windows
+    PowerShell's ``>`` writes, and no JSON reader takes."""
+    from pipeline.reading import BOMS
+
+    if start.startswith(codecs.BOM_UTF8):
+        return len(codecs.BOM_UTF8)
+    named = next((name.upper() for bom, name in BOMS if start.startswith(bom)), None)
+    if named:
+        raise InputError(f"{path}: not labelled output: saved as {named}; write it with -o FILE "
+                         "(Windows PowerShell's '>' saves UTF-16), or save it as UTF-8")
+    return 0
+
+
 def _copied(source: IO[bytes], path: Path) -> IO[bytes]:
     """A temporary file (removed once closed, or if the process is killed) holding what
-    ``source`` holds, open at its start."""
+    ``source`` holds from where it is, without a byte-order mark it starts with (see
+    :func:`_mark_length`), open at its start."""
     what = "reading " + ("standard input" if str(path) == "-" else str(path))
     try:
         copy = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
     except OSError as exc:
         raise temporary_error(exc, what) from None
     try:
-        while block := _read_from(source, path, BLOCK):
+        block = _read_from(source, path, BLOCK)
+        block = block[_mark_length(block[:4], path):]
+        while block:
             try:
                 copy.write(block)
             except OSError as exc:
                 raise temporary_error(exc, what) from None
+            block = _read_from(source, path, BLOCK)
         copy.seek(0)
     except BaseException:
         copy.close()

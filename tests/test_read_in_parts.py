@@ -284,3 +284,31 @@ def test_an_output_cut_in_a_character_is_named_cut_short(
         path.write_bytes(damaged)
         with pytest.raises(InputError, match=r": not labelled output \(not UTF-8 text\)$"):
             _whole(path)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_output_saved_with_a_byte_order_mark_reads_as_without(
+        output: dict[str, Any], fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An output saved again as "UTF-8 with BOM" (an editor on Windows, PowerShell's
+    ``Out-File -Encoding utf8``) was 'out.json:1: not labelled output (JSON or JSON lines)', as
+    if it were no output at all: the mark is dropped, as labels and configs drop it. One saved
+    as UTF-16 or UTF-32 (PowerShell's ``>``) is named so."""
+    import codecs
+    import sys
+
+    raw = _written(output, fmt)
+    plain, marked = tmp_path / f"plain.{fmt}", tmp_path / f"marked.{fmt}"
+    plain.write_bytes(raw)
+    marked.write_bytes(codecs.BOM_UTF8 + raw)
+    expected = _in_parts(plain)
+    assert _in_parts(marked) == expected and _whole(marked) == _whole(plain)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(codecs.BOM_UTF8 + raw)))
+    assert _in_parts(Path("-")) == expected
+    for encoding, named in (("utf-16", "UTF-16"), ("utf-32", "UTF-32")):
+        marked.write_bytes(raw.decode().encode(encoding))
+        for read in (_in_parts, _whole):
+            with pytest.raises(InputError) as refused:
+                read(marked)
+            assert str(refused.value) == (
+                f"{marked}: not labelled output: saved as {named}; write it with -o FILE "
+                "(Windows PowerShell's '>' saves UTF-16), or save it as UTF-8")
