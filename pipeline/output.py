@@ -532,6 +532,10 @@ def _read(path: Path, raw: bytes) -> dict[str, Any]:
         if record is _NOT_JSON:
             raise InputError(f"{path}:{number}: not labelled output (JSON or JSON lines)")
         if not isinstance(record, dict) or not {"document", "source", "encoding"} <= set(record):
+            if isinstance(record, dict) and "theme" in record:  # a review list, or hand labels
+                raise InputError(f"{path}:{number}: not labelled output: a list of labels (its "
+                                 "'theme'), as 'pipeline review' writes one for a person to fill "
+                                 "in; review and report read what 'pipeline classify' wrote")
             raise InputError(f"{path}:{number}: not labelled output (no document, source or "
                              "encoding)")
         if "schema_version" not in record:  # pipeline segment's lines carry none

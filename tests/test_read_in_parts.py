@@ -312,3 +312,23 @@ def test_an_output_saved_with_a_byte_order_mark_reads_as_without(
             assert str(refused.value) == (
                 f"{marked}: not labelled output: saved as {named}; write it with -o FILE "
                 "(Windows PowerShell's '>' saves UTF-16), or save it as UTF-8")
+
+
+def test_a_list_to_label_given_for_an_output_is_named_as_such(tmp_path: Path) -> None:
+    """A review list (or a file of hand labels) given to ``review`` or ``report`` in place of
+    classify's output was 'not labelled output (no document, source or encoding)', though its
+    lines have a ``document``: it is named as the list it is, and what to give instead."""
+    path = tmp_path / "to-label.jsonl"
+    lines = [{"document": "report", "sha1": "0123456789ab", "index": 3, "theme": None,
+              "suggested": "medical", "margin": 0.02, "text": "医院开设发热门诊。"},
+             {"document": "report", "index": 5, "kind": "body", "theme": "grassroots"}]
+    said = (f"{path}:1: not labelled output: a list of labels (its 'theme'), as 'pipeline "
+            "review' writes one for a person to fill in; review and report read what "
+            "'pipeline classify' wrote")
+    for first in lines:
+        path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n"
+                                for line in (first, *lines)), encoding="utf-8")
+        for read in (_in_parts, _whole):
+            with pytest.raises(InputError) as refused:
+                read(path)
+            assert str(refused.value) == said
