@@ -413,16 +413,23 @@ def no_hand_labels(labels: Sequence[Path | str], documents: Sequence[Path | str]
             "corpus.labels")
 
 
-def _check_no_theme_elsewhere(obj: dict[str, Any], themes: Sequence[str], where: str) -> None:
-    """Raise :class:`CorpusError` if a label line without ``theme`` gives a theme under another
-    key (``label``, as the labelled output names it, or a misspelt ``Theme``): a line without
-    ``theme`` labels nothing, and training left it out without a word. ``suggested``, which
-    review lists write beside ``theme``, is no theme given."""
+def _theme_elsewhere(obj: dict[str, Any], themes: Sequence[str]) -> str:
+    """``, but 'label' holds one ("medical")`` when a line without ``theme`` gives a theme under
+    another key (``label``, as the labelled output names it, or a misspelt ``Theme``), else
+    ``""``. ``suggested``, which review lists write beside ``theme``, is no theme given."""
     for key, value in obj.items():
         if key != "suggested" and isinstance(value, str) and value in themes:
-            raise CorpusError(f"{where}: no 'theme', but {key!r} holds one ({_as_written(value)})"
-                              ", and a label line without 'theme' labels nothing: name the key "
-                              "'theme'")
+            return f", but {key!r} holds one ({_as_written(value)})"
+    return ""
+
+
+def _check_no_theme_elsewhere(obj: dict[str, Any], themes: Sequence[str], where: str) -> None:
+    """Raise :class:`CorpusError` if a label line without ``theme`` gives a theme under another
+    key (:func:`_theme_elsewhere`): a line without ``theme`` labels nothing, and training left it
+    out without a word."""
+    if elsewhere := _theme_elsewhere(obj, themes):
+        raise CorpusError(f"{where}: no 'theme'{elsewhere}, and a label line without 'theme' "
+                          "labels nothing: name the key 'theme'")
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
@@ -551,6 +558,12 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
             text, theme = obj.get("text"), obj.get("theme")
             if not isinstance(text, str) or not text.strip():
                 raise CorpusError(f"{path}:{number}: 'text' must be a non-empty string")
+            if "theme" not in obj:  # not "unknown theme null", a null the file never wrote
+                elsewhere = _theme_elsewhere(obj, themes)
+                raise CorpusError(f"{path}:{number}: no 'theme'"
+                                  + (f"{elsewhere}: name the key 'theme'" if elsewhere else "")
+                                  + "; a written paragraph needs one of the config's themes: "
+                                  + ", ".join(themes))
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
                                   f"allowed (the config's themes): {', '.join(themes)}")

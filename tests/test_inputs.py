@@ -650,6 +650,23 @@ def test_a_label_line_giving_its_theme_under_another_key_is_refused(tmp_path: Pa
     assert load_labels([path], ["medical", "grassroots"]) == {}
 
 
+def test_a_written_paragraph_without_theme_says_so(tmp_path: Path) -> None:
+    # A written paragraph with no 'theme' was 'unknown theme null', a null the file never
+    # wrote; one that gives its theme as 'label' (as the labelled output names it) said the same.
+    from pipeline.corpus import load_written
+    from pipeline.errors import CorpusError
+
+    path = tmp_path / "written.jsonl"
+    for line, said in (('{"text": "县委召开会议部署防控工作。", "label": "leadership"}',
+                        ", but 'label' holds one (\"leadership\"): name the key 'theme'"),
+                       ('{"text": "县委召开会议部署防控工作。"}', "")):
+        path.write_text(line + "\n", "utf-8")
+        with pytest.raises(CorpusError) as info:
+            load_written([path], ["leadership", "medical"])
+        assert str(info.value) == (f"{path}:1: no 'theme'{said}; a written paragraph needs one "
+                                   "of the config's themes: leadership, medical")
+
+
 @pytest.mark.parametrize(("field", "value"), [("id", "5"), ("id", "true"), ("report", "7"),
                                               ("report", '["r1"]')])
 def test_a_written_paragraph_id_or_report_of_another_type_is_refused(
