@@ -234,6 +234,7 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         return
     if path.is_symlink():
         path = _resolved(path)
+    made = _missing_folders(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # An output written again keeps its permissions (a private 0600 result stays private);
@@ -243,6 +244,7 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp",
                                    dir=path.parent)
     except OSError as exc:
+        _remove_empty(made)
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
     os.chmod(tmp, permissions)
     try:
@@ -251,7 +253,28 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        _remove_empty(made)
         raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders of ``folder``'s path that are not there yet, deepest first: those that
+    writing an output there makes, and takes away again if the output fails."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) while they are empty: a failed output leaves no folder
+    it made (``-o results/2020/out.json``), and one that something else put a file in stays."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 class _Checked:

@@ -211,6 +211,25 @@ def test_stdin_to_stdout(model_dir: tuple[Path, Path]) -> None:
     assert [p["label"] for p in doc["paragraphs"]] == ["leadership", "grassroots"]
 
 
+def test_a_failed_output_leaves_no_folder_it_made(model_dir: tuple[Path, Path],
+                                                  tmp_path: Path) -> None:
+    # -o makes the folders its path lacks; a command that then failed (--strict at a bad file)
+    # wrote no file but left them behind, empty. A folder that was there already stays.
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+    out = tmp_path / "results" / "2020" / "out.json"
+    for command in (["segment"], ["classify", "--config", str(model_dir[0])]):
+        failed = in_process(*command, str(SEED), str(bad), "--strict", "-o", str(out))
+        assert_one_line_error(failed, f"{bad}: not a text file: it is a PNG image")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["scan.txt"]
+    (tmp_path / "results").mkdir()
+    failed = in_process("segment", str(SEED), str(bad), "--strict", "-o", str(out))
+    assert failed.returncode == 2 and sorted(p.name for p in tmp_path.iterdir()) == [
+        "results", "scan.txt"] and not any((tmp_path / "results").iterdir())
+    done = in_process("segment", str(SEED), "-o", str(out))
+    assert done.returncode == 0 and out.is_file()
+
+
 def test_unreadable_stdin_is_skipped_like_any_file(model_dir: tuple[Path, Path]) -> None:
     config, _ = model_dir
     png = b"\x89PNG\r\n\x1a\n" + bytes(20)
