@@ -38,8 +38,9 @@ Each paragraph gets a ``kind``:
   words, the blessing under them and its signer (``順祝`` / ``身體健康`` / ``某某校長謹啟``,
   ``此致`` / ``敬禮``: :func:`_letter_closings`), reprint notices, link
   lines, a release's contact fields and spokesman (``發稿單位：…``, ``電話：…``,
-  ``行政院發言人：○○○``), a Hong Kong release's end (``完``, its date and ``香港時間20時15分``:
-  :func:`_release_dates`), a field's label alone (``關鍵詞：``), short unpunctuated lines
+  ``行政院發言人：○○○``), a phone directory's lines (``县卫健局8293273``), a Hong Kong
+  release's end (``完``, its date and ``香港時間20時15分``: :func:`_release_dates`), a field's
+  label alone (``關鍵詞：``), short unpunctuated lines
   repeated in the document (a repeated title still gives its article its title; a numbered
   article's title right above its text is a heading, however many articles have it), a short
   plain sentence repeated in the document (a caption under each photo:
@@ -501,6 +502,9 @@ _NET = (r"(防控|防護|防护|安全|保障|服務|服务|保護|保护|監測
         r"天羅地|天罗地|救助|醫療|医疗)(網|网)$")
 # A greeting after the ones a letter addresses, before its colon: 各位家長您好：, 各位同仁大家好：.
 _GREETING = r"((您|你|妳)(們|们)?好|大家好)?\s*"
+# A phone number as a directory gives it: a local number of 7 or 8 digits, with its area code
+# or without (0594-8292330, （0594）8292330), or a mobile's 11 digits.
+_DIRECTORY_NUMBER = r"(?:[(（]?0\d{2,3}[)）]?\s*[-－]?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8})"
 # These match no line that ends with a full stop (their lines end with a name, a date, a bracket
 # or a colon): they are not tried on one (most short lines of body text end so), which saves
 # most of the time of trying the patterns on it. A pattern goes here only if no line ending with
@@ -752,6 +756,14 @@ _BOILERPLATE_OPEN_END = (
     # 免付費防疫專線：1922、0800-001922.
     r"^[^。！？!?，,；;:：]{0,24}(熱線|热线|專線|专线|電話|电话)(號碼|号码)?\s*[:：]\s*"
     r"[\d()（）+＋\-－]{3,}([\s,，、/／;；或]+[\d()（）+＋\-－]{3,})*$",
+    # A phone directory's line, an office's or a place's name and its numbers, no label word
+    # (县卫健局8293273, 某某镇7699869、7695338, 某某街道 0594-8292330, 某某乡13912345678): the
+    # name ends as a body's or a place's does, so a figure after other words (全县共发放口罩
+    # 12000000) is no entry. (The name's characters are not given back: a line whose run of them
+    # ends otherwise fails at once.)
+    r"^[\u4e00-\u9fff]{2,12}+(?:(?<=[局办辦委镇鎮乡鄉村队隊处處科部厅廳馆館会會组組室团團所站院县縣市区區旗])"
+    r"|(?<=街道|社区|社區|中心|公司|政府|电话|電話|热线|熱線|专线|專線))\s*"
+    rf"{_DIRECTORY_NUMBER}([\s,，、/／]+{_DIRECTORY_NUMBER})*$",
     # A school's or a council's post, who posted it, after its category or alone:
     # 一般公告 / 張貼者 生活教育組長, 張貼單位：學務處, 公告單位 總務處 (張貼者, 張貼單位, 發布單位,
     # 發佈單位, 公告單位, by their first character and the rest). Not a rule for whoever posts

@@ -218,6 +218,7 @@ OPEN_END_FURNITURE = [
     "尊敬的市民朋友们：", "各社区：", "尊敬的各位：", "行政院發言人：○○○", "關鍵詞：",
     "109年3月26日", "中華民國109年2月20日府衛疾字第1090041234號函訂定",
     "完", "香港時間20時15分", "主席：", "二零二零年二月四日", "某镇服务热线：23229985，23303789",
+    "县防控办8291234、8291235",
     "以下是他的自述：", "下稿代醫院管理局發出：", "縣長前往超商瞭解口罩配送。(縣政府提供/某某傳真)",
     "醫院的清潔工每天要多次清理院內的洗手間，穿著全套保護衣工作，十五分鐘後面罩已全是霧氣。" * 3
     + "（某某攝）",
@@ -993,6 +994,23 @@ def test_a_hotlines_line_of_numbers_is_furniture(tmp_path: Path) -> None:
     # A sentence that gives a hotline is text.
     given = "如有疑问，请拨打服务热线：12345。"
     assert _segmented(tmp_path, f"标题\n正文一句。\n{given}\n")[2].kind == "body"
+
+
+def test_a_phone_directorys_lines_of_names_and_numbers_are_furniture(tmp_path: Path) -> None:
+    # A page's directory under 举报电话: each line an office's or a place's name and its numbers,
+    # no label word, no colon. A run of them after the text was taken for a poem's lines, body
+    # text, each labelled. A statistic with its figure, a sentence that gives a number and a
+    # name alone stay as they were.
+    directory = ["县防控办8291234、8291235", "县卫健局8291236", "某某镇7691234，7691235",
+                 "某某街道 0594-8291237", "县市场监管局（0594）8291238", "某某乡13912345678",
+                 "某某社区8291239 / 8291240"]
+    text = ["某县开展疫情防控督查", "督查组深入各乡镇检查卡口值守情况。", "举报电话", *directory,
+            "全县共发放口罩12000000", "县卫健局值班电话为8291236。", "县卫健局",
+            "请根据实际情况联系相关部门。"]
+    kinds = _kinds(tmp_path, *text)
+    assert {line: kinds[line] for line in directory} == dict.fromkeys(directory, "boilerplate")
+    assert kinds["全县共发放口罩12000000"] == kinds["举报电话"] == kinds["县卫健局"] == "heading"
+    assert kinds["县卫健局值班电话为8291236。"] == "body"
 
 
 def test_a_lead_in_that_only_says_what_follows_is_furniture(tmp_path: Path) -> None:
