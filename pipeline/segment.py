@@ -59,7 +59,8 @@ Each paragraph gets a ``kind``:
   ``查控点设置：``, a region's name over its places, ``港島區：``, a notice's name over its
   points, ``108-2 學期學生宿舍防疫公告：``), a Chinese title's English under it
   (:func:`_english_title`), a numbered question
-  (``一、武漢肺炎到底是什麼？``) and a day's name alone (``除夕。``).
+  (``一、武漢肺炎到底是什麼？``), a day's name alone (``除夕。``) and two short phrases that
+  exclaim between paragraphs (``基层党组织,在行动!``: :func:`_exclaimed_sub_headings`).
   One or two between the title and the first body paragraph of an article without section
   headings are part of its title, and a run of four or more after the body begins, none of them
   numbered, is body text (see ``_title_blocks_and_chains``). An article's first line may be a
@@ -1547,6 +1548,30 @@ _PHRASE = r"[^，,、；;：:。！？!?“”「」\"\s]"
 _TWO_PHRASES = re.compile(rf"^({_PHRASE}{{2,10}})[，,]{_PHRASE}{{2,12}}$")
 
 
+# A section's heading of two short phrases a comma parts that exclaims (基层党组织,在行动!), no
+# quote and no other mark; and what marks words as someone's speech, not a heading (我, 你, 您, 咱).
+_EXCLAIMED_HEADING = re.compile(rf"^{_PHRASE}{{2,10}}[，,]{_PHRASE}{{2,12}}[!！]$")
+_SPEAKS = re.compile("[我你您咱]")
+
+
+def _exclaimed_sub_headings(pieces: Sequence[str], kinds: list[str], most: int = 16) -> None:
+    """Body lines of two short phrases a comma parts, ending with an exclamation mark, up to
+    ``most`` characters (``基层党组织,在行动!``, ``报到党员,勇担当!``), with body text above and
+    below them (furniture between left aside): a section's heading, not a sentence of the text
+    (the ``!`` made them body text, each labelled). Words shouted after a lead-in's colon
+    (``居民们齐声高喊:`` over ``武汉加油,中国加油!``), words that speak (``我们不怕,一定能赢!``),
+    quoted words and a line after the last paragraph or before the first stay body."""
+    for i, (line, kind) in enumerate(zip(pieces, kinds, strict=True)):
+        if (kind != "body" or len(line) > most or line[-1] not in "!！"
+                or not _EXCLAIMED_HEADING.match(line) or _SPEAKS.search(line)):
+            continue
+        above = next((j for j in range(i - 1, -1, -1) if kinds[j] != "boilerplate"), None)
+        below = next((j for j in range(i + 1, len(kinds)) if kinds[j] != "boilerplate"), None)
+        if (above is not None and below is not None and kinds[above] == kinds[below] == "body"
+                and pieces[above][-1] not in ":："):
+            kinds[i] = "heading"
+
+
 def _like_its_headings(pieces: Sequence[str], kinds: Sequence[str]) -> bool:
     """Whether the page's last line is of the form of a section heading above it: two phrases a
     comma parts, the first as long as that heading's first (``守卡在前,志愿身影闪`` under
@@ -1743,6 +1768,7 @@ def _line_kinds(seen: list[str], max_heading_chars: int, extra: Sequence[re.Patt
         kinds[i] = "boilerplate"
     _exclaimed_title_repeated(seen, kinds, max_heading_chars)
     _english_title(seen, kinds, max_heading_chars)
+    _exclaimed_sub_headings(seen, kinds)
 
     # An article number is always boilerplate: only those lines need the pattern tried again.
     # One with no text after it (a cut-off date's "2" ending a page) starts no article.

@@ -1446,6 +1446,28 @@ def test_a_headline_of_two_phrases_that_exclaims_is_the_title(tmp_path: Path) ->
         assert _segmented(tmp_path, f"{line}\n{body}")[0].kind == "body", line
 
 
+def test_short_exclaimed_sub_headings_between_paragraphs_are_headings(tmp_path: Path) -> None:
+    # A report's sections, each under two short phrases a comma parts and an exclamation mark
+    # (志愿服务,在行动!), were body text among its paragraphs: ! ends a sentence. Each was
+    # labelled, as a paragraph of its own. An exclamation without a comma, words shouted under
+    # a lead-in's colon or in quotes, one that speaks (我, 你, 您, 咱), one longer than a short
+    # heading and one after the last paragraph stay body.
+    headings = ["志愿服务,在行动!", "退休老教师，送温暖！", "青年突击队,显身手!"]
+    said = ["我们一定能战胜疫情!", "武汉加油,中国加油!", "“大家放心,疫情可控!”",
+            "我们不怕,一定能赢!", "全体社区工作人员和志愿者们,在行动!", "同心协力,共克时艰!"]
+    text = ["某街道党员抗疫纪实", "疫情发生以来,街道党工委组织党员投身一线。", headings[0],
+            "志愿者每天为居家隔离的居民送菜上门。", said[0], "他们的付出得到了居民认可。",
+            headings[1], "退休教师王某某为社区编写防疫顺口溜。", "居民们在阳台上齐声高喊:", said[1],
+            "歌声在小区里久久回荡。", said[2], "社区书记在会上鼓励大家坚持下去。", said[3],
+            "居民纷纷点赞。", said[4], "街道还组建了青年突击队。", headings[2],
+            "突击队员连续奋战在卡口。", said[5]]
+    paragraphs = _segmented(tmp_path, "\n".join(text) + "\n")
+    kinds = {p.text: p.kind for p in paragraphs}
+    assert {h: kinds[h] for h in headings} == dict.fromkeys(headings, "heading")
+    assert {s: kinds[s] for s in said} == dict.fromkeys(said, "body")
+    assert {p.heading for p in paragraphs if p.text == "突击队员连续奋战在卡口。"} == {headings[2]}
+
+
 def test_a_title_repeated_under_the_text_is_no_prose_cut_short(tmp_path: Path) -> None:
     # A page that repeats its title between its paragraphs and under the last one: that last
     # line, with a comma in it, was taken for prose cut short and labelled.
