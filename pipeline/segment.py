@@ -5,8 +5,9 @@ line separators), or after a full-width indentation (``\\u3000\\u3000``) that fo
 sentence inside a line, with surrounding white space (including full-width and non-breaking
 spaces) left out. Blank lines, single newlines and indentation all separate paragraphs the same way.
 A paragraph longer than ``max_paragraph_chars`` is cut at the last sentence end before the limit
-(or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs. Its length
-is what a reader sees: invisible characters (:data:`INVISIBLE`) do not count. With
+(or, failing that, at the limit), so one 5 MB line becomes many readable paragraphs; a cut leaves
+no piece of punctuation only (a final ``。`` just past the limit stays with the piece before).
+Its length is what a reader sees: invisible characters (:data:`INVISIBLE`) do not count. With
 ``join_wrapped`` (``segment.join_wrapped``), the lines of each paragraph of a text wrapped at a
 fixed width are one paragraph, its text holding their line breaks (:func:`_wrapped_paragraphs`).
 
@@ -844,9 +845,22 @@ def _visible_end(text: str, start: int, end: int, limit: int) -> int:
     return min(pos + left, end)
 
 
+# The most characters of marks alone after a cut that stay with the piece before it: a
+# sentence's end, its closing quotes and brackets, an emoji after them (。”）).
+_TAIL = 8
+
+
+def _marks_only(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds no letter, digit or combining mark: punctuation,
+    symbols and spaces only, no paragraph of its own."""
+    return not any(unicodedata.category(ch)[0] in "LNM" for ch in text[start:end])
+
+
 def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
     """Cut [start, end) into pieces of at most ``limit`` visible characters, at sentence
-    ends."""
+    ends. What a cut would leave of marks alone at the end (a final ``。`` one character over
+    the limit, a closing quote) stays with the piece before, up to :data:`_TAIL` characters
+    over: a piece of punctuation only is no paragraph."""
     while (stop := _visible_end(text, start, end, limit)) < end:
         window = text[start:stop]
         size = len(window)
@@ -857,6 +871,8 @@ def _cut_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int
         # Keep closing quotes with the sentence they close.
         while cut < end and cut < stop and text[cut] in _CLOSERS:
             cut += 1
+        if end - cut <= _TAIL and _marks_only(text, cut, end):
+            break
         yield start, cut
         start = cut
     yield start, end

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.model import load_bundle
 from pipeline.reading import Document
-from pipeline.segment import INVISIBLE, segment_text
+from pipeline.segment import _TAIL, INVISIBLE, _marks_only, segment_text
 from pipeline.stages import label_document, section_runs, segment_document
 
 # Arbitrary Unicode, with the characters that matter to segmentation made frequent.
@@ -28,9 +28,29 @@ def test_segmenter_offsets_always_slice_back(text: str, limit: int, join: bool) 
         assert text[p.start : p.end] == p.text
         assert p.text and p.text == p.text.strip()
         assert p.start >= previous_end  # in order, never overlapping
-        assert len(INVISIBLE.sub("", p.text)) <= limit  # what is seen: invisible ones aside
+        seen = INVISIBLE.sub("", p.text)  # what is seen: invisible ones aside
+        # within the limit, but for a cut's last marks alone (a final 。), kept with the piece
+        assert len(seen) <= limit or (len(seen) <= limit + _TAIL and _marks_only(seen, limit,
+                                                                                len(seen)))
         assert p.kind in {"body", "heading", "boilerplate"}
         previous_end = p.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="市委醫院社區捐贈防控疫情，。、a 1\u200b", min_size=400, max_size=700),
+       st.integers(min_value=100, max_value=400), st.integers(min_value=-2, max_value=2),
+       st.text(alphabet="。！…”」）😀\u200b", min_size=1, max_size=6))
+def test_a_cut_leaves_no_piece_of_marks_only(words: str, limit: int, over: int,
+                                            marks: str) -> None:
+    # A line about as long as the limit that ends with marks (a final 。 one character over,
+    # a closing quote): a run of marks alone is no paragraph of its own, but stays with the
+    # piece before; only one longer than that allowance may stand alone. Offsets slice back.
+    text = words[: limit + over] + marks
+    paragraphs = segment_text("d", text, max_paragraph_chars=limit)
+    for p in paragraphs:
+        assert text[p.start : p.end] == p.text
+        if len(paragraphs) > 1 and _marks_only(p.text, 0, len(p.text)):
+            assert len(p.text) > _TAIL, (p.start, p.text)
 
 
 @settings(max_examples=200, deadline=None)

@@ -119,6 +119,23 @@ def test_a_very_long_line_is_cut_at_sentence_ends(seed_text: str) -> None:
     assert ends >= 0.9 * len(paragraphs)
 
 
+def test_a_cut_never_leaves_a_piece_of_punctuation_only() -> None:
+    # A paragraph one character over the limit, with no sentence end before its last, was cut
+    # at the limit: its final 。 stood alone, a paragraph of its own (boilerplate). One whose
+    # 。 fell inside the limit left its closing quote alone. The marks stay with the piece
+    # before; a cut that leaves words after it, and one at a sentence end, stay as they were.
+    words = ("社区志愿者每天为居家隔离的居民送菜上门" * 30)[:500]
+    for text in (f"{words}。", f"“{words[:498]}。”", f"{words}。”）", f"{words}！😀"):
+        paragraphs = segment_text("d", text, max_paragraph_chars=500)
+        assert [(p.kind, p.start, p.end) for p in paragraphs] == [("body", 0, len(text))], text[-3:]
+    cut = segment_text("d", f"{words}好。", max_paragraph_chars=500)
+    assert [p.text for p in cut] == [words, "好。"]
+    sentences = ("居民们自觉戴口罩。" * 60)[:495] + "志愿者们上门。"
+    cut = segment_text("d", sentences, max_paragraph_chars=500)
+    assert [len(p.text) for p in cut] == [495, 7]
+    assert all(sentences[p.start : p.end] == p.text for p in cut)
+
+
 @pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u200e", "\U000e0100", "\U0001d173"])
 def test_invisible_characters_do_not_count_toward_a_paragraphs_length(seed_text: str,
                                                                       mark: str) -> None:
