@@ -155,6 +155,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on the first bad file")
     _common(p)
 
+    p = sub.add_parser("tokenize", help="split documents into paragraphs and words (JSON)",
+                       description="Read and segment documents as 'segment' does, and give "
+                       "each paragraph's tokens as the model gets them: normalized (script, "
+                       "width, numbers), cut by the config's tokenize section (backend, user "
+                       "dictionary, stop words, Taiwan-vocabulary fold). The output is "
+                       "segment's, each paragraph with one more field, 'tokens'.")
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
+    p.add_argument("--format", choices=["json", "jsonl"],
+                   help="default: jsonl for an output file named *.jsonl, else json")
+    p.add_argument("--encoding", type=_encoding,
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
+                   "(default: the config's reading.encoding, or detected)")
+    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _common(p)
+
     p = sub.add_parser("train", help="train the model and save its bundle",
                        description="Fit the configured classifier on the labelled corpus and save "
                        "the bundle (model.pkl, scorer.pkl, model.json) to model.dir/model.name.")
@@ -316,6 +332,45 @@ def cmd_segment(args: argparse.Namespace) -> int:
     result = segment(args.inputs, args.out, config, fmt=_format(args) or "json",
                      encoding=args.encoding, strict=args.strict)
     return _report_skipped(result.skipped)
+
+
+def cmd_tokenize(args: argparse.Namespace) -> int:
+    from pipeline.config import load_config
+    from pipeline.model import make_tokenizer
+    from pipeline.stages import input_files, segment
+
+    # The tokenizer's word lists must be there; the features' (lexicon, actors) need not be.
+    config = load_config(args.config, corpus=False, inputs=False)
+    _check_word_lists(config)
+    _check_not_read(args.out, config, args.config)
+    tokenizer = make_tokenizer(config.tokenize)
+    sources = input_files(args.inputs, args.strict)
+    with _progress(args, len(sources), "doc", "tokenize") as bar:
+        result = segment(sources, args.out, config, fmt=_format(args) or "json",
+                         encoding=args.encoding, strict=args.strict, tokenizer=tokenizer,
+                         on_document=lambda _: bar.update(1))
+    code = _report_skipped(result.skipped)
+    _say(args, f"tokenized {plural(result.paragraphs, 'paragraph')} in "
+               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
+               + (f" -> {args.out}" if args.out != "-" else ""))
+    return code
+
+
+def _check_word_lists(config: Any) -> None:
+    """Raise :class:`ConfigError`, naming the key, if a word list of the config's tokenize
+    section is not a file that can be read (missing, a folder, a pipe that would never end)."""
+    from pipeline.errors import ConfigError
+    from pipeline.reading import special_file
+
+    for key in ("user_dict", "stop_words"):
+        path = getattr(config.tokenize, key)
+        if path is None:
+            continue
+        if not Path(path).exists():
+            raise ConfigError(f"path does not exist: {path}", config_key=f"tokenize.{key}")
+        what = special_file(Path(path)) or ("a folder" if Path(path).is_dir() else None)
+        if what is not None:
+            raise ConfigError(f"{what}, not a file: {path}", config_key=f"tokenize.{key}")
 
 
 def _width(text: str) -> int:
@@ -759,6 +814,7 @@ COMMANDS = {
     "run": cmd_run,
     "status": cmd_status,
     "segment": cmd_segment,
+    "tokenize": cmd_tokenize,
     "train": cmd_train,
     "classify": cmd_classify,
     "evaluate": cmd_evaluate,

@@ -206,6 +206,15 @@ def build_pipeline(config: Any, lexicon: Mapping[str, Sequence[str]] | None = No
     )
 
 
+def make_tokenizer(t: TokenizeConfig) -> Tokenizer:
+    """The tokenizer that ``t`` describes, as :func:`build_pipeline` gives it to the model
+    (``pipeline tokenize`` shows its tokens): its user dictionary and stop words are read now,
+    so a bad one is named before any work."""
+    from pipeline.text import Normalizer
+
+    return _tokenizer(t, Normalizer(conversion=t.conversion, fold_numbers=t.fold_numbers))
+
+
 def _tokenizer(t: TokenizeConfig, normalizer: Normalizer) -> Tokenizer:
     """The jieba tokenizer ``t`` describes, with the user words and stop words of the files it
     names, cutting the text as ``normalizer`` gives it."""

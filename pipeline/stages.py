@@ -5,7 +5,8 @@
 - :func:`train` — examples → a saved model bundle (with its cross-validated figures);
 - :func:`label_documents` — a bundle + segmented documents → the labelled documents (plain dicts);
   :func:`label_in_parts` — a long one → its labelled parts, in order;
-- :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``);
+- :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``; with a
+  tokenizer, each with its tokens: ``pipeline tokenize``);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
 - :func:`evaluate` — the config's corpus → the full evaluation report;
 - :func:`run` — segment, train and classify the config's corpus, redoing only what changed;
@@ -64,6 +65,7 @@ from pipeline.segment import Paragraph, segment_text, whole_lines, wrapped_width
 if TYPE_CHECKING:
     from pipeline.cache import RunState
     from pipeline.scorer import Counts, Tokenized
+    from pipeline.text import Tokenizer
 
 # The labelling modules (pipeline.label, .scorer, .text) are imported where they are used: they
 # load NumPy, a fifth of a second that status, segment and an up-to-date run do not need.
@@ -799,10 +801,16 @@ class WriteResult:
 
 
 def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fmt: str = "json",
-            encoding: str | None = None, strict: bool = False) -> WriteResult:
+            encoding: str | None = None, strict: bool = False, tokenizer: Tokenizer | None = None,
+            on_document: Callable[[Any], Any] | None = None) -> WriteResult:
     """Segment every file of ``inputs`` (files, folders, ``-``) and write their paragraphs to
     ``out``, as :func:`classify` writes its output but without labels or model; a file that
-    does not read is skipped (with ``strict``, its error is raised and nothing is written)."""
+    does not read is skipped (with ``strict``, its error is raised and nothing is written).
+
+    With a ``tokenizer`` (``pipeline tokenize``), each paragraph also has ``tokens``: its words
+    as that tokenizer cuts them for the model. ``on_document`` is called after each file, read
+    or skipped.
+    """
     from pipeline.output import LabelledWriter, atomic_write, check_not_input
 
     sources = input_files(inputs, strict)
@@ -818,12 +826,19 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
                 if strict:
                     raise
                 result.skipped.append(Skipped.of(path, exc))
+                if on_document is not None:
+                    on_document(path)
                 continue
             for part in segmented.parts(SCORE_BATCH):
+                if tokenizer is not None:
+                    for p in part.paragraphs:
+                        p["tokens"] = tokenizer(p["text"])
                 written = writer.write(part)
                 result.paragraphs += written.paragraphs
                 result.body += written.body
             result.documents += 1
+            if on_document is not None:
+                on_document(path)
         writer.close([s.to_dict() for s in result.skipped])
     return result
 

@@ -56,6 +56,7 @@ def test_help_on_every_command(command: str | None) -> None:
 
 @pytest.mark.parametrize("command, keys", [
     ("segment", ["reading.encoding"]),
+    ("tokenize", ["reading.encoding"]),
     ("classify", ["reading.encoding", "classify.jobs", "classify.scheduler"]),
 ])
 def test_help_names_the_config_key_an_option_defaults_to(command: str, keys: list[str]) -> None:
@@ -1899,6 +1900,7 @@ def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
     labelled = tmp_path / "out.json"
     labelled.write_text('{"documents": [], "errors": []}', "utf-8")
     inputs = {"classify": [str(SEED), "-o", "o.json"], "segment": [str(SEED), "-o", "o.json"],
+              "tokenize": [str(SEED), "-o", "o.json"],
               "review": [str(labelled), "-o", "r.jsonl"],
               "report": [str(labelled), "-o", "r.html"]}.get(command, [])
     for config, message, run in (
