@@ -45,6 +45,19 @@ class _Parser(argparse.ArgumentParser):
 _EVERY_COMMANDS_FLAGS = frozenset({"--verbose", "-v", "--quiet", "-q"})
 
 
+class _CommandsHelp(argparse.HelpFormatter):
+    """argparse's help, but the longest command's name is not put on a line of its own:
+    argparse measures the commands' names without the indent it writes them at."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            for subaction in self._iter_indented_subactions(action):  # indented meanwhile
+                self._action_max_length = max(
+                    self._action_max_length,
+                    len(self._format_action_invocation(subaction)) + self._current_indent)
+
+
 class _TopParser(_Parser):
     """The ``pipeline`` parser: ``-v``/``-q`` before the command are moved after it, and an
     argument the command does not take is named as that command's error."""
@@ -116,7 +129,7 @@ def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _TopParser(prog="pipeline", description=(
+    parser = _TopParser(prog="pipeline", formatter_class=_CommandsHelp, description=(
         "Segment Chinese documents into paragraphs and label each body paragraph with its theme "
         "(leadership, grassroots, medical, public_participation)."))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -196,6 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
                    "(default: the config's classify.scheduler)")
+    _common(p)
+
+    p = sub.add_parser("vectorize", help="the model's feature vector of each body paragraph",
+                       description="For every body paragraph of the given documents, the "
+                       "feature vector the bundle's classifier takes (words and word pairs with "
+                       "their heading, title and section context, actors, ...), made by the "
+                       "bundle's fitted scikit-learn Pipeline. npz: a SciPy CSR matrix, a row a "
+                       "paragraph (scipy.sparse.load_npz reads it), with 'ids' and "
+                       "'feature_names' (numpy.load); jsonl: a line a paragraph, "
+                       '{"id": ..., "features": {name: value}} with the values not 0.')
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    p.add_argument("--model", "-m", type=_path, metavar="DIR",
+                   help="model bundle (default: the config's model.dir/model.name)")
+    p.add_argument("--out", "-o", required=True, metavar="FILE",
+                   help="output file (- for standard output)")
+    p.add_argument("--format", choices=["npz", "jsonl"],
+                   help="default: jsonl for an output file named *.jsonl or for -, else npz")
+    p.add_argument("--encoding", type=_encoding,
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
+                   "(default: the config's reading.encoding, or detected)")
+    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
     _common(p)
 
     p = sub.add_parser("evaluate", help="grouped cross-validated figures",
@@ -299,11 +333,12 @@ def _skipped_count(skipped: Sequence[Any]) -> str:
 
 
 # ----------------------------------------------------------------------------- commands
-def _format(args: argparse.Namespace) -> str | None:
+def _format(args: argparse.Namespace, kinds: dict[str, str] | None = None) -> str | None:
     """The output format: ``--format``, else the one the output file's name says (``-o
     out.jsonl`` is JSON lines, ``-o out.json`` one JSON object, whatever the config's
-    ``output.format``), else None (the command's default)."""
-    named = None if args.out == "-" else _named_format(args.out)
+    ``output.format``; ``kinds``: the names of another command's formats), else None (the
+    command's default)."""
+    named = None if args.out == "-" else _named_format(args.out, kinds)
     if args.format:
         if named not in (None, args.format):  # as --format is documented to, but say so
             log.warning("-o %s is named for %s, but --format %s writes %s there",
@@ -313,12 +348,15 @@ def _format(args: argparse.Namespace) -> str | None:
     return named
 
 
-_FORMAT_NAMES = {"json": "one JSON object", "jsonl": "JSON lines"}
+_FORMAT_NAMES = {"json": "one JSON object", "jsonl": "JSON lines", "npz": "a NumPy archive"}
+_LABELLED_FORMATS = {".json": "json", ".jsonl": "jsonl"}
+_VECTOR_FORMATS = {".npz": "npz", ".jsonl": "jsonl"}
 
 
-def _named_format(path: Path | str) -> str | None:
-    """The output format a file's name says (``.json``, ``.jsonl``), or None."""
-    return {".json": "json", ".jsonl": "jsonl"}.get(Path(path).suffix.lower())
+def _named_format(path: Path | str, kinds: dict[str, str] | None = None) -> str | None:
+    """The output format a file's name says (``.json``, ``.jsonl``, or one of ``kinds``), or
+    None."""
+    return (kinds or _LABELLED_FORMATS).get(Path(path).suffix.lower())
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -371,6 +409,26 @@ def _check_word_lists(config: Any) -> None:
         what = special_file(Path(path)) or ("a folder" if Path(path).is_dir() else None)
         if what is not None:
             raise ConfigError(f"{what}, not a file: {path}", config_key=f"tokenize.{key}")
+
+
+def cmd_vectorize(args: argparse.Namespace) -> int:
+    from pipeline.stages import input_files, vectorize
+
+    config = _classify_config(args)
+    _check_not_read(args.out, config, args.config, model=args.model)
+    if args.config is not None:
+        _check_bundle_themes(args, config)
+    fmt = _format(args, _VECTOR_FORMATS) or ("jsonl" if args.out == "-" else "npz")
+    sources = input_files(args.inputs, args.strict)
+    with _progress(args, len(sources), "doc", "vectorize") as bar:
+        result = vectorize(sources, _model_dir(args, config), args.out, config, fmt=fmt,
+                           encoding=args.encoding, strict=args.strict,
+                           on_document=lambda _: bar.update(1))
+    code = _report_skipped(result.skipped)
+    _say(args, f"vectorized {plural(result.body, 'body paragraph')} in "
+               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
+               + (f" -> {args.out}" if args.out != "-" else ""))
+    return code
 
 
 def _width(text: str) -> int:
@@ -817,6 +875,7 @@ COMMANDS = {
     "tokenize": cmd_tokenize,
     "train": cmd_train,
     "classify": cmd_classify,
+    "vectorize": cmd_vectorize,
     "evaluate": cmd_evaluate,
     "review": cmd_review,
     "report": cmd_report,

@@ -8,6 +8,8 @@
 - :func:`segment` — paths → their paragraphs written atomically (``pipeline segment``; with a
   tokenizer, each with its tokens: ``pipeline tokenize``);
 - :func:`classify` — paths → labelled output written atomically, skipped files listed;
+- :func:`vectorize` — paths → each body paragraph's feature vector, as the bundle's classifier
+  takes it (``pipeline vectorize``);
 - :func:`evaluate` — the config's corpus → the full evaluation report;
 - :func:`run` — segment, train and classify the config's corpus, redoing only what changed;
   :func:`status` says which stages are up to date.
@@ -46,7 +48,14 @@ from pipeline.corpus import (
     text_sha1,
     unknown_document_hint,
 )
-from pipeline.errors import ConfigError, CorpusError, InputError, PipelineError, plural
+from pipeline.errors import (
+    ConfigError,
+    CorpusError,
+    InputError,
+    ModelError,
+    PipelineError,
+    plural,
+)
 from pipeline.model import Bundle, build_pipeline, library_versions, load_bundle, save_bundle
 from pipeline.output import Part, temporary_error
 from pipeline.reading import (
@@ -894,6 +903,99 @@ def classify(
                 on_document(item)
         writer.close([s.to_dict() for s in result.skipped])
     remove_stale_temporaries(out)  # left by a killed classify of the same output
+    return result
+
+
+def vectorize(
+    inputs: Sequence[Path | str],
+    bundle_dir: Path,
+    out: Path | str,
+    config: Config,
+    *,
+    fmt: str = "npz",
+    encoding: str | None = None,
+    strict: bool = False,
+    on_document: Callable[[Any], Any] | None = None,
+) -> WriteResult:
+    """Write the feature vector of every body paragraph of ``inputs`` (files, folders, ``-``):
+    what the bundle's classifier takes, made by the fitted scikit-learn Pipeline of its
+    ``model.pkl`` (every step but the classifier) from the records classify scores (text,
+    heading, title, section: :func:`~pipeline.corpus.body_records`).
+
+    ``npz``: one CSR matrix, a row a body paragraph, as its arrays ``data``, ``indices``,
+    ``indptr``, ``shape`` and ``format`` (``scipy.sparse.load_npz`` reads it), with ``ids``, the
+    paragraphs' ids, and ``feature_names``, the columns' names as evidence writes them.
+    ``jsonl``: a line a body paragraph, ``{"id", "features": {name: value}}`` with the values
+    that are not 0, written as each document is done. A file that does not read is skipped
+    (with ``strict``, its error is raised and nothing is written); ``on_document`` is called
+    after each file.
+
+    Sections never span two documents, so each document is transformed alone: its rows are
+    those the whole input would give.
+    """
+    import io
+
+    import numpy as np
+    import orjson
+    import scipy.sparse as sp
+
+    from pipeline.output import atomic_write, check_not_input
+
+    bundle = load_bundle(bundle_dir, themes=config.themes)
+    features = bundle.pipeline[:-1]
+    names = list(bundle.scorer.feature_names)
+    sources = input_files(inputs, strict)
+    check_not_input(out, sources)
+    ids = document_ids(sources)
+    result = WriteResult(output=str(out))
+    blocks: list[Any] = []
+    rows: list[str] = []
+    with atomic_write(out, "wb") as fh:
+        for path in sources:
+            try:
+                segmented = segment_file(path, config, encoding, ids.get(str(path)))
+            except PipelineError as exc:
+                if strict:
+                    raise
+                result.skipped.append(Skipped.of(path, exc))
+            else:
+                body = [(p.id, r) for p, r in zip(segmented.paragraphs,
+                                                  body_records(segmented.paragraphs), strict=True)
+                        if r is not None]
+                result.documents += 1
+                result.paragraphs += len(segmented.paragraphs)
+                result.body += len(body)
+                if body:
+                    matrix = sp.csr_matrix(features.transform([r for _, r in body]))
+                    matrix.eliminate_zeros()  # a sum of context that cancels out, say
+                    matrix.sort_indices()  # a row's values in the columns' order
+                    if matrix.shape[1] != len(names):
+                        raise ModelError(f"{bundle_dir}: damaged: model.pkl makes "
+                                         f"{matrix.shape[1]} features, scorer.pkl names "
+                                         f"{len(names)}")
+                    if fmt == "npz":
+                        blocks.append(matrix)
+                        rows += [i for i, _ in body]
+                    else:
+                        indptr = matrix.indptr.tolist()
+                        columns, data = matrix.indices.tolist(), matrix.data.tolist()
+                        for k, (ident, _) in enumerate(body):
+                            lo, hi = indptr[k], indptr[k + 1]
+                            values = {names[c]: v for c, v in zip(columns[lo:hi], data[lo:hi],
+                                                                  strict=True)}
+                            fh.write(orjson.dumps({"id": ident, "features": values},
+                                                  option=orjson.OPT_APPEND_NEWLINE))
+            if on_document is not None:
+                on_document(path)
+        if fmt == "npz":
+            matrix = (sp.vstack(blocks, format="csr") if blocks
+                      else sp.csr_matrix((0, len(names)), dtype=np.float64))
+            data = io.BytesIO()  # a zip archive is written with seeks: a pipe takes none
+            np.savez_compressed(data, format=np.array("csr"), shape=np.array(matrix.shape),
+                                data=matrix.data, indices=matrix.indices, indptr=matrix.indptr,
+                                ids=np.array(rows, dtype=str),
+                                feature_names=np.array(names, dtype=str))
+            fh.write(data.getvalue())
     return result
 
 

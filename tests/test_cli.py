@@ -14,6 +14,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,9 +55,18 @@ def test_help_on_every_command(command: str | None) -> None:
     assert b"usage: pipeline" in result.stdout
 
 
+def test_help_lists_every_command_beside_what_it_does() -> None:
+    # argparse measured the commands' names without their indent: the longest (vectorize) went
+    # on a line of its own, its help on the next.
+    text = in_process("--help").stdout.decode()
+    for command in COMMANDS:
+        assert re.search(rf"^    {command} +\S", text, re.M), text
+
+
 @pytest.mark.parametrize("command, keys", [
     ("segment", ["reading.encoding"]),
     ("tokenize", ["reading.encoding"]),
+    ("vectorize", ["reading.encoding", "model.dir/model.name"]),
     ("classify", ["reading.encoding", "classify.jobs", "classify.scheduler"]),
 ])
 def test_help_names_the_config_key_an_option_defaults_to(command: str, keys: list[str]) -> None:
@@ -1900,7 +1910,7 @@ def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
     labelled = tmp_path / "out.json"
     labelled.write_text('{"documents": [], "errors": []}', "utf-8")
     inputs = {"classify": [str(SEED), "-o", "o.json"], "segment": [str(SEED), "-o", "o.json"],
-              "tokenize": [str(SEED), "-o", "o.json"],
+              "tokenize": [str(SEED), "-o", "o.json"], "vectorize": [str(SEED), "-o", "o.npz"],
               "review": [str(labelled), "-o", "r.jsonl"],
               "report": [str(labelled), "-o", "r.html"]}.get(command, [])
     for config, message, run in (
@@ -1910,7 +1920,7 @@ def test_a_config_or_model_path_of_the_wrong_kind_is_named_without_errno(
         result = run(command, *inputs, "--config", config, cwd=tmp_path)
         assert_one_line_error(result, message)
         assert "Errno" not in result.stderr.decode()
-    if command in ("classify", "report"):
+    if command in ("classify", "vectorize", "report"):
         result = in_process(command, *inputs, "--model", "file", cwd=tmp_path)
         assert_one_line_error(result, "file: not a model bundle: a file, not a folder")
         assert "Errno" not in result.stderr.decode()

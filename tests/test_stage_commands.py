@@ -1,5 +1,6 @@
-"""``pipeline tokenize``: the tokenizer's stage run alone, giving what the model itself makes of
-the same text (no mock: the session's real model, trained on the shipped corpus)."""
+"""``pipeline tokenize`` and ``pipeline vectorize``: the tokenizer's and the features' stages run
+alone, each giving what the model itself makes of the same text (no mock: the session's real
+model, trained on the shipped corpus)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 from conftest import ROOT, SEED, in_process, write_corpus_config
 from test_cli import assert_one_line_error, pipeline
 
@@ -136,3 +139,75 @@ def test_tokenize_names_a_word_list_it_cannot_read(tmp_path: Path) -> None:
     assert_one_line_error(pipeline("tokenize", str(SEED), "--config", str(config), timeout=60),
                           f"{config}: tokenize.stop_words: a named pipe, not a file")
     assert not out.exists()
+
+
+def test_vectorize_gives_the_matrix_the_classifier_scores(project: tuple[Path, Path],
+                                                          tmp_path: Path) -> None:
+    config, bundle = project
+    labelled = tmp_path / "labelled.json"
+    result = in_process("classify", str(SEED), "--config", str(config), "-o", str(labelled))
+    assert result.returncode == 0, result.stderr.decode()
+    body = [p for d in json.loads(labelled.read_text("utf-8"))["documents"]
+            for p in d["paragraphs"] if p["kind"] == "body"]
+    out = tmp_path / "features.npz"
+    result = pipeline("vectorize", str(SEED), "--config", str(config), "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode().splitlines()[-1] == (
+        f"vectorized 102 body paragraphs in 1 document -> {out}")
+    with np.load(out) as archive:  # no pickles: numpy.load's default reads it
+        ids, names = list(archive["ids"]), list(archive["feature_names"])
+        matrix = sp.csr_matrix((archive["data"], archive["indices"], archive["indptr"]),
+                               shape=tuple(archive["shape"]))
+    assert (sp.load_npz(out) != matrix).nnz == 0
+    assert ids == [p["id"] for p in body]
+    classifier = load_bundle(bundle).pipeline.named_steps["classifier"]
+    assert matrix.shape == (102, len(names)) and len(names) == classifier.n_features_in_
+    proba = classifier.predict_proba(matrix)
+    scores = np.array([[p["scores"][str(c)] for c in classifier.classes_] for p in body])
+    assert np.abs(proba - scores).max() <= 1e-6
+    # The words and their context are there by the names evidence uses.
+    first = dict(zip((names[c] for c in matrix[0].indices), matrix[0].data, strict=True))
+    assert {e for e in body[0]["evidence"] if not e.startswith(("actor:", "context:"))} <= set(
+        first)
+
+    # jsonl: the same rows, their values that are not 0 by name.
+    lines = tmp_path / "features.jsonl"
+    assert in_process("vectorize", str(SEED), "--config", str(config), "-o",
+                      str(lines)).returncode == 0
+    rows = [json.loads(line) for line in lines.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ids
+    for k, row in enumerate(rows):
+        values = {names[c]: v for c, v in zip(matrix[k].indices, matrix[k].data, strict=True)}
+        assert row["features"] == pytest.approx(values, rel=1e-12)
+        assert 0 not in row["features"].values()
+    to_stdout = in_process("vectorize", str(SEED), "--config", str(config), "-o", "-")
+    assert to_stdout.stdout == lines.read_bytes()
+
+
+def test_vectorize_skips_and_fails_as_classify_does(project: tuple[Path, Path],
+                                                    tmp_path: Path) -> None:
+    config, bundle = project
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+    note = tmp_path / "note.txt"
+    note.write_text(SIMPLIFIED, "utf-8")
+    out = tmp_path / "f.npz"
+    result = in_process("vectorize", str(note), str(bad), "--model", str(bundle), "-o", str(out))
+    assert result.returncode == 1, result.stderr.decode()
+    assert result.stderr.decode().splitlines()[-2:] == [
+        f"pipeline: skipped {bad}: not a text file: it is a PNG image",
+        f"vectorized 1 body paragraph in 1 document (1 file skipped, above) -> {out}"]
+    with np.load(out) as archive:
+        assert list(archive["ids"]) == ["note:1"]
+        assert archive["shape"].tolist() == [1, len(archive["feature_names"])]
+    before = out.read_bytes()
+    for args, message in (
+            ([str(note), str(bad), "--strict"], f"{bad}: not a text file: it is a PNG image"),
+            ([str(note), "--model", str(tmp_path / "none")],
+             f"{tmp_path / 'none'}: no model bundle here"),
+            ([str(tmp_path / "none.txt")], f"{tmp_path / 'none.txt'}: no such file or folder")):
+        result = in_process("vectorize", *args, "--config", str(config), "-o", str(out))
+        assert_one_line_error(result, message)
+        assert out.read_bytes() == before
+    assert_one_line_error(in_process("vectorize", str(note)), "required: --out/-o")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.npz", "note.txt", "scan.txt"]
