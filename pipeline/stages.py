@@ -824,20 +824,10 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
 
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
-    ids = document_ids(sources)
     result = WriteResult(output=str(out))
     with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, None)
-        for path in sources:
-            try:
-                segmented = segment_file(path, config, encoding, ids.get(str(path)))
-            except PipelineError as exc:
-                if strict:
-                    raise
-                result.skipped.append(Skipped.of(path, exc))
-                if on_document is not None:
-                    on_document(path)
-                continue
+        for segmented in _each_segmented(sources, config, encoding, strict, result, on_document):
             for part in segmented.parts(SCORE_BATCH):
                 if tokenizer is not None:
                     for p in part.paragraphs:
@@ -845,11 +835,29 @@ def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fm
                 written = writer.write(part)
                 result.paragraphs += written.paragraphs
                 result.body += written.body
-            result.documents += 1
-            if on_document is not None:
-                on_document(path)
         writer.close([s.to_dict() for s in result.skipped])
     return result
+
+
+def _each_segmented(sources: Sequence[Path | str], config: Config, encoding: str | None,
+                    strict: bool, result: WriteResult,
+                    on_document: Callable[[Any], Any] | None) -> Iterator[SegmentedDocument]:
+    """Each file of ``sources`` read and segmented, in order, counted in ``result``; a file
+    that does not read is added to ``result.skipped`` (with ``strict``, its error is raised).
+    ``on_document`` is called after each file, read or skipped, once its document is used."""
+    ids = document_ids(sources)
+    for path in sources:
+        try:
+            segmented = segment_file(path, config, encoding, ids.get(str(path)))
+        except PipelineError as exc:
+            if strict:
+                raise
+            result.skipped.append(Skipped.of(path, exc))
+        else:
+            yield segmented
+            result.documents += 1
+        if on_document is not None:
+            on_document(path)
 
 
 def classify(
@@ -946,47 +954,36 @@ def vectorize(
     names = list(bundle.scorer.feature_names)
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
-    ids = document_ids(sources)
     result = WriteResult(output=str(out))
     blocks: list[Any] = []
     rows: list[str] = []
     with atomic_write(out, "wb") as fh:
-        for path in sources:
-            try:
-                segmented = segment_file(path, config, encoding, ids.get(str(path)))
-            except PipelineError as exc:
-                if strict:
-                    raise
-                result.skipped.append(Skipped.of(path, exc))
-            else:
-                body = [(p.id, r) for p, r in zip(segmented.paragraphs,
-                                                  body_records(segmented.paragraphs), strict=True)
-                        if r is not None]
-                result.documents += 1
-                result.paragraphs += len(segmented.paragraphs)
-                result.body += len(body)
-                if body:
-                    matrix = sp.csr_matrix(features.transform([r for _, r in body]))
-                    matrix.eliminate_zeros()  # a sum of context that cancels out, say
-                    matrix.sort_indices()  # a row's values in the columns' order
-                    if matrix.shape[1] != len(names):
-                        raise ModelError(f"{bundle_dir}: damaged: model.pkl makes "
-                                         f"{matrix.shape[1]} features, scorer.pkl names "
-                                         f"{len(names)}")
-                    if fmt == "npz":
-                        blocks.append(matrix)
-                        rows += [i for i, _ in body]
-                    else:
-                        indptr = matrix.indptr.tolist()
-                        columns, data = matrix.indices.tolist(), matrix.data.tolist()
-                        for k, (ident, _) in enumerate(body):
-                            lo, hi = indptr[k], indptr[k + 1]
-                            values = {names[c]: v for c, v in zip(columns[lo:hi], data[lo:hi],
-                                                                  strict=True)}
-                            fh.write(orjson.dumps({"id": ident, "features": values},
-                                                  option=orjson.OPT_APPEND_NEWLINE))
-            if on_document is not None:
-                on_document(path)
+        for segmented in _each_segmented(sources, config, encoding, strict, result, on_document):
+            body = [(p.id, r) for p, r in zip(segmented.paragraphs,
+                                              body_records(segmented.paragraphs), strict=True)
+                    if r is not None]
+            result.paragraphs += len(segmented.paragraphs)
+            result.body += len(body)
+            if body:
+                matrix = sp.csr_matrix(features.transform([r for _, r in body]))
+                matrix.eliminate_zeros()  # a sum of context that cancels out, say
+                matrix.sort_indices()  # a row's values in the columns' order
+                if matrix.shape[1] != len(names):
+                    raise ModelError(f"{bundle_dir}: damaged: model.pkl makes "
+                                     f"{matrix.shape[1]} features, scorer.pkl names "
+                                     f"{len(names)}")
+                if fmt == "npz":
+                    blocks.append(matrix)
+                    rows += [i for i, _ in body]
+                else:
+                    indptr = matrix.indptr.tolist()
+                    columns, data = matrix.indices.tolist(), matrix.data.tolist()
+                    for k, (ident, _) in enumerate(body):
+                        lo, hi = indptr[k], indptr[k + 1]
+                        values = {names[c]: v for c, v in zip(columns[lo:hi], data[lo:hi],
+                                                              strict=True)}
+                        fh.write(orjson.dumps({"id": ident, "features": values},
+                                              option=orjson.OPT_APPEND_NEWLINE))
         if fmt == "npz":
             matrix = (sp.vstack(blocks, format="csr") if blocks
                       else sp.csr_matrix((0, len(names)), dtype=np.float64))
