@@ -120,6 +120,19 @@ def _encoding(name: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _documents(p: argparse.ArgumentParser) -> None:
+    """The documents a command reads: files, folders (every .txt under them) or -."""
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+
+
+def _reading(p: argparse.ArgumentParser) -> None:
+    """How a command that reads documents decodes them, and what a bad one does to the run."""
+    p.add_argument("--encoding", type=_encoding,
+                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
+                   "(default: the config's reading.encoding, or detected)")
+    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+
+
 def _common(p: argparse.ArgumentParser, config: bool = True) -> None:
     if config:
         p.add_argument("--config", "-c", type=_path, metavar="FILE",
@@ -158,14 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="split documents into paragraphs (JSON)",
                        description="Read, decode and segment documents; print their paragraphs "
                        "with kinds, offsets, articles and headings.")
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    _documents(p)
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"],
                    help="default: jsonl for an output file named *.jsonl, else json")
-    p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
-                   "(default: the config's reading.encoding, or detected)")
-    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _reading(p)
     _common(p)
 
     p = sub.add_parser("tokenize", help="split documents into paragraphs and words (JSON)",
@@ -174,14 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "width, numbers), cut by the config's tokenize section (backend, user "
                        "dictionary, stop words, Taiwan-vocabulary fold). The output is "
                        "segment's, each paragraph with one more field, 'tokens'.")
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    _documents(p)
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"],
                    help="default: jsonl for an output file named *.jsonl, else json")
-    p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
-                   "(default: the config's reading.encoding, or detected)")
-    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _reading(p)
     _common(p)
 
     p = sub.add_parser("train", help="train the model and save its bundle",
@@ -194,16 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classify", help="label documents with a trained model",
                        description="Label every body paragraph of the given documents. A folder "
                        "means every .txt file under it; - reads standard input.")
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    _documents(p)
     p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="model bundle (default: the config's model.dir/model.name)")
     p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
     p.add_argument("--format", choices=["json", "jsonl"],
                    help="default: by the output file's name (*.jsonl or *.json), else the config's")
-    p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
-                   "(default: the config's reading.encoding, or detected)")
-    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _reading(p)
     p.add_argument("--jobs", "-j", type=_count, metavar="N",
                    help="worker processes (default: the config's classify.jobs; 0: all cores)")
     p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
@@ -219,17 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
                        "paragraph (scipy.sparse.load_npz reads it), with 'ids' and "
                        "'feature_names' (numpy.load); jsonl: a line a paragraph, "
                        '{"id": ..., "features": {name: value}} with the values not 0.')
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
+    _documents(p)
     p.add_argument("--model", "-m", type=_path, metavar="DIR",
                    help="model bundle (default: the config's model.dir/model.name)")
     p.add_argument("--out", "-o", required=True, metavar="FILE",
                    help="output file (- for standard output)")
     p.add_argument("--format", choices=["npz", "jsonl"],
                    help="default: jsonl for an output file named *.jsonl or for -, else npz")
-    p.add_argument("--encoding", type=_encoding,
-                   help="force an encoding (gb18030, big5, utf-16, ...) instead of detecting it "
-                   "(default: the config's reading.encoding, or detected)")
-    p.add_argument("--strict", action="store_true", help="fail on the first bad file")
+    _reading(p)
     _common(p)
 
     p = sub.add_parser("evaluate", help="grouped cross-validated figures",
