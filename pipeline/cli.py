@@ -379,8 +379,7 @@ def cmd_tokenize(args: argparse.Namespace) -> int:
     from pipeline.stages import input_files, segment
 
     # The tokenizer's word lists must be there; the features' (lexicon, actors) need not be.
-    config = load_config(args.config, corpus=False, inputs=False)
-    _check_word_lists(config)
+    config = load_config(args.config, corpus=False, inputs="tokenize")
     _check_not_read(args.out, config, args.config)
     tokenizer = make_tokenizer(config.tokenize)
     sources = input_files(args.inputs, args.strict)
@@ -393,23 +392,6 @@ def cmd_tokenize(args: argparse.Namespace) -> int:
                f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
                + (f" -> {args.out}" if args.out != "-" else ""))
     return code
-
-
-def _check_word_lists(config: Any) -> None:
-    """Raise :class:`ConfigError`, naming the key, if a word list of the config's tokenize
-    section is not a file that can be read (missing, a folder, a pipe that would never end)."""
-    from pipeline.errors import ConfigError
-    from pipeline.reading import special_file
-
-    for key in ("user_dict", "stop_words"):
-        path = getattr(config.tokenize, key)
-        if path is None:
-            continue
-        if not Path(path).exists():
-            raise ConfigError(f"path does not exist: {path}", config_key=f"tokenize.{key}")
-        what = special_file(Path(path)) or ("a folder" if Path(path).is_dir() else None)
-        if what is not None:
-            raise ConfigError(f"{what}, not a file: {path}", config_key=f"tokenize.{key}")
 
 
 def cmd_vectorize(args: argparse.Namespace) -> int:

@@ -354,18 +354,19 @@ def _resolve(data: dict[str, Any], base: Path, source: str) -> None:
                 node[path[-1]] = fix(node[path[-1]], ".".join(path))
 
 
-def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool = True,
+def _check_inputs(config: Config, source: str, corpus: bool, inputs: bool | str = True,
                   base: Path | None = None) -> None:
     """Refuse an input path that does not exist, or is a named pipe or a device, which hashing
     or reading it would wait on forever, or a word list that is a folder (``corpus``: the
-    corpus's too; ``inputs``: the word lists'). Written paragraphs that ``corpus.use_written:
-    false`` leaves out are not needed: ``evaluate`` compares with them only if they are there.
+    corpus's too; ``inputs``: the word lists', or a section's name: that section's alone).
+    Written paragraphs that ``corpus.use_written: false`` leaves out are not needed:
+    ``evaluate`` compares with them only if they are there.
     ``base``: the config's folder, which relative paths were resolved against."""
     from pipeline.reading import special_file
 
     data = config.model_dump()
     for path in _INPUT_PATHS:
-        if (path[0] == "corpus" and not corpus) or (path[0] != "corpus" and not inputs):
+        if not (corpus if path[0] == "corpus" else inputs is True or inputs == path[0]):
             continue
         if path == ("corpus", "written") and not config.corpus.use_written:
             continue
@@ -438,14 +439,15 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
 
 
 def parse_config(data: Any, source: str = "config", base: Path | None = None,
-                 corpus: bool = True, inputs: bool = True) -> Config:
+                 corpus: bool = True, inputs: bool | str = True) -> Config:
     """Validate plain data (as loaded from YAML) into a :class:`Config`.
 
     Raises :class:`ConfigError` naming ``source`` and the first bad key path. ``corpus``: check
     that the corpus's paths exist (commands that only segment or label a model's input, with
     the model and config on a machine without the corpus, pass False); ``inputs``: check that
     the word lists' paths exist (``review``, which reads only the themes and labels, passes
-    False, so that it works in a project that has none yet).
+    False, so that it works in a project that has none yet), or only those of one section
+    (``"tokenize"``: ``pipeline tokenize`` needs no lexicon or actors).
     """
     if data is None:
         data = {}
@@ -475,7 +477,7 @@ def parse_config(data: Any, source: str = "config", base: Path | None = None,
 
 
 def load_config(path: Path | str | None = None, corpus: bool = True,
-                inputs: bool = True) -> Config:
+                inputs: bool | str = True) -> Config:
     """Load and validate a YAML config; ``None`` means ``configs/default.yaml`` if present.
 
     Without any file the built-in defaults are used. ``corpus``, ``inputs``: see
