@@ -333,6 +333,16 @@ def _skipped_count(skipped: Sequence[Any]) -> str:
     return f" ({plural(len(skipped), 'file')} skipped, above)" if skipped else ""
 
 
+def _finished(args: argparse.Namespace, result: Any, did: str) -> int:
+    """The end of a command that reads documents into ``args.out``: the skipped files named,
+    then its last line, what it ``did`` (``labelled 3 body paragraphs``) in how many documents
+    and where; its exit code."""
+    code = _report_skipped(result.skipped)
+    _say(args, f"{did} in {plural(result.documents, 'document')}"
+               f"{_skipped_count(result.skipped)}" + (f" -> {args.out}" if args.out != "-" else ""))
+    return code
+
+
 # ----------------------------------------------------------------------------- commands
 def _format(args: argparse.Namespace, kinds: dict[str, str] | None = None) -> str | None:
     """The output format: ``--format``, else the one the output file's name says (``-o
@@ -387,11 +397,7 @@ def cmd_tokenize(args: argparse.Namespace) -> int:
         result = segment(sources, args.out, config, fmt=_format(args) or "json",
                          encoding=args.encoding, strict=args.strict, tokenizer=tokenizer,
                          on_document=lambda _: bar.update(1))
-    code = _report_skipped(result.skipped)
-    _say(args, f"tokenized {plural(result.paragraphs, 'paragraph')} in "
-               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
-               + (f" -> {args.out}" if args.out != "-" else ""))
-    return code
+    return _finished(args, result, f"tokenized {plural(result.paragraphs, 'paragraph')}")
 
 
 def cmd_vectorize(args: argparse.Namespace) -> int:
@@ -407,11 +413,7 @@ def cmd_vectorize(args: argparse.Namespace) -> int:
         result = vectorize(sources, _model_dir(args, config), args.out, config, fmt=fmt,
                            encoding=args.encoding, strict=args.strict,
                            on_document=lambda _: bar.update(1))
-    code = _report_skipped(result.skipped)
-    _say(args, f"vectorized {plural(result.body, 'body paragraph')} in "
-               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
-               + (f" -> {args.out}" if args.out != "-" else ""))
-    return code
+    return _finished(args, result, f"vectorized {plural(result.body, 'body paragraph')}")
 
 
 def _width(text: str) -> int:
@@ -575,11 +577,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         result = classify(sources, _model_dir(args, config), args.out, config,
                           fmt=_format(args), encoding=args.encoding, strict=args.strict,
                           jobs=args.jobs, on_document=lambda _: bar.update(1))
-    code = _report_skipped(result.skipped)
-    _say(args, f"labelled {plural(result.body, 'body paragraph')} in "
-               f"{plural(result.documents, 'document')}{_skipped_count(result.skipped)}"
-               + (f" -> {args.out}" if args.out != "-" else ""))
-    return code
+    return _finished(args, result, f"labelled {plural(result.body, 'body paragraph')}")
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -932,7 +932,8 @@ def vectorize(
 
     ``npz``: one CSR matrix, a row a body paragraph, as its arrays ``data``, ``indices``,
     ``indptr``, ``shape`` and ``format`` (``scipy.sparse.load_npz`` reads it), with ``ids``, the
-    paragraphs' ids, and ``feature_names``, the columns' names as evidence writes them.
+    paragraphs' ids, and ``feature_names``, the columns' names (the scorer's:
+    ``actors:THEME`` where evidence writes ``actor:WORD``).
     ``jsonl``: a line a body paragraph, ``{"id", "features": {name: value}}`` with the values
     that are not 0, written as each document is done. A file that does not read is skipped
     (with ``strict``, its error is raised and nothing is written); ``on_document`` is called
