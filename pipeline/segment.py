@@ -15,7 +15,8 @@ Each paragraph gets a ``kind``:
 
 - ``boilerplate``: site names, breadcrumbs (``位置:首頁 > …``), source, editor and credit lines
   (``来源：…``, ``作者|…``, ``文丨… 編輯 丨…``, ``原标题：…``), article numbers (``01``), bylines
-  (``新华社记者 …``, ``…/台北報導``), date lines and publication stamps (``2020-02-03 10:15
+  (``新华社记者 …``, ``…/台北報導``; reporters' bare names under a title, ``徐某某 钱某某``:
+  :func:`_name_bylines`), date lines and publication stamps (``2020-02-03 10:15
   来源:…``, ``20-02-23 08:45 来源:…``, ``某某新聞 | 2020/02/04``, ``0 不详 2020年02月24日``,
   ``2020-12-22 某某新聞``; ROC dates, ``109年3月26日``, and an issuing letter's date and number,
   ``中華民國109年2月20日府衛疾字第…號函訂定``), photo captions (``▲…``, ``△…``,
@@ -1277,6 +1278,49 @@ def _english_title(pieces: Sequence[str], kinds: list[str], max_heading: int) ->
         kinds[first] = "heading"
 
 
+# The hundred commonest Chinese surnames (and 汤, 阎), in both scripts: what a byline's bare
+# names open with. (于, 范 and 余 keep their form in Traditional names; 於, 範, 餘 open words.)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋余于杜"
+             "叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫阎段雷龙黎史"
+             "陶贺毛郝顾龚邵万覃武钱戴严莫孔向常汤"
+             "劉張陳楊黃趙吳孫馬羅鄭謝許韓鄧馮蕭葉蘇呂盧鍾鐘譚陸賈韋鄒閆閻龍賀顧龔萬錢嚴湯蔣")
+# A line of one to four people's names and nothing else: each of 2 or 3 Chinese characters,
+# opening with a common surname, parted by spaces (full-width too) or 、 (徐某某 钱某某,
+# 韓某某 汪某某 張某某, 叶某某).
+_NAME = re.compile(rf"[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}")
+_NAME_LINE = re.compile(rf"^{_NAME.pattern}((?:[ \t\xa0\u3000]*、[ \t\xa0\u3000]*|[ \t\xa0\u3000]+)"
+                        rf"{_NAME.pattern}){{0,3}}$")
+
+
+def _name_bylines(pieces: Sequence[str], kinds: list[str], markers: Sequence[int]) -> None:
+    """The reporters' bare names on a line of their own in an article's head, between its
+    title and its first body paragraph, as a paper's page puts its byline under the title
+    (``徐某某 钱某某`` under ``某某用“三联工程”织密疫情防控网``), without 记者 or 文／:
+    furniture (:data:`_NAME_LINE`). Short and unpunctuated, each was a heading, which the title
+    block made part of the article's title, or the heading of its text. Two names or more may
+    stand anywhere in the head; one name alone only right under the title or under a line of
+    furniture (``2020-03-17 18:38 来源:… 作者:叶某某`` over ``叶某某``), where a byline stands.
+    A line between body paragraphs keeps its kind (two or three words of a slogan, ``严防
+    严控``, head a section there), and so does the head's when a line of the form heads a
+    section below it in the article: a page of people's stories, each under its name."""
+    starts = set(markers)
+    for a, b in zip([0, *markers], [*markers, len(kinds)], strict=True):
+        title = next((i for i in range(a + (a in starts), b) if kinds[i] != "boilerplate"), b)
+        if title == b or kinds[title] != "heading":
+            continue
+        names: list[int] = []
+        first = next((i for i in range(title + 1, b) if kinds[i] == "body"), b)
+        for i in range(title + 1, first):
+            if kinds[i] == "heading" and _NAME_LINE.match(pieces[i]) and (
+                    not _NAME.fullmatch(pieces[i])
+                    or i - 1 == title or kinds[i - 1] == "boilerplate" or i - 1 in names):
+                names.append(i)
+        if names and first < b and not any(
+                kinds[j] == "heading" and _NAME_LINE.match(pieces[j]) for j in range(first, b)):
+            for i in names:
+                kinds[i] = "boilerplate"
+
+
 # A summary's label: 摘要：…, 内容提要：…, or in brackets, as a site's summary box heads it:
 # [摘要]…, 【内容提要】…, ［摘要］…, 〔摘要〕…, 【 摘要 】….
 _SUMMARY_LABEL = re.compile(
@@ -1795,6 +1839,7 @@ def _line_kinds(seen: list[str], max_heading_chars: int, extra: Sequence[re.Patt
                if any(k != "boilerplate" for k in kinds[i + 1 : end])]
     for i in _long_titles(seen, kinds, markers, max_heading_chars):
         kinds[i] = "heading"
+    _name_bylines(seen, kinds, markers)
     # A title that asks or exclaims, repeated as the first line of its text (宝坻经历了什么?):
     # a heading's words again below it are no paragraph of the text. Only the first body line
     # under it: the text's own words further on (an essay asking its title's question again

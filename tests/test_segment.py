@@ -2641,3 +2641,35 @@ def test_a_cases_label_alone_over_its_text_is_a_heading(tmp_path: Path) -> None:
         kinds = _kinds(tmp_path, "本日新增兩例確診病例", "截至中午12點，新增2例確診病例。", line,
                        "他在賭場工作。")
         assert kinds[line] == "body", line
+
+
+def test_a_line_of_bare_names_under_the_title_is_a_byline(tmp_path: Path) -> None:
+    # A paper's page puts its reporters' names, and nothing else, on a line under the title:
+    # short and unpunctuated, it was a heading, joined to the article's title or heading its
+    # text, so the names were context words of every paragraph under it.
+    body = ["村干部早早来到村里，挨家挨户走访宣传。", "党员们在路口值守，排查进村人员。"]
+    for head in [["某县用“三联工程”织密疫情防控网", "徐小飞 钱立源", "2020年01月29日 来源:某某网"],
+                 ["今天，重新認識某某河", "韓小澎　汪曉濤　張藝開", "2020年04月19日 來源:某某網"],
+                 ["凝聚侨力“疫”路同行", "2020-03-17 18:38 来源:某某杂志 作者:叶立标", "叶立标"],
+                 ["凝聚侨力“疫”路同行", "叶立标"], ["社区防控在行动", "陈立新、林海"]]:
+        paragraphs = _segmented(tmp_path, "\n".join(head + body) + "\n")
+        assert [p.kind for p in paragraphs] == [
+            "heading", *["boilerplate"] * (len(head) - 1), "body", "body"], head
+        assert {(p.article_title, p.heading) for p in paragraphs if p.kind == "body"} == {
+            (head[0], None)}, head
+    # Under the title, a person with a role, a heading of words (of two or three characters
+    # too) or a phrase stays a heading.
+    for line in ["上坪村党员 王建华", "扶贫防疫“领头兵”李国强", "会议现场", "红色代购,减少人流",
+                 "早上:详细部署各项工作", "防控", "值守", "战疫", "党员", "抗疫 一线"]:
+        kinds = _kinds(tmp_path, "社区防控在行动", line, *body)
+        assert kinds[line] == "heading", line
+    # One word of the form under a subtitle, not under the title nor furniture, heads the text.
+    kinds = _kinds(tmp_path, "社区防控在行动", "——记社区网格员", "周到", *body)
+    assert kinds["周到"] == "heading"
+    # Between body paragraphs, words that open with a surname's character head a section; and
+    # a page of people's stories, each under its name, keeps the first name a heading too.
+    for line in ["严防 严控", "高效", "方案"]:
+        kinds = _kinds(tmp_path, "社区防控在行动", body[0], line, body[1])
+        assert kinds[line] == "heading", line
+    kinds = _kinds(tmp_path, "抗疫一线的身影", "王小明", body[0], "李红梅", body[1])
+    assert kinds["王小明"] == kinds["李红梅"] == "heading"
