@@ -524,6 +524,21 @@ def labels_of_other_kinds(paragraphs: Sequence[Paragraph],
     return {key: lines[key] for key in keys if key in lines}
 
 
+def labels_with_index_elsewhere(paragraphs: Sequence[Paragraph],
+                                indexes: Mapping[str, int]) -> dict[str, tuple[int, Paragraph]]:
+    """Of the labels by sha1 that give an index beside it (``indexes``: label key -> index, as
+    :attr:`Labels.index` holds them), those whose index names a body paragraph and whose sha1
+    names other body paragraphs only, with the index and the first paragraph the sha1 names:
+    training follows the sha1, and one of the two is most likely a slip."""
+    body = {p.index for p in paragraphs if p.kind == "body"}
+    named: dict[str, list[Paragraph]] = {}
+    for p in paragraphs:
+        if p.kind == "body" and (key := f"sha1:{text_sha1(p.text)}") in indexes:
+            named.setdefault(key, []).append(p)
+    return {key: (index, named[key][0]) for key, index in indexes.items()  # in the labels' order
+            if key in named and index in body and all(p.index != index for p in named[key])}
+
+
 # What a copy of a document in the other script was likely converted with: to Traditional
 # (plain, Taiwan, Taiwan with its phrases, Hong Kong) and back to Simplified.
 SCRIPT_CONVERSIONS = ("s2t", "s2tw", "s2twp", "s2hk", "t2s", "tw2s", "tw2sp", "hk2s")

@@ -40,6 +40,7 @@ from pipeline.corpus import (
     labelled_examples,
     labels_in_other_script,
     labels_of_other_kinds,
+    labels_with_index_elsewhere,
     load_labels,
     load_written,
     modeled_on_none_of,
@@ -225,6 +226,7 @@ def labelled_documents(
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}),
                                            labels.at)
         _warn_unmatched(path, doc_id, segmented.paragraphs, missing, labels)
+        _warn_index_elsewhere(path, doc_id, segmented.paragraphs, labels)
         examples.extend(found)
         unmatched += len(missing)
     known = set(ids)
@@ -262,6 +264,23 @@ def _warn_unmatched(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
         log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
                     "their sha1 or index (see 'pipeline segment')", path, len(unexplained),
                     _some([labels.at[doc_id, key] for key in unexplained]))
+
+
+def _warn_index_elsewhere(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
+                          labels: Labels) -> None:
+    """Warn, once for the document, of its labels that name one body paragraph by the sha1 of
+    its text and another by the index beside it: training follows the sha1, without a word of
+    the index that says otherwise (a sha1 or an index copied from the wrong line)."""
+    indexes = {key: labels.index[doc_id, key] for key in labels[doc_id]
+               if (doc_id, key) in labels.index}
+    found = labels_with_index_elsewhere(paragraphs, indexes) if indexes else {}
+    if found:
+        log.warning("%s: %d label(s) give the index of one body paragraph and the sha1 of "
+                    "another's text, and training follows the sha1 (%s): mend the one that is "
+                    "wrong (see 'pipeline segment')", path, len(found),
+                    _some([f"{labels.at[doc_id, key]} names paragraph {index} by its index and "
+                           f"paragraph {p.index} by its sha1"
+                           for key, (index, p) in found.items()]))
 
 
 def _some(places: Sequence[str]) -> str:

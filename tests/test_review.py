@@ -255,6 +255,36 @@ def test_a_label_whose_paragraph_was_edited_since_is_named_as_such(tmp_path: Pat
     assert f"1 label(s) match no body paragraph ({labels / 'r.jsonl'}:2)" in gone
 
 
+def test_a_label_whose_index_and_sha1_name_two_paragraphs_is_named(tmp_path: Path,
+                                                                   caplog) -> None:
+    # A line whose sha1 names one body paragraph and whose index another (a sha1 or an index
+    # copied from the wrong line) trained on the sha1's paragraph without a word. It still does.
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels.jsonl"
+    docs.mkdir()
+    texts = ["市委召開會議部署防控工作。", "醫院醫生救治患者。", "社區網格員入戶排查。",
+             "志願者為居民配送蔬菜。"]
+    (docs / "r.txt").write_text("\n\n".join(texts) + "\n", "utf-8")
+    labels.write_text("".join(json.dumps(line) + "\n" for line in (
+        {"document": "r", "index": 0, "sha1": text_sha1(texts[2]), "theme": "grassroots"},
+        {"document": "r", "index": 1, "sha1": text_sha1(texts[0]), "theme": "leadership"},
+        {"document": "r", "index": 3, "sha1": text_sha1(texts[3]),  # the two agree
+         "theme": "public_participation"})),
+        "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert [(e.id, e.theme) for e in examples] == [
+        ("r:0", "leadership"), ("r:2", "grassroots"), ("r:3", "public_participation")]
+    assert unmatched == 0
+    assert caplog.messages == [
+        f"{docs / 'r.txt'}: 2 label(s) give the index of one body paragraph and the sha1 of "
+        f"another's text, and training follows the sha1 ({labels}:1 names paragraph 0 by its "
+        f"index and paragraph 2 by its sha1, {labels}:2 names paragraph 1 by its index and "
+        "paragraph 0 by its sha1): mend the one that is wrong (see 'pipeline segment')"]
+
+
 def test_labels_of_a_heading_or_of_a_copy_in_the_other_script_are_named_as_such(
         tmp_path: Path, caplog) -> None:
     # Both warned only that no body paragraph had "their sha1 or index", though the heading is
