@@ -746,12 +746,30 @@ def cmd_review(args: argparse.Namespace) -> int:
     with atomic_write(args.out) as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    _warn_not_jsonl(args.out, c.labels)
     # An empty list is no failure, but a first-time user took it for one: say what --all does.
     hint = ("; no flagged paragraph without a hand label: --all ranks every body paragraph"
             if not items and not args.all else "")
     _say(args, f"{plural(len(items), 'paragraph')} to review"
                + (f" -> {args.out}" if args.out != "-" else "") + hint)
     return EXIT_OK
+
+
+def _warn_not_jsonl(out: Path | str, labels: Sequence[Path | str]) -> None:
+    """Warn if the review list ``out`` is a file whose name does not end in ``.jsonl``: it is
+    JSON lines whatever its name, and a folder of labels reads only ``.jsonl`` files, so one
+    put there under ``-o to-label.json`` was skipped when training, a step too late to say so.
+    A file the config's ``corpus.labels`` names itself is read whatever its name."""
+    from pipeline.output import writes_into_stream
+
+    path = Path(out)
+    if writes_into_stream(out) or path.suffix.lower() == ".jsonl":
+        return
+    if any(Path(p).is_file() and os.path.samefile(p, path) for p in labels):
+        return
+    log.warning("%s: written as JSON lines; training reads review lists in a folder of labels "
+                "only from .jsonl files: name it %s to put it there", out,
+                path.with_suffix(".jsonl").name)
 
 
 def _check_not_read(out: Path | str, config: Any, config_file: Path | None,

@@ -1594,6 +1594,33 @@ def test_review_in_a_new_project_and_into_a_pipe(model_dir: tuple[Path, Path],
                                      cwd=tmp_path), "corpus/written")
 
 
+def test_a_review_list_named_other_than_jsonl_is_written_with_a_warning(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # '-o to-label.json' wrote JSON lines under a .json name without a word; put in the labels
+    # folder, the list was skipped at training time, when the warning came a step too late.
+    _, bundle = model_dir
+    labelled = _classified_seed(bundle, tmp_path)
+    (tmp_path / "configs").mkdir()
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (tmp_path / "configs/default.yaml").write_text(f"corpus: {{labels: [{labels}]}}\n", "utf-8")
+    result = in_process("review", str(labelled), "-o", "to-label.json", "-q", cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert err == ("pipeline: to-label.json: written as JSON lines; training reads "
+                   "review lists in a folder of labels only from .jsonl files: name it "
+                   "to-label.jsonl to put it there\n")
+    lines = (tmp_path / "to-label.json").read_text("utf-8").splitlines()
+    assert lines and all(json.loads(line)["theme"] is None for line in lines)  # as documented
+    # Named so, or named by corpus.labels itself (read whatever its name), it is not warned of.
+    assert in_process("review", str(labelled), "-o", "to-label.jsonl", "-q",
+                      cwd=tmp_path).stderr == b""
+    (tmp_path / "configs/default.yaml").write_text(
+        f"corpus: {{labels: [{labels}, {tmp_path / 'mine.txt'}]}}\n", "utf-8")
+    (tmp_path / "mine.txt").write_text("", "utf-8")
+    assert in_process("review", str(labelled), "-o", "mine.txt", "-q", cwd=tmp_path).stderr == b""
+
+
 def _seed_json_and_lines(config: Path, bundle: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The seed labelled by ``bundle`` as ``json`` (``labelled.json``) and ``jsonl``
     (``good.jsonl``) in ``tmp_path``."""
