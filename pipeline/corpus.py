@@ -209,20 +209,23 @@ def saved_as(start: bytes) -> str:
     return "utf-8-sig"
 
 
-def _saved_as_ansi(data: bytes) -> str:
-    """``: saved as GB18030 …`` for JSON lines that read as Chinese in GB18030 or Big5, as an
-    editor on Chinese Windows saves "ANSI"; else ``""``."""
+def not_utf8_saved_as(data: bytes) -> str | None:
+    """What a text file that is not UTF-8 (a list of JSON lines, a config) looks saved as, as
+    people name it: ``UTF-16`` or ``UTF-32`` (``UTF-16-LE`` … without a byte-order mark) by
+    :func:`saved_as`, ``GB18030`` or ``Big5`` when it reads as Chinese in one of them, as an
+    editor on Chinese Windows saves "ANSI"; else None."""
     from pipeline.reading import _chinese
 
+    saved = saved_as(data[:4])
+    if saved != "utf-8-sig":
+        return saved.upper()
     try:
         found = _chinese(data)
     except ValueError:  # Korean
-        return ""
+        return None
     if found is None:
-        return ""
-    named = "GB18030" if found[0] == "gb18030" else "Big5" if found[0].startswith("big5") else ""
-    return (f": saved as {named} (an editor's \"ANSI\" on Chinese Windows); save it as UTF-8"
-            if named else "")
+        return None
+    return "GB18030" if found[0] == "gb18030" else "Big5" if found[0].startswith("big5") else None
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -234,10 +237,12 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
         # A BOM, as editors may add; lines cut at "\n" only (U+2028 may sit inside a string).
         lines = data.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError:
-        # A filled-in review list saved by an editor's "Unicode" is UTF-16: say so.
-        saved = saved_as(data[:4])
-        how = (f": saved as {saved.upper()} (an editor's \"Unicode\"); save it as UTF-8"
-               if saved != "utf-8-sig" else _saved_as_ansi(data))
+        # A filled-in review list saved by an editor's "Unicode" (UTF-16) or, on Chinese
+        # Windows, "ANSI" (GB18030, Big5): say so.
+        saved = not_utf8_saved_as(data)
+        editors = ("an editor's \"Unicode\"" if saved and saved.startswith("UTF") else
+                   "an editor's \"ANSI\" on Chinese Windows")
+        how = f": saved as {saved} ({editors}); save it as UTF-8" if saved else ""
         raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8){how}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -117,6 +117,26 @@ def test_labels_saved_in_a_chinese_ansi_code_page_say_so(tmp_path: Path, codec: 
                    "Windows); save it as UTF-8\n"), err
 
 
+@pytest.mark.parametrize(("codec", "mark", "named"), [
+    ("gb18030", b"", "GB18030"), ("big5", b"", "Big5"),
+    ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16"), ("utf-16-le", b"", "UTF-16-LE")],
+    ids=["gb18030", "big5", "utf-16", "utf-16-le"])
+def test_a_config_saved_in_another_encoding_says_which(tmp_path: Path, codec: str, mark: bytes,
+                                                       named: str) -> None:
+    """A config with Chinese comments, saved by an editor on Chinese Windows as "ANSI" (GB18030
+    or Big5) or "Unicode" (UTF-16), said only where its UTF-8 went wrong ('byte 2: invalid
+    continuation byte'), where a labels file says what it was saved as."""
+    config = tmp_path / "mine.yaml"
+    config.write_bytes(mark + ("# 本縣防疫材料的主題設定，共分四類\n"
+                               "themes: [leadership, grassroots, medical, public_participation]\n"
+                               ).encode(codec))
+    result = in_process("status", "--config", str(config), cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err == (f"pipeline: error: {config}: cannot read config: not UTF-8 text (saved as "
+                   f"{named}?); save it as UTF-8\n"), err
+
+
 def test_a_model_folder_that_is_not_there_is_named_for_what_it_is(
         tmp_path: Path, trained: tuple[Config, Path]) -> None:
     """``-m models/mine`` (a slip, or a bundle not yet copied) said to build one with 'pipeline
