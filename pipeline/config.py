@@ -501,21 +501,21 @@ def load_config(path: Path | str | None = None, corpus: bool = True,
                           "folder)") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read config: not UTF-8 text "
-                          f"({_saved_as(path, exc)}); save it as UTF-8") from None
+                          f"({not_utf8_reason(path, exc)}); save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     return parse_config(read_yaml(path, text), source=str(path), base=path.resolve().parent,
                         corpus=corpus, inputs=inputs)
 
 
-def _saved_as(path: Path, exc: UnicodeDecodeError) -> str:
-    """What the config ``path``, which is not UTF-8, looks saved as (``saved as GB18030?``,
-    ``saved as UTF-16?``), as a labels file's error names it; else where its UTF-8 goes wrong
-    (``byte 2: invalid continuation byte``)."""
+def not_utf8_reason(path: Path | str, exc: UnicodeDecodeError) -> str:
+    """What ``path`` (a config, a word list), which is not UTF-8, looks saved as (``saved as
+    GB18030?``, ``saved as UTF-16?``), as a labels file's error names it; else where its UTF-8
+    goes wrong (``byte 2: invalid continuation byte``)."""
     from pipeline.corpus import not_utf8_saved_as
 
     try:
-        saved = not_utf8_saved_as(path.read_bytes())
+        saved = not_utf8_saved_as(Path(path).read_bytes())
     except OSError:
         saved = None
     return f"saved as {saved}?" if saved else f"byte {exc.start}: {exc.reason}"

@@ -239,7 +239,9 @@ def _read_utf8(path: Path | str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as "
+        from pipeline.config import not_utf8_reason
+
+        raise ConfigError(f"{path}: not UTF-8 text ({not_utf8_reason(path, exc)}); save it as "
                           "UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it: {exc.strerror or exc}") from None

@@ -740,6 +740,25 @@ def test_word_lists_that_are_not_utf8_are_named(tmp_path: Path) -> None:
         load_lexicon(lexicon, ["medical"])
 
 
+@pytest.mark.parametrize(("codec", "named"), [("gb18030", "GB18030"), ("big5", "Big5"),
+                                             ("utf-16", "UTF-16")])
+def test_a_word_list_saved_in_another_encoding_says_which(tmp_path: Path, codec: str,
+                                                           named: str) -> None:
+    """A stop-word list or an actors file saved by an editor as "ANSI" or "Unicode" said only
+    where its UTF-8 went wrong, where a config or a labels file says what it was saved as."""
+    from pipeline.text import load_lexicon, read_word_list
+
+    words, lexicon = tmp_path / "stop.txt", tmp_path / "actors.yaml"
+    words.write_bytes("# 本縣材料裡常見而無助分類的詞\n各級\n進一步\n".encode(codec))
+    lexicon.write_bytes("# 本縣的村幹部與網格員\ngrassroots: [網格員, 村幹部]\n".encode(codec))
+    with pytest.raises(ConfigError) as info:
+        read_word_list(words)
+    assert str(info.value) == f"{words}: not UTF-8 text (saved as {named}?); save it as UTF-8"
+    with pytest.raises(ConfigError) as info:
+        load_lexicon(lexicon, ["grassroots"])
+    assert str(info.value) == f"{lexicon}: not UTF-8 text (saved as {named}?); save it as UTF-8"
+
+
 def test_an_editors_byte_order_mark_in_a_word_list_is_not_part_of_its_first_word(
         tmp_path: Path) -> None:
     # Saved by an editor as "UTF-8 with BOM": the first user word was '\ufeff网格员摸排', which
