@@ -1,5 +1,5 @@
 """``python -m pipeline`` does what the ``pipeline`` command does."""
 
-from pipeline.cli import main
+from pipeline.entry import run
 
-raise SystemExit(main())
+raise SystemExit(run())

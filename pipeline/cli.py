@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__, logs
+from pipeline.entry import EXIT_INTERRUPTED, INTERRUPTED
 from pipeline.errors import PipelineError, listed, plural
 from pipeline.reading import each_said_once, shown  # messages one line each, whatever names hold
 
-EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_SKIPPED, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 EXIT_STALE = 1  # status --check: a stage of run is to do
 # pipeline.report.PAGE_SIZE, not imported here: the report's modules load only for report.
 REPORT_PAGE_SIZE = 2000
@@ -919,11 +920,22 @@ def _printing(stream: Any) -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pipeline`` command; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    _setup_logging(args)
-    _collect_less()
-    signal.signal(signal.SIGTERM, _terminate)
+    """Entry point of the ``pipeline`` command; returns the exit code. Ctrl-C (or SIGTERM, once
+    its handler is set) at any moment of it, its parsing of the arguments too, is one line and
+    exit code 130."""
+    try:
+        args = build_parser().parse_args(argv)
+        _setup_logging(args)
+        _collect_less()
+        signal.signal(signal.SIGTERM, _terminate)
+        return _run_command(args)
+    except (KeyboardInterrupt, _Terminated):
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """The command ``args`` names: its exit code, its errors one line each."""
     try:
         with each_said_once():  # a folder walked twice (status, run) names what it skips once
             code = COMMANDS[args.command](args)
@@ -936,9 +948,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(PipelineError, BrokenPipeError):
             _flush_standard_output()
         return exc.exit_code
-    except (KeyboardInterrupt, _Terminated):
-        print("pipeline: interrupted; earlier outputs are unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         with contextlib.suppress(PipelineError, BrokenPipeError):
             _flush_standard_output()  # what is left goes nowhere, not into a failed exit

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,44 @@ def test_ctrl_c_with_idle_workers_is_one_line(trained, big_input: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()
     assert err.decode().splitlines() == ["pipeline: interrupted; earlier outputs are unchanged"]
+
+
+def _console_script(folder: Path) -> Path:
+    """The ``pipeline`` script as pip writes it for pyproject.toml's entry point (the installed
+    one may be of another checkout)."""
+    module, function = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))[
+        "project"]["scripts"]["pipeline"].split(":")
+    script = folder / "pipeline"
+    script.write_text(f"import sys\nfrom {module} import {function}\n"
+                      f"if __name__ == '__main__':\n    sys.exit({function}())\n", "utf-8")
+    return script
+
+
+@pytest.mark.parametrize("how", ["python -m pipeline", "console script"])
+def test_ctrl_c_while_the_command_starts_is_one_line(how: str, tmp_path: Path) -> None:
+    """Ctrl-C in a command's first few tenths of a second, while Python imports its modules or
+    it parses its arguments, printed Python's KeyboardInterrupt traceback."""
+    script = _console_script(tmp_path)
+    command = ([sys.executable, "-m", "pipeline"] if how == "python -m pipeline"
+               else [sys.executable, str(script)])
+    ours = (str(ROOT / "pipeline").encode(), str(script).encode())
+    one_line = b"pipeline: interrupted; earlier outputs are unchanged\n"
+    for delay in (0.0, 0.01, 0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.3):
+        # It reads standard input, which is never written: it is still at work when signalled.
+        proc = subprocess.Popen(
+            [*command, "segment", "-", "-q"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        if (proc.returncode, err) == (130, one_line):
+            continue
+        # Else Python's own start took it, before any code of ours: Python died of the signal
+        # (no handler yet), or says where it was, in site's .pth files (an editable install's
+        # is slow) say, and that is none of ours.
+        assert (proc.returncode == -signal.SIGINT and err == b"") or (
+            b"Traceback" in err and not any(path in err for path in ours)), (delay, err.decode())
 
 
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
