@@ -22,4 +22,17 @@ def run() -> int:
     except KeyboardInterrupt:  # before main() handles it: while its modules are imported
         print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        _forget_interrupts_in_exec()
 
+
+def _forget_interrupts_in_exec() -> None:
+    """Let the exit code returned be the process's, however Ctrl-C was handled.
+
+    CPython marks a KeyboardInterrupt that leaves code run by ``exec()`` of a string as
+    unhandled, even when it is caught further up; dataclasses and namedtuples make their methods
+    so, in the modules a command imports. With that mark, ``python -m`` ends by SIGINT instead
+    of exiting 130 (the command's line printed all the same). An ``exec()`` that ends without
+    one clears it.
+    """
+    exec("")

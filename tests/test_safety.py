@@ -240,6 +240,28 @@ def test_ctrl_c_while_the_command_starts_is_one_line(how: str, tmp_path: Path) -
             b"Traceback" in err and not any(path in err for path in ours)), (delay, err.decode())
 
 
+def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
+    """CPython marks a KeyboardInterrupt that leaves code run by exec() of a string (dataclasses
+    make their methods so, in the modules a command imports as it starts its work) as unhandled,
+    though the command handled it: ``python -m pipeline`` then died by SIGINT after its line,
+    not with exit code 130. Here a command is so interrupted, every time."""
+    (tmp_path / "interrupted_in_exec.py").write_text(
+        "import sys\n"
+        "from pipeline import cli\n"
+        "from pipeline.entry import run\n"
+        "def segment(args):  # Ctrl-C while exec() runs code\n"
+        "    exec('import signal; signal.raise_signal(signal.SIGINT)')\n"
+        "cli.COMMANDS['segment'] = segment\n"
+        "sys.argv[1:] = ['segment', '-']\n"
+        "raise SystemExit(run())\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, capture_output=True,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert (result.returncode, result.stderr) == (
+        130, b"pipeline: interrupted; earlier outputs are unchanged\n")
+
+
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
     """Files or folders in ``folder`` as killed runs leave them, last touched ``age`` s ago."""
     paths = []
