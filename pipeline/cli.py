@@ -126,6 +126,13 @@ def _documents(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="files, folders or -")
 
 
+def _paragraphs_out(p: argparse.ArgumentParser) -> None:
+    """Where and how ``segment`` and ``tokenize`` write their paragraphs."""
+    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
+    p.add_argument("--format", choices=["json", "jsonl"],
+                   help="default: jsonl for an output file named *.jsonl, else json")
+
+
 def _reading(p: argparse.ArgumentParser) -> None:
     """How a command that reads documents decodes them, and what a bad one does to the run."""
     p.add_argument("--encoding", type=_encoding,
@@ -173,9 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read, decode and segment documents; print their paragraphs "
                        "with kinds, offsets, articles and headings.")
     _documents(p)
-    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
-    p.add_argument("--format", choices=["json", "jsonl"],
-                   help="default: jsonl for an output file named *.jsonl, else json")
+    _paragraphs_out(p)
     _reading(p)
     _common(p)
 
@@ -186,9 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "dictionary, stop words, Taiwan-vocabulary fold). The output is "
                        "segment's, each paragraph with one more field, 'tokens'.")
     _documents(p)
-    p.add_argument("--out", "-o", default="-", metavar="FILE", help="output file (default: -)")
-    p.add_argument("--format", choices=["json", "jsonl"],
-                   help="default: jsonl for an output file named *.jsonl, else json")
+    _paragraphs_out(p)
     _reading(p)
     _common(p)
 
