@@ -20,11 +20,14 @@ from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_
 from pipeline.model import load_bundle, read_meta
 
 
-def start(*args: str) -> subprocess.Popen:
+def start(*args: str, tmp: Path | None = None) -> subprocess.Popen:
     """The command in a process of its own, with Ctrl-C's signal handled as at a terminal (a
     test run started in the background without job control would hand it down ignored, and
-    Python then never raises KeyboardInterrupt)."""
+    Python then never raises KeyboardInterrupt). ``tmp``: its temporary folder (TMPDIR), for a
+    command killed with SIGKILL, which leaves its workers' spool folder behind."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -87,7 +90,7 @@ def test_workers_end_when_their_parent_is_killed(trained, big_input: Path,
     forever."""
     _, bundle_dir = trained
     proc = start("classify", str(big_input), "--model", str(bundle_dir), "-o",
-                 str(tmp_path / "out.json"), "--jobs", "2")
+                 str(tmp_path / "out.json"), "--jobs", "2", tmp=tmp_path)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     wait_for(lambda: len(children.read_text().split()) >= 2, timeout=300)
     workers = [int(pid) for pid in children.read_text().split()]
