@@ -223,7 +223,9 @@ def test_ctrl_c_while_the_command_starts_is_one_line(how: str, tmp_path: Path) -
     script = _console_script(tmp_path)
     command = ([sys.executable, "-m", "pipeline"] if how == "python -m pipeline"
                else [sys.executable, str(script)])
-    ours = (str(ROOT / "pipeline").encode(), str(script).encode())
+    # A frame in the package is ours; the script's own lines are pip's, and Ctrl-C while its
+    # import looks for the package (the path importer's cache, say) comes before any code of ours.
+    ours = f'File "{ROOT / "pipeline"}{os.sep}'.encode()
     one_line = b"pipeline: interrupted; earlier outputs are unchanged\n"
     for delay in (0.0, 0.01, 0.02, 0.04, 0.06, 0.09, 0.12, 0.16, 0.2, 0.3):
         # It reads standard input, which is never written: it is still at work when signalled.
@@ -240,7 +242,7 @@ def test_ctrl_c_while_the_command_starts_is_one_line(how: str, tmp_path: Path) -
         # (no handler yet), or says where it was, in site's .pth files (an editable install's
         # is slow) say, and that is none of ours.
         assert (proc.returncode == -signal.SIGINT and err == b"") or (
-            b"Traceback" in err and not any(path in err for path in ours)), (delay, err.decode())
+            b"Traceback" in err and ours not in err), (delay, err.decode())
 
 
 def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
