@@ -20,17 +20,23 @@ from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_
 from pipeline.model import load_bundle, read_meta
 
 
-def start(*args: str, tmp: Path | None = None) -> subprocess.Popen:
-    """The command in a process of its own, with Ctrl-C's signal handled as at a terminal (a
+def _ctrl_c_as_at_a_terminal() -> None:
+    """Run in a started command before it execs: Ctrl-C's signal handled as at a terminal (a
     test run started in the background without job control would hand it down ignored, and
-    Python then never raises KeyboardInterrupt). ``tmp``: its temporary folder (TMPDIR), for a
-    command killed with SIGKILL, which leaves its workers' spool folder behind."""
+    Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start(*args: str, tmp: Path | None = None) -> subprocess.Popen:
+    """The command in a process of its own, with Ctrl-C's signal handled as at a terminal.
+    ``tmp``: its temporary folder (TMPDIR), for a command killed with SIGKILL, which leaves its
+    workers' spool folder behind."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if tmp is not None:
         env["TMPDIR"] = str(tmp)
     return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=_ctrl_c_as_at_a_terminal)
 
 
 def wait_for(condition, timeout: float = 120.0) -> None:
@@ -187,7 +193,7 @@ def test_ctrl_c_with_idle_workers_is_one_line(trained, big_input: Path) -> None:
          str(bundle_dir), "--jobs", "2", "--format", "jsonl", "-o", "-"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        preexec_fn=_ctrl_c_as_at_a_terminal)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     wait_for(lambda: len(children.read_text().split()) >= 2, timeout=300)
     workers = [int(pid) for pid in children.read_text().split()]
@@ -232,7 +238,7 @@ def test_ctrl_c_while_the_command_starts_is_one_line(how: str, tmp_path: Path) -
         proc = subprocess.Popen(
             [*command, "segment", "-", "-q"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+            preexec_fn=_ctrl_c_as_at_a_terminal)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
@@ -262,7 +268,7 @@ def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, capture_output=True,
         env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        preexec_fn=_ctrl_c_as_at_a_terminal)
     assert (result.returncode, result.stderr) == (
         130, b"pipeline: interrupted; earlier outputs are unchanged\n")
 
