@@ -101,6 +101,17 @@ def _count(n: str) -> int:
     return value
 
 
+def _seconds(n: str) -> float:
+    """An argparse type: a time in seconds, above 0 and at most an hour (as the config's)."""
+    try:
+        value = float(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {n!r}") from None
+    if not 0 < value <= 3600:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 3600, not {n}")
+    return value
+
+
 def _path(value: str) -> Path:
     """An argparse type: a path, but not an empty one (an unset variable), which ``Path`` would
     take for the current folder."""
@@ -217,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["local", "dask"], help="default: the config's")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
                    "(default: the config's classify.scheduler)")
+    p.add_argument("--connect-timeout", type=_seconds, metavar="SECONDS",
+                   help="Dask: how long to wait for the scheduler and its first worker "
+                   "(default: the config's classify.connect_timeout, 10)")
     _common(p)
 
     p = sub.add_parser("vectorize", help="the model's feature vector of each body paragraph",
@@ -568,12 +582,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
     _check_not_read(args.out, config, args.config, model=args.model)
     if args.config is not None:
         _check_bundle_themes(args, config)
-    if args.backend or args.scheduler:
-        update = {"backend": args.backend or ("dask" if args.scheduler else "local")}
+    if args.backend or args.scheduler or args.connect_timeout:
+        update: dict[str, Any] = {}
+        if args.backend or args.scheduler:
+            update["backend"] = args.backend or ("dask" if args.scheduler else "local")
         if args.scheduler:
             update["scheduler"] = args.scheduler
+        if args.connect_timeout:
+            update["connect_timeout"] = args.connect_timeout
         config = config.model_copy(
             update={"classify": config.classify.model_copy(update=update)})
+    if args.connect_timeout and config.classify.backend != "dask":
+        log.warning("--connect-timeout has no effect with the local backend: it is how long "
+                    "--backend dask waits for its cluster")
     from pipeline.stages import input_files
 
     sources = input_files(args.inputs, args.strict)  # the folders are walked once, here

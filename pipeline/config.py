@@ -252,6 +252,10 @@ class ClassifyConfig(_Section):
     batch_size: int = Field(64, ge=1, le=100_000, description="documents per batch")
     backend: Literal["local", "dask"] = "local"
     scheduler: str | None = None
+    connect_timeout: float = Field(
+        10.0, gt=0, le=3600,
+        description="dask: seconds to reach the scheduler, to reach it again after a lost "
+        "connection, and for its first worker")
 
 
 class Config(_Section):

@@ -54,7 +54,6 @@ from pipeline.stages import (
 
 log = logging.getLogger("pipeline")
 Item = dict[str, Any] | Part | Rendered | Skipped
-WAIT_FOR_WORKERS = 10.0  # seconds a Dask cluster is given to have a worker
 # A Dask task carries consecutive files up to about TASK_BYTES of them, or TASK_FILES files, and
 # fewer when there are few, so that each worker thread gets TASKS_PER_THREAD tasks at least.
 TASK_BYTES = 1 << 20
@@ -495,19 +494,22 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
     if not address:
         raise PipelineError("the dask backend needs a scheduler address: --scheduler ADDRESS "
                             "(or classify.scheduler in the config)")
+    # The client's timeout also bounds its reconnecting after a lost connection.
+    timeout = config.classify.connect_timeout
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
-        raise PipelineError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise PipelineError(f"cannot reach the Dask scheduler at {address}: {exc} "
+                            "(--connect-timeout SECONDS to wait longer)") from None
     except ValueError as exc:  # an unknown scheme, a port that is not a number
         raise PipelineError(f"not a Dask scheduler address: {address!r} ({exc}); "
                             "expected tcp://HOST:PORT") from None
     with client:
         try:
-            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+            client.wait_for_workers(1, timeout=timeout)
         except TimeoutError:
             raise PipelineError(f"the Dask scheduler at {address} has no workers (waited "
-                                f"{WAIT_FOR_WORKERS:g} s); start a worker a core: dask worker "
+                                f"{timeout:g} s); start a worker a core: dask worker "
                                 f"{address} --nworkers -1 --nthreads 1") from None
         # A worker runs a task in each of its threads (by default `dask worker` starts a thread a
         # core): the share of files and the tasks in flight count threads, not workers.

@@ -67,7 +67,8 @@ def test_help_lists_every_command_beside_what_it_does() -> None:
     ("segment", ["reading.encoding"]),
     ("tokenize", ["reading.encoding"]),
     ("vectorize", ["reading.encoding", "model.dir/model.name"]),
-    ("classify", ["reading.encoding", "classify.jobs", "classify.scheduler"]),
+    ("classify", ["reading.encoding", "classify.jobs", "classify.scheduler",
+                  "classify.connect_timeout"]),
 ])
 def test_help_names_the_config_key_an_option_defaults_to(command: str, keys: list[str]) -> None:
     # --jobs, --encoding and --scheduler fall back to the config, as the README says; their help
@@ -361,6 +362,12 @@ def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
                                      str(out)), "--encoding", "nosuch")
     assert_one_line_error(in_process("classify", str(SEED), "--jobs", "-1", "-o", str(out)),
                           "--jobs", "0 or more")
+    for seconds in ("0", "-1", "nan", "3601"):
+        assert_one_line_error(in_process("classify", str(SEED), "--connect-timeout", seconds,
+                                         "-o", str(out)),
+                              "--connect-timeout", f"above 0 and at most 3600, not {seconds}")
+    assert_one_line_error(in_process("classify", str(SEED), "--connect-timeout", "10s", "-o",
+                                     str(out)), "--connect-timeout", "not a number of seconds")
     assert out.read_text("utf-8") == "previous output"
     for command in (["classify", str(SEED), "--config", str(config)], ["segment", str(SEED)],
                     ["review", str(out)], ["report", str(out)]):
@@ -369,6 +376,19 @@ def test_arguments_are_checked_before_any_work(model_dir: tuple[Path, Path],
     assert_one_line_error(in_process("segment", str(SEED), "-o", str(out / "x.json")),
                           f"{out} is not a folder")
     assert pipeline("--version").stdout.decode().startswith("pipeline ")
+
+
+def test_a_connect_timeout_without_a_cluster_is_said_to_have_no_effect(
+        model_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    # The local backend has no cluster to wait for: the option given alone does nothing.
+    config, _ = model_dir
+    result = in_process("classify", str(SEED), "--config", str(config), "--connect-timeout",
+                        "30", "-q", "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode().splitlines() == [
+        "pipeline: --connect-timeout has no effect with the local backend: it is how long "
+        "--backend dask waits for its cluster"]
+    assert json.loads((tmp_path / "out.json").read_text("utf-8"))["documents"]
 
 
 def test_output_through_a_link_or_into_a_pipe(model_dir: tuple[Path, Path],

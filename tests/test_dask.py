@@ -109,10 +109,14 @@ def test_an_unreachable_scheduler_is_a_clear_error(trained, tmp_path: Path) -> N
     _, bundle_dir = trained
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "classify", str(SEED), "--model", str(bundle_dir),
-         "--scheduler", "tcp://127.0.0.1:9", "-o", str(tmp_path / "x.json")],
+         "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1.5", "-o",
+         str(tmp_path / "x.json")],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 2
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert result.stderr.startswith("pipeline: error: cannot reach the Dask scheduler at "
+                                    "tcp://127.0.0.1:9: ")
+    # The client waited as long as it was told, and the line says how to wait longer.
+    assert "after 1.5 s (--connect-timeout SECONDS to wait longer)" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -130,17 +134,15 @@ def test_a_malformed_scheduler_address_is_a_clear_error(trained, tmp_path: Path,
     assert "Traceback" not in err and not (tmp_path / "x.json").exists()
 
 
-def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import parallel
+def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path) -> None:
     from pipeline.errors import PipelineError
 
     config, bundle_dir = trained
-    monkeypatch.setattr(parallel, "WAIT_FOR_WORKERS", 0.5)
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=":0") as empty:
         dask_config = config.model_copy(update={"classify": config.classify.model_copy(
-            update={"backend": "dask", "scheduler": empty.scheduler_address})})
-        with pytest.raises(PipelineError, match="has no workers"):
+            update={"backend": "dask", "scheduler": empty.scheduler_address,
+                    "connect_timeout": 0.5})})
+        with pytest.raises(PipelineError, match=r"has no workers \(waited 0.5 s\)"):
             classify([SEED], bundle_dir, tmp_path / "x.json", dask_config)
     assert not (tmp_path / "x.json").exists()
 
@@ -304,7 +306,8 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
         address = doomed.scheduler_address
         command = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "classify", "-", str(SEED), "--model",
-             str(bundle_dir), "--scheduler", address, "-q", "-o", str(out)],
+             str(bundle_dir), "--scheduler", address, "--connect-timeout", "2", "-q", "-o",
+             str(out)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while not doomed.scheduler.tasks:  # the model scattered: the command waits on its input
@@ -312,7 +315,8 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
             time.sleep(0.1)
     _, stderr = command.communicate("醫院救治患者。", timeout=120)
     assert command.returncode == 2, stderr
-    # Before it, the Dask client's own line says that it could not reconnect.
+    # Before it, the Dask client's own line says that it could not reconnect, in the time given.
+    assert "Failed to reconnect to scheduler after 2.00 seconds" in stderr
     assert "Traceback" not in stderr
     assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
                                        "while labelling; run the command again once it is back")
