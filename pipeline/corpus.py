@@ -405,13 +405,21 @@ def unknown_document_hint(doc_id: str, ids: Collection[str]) -> str:
 
 
 def no_hand_labels(labels: Sequence[Path | str], documents: Sequence[Path | str],
-                   so: str) -> str:
+                   so: str, *, model: bool = True) -> str:
     """What to say when no hand label names a body paragraph of the corpus: where labels are
     looked for (``corpus.labels``, ``corpus.documents``), what follows of it (``so``), and how
-    to label some. Train and evaluate say it, and the report of a model trained so."""
+    to label some. Train and evaluate say it, and the report of a model trained so. Without a
+    ``model`` to label the documents (no written paragraphs to train one, as with themes of
+    one's own), ``pipeline review`` has no output to list, so the paragraphs to label are
+    found with ``pipeline segment``."""
     where = (f"no label in {listed(labels)} names a body paragraph of a document of "
              f"corpus.documents ({listed(documents) or 'none named'})" if labels else
              "corpus.labels names no label file")
+    if not model:
+        return (f"no hand-labelled paragraphs: {where}, {so}; label some: pipeline segment "
+                "shows each paragraph's index, kind and text: write a line {\"document\": …, "
+                '"index": …, "theme": …} for each body paragraph to label to a .jsonl file in '
+                "corpus.labels")
     return (f"no hand-labelled paragraphs: {where}, so {so}; label some: pipeline review on "
             "run's output writes paragraphs to label as a .jsonl file of {\"document\": …, "
             '"sha1": …, "theme": null} lines: fill in each theme and put the file in '

@@ -341,9 +341,11 @@ def load_training_set(config: Config, use_written: bool | None = None) -> Traini
     real, unmatched, ids = labelled_documents(c.documents, c.labels, config)
     use = c.use_written if use_written is None else use_written
     written = load_written(c.written, config.themes) if use else []
-    if not real and not written:
-        raise CorpusError("the corpus has no labelled paragraphs: check corpus.documents and "
-                          "corpus.labels in the config")
+    if not real and not written:  # no model can be trained to make a review list from
+        why = ("and corpus.use_written is false" if not use else
+               "and corpus.written holds no written paragraphs")
+        raise CorpusError(no_hand_labels(c.labels, c.documents, f"{why}, so there is nothing "
+                                         "to train on", model=False), config_key="corpus.labels")
     return TrainingSet(real=real, written=written, unmatched_labels=unmatched, documents=ids)
 
 

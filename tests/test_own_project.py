@@ -1,0 +1,77 @@
+"""A project of one's own, with themes of one's own: the first steps a user takes with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import in_process
+
+# Three short reports of three themes of one's own, one paragraph of each theme a report.
+REPORTS = {
+    "east": ["县委召开常委会议，部署防汛工作，县政府下发紧急通知。",
+             "各村干部挨家挨户动员群众转移，网格员每天上报水位。",
+             "县医院派出医疗队进驻安置点，医生为群众测量血压。"],
+    "west": ["市政府成立领导小组，市长主持会议研究长照服务。",
+             "社区网格员上门登记每户需求，居委会每周召开协调会。",
+             "医院发热门诊开设十个诊室，医生护士轮班接诊患者。"],
+    "north": ["區委書記主持召開指揮部會議，區政府撥付專項資金。",
+              "各村黨支部組織黨員巡查，村幹部每天檢查用電安全。",
+              "疾控中心派出流調隊伍，醫護人員日夜值守發熱門診。"],
+}
+THEMES = ["government", "community", "health"]
+
+
+def _project(tmp_path: Path, *config_lines: str, labelled: bool = True,
+             written: str = "use_written: false",
+             vectorize: str = "{actors: {path: actors.yaml}}") -> Path:
+    """A project folder as the README's "a project of your own" lays it out: documents/,
+    labels/ (each body paragraph labelled by its index, or none) and configs/mine.yaml, whose
+    ``corpus`` has the ``written`` line given, and ``vectorize`` the value given."""
+    docs, labels, configs = tmp_path / "documents", tmp_path / "labels", tmp_path / "configs"
+    for folder in (docs, labels, configs):
+        folder.mkdir()
+    for name, paragraphs in REPORTS.items():
+        (docs / f"{name}.txt").write_text("\n\n".join(paragraphs) + "\n", "utf-8")
+    if labelled:
+        (labels / "mine.jsonl").write_text("".join(
+            json.dumps({"document": name, "index": i, "theme": theme}) + "\n"
+            for name in REPORTS for i, theme in enumerate(THEMES)), "utf-8")
+    (configs / "actors.yaml").write_text(
+        "government: [县委, 县政府, 市政府, 区委, 区政府]\ncommunity: [村, 社区, 网格员]\n"
+        "health: [医院, 疾控, 医护]\n", "utf-8")
+    config = configs / "mine.yaml"
+    config.write_text("\n".join([
+        f"themes: [{', '.join(THEMES)}]",
+        "corpus:",
+        "  documents: [../documents]",
+        "  labels: [../labels]",
+        "  heldout_documents: []",
+        "  heldout_labels: []",
+        f"  {written}",
+        f"vectorize: {vectorize}",
+        "model: {dir: ../models}",
+        "output: {path: ../output/labelled.json}",
+        *config_lines, ""]), "utf-8")
+    return config
+
+
+def test_no_labels_and_no_written_paragraphs_say_how_to_label_the_first(tmp_path: Path) -> None:
+    # Themes of one's own, so no written paragraphs, and nothing labelled yet: train said "the
+    # corpus has no labelled paragraphs: check corpus.documents and corpus.labels", neither
+    # where labels are looked for nor how to make the first ones; and pipeline review, which
+    # the other messages send a user to, needs a model that cannot be trained yet.
+    config = _project(tmp_path, labelled=False)
+    for command in ("train", "run"):
+        result = in_process(command, "--config", str(config))
+        err = result.stderr.decode()
+        assert result.returncode == 2, err
+        assert "Traceback" not in err and err.count("\n") == 1 + (command == "run"), err
+        assert (f"pipeline: error: {config}: corpus.labels: no hand-labelled paragraphs: no label "
+                f"in {tmp_path / 'labels'} names a body paragraph of a document of "
+                f"corpus.documents ({tmp_path / 'documents'}), and corpus.use_written is false, "
+                "so there is nothing to train on; label some: pipeline segment shows each "
+                "paragraph's index, kind and text: write a line {\"document\": …, \"index\": …, "
+                "\"theme\": …} for each body paragraph to label to a .jsonl file in "
+                "corpus.labels\n") in err, err
+
