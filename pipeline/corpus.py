@@ -577,8 +577,10 @@ def labels_in_other_script(paragraphs: Sequence[Paragraph],
     return {key: found[key] for key in keys if key in found}  # in the labels' order
 
 
-def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
-    """Paragraphs written for training (a ``report`` is one cross-validation group)."""
+def load_written(paths: Sequence[Path], themes: Sequence[str],
+                 other_themes: str = "") -> list[Example]:
+    """Paragraphs written for training (a ``report`` is one cross-validation group);
+    ``other_themes``: what to do, said after the error of a theme that is not the config's."""
     examples: list[Example] = []
     seen: set[str] = set()
     for path in jsonl_files(paths):
@@ -594,7 +596,8 @@ def load_written(paths: Sequence[Path], themes: Sequence[str]) -> list[Example]:
                                   + ", ".join(themes))
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
-                                  f"allowed (the config's themes): {', '.join(themes)}")
+                                  f"allowed (the config's themes): {', '.join(themes)}"
+                                  + (f"; {other_themes}" if other_themes else ""))
             for field in ("id", "report"):
                 if obj.get(field) is not None and not isinstance(obj[field], str):
                     raise CorpusError(f"{path}:{number}: '{field}' must be a string or null; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import in_process
+from conftest import SOME_WRITTEN, in_process
 
 # Three short reports of three themes of one's own, one paragraph of each theme a report.
 REPORTS = {
@@ -74,4 +74,19 @@ def test_no_labels_and_no_written_paragraphs_say_how_to_label_the_first(tmp_path
                 "paragraph's index, kind and text: write a line {\"document\": …, \"index\": …, "
                 "\"theme\": …} for each body paragraph to label to a .jsonl file in "
                 "corpus.labels\n") in err, err
+
+
+def test_written_paragraphs_of_the_shipped_themes_say_to_leave_them_out(tmp_path: Path) -> None:
+    # The README's own project keeps the shipped written paragraphs (corpus.use_written is true
+    # by default); with themes of one's own, training stopped at their first line's "unknown
+    # theme" without saying that they are of other themes, nor how to train without them.
+    config = _project(tmp_path, written=f"written: [{SOME_WRITTEN[0]}]")
+    result = in_process("train", "--config", str(config))
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err.startswith(f"pipeline: error: {SOME_WRITTEN[0]}:1: unknown theme "), err
+    assert err.endswith("allowed (the config's themes): government, community, health; "
+                        "corpus.written names paragraphs written for other themes: write some "
+                        "for these, or set corpus.use_written: false to train on hand labels "
+                        "alone\n"), err
 
