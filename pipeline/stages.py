@@ -1037,8 +1037,8 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         prepare_examples,
         script_flip_agreement,
     )
-    from pipeline.text import load_lexicon
 
+    lexicon = _lexicon_to_measure(config)  # before any work: its error ends the command
     full = load_training_set(config)
     c = config.corpus
     if not full.real:  # written paragraphs alone: no figure could be measured
@@ -1085,7 +1085,6 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
         report["heldout"] = _heldout_metrics(config, fitted, examples, heldout, prepared)
     flip_records = [e.record() for e in full.real + heldout]
     report["script_flip"] = script_flip_agreement(fitted, flip_records)
-    lexicon = load_lexicon(config.vectorize.lexicon.path, config.themes)
     normalizer = fitted.named_steps["prepare"].tokenizer.normalizer
     if lexicon and not any(lexicon.values()):  # a file of none: figures of no word at all
         report["lexicon_without_words"] = str(config.vectorize.lexicon.path)
@@ -1094,6 +1093,23 @@ def evaluate(config: Config, progress: Any = None) -> dict[str, Any]:
                                                             normalizer)
     report["trained_with_written"] = bool(config.corpus.use_written and full.written)
     return report
+
+
+def _lexicon_to_measure(config: Config) -> dict[str, list[str]]:
+    """The theme lexicon evaluate measures as a weak labeller. At weight 0 the model does not
+    use it, so one that does not fit the config (the shipped file, of the shipped themes, kept
+    beside themes of one's own) loses only its own figure, with a warning, not the others."""
+    from pipeline.text import load_lexicon
+
+    lexicon = config.vectorize.lexicon
+    try:
+        return load_lexicon(lexicon.path, config.themes)
+    except ConfigError as exc:
+        if lexicon.weight:
+            raise
+        log.warning("%s: its figure as a weak labeller is left out (vectorize.lexicon.weight "
+                    "is 0: the model does not use it)", exc)
+        return {}
 
 
 # ----------------------------------------------------------------------------- run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SOME_WRITTEN, in_process
+from conftest import ROOT, SOME_WRITTEN, in_process
 
 # Three short reports of three themes of one's own, one paragraph of each theme a report.
 REPORTS = {
@@ -90,3 +90,30 @@ def test_written_paragraphs_of_the_shipped_themes_say_to_leave_them_out(tmp_path
                         "for these, or set corpus.use_written: false to train on hand labels "
                         "alone\n"), err
 
+
+def test_evaluate_leaves_out_a_lexicon_of_other_themes_that_the_model_does_not_use(
+        tmp_path: Path) -> None:
+    # The shipped config names configs/lexicon.yaml at weight 0: the model does not use it and
+    # train does not read it, but evaluate measured it as a weak labeller and failed, after
+    # the whole cross-validation, on its four themes: no figure at all for themes of one's own.
+    lexicon = ROOT / "configs/lexicon.yaml"
+    config = _project(tmp_path, vectorize=("{actors: {path: actors.yaml}, lexicon: "
+                                           f"{{path: {lexicon}, weight: 0}}}}"))
+    result = in_process("evaluate", "--config", str(config), "--json", "-")
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert (f"pipeline: {lexicon}: unknown themes: grassroots, leadership, medical, "
+            "public_participation; allowed: government, community, health: its figure as a "
+            "weak labeller is left out (vectorize.lexicon.weight is 0: the model does not use "
+            "it)\n") in err, err
+    report = json.loads(result.stdout)
+    assert "lexicon_weak_labels" not in report and report["cv_without_written"]["paragraphs"] == 9
+    # At a weight above 0 the model uses it: the error stands, and before any work.
+    (tmp_path / "weighted").mkdir()
+    config = _project(tmp_path / "weighted", vectorize=(
+        f"{{actors: {{path: actors.yaml}}, lexicon: {{path: {lexicon}, weight: 1}}}}"))
+    result = in_process("evaluate", "--config", str(config))
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        f"pipeline: error: {lexicon}: unknown themes: grassroots, leadership, medical, "
+        "public_participation; allowed: government, community, health\n")
