@@ -248,11 +248,14 @@ def _warn_unmatched(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
     # changed since it was labelled (a document edited after its review list was filled in).
     body = {p.index for p in paragraphs if p.kind == "body"}
     changed = [key for key in missing if labels.index.get((doc_id, key)) in body]
+    again = _labelled_at(doc_id, paragraphs, labels) if changed else {}
     for key in changed:
+        index = labels.index[doc_id, key]
+        do = (f", labelled again at {again[index]}: take the old label out" if index in again
+              else ": label it again (see 'pipeline segment')")
         log.warning("%s: the label at %s names paragraph %d by the sha1 of its text, and "
-                    "paragraph %d has another text now (edited since it was labelled?): "
-                    "label it again (see 'pipeline segment')", path, labels.at[doc_id, key],
-                    labels.index[doc_id, key], labels.index[doc_id, key])
+                    "paragraph %d has another text now (edited since it was labelled?)%s", path,
+                    labels.at[doc_id, key], index, index, do)
     missing = [key for key in missing if key not in changed]
     named = _labels_not_body(path, doc_id, paragraphs, missing, labels)
     named |= _labels_in_other_script(path, doc_id, paragraphs,
@@ -264,6 +267,20 @@ def _warn_unmatched(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],
         log.warning("%s: %d label(s) match no body paragraph (%s): no body paragraph has "
                     "their sha1 or index (see 'pipeline segment')", path, len(unexplained),
                     _some([labels.at[doc_id, key] for key in unexplained]))
+
+
+def _labelled_at(doc_id: str, paragraphs: Sequence[Paragraph], labels: Labels) -> dict[int, str]:
+    """The ``file:line`` of a label that names each body paragraph of ``doc_id`` as it is now
+    (by the sha1 of its text or by its index), by the paragraph's index: an edited paragraph
+    may have been labelled again since, and then its old label is the one to take out."""
+    keys = labels.get(doc_id, {})
+    found: dict[int, str] = {}
+    for p in paragraphs:
+        if p.kind == "body":
+            for key in (f"sha1:{text_sha1(p.text)}", f"index:{p.index}"):
+                if key in keys and (doc_id, key) in labels.at:
+                    found[p.index] = labels.at[doc_id, key]
+    return found
 
 
 def _warn_index_elsewhere(path: Path, doc_id: str, paragraphs: Sequence[Paragraph],

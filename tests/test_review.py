@@ -255,6 +255,33 @@ def test_a_label_whose_paragraph_was_edited_since_is_named_as_such(tmp_path: Pat
     assert f"1 label(s) match no body paragraph ({labels / 'r.jsonl'}:2)" in gone
 
 
+def test_an_edited_paragraph_labelled_again_is_not_asked_to_be_labelled_again(
+        tmp_path: Path, caplog) -> None:
+    # Its old label said "label it again"; the next review list did, and was filled in, and
+    # every training after still said "label it again": the line to take out is the old one.
+    from pipeline.config import Config
+    from pipeline.stages import labelled_documents
+
+    docs, labels = tmp_path / "docs", tmp_path / "labels"
+    docs.mkdir()
+    labels.mkdir()
+    edited = "醫院醫生救治患者，日夜奮戰。"
+    (docs / "r.txt").write_text(f"市委召開會議部署防控工作。\n\n{edited}\n", "utf-8")
+    (labels / "a.jsonl").write_text(json.dumps(
+        {"document": "r", "index": 1, "sha1": text_sha1("醫院醫生救治患者。"), "theme": "medical"})
+        + "\n", "utf-8")
+    (labels / "b.jsonl").write_text(json.dumps(
+        {"document": "r", "index": 1, "sha1": text_sha1(edited), "theme": "medical"}) + "\n",
+        "utf-8")
+    with caplog.at_level("WARNING"):
+        examples, unmatched, _ = labelled_documents([docs], [labels], Config())
+    assert [e.id for e in examples] == ["r:1"] and unmatched == 1
+    assert caplog.messages == [
+        f"{docs / 'r.txt'}: the label at {labels / 'a.jsonl'}:1 names paragraph 1 by the sha1 of "
+        "its text, and paragraph 1 has another text now (edited since it was labelled?), "
+        f"labelled again at {labels / 'b.jsonl'}:1: take the old label out"]
+
+
 def test_a_label_whose_index_and_sha1_name_two_paragraphs_is_named(tmp_path: Path,
                                                                    caplog) -> None:
     # A line whose sha1 names one body paragraph and whose index another (a sha1 or an index
