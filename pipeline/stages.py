@@ -359,7 +359,7 @@ def load_training_set(config: Config, use_written: bool | None = None) -> Traini
     use = c.use_written if use_written is None else use_written
     # The shipped written paragraphs kept beside themes of one's own, say: how to do without.
     other_themes = ("corpus.written names paragraphs written for other themes: write some for "
-                    "these, or set corpus.use_written: false to train on hand labels alone")
+                    "these, or give corpus.written as [] to train on hand labels alone")
     written = load_written(c.written, config.themes, other_themes) if use else []
     if not real and not written:  # no model can be trained to make a review list from
         why = ("and corpus.use_written is false" if not use else

@@ -87,7 +87,7 @@ def test_written_paragraphs_of_the_shipped_themes_say_to_leave_them_out(tmp_path
     assert err.startswith(f"pipeline: error: {SOME_WRITTEN[0]}:1: unknown theme "), err
     assert err.endswith("allowed (the config's themes): government, community, health; "
                         "corpus.written names paragraphs written for other themes: write some "
-                        "for these, or set corpus.use_written: false to train on hand labels "
+                        "for these, or give corpus.written as [] to train on hand labels "
                         "alone\n"), err
 
 
