@@ -174,10 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "the documents, train and save the model, label every document and write "
                        "the labelled output. A stage whose inputs (file contents, word lists, its "
                        "part of the config) are unchanged since the last run is skipped.")
-    p.add_argument("--force", nargs="?", const="all", metavar="STAGE",
+    # Each --force a list of its stages (none: every one), so that several add up.
+    p.add_argument("--force", nargs="*", action="append", metavar="STAGE",
                    choices=["all", "segment", "train", "classify"],
-                   help="redo every stage (no STAGE, or all), or only STAGE (segment, train or "
-                   "classify)")
+                   help="redo every stage (no STAGE, or all), or only the STAGEs named (segment, "
+                   "train, classify; --force segment classify)")
     _common(p)
 
     p = sub.add_parser("status", help="which stages of 'run' are up to date, and why not",
@@ -700,7 +701,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     config.output.format, named, config.output.format)
     documents = find_documents(list(config.corpus.documents))
     check_not_input(config.output.path, documents)
-    force = {"segment", "train", "classify"} if args.force == "all" else {args.force} - {None}
+    named = [stage for stages in args.force or () for stage in stages or ["all"]]
+    force = {"segment", "train", "classify"} if "all" in named else set(named)
     units = {"segment": "doc", "train": "fold", "classify": "doc"}
     # Each stage's bar while it works, named by the stage; its line once it is done.
     result = run(config, force=force, say=lambda line: _say(args, line),

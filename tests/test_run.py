@@ -877,6 +877,26 @@ def test_status_and_run_from_the_command_line(tmp_path: Path) -> None:
     assert lines[-1].startswith("labelled ") and "\\x0a" not in err
 
 
+def test_force_takes_several_stages(ran: Path) -> None:
+    # --force took one stage: '--force segment --force classify' redid only classify, the last
+    # one named, and said nothing of the first.
+    config_file = ran / "several.yaml"
+    config_file.write_text(json.dumps(make_config(ran).model_dump(mode="json")), "utf-8")
+
+    def steps(*force: str) -> list[str]:
+        result = in_process("run", "--config", str(config_file), *force)
+        assert result.returncode == 0, result.stderr
+        return [line for line in result.stderr.decode().splitlines() if ": " in line][:3]
+
+    both = ["segment: 1 of 1 documents segmented", "train: up to date",
+            "classify: 1 of 1 documents labelled"]
+    assert steps("--force", "segment", "--force", "classify") == both
+    assert steps("--force", "segment", "classify") == both
+    assert steps("--force", "classify")[:2] == UP_TO_DATE[:2]
+    assert steps("--force")[1] == "train: trained (forced)"  # no stage: every one
+    assert steps() == UP_TO_DATE
+
+
 def test_verbose_logs_decisions_and_json_stays_clean(trained) -> None:
     _, bundle_dir = trained
     result = _cli("classify", str(SEED), "--model", str(bundle_dir), "--verbose")
