@@ -150,6 +150,9 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     parts = {"training data": config_hash([files, themes]), "word lists": config_hash(words),
              "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
+    for key in ("lexicon", "actors"):  # a word list at weight 0 is not read: its path is no change
+        if v.in_model(getattr(v, key)) is None:
+            sections["vectorize"][key]["path"] = None
     parts.update({f"config {name}": config_hash(value) for name, value in sections.items()})
     # The one key of corpus that is no path (the paths' files are the training data), named as
     # itself when it is what changed.

@@ -808,6 +808,22 @@ def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -
         train(config(0.5), with_metrics=False)
 
 
+def test_a_word_list_path_the_model_does_not_use_is_no_change(tmp_path: Path) -> None:
+    # At weight 0 a word list makes no feature, and its file's bytes count for nothing, but a
+    # new path to it retrained: 'config vectorize changed', for a model.pkl the same as before.
+    for name in ("lexicon.yaml", "actors.yaml"):
+        shutil.copy(ROOT / "configs" / name, tmp_path / name)
+
+    def parts(feature: str, name: str, weight: float) -> dict[str, str]:
+        return cache.train_parts(parse_config({
+            "corpus": {"documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")]},
+            "vectorize": {feature: {"path": str(tmp_path / name), "weight": weight}}}))
+
+    for feature in ("lexicon", "actors"):
+        assert parts(feature, "lexicon.yaml", 0.0) == parts(feature, "actors.yaml", 0.0)
+        assert parts(feature, "lexicon.yaml", 0.5) != parts(feature, "actors.yaml", 0.5)
+
+
 def test_status_names_an_edited_word_list_as_what_changed(tmp_path: Path) -> None:
     # The word lists were hashed with the corpus files: an edited user dictionary made status
     # say 'training data changed', and a user looked for a changed label or document.
