@@ -139,16 +139,18 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     documents = [p for p in corpus if document_id(p) in labels]
     # Labels of a document not in the corpus label nothing (training warns of them) until it is.
     present = {document_id(p) for p in documents}
-    files = files_hash([*documents, *jsonl_files(c.written if c.use_written else []),
-                        *find_documents(list(c.heldout_documents)), *jsonl_files(c.heldout_labels)])
+    files = files_hash([*documents, *jsonl_files(c.written if c.use_written else [])])
+    # The held-out files apart: only measured, never trained on, so status names them as such.
+    heldout = files_hash([*find_documents(list(c.heldout_documents)),
+                          *jsonl_files(c.heldout_labels)])
     # The word lists apart, so that status names an edited user dictionary as what changed.
     words = files_hash([t.user_dict, t.stop_words, v.in_model(v.lexicon), v.in_model(v.actors)])
     # Each document's labels in the order they were set: of a sha1 and an index label of one
     # paragraph, the later one is used.
     themes = {document: list(keys.items()) for document, keys in sorted(labels.items())
               if document in present}
-    parts = {"training data": config_hash([files, themes]), "word lists": config_hash(words),
-             "code": _package_code()}
+    parts = {"training data": config_hash([files, themes]), "held-out data": config_hash(heldout),
+             "word lists": config_hash(words), "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     for key in ("lexicon", "actors"):  # a word list at weight 0 is not read: its path is no change
         if v.in_model(getattr(v, key)) is None:

@@ -759,6 +759,24 @@ def test_the_training_data_key_covers_only_the_files_the_corpus_reads(tmp_path: 
     assert cache.train_parts(config)["training data"] != key
 
 
+def test_status_names_held_out_data_when_that_is_what_changed(tmp_path: Path) -> None:
+    # The held-out files were hashed with the training data: an edited held-out label made
+    # status say 'training data changed' of files that are "only ever measured, never trained
+    # on", and a user looked for a changed label or document in the corpus.
+    shutil.copy(HELDOUT / "hd01_yichun_jingyan_cailiao.txt", tmp_path)
+    shutil.copy(HELDOUT / "labels.jsonl", tmp_path)
+    config = parse_config({"corpus": {
+        "documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")],
+        "heldout_documents": [str(tmp_path)], "heldout_labels": [str(tmp_path / "labels.jsonl")]}})
+    before = cache.train_parts(config)
+    for name in ("labels.jsonl", "hd01_yichun_jingyan_cailiao.txt"):
+        lines = (tmp_path / name).read_text("utf-8").splitlines(keepends=True)
+        (tmp_path / name).write_text("".join(lines[:-1]), "utf-8")
+        after = cache.train_parts(config)
+        assert [k for k in before if before[k] != after[k]] == ["held-out data"]
+        before = after
+
+
 def test_status_names_use_written_when_that_is_what_changed(tmp_path: Path) -> None:
     # corpus.use_written was hashed inside the themes' part: status said 'config themes
     # changed' of a config whose themes were as before.
