@@ -221,8 +221,12 @@ def labelled_documents(
         try:
             segmented = segment_file(path, config)
         except InputError as exc:  # the unlabelled ones are never read: see the docstring
+            forced = config.reading.encoding  # the config's setting may be what is wrong
+            fixes = ("mend it, or take its labels out" if forced == "auto" else
+                     f"mend it, take its labels out, or, if {forced} is not its encoding, set "
+                     "reading.encoding to its codec or to auto, which detects each file's")
             raise InputError(f"{exc} (it has hand labels, {labels.where[doc_id]}, so training "
-                             "needs it: mend it, or take its labels out)") from exc
+                             f"needs it: {fixes})") from exc
         found, missing = labelled_examples(doc_id, segmented.paragraphs, labels.get(doc_id, {}),
                                            labels.at)
         _warn_unmatched(path, doc_id, segmented.paragraphs, missing, labels)

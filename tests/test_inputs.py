@@ -970,3 +970,17 @@ def test_a_yaml_of_aliases_of_aliases_is_refused_not_expanded(tmp_path: Path) ->
     # Aliases as configs use them (a merge, a list named twice) read as before.
     path.write_text("segment: {boilerplate_patterns: &p ['^a']}\n", "utf-8")
     assert load_config(path).segment.boilerplate_patterns == ["^a"]
+
+
+def test_a_labelled_document_the_configs_encoding_does_not_read_names_that_key(
+        tmp_path: Path) -> None:
+    # reading.encoding: big5 in a config over the UTF-8 seed: training stopped at 'cannot decode
+    # as big5 … mend it, or take its labels out', as if the file were damaged, not the setting.
+    from pipeline.stages import load_training_set
+
+    with pytest.raises(InputError) as raised:
+        load_training_set(corpus_config(tmp_path, reading={"encoding": "big5"}))
+    message = str(raised.value)
+    assert f"{SEED.name}: cannot decode as big5" in message and "\n" not in message
+    assert message.endswith("mend it, take its labels out, or, if big5 is not its encoding, set "
+                            "reading.encoding to its codec or to auto, which detects each file's)")
