@@ -143,14 +143,16 @@ def _training_inputs(config: Config) -> tuple[dict[str, str], str]:
     # The held-out files apart: only measured, never trained on, so status names them as such.
     heldout = files_hash([*find_documents(list(c.heldout_documents)),
                           *jsonl_files(c.heldout_labels)])
-    # The word lists apart, so that status names an edited user dictionary as what changed.
-    words = files_hash([t.user_dict, t.stop_words, v.in_model(v.lexicon), v.in_model(v.actors)])
+    # Each word list apart, named by its key, so that status says which one an edit changed.
+    words = {"tokenize.user_dict": t.user_dict, "tokenize.stop_words": t.stop_words,
+             "vectorize.lexicon": v.in_model(v.lexicon), "vectorize.actors": v.in_model(v.actors)}
     # Each document's labels in the order they were set: of a sha1 and an index label of one
     # paragraph, the later one is used.
     themes = {document: list(keys.items()) for document, keys in sorted(labels.items())
               if document in present}
     parts = {"training data": config_hash([files, themes]), "held-out data": config_hash(heldout),
-             "word lists": config_hash(words), "code": _package_code()}
+             **{f"word list {key}": config_hash(files_hash([path])) for key, path in words.items()},
+             "code": _package_code()}
     sections = config.section(*TRAIN_SECTIONS)
     for key in ("lexicon", "actors"):  # a word list at weight 0 is not read: its path is no change
         if v.in_model(getattr(v, key)) is None:

@@ -807,7 +807,8 @@ def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -
             "model": {"dir": str(tmp_path / "models")}})
 
     def keys() -> tuple[str, str]:
-        return tuple(cache.train_parts(config(w))["word lists"] for w in (0.0, 0.5))
+        return tuple(cache.train_parts(config(w))["word list vectorize.lexicon"]
+                     for w in (0.0, 0.5))
 
     off, on = keys()
     lexicon = tmp_path / "lexicon.yaml"
@@ -816,9 +817,10 @@ def test_a_lexicon_the_model_does_not_use_is_not_training_data(tmp_path: Path) -
     edited_off, edited_on = keys()
     assert edited_off == off and edited_on != on
     # The actor words, at weight 1, are training data.
+    actors = cache.train_parts(config(0.0))["word list vectorize.actors"]
     with (tmp_path / "actors.yaml").open("a", encoding="utf-8") as fh:
         fh.write("# another comment\n")
-    assert keys()[0] != off
+    assert cache.train_parts(config(0.0))["word list vectorize.actors"] != actors
     # Nor is an unused lexicon read in training: one that does not read is no error there.
     lexicon.write_text("[not, a, mapping]\n", "utf-8")
     assert (train(config(0.0), with_metrics=False) / "model.pkl").exists()
@@ -844,18 +846,25 @@ def test_a_word_list_path_the_model_does_not_use_is_no_change(tmp_path: Path) ->
 
 def test_status_names_an_edited_word_list_as_what_changed(tmp_path: Path) -> None:
     # The word lists were hashed with the corpus files: an edited user dictionary made status
-    # say 'training data changed', and a user looked for a changed label or document.
-    shutil.copy(ROOT / "configs/userdict.txt", tmp_path / "userdict.txt")
+    # say 'training data changed', and a user looked for a changed label or document. Then
+    # 'word lists changed' left them to guess which of four files it was.
+    for name in ("userdict.txt", "stopwords.txt"):
+        shutil.copy(ROOT / "configs" / name, tmp_path / name)
     config = parse_config({
         "corpus": {"documents": [str(SEED.parent)], "labels": [str(ROOT / "corpus/labels")],
                    "written": [str(SOME_WRITTEN[0])]},
-        "tokenize": {"user_dict": str(tmp_path / "userdict.txt")},
+        "tokenize": {"user_dict": str(tmp_path / "userdict.txt"),
+                     "stop_words": str(tmp_path / "stopwords.txt")},
         "model": {"dir": str(tmp_path / "models")},
         "output": {"path": str(tmp_path / "out" / "labelled.json")}})
     run(config)
     with (tmp_path / "userdict.txt").open("a", encoding="utf-8") as fh:
         fh.write("方舱医院 5\n")
-    assert status(config)[1] == ("train", False, "word lists changed")
+    assert status(config)[1] == ("train", False, "word list tokenize.user_dict changed")
+    with (tmp_path / "stopwords.txt").open("a", encoding="utf-8") as fh:
+        fh.write("方舱\n")
+    assert status(config)[1] == ("train", False, "word list tokenize.user_dict, word list "
+                                 "tokenize.stop_words changed")
 
 
 def test_the_code_key_covers_what_computes_results_and_not_the_command_line() -> None:
