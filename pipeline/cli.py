@@ -774,9 +774,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     _warn_not_jsonl(args.out, c.labels)
-    # An empty list is no failure, but a first-time user took it for one: say what --all does.
-    hint = ("; no flagged paragraph without a hand label: --all ranks every body paragraph"
-            if not items and not args.all else "")
+    # An empty list is no failure, but a first-time user took it for one: say why it is empty.
+    hint = ("" if items else "; every body paragraph has a hand label already" if args.all else
+            "; no flagged paragraph without a hand label: --all ranks every body paragraph")
     _say(args, f"{plural(len(items), 'paragraph')} to review"
                + (f" -> {args.out}" if args.out != "-" else "") + hint)
     return EXIT_OK

@@ -1464,10 +1464,15 @@ def test_review_leaves_out_hand_labelled_paragraphs_and_never_overwrites_filled_
     assert in_process("review", str(labelled), "--all", "--limit", "0", "--config", str(held),
                       "-o", str(tmp_path / "held.jsonl")).returncode == 0
     assert (tmp_path / "held.jsonl").read_text("utf-8") == ""
-    # With the seed's labels back, no paragraph is left to review.
+    # With the seed's labels back, no paragraph is left to review, and the line says why (it
+    # said only "0 paragraphs to review", as if the output had none).
     (tmp_path / "seed.jsonl").rename(labels / "seed.jsonl")
-    assert in_process(*review[:-1], str(tmp_path / "none.jsonl")).returncode == 0
+    none = in_process(*review[:-1], str(tmp_path / "none.jsonl"))
+    assert none.returncode == 0
     assert (tmp_path / "none.jsonl").read_text("utf-8") == ""
+    assert none.stderr.decode().splitlines()[-1] == (
+        f"0 paragraphs to review -> {tmp_path / 'none.jsonl'}; every body paragraph "
+        "has a hand label already")
 
 
 def test_an_output_never_replaces_what_the_config_reads(tmp_path: Path) -> None:
