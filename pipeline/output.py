@@ -76,6 +76,8 @@ def validator(kind: str = "document", strict: bool = False) -> Any:
     """
     import jsonschema
 
+    if kind not in ("document", "line"):  # else a typo ("lines") checked lines as whole outputs
+        raise ValueError(f"validator: kind must be 'document' or 'line', not {kind!r}")
     schema = load_schema()  # read afresh: free to edit
     if strict:
         _make_strict(schema)

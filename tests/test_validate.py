@@ -146,3 +146,10 @@ def test_a_number_node_keeps_its_listed_values() -> None:
         with pytest.raises(validate.Invalid) as caught:
             check(bad)
         assert caught.value.keyword == ("const" if "const" in node else "enum"), node
+
+
+def test_a_validator_of_a_kind_that_does_not_exist_is_refused_not_a_whole_output_one() -> None:
+    # validator("lines") gave the whole output's validator: every jsonl line then failed with
+    # "'documents' is a required property", which reads as a broken output, not a typo.
+    with pytest.raises(ValueError, match="'document' or 'line', not 'lines'"):
+        validator("lines")
