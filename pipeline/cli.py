@@ -379,14 +379,14 @@ def _format(args: argparse.Namespace, kinds: dict[str, str] | None = None) -> st
 
 
 _FORMAT_NAMES = {"json": "one JSON object", "jsonl": "JSON lines", "npz": "a NumPy archive"}
-_LABELLED_FORMATS = {".json": "json", ".jsonl": "jsonl"}
-_VECTOR_FORMATS = {".npz": "npz", ".jsonl": "jsonl"}
 
 
 def _named_format(path: Path | str, kinds: dict[str, str] | None = None) -> str | None:
     """The output format a file's name says (``.json``, ``.jsonl``, or one of ``kinds``), or
     None."""
-    return (kinds or _LABELLED_FORMATS).get(Path(path).suffix.lower())
+    from pipeline.output import LABELLED_FORMATS, named_format
+
+    return named_format(path, kinds or LABELLED_FORMATS)
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -420,13 +420,14 @@ def cmd_tokenize(args: argparse.Namespace) -> int:
 
 
 def cmd_vectorize(args: argparse.Namespace) -> int:
+    from pipeline.output import VECTOR_FORMATS
     from pipeline.stages import input_files, vectorize
 
     config = _classify_config(args)
     _check_not_read(args.out, config, args.config, model=args.model)
     if args.config is not None:
         _check_bundle_themes(args, config)
-    fmt = _format(args, _VECTOR_FORMATS) or ("jsonl" if args.out == "-" else "npz")
+    fmt = _format(args, VECTOR_FORMATS)  # None: the stage's default for the name
     sources = input_files(args.inputs, args.strict)
     with _progress(args, len(sources), "doc", "vectorize") as bar:
         result = vectorize(sources, _model_dir(args, config), args.out, config, fmt=fmt,

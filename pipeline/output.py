@@ -61,6 +61,19 @@ LINE_FIELDS = ("schema_version", "document", *HEAD_FIELDS, "model_hash")
 STALE_AFTER = 3600.0
 
 
+LABELLED_FORMATS = {".json": "json", ".jsonl": "jsonl"}  # segment's, tokenize's, classify's
+VECTOR_FORMATS = {".npz": "npz", ".jsonl": "jsonl"}  # vectorize's
+
+
+def named_format(path: Path | str, kinds: Mapping[str, str] = LABELLED_FORMATS) -> str | None:
+    """The format an output's name says (its suffix, one of ``kinds``), or None: standard output
+    (``-``) and other names take the command's default. Commands and the stage functions alike
+    let the name decide, so ``out.jsonl`` is JSON lines however it was made."""
+    if str(path) == "-":
+        return None
+    return kinds.get(Path(path).suffix.lower())
+
+
 def load_schema() -> dict[str, Any]:
     """The JSON Schema of the labelled output (shipped inside the package)."""
     text = resources.files("pipeline").joinpath("schema/labelled.schema.json").read_text("utf-8")

@@ -854,24 +854,26 @@ class WriteResult:
     output: str = ""
 
 
-def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *, fmt: str = "json",
+def segment(inputs: Sequence[Path | str], out: Path | str, config: Config, *,
+            fmt: str | None = None,
             encoding: str | None = None, strict: bool = False, tokenizer: Tokenizer | None = None,
             on_document: Callable[[Any], Any] | None = None) -> WriteResult:
     """Segment every file of ``inputs`` (files, folders, ``-``) and write their paragraphs to
     ``out``, as :func:`classify` writes its output but without labels or model; a file that
     does not read is skipped (with ``strict``, its error is raised and nothing is written).
+    ``fmt`` (``json``, ``jsonl``): by default the one ``out``'s name says, else ``json``.
 
     With a ``tokenizer`` (``pipeline tokenize``), each paragraph also has ``tokens``: its words
     as that tokenizer cuts them for the model. ``on_document`` is called after each file, read
     or skipped.
     """
-    from pipeline.output import LabelledWriter, atomic_write, check_not_input
+    from pipeline.output import LabelledWriter, atomic_write, check_not_input, named_format
 
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
     result = WriteResult(output=str(out))
     with atomic_write(out, "wb") as fh:
-        writer = LabelledWriter(fh, fmt, None)
+        writer = LabelledWriter(fh, fmt or named_format(out) or "json", None)
         for segmented in _each_segmented(sources, config, encoding, strict, result, on_document):
             for part in segmented.parts(SCORE_BATCH):
                 if tokenizer is not None:
@@ -917,7 +919,9 @@ def classify(
     jobs: int | None = None,
     on_document: Callable[[Any], Any] | None = None,
 ) -> WriteResult:
-    """Label every body paragraph of ``inputs`` (files, folders, ``-``) and write ``out``.
+    """Label every body paragraph of ``inputs`` (files, folders, ``-``) and write ``out``, in
+    ``fmt`` (``json``, ``jsonl``): by default the one ``out``'s name says, else
+    ``output.format`` of the config.
 
     The output is written incrementally to a temporary file and renamed into place at the end;
     if the run fails (or ``strict`` meets a bad file) any previous output stays as it was.
@@ -929,6 +933,7 @@ def classify(
         atomic_write,
         check_not_input,
         model_header,
+        named_format,
         remove_stale_temporaries,
     )
     from pipeline.parallel import labelled_stream
@@ -936,7 +941,7 @@ def classify(
     bundle = load_bundle(bundle_dir, themes=config.themes)
     sources = input_files(inputs, strict)
     check_not_input(out, sources)
-    fmt = fmt or config.output.format
+    fmt = fmt or named_format(out) or config.output.format
     result = WriteResult(output=str(out))
     with atomic_write(out, "wb") as fh:
         writer = LabelledWriter(fh, fmt, model_header(bundle.meta))
@@ -965,7 +970,7 @@ def vectorize(
     out: Path | str,
     config: Config,
     *,
-    fmt: str = "npz",
+    fmt: str | None = None,
     encoding: str | None = None,
     strict: bool = False,
     on_document: Callable[[Any], Any] | None = None,
@@ -980,9 +985,10 @@ def vectorize(
     paragraphs' ids, and ``feature_names``, the columns' names (the scorer's:
     ``actors:THEME`` where evidence writes ``actor:WORD``).
     ``jsonl``: a line a body paragraph, ``{"id", "features": {name: value}}`` with the values
-    that are not 0, written as each document is done. A file that does not read is skipped
-    (with ``strict``, its error is raised and nothing is written); ``on_document`` is called
-    after each file.
+    that are not 0, written as each document is done. By default ``fmt`` is the one ``out``'s
+    name says, else ``jsonl`` for ``-`` and ``npz`` for any other name. A file that does not
+    read is skipped (with ``strict``, its error is raised and nothing is written);
+    ``on_document`` is called after each file.
 
     Sections never span two documents, so each document is transformed alone: its rows are
     those the whole input would give.
@@ -993,8 +999,9 @@ def vectorize(
     import orjson
     import scipy.sparse as sp
 
-    from pipeline.output import atomic_write, check_not_input
+    from pipeline.output import VECTOR_FORMATS, atomic_write, check_not_input, named_format
 
+    fmt = fmt or named_format(out, VECTOR_FORMATS) or ("jsonl" if str(out) == "-" else "npz")
     bundle = load_bundle(bundle_dir, themes=config.themes)
     features = bundle.pipeline[:-1]
     names = list(bundle.scorer.feature_names)

@@ -301,3 +301,34 @@ def test_a_paragraph_the_model_knows_nothing_of_is_labelled_by_its_context_if_an
     assert not any(set(term) & set("龘靐齉爩") for term in under["evidence"])
     first, second = sorted(under["scores"].values(), reverse=True)[:2]
     assert under["needs_review"] == (first < 0.5 or first - second < 0.15)  # the defaults
+
+
+def test_the_stage_functions_write_the_format_their_output_is_named_for_as_commands_do(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """``segment``, ``classify`` and ``vectorize`` of ``pipeline.stages`` "do what their commands
+    do, given paths" (README): an output named ``*.jsonl`` is JSON lines, ``*.json`` one object,
+    ``*.npz`` an archive. They wrote one JSON object (classify, segment) or an archive (vectorize)
+    into ``out.jsonl``, which a jsonl reader then could not read."""
+    from pipeline.model import make_tokenizer
+    from pipeline.stages import classify, segment, vectorize
+
+    config, bundle_dir = trained
+    (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    source = [tmp_path / "a.txt"]
+    paragraphs = len(SIMPLIFIED.strip().split("\n\n"))
+    for name, write in (
+            ("classified", lambda out: classify(source, bundle_dir, out, config)),
+            ("segmented", lambda out: segment(source, out, config)),
+            ("tokenized", lambda out: segment(source, out, config,
+                                              tokenizer=make_tokenizer(config.tokenize)))):
+        write(tmp_path / f"{name}.jsonl")
+        lines = (tmp_path / f"{name}.jsonl").read_text("utf-8").splitlines()
+        assert [json.loads(line)["index"] for line in lines] == list(range(paragraphs)), name
+        write(tmp_path / f"{name}.json")
+        whole = json.loads((tmp_path / f"{name}.json").read_bytes())
+        assert len(whole["documents"][0]["paragraphs"]) == paragraphs, name
+    vectorize(source, bundle_dir, tmp_path / "features.jsonl", config)
+    rows = (tmp_path / "features.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(row)["id"] for row in rows] == ["a:2", "a:4"]  # the body paragraphs
+    vectorize(source, bundle_dir, tmp_path / "features.npz", config)
+    assert (tmp_path / "features.npz").read_bytes()[:2] == b"PK"
