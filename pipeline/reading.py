@@ -794,8 +794,11 @@ def decode_bytes(
 
 def read_document(path: Path | str, encoding: str = "auto", doc_id: str | None = None
                   ) -> Document:
-    """Read and decode one file (``-`` reads standard input); ``doc_id`` defaults to its name."""
-    return decode_bytes(read_bytes(path), source=str(path), encoding=encoding, doc_id=doc_id)
+    """Read and decode one file (``-`` reads standard input); ``doc_id`` defaults to its name.
+    Its ``source`` is the path as classify writes it, as ``pathlib`` does (``./a.txt`` as
+    ``a.txt``), but for a file named ``-`` (``./-``), which stays as given."""
+    source = str(path) if str(Path(path)) == "-" else str(Path(path))
+    return decode_bytes(read_bytes(path), source=source, encoding=encoding, doc_id=doc_id)
 
 
 def read_bytes(path: Path | str) -> bytes:

@@ -332,3 +332,25 @@ def test_the_stage_functions_write_the_format_their_output_is_named_for_as_comma
     assert [json.loads(row)["id"] for row in rows] == ["a:2", "a:4"]  # the body paragraphs
     vectorize(source, bundle_dir, tmp_path / "features.npz", config)
     assert (tmp_path / "features.npz").read_bytes()[:2] == b"PK"
+
+
+def test_read_document_gives_a_file_the_source_classify_writes_for_it(
+        trained: tuple[Config, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's Python example reads a file "as classify does" with ``read_document``: the
+    documents it labels are classify's, ``source`` too, written as ``pathlib`` writes the path
+    (``./a.txt`` as ``a.txt``), so that outputs made either way join on it. It kept the path
+    as given (``./a.txt``, ``docs//b.txt``); a file named ``-`` stays ``./-``."""
+    config, bundle_dir = trained
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "a.txt").write_text(SIMPLIFIED, "utf-8")
+    (tmp_path / "docs" / "b.txt").write_bytes(TRADITIONAL.encode("big5"))
+    (tmp_path / "-").write_text(SIMPLIFIED, "utf-8")
+    given = ["./a.txt", "docs//b.txt", "./-"]
+    result = in_process("classify", *given, "--model", str(bundle_dir), "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    written = json.loads(result.stdout)["documents"]
+    monkeypatch.chdir(tmp_path)
+    bundle = load_bundle(bundle_dir)
+    documents = [segment_document(read_document(path), config) for path in given]
+    assert [d.document.source for d in documents] == ["a.txt", "docs/b.txt", "./-"]
+    assert label_documents(bundle, documents, config) == written
