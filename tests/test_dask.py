@@ -359,6 +359,46 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
     assert not out.exists()
 
 
+def test_the_last_worker_stopped_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
+    # Ctrl-C on the only `dask worker` mid-run: the scheduler stays up but forgets the model the
+    # worker held, and the tasks are cancelled. The error said the scheduler was lost.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _, bundle_dir = trained
+    big = tmp_path / "big.txt"
+    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
+    out = tmp_path / "out.json"
+    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
+                                  dashboard_address=":0") as bare:
+        address = bare.scheduler_address
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
+             "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            command = subprocess.Popen(
+                [sys.executable, "-m", "pipeline", "classify", str(big), "--model",
+                 str(bundle_dir), "--scheduler", address, "--connect-timeout", "60", "-q",
+                 "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 120
+            while not any(t.state == "processing" for t in bare.scheduler.tasks.values()):
+                assert command.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            worker.send_signal(signal.SIGINT)
+            _, stderr = command.communicate(timeout=120)
+        finally:
+            worker.kill()
+            worker.wait()
+    assert command.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == (
+        f"pipeline: error: the Dask workers of {address} stopped while labelling, and the model "
+        "handed to them went with them; run the command again with workers that stay")
+    assert not out.exists()
+
+
 def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     # --jobs 3 with --backend dask was ignored without a word: the cluster's workers label.
