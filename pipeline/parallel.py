@@ -540,6 +540,7 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                 raise PipelineError(f"the Dask workers of {address} stopped while labelling, "
                                     "and the model handed to them went with them; run the "
                                     "command again with workers that stay") from None
+            _close_quietly(client)
             raise PipelineError(f"lost the Dask scheduler at {address} while labelling; run the "
                                 "command again once it is back") from None
         except KilledWorker:
@@ -553,6 +554,21 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
             raise PipelineError(f"the Dask cluster at {address} cannot import {module!r}: "
                                 "install paragraph-themes (pip install '.[dask]', this release) "
                                 "where the scheduler and every worker run") from None
+
+
+def _close_quietly(client: Any) -> None:
+    """Close a Dask client that lost its scheduler: closing it stops its reconnecting, which
+    Dask logs as a traceback, not news to someone who has just been told the scheduler is gone."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        client.close()
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _not_importable(exc: BaseException) -> str | None:

@@ -399,6 +399,45 @@ def test_the_last_worker_stopped_mid_run_is_a_clear_error(trained, tmp_path: Pat
     assert not out.exists()
 
 
+def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
+    # Ctrl-C on `dask scheduler` while a task runs: the client drops the task at once and starts
+    # to reconnect; closing it then had Dask log the cancelled reconnection's traceback.
+    import subprocess
+    import sys
+    import time
+
+    _, bundle_dir = trained
+    big = tmp_path / "big.txt"
+    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
+    out = tmp_path / "out.json"
+    bare = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
+                                    dashboard_address=":0")
+    address = bare.scheduler_address
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
+         "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        command = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "classify", str(big), "--model", str(bundle_dir),
+             "--scheduler", address, "--connect-timeout", "30", "-q", "-o", str(out)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not any(t.state == "processing" for t in bare.scheduler.tasks.values()):
+            assert command.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        bare.close()
+        _, stderr = command.communicate(timeout=120)
+    finally:
+        worker.kill()
+        worker.wait()
+        bare.close()
+    assert command.returncode == 2, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
+                                       "while labelling; run the command again once it is back")
+    assert not out.exists()
+
+
 def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path: Path,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     # --jobs 3 with --backend dask was ignored without a word: the cluster's workers label.
