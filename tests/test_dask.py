@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import HELDOUT, SEED, in_process
@@ -89,8 +96,6 @@ def test_every_thread_of_a_worker_gets_its_share_of_tasks(trained, tmp_path: Pat
 
 
 def test_dask_from_the_command_line(trained, cluster, tmp_path: Path) -> None:
-    import subprocess
-    import sys
 
     _, bundle_dir = trained
     out = tmp_path / "out.jsonl"
@@ -103,8 +108,6 @@ def test_dask_from_the_command_line(trained, cluster, tmp_path: Path) -> None:
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(trained, tmp_path: Path) -> None:
-    import subprocess
-    import sys
 
     _, bundle_dir = trained
     result = subprocess.run(
@@ -150,8 +153,6 @@ def test_a_cluster_without_workers_is_a_clear_error(trained, tmp_path: Path) -> 
 def test_standard_input_closed_is_skipped_on_a_cluster_as_locally(trained, cluster,
                                                                   tmp_path: Path) -> None:
     import os
-    import subprocess
-    import sys
 
     _, bundle_dir = trained
     command = (f"{sys.executable} -m pipeline classify - {SEED} --model {bundle_dir} -q "
@@ -169,8 +170,6 @@ def test_standard_input_closed_is_skipped_on_a_cluster_as_locally(trained, clust
 def test_a_warning_on_a_worker_is_shown_where_the_command_runs(trained, cluster,
                                                                tmp_path: Path) -> None:
     import os
-    import subprocess
-    import sys
 
     _, bundle_dir = trained
     cut = tmp_path / "cut.txt"
@@ -257,9 +256,6 @@ def test_a_cluster_without_the_package_is_a_clear_error(trained, tmp_path: Path,
                                                         blocked: str) -> None:
     # The package missing where the scheduler or a worker runs was a traceback and exit 3,
     # "an internal error, a bug": it is the cluster's set-up, and says what to install where.
-    import subprocess
-    import sys
-    import time
 
     _, bundle_dir = trained
     scheduler_file = tmp_path / "scheduler.json"
@@ -294,9 +290,6 @@ def test_a_cluster_without_the_package_is_a_clear_error(trained, tmp_path: Path,
 def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
     # The client reads standard input when its task is formed: the scheduler is shut down while
     # the command waits on it, so the next task goes to a scheduler that is gone.
-    import subprocess
-    import sys
-    import time
 
     _, bundle_dir = trained
     out = tmp_path / "out.json"
@@ -327,10 +320,6 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
     # The system's out-of-memory killer, say: with no retries left the scheduler gives up on the
     # task (KilledWorker), which was a bug's traceback; a local worker's death is one line.
     import os
-    import signal
-    import subprocess
-    import sys
-    import time
 
     import dask
 
@@ -359,83 +348,63 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
     assert not out.exists()
 
 
-def test_the_last_worker_stopped_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
-    # Ctrl-C on the only `dask worker` mid-run: the scheduler stays up but forgets the model the
-    # worker held, and the tasks are cancelled. The error said the scheduler was lost.
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    _, bundle_dir = trained
+@contextlib.contextmanager
+def _a_task_running(bundle_dir: Path, tmp_path: Path
+                    ) -> Iterator[tuple[distributed.LocalCluster, subprocess.Popen, Any]]:
+    """A scheduler with one `dask worker` process of its own (which a test may stop as a user
+    would), and a classify command of a task of some seconds on it, once that task runs: the
+    scheduler, the worker and the command. ``tmp_path / "out.json"`` is the command's output."""
     big = tmp_path / "big.txt"
-    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
-    out = tmp_path / "out.json"
-    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as bare:
-        address = bare.scheduler_address
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
-             "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            command = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "classify", str(big), "--model",
-                 str(bundle_dir), "--scheduler", address, "--connect-timeout", "60", "-q",
-                 "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            deadline = time.monotonic() + 120
-            while not any(t.state == "processing" for t in bare.scheduler.tasks.values()):
-                assert command.poll() is None and time.monotonic() < deadline
-                time.sleep(0.05)
-            worker.send_signal(signal.SIGINT)
-            _, stderr = command.communicate(timeout=120)
-        finally:
-            worker.kill()
-            worker.wait()
-    assert command.returncode == 2, stderr
-    assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == (
-        f"pipeline: error: the Dask workers of {address} stopped while labelling, and the model "
-        "handed to them went with them; run the command again with workers that stay")
-    assert not out.exists()
-
-
-def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
-    # Ctrl-C on `dask scheduler` while a task runs: the client drops the task at once and starts
-    # to reconnect; closing it then had Dask log the cancelled reconnection's traceback.
-    import subprocess
-    import sys
-    import time
-
-    _, bundle_dir = trained
-    big = tmp_path / "big.txt"
-    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
-    out = tmp_path / "out.json"
+    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")
     bare = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
                                     dashboard_address=":0")
-    address = bare.scheduler_address
     worker = subprocess.Popen(
-        [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
+        [sys.executable, "-m", "dask", "worker", bare.scheduler_address, "--nthreads", "1",
          "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         command = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "classify", str(big), "--model", str(bundle_dir),
-             "--scheduler", address, "--connect-timeout", "30", "-q", "-o", str(out)],
+             "--scheduler", bare.scheduler_address, "--connect-timeout", "30", "-q", "-o",
+             str(tmp_path / "out.json")],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while not any(t.state == "processing" for t in bare.scheduler.tasks.values()):
             assert command.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        bare.close()
-        _, stderr = command.communicate(timeout=120)
+        yield bare, worker, command
     finally:
         worker.kill()
         worker.wait()
         bare.close()
+
+
+def test_the_last_worker_stopped_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
+    # Ctrl-C on the only `dask worker` mid-run: the scheduler stays up but forgets the model the
+    # worker held, and the tasks are cancelled. The error said the scheduler was lost.
+    with _a_task_running(trained[1], tmp_path) as (bare, worker, command):
+        address = bare.scheduler_address
+        worker.send_signal(signal.SIGINT)
+        _, stderr = command.communicate(timeout=120)
+    assert command.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1] == (
+        f"pipeline: error: the Dask workers of {address} stopped while labelling, and the model "
+        "handed to them went with them; run the command again with workers that stay")
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
+    # Ctrl-C on `dask scheduler` while a task runs: the client drops the task at once and starts
+    # to reconnect; closing it then had Dask log the cancelled reconnection's traceback.
+    with _a_task_running(trained[1], tmp_path) as (bare, _, command):
+        address = bare.scheduler_address
+        bare.close()
+        _, stderr = command.communicate(timeout=120)
     assert command.returncode == 2, stderr
     assert "Traceback" not in stderr, stderr
     assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
                                        "while labelling; run the command again once it is back")
-    assert not out.exists()
+    assert not (tmp_path / "out.json").exists()
 
 
 def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path: Path,
