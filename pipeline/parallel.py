@@ -532,14 +532,7 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                     logging.getLogger(item.logger).warning("%s", item.message)
                 else:
                     yield item
-        except CancelledError as exc:  # nothing here cancels a task: the cluster did
-            if client.status == "running" and \
-                    getattr(exc, "reason", None) != "scheduler-connection-lost":
-                # The scheduler forgot the scattered model when the last worker holding it
-                # left (Ctrl-C on `dask worker`), and with it every task that needs it.
-                raise PipelineError(f"the Dask workers of {address} stopped while labelling, "
-                                    "and the model handed to them went with them; run the "
-                                    "command again with workers that stay") from None
+        except CancelledError:  # nothing here cancels a task: the scheduler went away
             _close_quietly(client)
             raise PipelineError(f"lost the Dask scheduler at {address} while labelling; run the "
                                 "command again once it is back") from None

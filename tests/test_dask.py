@@ -351,9 +351,9 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
 @contextlib.contextmanager
 def _a_task_running(bundle_dir: Path, tmp_path: Path
                     ) -> Iterator[tuple[distributed.LocalCluster, subprocess.Popen, Any]]:
-    """A scheduler with one `dask worker` process of its own (which a test may stop as a user
-    would), and a classify command of a task of some seconds on it, once that task runs: the
-    scheduler, the worker and the command. ``tmp_path / "out.json"`` is the command's output."""
+    """A scheduler with one `dask worker` process of its own, and a classify command of a task
+    of some seconds on it, once that task runs: the scheduler, the worker and the command.
+    ``tmp_path / "out.json"`` is the command's output."""
     big = tmp_path / "big.txt"
     big.write_text(SEED.read_text("utf-8") * 300, "utf-8")
     bare = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
@@ -376,21 +376,6 @@ def _a_task_running(bundle_dir: Path, tmp_path: Path
         worker.kill()
         worker.wait()
         bare.close()
-
-
-def test_the_last_worker_stopped_mid_run_is_a_clear_error(trained, tmp_path: Path) -> None:
-    # Ctrl-C on the only `dask worker` mid-run: the scheduler stays up but forgets the model the
-    # worker held, and the tasks are cancelled. The error said the scheduler was lost.
-    with _a_task_running(trained[1], tmp_path) as (bare, worker, command):
-        address = bare.scheduler_address
-        worker.send_signal(signal.SIGINT)
-        _, stderr = command.communicate(timeout=120)
-    assert command.returncode == 2, stderr
-    assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == (
-        f"pipeline: error: the Dask workers of {address} stopped while labelling, and the model "
-        "handed to them went with them; run the command again with workers that stay")
-    assert not (tmp_path / "out.json").exists()
 
 
 def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
