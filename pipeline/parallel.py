@@ -532,10 +532,14 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
                     logging.getLogger(item.logger).warning("%s", item.message)
                 else:
                     yield item
-        except CancelledError:  # nothing here cancels a task: the scheduler went away
+        except CancelledError:  # nothing here cancels a task: the cluster did
+            # The scheduler went away, or the last workers there at the start, and the model
+            # they held with them; when the scheduler stops it closes its workers too, so which
+            # went first cannot be told.
             _close_quietly(client)
-            raise PipelineError(f"lost the Dask scheduler at {address} while labelling; run the "
-                                "command again once it is back") from None
+            raise PipelineError(f"lost the Dask scheduler at {address}, or the workers that held "
+                                "the model, while labelling; run the command again once the "
+                                "cluster is back") from None
         except KilledWorker:
             raise PipelineError(f"a Dask worker of {address} died while labelling (killed from "
                                 "outside, or out of memory); give the workers more memory, or "

@@ -311,8 +311,9 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
     # Before it, the Dask client's own line says that it could not reconnect, in the time given.
     assert "Failed to reconnect to scheduler after 2.00 seconds" in stderr
     assert "Traceback" not in stderr
-    assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
-                                       "while labelling; run the command again once it is back")
+    assert stderr.splitlines()[-1] == (
+        f"pipeline: error: lost the Dask scheduler at {address}, or the workers that held the "
+        "model, while labelling; run the command again once the cluster is back")
     assert out.read_text("utf-8") == "earlier output"
 
 
@@ -387,8 +388,9 @@ def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> 
         _, stderr = command.communicate(timeout=120)
     assert command.returncode == 2, stderr
     assert "Traceback" not in stderr, stderr
-    assert stderr.splitlines()[-1] == (f"pipeline: error: lost the Dask scheduler at {address} "
-                                       "while labelling; run the command again once it is back")
+    assert stderr.splitlines()[-1] == (
+        f"pipeline: error: lost the Dask scheduler at {address}, or the workers that held the "
+        "model, while labelling; run the command again once the cluster is back")
     assert not (tmp_path / "out.json").exists()
 
 
