@@ -368,7 +368,9 @@ def _format(args: argparse.Namespace, kinds: dict[str, str] | None = None) -> st
     out.jsonl`` is JSON lines, ``-o out.json`` one JSON object, whatever the config's
     ``output.format``; ``kinds``: the names of another command's formats), else None (the
     command's default)."""
-    named = None if args.out == "-" else _named_format(args.out, kinds)
+    from pipeline.output import LABELLED_FORMATS, named_format
+
+    named = named_format(args.out, kinds or LABELLED_FORMATS)
     if args.format:
         if named not in (None, args.format):  # as --format is documented to, but say so
             log.warning("-o %s is named for %s, but --format %s writes %s there",
@@ -379,14 +381,6 @@ def _format(args: argparse.Namespace, kinds: dict[str, str] | None = None) -> st
 
 
 _FORMAT_NAMES = {"json": "one JSON object", "jsonl": "JSON lines", "npz": "a NumPy archive"}
-
-
-def _named_format(path: Path | str, kinds: dict[str, str] | None = None) -> str | None:
-    """The output format a file's name says (``.json``, ``.jsonl``, or one of ``kinds``), or
-    None."""
-    from pipeline.output import LABELLED_FORMATS, named_format
-
-    return named_format(path, kinds or LABELLED_FORMATS)
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -584,14 +578,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     _check_not_read(args.out, config, args.config, model=args.model)
     if args.config is not None:
         _check_bundle_themes(args, config)
-    if args.backend or args.scheduler or args.connect_timeout:
-        update: dict[str, Any] = {}
-        if args.backend or args.scheduler:
-            update["backend"] = args.backend or ("dask" if args.scheduler else "local")
-        if args.scheduler:
-            update["scheduler"] = args.scheduler
-        if args.connect_timeout:
-            update["connect_timeout"] = args.connect_timeout
+    given = {"backend": args.backend or ("dask" if args.scheduler else None),
+             "scheduler": args.scheduler, "connect_timeout": args.connect_timeout}
+    update = {key: value for key, value in given.items() if value}
+    if update:
         config = config.model_copy(
             update={"classify": config.classify.model_copy(update=update)})
     if args.connect_timeout and config.classify.backend != "dask":
@@ -686,7 +676,7 @@ def _progress(args: argparse.Namespace, total: int | None, unit: str, desc: str)
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.model import check_bundle_place
-    from pipeline.output import check_not_input
+    from pipeline.output import check_not_input, named_format
     from pipeline.reading import find_documents
     from pipeline.stages import run
 
@@ -694,7 +684,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_bundle_place(config.bundle_dir)
     _check_run_output(config)
     _check_not_read(config.output.path, config, args.config)
-    named = _named_format(config.output.path)
+    named = named_format(config.output.path)
     if named not in (None, config.output.format):  # classify -o lets the name decide; run not
         log.warning("output.path %s is named for %s, but output.format is %s, which run writes "
                     "there; set output.format: %s, or name the file .%s",

@@ -556,16 +556,12 @@ def _dask_stream(bundle: Bundle, sources: Sequence[Path | str], config: Config,
 def _close_quietly(client: Any) -> None:
     """Close a Dask client that lost its scheduler: closing it stops its reconnecting, which
     Dask logs as a traceback, not news to someone who has just been told the scheduler is gone."""
-    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
-               if name == "distributed" or name.startswith("distributed.")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
+    before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)  # nothing of ours logs while the client closes
     try:
         client.close()
     finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+        logging.disable(before)
 
 
 def _not_importable(exc: BaseException) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -10,9 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import HELDOUT, SEED, in_process
@@ -349,49 +346,40 @@ def test_a_worker_killed_mid_task_is_a_clear_error(trained, tmp_path: Path) -> N
     assert not out.exists()
 
 
-@contextlib.contextmanager
-def _a_task_running(bundle_dir: Path, tmp_path: Path
-                    ) -> Iterator[tuple[distributed.LocalCluster, subprocess.Popen, Any]]:
-    """A scheduler with one `dask worker` process of its own, and a classify command of a task
-    of some seconds on it, once that task runs: the scheduler, the worker and the command.
-    ``tmp_path / "out.json"`` is the command's output."""
+def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
+    # Ctrl-C on `dask scheduler` while a task runs: the client drops the task at once and starts
+    # to reconnect; closing it then had Dask log the cancelled reconnection's traceback.
+    _, bundle_dir = trained
     big = tmp_path / "big.txt"
-    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")
+    big.write_text(SEED.read_text("utf-8") * 300, "utf-8")  # a task of some seconds
+    out = tmp_path / "out.json"
     bare = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
                                     dashboard_address=":0")
+    address = bare.scheduler_address
     worker = subprocess.Popen(
-        [sys.executable, "-m", "dask", "worker", bare.scheduler_address, "--nthreads", "1",
+        [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1",
          "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         command = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "classify", str(big), "--model", str(bundle_dir),
-             "--scheduler", bare.scheduler_address, "--connect-timeout", "30", "-q", "-o",
-             str(tmp_path / "out.json")],
+             "--scheduler", address, "--connect-timeout", "30", "-q", "-o", str(out)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while not any(t.state == "processing" for t in bare.scheduler.tasks.values()):
             assert command.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        yield bare, worker, command
+        bare.close()
+        _, stderr = command.communicate(timeout=120)
     finally:
         worker.kill()
         worker.wait()
         bare.close()
-
-
-def test_the_scheduler_stopped_mid_task_is_one_line(trained, tmp_path: Path) -> None:
-    # Ctrl-C on `dask scheduler` while a task runs: the client drops the task at once and starts
-    # to reconnect; closing it then had Dask log the cancelled reconnection's traceback.
-    with _a_task_running(trained[1], tmp_path) as (bare, _, command):
-        address = bare.scheduler_address
-        bare.close()
-        _, stderr = command.communicate(timeout=120)
     assert command.returncode == 2, stderr
     assert "Traceback" not in stderr, stderr
     assert stderr.splitlines()[-1] == (
         f"pipeline: error: lost the Dask scheduler at {address}, or the workers that held the "
         "model, while labelling; run the command again once the cluster is back")
-    assert not (tmp_path / "out.json").exists()
+    assert not out.exists()
 
 
 def test_jobs_on_a_cluster_is_said_to_have_no_effect(trained, cluster, tmp_path: Path,
