@@ -104,10 +104,15 @@ def _as_a_process(cwd: Path, stdin: bytes) -> Iterator[list[Path]]:
     """This process set up, for the block, as ``python -m pipeline`` starts: standard input,
     output and error files at descriptors 0, 1 and 2 (the block gets their paths; worker
     processes forked meanwhile write there too), streams of the interpreter's encodings, the
-    root logger without handlers, Python's default warning filters, the folder ``cwd``. What
-    the command changes (signal handlers, the collector's threshold, logging) is put back."""
+    root logger without handlers, Python's default warning filters, the folder ``cwd``, and no
+    garbage of earlier runs left to collect. What the command changes (signal handlers, the
+    collector's threshold, logging) is put back."""
     from pipeline import logs
 
+    # A new process holds nothing of an earlier run. Here a Dask client's timed-out future, left
+    # in a cycle by an earlier test, could be collected during this run and log to its standard
+    # error that its exception was never retrieved.
+    gc.collect()
     saved_fds = {fd: os.dup(fd) for fd in (0, 1, 2)}
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     saved_cwd = os.getcwd()
