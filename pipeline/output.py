@@ -687,12 +687,10 @@ def _checks() -> tuple[validate.Check, validate.Check]:
     def whole_and_labels(data: Any) -> None:
         whole(data)
         for i, document in enumerate(data["documents"]):
-            for j, paragraph in enumerate(document["paragraphs"]):
-                try:
-                    _check_label(paragraph)
-                except validate.Invalid as exc:
-                    raise exc.within(j, None).within("paragraphs", None).within(
-                        i, None).within("documents", None) from None
+            try:
+                _check_labels(document)
+            except validate.Invalid as exc:
+                raise exc.within(i, None).within("documents", None) from None
 
     return whole_and_labels, _and_label(line)
 
@@ -703,6 +701,15 @@ def _and_label(check: validate.Check) -> validate.Check:
         check(value)
         _check_label(value)
     return checked
+
+
+def _check_labels(document: dict[str, Any]) -> None:
+    """:func:`_check_label` on each paragraph of ``document`` (valid by the schema)."""
+    for j, paragraph in enumerate(document["paragraphs"]):
+        try:
+            _check_label(paragraph)
+        except validate.Invalid as exc:
+            raise exc.within(j, None).within("paragraphs", None) from None
 
 
 def _check_label(paragraph: dict[str, Any]) -> None:
@@ -1107,10 +1114,17 @@ def _again(fh: IO[bytes], path: Path, json: Callable[[_Cursor], Iterator[Documen
 
 @functools.cache
 def _parts_checks() -> tuple[validate.Check, validate.Check]:
-    """Checks of a document (its paragraphs apart) and of a paragraph, from the shipped schema."""
+    """Checks of a document and of a paragraph, from the shipped schema, each label one of its
+    paragraph's themes too (:func:`_check_label`): a document held whole is checked as one, its
+    paragraphs with it, and a longer one's paragraphs one at a time."""
     schema = _shipped_schema()
-    return (validate.build(schema, "#/$defs/document"),
-            _and_label(validate.build(schema, "#/$defs/paragraph")))
+    document = validate.build(schema, "#/$defs/document")
+
+    def document_and_labels(value: Any) -> None:
+        document(value)
+        _check_labels(value)
+
+    return document_and_labels, _and_label(validate.build(schema, "#/$defs/paragraph"))
 
 
 def _valid(check: validate.Check, value: Any) -> None:

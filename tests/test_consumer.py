@@ -228,6 +228,31 @@ def test_a_label_that_is_none_of_its_themes_is_refused_where_it_is(
                     assert result.stderr.decode().splitlines()[-1] == f"pipeline: error: {refusal}"
 
 
+def test_a_label_none_of_its_themes_is_refused_in_any_document_of_a_json_output(
+        trained: tuple[Config, Path], tmp_path: Path) -> None:
+    """``review`` and ``report`` read a json output in parts; a label that is no theme of its
+    scores was refused only in the last document (read as a long one, a paragraph at a time)
+    and read as valid in the others: ``review`` listed nothing and exited 0, ``report`` drew a
+    fifth theme."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(SIMPLIFIED, "utf-8")
+    result = in_process("classify", "a.txt", "b.txt", "--model", str(trained[1]), "-o",
+                        "out.json", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads((tmp_path / "out.json").read_bytes())
+    body = next(i for i, p in enumerate(data["documents"][0]["paragraphs"]) if p["kind"] == "body")
+    data["documents"][0]["paragraphs"][body]["label"] = "medic"
+    (tmp_path / "edited.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    for args in (["report", "--model", str(trained[1]), "-o", "r.html"],
+                 ["review", "-o", "review.jsonl"]):
+        result = in_process(*args, "edited.json", "-q", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr.decode()
+        last = result.stderr.decode().splitlines()[-1]
+        assert last.startswith(f"pipeline: error: edited.json: not labelled output: document 1 "
+                               f"(a): paragraph {body}: 'label' must be "), last
+        assert last.endswith(', not "medic"'), last
+
+
 def test_a_pipe_or_a_device_in_a_folder_of_documents_is_named_not_dropped_unsaid(
         tmp_path: Path) -> None:
     """A named pipe or a link to a device among a folder's .txt files is never read (it might
