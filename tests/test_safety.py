@@ -273,6 +273,29 @@ def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
         130, b"pipeline: interrupted; earlier outputs are unchanged\n")
 
 
+def test_sigterm_while_the_command_starts_exits_130(tmp_path: Path) -> None:
+    """SIGTERM in a command's first tenth of a second or so, while Python imports the command
+    line's modules (before it sets its handler of SIGTERM), ended the process by the signal: no
+    line, and 143 in a shell, not the 130 the README gives. Here it comes as ``pipeline.cli``
+    starts to be imported, every time."""
+    (tmp_path / "terminated_in_import.py").write_text(
+        "import os, signal, sys\n"
+        "class Finder:  # SIGTERM as the command line's modules start to be imported\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pipeline.cli':\n"
+        "            os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Finder())\n"
+        "from pipeline.entry import run\n"
+        "sys.argv[1:] = ['status']\n"
+        "raise SystemExit(run())\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "terminated_in_import"], cwd=tmp_path, capture_output=True,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60)
+    assert (result.returncode, result.stderr) == (
+        130, b"pipeline: interrupted; earlier outputs are unchanged\n")
+
+
 def _leftovers(folder: Path, *names: str, age: float) -> list[Path]:
     """Files or folders in ``folder`` as killed runs leave them, last touched ``age`` s ago."""
     paths = []
