@@ -1,8 +1,9 @@
 """The command line: argument parsing, messages and exit codes; the work is in ``stages``.
 
 Exit codes: 0 success; 1 finished, but some input files were skipped (listed on standard error and
-in the output's ``errors``); 2 usage, config, input, corpus or model error (one line on standard
-error, nothing written); 130 interrupted.
+in the output's ``errors``), or ``status --check`` found a stage to do; 2 usage, config, input,
+corpus, output or model error (one line on standard error, nothing written); 3 internal error, a
+bug (its traceback); 130 interrupted.
 """
 
 from __future__ import annotations
