@@ -63,9 +63,10 @@ def files_hash(paths: Iterable[Path | str | None]) -> dict[str, str]:
     return {str(path): file_hash(path) for path in paths if path is not None}
 
 
-# Modules that only present results (the command line, how its messages are shown, the HTML
-# report, the review list): a change to them retrains and relabels nothing.
-PRESENTATION = frozenset({"__main__.py", "cli.py", "logs.py", "report.py", "review.py"})
+# Modules that only present results (the command line and where it starts, how its messages are
+# shown, the HTML report, the review list): a change to them retrains and relabels nothing.
+PRESENTATION = frozenset({"__main__.py", "cli.py", "entry.py", "logs.py", "report.py",
+                          "review.py"})
 
 
 def result_files() -> list[Path]:
