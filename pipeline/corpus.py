@@ -450,7 +450,8 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
 
     A paragraph labelled twice with different themes (say, a reviewed file that corrects an older
     one) takes the later file's label, in the order the paths and folders list them; a warning
-    names both places.
+    names both places. Twice in one file is a :class:`CorpusError`: no line there is the later
+    word on it (a row copied, then one copy changed).
     """
     labels = Labels()
     for path in jsonl_files(paths):
@@ -474,6 +475,12 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             key = _label_key(obj, f"{path}:{number}")
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
+                there, _, line = labels.at[document, key].rpartition(":")
+                if there == str(path):
+                    # Within one file no line corrects another: which one was meant is asked.
+                    raise CorpusError(f"{path}:{number}: {document} {key} labelled {theme} here "
+                                      f"and {earlier} at line {line} of this file; keep the "
+                                      "line meant and delete the other")
                 # Once a command, which reads the labels more than once (see warn_once).
                 warn_once(f"{path}:{number}: {document} {key} labelled {theme} here and "
                           f"{earlier} at {labels.at[document, key]}; using {theme}")

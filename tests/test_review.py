@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_corpus_config
@@ -140,8 +141,9 @@ def test_labels_that_disagree_are_named_once_a_command(tmp_path: Path) -> None:
         {"document": "r", "index": 0, "theme": "leadership"}, {**line, "theme": "medical"},
         {"document": "r", "index": 2, "theme": "leadership"})) + "\n", "utf-8")
     (tmp_path / "labels" / "b.jsonl").write_text(json.dumps({**line, "theme": "leadership"})
-                                                 + "\n" + json.dumps({**line, "theme": "medical"})
                                                  + "\n", "utf-8")
+    (tmp_path / "labels" / "c.jsonl").write_text(json.dumps({**line, "theme": "medical"}) + "\n",
+                                                 "utf-8")
     config = tmp_path / "c.yaml"
     config.write_text("themes: [leadership, medical]\n"
                       "corpus: {documents: [docs], labels: [labels], use_written: false}\n"
@@ -150,9 +152,59 @@ def test_labels_that_disagree_are_named_once_a_command(tmp_path: Path) -> None:
         result = in_process(command, "--config", str(config))
         assert result.returncode in (0, 2), result.stderr
         lines = result.stderr.decode().splitlines()
-        for first, then in (("a.jsonl:2", "b.jsonl:1"), ("b.jsonl:1", "b.jsonl:2")):
+        for first, then in (("a.jsonl:2", "b.jsonl:1"), ("b.jsonl:1", "c.jsonl:1")):
             said = [t for t in lines if f"{then}: r sha1:" in t and first in t]
             assert len(said) == 1, (command, lines)
+
+
+def _small_project(tmp_path: Path) -> tuple[Path, Path, list[dict[str, Any]]]:
+    """A project of one document of three body paragraphs, each labelled in ``labels/r.jsonl``
+    as a filled-in review list labels them, and run once: its config, that list and its lines."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "labels").mkdir()
+    texts = {"市委召開會議部署防控工作。": "leadership", "醫院醫生救治患者，日夜奮戰。": "medical",
+             "市政府發布通告。": "leadership"}
+    (tmp_path / "docs" / "r.txt").write_text("\n\n".join(texts) + "\n", "utf-8")
+    lines = [{"document": "r", "sha1": text_sha1(text), "index": index, "theme": theme,
+              "suggested": theme, "text": text}
+             for index, (text, theme) in enumerate(texts.items())]
+    listed = tmp_path / "labels" / "r.jsonl"
+    listed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("themes: [leadership, medical]\n"
+                      "corpus: {documents: [docs], labels: [labels], use_written: false}\n"
+                      "model: {dir: models}\noutput: {path: out/labelled.json}\n", "utf-8")
+    assert in_process("run", "--config", str(config), "-q").returncode == 0
+    return config, listed, lines
+
+
+def _refused_by_every_command(config: Path, expected: str) -> None:
+    """Each command that reads the labels stops at ``expected`` (one line, exit 2), and what the
+    first run wrote (its output, its state, the model) is as it was."""
+    out = config.parent / "out"
+    kept = {f: f.read_bytes() for f in [*out.glob("*.json"), *config.parent.glob("models/*/*")]}
+    for args in (("status",), ("run",), ("train",),
+                 ("review", str(out / "labelled.json"), "-o", str(config.parent / "next.jsonl"))):
+        result = in_process(*args, "--config", str(config), "--quiet")
+        assert (result.returncode, result.stderr.decode()) == (2, f"pipeline: error: {expected}\n")
+    assert {f: f.read_bytes() for f in kept} == kept
+    assert not (config.parent / "next.jsonl").exists()
+
+
+def test_one_paragraph_labelled_two_ways_in_one_file_is_an_error(tmp_path: Path) -> None:
+    # A row of a review list copied and one copy changed: the later line won, with a warning
+    # that scrolled past and exit 0; in one list no line is the later word on the paragraph.
+    config, listed, lines = _small_project(tmp_path)
+    changed = {**lines[1], "theme": "leadership"}
+    text = listed.read_text("utf-8") + json.dumps(changed, ensure_ascii=False) + "\n"
+    listed.write_text(text, "utf-8")
+    _refused_by_every_command(config, f"{listed}:4: r sha1:{lines[1]['sha1']} labelled "
+                                      "leadership here and medical at line 2 of this file; keep "
+                                      "the line meant and delete the other")
+    # The same row twice, or the rows in another order, is no mistake.
+    listed.write_text(text.replace(json.dumps(changed, ensure_ascii=False),
+                                   json.dumps(lines[1], ensure_ascii=False)), "utf-8")
+    assert in_process("status", "--config", str(config)).returncode == 0
 
 
 def test_a_labels_folder_is_walked_as_a_documents_folder(tmp_path: Path, caplog) -> None:
