@@ -392,6 +392,26 @@ def _label_key(obj: dict[str, Any], where: str) -> str:
     return f"index:{index}"
 
 
+def _check_text_is_sha1s(obj: dict[str, Any], key: str, where: str) -> None:
+    """Raise :class:`CorpusError` if a label by sha1 (``key``) gives a ``text`` whose SHA-1 is
+    not that sha1, as a review list's line does once its text is edited: training takes the
+    paragraph the sha1 names, as its document writes it, and no text from the label, so the
+    edit (a typo mended, a note added) would be lost without a word."""
+    text = obj.get("text")
+    if not key.startswith("sha1:") or not isinstance(text, str):
+        return
+    # The line as a file has it, white space around it, may have been copied in by hand. A
+    # lone surrogate ("\ud800" in the JSON) is no paragraph's text: it does not match.
+    digest, stripped = (hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest()
+                        for t in (text, text.strip()))
+    if not any(d.startswith(obj["sha1"].lower()) for d in (digest, stripped)):
+        raise CorpusError(f"{where}: 'text' is not the text its 'sha1' names (the text's sha1 "
+                          f"is {digest[:12]}; edited since 'pipeline review' wrote it?): training "
+                          "takes the paragraph by its sha1, as its document writes it, and no "
+                          "text from a label: put the text back (a note goes in a key of its "
+                          "own), and edit the document to change a paragraph's text")
+
+
 def unknown_document_hint(doc_id: str, ids: Collection[str]) -> str:
     """For labels of a document ``doc_id`` that is not among the corpus's ``ids``: the id of the
     one most likely meant, when a label names it by its file name (``report.txt``), or with the
@@ -473,6 +493,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
                 raise CorpusError(f"{path}:{number}: 'document' must be a document's id (its "
                                   f"file name without .txt); got {_as_written(document)}")
             key = _label_key(obj, f"{path}:{number}")
+            _check_text_is_sha1s(obj, key, f"{path}:{number}")
             earlier = labels.setdefault(document, {}).get(key)
             if earlier is not None and earlier != theme:
                 there, _, line = labels.at[document, key].rpartition(":")
