@@ -372,9 +372,36 @@ class Labels(dict[str, dict[str, str]]):
 _SHA1 = re.compile("[0-9a-f]{12}(?:[0-9a-f]{28})?")
 
 
+# Format and control characters, separators and the spaces other than U+0020.
+_UNSEEN = re.compile("[\x7f-\xa0\u00ad\u061c\u115f\u1160\u1680\u180e\u2000-\u200f"
+                     "\u2028-\u202f\u205f-\u206f\u3000\u3164\ufeff\ufff9-\ufffb]")
+
+
 def _as_written(value: Any) -> str:
-    """A JSON value as the file writes it (``true``, ``"3"``), for messages."""
-    return json.dumps(value, ensure_ascii=False)
+    """A JSON value as the file writes it (``true``, ``"3"``), for messages; a character that
+    shows as nothing or as a plain space (a zero-width or non-breaking space pasted in with a
+    theme) written as JSON escapes it, ``"medical\\u200b"``, so that the message does not show
+    a value the config seems to allow."""
+    return _UNSEEN.sub(lambda m: json.dumps(m[0])[1:-1], json.dumps(value, ensure_ascii=False))
+
+
+def _unknown_theme(theme: Any, themes: Sequence[str]) -> str:
+    """``unknown theme "Medical" (did you mean "medical"?); allowed …``: a theme written in
+    another case or width, with spaces or invisible characters, or a letter or two off."""
+    import difflib
+    import unicodedata
+
+    def plain(value: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKC", value)
+                       if unicodedata.category(c)[0] not in "CZ").casefold()
+
+    meant = None
+    if isinstance(theme, str):
+        meant = next((t for t in themes if plain(t) == plain(theme)), None) or next(
+            iter(difflib.get_close_matches(plain(theme), themes, n=1, cutoff=0.8)), None)
+    return (f"unknown theme {_as_written(theme)}"
+            + (f" (did you mean {_as_written(meant)}?)" if meant else "")
+            + f"; allowed (the config's themes): {', '.join(themes)}")
 
 
 def _label_key(obj: dict[str, Any], where: str) -> str:
@@ -482,8 +509,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             if theme is None or theme == "":  # not filled in: a null, or a cell left empty
                 continue
             if theme not in themes:
-                raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
-                                  f"allowed (the config's themes): {', '.join(themes)}")
+                raise CorpusError(f"{path}:{number}: {_unknown_theme(theme, themes)}")
             if "document" not in obj or (obj.get("sha1") is None and obj.get("index") is None):
                 raise CorpusError(
                     f"{path}:{number}: a label needs 'document' and 'sha1' or 'index'"
@@ -623,8 +649,7 @@ def load_written(paths: Sequence[Path], themes: Sequence[str],
                                   + "; a written paragraph needs one of the config's themes: "
                                   + ", ".join(themes))
             if theme not in themes:
-                raise CorpusError(f"{path}:{number}: unknown theme {_as_written(theme)}; "
-                                  f"allowed (the config's themes): {', '.join(themes)}"
+                raise CorpusError(f"{path}:{number}: {_unknown_theme(theme, themes)}"
                                   + (f"; {other_themes}" if other_themes else ""))
             for field in ("id", "report"):
                 if obj.get(field) is not None and not isinstance(obj[field], str):

@@ -778,8 +778,15 @@ def test_an_editors_byte_order_mark_in_a_word_list_is_not_part_of_its_first_word
     assert tokens["\ufeff"] == tokens[""]
 
 
-@pytest.mark.parametrize(("value", "shown"), [("true", "true"), ('"Medical"', '"Medical"'),
-                                               ('["medical"]', '["medical"]')])
+@pytest.mark.parametrize(("value", "shown"), [
+    ("true", "true"), ('["medical"]', '["medical"]'), ('"医疗"', '"医疗"'),
+    # One that looks like a theme says which: a zero-width or non-breaking space pasted in with
+    # it showed as nothing (unknown theme "medical"; allowed: medical), or as a space.
+    ('"Medical"', '"Medical" (did you mean "medical"?)'),
+    ('"medical\u200b"', '"medical\\u200b" (did you mean "medical"?)'),
+    ('"medical\u00a0"', '"medical\\u00a0" (did you mean "medical"?)'),
+    ('"ｍｅｄｉｃａｌ"', '"ｍｅｄｉｃａｌ" (did you mean "medical"?)'),
+    ('"medcal"', '"medcal" (did you mean "medical"?)')])
 def test_an_unknown_theme_is_shown_as_the_file_writes_it(tmp_path: Path, value: str,
                                                          shown: str) -> None:
     # As 'index' and 'sha1' are: JSON's true, not Python's True.
