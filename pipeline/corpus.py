@@ -276,9 +276,30 @@ def _not_json(exc: json.JSONDecodeError, line: str) -> str:
     where = f"{exc.msg} column {exc.colno}" if exc.msg.endswith(" at") else \
         f"{exc.msg} at column {exc.colno}"
     cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(line.rstrip())
-    return f"not JSON: {where}" + ("; the line ends inside its object, and each line must hold "
-                                   "one whole JSON object (was the file re-wrapped or "
-                                   "pretty-printed?)" if cut else "")
+    return f"not JSON: {where}" + _odd_character(line[exc.pos:exc.pos + 1]) + (
+        "; the line ends inside its object, and each line must hold one whole JSON object (was "
+        "the file re-wrapped or pretty-printed?)" if cut else "")
+
+
+# Punctuation a Chinese input method (or a word processor) types where JSON takes ASCII.
+_NOT_ASCII_PUNCTUATION = "“”„＂‘’，、：｛｝［］"
+
+
+def _odd_character(character: str) -> str:
+    """What is wrong with the ``character`` where a line stopped being JSON, when the decoder's
+    message does not show it: punctuation that is not ASCII (``"theme": “medical”``, typed
+    with a Chinese input method), a single quote, or a character that shows as nothing or as a
+    plain space (a zero-width space, Notepad's end-of-file Ctrl-Z); else ``""``."""
+    if character and character in _NOT_ASCII_PUNCTUATION:
+        return (f": a {character} there, where JSON takes ASCII quotes and punctuation (\" , : "
+                "{ } [ ]; typed with a Chinese input method?)")
+    if character == "'":
+        return ": a ' there, where JSON takes double quotes (\"medical\")"
+    if _UNSEEN.fullmatch(character) or (character and character < " " and character not in
+                                          "\t\r\n"):
+        return (f": {_as_written(character)[1:-1]} there, a character that shows as a space or "
+                "not at all: delete it")
+    return ""
 
 
 class _GivenTwice(Exception):

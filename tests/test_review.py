@@ -559,6 +559,34 @@ def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> 
         load_labels([wrapped], ["medical", "grassroots"])
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    ('{"document": "r", "index": 0, "theme": “medical”}',
+     "Expecting value at column 40: a “ there, where JSON takes ASCII quotes and punctuation "
+     '(" , : { } [ ]; typed with a Chinese input method?)'),
+    ('{"document": "r"，"index": 0, "theme": "medical"}',
+     "Expecting ',' delimiter at column 17: a ， there, where JSON takes ASCII quotes and "
+     'punctuation (" , : { } [ ]; typed with a Chinese input method?)'),
+    ("{'document': 'r', 'index': 0, 'theme': 'medical'}",
+     "Expecting property name enclosed in double quotes at column 2: a ' there, where JSON "
+     'takes double quotes ("medical")'),
+    ('{"document": "r", "index": 0, "theme":\u200b"medical"}',
+     "Expecting value at column 39: \\u200b there, a character that shows as a space or not at "
+     "all: delete it"),
+    ("\x1a", "Expecting value at column 1: \\u001a there, a character that shows as a space or "
+              "not at all: delete it")])
+def test_punctuation_json_does_not_take_is_named_in_a_labels_file(tmp_path: Path, line: str,
+                                                                  said: str) -> None:
+    # A label edited with a Chinese input method on (“medical”, a full-width comma), in single
+    # quotes, with a zero-width space pasted in, or Notepad's end-of-file Ctrl-Z: the decoder's
+    # message named a column where nothing looks wrong.
+    labels = tmp_path / "r.jsonl"
+    good = json.dumps({"document": "r", "index": 1, "theme": "medical"})
+    labels.write_text(f"{good}\n{line}\n", "utf-8")
+    with pytest.raises(CorpusError) as caught:
+        load_labels([labels], ["medical", "grassroots"])
+    assert str(caught.value) == f"{labels}:2: not JSON: {said}"
+
+
 def test_a_byte_order_mark_inside_a_labels_file_is_named_as_such(tmp_path: Path) -> None:
     # Two review lists joined (cat a.jsonl b.jsonl), the second saved with a BOM as Notepad
     # saves: the decoder's message, "Unexpected UTF-8 BOM (decode using utf-8-sig)", gave
