@@ -236,14 +236,21 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
         # A BOM, as editors may add; lines cut at "\n" only (U+2028 may sit inside a string).
         lines = data.decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         # A filled-in review list saved by an editor's "Unicode" (UTF-16) or, on Chinese
         # Windows, "ANSI" (GB18030, Big5): say so.
         saved = not_utf8_saved_as(data)
-        editors = ("an editor's \"Unicode\"" if saved and saved.startswith("UTF") else
+        if saved is None:  # UTF-8 but for some bytes (a line pasted from a GBK file): where
+            read = exc.object[:exc.start]  # after a BOM: what decoded
+            line, column = read.count(b"\n") + 1, len(read[read.rfind(b"\n") + 1:].decode()) + 1
+            raise CorpusError(f"{path}:{line}: not UTF-8 text (JSON lines must be UTF-8) from "
+                              f"column {column} (pasted from a file in another encoding, or the "
+                              "file saved in one?): mend the line, or save the file as UTF-8"
+                              ) from None
+        editors = ("an editor's \"Unicode\"" if saved.startswith("UTF") else
                    "an editor's \"ANSI\" on Chinese Windows")
-        how = f": saved as {saved} ({editors}); save it as UTF-8" if saved else ""
-        raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8){how}") from None
+        raise CorpusError(f"{path}: not UTF-8 text (JSON lines must be UTF-8): saved as {saved} "
+                          f"({editors}); save it as UTF-8") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

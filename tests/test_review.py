@@ -587,6 +587,22 @@ def test_punctuation_json_does_not_take_is_named_in_a_labels_file(tmp_path: Path
     assert str(caught.value) == f"{labels}:2: not JSON: {said}"
 
 
+def test_a_line_of_another_encoding_in_a_labels_file_is_named(tmp_path: Path) -> None:
+    # A label pasted in from a list saved as GBK, or two lists joined (cat), one of them GBK, in
+    # a file saved with Notepad's BOM: 'not UTF-8 text' named the file of many lines, not where.
+    good = json.dumps({"document": "医院", "index": 1, "theme": "medical"}, ensure_ascii=False)
+    pasted = json.dumps({"document": "报告", "index": 2, "theme": "medical"}, ensure_ascii=False)
+    labels = tmp_path / "r.jsonl"
+    labels.write_bytes(b"\xef\xbb\xbf" + (good + "\n" + good + "\n").encode()
+                       + pasted.encode("gbk") + b"\n" + good.encode() + b"\n")
+    with pytest.raises(CorpusError) as caught:
+        load_labels([labels], ["medical", "grassroots"])
+    assert str(caught.value) == (
+        f"{labels}:3: not UTF-8 text (JSON lines must be UTF-8) from column 15 (pasted from a "
+        "file in another encoding, or the file saved in one?): mend the line, or save the file "
+        "as UTF-8")
+
+
 def test_a_byte_order_mark_inside_a_labels_file_is_named_as_such(tmp_path: Path) -> None:
     # Two review lists joined (cat a.jsonl b.jsonl), the second saved with a BOM as Notepad
     # saves: the decoder's message, "Unexpected UTF-8 BOM (decode using utf-8-sig)", gave
