@@ -520,6 +520,25 @@ def _check_no_theme_elsewhere(obj: dict[str, Any], themes: Sequence[str], where:
                           "labels nothing: name the key 'theme'")
 
 
+def _check_suggestion_not_changed(obj: dict[str, Any], where: str) -> None:
+    """Raise :class:`CorpusError` if a review list's line left without a theme has a
+    ``suggested`` theme that its ``scores`` do not put first: a person changed the model's
+    suggestion to their own theme rather than filling in ``theme``, and the line labelled
+    nothing without a word."""
+    suggested, scores = obj.get("suggested"), obj.get("scores")
+    if not isinstance(suggested, str) or not isinstance(scores, dict) or not scores:
+        return
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in scores.values()):
+        return
+    top = max(scores.values())
+    if scores.get(suggested, -1) < top:  # a tie is the model's own (see pipeline.label)
+        model = next(t for t, v in scores.items() if v == top)
+        raise CorpusError(f"{where}: 'suggested' is {_as_written(suggested)}, and the model "
+                          f"suggested {_as_written(model)} (its top score), while 'theme' is "
+                          f"empty: a label is read from 'theme' alone; write "
+                          f"{_as_written(suggested)} there")
+
+
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
     """Hand labels from JSON-lines files (or folders of them).
 
@@ -535,6 +554,7 @@ def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:
             if "theme" not in obj:
                 _check_no_theme_elsewhere(obj, themes, f"{path}:{number}")
             if theme is None or theme == "":  # not filled in: a null, or a cell left empty
+                _check_suggestion_not_changed(obj, f"{path}:{number}")
                 continue
             if theme not in themes:
                 raise CorpusError(f"{path}:{number}: {_unknown_theme(theme, themes)}")

@@ -535,6 +535,32 @@ def test_a_theme_left_empty_in_a_review_list_is_not_a_label(trained, tmp_path: P
                                                                   "medical"}}
 
 
+def test_a_suggestion_changed_in_place_of_the_theme_is_an_error(trained, tmp_path: Path) -> None:
+    # A person who disagreed with the model wrote their theme over 'suggested' and left 'theme'
+    # null: the line labelled nothing, and training, status and run said nothing of it.
+    config, bundle_dir = trained
+    out = tmp_path / "labelled.json"
+    classify([SEED], bundle_dir, out, config)
+    items = review_items(out, limit=3, flagged_only=False)
+    other = next(t for t in config.themes if t != items[1]["suggested"])
+    reviewed = tmp_path / "reviewed.jsonl"
+    lines = [{**item, "suggested": other} if n == 1 else item for n, item in enumerate(items)]
+    reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    with pytest.raises(CorpusError) as caught:
+        load_labels([reviewed], config.themes)
+    assert str(caught.value) == (
+        f'{reviewed}:2: \'suggested\' is "{other}", and the model suggested '
+        f'"{items[1]["suggested"]}" (its top score), while \'theme\' is empty: a label is read '
+        f'from \'theme\' alone; write "{other}" there')
+    # Filled in, the line is a label, whatever 'suggested' says; as the model wrote it, the
+    # suggestion of a line left empty is none.
+    lines[1]["theme"] = other
+    reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    assert load_labels([reviewed], config.themes)[SEED.stem] == {f"sha1:{items[1]['sha1']}": other}
+    reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items), "utf-8")
+    assert load_labels([reviewed], config.themes) == {}
+
+
 def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> None:
     # An editor that wraps long lines, or pretty-prints JSON, cuts each label over several
     # lines; the decoder's own message ("Unterminated string starting at") said neither where
