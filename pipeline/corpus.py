@@ -520,23 +520,29 @@ def _check_no_theme_elsewhere(obj: dict[str, Any], themes: Sequence[str], where:
                           "labels nothing: name the key 'theme'")
 
 
-def _check_suggestion_not_changed(obj: dict[str, Any], where: str) -> None:
-    """Raise :class:`CorpusError` if a review list's line left without a theme has a
-    ``suggested`` theme that its ``scores`` do not put first: a person changed the model's
-    suggestion to their own theme rather than filling in ``theme``, and the line labelled
-    nothing without a word."""
+def changed_suggestion(obj: dict[str, Any]) -> str | None:
+    """The theme a review list's line's ``scores`` put first, if its ``suggested`` is not among
+    the top (a person wrote their own theme there), else None."""
     suggested, scores = obj.get("suggested"), obj.get("scores")
     if not isinstance(suggested, str) or not isinstance(scores, dict) or not scores:
-        return
+        return None
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in scores.values()):
-        return
+        return None
     top = max(scores.values())
-    if scores.get(suggested, -1) < top:  # a tie is the model's own (see pipeline.label)
-        model = next(t for t, v in scores.items() if v == top)
-        raise CorpusError(f"{where}: 'suggested' is {_as_written(suggested)}, and the model "
-                          f"suggested {_as_written(model)} (its top score), while 'theme' is "
-                          f"empty: a label is read from 'theme' alone; write "
-                          f"{_as_written(suggested)} there")
+    if scores.get(suggested, -1) >= top:  # a tie is the model's own (see pipeline.label)
+        return None
+    return next(t for t, v in scores.items() if v == top)
+
+
+def _check_suggestion_not_changed(obj: dict[str, Any], where: str) -> None:
+    """Raise :class:`CorpusError` if a review list's line left without a theme has a changed
+    ``suggested`` theme (:func:`changed_suggestion`): a person wrote their theme there rather
+    than in ``theme``, and the line labelled nothing without a word."""
+    if (model := changed_suggestion(obj)) is not None:
+        suggested = _as_written(obj["suggested"])
+        raise CorpusError(f"{where}: 'suggested' is {suggested}, and the model suggested "
+                          f"{_as_written(model)} (its top score), while 'theme' is empty: a "
+                          f"label is read from 'theme' alone; write {suggested} there")
 
 
 def load_labels(paths: Sequence[Path], themes: Sequence[str]) -> Labels:

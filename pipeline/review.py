@@ -20,7 +20,7 @@ from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import saved_as, text_sha1
+from pipeline.corpus import changed_suggestion, saved_as, text_sha1
 from pipeline.errors import plural
 from pipeline.output import open_labelled, writes_into_stream
 
@@ -82,7 +82,8 @@ def review_items(path: Path, limit: int = 50, flagged_only: bool = True,
 
 def first_filled_in(path: Path | str) -> int | None:
     """The number of the first line of the file ``path`` that is a hand label with its ``theme``
-    filled in (a review list a person has worked on), or None: such a file is not to be
+    filled in, or its ``suggested`` theme changed (a review list a person has worked on, as
+    :func:`pipeline.corpus.changed_suggestion` tells), or None: such a file is not to be
     written over, whether saved as UTF-8, UTF-16 or UTF-32 (training reads only UTF-8, but the
     person's work is in it all the same). A stream, device or pipe (``-o /dev/stdout``) is not
     read: nothing written into it replaces anything."""
@@ -97,7 +98,7 @@ def first_filled_in(path: Path | str) -> int | None:
                     item = json.loads(line)
                 except ValueError:
                     continue
-                if isinstance(item, dict) and item.get("theme"):
+                if isinstance(item, dict) and (item.get("theme") or changed_suggestion(item)):
                     return number
     except OSError:  # what cannot be read is checked, and named, when it is written
         return None

@@ -552,13 +552,14 @@ def test_a_suggestion_changed_in_place_of_the_theme_is_an_error(trained, tmp_pat
         f'{reviewed}:2: \'suggested\' is "{other}", and the model suggested '
         f'"{items[1]["suggested"]}" (its top score), while \'theme\' is empty: a label is read '
         f'from \'theme\' alone; write "{other}" there')
+    assert first_filled_in(reviewed) == 2  # the person's work: review does not write over it
     # Filled in, the line is a label, whatever 'suggested' says; as the model wrote it, the
     # suggestion of a line left empty is none.
     lines[1]["theme"] = other
     reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
     assert load_labels([reviewed], config.themes)[SEED.stem] == {f"sha1:{items[1]['sha1']}": other}
     reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items), "utf-8")
-    assert load_labels([reviewed], config.themes) == {}
+    assert load_labels([reviewed], config.themes) == {} and first_filled_in(reviewed) is None
 
 
 def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> None:
