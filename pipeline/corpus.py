@@ -277,6 +277,9 @@ def _not_json(exc: json.JSONDecodeError, line: str) -> str:
     if exc.msg.startswith("Unexpected UTF-8 BOM"):  # its advice ("decode using utf-8-sig")
         return ("not JSON: a byte-order mark (BOM) starts the line, inside the file (files "
                 "joined, one of them saved with a BOM?): delete it")
+    if exc.msg == "Extra data" and line[exc.pos:].strip() == ",":  # as between a list's items
+        return (f"not JSON: a comma after the object's end, at column {exc.colno}: JSON lines "
+                "take none between lines; delete it")
     if exc.msg == "Extra data":  # a second object (or anything) after the line's object
         return (f"not JSON: more after the object's end, at column {exc.colno}: each line holds "
                 "one JSON object (two lines joined?)")

@@ -600,7 +600,11 @@ def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> 
      "Expecting value at column 39: \\u200b there, a character that shows as a space or not at "
      "all: delete it"),
     ("\x1a", "Expecting value at column 1: \\u001a there, a character that shows as a space or "
-              "not at all: delete it")])
+              "not at all: delete it"),
+    # A comma after each line, as between a JSON list's items: "two lines joined?" it said.
+    ('{"document": "r", "index": 0, "theme": "medical"},\r',
+     "a comma after the object's end, at column 50: JSON lines take none between lines; "
+     "delete it")])
 def test_punctuation_json_does_not_take_is_named_in_a_labels_file(tmp_path: Path, line: str,
                                                                   said: str) -> None:
     # A label edited with a Chinese input method on (“medical”, a full-width comma), in single
