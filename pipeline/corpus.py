@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -529,7 +530,8 @@ def changed_suggestion(obj: dict[str, Any]) -> str | None:
     suggested, scores = obj.get("suggested"), obj.get("scores")
     if not isinstance(suggested, str) or not isinstance(scores, dict) or not scores:
         return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in scores.values()):
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+               for v in scores.values()):  # not the scores review wrote (NaN is no top)
         return None
     top = max(scores.values())
     if scores.get(suggested, -1) >= top:  # a tie is the model's own (see pipeline.label)

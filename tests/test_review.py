@@ -560,6 +560,13 @@ def test_a_suggestion_changed_in_place_of_the_theme_is_an_error(trained, tmp_pat
     assert load_labels([reviewed], config.themes)[SEED.stem] == {f"sha1:{items[1]['sha1']}": other}
     reviewed.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items), "utf-8")
     assert load_labels([reviewed], config.themes) == {} and first_filled_in(reviewed) is None
+    # Scores that are none the model wrote (NaN, text) tell no suggestion: no error, no label.
+    odd = [{**item, "suggested": other, "scores": {other: "0.1", items[0]["suggested"]: 0.9}}
+           for item in items]
+    reviewed.write_text("".join(json.dumps(x) + "\n" for x in odd)
+                        + '{"document": "r", "index": 1, "suggested": "medical", "theme": null, '
+                        '"scores": {"grassroots": NaN, "medical": 0.1}}\n', "utf-8")
+    assert load_labels([reviewed], config.themes) == {} and first_filled_in(reviewed) is None
 
 
 def test_a_review_list_an_editor_re_wrapped_is_named_as_such(tmp_path: Path) -> None:
