@@ -960,13 +960,14 @@ def test_a_label_edited_while_train_reads_the_corpus_leaves_its_model_stale(
     config = _with(make_config(_new_workspace(tmp_path)), "corpus", labels=[str(labels)])
     load = stages.load_training_set
 
-    first = next(label for label in map(json.loads, (labels / "seed.jsonl").read_text(
-        "utf-8").splitlines()) if label.get("theme"))
-    other = next(t for t in config.themes if t != first["theme"])
+    lines = (labels / "seed.jsonl").read_text("utf-8").splitlines()
+    at, first = next((i, label) for i, label in enumerate(map(json.loads, lines))
+                     if label.get("theme"))
+    lines[at] = json.dumps({**first, "theme": next(t for t in config.themes
+                                                   if t != first["theme"])})
 
     def edited_meanwhile(*args: object, **kwargs: object) -> object:
-        with (labels / "seed.jsonl").open("a", encoding="utf-8") as fh:  # a label changed
-            fh.write(json.dumps({**first, "theme": other}) + "\n")
+        (labels / "seed.jsonl").write_text("\n".join(lines) + "\n", "utf-8")  # a label changed
         return load(*args, **kwargs)
 
     monkeypatch.setattr(stages, "load_training_set", edited_meanwhile)
