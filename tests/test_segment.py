@@ -136,6 +136,26 @@ def test_a_cut_never_leaves_a_piece_of_punctuation_only() -> None:
     assert all(sentences[p.start : p.end] == p.text for p in cut)
 
 
+def test_cutting_a_long_line_looks_at_each_character_a_few_times(
+        seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each cut looked for invisible characters from the cut to the line's end: cutting a line
+    # of n characters every 500 looked at about n * n / 1000 of them (a 200 MB line: hours).
+    # Now a cut looks at its own window.
+    line = "".join(_body_texts(seed_text)) * 20
+    looked = []
+    has_invisible = segment._has_invisible
+
+    def counted(text: str, start: int = 0, end: int | None = None) -> bool:
+        looked.append((len(text) if end is None else end) - start)
+        return has_invisible(text, start, end)
+
+    monkeypatch.setattr(segment, "_has_invisible", counted)
+    paragraphs = segment_text("d", line, max_paragraph_chars=500)
+    assert len(paragraphs) > len(line) // 500
+    assert sum(looked) < 3 * len(line)
+    assert all(line[p.start : p.end] == p.text for p in paragraphs)
+
+
 @pytest.mark.parametrize("mark", ["\u200b", "\u00ad", "\u200e", "\U000e0100", "\U0001d173"])
 def test_invisible_characters_do_not_count_toward_a_paragraphs_length(seed_text: str,
                                                                       mark: str) -> None:
