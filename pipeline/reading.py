@@ -3,8 +3,8 @@
 Real files come as UTF-8 (with or without a byte-order mark), UTF-16 with a BOM, GB18030/GBK or
 Big5. Detection, in order:
 
-1. a byte-order mark; then binary signatures and NUL bytes, which are rejected (UTF-16 without
-   a mark is named, with the ``--encoding`` that reads it);
+1. a byte-order mark; then binary signatures and NUL bytes, which are rejected (UTF-16 or
+   UTF-32 without a mark is named, with the ``--encoding`` that reads it);
 2. strict UTF-8 (the common case; it almost never decodes anything else by accident). The one
    exception: a short GB18030/Big5 file can be valid UTF-8 made of 2-byte sequences only ('医院'
    reads 'ҽԺ'). Such a decoding, unless it reads as European text, also gets step 3, and a
@@ -561,16 +561,18 @@ def _other_reading(data: bytes, encoding: str) -> str | None:
 
 
 # Characters a file must read as, at least, to be named as UTF-16 without a byte-order mark (see
-# _utf16_without_bom): of 600 random files of 6 to 256 bytes, 57 passed for UTF-16 without them.
+# _unmarked_unicode): of 600 random files of 6 to 256 bytes, 57 passed for UTF-16 without them.
 _MIN_UTF16_HITS = 5
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` if ``data``, which has no byte-order mark, reads as text
-    in it: Chinese (mostly common characters, at least :data:`_MIN_UTF16_HITS`) or European (at
-    least as many characters), with no more junk than text has. A few random bytes read as a
-    common character or two in one byte order or the other: those minimums rule them out."""
-    for codec in ("utf-16-le", "utf-16-be"):
+def _unmarked_unicode(data: bytes) -> str | None:
+    """``utf-16-le``, ``utf-16-be``, ``utf-32-le`` or ``utf-32-be`` if ``data``, which has no
+    byte-order mark, reads as text in it: Chinese (mostly common characters, at least
+    :data:`_MIN_UTF16_HITS`) or European (at least as many characters), with no more junk than
+    text has. A few random bytes read as a common character or two in one byte order or the
+    other: those minimums rule them out. UTF-32 read as UTF-16 is every other character a NUL:
+    junk."""
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
         try:
             text, _ = _cut_short(data, codec)
         except UnicodeDecodeError:
@@ -584,9 +586,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _use_utf16(codec: str) -> str:
-    """The message for a file in ``codec`` (UTF-16) without a byte-order mark: detection reads
-    only a marked one (unmarked, short Chinese text in a legacy codec can pass for UTF-16)."""
+def _use_unmarked(codec: str) -> str:
+    """The message for a file in ``codec`` (UTF-16 or UTF-32) without a byte-order mark:
+    detection reads only a marked one (unmarked, short Chinese text in a legacy codec can pass
+    for UTF-16)."""
     return (f"{codec.upper()} text without a byte-order mark (only a marked one is detected): "
             f"read it with --encoding {codec} (in a config, reading.encoding: {codec})")
 
@@ -674,8 +677,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         if data.startswith(signature):
             raise ValueError(f"not a text file: it is {what}")
     if b"\x00" in data:
-        if codec := _utf16_without_bom(data):
-            raise ValueError(_use_utf16(codec))
+        if codec := _unmarked_unicode(data):
+            raise ValueError(_use_unmarked(codec))
         raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
     if japanese := _iso_2022_jp(data):
         _say_japanese(source, *japanese)
@@ -698,8 +701,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     chinese = _chinese(data)
     if chinese is not None:
         return _taken_chinese(*chinese, source)
-    if codec := _utf16_without_bom(data):  # Chinese alone, no ASCII: no NUL byte in it
-        raise ValueError(_use_utf16(codec))
+    if codec := _unmarked_unicode(data):  # Chinese alone, no ASCII: no NUL byte in it
+        raise ValueError(_use_unmarked(codec))
     if where := _parts(data):
         raise ValueError(f"not text in one encoding: {where} (parts in different encodings, or "
                          "a damaged file)")

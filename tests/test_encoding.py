@@ -448,13 +448,14 @@ def test_a_file_joined_from_big5_and_gb18030_parts_is_not_read_as_one_of_them(
     assert decode_bytes(short.encode(), source="short.txt").text == short
 
 
-@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
 @pytest.mark.parametrize("text", [SEED.read_text("utf-8"), "市委召開會議部署防控工作",
                                   "The city committee met.\n"], ids=["seed", "no_ascii", "english"])
 def test_utf16_without_a_bom_is_named_with_the_option_that_reads_it(
         tmp_path: Path, codec: str, text: str) -> None:
     # It was 'not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)', or,
-    # Chinese without ASCII and so without NUL bytes, 'not text in any known encoding'.
+    # Chinese without ASCII and so without NUL bytes, 'not text in any known encoding'. UTF-32
+    # (every character four bytes, NUL bytes among them) was the first.
     path = tmp_path / "a.txt"
     path.write_bytes(text.encode(codec))
     with pytest.raises(reading.InputError) as info:
