@@ -66,6 +66,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"%PDF-", "a PDF file"),
+    (b"{\\rtf", "an RTF document (its Chinese written as \\'xx codes; save it as plain text)"),
     (b"PK\x03\x04", "a zip archive (or .docx/.xlsx, which are zip archives)"),
     (b"PK\x05\x06", "an empty zip archive"),
     (b"\x1f\x8b", "a gzip archive"),

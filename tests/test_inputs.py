@@ -86,6 +86,9 @@ def test_forced_encoding_overrides_detection(tmp_path: Path) -> None:
         ("nul.txt", "市委召開會議。".encode() + b"\x00\x00" + "部署工作。".encode(), "NUL bytes"),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old Office file"),
         ("doc.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        # A word processor's RTF: ASCII, its Chinese escaped, so it was read as English text.
+        ("notice.txt", b"{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fcharset134 \\'cb\\'ce;}}\n"
+         b"\\pard\\f0 \\'d2\\'bd\\'d4\\'ba\\par\n}", "RTF document"),
     ],
 )
 def test_binary_files_are_rejected_with_the_reason(tmp_path: Path, name: str, data: bytes,
