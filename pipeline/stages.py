@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -115,6 +116,11 @@ class SegmentedDocument:
                        first=start == 0, last=start == starts[-1])
 
 
+# A web page's markup near the start of a text that opens with a tag (a doctype, a comment such
+# as a browser's "saved from url", an XML declaration): a page saved as .txt, not its text.
+_HTML = re.compile(r"<(?:html|head|body|meta|div|p|br|table)[\s/>]", re.IGNORECASE)
+
+
 def segment_document(document: Document, config: Config) -> SegmentedDocument:
     """Segment an already-decoded document (the result keeps no reference to its text)."""
     s = config.segment
@@ -144,6 +150,12 @@ def segment_document(document: Document, config: Config) -> SegmentedDocument:
         log.warning("%s: JSON, not a document's text (an output of the pipeline, or labels?): "
                     "read as text all the same; classify and segment read documents, review and "
                     "report a labelled output", document.source)
+    elif document.text[:256].lstrip().startswith("<") and _HTML.search(document.text, 0, 4096):
+        # A web page saved as .txt: its tags, styles and scripts were cut into paragraphs
+        # (a <style> line labelled public_participation) without a word.
+        log.warning("%s: HTML, not a document's text (a web page saved as .txt?): read as text "
+                    "all the same, its tags, styles and scripts too; save the page as text, or "
+                    "copy its text into the file", document.source)
     return SegmentedDocument(replace(document, text=""), paragraphs)
 
 

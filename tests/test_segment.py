@@ -943,6 +943,30 @@ def test_json_given_as_a_document_is_named_in_a_warning(
         for path in (output, labels)]
 
 
+@pytest.mark.parametrize("head", [
+    "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">",
+    "<!-- saved from url=(0041)https://www.gov.cn/xinwen/2020-02/04.htm -->\n<html><head>",
+    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">",
+    "<div class=\"article\"><p>",
+], ids=["doctype", "saved_from", "xhtml", "fragment"])
+def test_a_web_page_saved_as_text_is_named_in_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, head: str) -> None:
+    # A page saved as .txt (its source, not its text) was cut into paragraphs and labelled
+    # without a word: each tag a heading, a <style> or <script> line a labelled body paragraph.
+    path = tmp_path / "page.txt"
+    path.write_text(f"{head}\n<style>p{{margin:0}}</style>\n<p>县委召开常委会议，研究部署疫情"
+                    "防控工作。</p>\n</body></html>\n", "utf-8")
+    text = tmp_path / "notice.txt"  # a title in angle brackets is no markup
+    text.write_text("<关于做好疫情防控工作的通知>\n县委召开常委会议，研究部署疫情防控工作。\n",
+                    "utf-8")
+    for each in (path, text):
+        segment_file(each, Config())
+    assert [r.getMessage() for r in caplog.records if "HTML" in r.getMessage()] == [
+        f"{path}: HTML, not a document's text (a web page saved as .txt?): read as text all the "
+        "same, its tags, styles and scripts too; save the page as text, or copy its text into "
+        "the file"]
+
+
 def _segmented(tmp_path: Path, text: str) -> list[segment.Paragraph]:
     """Write ``text`` as a page's file, read and segment it as the command does."""
     path = tmp_path / "page.txt"
