@@ -85,10 +85,25 @@ class _TopParser(_Parser):
                      if command is not None else f"COMMAND {shlex.join(given)}")
             self.error(f"{given[lead].split('=')[0]} goes after the command, as every option "
                        f"but -v and -q does: pipeline {meant}")
+        self._refuse_dashed_files(given)
         parsed, extra = self.parse_known_args(given, namespace)
         if extra:
             self.commands[parsed.command].error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
+
+
+    def _refuse_dashed_files(self, given: list[str]) -> None:
+        """Say how to name a file whose name starts with '-' (``-notes.txt``): argparse takes it
+        for an option, and said only that FILE_OR_DIR is required, or that it does not know
+        the argument."""
+        command = next((self.commands[g] for g in given if g in self.commands), self)
+        options = {option for parser in (self, *self.commands.values())
+                   for option in parser._option_string_actions}
+        for arg in given[:given.index("--") if "--" in given else len(given)]:
+            if (arg.startswith("-") and arg != "-" and arg.split("=")[0] not in options
+                    and os.path.lexists(arg)):
+                command.error(f"{shown(arg)}: a name that starts with '-' is read as an option; "
+                              f"give the file as ./{shown(arg)}, or after --")
 
 
 def _count(n: str) -> int:

@@ -2279,6 +2279,28 @@ def test_an_option_before_the_command_is_said_to_go_after_it(tmp_path: Path) -> 
                           "unrecognized arguments: --versoin")
 
 
+def test_a_file_whose_name_starts_with_a_dash_is_said_how_to_give(tmp_path: Path) -> None:
+    # 'pipeline segment -notes.txt' said 'the following arguments are required: FILE_OR_DIR',
+    # and with another file before it 'unrecognized arguments: -notes.txt': argparse takes the
+    # name for an option, and neither message said that a file of that name was meant.
+    for name in ("-notes.txt", "--help.txt"):
+        (tmp_path / name).write_text("市委召开会议，部署疫情防控工作。\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("社区网格员入户排查。\n", encoding="utf-8")
+    for args in (("segment", "-notes.txt"), ("segment", "a.txt", "-q", "--help.txt")):
+        name = args[-1]
+        assert_one_line_error(
+            in_process(*args, cwd=tmp_path),
+            f"pipeline segment: error: {name}: a name that starts with '-' is read as an option; "
+            f"give the file as ./{name}, or after -- (see --help)")
+    for given in (("./-notes.txt",), ("--", "-notes.txt")):
+        result = in_process("segment", *given, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+        assert json.loads(result.stdout)["documents"][0]["id"] == "-notes"
+    # An option the command does not take is still argparse's to name, with no file of its name.
+    assert_one_line_error(in_process("segment", "a.txt", "-x.txt", cwd=tmp_path),
+                          "unrecognized arguments: -x.txt")
+
+
 @pytest.mark.parametrize("command", ["segment", "classify"])
 def test_output_into_folders_not_made_yet(command: str, trained, tmp_path: Path) -> None:
     """``-o`` into folders that do not exist yet makes them, as the README says, and writes the
