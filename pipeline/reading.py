@@ -668,6 +668,20 @@ def _damaged(data: bytes) -> str | None:
     return None  # it reads whole: no file refused here
 
 
+def _with_nul(data: bytes) -> str:
+    """Why ``data``, which holds NUL bytes, is refused, and where they are: a text whose end a
+    copy, a download or a crash left as zeros, or the first one's byte and line."""
+    first = data.index(b"\x00")
+    if not data[first:].strip(b"\x00"):
+        zeros = (f"its {len(data)} bytes are all NUL" if not first else
+                 f"its last {len(data) - first} bytes, from byte {first} on, are all NUL")
+        return (f"not a text file: {zeros} (a copy or download that did not finish, or zeros a "
+                "crash left?)")
+    line = data.count(b"\n", 0, first) + 1
+    return (f"not a text file: it contains NUL bytes, the first at byte {first}, line {line} "
+            "(binary, or UTF-16 without a BOM)")
+
+
 def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     """Return (encoding, text, bytes left out at the end) or raise ValueError saying why the
     bytes are not text."""
@@ -680,7 +694,7 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
     if b"\x00" in data:
         if codec := _unmarked_unicode(data):
             raise ValueError(_use_unmarked(codec))
-        raise ValueError("not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)")
+        raise ValueError(_with_nul(data))
     if japanese := _iso_2022_jp(data):
         _say_japanese(source, *japanese)
         return *japanese, 0

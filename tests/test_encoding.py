@@ -467,6 +467,28 @@ def test_utf16_without_a_bom_is_named_with_the_option_that_reads_it(
     assert (doc.text, doc.encoding) == (text, codec)
 
 
+def test_nul_bytes_in_a_text_are_named_with_where_they_are(tmp_path: Path) -> None:
+    # Each was 'not a text file: it contains NUL bytes (binary, or UTF-16 without a BOM)': a
+    # text whose end a stopped download or a crash left as zeros looked like any binary file,
+    # and a stray NUL in a long text could not be found by it.
+    data = SEED.read_bytes()
+    path = tmp_path / "a.txt"
+    cases = {
+        data + bytes(4096): f"its last 4096 bytes, from byte {len(data)} on, are all NUL (a copy "
+                            "or download that did not finish, or zeros a crash left?)",
+        bytes(3000): "its 3000 bytes are all NUL (a copy or download that did not finish, or "
+                     "zeros a crash left?)",
+        data[:1000] + b"\x00" + data[1000:]: (
+            f"it contains NUL bytes, the first at byte 1000, line {data[:1000].count(10) + 1} "
+            "(binary, or UTF-16 without a BOM)"),
+    }
+    for given, why in cases.items():
+        path.write_bytes(given)
+        with pytest.raises(reading.InputError) as info:
+            read_document(path)
+        assert str(info.value) == f"{path}: not a text file: {why}"
+
+
 @pytest.mark.parametrize(("first", "second"), [("utf-8", "gb18030"), ("gb18030", "utf-8"),
                                                ("utf-8", "big5"), ("big5", "utf-8"),
                                                ("gb18030", "big5"), ("big5", "gb18030")])
