@@ -763,6 +763,25 @@ def text_codec(name: str) -> str:
     return name
 
 
+def _detected_instead(data: bytes, forced: str) -> str:
+    """For the message of a codec forced on ``data`` that does not read it: the encoding that
+    detection reads it in, when that is another one that reads it whole, found at once (a
+    byte-order mark, UTF-8, a confident GB18030 or Big5 reading): ``; the file reads as utf-8
+    (…)``; else nothing (a file cut short is no other encoding's). A ``reading.encoding`` copied
+    from another project's config, or ``--encoding gbk`` on a UTF-8 file, said only which byte
+    did not decode."""
+    found = next((encoding for bom, encoding in BOMS if data.startswith(bom)), None)
+    if found is None and _decodes(data, "utf-8"):
+        found = "utf-8"
+    elif found is None:
+        with contextlib.suppress(ValueError):  # Korean in EUC-KR: no reading to offer
+            chinese = _chinese(data)
+            found = chinese[0] if chinese is not None and not chinese[2] else None
+    if found is None or codecs.lookup(found).name == codecs.lookup(forced).name:
+        return ""
+    return f"; the file reads as {found} (encoding auto, the default, detects it)"
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -794,11 +813,12 @@ def decode_bytes(
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{source}: cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
+            + _detected_instead(data, encoding)
         ) from None
     except (ValueError, LookupError) as exc:
         raise InputError(f"{source}: {exc}") from None
     if (share := _junk_share(text)) > _MAX_JUNK:
-        where = _parts(data) if detected else None
+        where = _parts(data) if detected else _detected_instead(data, encoding).lstrip("; ")
         raise InputError(
             f"{source}: not text: decoded as {encoding}, {share:.1%} of its characters are "
             f"control, replacement or private-use characters (text has at most "

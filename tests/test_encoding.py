@@ -228,6 +228,30 @@ def test_every_document_cut_inside_its_last_character_reads_as_the_whole_one(cod
     assert tried >= 9
 
 
+def test_a_forced_codec_that_does_not_read_a_file_names_the_one_that_does(tmp_path: Path) -> None:
+    # '--encoding gbk' on a UTF-8 file (or a reading.encoding copied from another project's
+    # config) said only 'cannot decode as gbk: illegal multibyte sequence at byte 2': nothing of
+    # what the file is, which detection finds at once.
+    text = SEED.read_text("utf-8").replace("\xa0", " ")
+    path = tmp_path / "a.txt"
+    cases = [(text.encode(), "gbk", "utf-8"), (text.encode("big5hkscs"), "utf-8", "big5hkscs"),
+             (text.encode("gb18030"), "utf-8", "gb18030"), (text.encode("utf-16"), "utf-8",
+                                                            "utf-16"),
+             (text.encode(), "latin-1", "utf-8")]
+    for data, forced, found in cases:
+        path.write_bytes(data)
+        with pytest.raises(reading.InputError) as info:
+            read_document(path, encoding=forced)
+        assert str(info.value).endswith(
+            f"; the file reads as {found} (encoding auto, the default, detects it)"), forced
+        assert read_document(path).encoding == found
+    # Nothing to offer: Korean in EUC-KR, which detection refuses.
+    path.write_bytes(("서울시는 사회적 거리두기를 강화한다고 밝혔다. " * 20).encode("euc_kr"))
+    with pytest.raises(reading.InputError) as info:
+        read_document(path, encoding="utf-8")
+    assert str(info.value).endswith("at byte 0")
+
+
 def test_a_cut_utf8_file_forced_is_refused_as_a_cut_gb18030_one_is(tmp_path: Path) -> None:
     data = "市委召開會議".encode()[:-1]
     (tmp_path / "cut.txt").write_bytes(data)
