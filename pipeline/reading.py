@@ -732,7 +732,9 @@ def _detect(data: bytes, source: str) -> tuple[str, str, int]:
         raise ValueError(f"not Chinese text: not UTF-8, GB18030 or Big5, and {encoding}, the "
                          "likeliest other encoding, gives no Chinese character; if it is right, "
                          f"read it with --encoding {encoding}")
-    if _junk_share(text) <= _MAX_JUNK:  # else decode_bytes refuses it
+    if _japanese(text[:_SAMPLE]):  # Shift_JIS: named as EUC-JP and ISO-2022-JP are
+        _say_japanese(source, encoding, text)
+    elif _junk_share(text) <= _MAX_JUNK:  # else decode_bytes refuses it
         log.warning("%s: read as %s, a guess (neither UTF-8 nor a confident GB18030 or Big5 "
                     "reading); --encoding forces another", source, encoding)
     return encoding, text, 0

@@ -619,6 +619,15 @@ def test_a_guessed_reading_with_chinese_characters_is_read_with_a_warning(
     assert doc.text == text
     assert (f"{path}: read as {doc.encoding}, a guess (neither UTF-8 nor a confident GB18030 or "
             "Big5 reading); --encoding forces another") in caplog.text
+    # Japanese text in Shift_JIS, of as many kana as EUC-JP's warning asks for, gets that
+    # warning (it got the guess's alone, which says nothing of Japanese).
+    caplog.clear()
+    path.write_bytes((text * 2).encode("shift_jis"))
+    doc = read_document(path)
+    assert doc.text == text * 2
+    assert caplog.messages == [f"{path}: Japanese text in CP932 (28 kana), read as such: the "
+                               "pipeline reads Chinese, and its paragraphs' kinds and labels say "
+                               "little"]
 
 
 def test_korean_in_euc_kr_is_refused_not_read_as_chinese(tmp_path: Path) -> None:
