@@ -144,6 +144,19 @@ def test_hong_kong_standard_forms_fold_as_their_simplified_words() -> None:
     assert "卫生署" in Tokenizer(backend="jieba")("衞生署今日公布")
 
 
+def test_taiwans_zhu_for_the_particle_zhe_is_kept_by_t2s_and_converted_by_tw2sp() -> None:
+    # The README said the same paragraph in either script and either vocabulary gives the same
+    # tokens; Taiwan's standard writes 著 for the particle 着, which t2s keeps (著 is a word of
+    # Simplified too: 显著, 著名), and 亮著灯 is then one token. "Both scripts" says so now.
+    taiwan = "護士的護目鏡上蒙著一層水汽，走廊裡依然亮著燈。"
+    mainland = "护士的护目镜上蒙着一层水汽，走廊里依然亮着灯。"
+    assert opencc.OpenCC("s2tw").convert(mainland) == taiwan
+    default = Tokenizer(backend="jieba")
+    assert "亮著灯" in default(taiwan) and "亮着灯" not in default(mainland)
+    by_phrase = Tokenizer(backend="jieba", normalizer=Normalizer(conversion="tw2sp"))
+    assert by_phrase(taiwan) == by_phrase(mainland) == default(mainland)
+
+
 def test_the_hong_kong_variant_table_is_what_opencc_hk2s_adds_to_t2s() -> None:
     import opencc
 
