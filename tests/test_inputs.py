@@ -994,3 +994,152 @@ def test_a_labelled_document_the_configs_encoding_does_not_read_names_that_key(
     assert f"{SEED.name}: cannot decode as big5" in message and "\n" not in message
     assert message.endswith("mend it, take its labels out, or, if big5 is not its encoding, set "
                             "reading.encoding to its codec or to auto, which detects each file's)")
+
+
+HD05 = "hd05_xinyang_yiyuan_shequ.txt"
+
+
+def _labelled(trained, path: Path, data: bytes) -> tuple[str, list[tuple[str, str | None]]]:
+    """``data`` written to ``path``, read, segmented and labelled as classify does: its encoding
+    and each paragraph's (kind, label); every paragraph's offsets checked against the source
+    decoded with that encoding."""
+    config, bundle_dir = trained
+    path.write_bytes(data)
+    doc = label_document(load_bundle(bundle_dir), segment_file(path, config), config)
+    decoded = data.decode(doc["encoding"])
+    assert all(decoded[p["start"] : p["end"]] == p["text"] for p in doc["paragraphs"])
+    return doc["encoding"], [(p["kind"], p.get("label")) for p in doc["paragraphs"]]
+
+
+def test_line_ends_of_every_kind_give_the_paragraphs_and_labels_of_lf(trained,
+                                                                      tmp_path: Path) -> None:
+    # CR alone (an old Mac's), CR, LF and CRLF mixed, and form feeds between pages: the same
+    # paragraphs and labels, offsets counting each line end as the source writes it.
+    from conftest import HELDOUT
+
+    text = (HELDOUT / HD05).read_text("utf-8")
+    lines = text.split("\n")
+    variants = {
+        "cr": text.replace("\n", "\r"),
+        "mixed": "".join(line + ("\n", "\r\n", "\r")[i % 3] for i, line in enumerate(lines)),
+        "pages": text.replace("\n\n", "\n\f\n", 3),
+    }
+    _, want = _labelled(trained, tmp_path / "lf.txt", text.encode())
+    assert sum(kind == "body" for kind, _ in want) == 17
+    for name, variant in variants.items():
+        assert _labelled(trained, tmp_path / f"{name}.txt", variant.encode()) == ("utf-8", want)
+
+
+def test_unicode_with_a_mark_and_chinese_codecs_beyond_two_bytes_read_as_utf8_does(
+        trained, tmp_path: Path) -> None:
+    # UTF-16 big-endian and UTF-32 with a mark, Notepad's UTF-16 and UTF-8 with a mark and CRLF,
+    # GB18030's four-byte sequences and HKSCS characters beyond the BMP: the UTF-8 text's
+    # paragraphs and labels, offsets into the text the recorded codec decodes.
+    import codecs
+
+    import opencc
+    from conftest import HELDOUT
+
+    text = (HELDOUT / HD05).read_text("utf-8")
+    _, want = _labelled(trained, tmp_path / "u8.txt", text.encode())
+    crlf = text.replace("\n", "\r\n")
+    marked = {
+        "utf-16": codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        "utf-32": text.encode("utf-32"),
+        "utf-32-be": codecs.BOM_UTF32_BE + text.encode("utf-32-be"),
+        "notepad": crlf.encode("utf-16"),
+        "utf-8-sig": codecs.BOM_UTF8 + crlf.encode(),
+    }
+    for name, data in marked.items():
+        encoding, got = _labelled(trained, tmp_path / f"{name}.txt", data)
+        assert (encoding, got) == ({"notepad": "utf-16", "utf-32-be": "utf-32"}.get(name, name),
+                                   want), name
+    traditional = opencc.OpenCC("s2tw").convert(text)
+    extra = {"gb18030": (text, "\n𠮷野家与㐀字、€符号、䶮字在文中出现。\n"),
+             "big5hkscs": (traditional, "\n佢哋話𨋢壞咗，冇人嚟整，啲街坊好嬲㗎。衞生署噉講。\n")}
+    for codec, (body, line) in extra.items():
+        _, alone = _labelled(trained, tmp_path / f"{codec}-u8.txt", body.encode())
+        encoding, got = _labelled(trained, tmp_path / f"{codec}.txt",
+                                  (body + line).encode(codec))
+        assert encoding == codec and got[:len(alone)] == alone and got[len(alone):] == [
+            ("body", got[-1][1])]
+
+
+def test_windows_big5_characters_read_as_the_codec_that_holds_them(tmp_path: Path,
+                                                                    caplog) -> None:
+    # ETEN's characters of cp950 are HKSCS's too; the euro sign only cp950 holds, which the
+    # guess finds, with its warning.
+    text = (SEED.read_text("utf-8").replace("\xa0", " ").replace("礴", "薄")
+            .encode("big5").decode("big5"))
+    path = tmp_path / "a.txt"
+    for line, codec in (("圍棋碁盤在裏屋，恒心。╔═╗\n", "big5hkscs"),
+                        ("本店營業額達1000€，醫院繼續收治患者。\n", "cp950")):
+        path.write_bytes((text + line).encode("cp950"))
+        doc = read_document(path)
+        assert (doc.encoding, doc.text) == (codec, text + line)
+    assert caplog.messages == [f"{path}: read as cp950, a guess (neither UTF-8 nor a confident "
+                               "GB18030 or Big5 reading); --encoding forces another"]
+
+
+def test_gbk_bytes_that_are_also_utf8_inside_a_utf8_text_read_as_utf8(tmp_path: Path) -> None:
+    # No decoder tells them apart: 医院 in GBK is UTF-8's ҽԺ.
+    data = SEED.read_bytes()
+    middle = data.index("發熱門診".encode())
+    path = tmp_path / "a.txt"
+    path.write_bytes(data[:middle] + "医院".encode("gbk") + data[middle:])
+    doc = read_document(path)
+    assert doc.encoding == "utf-8" and "ҽԺ發熱門診" in doc.text
+
+
+def test_standard_input_among_files_is_read_once_in_its_place(trained, tmp_path: Path) -> None:
+    from conftest import in_process
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("县委召开常委会议，研究部署疫情防控工作。\n", "utf-8")
+    b.write_text("社区网格员逐户排查登记返乡人员。\n", "utf-8")
+    stdin = "醫院發熱門診二十四小時接診。\n".encode("big5")
+    for jobs in ("1", "2"):
+        result = in_process("classify", str(a), "-", str(b), "-", str(a), "--jobs", jobs,
+                            "--model", str(trained[1]), "-q", stdin=stdin)
+        assert result.returncode == 0, result.stderr.decode()
+        docs = json.loads(result.stdout)["documents"]
+        assert [(d["id"], d["source"], d["encoding"]) for d in docs] == [
+            ("a", str(a), "utf-8"), ("stdin", "-", "big5"), ("b", str(b), "utf-8")]
+
+
+def test_a_file_without_permission_to_read_it_is_skipped_and_named(tmp_path: Path) -> None:
+    # Root reads any file; without the capability that lets it, as any user, it is skipped.
+    import shutil
+    import subprocess
+    import sys
+
+    ok, locked = tmp_path / "ok.txt", tmp_path / "locked.txt"
+    ok.write_text("县委召开常委会议，研究部署疫情防控工作。\n", "utf-8")
+    locked.write_text("社区网格员逐户排查。\n", "utf-8")
+    locked.chmod(0)
+    command = [sys.executable, "-m", "pipeline", "segment", str(ok), str(locked)]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root reads any file, and setpriv is not here to drop that right")
+        command = ["setpriv", "--bounding-set=-dac_read_search,-dac_override",
+                   "--inh-caps=-dac_read_search,-dac_override", *command]
+    result = subprocess.run(command, capture_output=True, cwd=tmp_path, check=False)
+    assert result.returncode == 1, result.stderr.decode()
+    assert result.stderr.decode() == (f"pipeline: skipped {locked}: cannot read: Permission "
+                                      "denied\n")
+    assert json.loads(result.stdout)["errors"] == [
+        {"source": str(locked), "error": "cannot read: Permission denied"}]
+
+
+def test_a_document_joined_with_itself_keeps_the_labels_of_one_copy(trained,
+                                                                   tmp_path: Path) -> None:
+    # Its title and headings, each said twice, are taken for a page's furniture (boilerplate);
+    # its body paragraphs and their labels are those of the document alone.
+    from conftest import HELDOUT
+
+    data = (HELDOUT / HD05).read_bytes()
+    _, alone = _labelled(trained, tmp_path / "alone.txt", data)
+    _, twice = _labelled(trained, tmp_path / "twice.txt", data + data)
+    body = [p for p in alone if p[0] == "body"]
+    assert [p for p in twice if p[0] == "body"] == body * 2
+    assert {kind for kind, _ in twice} == {"body", "boilerplate"}
