@@ -768,17 +768,32 @@ def text_codec(name: str) -> str:
 def _detected_instead(data: bytes, forced: str) -> str:
     """For the message of a codec forced on ``data`` that does not read it: the encoding that
     detection reads it in, when that is another one that reads it whole, found at once (a
-    byte-order mark, UTF-8, a confident GB18030 or Big5 reading): ``; the file reads as utf-8
-    (…)``; else nothing (a file cut short is no other encoding's). A ``reading.encoding`` copied
-    from another project's config, or ``--encoding gbk`` on a UTF-8 file, said only which byte
-    did not decode."""
+    byte-order mark, UTF-8, a confident GB18030 or Big5 reading), as :func:`_detect` finds
+    them: ``; the file reads as utf-8 (…)``; else nothing (a file cut short is no other
+    encoding's; one detection refuses, binary or with NUL bytes, has none). A
+    ``reading.encoding`` copied from another project's config, or ``--encoding gbk`` on a UTF-8
+    file, said only which byte did not decode."""
     found = next((encoding for bom, encoding in BOMS if data.startswith(bom)), None)
-    if found is None and _decodes(data, "utf-8"):
+    if found is not None:
+        if not _decodes(data[3:] if found == "utf-8-sig" else data, found.removesuffix("-sig")):
+            return ""
+    elif b"\x00" in data or data.startswith(tuple(sign for sign, _ in _SIGNATURES)):
+        return ""
+    else:
+        try:
+            text: str | None = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
         found = "utf-8"
-    elif found is None:
-        with contextlib.suppress(ValueError):  # Korean in EUC-KR: no reading to offer
-            chinese = _chinese(data)
-            found = chinese[0] if chinese is not None and not chinese[2] else None
+        if text is None or not (_WIDE.search(text) or _EUROPEAN.fullmatch(text)):
+            # GB18030 or Big5, as _detect finds them (their 2-byte pairs can be UTF-8 by chance)
+            chinese = None
+            with contextlib.suppress(ValueError):  # Korean in EUC-KR: no reading to offer
+                chinese = _chinese(data)
+            if chinese is not None and not chinese[2]:
+                found = chinese[0]
+            elif text is None:
+                return ""
     if found is None or codecs.lookup(found).name == codecs.lookup(forced).name:
         return ""
     return f"; the file reads as {found} (encoding auto, the default, detects it)"

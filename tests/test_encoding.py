@@ -245,11 +245,16 @@ def test_a_forced_codec_that_does_not_read_a_file_names_the_one_that_does(tmp_pa
         assert str(info.value).endswith(
             f"; the file reads as {found} (encoding auto, the default, detects it)"), forced
         assert read_document(path).encoding == found
-    # Nothing to offer: Korean in EUC-KR, which detection refuses.
-    path.write_bytes(("서울시는 사회적 거리두기를 강화한다고 밝혔다. " * 20).encode("euc_kr"))
-    with pytest.raises(reading.InputError) as info:
-        read_document(path, encoding="utf-8")
-    assert str(info.value).endswith("at byte 0")
+    # Nothing to offer for what detection refuses: Korean in EUC-KR, UTF-16 without a mark
+    # (its NUL bytes are valid UTF-8), a file of a binary format's signature.
+    refused = [(("서울시는 사회적 거리두기를 강화한다고 밝혔다. " * 20).encode("euc_kr"), "utf-8"),
+               ("The city committee met on Monday.\n".encode("utf-16-le"), "cp1252"),
+               (b"{\\rtf1 abc}", "utf-16")]
+    for data, forced in refused:
+        path.write_bytes(data)
+        with pytest.raises(reading.InputError) as info:
+            read_document(path, encoding=forced)
+        assert "the file reads as" not in str(info.value), forced
 
 
 def test_a_cut_utf8_file_forced_is_refused_as_a_cut_gb18030_one_is(tmp_path: Path) -> None:
