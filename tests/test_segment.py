@@ -925,13 +925,14 @@ def test_json_given_as_a_document_is_named_in_a_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     # 'pipeline classify out.json' (a labelled output, meant for report or review), segment's
     # output piped into classify, or a labels file: its JSON was cut into paragraphs and
-    # labelled without a word.
-    from pipeline.cli import main
+    # labelled without a word. (The command runs as a process would: run by main() alone, it
+    # left the pipeline's logging set up for the tests after it in this process.)
+    from conftest import in_process
 
     output = tmp_path / "out.json"
     document = tmp_path / "report.txt"
     document.write_text("县委召开常委会议，研究部署疫情防控工作。\n", "utf-8")
-    assert main(["segment", str(document), "-o", str(output), "-q"]) == 0
+    assert in_process("segment", str(document), "-o", str(output), "-q").returncode == 0
     labels = tmp_path / "labels.jsonl"
     labels.write_text('{"document": "report", "index": 0, "theme": "leadership"}\n', "utf-8")
     for path in (output, labels, document):
