@@ -91,7 +91,6 @@ class _TopParser(_Parser):
             self.commands[parsed.command].error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
 
-
     def _refuse_dashed_files(self, given: list[str]) -> None:
         """Say how to name a file whose name starts with '-' (``-notes.txt``): argparse takes it
         for an option, and said only that FILE_OR_DIR is required, or that it does not know
