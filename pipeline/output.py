@@ -25,12 +25,14 @@ import bisect
 import codecs
 import collections
 import contextlib
+import errno
 import functools
 import itertools
 import json
 import logging
 import math
 import os
+import random
 import re
 import shutil
 import stat
@@ -207,6 +209,42 @@ def _temporary_prefix(name: str) -> str:
     return f".{os.fsdecode(data)}."
 
 
+# The temporary files of this process's atomic_write calls under way: a worker process ended by
+# a signal, which runs no finally block, removes them on its way out (remove_open_temporaries).
+# A process forked meanwhile (a worker, while the command writes its output) has none of its own.
+_OPEN_TEMPORARIES: set[str] = set()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_OPEN_TEMPORARIES.clear)
+_TEMPORARY_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # as tempfile's names
+
+
+def remove_open_temporaries() -> None:
+    """Remove the temporary files of the :func:`atomic_write` calls under way in this process,
+    which it would leave behind if a signal ended it now."""
+    for tmp in list(_OPEN_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _new_temporary(folder: Path, prefix: str) -> tuple[int, str]:
+    """Create a new file ``<prefix><8 random characters>.tmp`` in ``folder``, readable and
+    writable by its owner alone, as ``tempfile.mkstemp`` does: its descriptor and path. The
+    name is in :data:`_OPEN_TEMPORARIES` before the file is made, so that a signal that comes
+    while it is made (creating a file in a busy folder can take a while) finds it there."""
+    for _ in range(100):
+        name = "".join(random.choices(_TEMPORARY_CHARACTERS, k=8))
+        tmp = os.path.abspath(os.path.join(folder, f"{prefix}{name}.tmp"))
+        _OPEN_TEMPORARIES.add(tmp)
+        try:
+            flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            return os.open(tmp, flags | getattr(os, "O_BINARY", 0), 0o600), tmp
+        except BaseException as exc:
+            _OPEN_TEMPORARIES.discard(tmp)
+            if not isinstance(exc, FileExistsError):
+                raise
+    raise FileExistsError(errno.EEXIST, "no unused name for a temporary file", str(folder))
+
+
 @contextmanager
 def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
@@ -253,16 +291,15 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # An output written again keeps its permissions (a private 0600 result stays private);
-        # a new one gets the usual ones (mkstemp makes 0600).
+        # a new one gets the usual ones (the temporary file is made 0600).
         permissions = (stat.S_IMODE(path.stat().st_mode) if path.exists()
                        else 0o666 & ~_umask())
-        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), suffix=".tmp",
-                                   dir=path.parent)
+        fd, tmp = _new_temporary(path.parent, _temporary_prefix(path.name))
     except OSError as exc:
         _remove_empty(made)
         raise OutputError(f"{path}: cannot write there: {exc.strerror or exc}") from None
-    os.chmod(tmp, permissions)
     try:
+        os.chmod(tmp, permissions)
         with _checked(os.fdopen(fd, mode, encoding=encoding), path, sync=True) as fh:
             yield fh
         os.replace(tmp, path)
@@ -270,6 +307,8 @@ def atomic_write(path: Path | str, mode: str = "w") -> Iterator[IO[Any]]:
         Path(tmp).unlink(missing_ok=True)
         _remove_empty(made)
         raise
+    finally:
+        _OPEN_TEMPORARIES.discard(tmp)
 
 
 def _missing_folders(folder: Path) -> list[Path]:

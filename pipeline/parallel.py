@@ -38,7 +38,7 @@ from pipeline.cache import LABELLED, SEGMENTS, Cache, entry_bytes
 from pipeline.config import Config
 from pipeline.errors import InputError, OutputError, PipelineError
 from pipeline.model import Bundle
-from pipeline.output import Part, Rendered, render
+from pipeline.output import Part, Rendered, remove_open_temporaries, render
 from pipeline.reading import Document, FileUnreadable, read_bytes
 from pipeline.stages import (
     SCORE_BATCH,
@@ -145,9 +145,10 @@ def _remove(spool: Any) -> None:
 
 
 def _init_worker(context: dict[str, Any]) -> None:
-    # The command line's SIGTERM handler is inherited, first of all undone: the pool ends the
+    # The command line's SIGTERM handler is inherited, first of all replaced: the pool ends the
     # workers with SIGTERM when one of them is killed, and one still setting up raised the command's
-    # own exception, which the pool printed with its traceback. A worker just ends, and so on
+    # own exception, which the pool printed with its traceback. A worker just ends (once it has
+    # removed the temporary files of what it was writing, see _end_by_signal), and so on
     # Ctrl-C, which a terminal sends to the worker as well as to the command: a worker waiting for
     # its next batch printed multiprocessing's traceback of the KeyboardInterrupt, while the command
     # says it was interrupted. And it ends when its parent is gone (killed with SIGKILL, say):
@@ -155,8 +156,8 @@ def _init_worker(context: dict[str, Any]) -> None:
     # then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call (loading
     # the model: a thread that watches for the parent waits for that call to end); elsewhere a
     # thread looks twice a second.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _end_by_signal)
+    signal.signal(signal.SIGINT, _end_by_signal)
     _WORKER.update(context)
     # Started fresh (spawn, where there is no fork), a worker would log and warn in Python's
     # own form: set it up as the command is (forked, it is already).
@@ -173,6 +174,15 @@ def _init_worker(context: dict[str, Any]) -> None:
         threading.Thread(target=exit_with_parent, daemon=True).start()
     if os.getppid() != parent:  # gone before this worker could ask to be ended with it
         os._exit(1)
+
+
+def _end_by_signal(signum: int, _: Any) -> None:
+    """A worker's SIGTERM and SIGINT: remove the temporary files of the outputs it is writing
+    (``run``'s cache entries; a finally block would, but no exception is raised here), then end
+    by the signal, as with no handler."""
+    remove_open_temporaries()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def _die_with_parent() -> bool:

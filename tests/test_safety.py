@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_corpus_config
 
+from pipeline.cache import LABELLED
 from pipeline.model import load_bundle, read_meta
 
 
@@ -150,6 +151,53 @@ def test_a_worker_ended_while_it_sets_up_just_ends() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert done.returncode == -signal.SIGTERM and done.stderr == "", done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker's change must reach the pool")
+@pytest.mark.parametrize("when", ["made", "written"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_worker_ended_while_it_writes_a_cache_entry_leaves_no_temporary(
+        tmp_path: Path, sig: signal.Signals, when: str) -> None:
+    """Ctrl-C (or SIGTERM) in the middle of run's labelling reaches its workers too, which end
+    by the signal at once; one writing a cache entry left the entry's temporary file
+    (``.<key>.json.<random>.tmp`` in ``output/.cache/labelled/``) for the next run to remove
+    an hour later. Here a worker is signalled while its entry's file is made (making a file in
+    a folder of thousands, while others sync theirs, takes a while) or half written, while the
+    command writes its own output, which must stay its own to finish."""
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.cache import LABELLED, Cache\n"
+        "from pipeline.errors import PipelineError\n"
+        "from pipeline.output import atomic_write\n"
+        "from pipeline.parallel import ordered_pool\n"
+        "folder, when = Path(sys.argv[1]), sys.argv[2]\n"
+        "def work(batch):\n"
+        "    made = os.open\n"
+        "    def signalled(path, *args, **kwargs):\n"
+        "        fd = made(path, *args, **kwargs)\n"
+        "        if when == 'made' and str(path).endswith('.tmp'):\n"
+        f"            os.kill(os.getpid(), {int(sig)})\n"
+        "        return fd\n"
+        "    os.open = signalled\n"
+        "    with Cache(folder).writer(LABELLED, f'{batch[0]:04x}') as fh:\n"
+        "        fh.write(b'the first part of an entry')\n"
+        f"        os.kill(os.getpid(), {int(sig)})\n"
+        "    return batch\n"
+        "with atomic_write(folder / 'out.json') as out:  # as run writes its output meanwhile\n"
+        "    try:\n"
+        "        list(ordered_pool(work, [[1], [2]], 2, {}))\n"
+        "    except PipelineError as exc:\n"
+        "        print(exc)\n"
+        "    out.write('the output')\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), when], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          preexec_fn=_ctrl_c_as_at_a_terminal)
+    assert "a worker process was killed" in done.stdout, done.stderr
+    assert list((tmp_path / LABELLED).iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LABELLED, "out.json"]
+    assert (tmp_path / "out.json").read_text("utf-8") == "the output"
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
