@@ -370,22 +370,71 @@ def ordered_pool(work: Callable[[Any], list[Any]], batches: Iterable[Any], worke
             initargs=(context,)))
         try:
             yield from _unspooled(_in_order((pool.submit(work, batch) for batch in batches),
-                                            2 * workers))
-        except BrokenProcessPool:
-            raise PipelineError("a worker process was killed (by a signal, or by the system for "
-                                "want of memory); try fewer --jobs") from None
+                                            2 * workers, lambda future: _pool_result(pool, future)))
+        except BaseException as exc:  # interrupted, a worker killed, the reader gone, an error
+            _end_workers(pool)
+            if isinstance(exc, BrokenProcessPool):
+                raise PipelineError("a worker process was killed (by a signal, or by the system "
+                                    "for want of memory); try fewer --jobs") from None
+            raise
 
 
-def _in_order(futures: Iterable[Any], limit: int) -> Iterator[Any]:
-    """The items of each future's result (a list), in order; ``futures`` is drawn from (and so
-    work submitted) only while fewer than ``limit`` are pending."""
+def _in_order(futures: Iterable[Any], limit: int,
+              result: Callable[[Any], list[Any]] = lambda future: future.result()
+              ) -> Iterator[Any]:
+    """The items of each future's ``result`` (a list), in order; ``futures`` is drawn from (and
+    so work submitted) only while fewer than ``limit`` are pending."""
     pending: deque[Any] = deque()
     for future in futures:
         pending.append(future)
         if len(pending) >= limit:
-            yield from pending.popleft().result()
+            yield from result(pending.popleft())
     while pending:
-        yield from pending.popleft().result()
+        yield from result(pending.popleft())
+
+
+def _pool_workers(pool: Any) -> list[Any]:
+    """The worker processes of a ``ProcessPoolExecutor`` (its own attribute: it has no other
+    way to name them)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _pool_result(pool: Any, future: Any) -> list[Any]:
+    """``future``'s result, or BrokenProcessPool once a worker of ``pool`` has ended. The pool's
+    own thread tells that, unless the worker was killed while it sent a result back: that thread
+    then waits for the rest of the result, and the command waited with it, forever."""
+    from concurrent.futures import wait
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing.connection import wait as ended
+
+    while not wait([future], timeout=1.0).done:
+        if ended([p.sentinel for p in _pool_workers(pool)], timeout=0):
+            raise BrokenProcessPool("a worker process ended while it labelled")
+    return future.result()
+
+
+def _end_workers(pool: Any) -> None:
+    """End ``pool``'s workers at once, before its shutdown waits for them: SIGTERM, which has
+    each remove its temporary files first (:func:`_end_by_signal`), then SIGKILL for any still
+    there after 5 s. Then close this process's copy of the pipe they send results on (the pool
+    keeps both ends here): once every writer is gone, the pool's thread, which may be waiting
+    for the rest of a result a killed worker had begun to send, reads the pipe's end instead of
+    waiting forever, and the shutdown, which waits for that thread, ends."""
+    from multiprocessing.connection import wait
+
+    workers = _pool_workers(pool)
+    for process in workers:
+        process.terminate()
+    left = {process.sentinel: process for process in workers}
+    deadline = time.monotonic() + 5.0
+    while left and (remaining := deadline - time.monotonic()) > 0:
+        for sentinel in wait(list(left), remaining):
+            del left[sentinel]
+    for process in left.values():
+        process.kill()
+    results = getattr(pool, "_result_queue", None)
+    if results is not None:
+        results._writer.close()
 
 
 # ----------------------------------------------------------------------------- dask

@@ -200,6 +200,51 @@ def test_a_worker_ended_while_it_writes_a_cache_entry_leaves_no_temporary(
     assert (tmp_path / "out.json").read_text("utf-8") == "the output"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker's change must reach the pool")
+@pytest.mark.parametrize("how", ["killed", "ctrl-c"])
+def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_command(
+        tmp_path: Path, how: str) -> None:
+    """A worker killed while it sends a batch's result back (the out-of-memory killer; or
+    Ctrl-C, which reaches the workers too) leaves half the result in the pipe, and the pool's
+    thread waited for the rest forever: the command hung instead of saying a worker was killed,
+    and, interrupted, hung in the pool's shutdown instead of ending. Here a worker sends half
+    its result and is killed (with Ctrl-C at the command as well: ``ctrl-c``)."""
+    script = (
+        "import os, signal, sys\n"
+        "from multiprocessing import connection\n"
+        "from pipeline.parallel import ordered_pool\n"
+        "def work(batch):\n"
+        "    send = connection.Connection._send\n"
+        "    def cut_short(self, buf):\n"
+        "        if len(buf) > 1_000_000:  # the result: half of it, then the worker is killed\n"
+        "            os.write(self._handle, bytes(buf[:len(buf) // 2]))\n"
+        "            if sys.argv[1] == 'ctrl-c':\n"
+        "                os.kill(os.getppid(), signal.SIGINT)\n"
+        "            os.kill(os.getpid(), signal.SIGKILL)\n"
+        "        send(self, buf)\n"
+        "    connection.Connection._send = cut_short\n"
+        "    return [b'x' * 2_000_000]\n"
+        "try:\n"
+        "    list(ordered_pool(work, [[1]], 2, {}))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+        "except Exception as exc:\n"
+        "    print(exc)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, how], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            preexec_fn=_ctrl_c_as_at_a_terminal)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"{how}: the command hung") from None
+    assert out == ("interrupted\n" if how == "ctrl-c" else
+                   "a worker process was killed (by a signal, or by the system for want of "
+                   "memory); try fewer --jobs\n"), err
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
         trained, big_input: Path, tmp_path: Path) -> None:
