@@ -155,9 +155,11 @@ def _init_worker(context: dict[str, Any]) -> None:
     # nothing else would tell it, and it would wait for work forever. On Linux the kernel ends it
     # then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call (loading
     # the model: a thread that watches for the parent waits for that call to end); elsewhere a
-    # thread looks twice a second.
+    # thread looks twice a second. A command started with Ctrl-C ignored (in the background of a
+    # script) goes on through it, and so do its workers.
     signal.signal(signal.SIGTERM, _end_by_signal)
-    signal.signal(signal.SIGINT, _end_by_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _end_by_signal)
     _WORKER.update(context)
     # Started fresh (spawn, where there is no fork), a worker would log and warn in Python's
     # own form: set it up as the command is (forked, it is already).

@@ -245,6 +245,30 @@ def test_a_worker_killed_while_it_sends_its_result_does_not_hang_the_command(
                    "memory); try fewer --jobs\n"), err
 
 
+def _ctrl_c_ignored() -> None:
+    """Run in a started command before it execs: Ctrl-C's signal ignored, as a shell script
+    hands it to a command it starts in the background (``pipeline classify … &``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_a_command_that_ignores_ctrl_c_keeps_its_workers(tmp_path: Path) -> None:
+    """A command started with Ctrl-C ignored (in the background of a script) went on through
+    Ctrl-C, but its workers, which took it again, were ended by it: 'a worker process was
+    killed …; try fewer --jobs', exit 2, nothing written. Here a worker's batch sends SIGINT
+    to the command's whole process group, as Ctrl-C at the terminal would."""
+    script = (
+        "import os, signal\n"
+        "from pipeline.parallel import ordered_pool\n"
+        "def work(batch):\n"
+        "    os.killpg(0, signal.SIGINT)\n"
+        "    return batch\n"
+        "print(list(ordered_pool(work, [[1], [2], [3]], 2, {})))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          start_new_session=True, preexec_fn=_ctrl_c_ignored)
+    assert (done.returncode, done.stdout) == (0, "[1, 2, 3]\n"), done.stderr
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_a_killed_worker_is_one_line_and_the_previous_output_stays(
         trained, big_input: Path, tmp_path: Path) -> None:
