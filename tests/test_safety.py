@@ -13,6 +13,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, SEED, SOME_WRITTEN, corpus_config, in_process, write_corpus_config
@@ -374,7 +375,7 @@ def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
     make their methods so, in the modules a command imports as it starts its work) as unhandled,
     though the command handled it: ``python -m pipeline`` then died by SIGINT after its line,
     not with exit code 130. Here a command is so interrupted, every time."""
-    (tmp_path / "interrupted_in_exec.py").write_text(
+    result = _run_module(tmp_path, "interrupted_in_exec", (
         "import sys\n"
         "from pipeline import cli\n"
         "from pipeline.entry import run\n"
@@ -382,13 +383,18 @@ def test_ctrl_c_in_code_exec_runs_exits_130(tmp_path: Path) -> None:
         "    exec('import signal; signal.raise_signal(signal.SIGINT)')\n"
         "cli.COMMANDS['segment'] = segment\n"
         "sys.argv[1:] = ['segment', '-']\n"
-        "raise SystemExit(run())\n", "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, capture_output=True,
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60,
-        preexec_fn=_ctrl_c_as_at_a_terminal)
+        "raise SystemExit(run())\n"), preexec_fn=_ctrl_c_as_at_a_terminal)
     assert (result.returncode, result.stderr) == (
         130, b"pipeline: interrupted; earlier outputs are unchanged\n")
+
+
+def _run_module(folder: Path, name: str, source: str,
+                **popen: Any) -> subprocess.CompletedProcess:
+    """``python -m name`` of a module ``source`` written into ``folder``, the package importable."""
+    (folder / f"{name}.py").write_text(source, "utf-8")
+    return subprocess.run([sys.executable, "-m", name], cwd=folder, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{folder}"},
+                          timeout=60, **popen)
 
 
 def test_sigterm_while_the_command_starts_exits_130(tmp_path: Path) -> None:
@@ -396,7 +402,7 @@ def test_sigterm_while_the_command_starts_exits_130(tmp_path: Path) -> None:
     line's modules (before it sets its handler of SIGTERM), ended the process by the signal: no
     line, and 143 in a shell, not the 130 the README gives. Here it comes as ``pipeline.cli``
     starts to be imported, every time."""
-    (tmp_path / "terminated_in_import.py").write_text(
+    result = _run_module(tmp_path, "terminated_in_import", (
         "import os, signal, sys\n"
         "class Finder:  # SIGTERM as the command line's modules start to be imported\n"
         "    def find_spec(self, name, path=None, target=None):\n"
@@ -406,10 +412,7 @@ def test_sigterm_while_the_command_starts_exits_130(tmp_path: Path) -> None:
         "sys.meta_path.insert(0, Finder())\n"
         "from pipeline.entry import run\n"
         "sys.argv[1:] = ['status']\n"
-        "raise SystemExit(run())\n", "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "terminated_in_import"], cwd=tmp_path, capture_output=True,
-        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}, timeout=60)
+        "raise SystemExit(run())\n"))
     assert (result.returncode, result.stderr) == (
         130, b"pipeline: interrupted; earlier outputs are unchanged\n")
 
