@@ -761,7 +761,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     _check_not_read(args.out, config, args.config, review=True)
     line = first_filled_in(args.out)
     if line is not None:
-        raise OutputError(f"{args.out}:{line}: holds hand labels already (a filled-in 'theme'); "
+        raise OutputError(f"{args.out}:{line}: holds hand labels already (a filled-in 'theme', or a"
+                          " 'suggested' theme changed); "
                           "write the new list to another file, or delete this one first")
     # Held-out labels too: a person has looked at those paragraphs, and they must stay out of
     # the training labels a review list joins.
