@@ -156,10 +156,9 @@ def _init_worker(context: dict[str, Any]) -> None:
     # then (PR_SET_PDEATHSIG), at once, even while it holds the interpreter in a long call (loading
     # the model: a thread that watches for the parent waits for that call to end); elsewhere a
     # thread looks twice a second. A command started with Ctrl-C ignored (in the background of a
-    # script) goes on through it, and so do its workers.
-    signal.signal(signal.SIGTERM, _end_by_signal)
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, _end_by_signal)
+    # script) goes on through it, and so do its workers. (Forked, a worker has these handlers
+    # already: see _worker_signals.)
+    _worker_signals()
     _WORKER.update(context)
     # Started fresh (spawn, where there is no fork), a worker would log and warn in Python's
     # own form: set it up as the command is (forked, it is already).
@@ -176,6 +175,21 @@ def _init_worker(context: dict[str, Any]) -> None:
         threading.Thread(target=exit_with_parent, daemon=True).start()
     if os.getppid() != parent:  # gone before this worker could ask to be ended with it
         os._exit(1)
+
+
+def _worker_signals() -> None:
+    """A worker's SIGTERM, and its SIGINT unless ignored, end it by :func:`_end_by_signal`."""
+    signal.signal(signal.SIGTERM, _end_by_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _end_by_signal)
+
+
+# A process forked by the command is one of its workers: it takes a worker's handlers in the fork
+# itself. The pool's own start of the process runs before _init_worker, and SIGTERM there (sent
+# to every worker when one is killed) met the command's handler, whose exception
+# multiprocessing printed with its traceback under the command's one line.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_worker_signals)
 
 
 def _end_by_signal(signum: int, _: Any) -> None:

@@ -154,6 +154,33 @@ def test_a_worker_ended_while_it_sets_up_just_ends() -> None:
     assert done.returncode == -signal.SIGTERM and done.stderr == "", done.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_worker_ended_before_it_sets_up_just_ends() -> None:
+    """As above, with SIGTERM before the worker's set-up runs at all (the pool's own start of
+    the process, from the fork on): a pool's worker was still starting when another was killed
+    and the rest were ended, and printed the command handler's exception with its traceback."""
+    script = (
+        "import multiprocessing, signal, time\n"
+        "from pipeline import parallel\n"
+        "def handler(*_):\n"
+        "    raise RuntimeError('the command handler ran in a worker')\n"
+        "signal.signal(signal.SIGTERM, handler)  # as the command line sets it\n"
+        "context = multiprocessing.get_context('fork')\n"
+        "started = context.Event()\n"
+        "def starting():\n"
+        "    started.set()\n"
+        "    time.sleep(60)\n"
+        "worker = context.Process(target=starting)\n"
+        "worker.start()\n"
+        "started.wait(30)\n"
+        "worker.terminate()\n"
+        "worker.join(30)\n"
+        "print(worker.exitcode)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert (done.stdout, done.stderr) == (f"{-signal.SIGTERM}\n", ""), done.stderr
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker's change must reach the pool")
 @pytest.mark.parametrize("when", ["made", "written"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
