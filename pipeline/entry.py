@@ -1,13 +1,12 @@
 """Where the ``pipeline`` command starts: its console script and ``python -m pipeline``.
 
-Importing this module costs nothing (it needs only ``sys`` and ``signal``), and :func:`run`
-imports the command line inside its handling of Ctrl-C and SIGTERM: the command line's modules
-take a tenth of a second or more to import, and Ctrl-C meanwhile printed Python's
+Importing this module costs nothing (it needs only ``sys``), and :func:`run` imports the rest,
+``signal`` and the command line, inside its handling of Ctrl-C and SIGTERM: the command line's
+modules take a tenth of a second or more to import, and Ctrl-C meanwhile printed Python's
 KeyboardInterrupt traceback instead of the command's one line, and SIGTERM ended the process
 without one (exit 143 in a shell, not 130).
 """
 
-import signal
 import sys
 
 EXIT_INTERRUPTED = 130  # what a shell reports for a command Ctrl-C ended: 128 + SIGINT
@@ -17,8 +16,10 @@ INTERRUPTED = "pipeline: interrupted; earlier outputs are unchanged"
 def run() -> int:
     """Run the ``pipeline`` command on ``sys.argv``; return its exit code (130 on Ctrl-C, at
     any moment from here on, and on SIGTERM)."""
-    signal.signal(signal.SIGTERM, _interrupt)  # until the command line sets its own
     try:
+        import signal  # here: Ctrl-C while it is imported is handled too
+
+        signal.signal(signal.SIGTERM, _interrupt)  # until the command line sets its own
         from pipeline.cli import main
 
         return main()
