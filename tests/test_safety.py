@@ -141,17 +141,24 @@ def test_a_worker_ended_while_it_sets_up_just_ends() -> None:
     """The pool ends its workers with SIGTERM when one is killed; one still setting up had the
     command's handler, which raised, and the pool printed that exception's traceback. Here
     SIGTERM arrives while the worker sets up its logging: it must end by the signal, silently."""
-    script = (
-        "import os, signal\n"
-        "from pipeline import logs, parallel\n"
-        "def handler(*_):\n"
-        "    raise RuntimeError('the command handler ran in a worker')\n"
-        "signal.signal(signal.SIGTERM, handler)  # as the command line sets it\n"
+    done = _with_the_commands_sigterm(
+        "import os\n"
+        "from pipeline import logs\n"
         "logs.settings = lambda: os.kill(os.getpid(), signal.SIGTERM)\n"
         "parallel._init_worker({'parent': os.getppid(), 'logging': (False, False)})\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert done.returncode == -signal.SIGTERM and done.stderr == "", done.stderr
+
+
+def _with_the_commands_sigterm(script: str) -> subprocess.CompletedProcess:
+    """Python running ``script`` after ``signal`` and ``pipeline.parallel`` are imported and a
+    SIGTERM handler that raises is set, as the command line sets its own."""
+    prelude = ("import signal\n"
+               "from pipeline import parallel\n"
+               "def handler(*_):\n"
+               "    raise RuntimeError('the command handler ran in a worker')\n"
+               "signal.signal(signal.SIGTERM, handler)\n")
+    return subprocess.run([sys.executable, "-c", prelude + script], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -159,12 +166,8 @@ def test_a_worker_ended_before_it_sets_up_just_ends() -> None:
     """As above, with SIGTERM before the worker's set-up runs at all (the pool's own start of
     the process, from the fork on): a pool's worker was still starting when another was killed
     and the rest were ended, and printed the command handler's exception with its traceback."""
-    script = (
-        "import multiprocessing, signal, time\n"
-        "from pipeline import parallel\n"
-        "def handler(*_):\n"
-        "    raise RuntimeError('the command handler ran in a worker')\n"
-        "signal.signal(signal.SIGTERM, handler)  # as the command line sets it\n"
+    done = _with_the_commands_sigterm(
+        "import multiprocessing, time\n"
         "context = multiprocessing.get_context('fork')\n"
         "started = context.Event()\n"
         "def starting():\n"
@@ -176,8 +179,6 @@ def test_a_worker_ended_before_it_sets_up_just_ends() -> None:
         "worker.terminate()\n"
         "worker.join(30)\n"
         "print(worker.exitcode)\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert (done.stdout, done.stderr) == (f"{-signal.SIGTERM}\n", ""), done.stderr
 
 
