@@ -325,8 +325,11 @@ def test_a_scheduler_lost_mid_run_is_a_clear_error(trained, tmp_path: Path) -> N
             time.sleep(0.1)
     _, stderr = command.communicate("醫院救治患者。", timeout=120)
     assert command.returncode == 2, stderr
-    # Before it, the Dask client's own line says that it could not reconnect, in the time given.
-    assert "Failed to reconnect to scheduler after 2.00 seconds" in stderr
+    # Before it, the Dask client's own line says that it could not reconnect, in the time given;
+    # or, when the scheduler dropped the task first (the cluster closes its worker before its
+    # scheduler, and the model goes with the worker), that its connection closed.
+    reconnects = re.findall(r"Failed to reconnect to scheduler after ([\d.]+) seconds", stderr)
+    assert reconnects == ["2.00"] or (not reconnects and "Batched Comm Closed" in stderr), stderr
     assert "Traceback" not in stderr
     assert stderr.splitlines()[-1] == (
         f"pipeline: error: lost the Dask scheduler at {address}, or the workers that held the "
